@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages MIT Desktop needs, when run as root;
+# otherwise names the missing ones and stops. Other systems: says what to check.
+set -euo pipefail
+
+# libasound2-dev: ALSA headers simpleaudio compiles against.
+# libxcb-cursor0, libxkbcommon-x11-0, libegl1, libgl1, libfontconfig1: Qt's window system plugin.
+needed=(libasound2-dev gcc python3-dev python3-venv libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1)
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "setup: not a Debian/Ubuntu system; make sure the ALSA development headers and a C compiler are installed." >&2
+  exit 0
+fi
+
+missing=()
+for pkg in "${needed[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  case "$status" in *"ok installed"*) ;; *) missing+=("$pkg") ;; esac
+done
+# python3-dev/python3-venv only matter for Debian's own python3; a pyenv or other Python ships its own.
+if ! python3 -c 'import sysconfig,os,sys; sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_paths()["include"],"Python.h")) else 1)' 2>/dev/null; then :; else
+  filtered=(); for p in "${missing[@]}"; do [[ "$p" == python3-dev || "$p" == python3-venv ]] || filtered+=("$p"); done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: these system packages are missing: ${missing[*]}" >&2
+  echo "setup: install them with:  sudo apt-get install ${missing[*]}" >&2
+  echo "setup: then run the make command again." >&2
+  exit 1
+fi
