@@ -1,0 +1,1 @@
+"""`make bench`: each `bench_*.py` module here has `run() -> list[dict]`."""
