@@ -1,0 +1,1 @@
+"""Qt-free rendering: speech, program-made sounds (bells, ambience), clips, cache."""
