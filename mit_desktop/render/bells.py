@@ -88,24 +88,25 @@ _BOWL = _Bell(
     seed=0xB03,
 )
 
-# Bright small chime: a free-free bar (wind-chime tube), whose modes follow the
-# Euler-Bernoulli beam: ratios (2n+1)^2 / 3.0112^2 = 1 : 2.756 : 5.404 : 8.933
-# (: 13.34, which is above the band at 22,050 Hz for this pitch). A tube is
-# nearly symmetric, so its pairs are split only slightly. A metal striker:
-# short, bright strike.
+# Bright small chime: a free-free bar (a wind-chime tube). The thin-beam
+# (Euler-Bernoulli) modes are (2n+1)^2 / 3.0112^2 = 1 : 2.756 : 5.404 : 8.933 :
+# 13.34; in a real tube rotary inertia and shear pull the upper modes a few per
+# cent lower (Timoshenko beam; Rossing, "Science of Percussion Instruments"),
+# hence 1 : 2.74 : 5.29 : 8.65 : 12.8. A tube is nearly symmetric, so its pairs
+# are split only slightly. A metal striker: short, bright strike.
 _CHIME = _Bell(
-    fundamental_hz=880.0,
+    fundamental_hz=740.0,
     partials=(
-        _Partial(ratio=1.000, amplitude=1.00, tau_s=1.40, beat_hz=0.55, pair_level=0.20),
-        _Partial(ratio=2.756, amplitude=0.50, tau_s=0.85, beat_hz=1.4, pair_level=0.25),
-        _Partial(ratio=5.404, amplitude=0.22, tau_s=0.45, beat_hz=2.3, pair_level=0.30),
-        _Partial(ratio=8.933, amplitude=0.10, tau_s=0.25, beat_hz=3.2, pair_level=0.30),
-        _Partial(ratio=13.34, amplitude=0.05, tau_s=0.15, beat_hz=4.0, pair_level=0.30),
+        _Partial(ratio=1.00, amplitude=1.00, tau_s=1.40, beat_hz=0.55, pair_level=0.20),
+        _Partial(ratio=2.74, amplitude=0.50, tau_s=0.85, beat_hz=1.4, pair_level=0.25),
+        _Partial(ratio=5.29, amplitude=0.22, tau_s=0.45, beat_hz=2.3, pair_level=0.30),
+        _Partial(ratio=8.65, amplitude=0.10, tau_s=0.25, beat_hz=3.2, pair_level=0.30),
+        _Partial(ratio=12.8, amplitude=0.05, tau_s=0.15, beat_hz=4.0, pair_level=0.30),
     ),
     ring_ms=4000,
-    attack_ms=1.5,
+    attack_ms=2.5,
     fade_ms=1000.0,
-    strike_level=0.12,
+    strike_level=0.08,
     strike_decay_ms=2.0,
     strike_cutoff_hz=6000.0,
     seed=0xC41,
@@ -120,6 +121,7 @@ _SOFT = _Bell(
         _Partial(ratio=1.00, amplitude=1.00, tau_s=1.00, beat_hz=0.7, pair_level=0.25),
         _Partial(ratio=2.72, amplitude=0.32, tau_s=0.60, beat_hz=1.6, pair_level=0.35),
         _Partial(ratio=5.18, amplitude=0.12, tau_s=0.35, beat_hz=2.6, pair_level=0.40),
+        _Partial(ratio=8.28, amplitude=0.05, tau_s=0.20, beat_hz=3.6, pair_level=0.40),
     ),
     ring_ms=2500,
     attack_ms=25.0,
