@@ -1,0 +1,173 @@
+"""The database schema, as an ordered list of sqlite-utils ``Migrations``.
+
+sqlite-utils 4.2 ships :class:`sqlite_utils.migrations.Migrations`: each step
+runs in a transaction together with its record in ``_sqlite_migrations``.
+Steps are applied in the order they are registered here; never edit or
+reorder a released step, only append new ones.
+
+A database that records a step this code does not know was written by a
+newer MIT Desktop and is refused (:class:`NewerDatabaseError`) before anything
+is written. ``PRAGMA user_version`` mirrors the number of applied steps, for
+people inspecting the file with other tools.
+
+Conventions: times are integer epoch milliseconds (UTC) in ``*_ms`` columns;
+``utc_offset_min`` is the local offset from UTC, in minutes, at the moment a
+row was recorded, so a practice's local day never changes when the clocks
+or the computer's time zone do. Ratings are integers 0–10.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from mit_desktop.history.errors import NewerDatabaseError
+
+log = logging.getLogger(__name__)
+
+MIGRATION_SET = "mit_desktop.history"
+MIGRATIONS = Migrations(MIGRATION_SET)
+
+
+def _run(db: Database, statements: list[str]) -> None:
+    for statement in statements:
+        db.execute(statement)
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """Profiles, the append-only practice log, check-ins, reflections, body maps."""
+    _run(
+        db,
+        [
+            """
+            CREATE TABLE profiles (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+                kind TEXT NOT NULL CHECK (kind IN ('caregiver', 'client')),
+                created_ms INTEGER NOT NULL,
+                variables TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(variables)),
+                notice_accepted_ms INTEGER,
+                region TEXT,
+                settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings))
+            )
+            """,
+            """
+            CREATE TABLE practices (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+                session_id TEXT NOT NULL,
+                session_hash TEXT NOT NULL,
+                mode TEXT NOT NULL CHECK (mode IN ('hands-free', 'interactive')),
+                source TEXT NOT NULL CHECK (source IN ('player', 'manual')),
+                status TEXT NOT NULL DEFAULT 'in_progress'
+                    CHECK (status IN ('in_progress', 'completed', 'partial')),
+                started_ms INTEGER NOT NULL,
+                utc_offset_min INTEGER NOT NULL,
+                ended_ms INTEGER,
+                checkpoint_ms INTEGER,
+                position_ms INTEGER NOT NULL DEFAULT 0 CHECK (position_ms >= 0),
+                listened_ms INTEGER NOT NULL DEFAULT 0 CHECK (listened_ms >= 0),
+                resumed_from INTEGER REFERENCES practices(id) ON DELETE SET NULL
+            )
+            """,
+            """
+            CREATE TABLE body_maps (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+                practice_id INTEGER REFERENCES practices(id) ON DELETE SET NULL,
+                created_ms INTEGER NOT NULL,
+                utc_offset_min INTEGER NOT NULL,
+                emotion TEXT,
+                intensity INTEGER CHECK (intensity BETWEEN 0 AND 10),
+                data BLOB NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE check_ins (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                practice_id INTEGER NOT NULL REFERENCES practices(id) ON DELETE CASCADE,
+                phase TEXT NOT NULL CHECK (phase IN ('before', 'after')),
+                recorded_ms INTEGER NOT NULL,
+                mood INTEGER CHECK (mood BETWEEN 0 AND 10),
+                stress INTEGER CHECK (stress BETWEEN 0 AND 10),
+                UNIQUE (practice_id, phase)
+            )
+            """,
+            """
+            CREATE TABLE reflections (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                practice_id INTEGER NOT NULL REFERENCES practices(id) ON DELETE CASCADE,
+                reflection_key TEXT NOT NULL,
+                prompt TEXT NOT NULL DEFAULT '',
+                note TEXT NOT NULL DEFAULT '',
+                rating INTEGER CHECK (rating BETWEEN 0 AND 10),
+                body_map_id INTEGER REFERENCES body_maps(id) ON DELETE SET NULL,
+                saved_ms INTEGER NOT NULL,
+                UNIQUE (practice_id, reflection_key)
+            )
+            """,
+            "CREATE INDEX practices_profile_started ON practices(profile_id, started_ms)",
+            "CREATE INDEX body_maps_profile_created ON body_maps(profile_id, created_ms)",
+            "CREATE INDEX reflections_practice ON reflections(practice_id)",
+        ],
+    )
+
+
+@MIGRATIONS()
+def m002_drafts(db: Database) -> None:
+    """Drafts of reflection notes, saved while typing so a crash loses nothing."""
+    _run(
+        db,
+        [
+            """
+            CREATE TABLE drafts (
+                practice_id INTEGER NOT NULL REFERENCES practices(id) ON DELETE CASCADE,
+                reflection_key TEXT NOT NULL,
+                text TEXT NOT NULL,
+                updated_ms INTEGER NOT NULL,
+                PRIMARY KEY (practice_id, reflection_key)
+            )
+            """,
+            "CREATE INDEX practices_profile_status ON practices(profile_id, status)",
+        ],
+    )
+
+
+def known_steps() -> list[str]:
+    """Names of every migration step this version knows, in order."""
+    return [migration.name for migration in MIGRATIONS._migrations]
+
+
+def applied_steps(db: Database) -> list[str]:
+    """Names of the steps recorded in ``db`` (read-only)."""
+    return [applied.name for applied in MIGRATIONS.applied(db)]
+
+
+def refuse_newer(db: Database, path: Path) -> None:
+    """Raise :class:`NewerDatabaseError` if ``db`` records steps this code does not know."""
+    known = set(known_steps())
+    unknown = [name for name in applied_steps(db) if name not in known]
+    user_version = db.execute("PRAGMA user_version").fetchone()[0]
+    if not unknown and user_version > len(known):
+        unknown = [f"schema version {user_version}"]
+    if unknown:
+        raise NewerDatabaseError(path, unknown)
+
+
+def pending_steps(db: Database) -> list[str]:
+    """Names of the steps not yet applied to ``db`` (read-only)."""
+    return [migration.name for migration in MIGRATIONS.pending(db)]
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending steps (each in its own transaction); return their names."""
+    pending = pending_steps(db)
+    if pending:
+        MIGRATIONS.apply(db)
+        db.execute(f"PRAGMA user_version = {len(applied_steps(db))}")
+        log.info("applied schema steps %s", ", ".join(pending))
+    return pending
