@@ -335,11 +335,17 @@ def load_crisis_resources(path: Path | None = None) -> tuple[CrisisRegion, ...]:
                 raise ProgramDataError(path, f"{service_where} has no phone, text or notes")
             services.append(
                 CrisisService(
-                    name=service["name"], phone=phone, text=text, hours=service["hours"], notes=notes
+                    name=service["name"],
+                    phone=phone,
+                    text=text,
+                    hours=service["hours"],
+                    notes=notes,
                 )
             )
         regions.append(
-            CrisisRegion(code=code, name=raw["name"], services=tuple(services), aliases=tuple(aliases))
+            CrisisRegion(
+                code=code, name=raw["name"], services=tuple(services), aliases=tuple(aliases)
+            )
         )
 
     if FALLBACK_REGION not in codes:
@@ -482,7 +488,7 @@ def _check_keys(
         raise ProgramDataError(
             path, f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})"
         )
-    for key, kind in required.items():
+    for key in required:
         if key not in table:
             raise ProgramDataError(path, f"{where}: missing {key!r}")
     for key, kind in allowed.items():
@@ -492,7 +498,7 @@ def _check_keys(
         # bool is a subclass of int in Python; a TOML `true` is not a number
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise ProgramDataError(path, f"{where}: {key!r} must be {_type_name(kind)}")
-        if kind is str and not value.strip():
+        if isinstance(value, str) and not value.strip():
             raise ProgramDataError(path, f"{where}: {key!r} is empty")
 
 

@@ -186,7 +186,8 @@ def test_unknown_or_empty_region_falls_back_to_local_emergency_number(code: str 
 
 
 @pytest.mark.parametrize(
-    ("locale_name", "expected"), [("en_US", "US"), ("en-GB", "GB"), ("en_AU.UTF-8", "AU"), ("ie", "IE")]
+    ("locale_name", "expected"),
+    [("en_US", "US"), ("en-GB", "GB"), ("en_AU.UTF-8", "AU"), ("ie", "IE")],
 )
 def test_locale_names_find_their_region(locale_name: str, expected: str) -> None:
     assert resources_for_region(locale_name).code == expected
