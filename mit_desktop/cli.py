@@ -1,0 +1,259 @@
+"""`mit-desktop …`: the command line. Exit 0 ok, 1 invalid input, 2 usage.
+
+User errors print one clear message to stderr, never a traceback. With no
+command, the desktop program starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Callable
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger(__name__)
+
+
+class Progress:
+    """A one-line progress bar on a terminal's stderr; silent when stderr is not a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self._last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        percent = min(100, done * 100 // total)
+        if percent == self._last:
+            return
+        self._last = percent
+        bar = "#" * (percent // 4)
+        sys.stderr.write(f"\r{self.label:<18} [{bar:<25}] {percent:3d}%")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _error(message: str) -> int:
+    sys.stderr.write(f"mit-desktop: {message}\n")
+    return EXIT_INVALID
+
+
+def _settings(args: argparse.Namespace):  # -> ListeningSettings
+    from mit_desktop.session.timeline import ListeningSettings
+
+    kwargs = {"mode": getattr(args, "mode", "hands-free")}
+    if getattr(args, "voice", None):
+        kwargs["voice"] = args.voice
+    if getattr(args, "rate", None) is not None:
+        kwargs["rate"] = args.rate
+    if getattr(args, "pacing", None) is not None:
+        kwargs["pacing"] = args.pacing
+    return ListeningSettings(**kwargs)
+
+
+def _add_listening_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mode", choices=("hands-free", "interactive"), default="hands-free")
+    p.add_argument("--voice", help="voice id (see 'mit-desktop voices')")
+    p.add_argument("--rate", type=float, help="speech rate multiplier (default 0.85)")
+    p.add_argument("--pacing", type=float, help="multiplier for gaps and pauses (default 1.0)")
+
+
+# -- commands ------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from mit_desktop.render.clips import ClipError, probe_clip
+    from mit_desktop.session.errors import SessionError
+    from mit_desktop.session.parser import parse_session
+
+    failed = 0
+    for name in args.paths:
+        try:
+            session = parse_session(Path(name))
+        except SessionError as exc:
+            print(exc, file=sys.stderr)
+            failed += 1
+            continue
+        clip_problems = []
+        for clip in session.clips:
+            try:
+                probe_clip(clip.path)
+            except ClipError as exc:
+                clip_problems.append(f"{name}:{clip.line}: {exc}")
+        if clip_problems:
+            print("\n".join(clip_problems), file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{name}: ok ({session.title}, {len(session.reflections)} reflection points)")
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _load_timeline(args: argparse.Namespace, label: str = "preparing speech"):
+    from mit_desktop.library import find_session
+    from mit_desktop.render.engine import Engine
+
+    session = find_session(args.path)
+    engine = Engine()
+    timeline = engine.timeline(session, _settings(args), Progress(label))
+    return session, engine, timeline
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    _session, _engine, timeline = _load_timeline(args)
+    doc = timeline.to_json()
+    if args.json:
+        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    from mit_desktop.session.durations import format_clock_ms
+
+    for seg in doc["segments"]:
+        text = f"  {seg.get('text', '')}" if seg["kind"] in ("speech", "reflection") else ""
+        print(f"{format_clock_ms(seg['start_ms']):>10}  {seg['kind']:<10}{text}")
+    print(f"duration {format_clock_ms(doc['duration_ms'])}, {len(doc['reflections'])} reflection points")
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from mit_desktop.render.writer import output_format, write_audio
+
+    output_format(Path(args.output))  # fail before minutes of synthesis
+    _session, engine, timeline = _load_timeline(args)
+    write_audio(engine.mixer(timeline), Path(args.output), Progress("rendering"))
+    print(f"{args.output}: {timeline.duration_ms / 1000:.1f} s")
+    return EXIT_OK
+
+
+def cmd_import_recording(args: argparse.Namespace) -> int:
+    from mit_desktop.render.clips import probe_clip
+    from mit_desktop.render.atomic import atomic_writer, disk_message
+    from mit_desktop.session.labels import parse_labels, recording_script
+    from mit_desktop.session.parser import parse_session
+
+    audio, out = Path(args.audio), Path(args.output)
+    if not out.name.endswith(".session.md"):
+        return _error(f"the output file name must end in .session.md (got {out.name})")
+    info = probe_clip(audio)
+    labels = parse_labels(Path(args.labels))
+    text = recording_script(audio, labels, out, info.duration_ms)
+    try:
+        with atomic_writer(out, 0o644) as (handle, _tmp):
+            handle.write(text.encode("utf-8"))
+    except OSError as exc:
+        return _error(disk_message(exc, out))
+    session = parse_session(out)
+    print(f"{out}: {len(session.reflections)} reflection points, {len(session.clips)} clips")
+    return EXIT_OK
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    from mit_desktop.library import list_sessions
+
+    entries, errors = list_sessions()
+    for error in errors:
+        print(error, file=sys.stderr)
+    if args.json:
+        json.dump([e.to_json() for e in entries], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for e in entries:
+            minutes = f"{e.minutes:g} min" if e.minutes else ""
+            print(f"{e.id:<20} {e.title:<28} {e.module or '':<18} {minutes}")
+    return EXIT_OK
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    from mit_desktop import paths
+    from mit_desktop.render.voices import list_voices
+
+    for voice in list_voices():
+        print(f"{voice.id:<28} {voice.language:<8} {voice.sample_rate:>6} Hz  {voice.source}")
+    print(f"(add Piper voices to {paths.voices_dir()})")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from mit_desktop.app import run_gui
+
+    return run_gui()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mit-desktop", description="MIT Desktop: guided practice "
+                                     "for Mentalizing Imagery Therapy.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check session scripts and report every problem")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("timeline", help="show a session's timeline")
+    p.add_argument("path", metavar="PATH|SESSION_ID")
+    _add_listening_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser("render", help="render a session to an audio file")
+    p.add_argument("path", metavar="PATH|SESSION_ID")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.(wav|flac|ogg|mp3)")
+    _add_listening_options(p)
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("import-recording", help="make a session from a recording and Audacity labels")
+    p.add_argument("audio", metavar="AUDIO")
+    p.add_argument("--labels", required=True, metavar="LABELS.txt")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.session.md")
+    p.set_defaults(func=cmd_import_recording)
+
+    p = sub.add_parser("library", help="list the bundled sessions and your own")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_library)
+
+    p = sub.add_parser("voices", help="list installed voices")
+    p.set_defaults(func=cmd_voices)
+
+    p = sub.add_parser("gui", help="start the desktop program (the default)")
+    p.set_defaults(func=cmd_gui)
+
+    for module in ("mit_desktop.playback.cli", "mit_desktop.bodymap.cli", "mit_desktop.history.cli"):
+        try:
+            register = __import__(module, fromlist=["register"]).register
+        except (ImportError, AttributeError):
+            continue
+        register(sub)
+    return parser
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from mit_desktop.render.clips import ClipError
+    from mit_desktop.render.speech import SpeechError
+    from mit_desktop.render.voices import VoiceError
+    from mit_desktop.render.writer import RenderError
+    from mit_desktop.session.errors import SessionError
+
+    return (SessionError, ClipError, VoiceError, SpeechError, RenderError, ValueError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+    try:
+        return func(args)
+    except _user_errors() as exc:
+        return _error(str(exc))
+    except KeyboardInterrupt:
+        sys.stderr.write("\nstopped\n")
+        return 128 + signal.SIGINT
+    except BrokenPipeError:
+        return EXIT_OK

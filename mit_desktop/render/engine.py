@@ -1,0 +1,91 @@
+"""The render engine: one object that turns a parsed session into a timeline and audio.
+
+It wires the speech cache (Piper), decoded clips, bells and ambience to the
+timeline builder and the mixer. Qt-free; the CLI, the player and the GUI all
+use it, so they hear exactly the same samples.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from mit_desktop import paths
+from mit_desktop.render.bells import BELL_STRIKE_INTERVAL_MS, bell_samples
+from mit_desktop.render.clips import ClipError, DecodedClip, decode_clip
+from mit_desktop.render.mixer import Mixer
+from mit_desktop.render.speech import PiperSpeech, SpeechRef
+from mit_desktop.session.errors import Problem
+from mit_desktop.session.model import Session
+from mit_desktop.session.timeline import (
+    SAMPLE_RATE,
+    ListeningSettings,
+    Timeline,
+    TimelineBuilder,
+    TimelineError,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    """Speech, clips and bells for sessions at `sample_rate` Hz, with caches under `cache_dir`."""
+
+    def __init__(self, cache_dir: Path | None = None, sample_rate: int = SAMPLE_RATE,
+                 voices_folder: Path | None = None) -> None:
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else paths.cache_dir()
+        self.sample_rate = sample_rate
+        self.speech = PiperSpeech(self.cache_dir / "speech", sample_rate, voices_folder)
+        self._clips: dict[Path, DecodedClip] = {}
+        self._clip_lines: dict[Path, int] = {}
+        self._session: Session | None = None
+
+    # -- sources for the timeline builder -----------------------------------
+
+    def ensure(self, voice_id: str | None, rate: float, text: str) -> SpeechRef:
+        return self.speech.ensure(voice_id, rate, text)
+
+    def decoded_clip(self, path: Path) -> DecodedClip:
+        """The decoded clip (decoding into the cache the first time). ClipError if it cannot be used."""
+        if path not in self._clips:
+            self._clips[path] = decode_clip(path, self.sample_rate, self.cache_dir / "clips")
+        return self._clips[path]
+
+    def clip_samples(self, path: Path) -> int:
+        try:
+            return self.decoded_clip(path).n_samples
+        except ClipError as exc:
+            session = self._session
+            line = next((c.line for c in session.clips if c.path == path), 1) if session else 1
+            raise TimelineError([Problem(session.path if session else path, line, None, str(exc))]) from None
+
+    def bell_samples(self, sound: str, strikes: int) -> int:
+        one = bell_samples(sound, self.sample_rate)
+        return (strikes - 1) * round(BELL_STRIKE_INTERVAL_MS * self.sample_rate / 1000) + one
+
+    # -- sources for the mixer --------------------------------------------------
+
+    def speech_samples(self, key: str) -> np.ndarray:
+        return self.speech.load(key)
+
+    def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float]:
+        clip = self.decoded_clip(path)
+        return clip.samples(), clip.active_rms
+
+    # -- the public face --------------------------------------------------------
+
+    def builder(self, session: Session, settings: ListeningSettings) -> TimelineBuilder:
+        """A timeline builder for incremental use (the player renders ahead with it)."""
+        self._session = session
+        return TimelineBuilder(session, settings, self, self, self, self.sample_rate)
+
+    def timeline(self, session: Session, settings: ListeningSettings,
+                 progress: Callable[[int, int], None] | None = None) -> Timeline:
+        """The whole timeline, synthesising any speech not yet in the cache."""
+        return self.builder(session, settings).build(progress)
+
+    def mixer(self, timeline: Timeline) -> Mixer:
+        return Mixer(timeline, self)

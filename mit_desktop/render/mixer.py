@@ -1,0 +1,212 @@
+"""Mixes a timeline into audio: any range of samples, on demand, identically every time.
+
+Every sample is a function of its absolute position only, so rendering in
+blocks of any size, seeking, or pausing and resuming all give the same
+samples. Nothing longer than one bell group or one sentence is held in
+memory; clips are read from their memory-mapped decoded cache.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Protocol
+
+import numpy as np
+
+from mit_desktop.render import levels
+from mit_desktop.render.ambience import ambience_loop
+from mit_desktop.render.bells import BELL_STRIKE_INTERVAL_MS, bell_strike
+from mit_desktop.session.timeline import Segment, Timeline
+
+log = logging.getLogger(__name__)
+
+STEMS = ("voice", "bells", "ambience")
+
+
+class AudioSources(Protocol):
+    def speech_samples(self, key: str) -> np.ndarray:
+        """Cached sentence, int16 at the timeline rate."""
+        ...
+
+    def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float]:
+        """Decoded clip (float32, memory-mapped) and its active RMS."""
+        ...
+
+
+@dataclass
+class StemGains:
+    """Listener volumes, linear 0..1.5, for voice (narration and clips), bells and ambience."""
+
+    voice: float = 1.0
+    bells: float = 1.0
+    ambience: float = 1.0
+
+
+class Mixer:
+    """Produces float32 mono for any [start, start+n) of a timeline, as separate stems or mixed."""
+
+    def __init__(self, timeline: Timeline, sources: AudioSources, cache_items: int = 16) -> None:
+        self.timeline = timeline
+        self.sources = sources
+        self.rate = timeline.sample_rate
+        self._starts = [s.start_sample for s in timeline.segments]
+        self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._cache_items = cache_items
+        self._voice_spans = self._merged_voice_spans()
+        self._beds = self._ambience_breakpoints()
+
+    # -- helpers --------------------------------------------------------
+
+    def _n(self, value_ms: float) -> int:
+        return int(round(value_ms * self.rate / 1000))
+
+    def _cached(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        value = make()
+        self._cache[key] = value
+        if len(self._cache) > self._cache_items:
+            self._cache.popitem(last=False)
+        return value
+
+    def _merged_voice_spans(self) -> list[tuple[int, int]]:
+        bridge = self._n(levels.DUCK_BRIDGE_MS)
+        spans: list[tuple[int, int]] = []
+        for seg in self.timeline.segments:
+            if seg.kind not in ("speech", "clip") or seg.n_samples == 0:
+                continue
+            start, end = seg.start_sample, seg.start_sample + seg.audio_samples
+            if spans and start - spans[-1][1] < bridge:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+        return spans
+
+    def _ambience_breakpoints(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        fade = self._n(levels.AMBIENCE_FADE_MS)
+        names = {c.name for c in self.timeline.ambience if c.name}
+        beds = {}
+        for name in names:
+            xs: list[float] = [0.0]
+            ys: list[float] = [0.0]
+            for change in self.timeline.ambience:
+                target = change.level_percent / 100 if change.name == name else 0.0
+                p = float(change.start_sample)
+                current = float(np.interp(p, xs, ys))
+                keep = [i for i, x in enumerate(xs) if x < p]
+                xs = [xs[i] for i in keep] + [p, p + fade]
+                ys = [ys[i] for i in keep] + [current, target]
+            beds[name] = (np.array(xs), np.array(ys))
+        return beds
+
+    # -- segment audio --------------------------------------------------------
+
+    def _speech(self, seg: Segment) -> np.ndarray:
+        def make() -> np.ndarray:
+            raw = self.sources.speech_samples(seg.speech_key or "").astype(np.float32) / 32767.0
+            gain = levels.voice_gain(levels.active_rms(raw, self.rate), float(np.max(np.abs(raw), initial=0)))
+            env = levels.fade_envelope(len(raw), 0, len(raw), self._n(levels.SPEECH_FADE_IN_MS),
+                                       self._n(levels.SPEECH_FADE_OUT_MS))
+            return (raw * gain * env).astype(np.float32)
+
+        return self._cached(("speech", seg.speech_key), make)
+
+    def _bell(self, sound: str, strikes: int) -> np.ndarray:
+        def make() -> np.ndarray:
+            strike = bell_strike(sound, self.rate)
+            interval = self._n(BELL_STRIKE_INTERVAL_MS)
+            out = np.zeros((strikes - 1) * interval + len(strike), dtype=np.float32)
+            for k in range(strikes):
+                out[k * interval:k * interval + len(strike)] += strike
+            return out * (levels.BELL_PEAK.get(sound, 0.4) / max(float(np.max(np.abs(out))), 1e-9))
+
+        return self._cached(("bell", sound, strikes), make)
+
+    def _clip_part(self, seg: Segment, offset: int, length: int) -> np.ndarray:
+        samples, rms = self.sources.clip_samples_array(seg.clip_path)  # type: ignore[arg-type]
+        total = seg.audio_samples
+        length = max(0, min(length, total - offset))
+        if length == 0:
+            return np.zeros(0, dtype=np.float32)
+        begin = seg.clip_offset_sample + offset
+        part = np.asarray(samples[begin:begin + length], dtype=np.float32)
+        gain = levels.voice_gain(rms, 1.0) if rms > 0 else 1.0
+        fade = self._n(levels.CLIP_FADE_MS)
+        return part * gain * levels.fade_envelope(len(part), offset, total, fade, fade)
+
+    def _segment_part(self, seg: Segment, offset: int, length: int) -> tuple[str, np.ndarray]:
+        """(stem, samples for [offset, offset+length) of the segment; may be shorter)."""
+        if seg.kind == "speech":
+            return "voice", self._speech(seg)[offset:offset + length]
+        if seg.kind == "clip":
+            return "voice", self._clip_part(seg, offset, length)
+        if seg.kind == "bell":
+            return "bells", self._bell(seg.sound or "bowl", seg.strikes)[offset:offset + length]
+        if seg.kind == "reflection" and seg.n_samples > 0:
+            chime = self._bell("soft", 1)
+            chime_start = max(0, seg.n_samples - len(chime))
+            out = np.zeros(length, dtype=np.float32)
+            lo, hi = max(offset, chime_start), min(offset + length, chime_start + len(chime))
+            if hi > lo:
+                out[lo - offset:hi - offset] = chime[lo - chime_start:hi - chime_start]
+            return "bells", out
+        return "voice", np.zeros(0, dtype=np.float32)
+
+    # -- rendering ------------------------------------------------------------
+
+    def render_stems(self, start: int, n: int) -> dict[str, np.ndarray]:
+        """Voice, bells and ambience for samples [start, start+n), float32, before listener gains."""
+        stems = {name: np.zeros(n, dtype=np.float32) for name in STEMS}
+        end = start + n
+        index = max(0, bisect.bisect_right(self._starts, start) - 1)
+        segments = self.timeline.segments
+        while index < len(segments) and segments[index].start_sample < end:
+            seg = segments[index]
+            index += 1
+            lo, hi = max(start, seg.start_sample), min(end, seg.end_sample)
+            if hi <= lo or seg.kind == "silence":
+                continue
+            stem, part = self._segment_part(seg, lo - seg.start_sample, hi - lo)
+            if len(part):
+                stems[stem][lo - start:lo - start + len(part)] += part
+        stems["ambience"] = self._ambience(start, n)
+        return stems
+
+    def _duck(self, positions: np.ndarray) -> np.ndarray:
+        ramp = float(self._n(levels.DUCK_RAMP_MS))
+        weight = np.zeros(len(positions), dtype=np.float32)
+        first, last = positions[0], positions[-1]
+        for a, b in self._voice_spans:
+            if b + ramp < first or a - ramp > last:
+                continue
+            w = np.minimum((positions - (a - ramp)) / ramp, ((b + ramp) - positions) / ramp)
+            weight = np.maximum(weight, np.clip(w, 0.0, 1.0))
+        return 1.0 - (1.0 - levels.DUCK_GAIN) * weight
+
+    def _ambience(self, start: int, n: int) -> np.ndarray:
+        out = np.zeros(n, dtype=np.float32)
+        if not self._beds or n == 0:
+            return out
+        positions = np.arange(start, start + n, dtype=np.float64)
+        duck = None
+        for name, (xs, ys) in self._beds.items():
+            gain = np.interp(positions, xs, ys)
+            if not np.any(gain):
+                continue
+            if duck is None:
+                duck = self._duck(positions)
+            loop = ambience_loop(name, self.rate)
+            idx = (np.arange(start, start + n) % len(loop))
+            out += (loop[idx] * gain * duck).astype(np.float32)
+        return out
+
+    def render(self, start: int, n: int, gains: StemGains | None = None) -> np.ndarray:
+        """Mixed float32 for samples [start, start+n) (past the end: silence)."""
+        g = gains or StemGains()
+        stems = self.render_stems(start, n)
+        return stems["voice"] * g.voice + stems["bells"] * g.bells + stems["ambience"] * g.ambience

@@ -1,0 +1,80 @@
+"""Streaming a mixed timeline into an audio file, block by block, atomically.
+
+The file appears under its final name only when complete; a full disk or
+any other failure leaves nothing there (and removes the partial file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import soundfile as sf
+
+from mit_desktop.render.atomic import disk_message
+from mit_desktop.render.levels import to_int16
+from mit_desktop.render.mixer import Mixer
+
+log = logging.getLogger(__name__)
+
+BLOCK_SAMPLES = 22_050 * 5
+FORMATS = {
+    ".wav": ("WAV", "PCM_16"),
+    ".flac": ("FLAC", "PCM_16"),
+    ".ogg": ("OGG", "VORBIS"),
+    ".mp3": ("MP3", "MPEG_LAYER_III"),
+}
+
+
+class RenderError(Exception):
+    """The render could not be written; the message says why and what to do."""
+
+
+def output_format(path: Path) -> tuple[str, str]:
+    """(soundfile format, subtype) for an output path's extension; RenderError if unsupported."""
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise RenderError(f"Cannot write '{path.name}': choose a file ending in "
+                          f"{', '.join(FORMATS)}.") from None
+
+
+def write_audio(mixer: Mixer, out: Path, progress: Callable[[int, int], None] | None = None,
+                block_samples: int = BLOCK_SAMPLES) -> int:
+    """Write the whole timeline to `out` (format from its extension). Returns frames written."""
+    out = Path(out)
+    fmt, subtype = output_format(out)
+    total = mixer.timeline.n_samples
+    if not out.parent.is_dir():
+        raise RenderError(f"The folder {out.parent} does not exist.")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    except OSError as exc:
+        raise RenderError(disk_message(exc, out)) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            with sf.SoundFile(handle, "w", samplerate=mixer.rate, channels=1, format=fmt,
+                              subtype=subtype) as sound:
+                for start in range(0, total, block_samples):
+                    n = min(block_samples, total - start)
+                    sound.write(to_int16(mixer.render(start, n)))
+                    if progress:
+                        progress(start + n, total)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise RenderError(disk_message(exc, out)) from None
+    except sf.LibsndfileError as exc:
+        raise RenderError(f"Could not write {out}: {exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    log.info("rendered %s (%d samples)", out, total)
+    return total

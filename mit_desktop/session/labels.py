@@ -1,0 +1,115 @@
+"""Import of a therapist's recording with an Audacity label file as its cue sheet.
+
+Audacity's label export: one label per line, ``start<TAB>end<TAB>text`` with
+times in seconds (a point label has start = end). Lines starting with a
+backslash carry a label's frequency range and are skipped. Each label
+becomes a reflection point at its start; the audio between labels becomes
+``[clip ... from ... to ...]`` lines in a generated, editable script.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from mit_desktop.session.durations import format_clock_ms
+from mit_desktop.session.errors import Problem, SessionError
+
+DEFAULT_PROMPT = "Take a moment to notice what you are experiencing right now."
+
+
+@dataclass(frozen=True)
+class Label:
+    start_ms: int
+    end_ms: int
+    text: str
+    line: int
+
+
+def parse_labels(path: Path) -> list[Label]:
+    """Read an Audacity label file; SessionError listing every malformed line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SessionError([Problem(path, 1, None, f"cannot read the label file: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")  # older Audacity on Windows wrote the system code page
+    labels: list[Label] = []
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("\\"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2:
+            problems.append(Problem(path, number, None,
+                                    "expected 'start<TAB>end<TAB>text' (an Audacity label export)"))
+            continue
+        try:
+            start, end = float(parts[0].replace(",", ".")), float(parts[1].replace(",", "."))
+        except ValueError:
+            problems.append(Problem(path, number, 1, "the start and end times must be numbers of seconds"))
+            continue
+        if start < 0 or end < start:
+            problems.append(Problem(path, number, 1, "a label's end must not come before its start"))
+            continue
+        labels.append(Label(round(start * 1000), round(end * 1000),
+                            parts[2].strip() if len(parts) > 2 else "", number))
+    if problems:
+        raise SessionError(problems)
+    if not labels:
+        raise SessionError([Problem(path, 1, None, "the label file has no labels")])
+    return sorted(labels, key=lambda label: label.start_ms)
+
+
+def _escape(text: str) -> str:
+    return " ".join(text.replace("{", "{{").replace("}", "}}").split())
+
+
+def _session_id(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "recording"
+
+
+def recording_script(audio: Path, labels: list[Label], out: Path, duration_ms: int,
+                     reflect_ms: int = 30_000) -> str:
+    """The text of a session script playing `audio` with a reflection at each label.
+
+    The clip path is written relative to `out`'s folder. Labels past the end
+    of the audio (`duration_ms`) are an error.
+    """
+    late = [label for label in labels if label.start_ms > duration_ms]
+    if late:
+        raise SessionError([Problem(Path(str(out) + " labels"), label.line, None,
+                                    f"label at {label.start_ms / 1000:.1f} s is past the end of the "
+                                    f"recording ({duration_ms / 1000:.1f} s)") for label in late])
+    rel = Path(os.path.relpath(audio.resolve(), out.resolve().parent))
+    stem = audio.stem
+    title = stem.replace("_", " ").replace("-", " ").strip().title() or "Recording"
+    lines = [
+        "+++",
+        f'id = "{_session_id(out.name.removesuffix(".session.md") or stem)}"',
+        f'title = "{title}"',
+        'module = "recording"',
+        f'summary = "A recorded practice with {len(labels)} reflection point(s)."',
+        "+++",
+        "",
+        f"# {title}",
+        "",
+        f"// Imported from {audio.name} with its Audacity labels; edit freely.",
+        "",
+    ]
+    position = 0
+    for label in labels:
+        if label.start_ms > position:
+            lines.append(f"[clip {rel} from {format_clock_ms(position)} to {format_clock_ms(label.start_ms)}]")
+        prompt = _escape(label.text) or DEFAULT_PROMPT
+        lines.append(f"[reflect {reflect_ms // 1000}s note: {prompt}]")
+        lines.append("")
+        position = label.start_ms
+    if position < duration_ms:
+        lines.append(f"[clip {rel} from {format_clock_ms(position)}]")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,413 @@
+"""The format-v1 session-script parser (see docs/session-scripts.md).
+
+Line oriented and strict: every problem in a file is collected and raised
+together as a SessionError whose problems read ``path:line:column: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import logging
+import os
+import re
+import tomllib
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from mit_desktop.session import vocabulary as vocab
+from mit_desktop.session.durations import parse_clip_time_ms, parse_duration_ms
+from mit_desktop.session.errors import Problem, SessionError
+from mit_desktop.session.model import (
+    Ambience,
+    Bell,
+    Clip,
+    Cue,
+    Heading,
+    Paragraph,
+    Pause,
+    RateChange,
+    Reflect,
+    Session,
+    VoiceChange,
+)
+from mit_desktop.session.text import placeholder_names, placeholder_problems
+
+log = logging.getLogger(__name__)
+
+FENCE = "+++"
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_HEADING = re.compile(r"^(#{1,6})(\s+(.*))?$")
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_CLIP = re.compile(r"^(?P<path>.+?)(?:\s+from\s+(?P<from>\S+))?(?:\s+to\s+(?P<to>\S+))?$")
+
+
+def _suggest(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else f"; use one of: {', '.join(choices)}"
+
+
+class _Parser:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.problems: list[Problem] = []
+        self.cues: list[Cue] = []
+        self.meta: dict[str, Any] = {}
+        self.variables: dict[str, str] = {}
+        self._paragraph: list[str] = []
+        self._paragraph_line = 0
+
+    def problem(self, line: int, column: int | None, message: str) -> None:
+        self.problems.append(Problem(self.path, line, column, message))
+
+    # -- front matter ------------------------------------------------------
+
+    def parse(self) -> tuple[dict[str, Any], list[Cue]]:
+        lines = self.text.splitlines()
+        body_start = self._front_matter(lines)
+        for index in range(body_start, len(lines)):
+            self._body_line(index + 1, lines[index])
+        self._end_paragraph()
+        return self.meta, self.cues
+
+    def _front_matter(self, lines: list[str]) -> int:
+        if not lines or lines[0].strip() != FENCE:
+            self.problem(1, 1, f"the file must start with a line '{FENCE}' opening the front matter "
+                         "(id, title, ...)")
+            return 0
+        try:
+            close = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+        except StopIteration:
+            self.problem(1, 1, f"unterminated front matter: no closing line '{FENCE}'")
+            return len(lines)
+        source = "\n".join(lines[1:close])
+        try:
+            data = tomllib.loads(source)
+        except tomllib.TOMLDecodeError as exc:
+            message = str(exc)
+            match = _TOML_POSITION.search(message)
+            line, column = (int(match.group(1)) + 1, int(match.group(2))) if match else (2, None)
+            reason = _TOML_POSITION.sub("", message).strip()
+            self.problem(line, column, f"front matter is not valid TOML: {reason}")
+            return close + 1
+        self._check_meta(data, lines[1:close])
+        return close + 1
+
+    def _key_line(self, key: str, meta_lines: list[str]) -> int:
+        pattern = re.compile(rf"^\s*(\[\s*)?{re.escape(key)}\s*(=|\])")
+        for offset, text in enumerate(meta_lines):
+            if pattern.match(text):
+                return offset + 2
+        return 1
+
+    def _check_meta(self, data: dict[str, Any], meta_lines: list[str]) -> None:
+        def bad(key: str, message: str) -> None:
+            self.problem(self._key_line(key, meta_lines), 1, message)
+
+        for key in data:
+            if key not in vocab.FRONT_MATTER_KEYS:
+                bad(key, f"unknown front-matter key '{key}'{_suggest(key, vocab.FRONT_MATTER_KEYS)}")
+        for key in ("id", "title"):
+            if key not in data:
+                self.problem(1, None, f"front matter is missing the required key '{key}'")
+        strings = ("id", "title", "module", "summary", "language", "voice", "safety")
+        for key in strings:
+            if key in data and not isinstance(data[key], str):
+                bad(key, f"'{key}' must be text in quotes")
+        if isinstance(data.get("id"), str) and not _ID.match(data["id"]):
+            bad("id", f"id '{data['id']}' may use only lowercase letters, digits and hyphens")
+        if isinstance(data.get("title"), str) and not data["title"].strip():
+            bad("title", "title must not be empty")
+        module = data.get("module")
+        if isinstance(module, str) and module not in vocab.MODULE_IDS:
+            bad("module", f"unknown module '{module}'{_suggest(module, vocab.MODULE_IDS)}")
+        language = data.get("language")
+        if isinstance(language, str) and not _LANGUAGE.match(language):
+            bad("language", f"language '{language}' is not a language tag like 'en' or 'en-GB'")
+        if "minutes" in data and (
+            isinstance(data["minutes"], bool)
+            or not isinstance(data["minutes"], (int, float))
+            or data["minutes"] <= 0
+        ):
+            bad("minutes", "minutes must be a positive number")
+        if "rate" in data:
+            rate = data["rate"]
+            if isinstance(rate, bool) or not isinstance(rate, (int, float)):
+                bad("rate", "rate must be a number such as 0.9")
+            elif not vocab.MIN_RATE <= rate <= vocab.MAX_RATE:
+                bad("rate", f"rate must be between {vocab.MIN_RATE} and {vocab.MAX_RATE}")
+        variables = data.get("variables", {})
+        if not isinstance(variables, dict):
+            bad("variables", "[variables] must be a table of name = \"text\" lines")
+        else:
+            for name, value in variables.items():
+                if not isinstance(value, str):
+                    bad(name, f"variable '{name}' must be text in quotes")
+                elif not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+                    bad(name, f"variable name '{name}' may use only letters, digits and '_'")
+                else:
+                    self.variables[name] = value
+        self.meta = data
+
+    # -- body ----------------------------------------------------------------
+
+    def _end_paragraph(self) -> None:
+        if self._paragraph:
+            self.cues.append(Paragraph(" ".join(self._paragraph), self._paragraph_line))
+            self._paragraph = []
+
+    def _check_template(self, template: str, line: int, column: int) -> None:
+        for offset, message in placeholder_problems(template):
+            self.problem(line, column + offset, message)
+        for offset, name in placeholder_names(template):
+            if name not in self.variables:
+                known = tuple(self.variables)
+                hint = _suggest(name, known) if known else "; define it under [variables]"
+                self.problem(line, column + offset, f"unknown variable '{{{name}}}'{hint}")
+
+    def _body_line(self, number: int, raw: str) -> None:
+        line = raw.rstrip()
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if not stripped:
+            self._end_paragraph()
+            return
+        if stripped.startswith("//"):
+            return
+        heading = _HEADING.match(stripped)
+        if heading:
+            self._end_paragraph()
+            title = (heading.group(3) or "").strip()
+            if not title:
+                self.problem(number, indent + 1, "a heading needs a title after '#'")
+            else:
+                self.cues.append(Heading(title, len(heading.group(1)), number))
+            return
+        if stripped.startswith("["):
+            self._end_paragraph()
+            if not stripped.endswith("]"):
+                self.problem(number, len(line) + 1, "a directive must end with ']' on the same line")
+                return
+            self._directive(number, indent + 1, stripped[1:-1])
+            return
+        if stripped == FENCE:
+            self.problem(number, indent + 1, f"'{FENCE}' only belongs around the front matter")
+            return
+        if not self._paragraph:
+            self._paragraph_line = number
+        self._check_template(stripped, number, indent + 1)
+        self._paragraph.append(stripped)
+
+    def _directive(self, number: int, bracket_col: int, inner: str) -> None:
+        content = inner.strip()
+        name_col = bracket_col + 1 + (len(inner) - len(inner.lstrip()))
+        if not content:
+            self.problem(number, bracket_col, "an empty directive '[]'")
+            return
+        name, _, rest = content.partition(" ")
+        name = name.lower()
+        rest = rest.strip()
+        arg_col = name_col + len(name) + 1 + (len(content) - len(name) - 1 - len(rest.lstrip()) if rest else 0)
+        if name.endswith(":"):
+            name = name[:-1]
+        handler = getattr(self, f"_d_{name}", None) if name in vocab.DIRECTIVES else None
+        if handler is None:
+            self.problem(number, name_col,
+                         f"unknown directive '{name}'{_suggest(name, vocab.DIRECTIVES)}")
+            return
+        handler(number, arg_col, rest)
+
+    def _duration(self, number: int, column: int, text: str) -> int | None:
+        try:
+            value = parse_duration_ms(text)
+        except ValueError as exc:
+            self.problem(number, column, str(exc))
+            return None
+        if value <= 0:
+            self.problem(number, column, f"'{text}' must be longer than zero")
+            return None
+        return value
+
+    def _d_pause(self, number: int, column: int, rest: str) -> None:
+        if not rest or len(rest.split()) != 1:
+            self.problem(number, column, "pause takes one duration, like [pause 8s]")
+            return
+        value = self._duration(number, column, rest)
+        if value is not None:
+            self.cues.append(Pause(value, number))
+
+    def _d_bell(self, number: int, column: int, rest: str) -> None:
+        sound, strikes, ok = vocab.DEFAULT_BELL, 1, True
+        for token in rest.split():
+            if token.isdigit():
+                strikes = int(token)
+                if not 1 <= strikes <= vocab.MAX_BELL_STRIKES:
+                    self.problem(number, column + rest.find(token),
+                                 f"a bell can strike 1 to {vocab.MAX_BELL_STRIKES} times")
+                    ok = False
+            elif token.lower() in vocab.BELL_NAMES:
+                sound = token.lower()
+            else:
+                self.problem(number, column + rest.find(token),
+                             f"unknown bell '{token}'{_suggest(token.lower(), vocab.BELL_NAMES)}")
+                ok = False
+        if ok:
+            self.cues.append(Bell(sound, strikes, number))
+
+    def _d_ambience(self, number: int, column: int, rest: str) -> None:
+        tokens = rest.split()
+        if tokens == ["off"]:
+            self.cues.append(Ambience(None, 0, number))
+            return
+        if not tokens or len(tokens) > 2:
+            self.problem(number, column, "write [ambience NAME LEVEL%] (e.g. [ambience stream 15%]) "
+                         "or [ambience off]")
+            return
+        name = tokens[0].lower()
+        level = vocab.DEFAULT_AMBIENCE_PERCENT
+        ok = True
+        if name not in vocab.AMBIENCE_NAMES:
+            self.problem(number, column,
+                         f"unknown ambience '{tokens[0]}'{_suggest(name, vocab.AMBIENCE_NAMES)}")
+            ok = False
+        if len(tokens) == 2:
+            match = re.fullmatch(r"(\d{1,3})%", tokens[1])
+            if not match or int(match.group(1)) > 100:
+                self.problem(number, column + rest.find(tokens[1]),
+                             f"'{tokens[1]}' is not a level; write a percentage from 0% to 100%")
+                ok = False
+            else:
+                level = int(match.group(1))
+        if ok:
+            self.cues.append(Ambience(name, level, number))
+
+    def _d_clip(self, number: int, column: int, rest: str) -> None:
+        match = _CLIP.match(rest)
+        if not rest or not match:
+            self.problem(number, column, "write [clip PATH] or [clip PATH from 0:05 to 1:20]")
+            return
+        times: dict[str, int | None] = {"from": None, "to": None}
+        for key in times:
+            text = match.group(key)
+            if text is not None:
+                try:
+                    times[key] = parse_clip_time_ms(text)
+                except ValueError as exc:
+                    self.problem(number, column + match.start(key), str(exc))
+                    return
+        start, end = times["from"], times["to"]
+        if start is not None and end is not None and end <= start:
+            self.problem(number, column + match.start("to"), "the clip's 'to' time must come after its 'from' time")
+            return
+        path = (self.path.parent / match.group("path")).resolve()
+        if not path.is_file():
+            self.problem(number, column, f"clip file not found: {match.group('path')} (looked for {path})")
+            return
+        if not os.access(path, os.R_OK):
+            self.problem(number, column, f"clip file cannot be read (check its permissions): {path}")
+            return
+        self.cues.append(Clip(path, start, end, number))
+
+    def _d_reflect(self, number: int, column: int, rest: str) -> None:
+        head, colon, prompt = rest.partition(":")
+        prompt_col = column + len(head) + 1 + (len(prompt) - len(prompt.lstrip()))
+        prompt = prompt.strip()
+        if not colon or not prompt:
+            self.problem(number, column, "a reflection needs a prompt after ':', like "
+                         "[reflect 40s note: What do you notice?]")
+            return
+        duration = vocab.DEFAULT_REFLECT_MS
+        inputs: list[str] = []
+        ok = True
+        for index, token in enumerate(head.split()):
+            token_col = column + head.find(token)
+            if index == 0 and token[0].isdigit():
+                value = self._duration(number, token_col, token)
+                if value is None:
+                    ok = False
+                else:
+                    duration = value
+            elif token.lower() in vocab.REFLECT_INPUTS:
+                if token.lower() not in inputs:
+                    inputs.append(token.lower())
+            else:
+                self.problem(number, token_col,
+                             f"unknown reflection input '{token}'{_suggest(token.lower(), vocab.REFLECT_INPUTS)}")
+                ok = False
+        self._check_template(prompt, number, prompt_col)
+        if ok:
+            self.cues.append(Reflect(duration, tuple(inputs), prompt, number))
+
+    def _d_voice(self, number: int, column: int, rest: str) -> None:
+        if not rest or len(rest.split()) != 1:
+            self.problem(number, column, "write [voice ID] with one voice id (see 'mit-desktop voices')")
+            return
+        self.cues.append(VoiceChange(rest, number))
+
+    def _d_rate(self, number: int, column: int, rest: str) -> None:
+        try:
+            rate = float(rest)
+        except ValueError:
+            self.problem(number, column, f"'{rest}' is not a rate; write a number like 0.85")
+            return
+        if not vocab.MIN_RATE <= rate <= vocab.MAX_RATE:
+            self.problem(number, column, f"rate must be between {vocab.MIN_RATE} and {vocab.MAX_RATE}")
+            return
+        self.cues.append(RateChange(rate, number))
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SessionError([Problem(path, line, column,
+                                    "the file is not UTF-8 text; save it as UTF-8 in your editor")]) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse_text(text: str, path: Path) -> Session:
+    """Parse script `text` as if read from `path` (clip paths resolve against its folder)."""
+    data = text.encode("utf-8")
+    return _build(path, text, hashlib.sha256(data).hexdigest())
+
+
+def parse_session(path: Path) -> Session:
+    """Read and parse one `*.session.md` file. Raises SessionError listing every problem."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SessionError([Problem(path, 1, None, "file not found")]) from None
+    except IsADirectoryError:
+        raise SessionError([Problem(path, 1, None, "this is a folder, not a session script")]) from None
+    except OSError as exc:
+        raise SessionError([Problem(path, 1, None, f"cannot read the file: {exc.strerror}")]) from None
+    return _build(path, _decode(path, data), hashlib.sha256(data).hexdigest())
+
+
+def _build(path: Path, text: str, digest: str) -> Session:
+    parser = _Parser(path, text)
+    meta, cues = parser.parse()
+    if parser.problems:
+        raise SessionError(parser.problems)
+    log.debug("parsed %s: %d cues", path, len(cues))
+    return Session(
+        id=meta["id"],
+        title=meta["title"],
+        path=path,
+        content_sha256=digest,
+        cues=tuple(cues),
+        module=meta.get("module"),
+        summary=meta.get("summary", ""),
+        language=meta.get("language", "en"),
+        minutes=meta.get("minutes"),
+        voice=meta.get("voice"),
+        rate=float(meta.get("rate", 1.0)),
+        safety=meta.get("safety", ""),
+        variables=MappingProxyType(dict(parser.variables)),
+    )

@@ -1,0 +1,346 @@
+"""Session + listening settings -> an exact timeline of segments at sample positions.
+
+Every segment starts and ends on a 20 ms grid (441 samples at 22,050 Hz), so
+every position is a whole number of samples *and* of milliseconds. Speech
+lengths come from the speech cache (synthesising what is missing), clip
+lengths from the decoded-clip cache, so the timeline, the rendered file and
+the player always agree sample for sample.
+
+Hands-free mode: a reflection occupies its duration (silence, ambience
+continuing, a soft chime ending at its end). Interactive mode: a reflection
+has zero length and playback stops there.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Callable, Iterator, Mapping, Protocol
+
+from mit_desktop.session.errors import Problem, SessionError
+from mit_desktop.session.model import (
+    Ambience,
+    Bell,
+    Clip,
+    Heading,
+    Paragraph,
+    Pause,
+    RateChange,
+    Reflect,
+    Session,
+    VoiceChange,
+)
+from mit_desktop.session.text import split_sentences, substitute
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 22_050
+GRID_MS = 20
+HANDS_FREE = "hands-free"
+INTERACTIVE = "interactive"
+MODES = (HANDS_FREE, INTERACTIVE)
+
+
+@dataclass(frozen=True)
+class ListeningSettings:
+    """How the listener wants to hear a session.
+
+    `rate` multiplies the session's own speech rate (1.0 is the voice's
+    natural pace, which is brisk; 0.85 is the unhurried default). `pacing`
+    multiplies every sentence gap, paragraph gap and pause (not reflections,
+    whose length the therapist chose). `voice` replaces the session's default
+    voice; `[voice]` lines in the script still apply. `variables` override the
+    session's defaults (e.g. the name used for `{loved_one}`).
+    """
+
+    voice: str | None = None
+    rate: float = 0.85
+    sentence_gap_ms: int = 1200
+    paragraph_gap_ms: int = 3000
+    pacing: float = 1.0
+    mode: str = HANDS_FREE
+    variables: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not '{self.mode}'")
+        if not 0.25 <= self.pacing <= 4.0:
+            raise ValueError("pacing must be between 0.25 and 4")
+        if not 0.5 <= self.rate <= 2.0:
+            raise ValueError("rate must be between 0.5 and 2")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of the timeline, `n_samples` long from `start_sample`.
+
+    kind: "speech" (text = the sentence, speech_key = its cache key),
+    "silence" (a gap or pause), "bell" (sound, strikes), "clip" (clip_path,
+    clip_offset_sample = where in the decoded clip it starts), "reflection"
+    (text = prompt, reflection_index).
+    """
+
+    kind: str
+    start_sample: int
+    n_samples: int
+    text: str | None = None
+    speech_key: str | None = None
+    audio_samples: int = 0
+    sound: str | None = None
+    strikes: int = 0
+    clip_path: Path | None = None
+    clip_offset_sample: int = 0
+    reflection_index: int | None = None
+
+    @property
+    def end_sample(self) -> int:
+        return self.start_sample + self.n_samples
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    start_sample: int
+
+
+@dataclass(frozen=True)
+class ReflectionPoint:
+    """A reflection: where it starts, its hands-free length, prompt (filled in) and inputs."""
+
+    index: int
+    start_sample: int
+    duration_ms: int
+    prompt: str
+    inputs: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class AmbienceChange:
+    """From `start_sample` the bed `name` (None: none) plays at `level_percent`."""
+
+    start_sample: int
+    name: str | None
+    level_percent: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    session_id: str
+    session_sha256: str
+    sample_rate: int
+    mode: str
+    segments: tuple[Segment, ...]
+    sections: tuple[Section, ...]
+    reflections: tuple[ReflectionPoint, ...]
+    ambience: tuple[AmbienceChange, ...]
+    n_samples: int
+
+    def ms(self, samples: int) -> int:
+        """Whole milliseconds for a grid-aligned sample position."""
+        return samples * 1000 // self.sample_rate
+
+    @property
+    def duration_ms(self) -> int:
+        return self.ms(self.n_samples)
+
+    @property
+    def captions(self) -> tuple[Segment, ...]:
+        return tuple(s for s in self.segments if s.kind == "speech")
+
+    def to_json(self) -> dict:
+        """The `timeline --json` document (ms everywhere; samples are ms * rate / 1000)."""
+        segments = []
+        for seg in self.segments:
+            item: dict = {"kind": seg.kind, "start_ms": self.ms(seg.start_sample),
+                          "end_ms": self.ms(seg.end_sample)}
+            if seg.text is not None:
+                item["text"] = seg.text
+            if seg.kind == "bell":
+                item["sound"], item["strikes"] = seg.sound, seg.strikes
+            if seg.kind == "clip":
+                item["path"] = str(seg.clip_path)
+            segments.append(item)
+        return {
+            "session_id": self.session_id,
+            "mode": self.mode,
+            "duration_ms": self.duration_ms,
+            "sample_rate": self.sample_rate,
+            "segments": segments,
+            "sections": [{"title": s.title, "start_ms": self.ms(s.start_sample)} for s in self.sections],
+            "reflections": [
+                {"start_ms": self.ms(r.start_sample), "duration_ms": r.duration_ms,
+                 "prompt": r.prompt, "inputs": list(r.inputs)}
+                for r in self.reflections
+            ],
+            "ambience": [
+                {"start_ms": self.ms(a.start_sample), "name": a.name, "level_percent": a.level_percent}
+                for a in self.ambience
+            ],
+        }
+
+
+class SpeechSource(Protocol):
+    """What the timeline needs from speech: the cached sentence's key and length."""
+
+    def ensure(self, voice_id: str | None, rate: float, text: str) -> "SpeechLength": ...
+
+
+class SpeechLength(Protocol):
+    key: str
+    n_samples: int
+
+
+class ClipSource(Protocol):
+    def clip_samples(self, path: Path) -> int:
+        """Length of the decoded clip in samples at the timeline rate."""
+        ...
+
+
+class BellSource(Protocol):
+    def bell_samples(self, sound: str, strikes: int) -> int:
+        """Length of `strikes` strikes of `sound` in samples, ring included."""
+        ...
+
+
+class TimelineError(SessionError):
+    """The script parsed, but a clip or voice it names cannot be used."""
+
+
+class TimelineBuilder:
+    """Builds a timeline cue by cue. `steps()` yields each segment as soon as it is known,
+    so a player can start before the whole session's speech exists; `build()` runs to the end.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        settings: ListeningSettings,
+        speech: SpeechSource,
+        clips: ClipSource,
+        bells: BellSource,
+        sample_rate: int = SAMPLE_RATE,
+    ) -> None:
+        if (sample_rate * GRID_MS) % 1000:
+            raise ValueError(f"sample rate {sample_rate} Hz has no whole-sample {GRID_MS} ms grid")
+        self.session = session
+        self.settings = settings
+        self.speech = speech
+        self.clips = clips
+        self.bells = bells
+        self.sample_rate = sample_rate
+        self.grid = sample_rate * GRID_MS // 1000
+        self.variables = {**session.variables,
+                          **{k: v for k, v in settings.variables.items() if k in session.variables}}
+        self.segments: list[Segment] = []
+        self.sections: list[Section] = []
+        self.reflections: list[ReflectionPoint] = []
+        self.ambience: list[AmbienceChange] = []
+        self.position = 0
+        self.done = False
+
+    def samples_for_ms(self, value_ms: float) -> int:
+        """`value_ms` rounded to the grid, in samples."""
+        return round(value_ms / GRID_MS) * self.grid
+
+    def _fit(self, n: int) -> int:
+        return math.ceil(n / self.grid) * self.grid
+
+    def _add(self, segment: Segment) -> Segment:
+        self.segments.append(segment)
+        self.position = segment.end_sample
+        return segment
+
+    def _silence(self, value_ms: float) -> Segment | None:
+        n = self.samples_for_ms(value_ms * self.settings.pacing)
+        return self._add(Segment("silence", self.position, n)) if n > 0 else None
+
+    def steps(self) -> Iterator[Segment]:
+        s = self.settings
+        voice = s.voice or self.session.voice
+        rate = self.session.rate
+        for cue in self.session.cues:
+            if isinstance(cue, Heading):
+                self.sections.append(Section(cue.title, self.position))
+            elif isinstance(cue, Paragraph):
+                sentences = split_sentences(substitute(cue.text, self.variables))
+                for number, sentence in enumerate(sentences):
+                    ref = self.speech.ensure(voice, rate * s.rate, sentence)
+                    yield self._add(Segment("speech", self.position, self._fit(ref.n_samples),
+                                            text=sentence, speech_key=ref.key,
+                                            audio_samples=ref.n_samples))
+                    last = number == len(sentences) - 1
+                    gap = self._silence(s.paragraph_gap_ms if last else s.sentence_gap_ms)
+                    if gap:
+                        yield gap
+            elif isinstance(cue, Pause):
+                gap = self._silence(cue.duration_ms)
+                if gap:
+                    yield gap
+            elif isinstance(cue, Bell):
+                n = self._fit(self.bells.bell_samples(cue.sound, cue.strikes))
+                yield self._add(Segment("bell", self.position, n, sound=cue.sound, strikes=cue.strikes))
+            elif isinstance(cue, Ambience):
+                self.ambience.append(AmbienceChange(self.position, cue.name, cue.level_percent))
+            elif isinstance(cue, Clip):
+                yield self._clip(cue)
+            elif isinstance(cue, Reflect):
+                yield self._reflect(cue)
+            elif isinstance(cue, VoiceChange):
+                voice = cue.voice_id
+            elif isinstance(cue, RateChange):
+                rate = cue.rate
+        self.done = True
+
+    def _clip(self, cue: Clip) -> Segment:
+        total = self.clips.clip_samples(cue.path)
+        start = 0 if cue.from_ms is None else round(cue.from_ms * self.sample_rate / 1000)
+        end = total if cue.to_ms is None else round(cue.to_ms * self.sample_rate / 1000)
+        length_ms = total * 1000 // self.sample_rate
+        if start >= total or end > total + self.grid:
+            raise TimelineError([Problem(self.session.path, cue.line, None,
+                                         f"the clip {cue.path.name} is only {length_ms / 1000:.1f} s long; "
+                                         "its from/to times go past its end")])
+        end = min(end, total)
+        return self._add(Segment("clip", self.position, self._fit(end - start), clip_path=cue.path,
+                                 clip_offset_sample=start, audio_samples=end - start))
+
+    def _reflect(self, cue: Reflect) -> Segment:
+        index = len(self.reflections)
+        prompt = substitute(cue.prompt, self.variables)
+        self.reflections.append(ReflectionPoint(index, self.position, cue.duration_ms, prompt,
+                                                cue.inputs, cue.line))
+        n = self.samples_for_ms(cue.duration_ms) if self.settings.mode == HANDS_FREE else 0
+        return self._add(Segment("reflection", self.position, n, text=prompt, reflection_index=index))
+
+    def snapshot(self) -> Timeline:
+        """The timeline as far as it is built (the whole of it once `done`)."""
+        return Timeline(
+            session_id=self.session.id,
+            session_sha256=self.session.content_sha256,
+            sample_rate=self.sample_rate,
+            mode=self.settings.mode,
+            segments=tuple(self.segments),
+            sections=tuple(self.sections),
+            reflections=tuple(self.reflections),
+            ambience=tuple(self.ambience),
+            n_samples=self.position,
+        )
+
+    def sentence_count(self) -> int:
+        """How many sentences the session speaks (for progress)."""
+        return sum(len(split_sentences(substitute(c.text, self.variables)))
+                   for c in self.session.cues if isinstance(c, Paragraph))
+
+    def build(self, progress: Callable[[int, int], None] | None = None) -> Timeline:
+        """Run every step. `progress(sentences_done, sentences_total)` after each sentence."""
+        total = self.sentence_count() if progress else 0
+        done = 0
+        for segment in self.steps():
+            if progress and segment.kind == "speech":
+                done += 1
+                progress(done, total)
+        return self.snapshot()
