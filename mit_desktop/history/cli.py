@@ -1,0 +1,216 @@
+"""``mit-desktop history …``: list, stats, export, backup, restore.
+
+:func:`register` adds the ``history`` command to an argparse subparsers object;
+each leaf parser sets ``func`` to a handler ``(args) -> int``. Exit codes: 0 ok,
+1 invalid input or a problem the user can fix (one clear message on stderr,
+never a traceback), 2 usage (argparse). ``python -m mit_desktop.history.cli``
+runs it on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from mit_desktop.history import export as export_mod
+from mit_desktop.history import stats
+from mit_desktop.history.errors import CorruptDatabaseError, HistoryError, InvalidInputError
+from mit_desktop.history.models import Practice, Profile
+from mit_desktop.history.store import HistoryStore
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``history`` and its subcommands to ``subparsers`` (from ``add_subparsers()``)."""
+    history = subparsers.add_parser(
+        "history", help="practice history: list, statistics, export, backups",
+        description="Your practice history, kept on this computer only.",
+    )
+    commands = history.add_subparsers(dest="history_command", metavar="COMMAND")
+    commands.required = True
+
+    p = commands.add_parser("list", help="list practices, newest first")
+    p.add_argument("--profile", metavar="NAME", help="only this profile")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="at most N per profile")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_guard(_cmd_list))
+
+    p = commands.add_parser("stats", help="practice statistics")
+    p.add_argument("--profile", metavar="NAME", help="only this profile")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_guard(_cmd_stats))
+
+    p = commands.add_parser("export", help="export one profile as CSV or JSON")
+    p.add_argument("--profile", metavar="NAME", required=True)
+    p.add_argument("-o", "--output", metavar="OUT", required=True, type=Path,
+                   help="OUT.csv (plus OUT-reflections.csv) or OUT.json")
+    p.set_defaults(func=_guard(_cmd_export))
+
+    p = commands.add_parser("backup", help="make a backup now (or list backups)")
+    p.add_argument("--list", action="store_true", help="list backups instead")
+    p.set_defaults(func=_guard(_cmd_backup))
+
+    p = commands.add_parser("restore", help="replace the history with a backup")
+    p.add_argument("backup", metavar="BACKUP", help="a backup file, or its name in the backups folder")
+    p.set_defaults(func=_guard(_cmd_restore))
+    return history
+
+
+def _guard(handler: Handler) -> Handler:
+    """Turn user errors into one line on stderr and exit code 1."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except HistoryError as exc:
+            print(f"mit-desktop history: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"mit-desktop history: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+                  file=sys.stderr)
+            return 1
+
+    run.__name__ = handler.__name__
+    run.__doc__ = handler.__doc__
+    return run
+
+
+def _profiles(store: HistoryStore, name: str | None) -> list[Profile]:
+    if name is not None:
+        return [store.profile_by_name(name)]
+    return store.list_profiles()
+
+
+def _minutes(ms: int) -> str:
+    seconds = ms // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _local(ms: int, offset_min: int) -> str:
+    tz = dt.timezone(dt.timedelta(minutes=offset_min))
+    return dt.datetime.fromtimestamp(ms / 1000, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _practice_json(practice: Practice, profile: Profile) -> dict[str, Any]:
+    data = asdict(practice)
+    data["profile"] = profile.name
+    return data
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise InvalidInputError("--limit must be 1 or more.")
+    with HistoryStore.open() as store:
+        output: list[dict[str, Any]] = []
+        lines: list[str] = []
+        for profile in _profiles(store, args.profile):
+            practices = store.list_practices(profile.id, limit=args.limit)
+            output.extend(_practice_json(p, profile) for p in practices)
+            lines.append(f"{profile.name} ({profile.kind}): {len(practices)} practices")
+            for p in practices:
+                lines.append(
+                    f"  {p.id:>6}  {_local(p.started_ms, p.utc_offset_min)}  {p.session_id:<22} "
+                    f"{p.mode:<11} {p.status:<11} heard {_minutes(p.listened_ms):>6}"
+                    f"{'  (logged by hand)' if p.source == 'manual' else ''}"
+                )
+    if args.json:
+        print(json.dumps(output, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(lines) if lines else "No profiles yet.")
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    now = dt.datetime.now().astimezone()
+    with HistoryStore.open() as store:
+        results = {p.name: stats.summary(store, p.id, now) for p in _profiles(store, args.profile)}
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+        return 0
+    if not results:
+        print("No profiles yet.")
+    for name, summary in results.items():
+        week, total = summary["this_week"], summary["totals"]
+        print(f"{name}")
+        print(f"  this week: practised on {week['days_practised']} of {week['target_days']} days "
+              f"(minimum {week['minimum_days']}), {week['practices']} practices, "
+              f"{week['listened_ms'] // 60000} minutes")
+        print(f"  all time: {total['practices']} practices on {total['days_practised']} days, "
+              f"{total['listened_ms'] // 60000} minutes")
+        for trend in summary["mood_trend"][-4:]:
+            mood = trend["mean_mood_change"]
+            stress = trend["mean_stress_change"]
+            print(f"  week of {trend['week_start']}: mood "
+                  f"{'—' if mood is None else f'{mood:+.1f}'}, stress "
+                  f"{'—' if stress is None else f'{stress:+.1f}'} within a practice "
+                  f"({trend['practices']} practices)")
+        if summary["streak"] is not None:
+            print(f"  streak: {summary['streak']} days")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    with HistoryStore.open() as store:
+        profile = store.profile_by_name(args.profile)
+        written = export_mod.export(store, profile.id, args.output)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    with HistoryStore.open() as store:
+        if args.list:
+            backups = store.list_backups()
+            for info in backups:
+                print(f"{info.path.name}  {info.created:%Y-%m-%d %H:%M} UTC  {info.reason:<13} "
+                      f"{info.size_bytes // 1024} KiB")
+            if not backups:
+                print(f"No backups yet in {store.backups_folder}.")
+            return 0
+        path = store.backup_now("manual")
+    print(f"backup written: {path}")
+    return 0
+
+
+def _resolve_backup(given: str, folder: Path) -> Path:
+    path = Path(given).expanduser()
+    if path.is_file():
+        return path
+    inside = folder / given
+    if inside.is_file():
+        return inside
+    raise InvalidInputError(f"There is no backup {given!r} (backups are in {folder}).")
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    try:
+        store = HistoryStore.open()
+    except CorruptDatabaseError as exc:
+        print(f"note: the damaged history was kept as {exc.moved_to}", file=sys.stderr)
+        store = HistoryStore.open()
+    with store:
+        backup = _resolve_backup(args.backup, store.backups_folder)
+        safety = store.restore_backup(backup)
+    print(f"restored {backup}")
+    print(f"the history it replaced was backed up as {safety}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``history …`` on its own (``python -m mit_desktop.history.cli``)."""
+    parser = argparse.ArgumentParser(prog="mit-desktop")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,475 @@
+"""Statistics over the practice log, computed in SQL; the GUI only draws them.
+
+Rules shared by every function here:
+
+- A practice *counts* when some audio was heard (``listened_ms > 0``);
+  completed, partial and interrupted practices all count.
+- Its *day* is its local day (``timeutil.LOCAL_DAY_SQL``) with the profile's
+  ``day_starts_at`` boundary: with 03:00 a practice at 00:30 counts for the
+  day before. Weeks are ISO weeks starting on Monday.
+- "Minutes" are listened time (``listened_ms``), not wall-clock time.
+- A practice that continues an interrupted one (``resumed_from``) adds its
+  minutes and its day but is not counted as a second practice.
+- Every query is restricted to one profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from mit_desktop.history.errors import InvalidInputError
+from mit_desktop.history.settings import ProfileSettings
+from mit_desktop.history.store import HistoryStore
+from mit_desktop.history.timeutil import LOCAL_DAY_SQL, local_day_of, week_start
+
+MAX_RANGE_DAYS = 3700
+
+_DAY = LOCAL_DAY_SQL.format(t="started_ms")
+_WEEK = "date({d}, '-' || ((CAST(strftime('%w', {d}) AS INTEGER) + 6) % 7) || ' days')"
+
+#: CTE of the profile's counted practices with their local day; needs :p and :boundary_min.
+_COUNTED = f"""
+counted AS (
+    SELECT id, session_id, listened_ms, (resumed_from IS NULL) AS is_new, {_DAY} AS day
+    FROM practices WHERE profile_id = :p AND listened_ms > 0
+)"""
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _params(store: HistoryStore, profile_id: int, settings: ProfileSettings | None) -> dict:
+    settings = settings or store.settings(profile_id)
+    return {"p": profile_id, "boundary_min": settings.day_boundary_min}
+
+
+def _check_range(first_day: dt.date, last_day: dt.date) -> None:
+    if last_day < first_day:
+        raise InvalidInputError("The end of a date range cannot be before its start.")
+    if (last_day - first_day).days > MAX_RANGE_DAYS:
+        raise InvalidInputError(f"A date range can span at most {MAX_RANGE_DAYS} days.")
+
+
+@dataclass(frozen=True)
+class DayTotal:
+    """Practices and listened milliseconds on one local day."""
+
+    day: dt.date
+    practices: int
+    listened_ms: int
+
+
+def daily_totals(
+    store: HistoryStore,
+    profile_id: int,
+    first_day: dt.date,
+    last_day: dt.date,
+    settings: ProfileSettings | None = None,
+) -> list[DayTotal]:
+    """One :class:`DayTotal` for every day in ``[first_day, last_day]``, zeros included."""
+    _check_range(first_day, last_day)
+    params = _params(store, profile_id, settings)
+    params.update(first=first_day.isoformat(), last=last_day.isoformat())
+    sql = f"""
+        WITH RECURSIVE days(day) AS (
+            SELECT :first UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < :last
+        ), {_COUNTED}
+        SELECT days.day, coalesce(sum(c.is_new), 0), coalesce(sum(c.listened_ms), 0)
+        FROM days LEFT JOIN counted c ON c.day = days.day
+        GROUP BY days.day ORDER BY days.day
+    """
+    return [DayTotal(_day(d), n, ms) for d, n, ms in store.conn.execute(sql, params)]  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class WeekTotal:
+    """One ISO week: distinct days practised, practices, listened ms, dose reached."""
+
+    week_start: dt.date
+    days_practised: int
+    practices: int
+    listened_ms: int
+    met_minimum: bool
+    met_target: bool
+
+
+def weekly_totals(
+    store: HistoryStore,
+    profile_id: int,
+    first_day: dt.date,
+    last_day: dt.date,
+    settings: ProfileSettings | None = None,
+) -> list[WeekTotal]:
+    """Every ISO week touching ``[first_day, last_day]`` (whole weeks counted), zeros included."""
+    settings = settings or store.settings(profile_id)
+    first, last = week_start(first_day), week_start(last_day) + dt.timedelta(days=6)
+    _check_range(first, last)
+    params = _params(store, profile_id, settings)
+    params.update(first=first.isoformat(), last=last.isoformat())
+    sql = f"""
+        WITH RECURSIVE weeks(week) AS (
+            SELECT :first UNION ALL SELECT date(week, '+7 days') FROM weeks
+            WHERE date(week, '+7 days') <= :last
+        ), {_COUNTED},
+        per_week AS (
+            SELECT {_WEEK.format(d="day")} AS week, count(DISTINCT day) AS days,
+                   sum(is_new) AS practices, sum(listened_ms) AS listened
+            FROM counted WHERE day BETWEEN :first AND :last GROUP BY 1
+        )
+        SELECT weeks.week, coalesce(days, 0), coalesce(practices, 0), coalesce(listened, 0)
+        FROM weeks LEFT JOIN per_week USING (week) ORDER BY weeks.week
+    """
+    return [
+        WeekTotal(
+            _day(week),  # type: ignore[arg-type]
+            days,
+            practices,
+            listened,
+            days >= settings.weekly_minimum_days,
+            days >= settings.weekly_target_days,
+        )
+        for week, days, practices, listened in store.conn.execute(sql, params)
+    ]
+
+
+@dataclass(frozen=True)
+class WeekProgress:
+    """This week so far against the program's dose (about 5 days; 2 the minimum)."""
+
+    today: dt.date
+    week_start: dt.date
+    days_practised: int
+    practices: int
+    listened_ms: int
+    practised_today: bool
+    target_days: int
+    minimum_days: int
+
+
+def week_progress(
+    store: HistoryStore, profile_id: int, now: dt.datetime, settings: ProfileSettings | None = None
+) -> WeekProgress:
+    """Progress in the week containing ``now``'s local day (``now``: aware local time)."""
+    settings = settings or store.settings(profile_id)
+    today = local_day_of(now, settings.day_boundary_min)
+    week = weekly_totals(store, profile_id, today, today, settings)[0]
+    day = daily_totals(store, profile_id, today, today, settings)[0]
+    return WeekProgress(
+        today=today,
+        week_start=week.week_start,
+        days_practised=week.days_practised,
+        practices=week.practices,
+        listened_ms=week.listened_ms,
+        practised_today=day.listened_ms > 0,
+        target_days=settings.weekly_target_days,
+        minimum_days=settings.weekly_minimum_days,
+    )
+
+
+def practice_days(
+    store: HistoryStore,
+    profile_id: int,
+    first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
+    settings: ProfileSettings | None = None,
+) -> set[dt.date]:
+    """The local days on which the profile practised (for reminders and calendars)."""
+    params = _params(store, profile_id, settings)
+    params.update(
+        first=first_day.isoformat() if first_day else None,
+        last=last_day.isoformat() if last_day else None,
+    )
+    sql = f"""
+        WITH {_COUNTED}
+        SELECT DISTINCT day FROM counted
+        WHERE (:first IS NULL OR day >= :first) AND (:last IS NULL OR day <= :last)
+    """
+    return {_day(row[0]) for row in store.conn.execute(sql, params)}  # type: ignore[misc]
+
+
+def current_streak(
+    store: HistoryStore, profile_id: int, now: dt.datetime, settings: ProfileSettings | None = None
+) -> int | None:
+    """Consecutive days practised up to today (or yesterday, if not yet today).
+
+    Returns None unless the profile turned streaks on (``streaks_enabled``).
+    """
+    settings = settings or store.settings(profile_id)
+    if not settings.streaks_enabled:
+        return None
+    today = local_day_of(now, settings.day_boundary_min)
+    params = _params(store, profile_id, settings)
+    params["today"] = today.isoformat()
+    sql = f"""
+        WITH {_COUNTED},
+        d AS (SELECT DISTINCT day FROM counted WHERE day <= :today),
+        g AS (SELECT day, julianday(day) - row_number() OVER (ORDER BY day) AS grp FROM d)
+        SELECT count(*), max(day) FROM g GROUP BY grp ORDER BY max(day) DESC LIMIT 1
+    """
+    row = store.conn.execute(sql, params).fetchone()
+    if row is None:
+        return 0
+    length, last = row
+    return length if _day(last) >= today - dt.timedelta(days=1) else 0  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class MoodChange:
+    """Mood and stress before and after one practice; ``*_change`` = after − before."""
+
+    practice_id: int
+    day: dt.date
+    session_id: str
+    mood_before: int | None
+    mood_after: int | None
+    mood_change: int | None
+    stress_before: int | None
+    stress_after: int | None
+    stress_change: int | None
+
+
+_MOOD_PAIRS = f"""
+    pairs AS (
+        SELECT p.id, {_DAY} AS day, p.session_id,
+               b.mood AS mb, a.mood AS ma, a.mood - b.mood AS md,
+               b.stress AS sb, a.stress AS sa, a.stress - b.stress AS sd
+        FROM practices p
+        JOIN check_ins b ON b.practice_id = p.id AND b.phase = 'before'
+        JOIN check_ins a ON a.practice_id = p.id AND a.phase = 'after'
+        WHERE p.profile_id = :p
+    )"""
+
+
+def mood_changes(
+    store: HistoryStore, profile_id: int, settings: ProfileSettings | None = None
+) -> list[MoodChange]:
+    """Every practice with a before and an after check-in, oldest first.
+
+    A change is None when one side lacks that rating (e.g. stress not asked).
+    """
+    params = _params(store, profile_id, settings)
+    sql = f"""
+        WITH {_MOOD_PAIRS}
+        SELECT id, day, session_id, mb, ma, md, sb, sa, sd FROM pairs
+        WHERE md IS NOT NULL OR sd IS NOT NULL ORDER BY day, id
+    """
+    return [
+        MoodChange(row[0], _day(row[1]), *row[2:])  # type: ignore[arg-type]
+        for row in store.conn.execute(sql, params)
+    ]
+
+
+@dataclass(frozen=True)
+class MoodTrendWeek:
+    """Mean within-practice change of mood and stress over one ISO week."""
+
+    week_start: dt.date
+    practices: int
+    mean_mood_change: float | None
+    mean_stress_change: float | None
+
+
+def mood_trend(
+    store: HistoryStore, profile_id: int, settings: ProfileSettings | None = None
+) -> list[MoodTrendWeek]:
+    """Weeks that have at least one before/after pair, oldest first."""
+    params = _params(store, profile_id, settings)
+    sql = f"""
+        WITH {_MOOD_PAIRS}
+        SELECT {_WEEK.format(d="day")} AS week, count(*), avg(md), avg(sd) FROM pairs
+        WHERE md IS NOT NULL OR sd IS NOT NULL GROUP BY week ORDER BY week
+    """
+    return [
+        MoodTrendWeek(_day(week), n, mood, stress)  # type: ignore[arg-type]
+        for week, n, mood, stress in store.conn.execute(sql, params)
+    ]
+
+
+@dataclass(frozen=True)
+class ModuleCoverage:
+    """How much of one module was practised; ``module_id`` None gathers unmapped sessions."""
+
+    module_id: str | None
+    practices: int
+    listened_ms: int
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+
+def module_coverage(
+    store: HistoryStore,
+    profile_id: int,
+    session_modules: Mapping[str, str],
+    settings: ProfileSettings | None = None,
+) -> list[ModuleCoverage]:
+    """Per module (from ``session_modules``: session id → module id), in mapping order.
+
+    Every module in the mapping appears, practised or not; practices of
+    sessions missing from the mapping are gathered in one last entry with
+    ``module_id=None`` (only if there are any).
+    """
+    params = _params(store, profile_id, settings)
+    params["mapping"] = json.dumps(dict(session_modules))
+    sql = f"""
+        WITH {_COUNTED},
+        mapping AS (SELECT key AS session_id, value AS module_id, id AS ord FROM json_each(:mapping)),
+        modules AS (SELECT module_id, min(ord) AS ord FROM mapping GROUP BY module_id),
+        tagged AS (
+            SELECT m.module_id, c.* FROM counted c LEFT JOIN mapping m USING (session_id)
+        )
+        SELECT modules.module_id, coalesce(sum(t.is_new), 0), coalesce(sum(t.listened_ms), 0),
+               min(t.day), max(t.day), modules.ord
+        FROM modules LEFT JOIN tagged t ON t.module_id = modules.module_id
+        GROUP BY modules.module_id
+        UNION ALL
+        SELECT NULL, sum(is_new), sum(listened_ms), min(day), max(day), 1e18
+        FROM tagged WHERE module_id IS NULL HAVING count(*) > 0
+        ORDER BY 6
+    """
+    return [
+        ModuleCoverage(module, n, ms, _day(first), _day(last))
+        for module, n, ms, first, last, _ord in store.conn.execute(sql, params)
+    ]
+
+
+@dataclass(frozen=True)
+class DiaryEntry:
+    """One saved reflection with its practice's context, for the reflection diary."""
+
+    reflection_id: int
+    practice_id: int
+    day: dt.date
+    saved_ms: int
+    session_id: str
+    module_id: str | None
+    reflection_key: str
+    prompt: str
+    note: str
+    rating: int | None
+    body_map_id: int | None
+
+
+def reflection_diary(
+    store: HistoryStore,
+    profile_id: int,
+    *,
+    session_id: str | None = None,
+    module_id: str | None = None,
+    session_modules: Mapping[str, str] | None = None,
+    first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
+    limit: int | None = None,
+    settings: ProfileSettings | None = None,
+) -> list[DiaryEntry]:
+    """Reflections newest first, filtered by session, module (needs ``session_modules``) and day."""
+    if module_id is not None and session_modules is None:
+        raise InvalidInputError("Filtering by module needs the session → module mapping.")
+    params = _params(store, profile_id, settings)
+    params.update(
+        session=session_id,
+        module=module_id,
+        mapping=json.dumps(dict(session_modules or {})),
+        first=first_day.isoformat() if first_day else None,
+        last=last_day.isoformat() if last_day else None,
+        limit=limit,
+    )
+    sql = f"""
+        WITH mapping AS (SELECT key AS session_id, value AS module_id FROM json_each(:mapping)),
+        entries AS (
+            SELECT r.id, p.id AS practice_id, {_DAY} AS day, r.saved_ms, p.session_id,
+                   m.module_id, r.reflection_key, r.prompt, r.note, r.rating, r.body_map_id
+            FROM reflections r JOIN practices p ON p.id = r.practice_id
+            LEFT JOIN mapping m ON m.session_id = p.session_id
+            WHERE p.profile_id = :p
+        )
+        SELECT * FROM entries
+        WHERE (:session IS NULL OR session_id = :session)
+          AND (:module IS NULL OR module_id = :module)
+          AND (:first IS NULL OR day >= :first) AND (:last IS NULL OR day <= :last)
+        ORDER BY saved_ms DESC, id DESC LIMIT coalesce(:limit, -1)
+    """
+    return [
+        DiaryEntry(row[0], row[1], _day(row[2]), *row[3:])  # type: ignore[arg-type]
+        for row in store.conn.execute(sql, params)
+    ]
+
+
+def body_map_ids(
+    store: HistoryStore,
+    profile_id: int,
+    *,
+    emotion: str | None = None,
+    first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
+    settings: ProfileSettings | None = None,
+) -> list[int]:
+    """Ids of the profile's body maps (oldest first) for an aggregate, by emotion and day range."""
+    params = _params(store, profile_id, settings)
+    params.update(
+        emotion=emotion.strip().lower() if emotion else None,
+        first=first_day.isoformat() if first_day else None,
+        last=last_day.isoformat() if last_day else None,
+    )
+    day = LOCAL_DAY_SQL.format(t="created_ms")
+    sql = f"""
+        SELECT id FROM body_maps WHERE profile_id = :p
+          AND (:emotion IS NULL OR emotion = :emotion)
+          AND (:first IS NULL OR {day} >= :first) AND (:last IS NULL OR {day} <= :last)
+        ORDER BY created_ms, id
+    """
+    return [row[0] for row in store.conn.execute(sql, params)]
+
+
+def totals(store: HistoryStore, profile_id: int, settings: ProfileSettings | None = None) -> dict:
+    """All-time counts: ``practices``, ``listened_ms``, ``days_practised``, ``first_day``, ``last_day``."""
+    params = _params(store, profile_id, settings)
+    sql = f"""
+        WITH {_COUNTED}
+        SELECT coalesce(sum(is_new), 0), coalesce(sum(listened_ms), 0), count(DISTINCT day),
+               min(day), max(day)
+        FROM counted
+    """
+    n, ms, days, first, last = store.conn.execute(sql, params).fetchone()
+    return {
+        "practices": n,
+        "listened_ms": ms,
+        "days_practised": days,
+        "first_day": _day(first),
+        "last_day": _day(last),
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def summary(store: HistoryStore, profile_id: int, now: dt.datetime, weeks: int = 8) -> dict:
+    """Everything the overview shows, JSON-ready (dates as ISO strings).
+
+    Keys: ``totals``, ``this_week`` (:class:`WeekProgress`), ``weeks`` (the last
+    ``weeks`` ISO weeks, oldest first), ``mood_trend``, ``streak`` (None if off).
+    """
+    settings = store.settings(profile_id)
+    progress = week_progress(store, profile_id, now, settings)
+    first = progress.week_start - dt.timedelta(weeks=weeks - 1)
+    return _jsonable(
+        {
+            "totals": totals(store, profile_id, settings),
+            "this_week": asdict(progress),
+            "weeks": [asdict(w) for w in weekly_totals(store, profile_id, first, progress.today,
+                                                       settings)],
+            "mood_trend": [asdict(t) for t in mood_trend(store, profile_id, settings)],
+            "streak": current_streak(store, profile_id, now, settings),
+        }
+    )
