@@ -568,6 +568,20 @@ class _open_source:  # noqa: N801 - used like a function: `with _open_source(pat
                 log.debug("closing %r failed", item, exc_info=True)
 
 
+def _mix_to_mono(frames: np.ndarray) -> np.ndarray:
+    """Average of the channels of ``frames`` (shape ``(n, channels)``), a new float32 array.
+
+    Column by column: ``mean(axis=1)`` over 2 channels is several times slower.
+    """
+    mono = frames[:, 0].astype(np.float32)  # always a copy
+    channels = frames.shape[1]
+    if channels > 1:
+        for channel in range(1, channels):
+            mono += frames[:, channel]
+        mono *= np.float32(1.0 / channels)
+    return mono
+
+
 def _soundfile_format_name(handle: sf.SoundFile) -> str:
     """"WAV", "MP3", "FLAC", "OGG/VORBIS", "OGG/FLAC", "OGG/OPUS", "AIFF", ..."""
     container = str(handle.format)
@@ -589,11 +603,7 @@ def _soundfile_blocks(path: Path, handle: sf.SoundFile, format_name: str) -> Ite
                          hint="Copy or export the recording again.") from exc
         if n <= 0:
             return
-        block = buffer[:n]
-        if handle.channels == 1:
-            yield block[:, 0].copy()
-        else:
-            yield block.mean(axis=1, dtype=np.float32)
+        yield _mix_to_mono(buffer[:n])
 
 
 # ----------------------------------------------------------------------------------------
@@ -812,10 +822,7 @@ class _FfmpegDecode:
             if not usable:
                 continue
             frames = np.frombuffer(chunk, dtype="<f4", count=usable // 4)
-            if self.channels == 1:
-                yield frames.astype(np.float32)  # a writable copy, native byte order
-            else:
-                yield frames.reshape(-1, self.channels).mean(axis=1, dtype=np.float32)
+            yield _mix_to_mono(frames.reshape(-1, self.channels))
         returncode = process.wait()
         if returncode != 0:
             self._stderr.seek(0)
