@@ -316,7 +316,9 @@ def _check_riff_complete(path: Path, format_name: str) -> None:
 # The cache
 
 
-def _open_cached(path: Path, sample_rate: int, data_path: Path, meta_path: Path) -> DecodedClip | None:
+def _open_cached(
+    path: Path, sample_rate: int, data_path: Path, meta_path: Path
+) -> DecodedClip | None:
     """The complete cache entry for this key, or None (missing, damaged or stale)."""
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -360,7 +362,8 @@ class _AtomicFile:
 
     def write(self, data: np.ndarray | bytes) -> None:
         assert self.fd is not None
-        _write_all(self.fd, memoryview(data).cast("B"))
+        view = memoryview(data) if isinstance(data, bytes) else data.data
+        _write_all(self.fd, view.cast("B"))
 
     def commit(self) -> None:
         assert self.fd is not None
@@ -610,7 +613,7 @@ def _soundfile_blocks(path: Path, handle: sf.SoundFile, format_name: str) -> Ite
 # ffmpeg (imageio-ffmpeg's binary) for what libsndfile cannot read
 
 
-class _FfmpegUnavailable(RuntimeError):
+class _FfmpegUnavailableError(RuntimeError):
     pass
 
 
@@ -622,7 +625,7 @@ def _ffmpeg_exe() -> str:
 
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except Exception as exc:  # not installed, or no binary for this platform
-        raise _FfmpegUnavailable(str(exc)) from exc
+        raise _FfmpegUnavailableError(str(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -701,7 +704,7 @@ def _ffmpeg_probe(path: Path) -> _FfmpegProbe:
     """Ask ffmpeg (``ffmpeg -i``, which prints the header and exits) what ``path`` holds."""
     try:
         exe = _ffmpeg_exe()
-    except _FfmpegUnavailable as exc:
+    except _FfmpegUnavailableError as exc:
         sniffed = _sniff_description(path)
         what = f"it is {sniffed}, which" if sniffed else "its format is not one that"
         raise _error(
@@ -789,7 +792,7 @@ class _FfmpegDecode:
         self.path = path
         self.probe = probe
         self.channels = probe.channels or 1
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         command = [
             _ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error",
             "-i", _ffmpeg_file_arg(path), "-map", "0:a:0", "-vn", "-sn", "-dn",
