@@ -100,7 +100,8 @@ def _band(lo: float, hi: float, order: float = 2.0) -> Callable[[np.ndarray], np
         with np.errstate(divide="ignore"):
             high_pass = 1.0 / np.sqrt(1.0 + (lo / np.maximum(f, 1e-9)) ** (2 * order))
         low_pass = 1.0 / np.sqrt(1.0 + (f / hi) ** (2 * order))
-        return high_pass * low_pass
+        response: np.ndarray = high_pass * low_pass
+        return response
 
     return gain
 
@@ -114,12 +115,10 @@ def _to_audio_rate(control: np.ndarray, n: int) -> np.ndarray:
     """Interpolate a periodic control signal to n samples, wrapping at the end."""
     m = control.size
     positions = np.arange(n) * (m / n)
-    return np.interp(positions, np.arange(m + 1), np.append(control, control[0]))
+    return np.asarray(np.interp(positions, np.arange(m + 1), np.append(control, control[0])))
 
 
-def _scatter(
-    n: int, starts: np.ndarray, events: np.ndarray
-) -> np.ndarray:
+def _scatter(n: int, starts: np.ndarray, events: np.ndarray) -> np.ndarray:
     """Add each row of `events` into n samples at its start, wrapping around the end."""
     length = events.shape[1]
     index = (starts[:, None] + np.arange(length)[None, :]) % n
@@ -235,7 +234,13 @@ class _Spectrum:
             self.bins[cycles] += amplitude * self.n / 2 * np.exp(1j * (phase - math.pi / 2))
 
     def add_swaying(
-        self, cycles: int, amplitude: float, phase: float, depth: float, sway: int, sway_phase: float
+        self,
+        cycles: int,
+        amplitude: float,
+        phase: float,
+        depth: float,
+        sway: int,
+        sway_phase: float,
     ) -> None:
         """Add the tone with its level times (1 + depth sin(2 pi sway t / loop + sway_phase))."""
         self.add(cycles, amplitude, phase)

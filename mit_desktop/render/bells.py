@@ -160,7 +160,7 @@ def bell_ring_ms(name: str) -> int:
 
 def bell_samples(name: str, sample_rate: int) -> int:
     """Length of one strike in samples at `sample_rate` Hz: round(ring_ms * rate / 1000)."""
-    return int(round(bell_ring_ms(name) * sample_rate / 1000))
+    return round(bell_ring_ms(name) * sample_rate / 1000)
 
 
 def bell_strike(name: str, sample_rate: int) -> np.ndarray:
@@ -217,7 +217,7 @@ def _mallet_burst(bell: _Bell, sample_rate: int, n: int) -> np.ndarray:
 
 
 def _synthesise(bell: _Bell, sample_rate: int) -> np.ndarray:
-    n = int(round(bell.ring_ms * sample_rate / 1000))
+    n = round(bell.ring_ms * sample_rate / 1000)
     t = np.arange(n) / sample_rate
     signal = np.zeros(n)
     nyquist_limit = _MAX_PARTIAL_FRACTION_OF_RATE * sample_rate
@@ -231,9 +231,9 @@ def _synthesise(bell: _Bell, sample_rate: int) -> np.ndarray:
         )
         signal += p.amplitude / (1 + p.pair_level) * decay * pair
     signal += _mallet_burst(bell, sample_rate, n)
-    attack = int(round(bell.attack_ms * sample_rate / 1000)) + 1
+    attack = round(bell.attack_ms * sample_rate / 1000) + 1
     signal[:attack] *= _raised_cosine(attack)
-    fade = min(n, int(round(bell.fade_ms * sample_rate / 1000)))
+    fade = min(n, round(bell.fade_ms * sample_rate / 1000))
     signal[n - fade :] *= _raised_cosine(fade)[::-1]
     signal /= np.max(np.abs(signal))
     return signal.astype(np.float32)

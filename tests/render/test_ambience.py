@@ -9,6 +9,7 @@ shown to catch real seams (a level jump, a phase jump, a click).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import subprocess
 import sys
 
@@ -28,7 +29,7 @@ def _f64(x: np.ndarray) -> np.ndarray:
 def _wrap_step_is_typical(loop: np.ndarray) -> bool:
     """The step loop[-1] -> loop[0] is no larger than the loop's 99.5th-percentile step."""
     x = _f64(loop)
-    return abs(x[0] - x[-1]) <= np.percentile(np.abs(np.diff(x)), 99.5)
+    return bool(abs(x[0] - x[-1]) <= np.percentile(np.abs(np.diff(x)), 99.5))
 
 
 def _straddle_outlier_scores(loop: np.ndarray, rate: int) -> tuple[float, np.ndarray]:
@@ -55,7 +56,7 @@ def _straddle_outlier_scores(loop: np.ndarray, rate: int) -> tuple[float, np.nda
     rows = []
     for s in starts:
         power = np.abs(np.fft.rfft(y[s : s + frame] * window)) ** 2
-        bands = [power[(freqs >= lo) & (freqs < hi)].sum() for lo, hi in zip(edges, edges[1:])]
+        bands = [power[(freqs >= lo) & (freqs < hi)].sum() for lo, hi in itertools.pairwise(edges)]
         rows.append([*bands, power.sum()])
     powers = np.array(rows)
     levels = 10 * np.log10(powers + 1e-6 * powers[:, -1].mean())
@@ -68,13 +69,14 @@ def _straddle_outlier_scores(loop: np.ndarray, rate: int) -> tuple[float, np.nda
 
 def _wrap_window_is_typical(loop: np.ndarray, rate: int) -> bool:
     at_wrap, elsewhere = _straddle_outlier_scores(loop, rate)
-    return at_wrap <= np.percentile(elsewhere, 99)
+    return bool(at_wrap <= np.percentile(elsewhere, 99))
 
 
 def _envelope_db(x: np.ndarray, rate: int, frame_s: float) -> np.ndarray:
     frame = int(frame_s * rate)
     usable = _f64(x)[: x.size // frame * frame].reshape(-1, frame)
-    return 10 * np.log10(np.mean(usable**2, axis=1) + 1e-20)
+    levels: np.ndarray = 10 * np.log10(np.mean(usable**2, axis=1) + 1e-20)
+    return levels
 
 
 def _power_share(x: np.ndarray, rate: int, lo: float, hi: float) -> float:
