@@ -105,8 +105,8 @@ class ClipInfo:
     """What :func:`probe_clip` learns from a clip's header, without decoding it.
 
     ``duration_ms`` is the header's length in integer milliseconds (an estimate for
-    MP3 files without a frame count); ``sample_rate`` (Hz) and ``channels`` are the
-    source's own.
+    MP3 files without a frame count; 0 if an ffmpeg-read stream states none);
+    ``sample_rate`` (Hz) and ``channels`` are the source's own.
     """
 
     source: Path
