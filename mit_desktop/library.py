@@ -43,7 +43,7 @@ def _program_order() -> list[str]:
     except ImportError:
         return []
     try:
-        return [entry.id for entry in load_program()]
+        return [entry.id for entry in load_program().entries]
     except Exception as exc:  # a broken program file must not hide the sessions
         log.warning("program order unavailable: %s", exc)
         return []

@@ -9,7 +9,6 @@ becomes a reflection point at its start; the audio between labels becomes
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +85,11 @@ def recording_script(audio: Path, labels: list[Label], out: Path, duration_ms: i
         raise SessionError([Problem(Path(str(out) + " labels"), label.line, None,
                                     f"label at {label.start_ms / 1000:.1f} s is past the end of the "
                                     f"recording ({duration_ms / 1000:.1f} s)") for label in late])
-    rel = Path(os.path.relpath(audio.resolve(), out.resolve().parent))
+    folder = out.resolve().parent
+    try:  # beside or below the script: relative, so the two can move together
+        rel = audio.resolve().relative_to(folder)
+    except ValueError:
+        rel = audio.resolve()
     stem = audio.stem
     title = stem.replace("_", " ").replace("-", " ").strip().title() or "Recording"
     lines = [

@@ -1,0 +1,88 @@
+"""The real Piper voice and the content-addressed speech cache."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mit_desktop.render import speech as speech_module
+from mit_desktop.render.speech import PiperSpeech, SpeechError
+from mit_desktop.render.voices import BUNDLED_VOICE_ID, VoiceError, find_voice, list_voices
+
+RATE = 22_050
+
+
+def test_a_sentence_is_synthesised_once_then_read_from_the_cache(tmp_path: Path) -> None:
+    engine = PiperSpeech(tmp_path / "speech", RATE)
+    first = engine.ensure(None, 1.0, "Breathe in slowly.")
+    again = engine.ensure(None, 1.0, "Breathe in slowly.")
+    assert engine.synthesis_count == 1
+    assert first == again
+    audio = engine.load(first.key)
+    assert audio.dtype == np.int16 and len(audio) == first.n_samples
+    assert 0.5 * RATE < len(audio) < 4 * RATE  # a short sentence
+    assert np.sqrt(np.mean((audio / 32767.0) ** 2)) > 0.02  # audible speech, not silence
+    # a second process (a new engine object) reads the same samples, not a new synthesis
+    other = PiperSpeech(tmp_path / "speech", RATE)
+    assert np.array_equal(other.load(other.ensure(None, 1.0, "Breathe in slowly.").key), audio)
+    assert other.synthesis_count == 0
+
+
+def test_cache_key_covers_text_rate_and_voice(tmp_path: Path) -> None:
+    engine = PiperSpeech(tmp_path / "speech", RATE)
+    base = engine.key(None, 1.0, "Hello.")
+    assert engine.key(None, 1.0, "Hello!") != base
+    assert engine.key(None, 0.9, "Hello.") != base
+    assert engine.key("joe", 1.0, "Hello.") == base  # an alias of the same voice
+    assert engine.key(None, 1.0, "Hello.") == base
+
+
+def test_slower_rate_gives_longer_speech(tmp_path: Path) -> None:
+    engine = PiperSpeech(tmp_path / "speech", RATE)
+    text = "You might notice the weight of your body resting in the chair."
+    normal = engine.ensure(None, 1.0, text).n_samples
+    slow = engine.ensure(None, 0.7, text).n_samples
+    assert slow / normal == pytest.approx(1 / 0.7, rel=0.15)
+
+
+def test_a_full_disk_is_a_clear_speech_error_and_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
+    engine = PiperSpeech(tmp_path / "speech", RATE)
+
+    class FullDisk:
+        def __init__(self, *a, **k) -> None:
+            pass
+
+        def __enter__(self):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __exit__(self, *exc) -> None:
+            return None
+
+    monkeypatch.setattr(speech_module, "atomic_writer", FullDisk)
+    with pytest.raises(SpeechError, match="The disk is full"):
+        engine.ensure(None, 1.0, "Nothing fits.")
+    assert engine.cached(engine.key(None, 1.0, "Nothing fits.")) is None
+
+
+def test_user_voices_are_found_by_id_and_usable(tmp_path: Path) -> None:
+    bundled = find_voice(None)
+    folder = tmp_path / "voices"
+    folder.mkdir()
+    (folder / "my-voice.onnx").symlink_to(bundled.model_path)
+    (folder / "my-voice.onnx.json").write_bytes(bundled.config_path.read_bytes())
+    (folder / "broken.onnx").write_bytes(b"no config beside me")
+    ids = [v.id for v in list_voices(folder)]
+    assert ids == [BUNDLED_VOICE_ID, "my-voice"]
+    engine = PiperSpeech(tmp_path / "speech", RATE, voices_folder=folder)
+    ref = engine.ensure("my-voice", 1.0, "Hello.")
+    assert ref.n_samples > RATE // 4
+    assert engine.key("my-voice", 1.0, "Hello.") != engine.key(None, 1.0, "Hello.")
+
+
+def test_unknown_voice_names_the_installed_ones(tmp_path: Path) -> None:
+    with pytest.raises(VoiceError) as info:
+        find_voice("nobody", tmp_path)
+    assert "Unknown voice 'nobody'" in str(info.value) and BUNDLED_VOICE_ID in str(info.value)
