@@ -162,7 +162,7 @@ class HistoryStore:
             lock.release()
             raise
         store = cls(db, path, lock, clock, tz)
-        log.info("opened history %s", path)
+        log.debug("opened history %s", path)
         return store
 
     @classmethod
@@ -208,7 +208,7 @@ class HistoryStore:
                 self.db.conn.close()
             finally:
                 self._lock.release()
-                log.info("closed history %s", self.path)
+                log.debug("closed history %s", self.path)
 
     def __enter__(self) -> HistoryStore:
         return self
