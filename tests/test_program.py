@@ -107,6 +107,36 @@ def test_every_script_offers_a_way_out_early_and_has_reflections() -> None:
         assert _front_matter(entry.path).get("safety"), f"{entry.id} has no safety note"
 
 
+def _narration_lines(path: Path) -> list[tuple[int, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    end = lines.index("+++", 1)
+    return [
+        (number, line.strip())
+        for number, line in enumerate(lines[end + 1 :], start=end + 2)
+        if line.strip() and not line.lstrip().startswith(("#", "//", "["))
+    ]
+
+
+def test_narration_is_easy_for_the_speech_voice_to_read() -> None:
+    # Spoken one sentence at a time by a TTS voice: no numerals, brackets, quotation
+    # marks, ellipses or dashes it could misread, and every line ends a sentence.
+    hard = re.compile(r"[0-9()\[\]\"\u201c\u201d\u2026\u2013\u2014;/&]|\.\.\.| - ")
+    for entry in load_program().entries:
+        for number, line in _narration_lines(entry.path):
+            where = f"{entry.file}:{number}: {line}"
+            assert not hard.search(line), where
+            assert line[-1] in ".?!", where
+
+
+def test_session_lengths_fit_the_program() -> None:
+    for entry in load_program().entries:
+        minutes = _front_matter(entry.path)["minutes"]
+        if entry.module == "bam":
+            assert 2 <= minutes <= 4, entry.id
+        else:
+            assert 15 <= minutes <= 25, entry.id
+
+
 def test_nesting_doll_own_felt_sense_uses_the_body_map() -> None:
     text = load_program().entry("nesting-doll").path.read_text(encoding="utf-8")
     first_reflection = re.search(r"^\[reflect [^\]]*\]", text, flags=re.MULTILINE)
