@@ -47,7 +47,9 @@ def _record(name: str, value: float, baseline: str, baseline_value: float) -> di
 def _bare_update_ms(folder: Path, repeats: int) -> float:
     conn = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, position_ms INTEGER, listened_ms INTEGER)")
+    conn.execute(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, position_ms INTEGER, listened_ms INTEGER)"
+    )
     conn.execute("INSERT INTO t VALUES (1, 0, 0)")
     try:
         return _median_ms(

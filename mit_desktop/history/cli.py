@@ -58,7 +58,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.set_defaults(func=_guard(_cmd_backup))
 
     p = commands.add_parser("restore", help="replace the history with a backup")
-    p.add_argument("backup", metavar="BACKUP", help="a backup file, or its name in the backups folder")
+    p.add_argument("backup", metavar="BACKUP",
+                   help="a backup file, or its name in the backups folder")
     p.set_defaults(func=_guard(_cmd_restore))
     return history
 

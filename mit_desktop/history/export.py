@@ -54,7 +54,7 @@ def _iso(epoch_ms: int | None, offset_min: int) -> str | None:
 def _rows(store: HistoryStore, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     cursor = store.conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def collect(store: HistoryStore, profile_id: int) -> dict[str, Any]:

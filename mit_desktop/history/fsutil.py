@@ -8,6 +8,7 @@ the new one, never half of one.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -75,10 +76,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         os.chmod(tmp_name, FILE_MODE)
         os.replace(tmp_name, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
         raise
     fsync_folder(folder)
 

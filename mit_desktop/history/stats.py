@@ -317,7 +317,9 @@ def module_coverage(
     params["mapping"] = json.dumps(dict(session_modules))
     sql = f"""
         WITH {_COUNTED},
-        mapping AS (SELECT key AS session_id, value AS module_id, id AS ord FROM json_each(:mapping)),
+        mapping AS (
+            SELECT key AS session_id, value AS module_id, id AS ord FROM json_each(:mapping)
+        ),
         modules AS (SELECT module_id, min(ord) AS ord FROM mapping GROUP BY module_id),
         tagged AS (
             SELECT m.module_id, c.* FROM counted c LEFT JOIN mapping m USING (session_id)
@@ -426,7 +428,10 @@ def body_map_ids(
 
 
 def totals(store: HistoryStore, profile_id: int, settings: ProfileSettings | None = None) -> dict:
-    """All-time counts: ``practices``, ``listened_ms``, ``days_practised``, ``first_day``, ``last_day``."""
+    """All-time counts.
+
+    Keys: ``practices``, ``listened_ms``, ``days_practised``, ``first_day``, ``last_day``.
+    """
     params = _params(store, profile_id, settings)
     sql = f"""
         WITH {_COUNTED}

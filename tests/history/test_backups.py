@@ -160,7 +160,7 @@ def test_corrupt_database_is_kept_aside_and_newest_good_backup_offered(
 def test_partly_damaged_database_is_detected(data_dir: Path) -> None:
     with HistoryStore.open() as store:
         profile = store.create_profile("Ann")
-        for i in range(300):
+        for _ in range(300):
             store.save_draft(store.start_practice(profile, "bam", "h" * 200, "hands-free"),
                              "k", "x" * 500)
     path = paths.database_path()

@@ -22,7 +22,8 @@ def at(day: int, hour: int, minute: int = 0, month: int = 6) -> dt.datetime:
 def test_morning_then_evening_then_next_morning() -> None:
     assert next_reminder(S, set(), at(10, 7)).at == at(10, 9)
     reminder = next_reminder(S, set(), at(10, 12))
-    assert (reminder.kind, reminder.at, reminder.day) == ("evening", at(10, 19), dt.date(2026, 6, 10))
+    assert (reminder.kind, reminder.at, reminder.day) == (
+        "evening", at(10, 19), dt.date(2026, 6, 10))
     reminder = next_reminder(S, set(), at(10, 20))
     assert (reminder.kind, reminder.at) == ("morning", at(11, 9))
 

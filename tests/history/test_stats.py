@@ -132,7 +132,8 @@ def test_week_progress_this_week(london_store: HistoryStore) -> None:
     made = populate(london_store, profile)
     now = dt.datetime(2026, 3, 26, 2, 30, tzinfo=LONDON)  # Thursday 02:30: still Wednesday
     today = dt.date(2026, 3, 25)
-    week = [m for m in counted(made) if dt.date(2026, 3, 23) <= day_of(m.start) <= today + dt.timedelta(days=4)]
+    monday, sunday = dt.date(2026, 3, 23), dt.date(2026, 3, 29)
+    week = [m for m in counted(made) if monday <= day_of(m.start) <= sunday]
     progress = stats.week_progress(london_store, profile, now)
     assert progress.today == today
     assert progress.week_start == dt.date(2026, 3, 23)
@@ -148,7 +149,7 @@ def test_mood_change_per_practice_and_weekly_trend(london_store: HistoryStore) -
     with_pairs = sorted((m for m in made if m.mood), key=lambda m: (day_of(m.start), m.id))
     changes = stats.mood_changes(london_store, profile)
     assert [c.practice_id for c in changes] == [m.id for m in with_pairs]
-    for change, m in zip(changes, with_pairs):
+    for change, m in zip(changes, with_pairs, strict=True):
         assert m.mood is not None
         assert change.mood_change == m.mood[1] - m.mood[0]
         assert change.stress_change == (m.stress[1] - m.stress[0] if m.stress else None)
@@ -276,7 +277,8 @@ def test_reflection_diary_filters_and_order(store: HistoryStore, clock: FakeCloc
     assert [e.reflection_id for e in diary] == [rid for rid, _ in reversed(entries)]
     assert diary[0].body_map_id == body and diary[0].rating == 2
     assert diary[0].prompt == "What did you feel?"
-    assert [e.note for e in stats.reflection_diary(store, profile, session_id="bam-1")] == ["note 1"]
+    bam_only = stats.reflection_diary(store, profile, session_id="bam-1")
+    assert [e.note for e in bam_only] == ["note 1"]
     by_module = stats.reflection_diary(store, profile, module_id="nesting-doll",
                                        session_modules=SESSIONS)
     assert [e.note for e in by_module] == ["note 2", "note 0"]

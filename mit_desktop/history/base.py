@@ -1,0 +1,67 @@
+"""Shared state of the store's parts (validation helpers and the base the mixins extend).
+
+``HistoryStore`` is assembled from small mixins (``profiles.py``, ``journal.py``)
+that all work on one connection; this module holds what they share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlite_utils import Database
+
+from mit_desktop.history.errors import InvalidInputError
+from mit_desktop.history.timeutil import Clock
+
+MAX_TEXT_CHARS = 20_000
+
+
+def check_rating(value: int | None, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise InvalidInputError(f"{name} must be a whole number from 0 to 10, not {value!r}.")
+    return value
+
+
+def check_ms(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInputError(
+            f"{name} must be a whole number of milliseconds ≥ 0, not {value!r}."
+        )
+    return value
+
+
+def check_text(value: str, name: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{name} must be text.")
+    if len(value) > MAX_TEXT_CHARS:
+        raise InvalidInputError(f"{name} is too long (at most {MAX_TEXT_CHARS} characters).")
+    return value
+
+
+class StoreBase:
+    """The connection, clock and time zone every part of the store uses."""
+
+    db: Database
+    clock: Clock
+    tz: dt.tzinfo | None
+    _open_here: set[int]
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The underlying connection (autocommit; use :meth:`transaction` for groups)."""
+        return self.db.conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes: all commit together or none do."""
+        with self.db.atomic():
+            yield
+
+    def _now_ms(self, given: int | None = None) -> int:
+        return self.clock() if given is None else check_ms(given, "time")
+
