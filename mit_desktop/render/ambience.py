@@ -208,16 +208,16 @@ def _stream(rng: np.random.Generator, n: int, rate: int) -> np.ndarray:
 def _rain(rng: np.random.Generator, n: int, rate: int) -> np.ndarray:
     """Steady rain: broadband hiss, many small droplet ticks, and a few nearer drops."""
     top = 0.45 * rate
-    hiss = _noise(rng, n, rate, _band(600.0, min(9000.0, top), 1.0))
+    hiss = _noise(rng, n, rate, _band(500.0, min(5000.0, top), 1.0))
     hiss *= 1.0 + 0.12 * _to_audio_rate(_control(rng, 0.05, 0.5), n)  # gusts
-    # small ticks: 1-3 ms decaying sines, 2-8 kHz, many per second, heavy-tailed loudness
+    # small ticks: 1-3 ms decaying sines, 1.5-6 kHz, many per second, heavy-tailed loudness
     count = int(350 * _LOOP_S)
     ticks = _pings(
         rng,
         n,
         rate,
         count,
-        freq_hz=(2000.0, min(8000.0, top)),
+        freq_hz=(1500.0, min(6000.0, top)),
         tau_s=(0.0008, 0.0025),
         onset_s=0.0002,
         amplitude=np.minimum(rng.pareto(3.0, count) + 0.2, 4.0),
@@ -310,7 +310,9 @@ def _drone(rng: np.random.Generator, n: int, rate: int) -> np.ndarray:
     """
     spectrum = _Spectrum(n)
     top = 0.45 * rate
-    chord = ((110.0, 1.0), (164.81, 0.7), (220.0, 0.55), (277.18, 0.12), (329.63, 0.3))
+    # the root is not the loudest: small speakers barely play 110 Hz, and the
+    # 165-330 Hz voices carry the chord there
+    chord = ((110.0, 0.65), (164.81, 0.7), (220.0, 0.6), (277.18, 0.12), (329.63, 0.3))
     for index, (pitch, level) in enumerate(chord):
         sway = (2, 3, 5, 4, 7)[index]
         sway_phase = rng.uniform(0, 2 * math.pi)
