@@ -156,7 +156,9 @@ class ProfilesMixin(StoreBase):
         """Delete the profile and everything recorded for it; return what was deleted."""
         counts = self.profile_data_counts(profile_id)
         with self.transaction():
+            ids = {row[0] for row in self.conn.execute(
+                "SELECT id FROM practices WHERE profile_id = ?", (profile_id,))}
             self.conn.execute("DELETE FROM profiles WHERE id = ?", (profile_id,))
-        self._open_here.clear()
+        self._open_here -= ids
         log.info("deleted profile %s and %s", profile_id, counts)
         return counts
