@@ -58,12 +58,26 @@ def _move_aside(path: Path, stamp: str) -> Path:
     return target
 
 
-def _integrity_problem(conn: sqlite3.Connection) -> str | None:
-    """None if ``PRAGMA integrity_check`` says ok, else a short description."""
+def _integrity_problem(path: Path) -> str | None:
+    """None if ``PRAGMA integrity_check`` passes, else a short description of the damage.
+
+    Runs on a separate read-only connection: a read-write connection would
+    checkpoint a ``-wal`` file into the damaged database when it closes, and the
+    damaged file must be kept exactly as it was. Errors that are not damage
+    (cannot open, locked, I/O) raise :class:`HistoryError` and move nothing.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise HistoryError(f"Could not read the practice history {path}: {exc}.") from exc
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.OperationalError as exc:
+        raise HistoryError(f"Could not read the practice history {path}: {exc}.") from exc
+    except sqlite3.DatabaseError as exc:  # not a database, or malformed
         return str(exc)
+    finally:
+        conn.close()
     if rows == [("ok",)]:
         return None
     return "; ".join(str(row[0]) for row in rows[:3])
@@ -129,15 +143,14 @@ class HistoryStore(JournalMixin):
     def _open_database(cls, path: Path, clock: Clock) -> Database:
         existed = path.exists() and path.stat().st_size > 0
         touch_private(path)
+        problem = _integrity_problem(path) if existed else None
+        if problem is not None:
+            stamp = dt.datetime.fromtimestamp(clock() / 1000, dt.timezone.utc)
+            moved = _move_aside(path, stamp.strftime("%Y%m%dT%H%M%SZ"))
+            newest = backups_mod.newest_good_backup(path.parent / backups_mod.BACKUP_FOLDER)
+            raise CorruptDatabaseError(path, moved, newest, problem)
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         try:
-            problem = _integrity_problem(conn) if existed else None
-            if problem is not None:
-                conn.close()
-                stamp = dt.datetime.fromtimestamp(clock() / 1000, dt.timezone.utc)
-                moved = _move_aside(path, stamp.strftime("%Y%m%dT%H%M%SZ"))
-                newest = backups_mod.newest_good_backup(path.parent / backups_mod.BACKUP_FOLDER)
-                raise CorruptDatabaseError(path, moved, newest, problem)
             db = Database(conn, execute_plugins=False)
             schema.refuse_newer(db, path)
             conn.execute("PRAGMA busy_timeout = 5000")

@@ -188,3 +188,46 @@ def test_moving_aside_never_overwrites_an_earlier_damaged_file(data_dir: Path, c
         moved.append(raised.value.moved_to)
     assert moved[0] != moved[1]
     assert all(path.exists() for path in moved)
+
+
+def test_damaged_database_with_a_wal_is_moved_aside_byte_for_byte(data_dir: Path) -> None:
+    """Checking must not checkpoint the -wal into the damaged file (that would change it)."""
+    from tests.history.conftest import run_child
+
+    with HistoryStore.open() as store:
+        profile = store.create_profile("Ann")
+        for _ in range(200):
+            store.save_draft(store.start_practice(profile, "bam", "h" * 200, "hands-free"),
+                             "k", "x" * 500)
+    child = (
+        "import os, signal\nfrom mit_desktop.history.store import HistoryStore\n"
+        "s = HistoryStore.open()\ns.conn.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "p = s.profile_by_name('Ann').id\n"
+        "for _ in range(50):\n"
+        "    s.save_draft(s.start_practice(p, 'x', 'h', 'hands-free'), 'k', 'y' * 900)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    assert run_child(child, data_dir).returncode < 0
+    path = paths.database_path()
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 0
+    wal_bytes = wal.read_bytes()
+    page_size = int.from_bytes(wal_bytes[8:12], "big")
+    in_wal = {
+        int.from_bytes(wal_bytes[offset: offset + 4], "big")
+        for offset in range(32, len(wal_bytes), 24 + page_size)
+    }
+    data = bytearray(path.read_bytes())
+    # damage pages the WAL does not replace (1-based page numbers)
+    victims = [n for n in range(3, len(data) // page_size) if n not in in_wal][5:8]
+    assert len(victims) == 3
+    for n in victims:
+        data[(n - 1) * page_size: n * page_size] = b"\x00\xff" * (page_size // 2)
+    path.write_bytes(bytes(data))
+    main_digest = hashlib.sha256(bytes(data)).hexdigest()
+    wal_digest = hashlib.sha256(wal.read_bytes()).hexdigest()
+    with pytest.raises(CorruptDatabaseError) as raised:
+        HistoryStore.open()
+    moved = raised.value.moved_to
+    assert hashlib.sha256(moved.read_bytes()).hexdigest() == main_digest
+    assert hashlib.sha256(Path(f"{moved}-wal").read_bytes()).hexdigest() == wal_digest
