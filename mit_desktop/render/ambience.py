@@ -16,8 +16,8 @@ to start over and over has no seam at all (there is nothing to crossfade):
 
 Contract of :func:`ambience_loop`: a read-only float32 mono array of
 ``AMBIENCE_LOOP_MS * sample_rate // 1000`` samples, mean 0, RMS 0.1 (-20 dBFS;
-the engine sets the playing level), peak below 1. The same (name, rate) always
-gives the same samples (seeded generator) and the same array (memoised).
+the engine sets the playing level), peak below about 0.6. The same (name, rate)
+always gives the same samples (seeded generator) and the same array (memoized).
 
 Qt-free: numpy only.
 """
@@ -43,7 +43,7 @@ _LOOP_S = AMBIENCE_LOOP_MS / 1000
 _CONTROL_RATE = 200  # Hz: slow control signals are made at this rate, then interpolated
 _OCEAN_WAVES_PER_LOOP = 4  # one swell every 9 s
 # at RMS 0.1, peaks are bent above 0.4 (-8 dBFS) toward 0.6 (-4.4 dBFS); the final
-# renormalisation to RMS 0.1 moves that by well under 1 %
+# renormalization to RMS 0.1 moves that by well under 1 %
 _LIMIT_KNEE = 0.4
 _LIMIT_CEILING = 0.6
 
@@ -181,12 +181,12 @@ def _stream(rng: np.random.Generator, n: int, rate: int) -> np.ndarray:
     # babbling: narrow bands whose levels wander independently (0.4-3 Hz), log-normally
     white = _white(rng, n)
     babble = np.zeros(n, dtype=np.float32)
-    for centre in (420.0, 650.0, 1000.0, 1550.0, 2400.0):
-        if centre * 1.3 >= nyq:
+    for center in (420.0, 650.0, 1000.0, 1550.0, 2400.0):
+        if center * 1.3 >= nyq:
             continue
         level = np.exp(0.9 * _control(rng, 0.4, 3.0))
         level /= np.float32(math.sqrt(float(np.mean(np.square(level, dtype=np.float64)))))
-        babble += _shaped(white, n, rate, _band(centre / 1.25, centre * 1.25, 3.0)) * (
+        babble += _shaped(white, n, rate, _band(center / 1.25, center * 1.25, 3.0)) * (
             _to_audio_rate(level, n)
         )
     # bubbles (Minnaert resonances): short decaying sines that glide upward
@@ -241,7 +241,7 @@ def _swell(rng: np.random.Generator, n: int) -> np.ndarray:
     """Periodic wave envelope in [0, 1]: one asymmetric bump per wave, on a circle.
 
     Each wave rises over ~1.8 s (the surge) and falls over ~3.5 s (the wash
-    drawing back); centres are evenly spaced with a little jitter and waves
+    drawing back); centers are evenly spaced with a little jitter and waves
     differ in height, all periodic because distances are taken around the loop.
     """
     m = int(_LOOP_S * _CONTROL_RATE)
@@ -249,8 +249,8 @@ def _swell(rng: np.random.Generator, n: int) -> np.ndarray:
     period = _LOOP_S / _OCEAN_WAVES_PER_LOOP
     envelope = np.zeros(m)
     for k in range(_OCEAN_WAVES_PER_LOOP):
-        centre = (k + 0.5) * period + rng.uniform(-0.6, 0.6)
-        d = (t - centre + _LOOP_S / 2) % _LOOP_S - _LOOP_S / 2  # signed circular distance, s
+        center = (k + 0.5) * period + rng.uniform(-0.6, 0.6)
+        d = (t - center + _LOOP_S / 2) % _LOOP_S - _LOOP_S / 2  # signed circular distance, s
         width = np.where(d < 0, 1.8, 3.5)
         envelope += rng.uniform(0.75, 1.0) * np.exp(-((d / width) ** 2))
     envelope /= envelope.max()
@@ -356,7 +356,7 @@ def ambience_loop(name: str, sample_rate: int) -> np.ndarray:
 
     Returns a read-only float32 array of ``AMBIENCE_LOOP_MS * sample_rate // 1000``
     samples, exactly periodic (play it end to start without a seam), mean 0 and
-    RMS :data:`AMBIENCE_RMS`. Deterministic and memoised per (name, sample_rate).
+    RMS :data:`AMBIENCE_RMS`. Deterministic and memoized per (name, sample_rate).
     Raises ValueError for an unknown name (the message lists
     :data:`AMBIENCE_NAMES`) or a rate below 8000 Hz.
     """

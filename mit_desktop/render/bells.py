@@ -13,7 +13,7 @@ Contract of :func:`bell_strike`: a read-only float32 mono array of
 ``bell_samples(name, sample_rate)`` samples, in [-1, 1], with peak
 ``max(abs(x)) == 1.0`` exactly (the engine applies its own gain), first and
 last sample 0.0. The same (name, rate) always gives the same samples (there is
-no unseeded randomness) and the same array object (it is memoised).
+no unseeded randomness) and the same array object (it is memoized).
 
 Qt-free: numpy only.
 """
@@ -168,7 +168,7 @@ def bell_strike(name: str, sample_rate: int) -> np.ndarray:
 
     Returns a read-only float32 array of :func:`bell_samples` samples, peak
     exactly 1.0, starting at 0.0 with a short click-free rise and ending at 0.0.
-    Deterministic and memoised per (name, sample_rate). Raises ValueError for an
+    Deterministic and memoized per (name, sample_rate). Raises ValueError for an
     unknown name (the message lists :data:`BELL_NAMES`) or a rate below 8000 Hz.
     """
     _recipe(name)
@@ -179,7 +179,7 @@ def bell_strike(name: str, sample_rate: int) -> np.ndarray:
 @functools.lru_cache(maxsize=16)
 def _cached_strike(name: str, sample_rate: int) -> np.ndarray:
     started = time.perf_counter()
-    out = _synthesise(_recipe(name), sample_rate)
+    out = _synthesize(_recipe(name), sample_rate)
     out.setflags(write=False)
     log.debug(
         "bell %s at %d Hz: %d samples in %.1f ms",
@@ -216,7 +216,7 @@ def _mallet_burst(bell: _Bell, sample_rate: int, n: int) -> np.ndarray:
     return out
 
 
-def _synthesise(bell: _Bell, sample_rate: int) -> np.ndarray:
+def _synthesize(bell: _Bell, sample_rate: int) -> np.ndarray:
     n = round(bell.ring_ms * sample_rate / 1000)
     t = np.arange(n) / sample_rate
     signal = np.zeros(n)

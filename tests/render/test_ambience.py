@@ -33,14 +33,14 @@ def _wrap_step_is_typical(loop: np.ndarray) -> bool:
 
 
 def _straddle_outlier_scores(loop: np.ndarray, rate: int) -> tuple[float, np.ndarray]:
-    """How unlike its neighbours the window straddling the wrap is, and the same for all windows.
+    """How unlike its neighbors the window straddling the wrap is, and the same for all windows.
 
     The loop is rotated so the wrap sits in the middle, cut into 4096-sample
-    windows on a grid with one window centred on the wrap; each window gets
+    windows on a grid with one window centered on the wrap; each window gets
     octave-band levels and a broadband level in dB (over a floor 60 dB below the
     mean window power, so near-empty bands do not count as noise). A window's
     deviation is the difference between its levels and the mean of its two
-    neighbours'; its score is the RMS over bands of that deviation in units of
+    neighbors'; its score is the RMS over bands of that deviation in units of
     the band's median |deviation| over the loop (noisy bands count for less).
     Returns (score at the wrap, scores of every other window).
     """
@@ -112,7 +112,7 @@ def test_loop_has_no_dc_offset_and_no_clipping(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", AMBIENCE_NAMES)
-def test_loop_is_memoised_and_read_only(name: str) -> None:
+def test_loop_is_memoized_and_read_only(name: str) -> None:
     x = ambience_loop(name, RATE)
     assert ambience_loop(name, RATE) is x
     assert not x.flags.writeable
@@ -163,7 +163,7 @@ def test_wrap_step_is_no_larger_than_typical_steps(name: str, rate: int) -> None
 
 @pytest.mark.parametrize("name", AMBIENCE_NAMES)
 @pytest.mark.parametrize("rate", [16_000, RATE])
-def test_window_straddling_the_wrap_matches_its_neighbours(name: str, rate: int) -> None:
+def test_window_straddling_the_wrap_matches_its_neighbors(name: str, rate: int) -> None:
     assert _wrap_window_is_typical(ambience_loop(name, rate), rate)
 
 

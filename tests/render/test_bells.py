@@ -176,7 +176,7 @@ def test_soft_chime_is_gentle_compared_with_the_bright_chime() -> None:
 
 
 @pytest.mark.parametrize("name", BELL_NAMES)
-def test_strike_is_memoised_and_read_only(name: str) -> None:
+def test_strike_is_memoized_and_read_only(name: str) -> None:
     x = bell_strike(name, RATE)
     assert bell_strike(name, RATE) is x
     assert not x.flags.writeable
