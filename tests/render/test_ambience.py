@@ -92,6 +92,12 @@ def test_names_include_stream_rain_ocean_and_drone() -> None:
     assert {"stream", "rain", "ocean", "drone"} <= set(AMBIENCE_NAMES)
 
 
+def test_every_ambience_a_script_may_name_can_be_rendered() -> None:
+    from mit_desktop.session import vocabulary
+
+    assert set(vocabulary.AMBIENCE_NAMES) <= set(AMBIENCE_NAMES)
+
+
 @pytest.mark.parametrize("name", AMBIENCE_NAMES)
 @pytest.mark.parametrize("rate", [16_000, RATE, 44_100])
 def test_loop_is_float32_mono_at_rms_one_tenth(name: str, rate: int) -> None:

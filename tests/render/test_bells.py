@@ -65,6 +65,12 @@ def test_names_include_bowl_chime_and_soft_with_bowl_the_default() -> None:
     assert DEFAULT_BELL == "bowl"
 
 
+def test_every_bell_a_script_may_name_can_be_rendered() -> None:
+    from mit_desktop.session import vocabulary
+
+    assert set(vocabulary.BELL_NAMES) <= set(BELL_NAMES)
+
+
 @pytest.mark.parametrize("name", BELL_NAMES)
 @pytest.mark.parametrize("rate", [16_000, RATE, 44_100])
 def test_strike_is_float32_mono_with_peak_exactly_one(name: str, rate: int) -> None:
