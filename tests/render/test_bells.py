@@ -69,6 +69,7 @@ def test_every_bell_a_script_may_name_can_be_rendered() -> None:
     from mit_desktop.session import vocabulary
 
     assert set(vocabulary.BELL_NAMES) <= set(BELL_NAMES)
+    assert vocabulary.DEFAULT_BELL == DEFAULT_BELL
 
 
 @pytest.mark.parametrize("name", BELL_NAMES)
