@@ -140,10 +140,10 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     for name, summary in results.items():
         week, total = summary["this_week"], summary["totals"]
         print(f"{name}")
-        print(f"  this week: practised on {week['days_practised']} of {week['target_days']} days "
+        print(f"  this week: practiced on {week['days_practiced']} of {week['target_days']} days "
               f"(minimum {week['minimum_days']}), {week['practices']} practices, "
               f"{week['listened_ms'] // 60000} minutes")
-        print(f"  all time: {total['practices']} practices on {total['days_practised']} days, "
+        print(f"  all time: {total['practices']} practices on {total['days_practiced']} days, "
               f"{total['listened_ms'] // 60000} minutes")
         for trend in summary["mood_trend"][-4:]:
             mood = trend["mean_mood_change"]

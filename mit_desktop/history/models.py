@@ -1,4 +1,4 @@
-"""Plain records returned by the store (frozen dataclasses, no behaviour).
+"""Plain records returned by the store (frozen dataclasses, no behavior).
 
 Times are integer epoch milliseconds (UTC); ``utc_offset_min`` is the local
 offset from UTC, in minutes, when the row was recorded.
@@ -25,7 +25,7 @@ KINDS: tuple[str, ...] = ("caregiver", "client")
 class Profile:
     """One person's history: a caregiver using the app, or one client of a therapist.
 
-    ``variables`` personalise scripts (e.g. ``{"loved_one": "Mum"}``);
+    ``variables`` personalize scripts (e.g. ``{"loved_one": "Mum"}``);
     ``notice_accepted_ms`` is when the first-run notice was accepted (None: not yet);
     ``region`` picks the crisis resources (e.g. ``"GB"``); ``settings`` is the raw
     JSON object (read it through ``HistoryStore.settings``).
@@ -47,7 +47,7 @@ class Practice:
 
     ``position_ms`` is how far into the session playback reached; ``listened_ms``
     how much audio was actually heard (pauses and skips excluded), which is what
-    "minutes practised" counts. ``status`` is ``in_progress`` until finished or
+    "minutes practiced" counts. ``status`` is ``in_progress`` until finished or
     closed; a practice left ``in_progress`` by a killed process is "interrupted".
     ``resumed_from`` links a practice that continued an interrupted one.
     """

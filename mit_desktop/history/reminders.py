@@ -1,7 +1,7 @@
 """Reminder logic (no timers, no notifications): which reminder is due next.
 
 The program sends two reminders a day, morning and evening; the evening one
-is skipped when the listener has already practised that day. The GUI asks
+is skipped when the listener has already practiced that day. The GUI asks
 :func:`next_reminder`, sets one timer for its ``at``, and asks again when the
 timer fires (a practice may have happened in between).
 """
@@ -35,7 +35,7 @@ def next_reminder(
     """The first reminder at or after ``now`` that should be shown, or None.
 
     ``now`` must be aware (its zone is the local zone); ``practice_days`` are
-    local days (with the profile's day boundary) on which the profile practised.
+    local days (with the profile's day boundary) on which the profile practiced.
     An evening reminder is skipped when its day is in ``practice_days``; a
     morning reminder is never skipped. Returns None when reminders are off or
     both times are unset.
@@ -53,7 +53,7 @@ def next_reminder(
     if not slots:
         return None
     boundary = settings.day_boundary_min
-    practised = set(practice_days)
+    practiced = set(practice_days)
     for offset in range(-1, horizon_days):
         date = now.date() + dt.timedelta(days=offset)
         for kind, time in sorted(slots, key=lambda slot: slot[1]):
@@ -61,7 +61,7 @@ def next_reminder(
             if at < now:
                 continue
             day = local_day_of(at, boundary)
-            if kind == "evening" and day in practised:
+            if kind == "evening" and day in practiced:
                 continue
             return DueReminder(kind, at, day)
     return None

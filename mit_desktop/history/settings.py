@@ -20,7 +20,7 @@ class ProfileSettings:
 
     ``day_starts_at``: local time at which a new day begins for statistics
     (03:00: a practice at 00:30 counts for the day before). ``weekly_target_days``
-    and ``weekly_minimum_days``: days practised per week aimed for (about 5)
+    and ``weekly_minimum_days``: days practiced per week aimed for (about 5)
     and the least counted as a dose (2). ``streaks_enabled``: show streaks only
     when the user asked for them. Reminders: two a day; ``None`` turns one off.
     """

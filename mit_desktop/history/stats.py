@@ -88,10 +88,10 @@ def daily_totals(
 
 @dataclass(frozen=True)
 class WeekTotal:
-    """One ISO week: distinct days practised, practices, listened ms, dose reached."""
+    """One ISO week: distinct days practiced, practices, listened ms, dose reached."""
 
     week_start: dt.date
-    days_practised: int
+    days_practiced: int
     practices: int
     listened_ms: int
     met_minimum: bool
@@ -143,10 +143,10 @@ class WeekProgress:
 
     today: dt.date
     week_start: dt.date
-    days_practised: int
+    days_practiced: int
     practices: int
     listened_ms: int
-    practised_today: bool
+    practiced_today: bool
     target_days: int
     minimum_days: int
 
@@ -162,10 +162,10 @@ def week_progress(
     return WeekProgress(
         today=today,
         week_start=week.week_start,
-        days_practised=week.days_practised,
+        days_practiced=week.days_practiced,
         practices=week.practices,
         listened_ms=week.listened_ms,
-        practised_today=day.listened_ms > 0,
+        practiced_today=day.listened_ms > 0,
         target_days=settings.weekly_target_days,
         minimum_days=settings.weekly_minimum_days,
     )
@@ -178,7 +178,7 @@ def practice_days(
     last_day: dt.date | None = None,
     settings: ProfileSettings | None = None,
 ) -> set[dt.date]:
-    """The local days on which the profile practised (for reminders and calendars)."""
+    """The local days on which the profile practiced (for reminders and calendars)."""
     params = _params(store, profile_id, settings)
     params.update(
         first=first_day.isoformat() if first_day else None,
@@ -195,7 +195,7 @@ def practice_days(
 def current_streak(
     store: HistoryStore, profile_id: int, now: dt.datetime, settings: ProfileSettings | None = None
 ) -> int | None:
-    """Consecutive days practised up to today (or yesterday, if not yet today).
+    """Consecutive days practiced up to today (or yesterday, if not yet today).
 
     Returns None unless the profile turned streaks on (``streaks_enabled``).
     """
@@ -292,7 +292,7 @@ def mood_trend(
 
 @dataclass(frozen=True)
 class ModuleCoverage:
-    """How much of one module was practised; ``module_id`` None gathers unmapped sessions."""
+    """How much of one module was practiced; ``module_id`` None gathers unmapped sessions."""
 
     module_id: str | None
     practices: int
@@ -309,7 +309,7 @@ def module_coverage(
 ) -> list[ModuleCoverage]:
     """Per module (from ``session_modules``: session id → module id), in mapping order.
 
-    Every module in the mapping appears, practised or not; practices of
+    Every module in the mapping appears, practiced or not; practices of
     sessions missing from the mapping are gathered in one last entry with
     ``module_id=None`` (only if there are any).
     """
@@ -430,7 +430,7 @@ def body_map_ids(
 def totals(store: HistoryStore, profile_id: int, settings: ProfileSettings | None = None) -> dict:
     """All-time counts.
 
-    Keys: ``practices``, ``listened_ms``, ``days_practised``, ``first_day``, ``last_day``.
+    Keys: ``practices``, ``listened_ms``, ``days_practiced``, ``first_day``, ``last_day``.
     """
     params = _params(store, profile_id, settings)
     sql = f"""
@@ -443,7 +443,7 @@ def totals(store: HistoryStore, profile_id: int, settings: ProfileSettings | Non
     return {
         "practices": n,
         "listened_ms": ms,
-        "days_practised": days,
+        "days_practiced": days,
         "first_day": _day(first),
         "last_day": _day(last),
     }

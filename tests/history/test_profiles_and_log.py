@@ -52,7 +52,7 @@ def test_settings_defaults_and_validation(store: HistoryStore) -> None:
     assert changed.morning_reminder == dt.time(7, 45) and changed.evening_reminder is None
     assert store.settings(ann) == changed
     for bad in ({"morning_reminder": "25:00"}, {"weekly_target_days": 9},
-                {"streaks_enabled": "yes"}, {"colour": "blue"}, {"weekly_minimum_days": 6}):
+                {"streaks_enabled": "yes"}, {"color": "blue"}, {"weekly_minimum_days": 6}):
         with pytest.raises(InvalidInputError):
             store.update_settings(ann, **bad)
     assert store.settings(ann) == changed

@@ -1,4 +1,4 @@
-"""Reminder logic: morning and evening, evening skipped on days already practised."""
+"""Reminder logic: morning and evening, evening skipped on days already practiced."""
 
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ def test_morning_then_evening_then_next_morning() -> None:
     assert (reminder.kind, reminder.at) == ("morning", at(11, 9))
 
 
-def test_evening_skipped_when_already_practised_that_day() -> None:
+def test_evening_skipped_when_already_practiced_that_day() -> None:
     reminder = next_reminder(S, {dt.date(2026, 6, 10)}, at(10, 12))
     assert (reminder.kind, reminder.at) == ("morning", at(11, 9))
-    # practising yesterday does not skip today's evening reminder
+    # practicing yesterday does not skip today's evening reminder
     reminder = next_reminder(S, {dt.date(2026, 6, 9)}, at(10, 12))
     assert (reminder.kind, reminder.at) == ("evening", at(10, 19))
 
@@ -48,7 +48,7 @@ def test_morning_is_never_skipped() -> None:
 
 def test_late_evening_reminder_belongs_to_the_day_before_after_midnight() -> None:
     late = dataclasses.replace(S, evening_reminder=dt.time(1, 30), morning_reminder=None)
-    # 01:30 on the 11th is still the 10th (day starts 03:00): practised on the 10th → skipped
+    # 01:30 on the 11th is still the 10th (day starts 03:00): practiced on the 10th → skipped
     reminder = next_reminder(late, {dt.date(2026, 6, 10)}, at(10, 22))
     assert reminder.at == at(12, 1, 30)
     assert reminder.day == dt.date(2026, 6, 11)

@@ -121,7 +121,7 @@ def test_weekly_totals_and_dose(london_store: HistoryStore) -> None:
     assert [w.week_start for w in result] == [FIRST + dt.timedelta(weeks=i) for i in range(6)]
     for week in result:
         exp = weeks[week.week_start]
-        assert (week.days_practised, week.practices, week.listened_ms) == (
+        assert (week.days_practiced, week.practices, week.listened_ms) == (
             len(exp["days"]), exp["n"], exp["ms"])
         assert week.met_minimum == (len(exp["days"]) >= 2)
         assert week.met_target == (len(exp["days"]) >= 5)
@@ -137,9 +137,9 @@ def test_week_progress_this_week(london_store: HistoryStore) -> None:
     progress = stats.week_progress(london_store, profile, now)
     assert progress.today == today
     assert progress.week_start == dt.date(2026, 3, 23)
-    assert progress.days_practised == len({day_of(m.start) for m in week})
+    assert progress.days_practiced == len({day_of(m.start) for m in week})
     assert progress.practices == len(week)
-    assert progress.practised_today == any(day_of(m.start) == today for m in week)
+    assert progress.practiced_today == any(day_of(m.start) == today for m in week)
     assert (progress.target_days, progress.minimum_days) == (5, 2)
 
 
@@ -175,7 +175,7 @@ def test_module_coverage_in_program_order(london_store: HistoryStore) -> None:
     profile = london_store.create_profile("Ann")
     made = populate(london_store, profile)
     mapping = dict(SESSIONS)
-    mapping["situation-solver-1"] = "situation-solver"  # never practised
+    mapping["situation-solver-1"] = "situation-solver"  # never practiced
     result = stats.module_coverage(london_store, profile, mapping)
     assert [c.module_id for c in result] == [
         "stretch-breathe", "eye-center", "nesting-doll", "bam", "situation-solver", None]
@@ -237,7 +237,7 @@ def test_streak_only_when_turned_on(store: HistoryStore, clock: FakeClock) -> No
     for day in (1, 3, 4, 5, 6):  # a gap on the 2nd
         store.log_manual_practice(profile, "bam-1", ms(dt.datetime(2026, 4, day, 12, tzinfo=utc)),
                                   60_000)
-    now = dt.datetime(2026, 4, 7, 9, 0, tzinfo=utc)  # not yet practised today
+    now = dt.datetime(2026, 4, 7, 9, 0, tzinfo=utc)  # not yet practiced today
     assert stats.current_streak(store, profile, now) is None
     store.update_settings(profile, streaks_enabled=True)
     assert stats.current_streak(store, profile, now) == 4
