@@ -7,6 +7,8 @@
 - ``history.stats_ms``: ``stats.summary`` for a profile with two years of daily
   practice (730 practices, before/after check-ins, a reflection each);
   baseline: a bare ``COUNT(*)`` over the same practices.
+- ``history.stats_two_years_ms``: daily and weekly totals over the whole two
+  years plus every mood change (the calendar and trend charts); same baseline.
 - ``history.open_ms``: opening that database (lock, integrity check, schema
   check); baseline: a bare ``sqlite3.connect`` plus one query.
 """
@@ -105,6 +107,16 @@ def run() -> list[dict]:
                 20,
             )
             records.append(_record("history.stats_ms", stats_ms,
+                                   "bare COUNT(*) of the same practices", count_ms))
+            today = now.date()
+            first = today - dt.timedelta(days=730)
+            full_ms = _median_ms(
+                lambda i: (stats.daily_totals(store, two_years, first, today),
+                           stats.weekly_totals(store, two_years, first, today),
+                           stats.mood_changes(store, two_years)),
+                20,
+            )
+            records.append(_record("history.stats_two_years_ms", full_ms,
                                    "bare COUNT(*) of the same practices", count_ms))
         open_ms = _median_ms(lambda i: HistoryStore.open(db_path).close(), 10)
 

@@ -231,3 +231,32 @@ def test_damaged_database_with_a_wal_is_moved_aside_byte_for_byte(data_dir: Path
     moved = raised.value.moved_to
     assert hashlib.sha256(moved.read_bytes()).hexdigest() == main_digest
     assert hashlib.sha256(Path(f"{moved}-wal").read_bytes()).hexdigest() == wal_digest
+
+
+def test_backup_if_due_rotates_old_backups(store: HistoryStore) -> None:
+    for days_ago in (45, 20, 19):
+        store.backup_now("scheduled", NOW - dt.timedelta(days=days_ago))
+    made = store.backup_if_due(NOW)
+    remaining = [b.created for b in store.list_backups()]
+    assert made is not None
+    # 45 days: gone; 20 and 19 days ago fall in one ISO week: the newer is kept
+    assert remaining == [NOW, NOW - dt.timedelta(days=19)]
+
+
+def test_restore_refuses_a_backup_from_a_newer_version(store: HistoryStore) -> None:
+    from mit_desktop.history import schema
+    from mit_desktop.history.errors import NewerDatabaseError
+
+    store.create_profile("Ann")
+    backup = store.backup_now("manual", NOW)
+    with sqlite3.connect(backup) as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+            (schema.MIGRATION_SET, "m999_future", "2030"),
+        )
+    conn.close()
+    store.create_profile("Bea")
+    with pytest.raises(NewerDatabaseError):
+        store.restore_backup(backup)
+    assert _names(store) == ["Ann", "Bea"]
+    assert [b.reason for b in store.list_backups()] == ["manual"]  # nothing else happened
