@@ -78,10 +78,13 @@ def daily_totals(
     sql = f"""
         WITH RECURSIVE days(day) AS (
             SELECT :first UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < :last
-        ), {_COUNTED}
-        SELECT days.day, coalesce(sum(c.is_new), 0), coalesce(sum(c.listened_ms), 0)
-        FROM days LEFT JOIN counted c ON c.day = days.day
-        GROUP BY days.day ORDER BY days.day
+        ), {_COUNTED},
+        per_day AS MATERIALIZED (
+            SELECT day, sum(is_new) AS practices, sum(listened_ms) AS listened
+            FROM counted WHERE day BETWEEN :first AND :last GROUP BY day
+        )
+        SELECT days.day, coalesce(practices, 0), coalesce(listened, 0)
+        FROM days LEFT JOIN per_day USING (day) ORDER BY days.day
     """
     return [DayTotal(_day(d), n, ms) for d, n, ms in store.conn.execute(sql, params)]  # type: ignore[arg-type]
 
