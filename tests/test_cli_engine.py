@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import REAL_AUDIO
+REAL_AUDIO = Path(__file__).resolve().parent.parent.parent / "shared" / "testing" / "real-audio"
 
 from mit_desktop.cli import main
 
