@@ -1,0 +1,101 @@
+"""Builds a session's timeline in a background thread, ahead of playback.
+
+`TimelineBuilder.steps()` yields one segment at a time, synthesising speech
+as it goes; this thread publishes a snapshot after each step, so the player
+can start as soon as the first seconds exist.
+
+What is *final*: the mixer's samples at a position can still change while
+later segments are unknown (ambience ducks up to `DUCK_RAMP_MS` before speech
+starts and stays ducked across gaps shorter than `DUCK_BRIDGE_MS`). So while
+building, only samples before ``n_samples - SAFETY`` are final; once the build
+has finished (or failed) everything built is final.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from typing import Callable
+
+from mit_desktop.render import levels
+from mit_desktop.render.engine import Engine
+from mit_desktop.session.model import Session
+from mit_desktop.session.timeline import ListeningSettings, Timeline
+
+log = logging.getLogger(__name__)
+
+#: How far behind the building edge the audio is final, in ms (ducking look-ahead + margin).
+SAFETY_MS = levels.DUCK_BRIDGE_MS + levels.DUCK_RAMP_MS + 100
+
+
+class RenderAhead:
+    """One background build of one session's timeline.
+
+    `on_progress()` is called (from the build thread) after every published
+    step and at the end. `error` is the exception that stopped the build
+    (e.g. SpeechError for a full disk, TimelineError for a missing clip).
+    """
+
+    def __init__(self, engine: Engine, session: Session, settings: ListeningSettings,
+                 on_progress: Callable[[], None] | None = None) -> None:
+        self.engine = engine
+        self.session = session
+        self.settings = settings
+        self.on_progress = on_progress
+        self._lock = threading.Lock()
+        self._builder = engine.builder(session, settings)
+        self._snapshot: Timeline = self._builder.snapshot()
+        self._done = False
+        self._error: BaseException | None = None
+        self._cancelled = False
+        self._safety = math.ceil(SAFETY_MS * engine.sample_rate / 1000)
+        self._thread = threading.Thread(target=self._run, name=f"render-ahead-{session.id}", daemon=True)
+
+    def start(self) -> "RenderAhead":
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Stop after the current step (a sentence being synthesised finishes first)."""
+        self._cancelled = True
+
+    def _publish(self, done: bool = False, error: BaseException | None = None) -> None:
+        snapshot = self._builder.snapshot()
+        with self._lock:
+            self._snapshot = snapshot
+            self._done = self._done or done
+            self._error = error or self._error
+        if self.on_progress is not None:
+            self.on_progress()
+
+    def _run(self) -> None:
+        try:
+            for _segment in self._builder.steps():
+                if self._cancelled:
+                    return
+                self._publish()
+        except Exception as exc:  # any failure stops the build; playback of what exists goes on
+            log.warning("rendering %s stopped: %s", self.session.id, exc)
+            self._publish(error=exc)
+            return
+        self._publish(done=True)
+
+    def state(self) -> tuple[Timeline, int, bool]:
+        """(latest snapshot, final_samples, complete): audio before final_samples will not change;
+        `complete` is True when nothing more will be built (done or failed)."""
+        with self._lock:
+            snapshot, done, error = self._snapshot, self._done, self._error
+        complete = done or error is not None
+        final = snapshot.n_samples if complete else max(0, snapshot.n_samples - self._safety)
+        return snapshot, final, complete
+
+    @property
+    def done(self) -> bool:
+        with self._lock:
+            return self._done
+
+    @property
+    def error(self) -> BaseException | None:
+        with self._lock:
+            return self._error
