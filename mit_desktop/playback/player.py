@@ -640,12 +640,14 @@ class Player:
             return
         heard = self._heard()
         tl = self._timeline
-        section = bisect.bisect_right(self._section_starts, heard) - 1
+        # At (or stopped at) a reflection, what starts exactly there has not been heard yet.
+        find = bisect.bisect_left if self._next_stop() == heard else bisect.bisect_right
+        section = find(self._section_starts, heard) - 1
         if section != self._section_index and section >= 0:
             self._section_index = section
             s = tl.sections[section]
             self.events.section.emit(ev.SectionEntered(section, s.title, tl.ms(s.start_sample)))
-        caption = bisect.bisect_right(self._caption_starts, heard) - 1
+        caption = find(self._caption_starts, heard) - 1
         if caption != self._caption_index and caption >= 0:
             self._caption_index = caption
             seg = tl.captions[caption]
