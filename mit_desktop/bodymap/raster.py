@@ -115,3 +115,43 @@ def signed_map_from_points(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """
     left, right = layer_crops(count_points(x, y))
     return left - right
+
+
+def crop_patches(x: np.ndarray, y: np.ndarray
+                 ) -> list[tuple[int, int, int, np.ndarray]]:
+    """How a few points change the filtered crops, for incremental display updates.
+
+    Returns ``(layer_code, row0, col0, patch)`` items: adding ``patch`` to the
+    layer's 522 × 171 crop at ``[row0:row0+h, col0:col0+w]`` equals recomputing
+    :func:`layer_crops` with the points added (layer 0 left, 1 right). Points whose
+    blur reaches neither crop give no item. Cheap for the handful of points one
+    pointer move paints.
+    """
+    rows, cols = point_indices(x, y)
+    out: list[tuple[int, int, int, np.ndarray]] = []
+    g = gaussian_1d()
+    r = KERNEL_REACH
+    for code, col0 in ((0, LEFT_COL0), (1, RIGHT_COL0)):
+        lr, lc = rows - CROP_ROW0, cols - col0
+        near = (lr >= -r) & (lr < MAP_ROWS + r) & (lc >= -r) & (lc < MAP_COLS + r)
+        if not near.any():
+            continue
+        lr, lc = lr[near], lc[near]
+        r0, c0 = int(lr.min()), int(lc.min())
+        h, w = int(lr.max()) - r0 + 1, int(lc.max()) - c0 + 1
+        counts = np.zeros((h, w), dtype=np.float64)
+        np.add.at(counts, (lr - r0, lc - c0), 1.0)
+        across = np.zeros((h, w + 2 * r), dtype=np.float64)
+        for k in range(KERNEL_SIZE):
+            across[:, k:k + w] += g[k] * counts
+        patch = np.zeros((h + 2 * r, w + 2 * r), dtype=np.float64)
+        for k in range(KERNEL_SIZE):
+            patch[k:k + h, :] += g[k] * across
+        top, left = r0 - r, c0 - r
+        # clip the patch to the crop
+        t0, l0 = max(0, -top), max(0, -left)
+        t1 = min(patch.shape[0], MAP_ROWS - top)
+        l1 = min(patch.shape[1], MAP_COLS - left)
+        if t1 > t0 and l1 > l0:
+            out.append((code, top + t0, left + l0, patch[t0:t1, l0:l1]))
+    return out

@@ -97,9 +97,9 @@ def body_distance(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]
         _cone_sd(u, v, (CENTRE_U, 76.0), (CENTRE_U, 96.0), 13.0, 15.5),
         _polygon_sd(u, v, _TORSO),
         _sides(lambda a, b: np.minimum(
-            _cone_sd(a, b, (31.0, 118.0), (19.0, 198.0), 13.5, 11.0),
-            _cone_sd(a, b, (19.0, 198.0), (13.0, 266.0), 11.0, 8.5)), u, v),
-        _sides(lambda a, b: _ellipse_sd(a, b, 12.0, 289.0, 10.5, 22.0), u, v),
+            _cone_sd(a, b, (31.0, 118.0), (17.5, 198.0), 13.5, 11.0),
+            _cone_sd(a, b, (17.5, 198.0), (12.0, 266.0), 11.0, 8.5)), u, v),
+        _sides(lambda a, b: _ellipse_sd(a, b, 11.5, 289.0, 10.5, 22.0), u, v),
         _sides(lambda a, b: np.minimum(
             _cone_sd(a, b, (62.0, 300.0), (66.0, 402.0), 22.0, 14.5),
             _cone_sd(a, b, (66.0, 402.0), (70.0, 482.0), 14.5, 9.0)), u, v),
@@ -111,7 +111,7 @@ def body_distance(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     nearest = np.argmin(stack, axis=0)
     sd = parts[0]
     for k, part in enumerate(parts[1:], start=1):
-        sd = _smooth_min(sd, part, 2.5 if k in (PART_HAND, PART_FOOT) else 5.0)
+        sd = _smooth_min(sd, part, 5.0 if k in (PART_NECK, PART_TORSO, PART_LEG) else 2.5)
     return sd, nearest
 
 

@@ -58,3 +58,19 @@ def test_full_grid_blur_agrees_with_crop_blur_and_zero_pads_at_edges():
     corner = blur_counts(count_points(np.array([-1.0]), np.array([-1.0])))
     # a point in the corner cell loses the kernel mass that falls outside the grid
     assert np.isclose(corner.sum(), gaussian_kernel()[7:, 7:].sum())
+
+
+def test_crop_patches_add_up_to_the_full_computation():
+    from mit_desktop.bodymap.raster import crop_patches, layer_crops
+
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.uniform(20, 215, 40), rng.uniform(685, 880, 40), [400.0]])
+    y = np.concatenate([rng.uniform(-5, 545, 80), [300.0]])
+    crops = [np.zeros((522, 171)), np.zeros((522, 171))]
+    for start in range(0, len(x), 7):  # a few points at a time, as a pointer moves
+        for code, r0, c0, patch in crop_patches(x[start:start + 7], y[start:start + 7]):
+            crops[code][r0:r0 + patch.shape[0], c0:c0 + patch.shape[1]] += patch
+    left, right = layer_crops(count_points(x, y))
+    np.testing.assert_allclose(crops[0], left, atol=1e-12)
+    np.testing.assert_allclose(crops[1], right, atol=1e-12)
+    assert crop_patches(np.array([450.0]), np.array([300.0])) == []

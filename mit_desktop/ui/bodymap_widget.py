@@ -1,0 +1,823 @@
+"""The body-map widget: paint where a feeling is felt, or pick body parts by keyboard.
+
+Two silhouettes side by side — "More" (left, warm colours) and "Less" (right, cool
+colours), as in the emBODY method — fill the available space and scale with the
+window. Mouse, touch and pen paint with a soft brush in three sizes; an eraser,
+undo/redo per stroke and clear sit in a row of large buttons. People who cannot
+paint set named body regions to more / less / nothing with the keyboard. An
+emotion word (the 14 of the study or their own words) and an intensity 0–10
+complete the map.
+
+The widget is a thin layer over :class:`mit_desktop.bodymap.BodyMapEditor`. Each
+pointer move turns into a few painted points; only the screen rectangle their
+blur touches is recoloured and repainted. The signed map is computed once the
+stroke ends (deferred to the event loop), never on a pointer move.
+
+Modes: editing (default), read-only (:meth:`BodyMapWidget.set_body_map` with
+``read_only=True``) and an aggregate view (:meth:`BodyMapWidget.show_aggregate`),
+which shows a mean map on one silhouette with the hot/cold colour map, a scale bar
+and the number of maps.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QElapsedTimer, QEvent, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QIcon,
+    QImage,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QShortcut,
+    QTabletEvent,
+    QTouchEvent,
+)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mit_desktop.bodymap import (
+    STUDY_EMOTIONS,
+    Aggregate,
+    BodyMap,
+    BodyMapEditor,
+    Brush,
+    Layer,
+    PaintedPoints,
+    RegionState,
+    StrokeKind,
+)
+from mit_desktop.bodymap.colormap import hot_cold, paint_rgba
+from mit_desktop.bodymap.layout import MAP_COLS, MAP_ROWS, local_to_canvas
+from mit_desktop.bodymap.raster import count_points, crop_patches, layer_crops
+from mit_desktop.bodymap.render import format_value
+from mit_desktop.bodymap.silhouette import REGION_KEYS, body_mask, body_picture
+
+log = logging.getLogger(__name__)
+
+BACKGROUND = QColor(250, 250, 248)
+SILHOUETTE_RGB = (224, 224, 230)
+OUTLINE_RGB = (70, 70, 84)
+WARM_TEXT = QColor(168, 36, 16)
+COOL_TEXT = QColor(18, 66, 168)
+MIN_CONTROL_HEIGHT = 48
+
+
+def _premultiplied_image(rgba: np.ndarray) -> QImage:
+    """A QImage viewing a contiguous h × w × 4 premultiplied RGBA uint8 array (no copy)."""
+    h, w, _ = rgba.shape
+    return QImage(rgba.data, w, h, rgba.strides[0], QImage.Format.Format_RGBA8888_Premultiplied)
+
+
+class _LayerPaint:
+    """The paint of one silhouette: density (the filtered crop) and its colours."""
+
+    def __init__(self, warm: bool) -> None:
+        self.warm = warm
+        self.density = np.zeros((MAP_ROWS, MAP_COLS), dtype=np.float64)
+        self.rgba = np.zeros((MAP_ROWS, MAP_COLS, 4), dtype=np.uint8)
+        fill, _ = body_picture(MAP_ROWS, MAP_COLS)
+        self._soft_mask = fill[..., None]
+
+    def reset(self, density: np.ndarray) -> None:
+        self.density = np.array(density, dtype=np.float64)
+        self._recolour(0, 0, MAP_ROWS, MAP_COLS)
+
+    def add(self, r0: int, c0: int, patch: np.ndarray) -> QRect:
+        """Add a patch of density; returns the changed map rectangle (map px)."""
+        h, w = patch.shape
+        self.density[r0:r0 + h, c0:c0 + w] += patch
+        self._recolour(r0, c0, h, w)
+        return QRect(c0, r0, w, h)
+
+    def _recolour(self, r0: int, c0: int, h: int, w: int) -> None:
+        block = np.maximum(self.density[r0:r0 + h, c0:c0 + w], 0.0)
+        rgba = paint_rgba(block, self.warm).astype(np.float32)
+        rgba *= self._soft_mask[r0:r0 + h, c0:c0 + w]
+        self.rgba[r0:r0 + h, c0:c0 + w] = rgba.astype(np.uint8)
+
+
+class BodyCanvas(QWidget):
+    """Draws the silhouettes and the paint and turns pointer input into strokes."""
+
+    strokeFinished = Signal()
+
+    def __init__(self, editor: BodyMapEditor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.brush = Brush.MEDIUM
+        self.erasing = False
+        self.read_only = False
+        self._aggregate: Aggregate | None = None
+        self._aggregate_rgba: np.ndarray | None = None
+        self._vmax = 1.0
+        self._layers = {Layer.ACTIVATION: _LayerPaint(True), Layer.DEACTIVATION: _LayerPaint(False)}
+        self._panels: dict[Layer, QRectF] = {}
+        self._scale = 1.0
+        self._background: QPixmap | None = None
+        self._input: str | None = None
+        self._touch_id: int | None = None
+        self._layer: Layer | None = None
+        self._hover: QPointF | None = None
+        self._clock = QElapsedTimer()
+        self._clock.start()
+        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName(self.tr("Body map painting area"))
+        self.setAccessibleDescription(self.tr(
+            "Paint on the left figure where the feeling grows stronger, on the right figure "
+            "where it grows weaker. Without a pointer, use the body parts list."))
+        self.refresh()
+
+    # --- geometry -------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        return QSize(640, 720)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(260, 320)
+
+    def _label_height(self) -> int:
+        fm = self.fontMetrics()
+        return int(fm.height() * 1.5 + fm.height() + 16)
+
+    def _layout_panels(self) -> None:
+        margin = 12.0
+        top = self._label_height() + margin
+        avail_h = max(50.0, self.height() - top - margin)
+        n = 1 if self._aggregate is not None else 2
+        bar = 110.0 if self._aggregate is not None else 0.0
+        avail_w = max(50.0, self.width() - 2 * margin - bar)
+        # two figures with a gap of 0.35 figure widths between them
+        units = 1.0 if n == 1 else 2.35
+        scale = min(avail_h / MAP_ROWS, avail_w / (units * MAP_COLS))
+        pw, ph = MAP_COLS * scale, MAP_ROWS * scale
+        total = units * pw + bar
+        x0 = (self.width() - total) / 2.0
+        self._scale = scale
+        if n == 1:
+            self._panels = {Layer.ACTIVATION: QRectF(x0, top, pw, ph)}
+        else:
+            self._panels = {Layer.ACTIVATION: QRectF(x0, top, pw, ph),
+                            Layer.DEACTIVATION: QRectF(x0 + 1.35 * pw, top, pw, ph)}
+        self._background = None
+
+    def panel_rect(self, layer: Layer) -> QRectF:
+        """Where a silhouette is drawn (widget px)."""
+        if not self._panels:
+            self._layout_panels()
+        return QRectF(self._panels[layer])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._layout_panels()
+        super().resizeEvent(event)
+
+    def _map_rect_to_widget(self, layer: Layer, rect: QRect) -> QRect:
+        panel = self._panels[layer]
+        s = self._scale
+        return QRectF(panel.x() + rect.x() * s, panel.y() + rect.y() * s,
+                      rect.width() * s, rect.height() * s).toAlignedRect().adjusted(-2, -2, 2, 2)
+
+    # --- content --------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute both silhouettes' paint from the editor and repaint everything."""
+        pts = self.editor.points
+        left, right = layer_crops(count_points(pts.xy[:, 0], pts.xy[:, 1]))
+        self._layers[Layer.ACTIVATION].reset(left)
+        self._layers[Layer.DEACTIVATION].reset(right)
+        self.update()
+
+    def show_aggregate(self, aggregate: Aggregate | None, vmax: float | None = None) -> None:
+        """Show a mean map on one silhouette (None: back to the two figures)."""
+        self._aggregate = aggregate
+        if aggregate is not None:
+            mask = body_mask()
+            peak = float(np.abs(aggregate.mean[mask]).max(initial=0.0))
+            self._vmax = vmax if vmax else (peak if peak > 0 else 1.0)
+            rgb = hot_cold(aggregate.mean, self._vmax)
+            fill, _ = body_picture(MAP_ROWS, MAP_COLS)
+            rgba = np.empty((MAP_ROWS, MAP_COLS, 4), dtype=np.uint8)
+            rgba[..., :3] = np.round(rgb * fill[..., None]).astype(np.uint8)
+            rgba[..., 3] = np.round(fill * 255).astype(np.uint8)
+            self._aggregate_rgba = rgba
+        self._layout_panels()
+        self.update()
+
+    @property
+    def vmax(self) -> float:
+        """The scale of the aggregate view: colours run from -vmax to +vmax."""
+        return self._vmax
+
+    # --- painting -------------------------------------------------------------
+    def _background_pixmap(self) -> QPixmap:
+        if self._background is not None and self._background.size() == self.size():
+            return self._background
+        if not self._panels:
+            self._layout_panels()
+        pixmap = QPixmap(self.size())
+        pixmap.fill(BACKGROUND)
+        painter = QPainter(pixmap)
+        for layer, panel in self._panels.items():
+            w, h = max(1, round(panel.width())), max(1, round(panel.height()))
+            fill, outline = body_picture(h, w, outline_px=2.0)
+            rgba = np.zeros((h, w, 4), dtype=np.float32)
+            rgba[..., :3] = np.array(SILHOUETTE_RGB, np.float32) * fill[..., None]
+            rgba[..., 3] = 255.0 * fill
+            rgba = rgba * (1 - outline[..., None]) + np.array(
+                [*OUTLINE_RGB, 255], np.float32) * outline[..., None]
+            rgba8 = np.ascontiguousarray(np.round(rgba).astype(np.uint8))
+            painter.drawImage(QRectF(panel.x(), panel.y(), w, h), _premultiplied_image(rgba8))
+            self._draw_label(painter, layer, panel)
+        painter.end()
+        self._background = pixmap
+        return pixmap
+
+    def _draw_label(self, painter: QPainter, layer: Layer, panel: QRectF) -> None:
+        fm_h = self.fontMetrics().height()
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(max(8.0, self.font().pointSizeF()) * 1.5)
+        title_font.setBold(True)
+        if self._aggregate is not None:
+            count = self._aggregate.count
+            title = (self.tr("One map") if count == 1
+                     else self.tr("Average of %1 maps").replace("%1", str(count)))
+            subtitle = self.tr("warm: more, cool: less")
+            colour = QColor(40, 40, 48)
+        elif layer is Layer.ACTIVATION:
+            title, subtitle, colour = self.tr("More"), self.tr("feels stronger"), WARM_TEXT
+        else:
+            title, subtitle, colour = self.tr("Less"), self.tr("feels weaker"), COOL_TEXT
+        width = float(self.width()) if self._aggregate is not None else panel.width() * 1.3
+        box = QRectF(panel.center().x() - width / 2, 6, width, fm_h * 1.6)
+        painter.setPen(colour)
+        painter.setFont(title_font)
+        painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, title)
+        painter.setFont(self.font())
+        painter.setPen(QColor(60, 60, 60))
+        sub = QRectF(box.x(), box.bottom(), width, fm_h + 4)
+        painter.drawText(sub, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, subtitle)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.drawPixmap(event.rect(), self._background_pixmap(), event.rect())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.setClipRect(event.rect())
+        if self._aggregate is not None and self._aggregate_rgba is not None:
+            panel = self._panels[Layer.ACTIVATION]
+            painter.drawImage(panel, _premultiplied_image(self._aggregate_rgba))
+            self._draw_scale_bar(painter, panel)
+        else:
+            for layer, panel in self._panels.items():
+                if event.rect().intersects(panel.toAlignedRect()):
+                    painter.drawImage(panel, _premultiplied_image(self._layers[layer].rgba))
+            self._draw_brush_outline(painter)
+        painter.end()
+
+    def _draw_scale_bar(self, painter: QPainter, panel: QRectF) -> None:
+        bar_h = panel.height() * 0.6
+        rect = QRectF(panel.right() + 24, panel.top() + (panel.height() - bar_h) / 2, 22, bar_h)
+        ramp = hot_cold(np.linspace(self._vmax, -self._vmax, 256), self._vmax)
+        rgba = np.ascontiguousarray(np.concatenate(
+            [ramp, np.full((256, 1), 255, np.uint8)], axis=1).reshape(256, 1, 4))
+        painter.drawImage(rect, _premultiplied_image(rgba))
+        painter.setPen(QPen(QColor(40, 40, 48), 1))
+        painter.drawRect(rect)
+        fm_h = self.fontMetrics().height()
+        for value, y in ((self._vmax, rect.top()), (0.0, rect.center().y()),
+                         (-self._vmax, rect.bottom())):
+            text = ("+" if value > 0 else "") + format_value(value)
+            painter.drawText(QRectF(rect.right() + 6, y - fm_h / 2, 90, fm_h),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+
+    def _brush_radius_px(self) -> float:
+        radius = self.brush.eraser_radius if self.erasing else self.brush.radius + 5.0
+        return radius * self._scale
+
+    def _draw_brush_outline(self, painter: QPainter) -> None:
+        if self._hover is None or self.read_only:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(QColor(30, 30, 30, 160), 1.5, Qt.PenStyle.DashLine if self.erasing
+                            else Qt.PenStyle.SolidLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        r = self._brush_radius_px()
+        painter.drawEllipse(self._hover, r, r)
+
+    def _hover_rect(self, pos: QPointF | None) -> QRect:
+        if pos is None:
+            return QRect()
+        r = self._brush_radius_px() + 3
+        return QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r).toAlignedRect()
+
+    def _set_hover(self, pos: QPointF | None) -> None:
+        old = self._hover_rect(self._hover)
+        self._hover = pos
+        self.update(old.united(self._hover_rect(pos)))
+
+    # --- input ----------------------------------------------------------------
+    def _layer_at(self, pos: QPointF) -> Layer | None:
+        slack = 8.0 * self._scale
+        for layer, panel in self._panels.items():
+            if panel.adjusted(-slack, -slack, slack, slack).contains(pos):
+                return layer
+        return None
+
+    def _canvas_xy(self, layer: Layer, pos: QPointF) -> tuple[float, float]:
+        panel = self._panels[layer]
+        u = (pos.x() - panel.x()) / self._scale
+        v = (pos.y() - panel.y()) / self._scale
+        x, y = local_to_canvas(layer, round(u * 16) / 16, round(v * 16) / 16)
+        return float(x), float(y)
+
+    def _begin(self, pos: QPointF, source: str) -> bool:
+        if self.read_only or self._aggregate is not None or self._input is not None:
+            return False
+        layer = self._layer_at(pos)
+        if layer is None:
+            return False
+        self._input, self._layer = source, layer
+        kind = StrokeKind.ERASE if self.erasing else StrokeKind.PAINT
+        x, y = self._canvas_xy(layer, pos)
+        self._apply(self.editor.begin_stroke(kind, layer, self.brush, self._clock.elapsed(), x, y))
+        return True
+
+    def _extend(self, pos: QPointF) -> None:
+        if self._layer is None:
+            return
+        x, y = self._canvas_xy(self._layer, pos)
+        self._apply(self.editor.extend_stroke(self._clock.elapsed(), x, y))
+
+    def _finish(self, pos: QPointF | None) -> None:
+        if pos is not None:
+            self._extend(pos)
+        self.editor.end_stroke(self._clock.elapsed())
+        self._input, self._layer, self._touch_id = None, None, None
+        QTimer.singleShot(0, self.strokeFinished.emit)
+
+    def cancel(self) -> None:
+        """Abandon the stroke in progress (e.g. touch cancelled)."""
+        if self._input is not None:
+            self.editor.cancel_stroke()
+            self._input, self._layer, self._touch_id = None, None, None
+            self.refresh()
+
+    def _apply(self, delta: object) -> None:
+        for points, sign in ((delta.added, 1.0), (delta.removed, -1.0)):  # type: ignore[attr-defined]
+            if not len(points):
+                continue
+            assert isinstance(points, PaintedPoints)
+            for code, r0, c0, patch in crop_patches(points.xy[:, 0], points.xy[:, 1]):
+                layer = Layer.from_code(code)
+                if layer not in self._panels:
+                    continue
+                changed = self._layers[layer].add(r0, c0, sign * patch)
+                self.update(self._map_rect_to_widget(layer, changed))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._begin(event.position(), "mouse"):
+            event.accept()
+        else:
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._input == "mouse":
+            self._extend(event.position())
+        self._set_hover(event.position() if self._layer_at(event.position()) else None)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._input == "mouse" and event.button() == Qt.MouseButton.LeftButton:
+            self._finish(event.position())
+            event.accept()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._set_hover(None)
+        super().leaveEvent(event)
+
+    def tabletEvent(self, event: QTabletEvent) -> None:
+        kind = event.type()
+        pos = event.position()
+        if kind == QEvent.Type.TabletPress:
+            self._begin(pos, "pen")
+        elif kind == QEvent.Type.TabletMove:
+            if self._input == "pen":
+                self._extend(pos)
+            self._set_hover(pos if self._layer_at(pos) else None)
+        elif kind == QEvent.Type.TabletRelease and self._input == "pen":
+            self._finish(pos)
+        event.accept()  # no synthesised mouse events for the pen
+
+    def event(self, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd,
+                    QEvent.Type.TouchCancel):
+            assert isinstance(event, QTouchEvent)
+            self._touch(event)
+            event.accept()
+            return True
+        return super().event(event)
+
+    def _touch(self, event: QTouchEvent) -> None:
+        kind = event.type()
+        if kind == QEvent.Type.TouchCancel:
+            self.cancel()
+            return
+        points = event.points()
+        if not points:
+            return
+        if self._input is None and kind == QEvent.Type.TouchBegin:
+            first = points[0]
+            if self._begin(first.position(), "touch"):
+                self._touch_id = first.id()
+            return
+        if self._input != "touch":
+            return
+        for point in points:
+            if point.id() != self._touch_id:
+                continue
+            if point.state() == point.State.Released or kind == QEvent.Type.TouchEnd:
+                self._finish(point.position())
+            else:
+                self._extend(point.position())
+
+
+def _circle_icon(diameter: int, dashed: bool = False) -> QIcon:
+    pixmap = QPixmap(40, 40)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    if dashed:
+        painter.setPen(QPen(QColor(50, 50, 50), 2, Qt.PenStyle.DashLine))
+        painter.setBrush(QColor(255, 255, 255))
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(180, 50, 30))
+    painter.drawEllipse(QPointF(20, 20), diameter / 2, diameter / 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class BodyMapWidget(QWidget):
+    """Paint a body map (or view one); the public face of the body-map UI.
+
+    ``mapChanged`` is emitted after every change of the map (a finished stroke, a
+    region, undo/redo/clear, emotion, intensity); :meth:`body_map` then returns it.
+    """
+
+    mapChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None, body_map: BodyMap | None = None) -> None:
+        super().__init__(parent)
+        self.editor = BodyMapEditor(body_map)
+        self._read_only = False
+        self._syncing = False
+        font = QFont(self.font())
+        font.setPointSizeF(max(10.0, font.pointSizeF()) * 1.15)
+        self.setFont(font)
+
+        self.canvas = BodyCanvas(self.editor, self)
+        self.canvas.strokeFinished.connect(self._stroke_finished)
+        self.tools = self._build_tools()
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName(self.tr("Feeling and intensity"))
+        summary_font = QFont(self.font())
+        summary_font.setPointSizeF(self.font().pointSizeF() * 1.2)
+        self.summary.setFont(summary_font)
+        self.summary.hide()
+        left = QVBoxLayout()
+        left.addWidget(self.tools)
+        left.addWidget(self.summary)
+        left.addWidget(self.canvas, 1)
+        self.feeling_box = self._build_feeling()
+        self.regions_box = self._build_regions()
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.feeling_box)
+        side_layout.addWidget(self.regions_box)
+        side_layout.addStretch(1)
+        self.side_scroll = QScrollArea(self)
+        self.side_scroll.setWidget(side)
+        self.side_scroll.setWidgetResizable(True)
+        self.side_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side_scroll.setMinimumWidth(side.sizeHint().width() + 24)
+        self.side_scroll.setMaximumWidth(side.sizeHint().width() + 60)
+
+        outer = QHBoxLayout(self)
+        outer.addLayout(left, 1)
+        outer.addWidget(self.side_scroll)
+        for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo),
+                           (QKeySequence.StandardKey.Redo, self.redo)):
+            QShortcut(QKeySequence(keys), self, activated=slot)
+        self._sync_controls()
+
+    # --- building ---------------------------------------------------------------
+    def _big(self, button: QWidget) -> QWidget:
+        button.setMinimumHeight(MIN_CONTROL_HEIGHT)
+        button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        return button
+
+    def _tool_button(self, text: str, accessible: str, icon: QIcon | None,
+                     slot: Callable[[], object], checkable: bool = False) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setAccessibleName(accessible)
+        button.setToolTip(accessible)
+        if icon is not None:
+            button.setIcon(icon)
+            button.setIconSize(QSize(32, 32))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        button.setCheckable(checkable)
+        button.setMinimumSize(QSize(70, MIN_CONTROL_HEIGHT + 20))
+        button.clicked.connect(slot)
+        return button
+
+    def _build_tools(self) -> QWidget:
+        bar = QWidget(self)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.brush_group = QButtonGroup(self)
+        self.brush_buttons: dict[Brush, QToolButton] = {}
+        for brush, text, name, size in (
+                (Brush.SMALL, self.tr("Small"), self.tr("Small brush"), 10),
+                (Brush.MEDIUM, self.tr("Medium"), self.tr("Medium brush"), 20),
+                (Brush.LARGE, self.tr("Large"), self.tr("Large brush"), 32)):
+            button = self._tool_button(text, name, _circle_icon(size),
+                                       lambda b=brush: self.set_brush(b), checkable=True)
+            self.brush_group.addButton(button)
+            self.brush_buttons[brush] = button
+            row.addWidget(button)
+        self.eraser_button = self._tool_button(
+            self.tr("Eraser"), self.tr("Eraser"), _circle_icon(26, dashed=True),
+            lambda: self.set_eraser(self.eraser_button.isChecked()), checkable=True)
+        row.addWidget(self.eraser_button)
+        row.addSpacing(10)
+        self.undo_button = self._tool_button(self.tr("Undo"), self.tr("Undo last change"),
+                                             None, self.undo)
+        self.redo_button = self._tool_button(self.tr("Redo"), self.tr("Redo"), None, self.redo)
+        self.clear_button = self._tool_button(self.tr("Clear"), self.tr("Clear all painting"),
+                                              None, self.clear)
+        for button in (self.undo_button, self.redo_button, self.clear_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        self.brush_buttons[Brush.MEDIUM].setChecked(True)
+        return bar
+
+    def _emotion_labels(self) -> dict[str, str]:
+        return {
+            "neutral": self.tr("Neutral"), "fear": self.tr("Fear"), "anger": self.tr("Anger"),
+            "disgust": self.tr("Disgust"), "sadness": self.tr("Sadness"),
+            "happiness": self.tr("Happiness"), "surprise": self.tr("Surprise"),
+            "anxiety": self.tr("Anxiety"), "love": self.tr("Love"),
+            "depression": self.tr("Depression"), "contempt": self.tr("Contempt"),
+            "pride": self.tr("Pride"), "shame": self.tr("Shame"),
+            "jealousy": self.tr("Jealousy"),
+        }
+
+    def _region_labels(self) -> dict[str, str]:
+        return {
+            "head": self.tr("Head"), "face": self.tr("Face"),
+            "throat": self.tr("Throat and neck"), "shoulders": self.tr("Shoulders"),
+            "chest": self.tr("Chest"), "stomach": self.tr("Stomach"),
+            "lower_belly": self.tr("Lower belly and hips"), "arms": self.tr("Arms"),
+            "hands": self.tr("Hands"), "legs": self.tr("Legs"), "feet": self.tr("Feet"),
+        }
+
+    def _build_feeling(self) -> QGroupBox:
+        box = QGroupBox(self.tr("The feeling"), self)
+        grid = QVBoxLayout(box)
+        self.emotion_combo = QComboBox(box)
+        self.emotion_combo.setAccessibleName(self.tr("Feeling word"))
+        self.emotion_combo.addItem(self.tr("Choose a word…"), None)
+        for key, label in self._emotion_labels().items():
+            self.emotion_combo.addItem(label, key)
+        self.emotion_combo.addItem(self.tr("Other: my own words"), "")
+        self.emotion_combo.setMaxVisibleItems(17)
+        self._big(self.emotion_combo)
+        self.emotion_combo.currentIndexChanged.connect(self._emotion_changed)
+        self.free_text = QLineEdit(box)
+        self.free_text.setPlaceholderText(self.tr("Your own words"))
+        self.free_text.setAccessibleName(self.tr("Feeling in your own words"))
+        self.free_text.setMaxLength(200)
+        self._big(self.free_text)
+        self.free_text.editingFinished.connect(self._emotion_changed)
+        self.free_text.hide()
+        grid.addWidget(self.emotion_combo)
+        grid.addWidget(self.free_text)
+
+        self.intensity_label = QLabel(box)
+        self.intensity_slider = QSlider(Qt.Orientation.Horizontal, box)
+        self.intensity_slider.setRange(0, 10)
+        self.intensity_slider.setPageStep(1)
+        self.intensity_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.intensity_slider.setTickInterval(1)
+        self.intensity_slider.setAccessibleName(self.tr("Intensity from 0 to 10"))
+        self.intensity_slider.setMinimumHeight(MIN_CONTROL_HEIGHT)
+        self.intensity_slider.valueChanged.connect(self._intensity_changed)
+        self.intensity_label.setBuddy(self.intensity_slider)
+        ends = QHBoxLayout()
+        ends.addWidget(QLabel(self.tr("0 barely"), box))
+        ends.addStretch(1)
+        ends.addWidget(QLabel(self.tr("10 strongest"), box))
+        grid.addWidget(self.intensity_label)
+        grid.addWidget(self.intensity_slider)
+        grid.addLayout(ends)
+        return box
+
+    def _build_regions(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Body parts (without painting)"), self)
+        grid = QGridLayout(box)
+        grid.setVerticalSpacing(2)
+        box.setStyleSheet("QRadioButton::indicator { width: 26px; height: 26px; }")
+        headers = (self.tr("More"), self.tr("Less"), self.tr("Nothing"))
+        for col, text in enumerate(headers, start=1):
+            header = QLabel(text, box)
+            header.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(header, 0, col)
+        self.region_groups: dict[str, QButtonGroup] = {}
+        self.region_buttons: dict[tuple[str, RegionState], QRadioButton] = {}
+        labels = self._region_labels()
+        states = ((RegionState.MORE, self.tr("%1: more")), (RegionState.LESS, self.tr("%1: less")),
+                  (RegionState.NOTHING, self.tr("%1: nothing")))
+        for row, key in enumerate(REGION_KEYS, start=1):
+            name = QLabel(labels[key], box)
+            grid.addWidget(name, row, 0)
+            group = QButtonGroup(box)
+            group.setExclusive(True)
+            for col, (state, pattern) in enumerate(states, start=1):
+                radio = QRadioButton(box)
+                radio.setAccessibleName(pattern.replace("%1", labels[key]))
+                radio.setMinimumHeight(36)
+                radio.toggled.connect(
+                    lambda on, k=key, s=state: on and self.set_region(k, s))
+                group.addButton(radio)
+                grid.addWidget(radio, row, col, Qt.AlignmentFlag.AlignCenter)
+                self.region_buttons[(key, state)] = radio
+            name.setBuddy(self.region_buttons[(key, RegionState.MORE)])
+            self.region_groups[key] = group
+        return box
+
+    # --- actions ------------------------------------------------------------------
+    def set_brush(self, brush: Brush) -> None:
+        """Paint with ``brush`` (SMALL, MEDIUM or LARGE); also sizes the eraser."""
+        self.canvas.brush = Brush(brush)
+        self.brush_buttons[self.canvas.brush].setChecked(True)
+
+    def set_eraser(self, on: bool) -> None:
+        self.canvas.erasing = bool(on)
+        self.eraser_button.setChecked(bool(on))
+
+    def undo(self) -> None:
+        if self.editor.undo():
+            self._after_edit()
+
+    def redo(self) -> None:
+        if self.editor.redo():
+            self._after_edit()
+
+    def clear(self) -> None:
+        """Clear all painting and regions (undo brings it back)."""
+        if self.editor.body_map.strokes:
+            self.editor.clear()
+            self._after_edit()
+
+    def set_region(self, region: str, state: RegionState) -> None:
+        if self._syncing or self._read_only:
+            return
+        if self.editor.region_state(region) is RegionState(state):
+            return
+        self.editor.set_region(region, RegionState(state), self.canvas._clock.elapsed())
+        self._after_edit()
+
+    def _after_edit(self) -> None:
+        self.canvas.refresh()
+        self._sync_controls()
+        self.mapChanged.emit()
+
+    def _stroke_finished(self) -> None:
+        self.editor.body_map.computed_map()  # rasterise now, once per stroke
+        self._sync_controls()
+        self.mapChanged.emit()
+
+    def _emotion_changed(self) -> None:
+        if self._syncing:
+            return
+        data = self.emotion_combo.currentData()
+        self.free_text.setVisible(data == "")
+        emotion = self.free_text.text() if data == "" else data
+        try:
+            self.editor.set_emotion(emotion)
+        except ValueError as exc:
+            log.info("emotion not accepted: %s", exc)
+            return
+        self.mapChanged.emit()
+
+    def _intensity_changed(self, value: int) -> None:
+        if self._syncing:
+            return
+        self.editor.set_intensity(value)
+        self._sync_controls()
+        self.mapChanged.emit()
+
+    def _sync_controls(self) -> None:
+        self._syncing = True
+        try:
+            self.undo_button.setEnabled(self.editor.can_undo)
+            self.redo_button.setEnabled(self.editor.can_redo)
+            self.clear_button.setEnabled(bool(self.editor.body_map.strokes))
+            for key in REGION_KEYS:
+                state = self.editor.region_state(key)
+                self.region_buttons[(key, state)].setChecked(True)
+            bm = self.editor.body_map
+            intensity = bm.intensity
+            self.intensity_label.setText(
+                self.tr("Intensity: %1 of 10").replace("%1", str(intensity))
+                if intensity is not None else self.tr("Intensity: not set yet"))
+            if intensity is not None:
+                self.intensity_slider.setValue(intensity)
+            if bm.emotion in STUDY_EMOTIONS:
+                self.emotion_combo.setCurrentIndex(self.emotion_combo.findData(bm.emotion))
+                self.free_text.hide()
+            elif bm.emotion:
+                self.emotion_combo.setCurrentIndex(self.emotion_combo.findData(""))
+                self.free_text.setText(bm.emotion)
+                self.free_text.setVisible(not self._read_only)
+            self.summary.setText(self._summary_text(bm))
+        finally:
+            self._syncing = False
+
+    def _summary_text(self, bm: BodyMap) -> str:
+        labels = self._emotion_labels()
+        word = labels.get(bm.emotion or "", bm.emotion) if bm.emotion else self.tr("not given")
+        level = (self.tr("%1 of 10").replace("%1", str(bm.intensity)) if bm.intensity is not None
+                 else self.tr("not given"))
+        return self.tr("Feeling: %1    Intensity: %2").replace("%1", word).replace("%2", level)
+
+    # --- modes ------------------------------------------------------------------
+    def body_map(self) -> BodyMap:
+        """The current map: finished strokes, emotion and intensity."""
+        return self.editor.body_map
+
+    def set_body_map(self, body_map: BodyMap, read_only: bool = False) -> None:
+        """Show ``body_map`` (a fresh undo history); ``read_only`` shows it without editing."""
+        self.editor = BodyMapEditor(body_map)
+        self.canvas.editor = self.editor
+        self.canvas.show_aggregate(None)
+        if not body_map.strokes and body_map.stored_map is not None:
+            self._show_stored_map(body_map.stored_map)  # only the map was kept
+        else:
+            self.canvas.refresh()
+        self._sync_controls()
+        self.set_read_only(read_only)
+
+    def _show_stored_map(self, signed: np.ndarray) -> None:
+        signed = np.asarray(signed, dtype=np.float64)
+        self.canvas._layers[Layer.ACTIVATION].reset(np.maximum(signed, 0.0))
+        self.canvas._layers[Layer.DEACTIVATION].reset(np.maximum(-signed, 0.0))
+        self.canvas.update()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Hide the editing controls and ignore pointer input (or bring them back)."""
+        self._read_only = bool(read_only)
+        self.canvas.read_only = self._read_only
+        self.canvas.cancel()
+        self.tools.setVisible(not self._read_only and self.canvas._aggregate is None)
+        self.feeling_box.setVisible(not self._read_only)
+        self.regions_box.setVisible(not self._read_only)
+        self.summary.setVisible(self._read_only and self.canvas._aggregate is None)
+        self.side_scroll.setVisible(not self._read_only)
+        self._sync_controls()
+
+    def is_read_only(self) -> bool:
+        return self._read_only
+
+    def show_aggregate(self, aggregate: Aggregate, vmax: float | None = None) -> None:
+        """Show the mean of a set of maps on one silhouette, with count and scale bar."""
+        self.canvas.show_aggregate(aggregate, vmax)
+        self.set_read_only(True)
