@@ -377,7 +377,7 @@ class BodyCanvas(QWidget):
             self._extend(pos)
         self.editor.end_stroke(self._clock.elapsed())
         self._input, self._layer, self._touch_id = None, None, None
-        QTimer.singleShot(0, self.strokeFinished.emit)
+        self.strokeFinished.emit()
 
     def cancel(self) -> None:
         """Abandon the stroke in progress (e.g. touch cancelled)."""
@@ -721,8 +721,11 @@ class BodyMapWidget(QWidget):
         self.mapChanged.emit()
 
     def _stroke_finished(self) -> None:
-        self.editor.body_map.computed_map()  # rasterise now, once per stroke
         self._sync_controls()
+        QTimer.singleShot(0, self._rasterise)  # after the last paint of the stroke
+
+    def _rasterise(self) -> None:
+        self.editor.body_map.computed_map()  # the signed map, once per stroke
         self.mapChanged.emit()
 
     def _emotion_changed(self) -> None:
