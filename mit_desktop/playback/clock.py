@@ -44,12 +44,16 @@ class FakeClock:
     Waiters on any condition are woken at every advance (they re-check the
     time themselves). `real_timeout_s` bounds each real wait so a test that
     forgets to advance fails by its own timeouts instead of hanging.
+    :meth:`settle` lets a test wait until the threads it woke have come back
+    to waiting, so each advance is fully processed before the next.
     """
 
     def __init__(self, start_s: float = 1000.0, real_timeout_s: float = 0.05) -> None:
         self._now = start_s
         self._lock = threading.Lock()
-        self._waiting: dict[int, threading.Condition] = {}
+        self._changed = threading.Condition(self._lock)
+        self._waiting: dict[int, tuple[threading.Condition, int]] = {}  # thread id -> (cond, epoch)
+        self._epoch = 0
         self._real_timeout_s = real_timeout_s
 
     def now(self) -> float:
@@ -59,9 +63,10 @@ class FakeClock:
     def wait(self, cond: threading.Condition, timeout_s: float) -> None:
         if timeout_s <= 0:
             return
-        key = id(cond)
+        key = threading.get_ident()
         with self._lock:
-            self._waiting[key] = cond
+            self._waiting[key] = (cond, self._epoch)
+            self._changed.notify_all()
         try:
             cond.wait(self._real_timeout_s)
         finally:
@@ -72,7 +77,8 @@ class FakeClock:
         """Move time forward by `seconds` and wake every waiter."""
         with self._lock:
             self._now += seconds
-            waiting = list(self._waiting.values())
+            self._epoch += 1
+            waiting = [cond for cond, _epoch in self._waiting.values()]
         for cond in waiting:
             with cond:
                 cond.notify_all()
@@ -80,3 +86,11 @@ class FakeClock:
     def advance_ms(self, value_ms: int) -> None:
         """Move time forward by `value_ms` milliseconds."""
         self.advance(value_ms / 1000)
+
+    def settle(self, threads: int = 1, timeout_s: float = 5.0) -> bool:
+        """Wait (real time) until `threads` threads wait on this clock since the last advance."""
+        def ready() -> bool:
+            return sum(1 for _c, epoch in self._waiting.values() if epoch == self._epoch) >= threads
+
+        with self._changed:
+            return self._changed.wait_for(ready, timeout_s)

@@ -100,6 +100,7 @@ class Player:
         self.stats = PlayerStats()
         self._cond = threading.Condition()
         self._commands: collections.deque[tuple[str, Any]] = collections.deque()
+        self._posted = self._taken = 0
         self._state = ev.IDLE
         self._quit = False
         self._thread: threading.Thread | None = None
@@ -254,6 +255,11 @@ class Player:
         snapshot, _final, complete = self._ahead.state()
         return snapshot.duration_ms if complete and self._ahead.error is None else None
 
+    def wait_rendered(self, timeout_s: float) -> bool:
+        """Block (real time) until the whole timeline is built (or its build failed)."""
+        ahead = self._ahead
+        return ahead.wait(timeout_s) if ahead is not None else False
+
     def wait_state(self, states: Iterable[str], timeout_s: float) -> bool:
         """Block (real time) until the state is one of `states`; False on timeout."""
         wanted = set(states)
@@ -268,7 +274,18 @@ class Player:
     def _post(self, name: str, arg: Any = None) -> None:
         with self._cond:
             self._commands.append((name, arg))
+            self._posted += 1
             self._cond.notify_all()
+
+    def sync(self, timeout_s: float = 5.0) -> bool:
+        """Block (real time) until the feeder has picked up every request posted so far.
+
+        With a fake clock, a test calls this before advancing time, so a request
+        takes effect at the moment it was made.
+        """
+        with self._cond:
+            return self._cond.wait_for(lambda: self._taken >= self._posted or self._thread is None,
+                                       timeout_s)
 
     def _wake(self) -> None:
         with self._cond:
@@ -291,6 +308,7 @@ class Player:
             self._ahead.cancel()
         with self._cond:
             self._commands.clear()
+            self._taken = self._posted
 
     def _set_state(self, state: str) -> None:
         with self._cond:
@@ -318,6 +336,8 @@ class Player:
                     return
                 commands = list(self._commands)
                 self._commands.clear()
+                self._taken = self._posted
+                self._cond.notify_all()
             try:
                 for name, arg in commands:
                     self._apply(name, arg)
@@ -513,7 +533,7 @@ class Player:
         self._set_sent(self._sent - dropped)
         self._preroll = None
         self._needs_fade_in = True
-        if self.declick and self._mixer is not None and self.backend.queued_samples() > 0:
+        if self.declick and self._mixer is not None and self._state == ev.PLAYING:
             stop = self._next_stop()
             limit = self._final if stop is None else min(self._final, stop)
             tail = min(self.declick, limit - self._sent)

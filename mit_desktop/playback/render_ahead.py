@@ -90,6 +90,11 @@ class RenderAhead:
         final = snapshot.n_samples if complete else max(0, snapshot.n_samples - self._safety)
         return snapshot, final, complete
 
+    def wait(self, timeout_s: float) -> bool:
+        """Block (real time) until the build has finished or failed; False on timeout."""
+        self._thread.join(timeout_s)
+        return not self._thread.is_alive()
+
     @property
     def done(self) -> bool:
         with self._lock:
