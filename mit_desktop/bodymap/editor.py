@@ -23,7 +23,7 @@ from mit_desktop.bodymap.strokes import (
     PointEmitter,
     Stroke,
     StrokeKind,
-    _Resampler,
+    PathResampler,
     erase,
 )
 
@@ -193,4 +193,4 @@ class _ActiveStroke:
         self.brush = brush
         self.samples: list[tuple[float, float, float]] = []
         self.emitter = PointEmitter(layer, brush)
-        self.resampler = _Resampler()
+        self.resampler = PathResampler()

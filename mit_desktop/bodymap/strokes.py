@@ -138,7 +138,7 @@ class Stroke:
     def dab_centres(self) -> np.ndarray:
         """n × 3 (time_ms, x, y) dab positions: the path resampled every ``DAB_STEP`` px."""
         if "dabs" not in self._cache:
-            emitter = _Resampler()
+            emitter = PathResampler()
             parts = [emitter.add(row) for row in self.samples]
             dabs = np.concatenate(parts) if parts else np.zeros((0, 3))
             self._cache["dabs"] = dabs
@@ -151,7 +151,7 @@ class Stroke:
         return self._cache["points"]
 
 
-class _Resampler:
+class PathResampler:
     """Turns a stream of samples into dabs every ``DAB_STEP`` px along the path."""
 
     def __init__(self) -> None:
@@ -201,7 +201,7 @@ class PointEmitter:
     def __init__(self, layer: Layer, brush: Brush) -> None:
         self.layer = layer
         self.brush = brush
-        self._resampler = _Resampler()
+        self._resampler = PathResampler()
         self._prev: tuple[float, float] | None = None
 
     def add(self, t_ms: float, x: float, y: float) -> PaintedPoints:

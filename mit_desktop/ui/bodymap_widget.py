@@ -50,7 +50,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QScrollArea,
     QSizePolicy,
@@ -67,7 +66,7 @@ from mit_desktop.bodymap import (
     BodyMapEditor,
     Brush,
     Layer,
-    PaintedPoints,
+    PointDelta,
     RegionState,
     StrokeKind,
 )
@@ -229,6 +228,10 @@ class BodyCanvas(QWidget):
         self.update()
 
     @property
+    def showing_aggregate(self) -> bool:
+        return self._aggregate is not None
+
+    @property
     def vmax(self) -> float:
         """The scale of the aggregate view: colours run from -vmax to +vmax."""
         return self._vmax
@@ -280,7 +283,8 @@ class BodyCanvas(QWidget):
         painter.setFont(self.font())
         painter.setPen(QColor(60, 60, 60))
         sub = QRectF(box.x(), box.bottom(), width, fm_h + 4)
-        painter.drawText(sub, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, subtitle)
+        centred = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(sub, centred, subtitle)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -363,19 +367,19 @@ class BodyCanvas(QWidget):
         self._input, self._layer = source, layer
         kind = StrokeKind.ERASE if self.erasing else StrokeKind.PAINT
         x, y = self._canvas_xy(layer, pos)
-        self._apply(self.editor.begin_stroke(kind, layer, self.brush, self._clock.elapsed(), x, y))
+        self._apply(self.editor.begin_stroke(kind, layer, self.brush, self.now_ms(), x, y))
         return True
 
     def _extend(self, pos: QPointF) -> None:
         if self._layer is None:
             return
         x, y = self._canvas_xy(self._layer, pos)
-        self._apply(self.editor.extend_stroke(self._clock.elapsed(), x, y))
+        self._apply(self.editor.extend_stroke(self.now_ms(), x, y))
 
     def _finish(self, pos: QPointF | None) -> None:
         if pos is not None:
             self._extend(pos)
-        self.editor.end_stroke(self._clock.elapsed())
+        self.editor.end_stroke(self.now_ms())
         self._input, self._layer, self._touch_id = None, None, None
         self.strokeFinished.emit()
 
@@ -386,11 +390,21 @@ class BodyCanvas(QWidget):
             self._input, self._layer, self._touch_id = None, None, None
             self.refresh()
 
-    def _apply(self, delta: object) -> None:
-        for points, sign in ((delta.added, 1.0), (delta.removed, -1.0)):  # type: ignore[attr-defined]
+    def now_ms(self) -> int:
+        """Milliseconds since this canvas was created: the clock of its strokes."""
+        return int(self._clock.elapsed())
+
+    def show_signed_map(self, signed: np.ndarray) -> None:
+        """Show a map known only as a signed map: positive on the left, negative on the right."""
+        signed = np.asarray(signed, dtype=np.float64)
+        self._layers[Layer.ACTIVATION].reset(np.maximum(signed, 0.0))
+        self._layers[Layer.DEACTIVATION].reset(np.maximum(-signed, 0.0))
+        self.update()
+
+    def _apply(self, delta: PointDelta) -> None:
+        for points, sign in ((delta.added, 1.0), (delta.removed, -1.0)):
             if not len(points):
                 continue
-            assert isinstance(points, PaintedPoints)
             for code, r0, c0, patch in crop_patches(points.xy[:, 0], points.xy[:, 1]):
                 layer = Layer.from_code(code)
                 if layer not in self._panels:
@@ -712,7 +726,7 @@ class BodyMapWidget(QWidget):
             return
         if self.editor.region_state(region) is RegionState(state):
             return
-        self.editor.set_region(region, RegionState(state), self.canvas._clock.elapsed())
+        self.editor.set_region(region, RegionState(state), self.canvas.now_ms())
         self._after_edit()
 
     def _after_edit(self) -> None:
@@ -793,27 +807,21 @@ class BodyMapWidget(QWidget):
         self.canvas.editor = self.editor
         self.canvas.show_aggregate(None)
         if not body_map.strokes and body_map.stored_map is not None:
-            self._show_stored_map(body_map.stored_map)  # only the map was kept
+            self.canvas.show_signed_map(body_map.stored_map)  # only the map was kept
         else:
             self.canvas.refresh()
         self._sync_controls()
         self.set_read_only(read_only)
-
-    def _show_stored_map(self, signed: np.ndarray) -> None:
-        signed = np.asarray(signed, dtype=np.float64)
-        self.canvas._layers[Layer.ACTIVATION].reset(np.maximum(signed, 0.0))
-        self.canvas._layers[Layer.DEACTIVATION].reset(np.maximum(-signed, 0.0))
-        self.canvas.update()
 
     def set_read_only(self, read_only: bool) -> None:
         """Hide the editing controls and ignore pointer input (or bring them back)."""
         self._read_only = bool(read_only)
         self.canvas.read_only = self._read_only
         self.canvas.cancel()
-        self.tools.setVisible(not self._read_only and self.canvas._aggregate is None)
+        self.tools.setVisible(not self._read_only and not self.canvas.showing_aggregate)
         self.feeling_box.setVisible(not self._read_only)
         self.regions_box.setVisible(not self._read_only)
-        self.summary.setVisible(self._read_only and self.canvas._aggregate is None)
+        self.summary.setVisible(self._read_only and not self.canvas.showing_aggregate)
         self.side_scroll.setVisible(not self._read_only)
         self._sync_controls()
 

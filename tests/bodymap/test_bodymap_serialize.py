@@ -127,6 +127,7 @@ def test_header_with_wrong_shape_is_rejected():
     blob = to_bytes(_edited_map())
     head_len = struct.unpack_from("<I", blob, 8)[0]
     head = blob[16:16 + head_len].replace(b"[522,171]", b"[171,522]")
-    forged = blob[:8] + struct.pack("<II", len(head), zlib.crc32(head)) + head + blob[16 + head_len:]
+    prefix = blob[:8] + struct.pack("<II", len(head), zlib.crc32(head))
+    forged = prefix + head + blob[16 + head_len:]
     with pytest.raises(BodyMapFormatError, match="unexpected size"):
         from_bytes(forged)

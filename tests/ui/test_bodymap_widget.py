@@ -38,7 +38,8 @@ def widget(qtbot):
 def at(w: BodyMapWidget, layer: Layer, u: float, v: float) -> QPoint:
     """Widget point of local map coordinates (u across 0-171, v down 0-522)."""
     panel = w.canvas.panel_rect(layer)
-    return QPointF(panel.x() + u * panel.width() / 171, panel.y() + v * panel.height() / 522).toPoint()
+    x = panel.x() + u * panel.width() / 171
+    return QPointF(x, panel.y() + v * panel.height() / 522).toPoint()
 
 
 def chest_path(w: BodyMapWidget, layer: Layer, n: int = 12) -> list[QPoint]:
