@@ -277,3 +277,11 @@ def test_core_png_is_readable_by_qt(tmp_path):
     path.write_bytes(render_map_png(np.random.default_rng(1).normal(0, 1, (522, 171))))
     image = QImage(str(path))
     assert not image.isNull() and image.height() > 1000
+
+
+def test_tab_moves_from_one_body_part_to_the_next(widget):
+    widget.region_buttons[("chest", RegionState.NOTHING)].setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget().accessibleName().startswith("Stomach:")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget().accessibleName().startswith("Lower belly and hips:")
