@@ -89,7 +89,8 @@ def parse_embody_csv(text: str) -> EmbodyRecording:
             f"expected 4 blocks separated by '{SEPARATOR}' lines, found {len(blocks)}")
 
     def positions(rows: list, name: str) -> np.ndarray:
-        out = [(t, x, y) for t, x, y in rows if t is not None and x is not None and y is not None]
+        # like dlmread, a missing time reads as 0; rows without a position are skipped
+        out = [(t or 0.0, x, y) for t, x, y in rows if x is not None and y is not None]
         skipped = len(rows) - len(out)
         if skipped:
             log.debug("%s block: skipped %d rows without coordinates", name, skipped)

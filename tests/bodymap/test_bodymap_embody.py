@@ -104,3 +104,13 @@ def test_export_of_empty_map_is_a_valid_embody_file():
 def test_malformed_embody_text_raises_a_clear_error(text, message):
     with pytest.raises(EmbodyFormatError, match=message):
         parse_embody_csv(text)
+
+
+def test_rows_with_missing_fields_are_read_as_dlmread_would():
+    text = "1,10,20\n-1,-1,-1\n,120.5,200\n7,,\n8,130,210\n-1,-1,-1\n5,,\n-1,-1,-1\n9,,\n"
+    rec = parse_embody_csv(text)
+    assert rec.paint.tolist() == [[0.0, 120.5, 200.0], [8.0, 130.0, 210.0]]
+    # dlmread: ",120.5,200" -> (0, 120.5, 200); "7,," -> a point at (0, 0)
+    ref = reference_signed_map([(120.5, 200.0), (0.0, 0.0), (130.0, 210.0)])
+    assert ref.max() > 0.005
+    np.testing.assert_allclose(body_map_from_embody(rec).signed_map(), ref, rtol=0, atol=1e-12)
