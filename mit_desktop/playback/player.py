@@ -34,7 +34,7 @@ import logging
 import math
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -77,13 +77,15 @@ class Player:
 
     `backend`: a Backend, or a name for `create_backend` (None: $MIT_AUDIO_BACKEND or
     simpleaudio). `fallback`: on a device failure, "pause" (wait for `continue_silently()`
-    or Play) or "null" (go on silently at once).
+    or Play) or "null" (go on silently at once). `silent_backend(clock)` makes the backend
+    used to go on without sound (default: a NullBackend on the player's clock).
     """
 
     def __init__(self, engine: Engine | None = None, backend: Backend | str | None = None,
                  clock: Clock | None = None, *, block_ms: int = BLOCK_MS,
                  queue_blocks: int = QUEUE_BLOCKS, declick_ms: int = DECLICK_MS,
-                 volume_ramp_ms: int = VOLUME_RAMP_MS, fallback: str = "pause") -> None:
+                 volume_ramp_ms: int = VOLUME_RAMP_MS, fallback: str = "pause",
+                 silent_backend: Callable[[Clock], Backend] | None = None) -> None:
         if fallback not in FALLBACKS:
             raise ValueError(f"fallback must be one of {FALLBACKS}")
         self.engine = engine or Engine()
@@ -96,6 +98,7 @@ class Player:
         self.declick = self.rate * declick_ms // 1000
         self.ramp = max(1, self.rate * volume_ramp_ms // 1000)
         self.fallback = fallback
+        self._silent_backend = silent_backend or (lambda clock: NullBackend(clock))
         self.events = ev.PlayerEvents()
         self.stats = PlayerStats()
         self._cond = threading.Condition()
@@ -396,7 +399,7 @@ class Player:
             active = state in _ACTIVE
             if active:
                 self._settle()
-            self._switch_backend(NullBackend(self.clock), "continuing without sound")
+            self._switch_backend(self._silent_backend(self.clock), "continuing without sound")
             if active or self._paused_for == "device":
                 self._start()
         elif name == "backend":
@@ -750,7 +753,7 @@ class Player:
                                               position_ms, can_continue_silently=True, detail=exc.detail))
         self._checkpoint("error")
         if continuing:
-            self._switch_backend(NullBackend(self.clock), "the sound device failed")
+            self._switch_backend(self._silent_backend(self.clock), "the sound device failed")
             self._start()
 
     def _render_failed(self, exc: BaseException) -> None:

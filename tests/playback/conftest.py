@@ -36,7 +36,7 @@ title = "Player test"
 
 # Arriving
 
-[ambience stream 20%]
+[ambience stream 60%]
 [bell chime]
 
 Breathe in gently. Let the breath go.
@@ -148,6 +148,7 @@ def make_rig(tmp_path: Path, session_path: Path) -> Iterator[Callable[..., Rig]]
         clock = FakeClock()
         engine = engine or make_engine(tmp_path / "cache")
         made = backend(clock) if backend else NullBackend(clock, record=True)
+        kwargs.setdefault("silent_backend", lambda c: NullBackend(c, record=True))
         player = Player(engine, made, clock, declick_ms=declick_ms, **kwargs)
         players.append(player)
         session = parse_session(session_path)

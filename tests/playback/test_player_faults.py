@@ -1,0 +1,158 @@
+"""Faults: no device, device lost, a clip deleted, the speech cache failing — clear words,
+graceful stop or fallback, and the position kept."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from mit_desktop.playback import events as ev
+from mit_desktop.playback.backends import SimpleaudioBackend
+from mit_desktop.render import speech as speech_module
+
+
+class _FakePlay:
+    def is_playing(self) -> bool:
+        return False  # consumed at once, like ALSA's null device
+
+    def stop(self) -> None:
+        pass
+
+
+class FakeSimpleaudio:
+    """Stands in for the simpleaudio module: keeps every buffer; fails from buffer `fail_at` on."""
+
+    def __init__(self, fail_at: int | None = None) -> None:
+        self.fail_at = fail_at
+        self.buffers: list[np.ndarray] = []
+
+    def play_buffer(self, data: bytes, channels: int, width: int, rate: int) -> _FakePlay:
+        assert (channels, width, rate) == (1, 2, 22_050)
+        if self.fail_at is not None and len(self.buffers) >= self.fail_at:
+            raise RuntimeError("Error opening PCM device. -- CODE: -19 -- MSG: No such device")
+        self.buffers.append(np.frombuffer(data, dtype="<i2").copy())
+        return _FakePlay()
+
+    def played(self) -> np.ndarray:
+        return np.concatenate(self.buffers) if self.buffers else np.zeros(0, dtype="<i2")
+
+
+def _simpleaudio(fake: FakeSimpleaudio) -> Any:
+    return lambda clock: SimpleaudioBackend(clock, module=fake)
+
+
+def test_device_lost_mid_session_pauses_keeps_the_position_and_goes_on_silently(make_rig) -> None:
+    fake = FakeSimpleaudio(fail_at=40)
+    rig = make_rig(backend=_simpleaudio(fake))
+    player = rig.player
+    player.play()
+    rig.wait_state(ev.PAUSED)
+    (error,) = rig.events("error")
+    assert error.kind == "device" and error.can_continue_silently
+    assert error.message.startswith("The sound device stopped working.")
+    assert "paused at" in error.message and "Traceback" not in error.message
+    played = fake.played()
+    assert len(played) == 40 * player.block
+    assert player.position_sample == len(played)  # nothing that failed counts as heard
+    assert error.position_ms == len(played) * 1000 // player.rate
+    assert rig.events("checkpoint")[-1].reason == "error"
+    player.continue_silently()
+    rig.wait_state(ev.FINISHED)
+    assert [b.name for b in rig.events("backend_changed")] == ["null"]
+    silent = player.backend.recorded()
+    assert np.array_equal(np.concatenate([played, silent]), rig.expected())
+    assert len(rig.events("caption")) == 4  # captions kept coming without sound
+
+
+def test_no_sound_device_says_so_and_continues_silently_with_the_null_fallback(make_rig) -> None:
+    fake = FakeSimpleaudio(fail_at=0)
+    rig = make_rig(backend=_simpleaudio(fake), fallback="null")
+    rig.player.play()
+    rig.wait_state(ev.FINISHED)
+    (error,) = rig.events("error")
+    assert error.message == ("The sound device could not be opened. Playback continues silently; "
+                             "the captions still advance.")
+    assert rig.events("backend_changed")[0].name == "null"
+    assert np.array_equal(rig.player.backend.recorded(), rig.expected())
+
+
+def test_a_clip_deleted_after_opening_stops_there_with_its_name_and_keeps_the_position(
+        make_rig, new_engine, session_path: Path) -> None:
+    rig = make_rig(open_player=False)
+    full = new_engine().timeline(rig.session, rig.settings)  # where the clip would start
+    clip = next(s for s in full.segments if s.kind == "clip")
+    (session_path.parent / "tone.wav").unlink()
+    rig.player.open(rig.session, rig.settings)
+    rig.player.play()
+    rig.wait_state(ev.PAUSED)
+    (error,) = rig.events("error")
+    assert error.kind == "render"
+    assert "tone.wav" in error.message and "does not exist" in error.message
+    assert rig.player.position_sample == clip.start_sample
+    assert len(rig.recorded()) == clip.start_sample
+    assert rig.events("checkpoint")[-1].position_sample == clip.start_sample
+
+
+def test_speech_cache_failing_mid_session_pauses_where_speech_runs_out_then_recovers(
+        make_rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_writer = speech_module.atomic_writer
+    calls = {"n": 0}
+
+    def flaky_writer(target: Path, mode: int = 0o600) -> Any:
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_writer(target, mode)
+
+    monkeypatch.setattr(speech_module, "atomic_writer", flaky_writer)
+    rig = make_rig()
+    player = rig.player
+    built = player.timeline
+    assert built is not None and len(built.captions) == 2  # the third sentence could not be stored
+    player.play()
+    rig.wait_state(ev.PAUSED)
+    (error,) = rig.events("error")
+    assert error.kind == "render" and "The disk is full" in error.message
+    assert "paused at" in error.message
+    assert player.position_sample == built.n_samples == len(rig.recorded())
+    monkeypatch.setattr(speech_module, "atomic_writer", real_writer)  # space was freed
+    player.resume()
+    rig.wait_state(ev.FINISHED)
+    expected = rig.expected()
+    assert np.array_equal(rig.recorded()[built.n_samples:], expected[built.n_samples:])
+
+
+def test_speech_removed_from_the_cache_while_playing_pauses_before_it_then_recovers(make_rig) -> None:
+    rig = make_rig()
+    player = rig.player
+    timeline = rig.timeline()
+    third = timeline.captions[2]
+    player.play()
+    rig.pump_until(lambda: player.position_ms >= 1000)
+    rig.engine.speech.path_for(third.speech_key).unlink()
+    rig.wait_state(ev.PAUSED)
+    (error,) = rig.events("error")
+    assert error.kind == "render" and "Cached speech is missing" in error.message
+    position = player.position_sample
+    assert position <= third.start_sample and len(rig.recorded()) == position
+    player.resume()
+    rig.wait_state(ev.FINISHED)
+    # The sentence is made again (same tone voice here), and the session plays on from `position`.
+    assert len(rig.recorded()) == rig.timeline().n_samples
+    assert np.array_equal(rig.recorded(), rig.expected())
+
+
+def test_a_listener_that_raises_does_not_stop_the_sound(make_rig) -> None:
+    rig = make_rig()
+
+    def broken(_item: object) -> None:
+        raise RuntimeError("listener bug")
+
+    rig.player.events.position.connect(broken)
+    rig.player.play()
+    rig.wait_state(ev.FINISHED)
+    assert np.array_equal(rig.recorded(), rig.expected())
