@@ -77,6 +77,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--backend", metavar="NAME",
                    help="simpleaudio (default), null, or file:PATH; or set MIT_AUDIO_BACKEND")
     p.add_argument("--start", metavar="TIME", help="start at this time, e.g. 4:30")
+    from mit_desktop.history import play_cli as play_history  # --profile, --resume, --no-history
+
+    play_history.add_options(p)
     p.set_defaults(func=cmd_play)
 
 
@@ -93,6 +96,11 @@ def cmd_play(args: argparse.Namespace) -> int:
     settings = _settings(args)
     backend = create_backend(args.backend)
     player = Player(Engine(), backend, fallback="null")
+    from mit_desktop.history import play_cli as play_history  # records the practice, as the GUI does
+
+    recording = play_history.start(args, player)
+    if recording is None:
+        return EXIT_FAILED
     display = Display(sys.stdout)
     inbox: queue.Queue[tuple[str, Any]] = queue.Queue()
 
@@ -106,7 +114,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     display.message(f"{session.title} ({settings.mode}); Ctrl-C stops.")
     try:
-        player.open(session, settings, start_ms)
+        if not play_history.open_or_fail(recording, session, settings, start_ms):
+            return EXIT_FAILED
         player.play()
         while True:
             try:
@@ -130,6 +139,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     finally:
         player.close()
+        recording.close()
 
 
 def _reflection(display: Display, r: ev.ReflectionReached, player: Any) -> None:
