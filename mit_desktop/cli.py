@@ -59,9 +59,13 @@ def _settings(args: argparse.Namespace):  # -> ListeningSettings
 
 
 def _add_listening_options(p: argparse.ArgumentParser) -> None:
+    """Mode, voice, rate and pacing; plus the quiet-practice settings (used when the session is `quiet`)."""
     p.add_argument("--mode", choices=("hands-free", "interactive"), default="hands-free")
+    p.add_argument("--minutes", type=int, default=10, help="quiet practice: length in minutes")
+    p.add_argument("--interval", metavar="DURATION", help="quiet practice: a bell every DURATION (e.g. 5m)")
+    p.add_argument("--ambience", help="quiet practice: a background sound (stream, rain, ocean, drone)")
     p.add_argument("--voice", help="voice id (see 'mit-desktop voices')")
-    p.add_argument("--rate", type=float, help="speech rate multiplier (default 0.85)")
+    p.add_argument("--rate", type=float, help="speech rate multiplier (default 0.75)")
     p.add_argument("--pacing", type=float, help="multiplier for gaps and pauses (default 1.0)")
 
 
@@ -95,11 +99,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
-def _load_timeline(args: argparse.Namespace, label: str = "preparing speech"):
+def find_session_for(args: argparse.Namespace):  # -> Session
+    """The session named by `args.path`: a script path, a library id, or `quiet` (made from settings)."""
     from mit_desktop.library import find_session
+    from mit_desktop.quiet import QUIET_ID, QuietSettings, quiet_session
+    from mit_desktop.session.durations import parse_duration_ms
+
+    if args.path == QUIET_ID:
+        interval = parse_duration_ms(args.interval) if getattr(args, "interval", None) else None
+        return quiet_session(QuietSettings(minutes=args.minutes, interval_ms=interval,
+                                           ambience=getattr(args, "ambience", None)))
+    return find_session(args.path)
+
+
+def _load_timeline(args: argparse.Namespace, label: str = "preparing speech"):
     from mit_desktop.render.engine import Engine
 
-    session = find_session(args.path)
+    session = find_session_for(args)
     engine = Engine()
     timeline = engine.timeline(session, _settings(args), Progress(label))
     return session, engine, timeline
@@ -128,6 +144,28 @@ def cmd_render(args: argparse.Namespace) -> int:
     _session, engine, timeline = _load_timeline(args)
     write_audio(engine.mixer(timeline), Path(args.output), Progress("rendering"))
     print(f"{args.output}: {timeline.duration_ms / 1000:.1f} s")
+    return EXIT_OK
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from mit_desktop.render.analysis import analyse
+
+    _session, engine, timeline = _load_timeline(args)
+    report = analyse(engine.mixer(timeline))
+    if args.json:
+        json.dump(report.to_json(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    from mit_desktop.session.durations import format_clock_ms
+
+    print(f"{report.session_id} ({report.mode}): {format_clock_ms(report.duration_ms)}, "
+          f"{report.reflections} reflection points")
+    print(f"  loudness {report.integrated_lufs:.1f} LUFS overall, {report.speech_lufs:.1f} LUFS while "
+          f"speaking; peak {report.peak_dbfs:.1f} dBFS, "
+          f"{report.clipped_samples} clipped samples")
+    print(f"  speaking {format_clock_ms(report.speech_ms)} at {report.words_per_minute:.0f} words a minute")
+    print(f"  longest silence {report.longest_silence_ms / 1000:.1f} s; longest drop-out inside speech "
+          f"or a clip {report.longest_voice_dropout_ms / 1000:.2f} s")
     return EXIT_OK
 
 
@@ -206,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT.(wav|flac|ogg|mp3)")
     _add_listening_options(p)
     p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("analyze", help="measure a session's loudness, peaks, silences and pace")
+    p.add_argument("path", metavar="PATH|SESSION_ID")
+    _add_listening_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("import-recording", help="make a session from a recording and Audacity labels")
     p.add_argument("audio", metavar="AUDIO")

@@ -49,7 +49,7 @@ class ListeningSettings:
     """How the listener wants to hear a session.
 
     `rate` multiplies the session's own speech rate (1.0 is the voice's
-    natural pace, which is brisk; 0.85 is the unhurried default). `pacing`
+    natural pace, about 230 words a minute; 0.75, about 170, is the unhurried default). `pacing`
     multiplies every sentence gap, paragraph gap and pause (not reflections,
     whose length the therapist chose). `voice` replaces the session's default
     voice; `[voice]` lines in the script still apply. `variables` override the
@@ -57,9 +57,9 @@ class ListeningSettings:
     """
 
     voice: str | None = None
-    rate: float = 0.85
-    sentence_gap_ms: int = 1200
-    paragraph_gap_ms: int = 3000
+    rate: float = 0.75
+    sentence_gap_ms: int = 1500
+    paragraph_gap_ms: int = 3500
     pacing: float = 1.0
     mode: str = HANDS_FREE
     variables: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))

@@ -1,0 +1,156 @@
+"""Listening by numbers: loudness, peaks, silences and pace of a rendered session.
+
+Integrated loudness follows ITU-R BS.1770-4 (K-weighting, 400 ms blocks with
+75 % overlap, absolute gate -70 LUFS, relative gate -10 LU), computed while
+streaming the mix block by block so an hour-long session never sits in memory.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy.signal import lfilter
+
+from mit_desktop.render.mixer import Mixer
+
+BLOCK_SAMPLES = 22_050 * 10
+QUIET_DBFS = -50.0  # quieter than this counts as silence
+_ABS_GATE_LUFS = -70.0
+_REL_GATE_LU = -10.0
+
+
+def k_weighting(sample_rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The two BS.1770 pre-filter biquads (high shelf, then high pass) for `sample_rate`, as (b, a)."""
+    k = math.tan(math.pi * 1681.974450955533 / sample_rate)
+    q = 0.7071752369554196
+    vh = 10 ** (3.999843853973347 / 20)
+    vb = vh ** 0.4996667741545416
+    a0 = 1 + k / q + k * k
+    shelf = (np.array([(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0]),
+             np.array([1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]))
+    k = math.tan(math.pi * 38.13547087602444 / sample_rate)
+    q = 0.5003270373238773
+    a0 = 1 + k / q + k * k
+    highpass = (np.array([1.0, -2.0, 1.0]), np.array([1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]))
+    return [shelf, highpass]
+
+
+class LoudnessMeter:
+    """Streaming BS.1770 integrated loudness of mono audio; feed blocks in order, then `lufs()`."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self.filters = k_weighting(sample_rate)
+        self.states = [np.zeros(2) for _ in self.filters]
+        self.step = sample_rate // 10  # 100 ms: a quarter of a 400 ms gating block
+        self._pending = np.zeros(0)
+        self._quarters: list[float] = []
+
+    def feed(self, audio: np.ndarray) -> None:
+        x = np.asarray(audio, dtype=np.float64)
+        for i, (b, a) in enumerate(self.filters):
+            x, self.states[i] = lfilter(b, a, x, zi=self.states[i])
+        x = np.concatenate([self._pending, x])
+        n = len(x) // self.step * self.step
+        if n:
+            self._quarters.extend(np.mean(x[:n].reshape(-1, self.step) ** 2, axis=1).tolist())
+        self._pending = x[n:]
+
+    def lufs(self) -> float:
+        """Integrated loudness in LUFS (-inf for silence or audio shorter than 400 ms)."""
+        q = np.array(self._quarters)
+        if len(q) < 4:
+            return float("-inf")
+        blocks = (q[:-3] + q[1:-2] + q[2:-1] + q[3:]) / 4
+        loud = -0.691 + 10 * np.log10(np.maximum(blocks, 1e-20))
+        gated = blocks[loud > _ABS_GATE_LUFS]
+        if not len(gated):
+            return float("-inf")
+        relative = -0.691 + 10 * np.log10(np.mean(gated)) + _REL_GATE_LU
+        final = blocks[(loud > _ABS_GATE_LUFS) & (loud > relative)]
+        return float(-0.691 + 10 * np.log10(np.mean(final)))
+
+
+@dataclass(frozen=True)
+class SessionReport:
+    """What a rendered session sounds like, by numbers."""
+
+    session_id: str
+    mode: str
+    duration_ms: int
+    reflections: int
+    integrated_lufs: float  # the whole mix, gated as BS.1770 says (quiet beds pull it down)
+    speech_lufs: float  # the mix while narration or a clip plays: what the listener sets the volume by
+    peak_dbfs: float
+    clipped_samples: int
+    longest_silence_ms: int  # anywhere in the mix
+    longest_voice_dropout_ms: int  # silence inside a speech or clip segment: never intended
+    speech_ms: int
+    words_per_minute: float  # while speaking (gaps excluded)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _runs_ms(quiet: np.ndarray, rate: int, carry: int) -> tuple[int, int]:
+    """(longest run of True including `carry` samples from before, run still open at the end)."""
+    if not len(quiet):
+        return carry, carry
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]])))
+    starts, ends = edges[::2], edges[1::2]
+    lengths = (ends - starts).astype(int)
+    if len(lengths) and starts[0] == 0:
+        lengths[0] += carry
+    longest = int(lengths.max()) if len(lengths) else carry
+    open_run = int(lengths[-1]) if len(lengths) and ends[-1] == len(quiet) else 0
+    return max(longest, carry), open_run
+
+
+def analyse(mixer: Mixer, block_samples: int = BLOCK_SAMPLES) -> SessionReport:
+    """Render the whole timeline through `mixer` in blocks and measure it."""
+    timeline = mixer.timeline
+    rate = timeline.sample_rate
+    meter = LoudnessMeter(rate)
+    peak = 0.0
+    clipped = 0
+    longest, carry = 0, 0
+    threshold = 10 ** (QUIET_DBFS / 20)
+    for start in range(0, timeline.n_samples, block_samples):
+        n = min(block_samples, timeline.n_samples - start)
+        audio = mixer.render(start, n)
+        meter.feed(audio)
+        peak = max(peak, float(np.max(np.abs(audio), initial=0.0)))
+        clipped += int(np.count_nonzero(np.abs(audio) >= 1.0))
+        block_longest, carry = _runs_ms(np.abs(audio) < threshold, rate, carry)
+        longest = max(longest, block_longest)
+    dropout = 0
+    speech_meter = LoudnessMeter(rate)
+    frame = rate // 50  # 20 ms frames: a word's own stop consonants are shorter than a few frames
+    for seg in timeline.segments:
+        if seg.kind not in ("speech", "clip") or seg.audio_samples < frame:
+            continue
+        stems = mixer.render_stems(seg.start_sample, seg.audio_samples)
+        voice = stems["voice"]
+        speech_meter.feed(voice + stems["bells"] + stems["ambience"])
+        frames = voice[: len(voice) // frame * frame].reshape(-1, frame)
+        quiet = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) < threshold
+        run, _ = _runs_ms(quiet, 1, 0)
+        dropout = max(dropout, run * frame)
+    speech = [s for s in timeline.segments if s.kind == "speech"]
+    speech_samples = sum(s.audio_samples for s in speech)
+    words = sum(len((s.text or "").split()) for s in speech)
+    return SessionReport(
+        session_id=timeline.session_id,
+        mode=timeline.mode,
+        duration_ms=timeline.duration_ms,
+        reflections=len(timeline.reflections),
+        integrated_lufs=round(meter.lufs(), 2),
+        speech_lufs=round(speech_meter.lufs(), 2),
+        peak_dbfs=round(20 * math.log10(peak), 2) if peak > 0 else float("-inf"),
+        clipped_samples=clipped,
+        longest_silence_ms=longest * 1000 // rate,
+        longest_voice_dropout_ms=dropout * 1000 // rate,
+        speech_ms=speech_samples * 1000 // rate,
+        words_per_minute=round(words / (speech_samples / rate / 60), 1) if speech_samples else 0.0,
+    )
