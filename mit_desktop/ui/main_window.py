@@ -1,68 +1,355 @@
-"""The main window: for now, the library of bundled sessions (the full GUI is issue 7)."""
+"""The main window: a header (sections, profile, help), a stack of screens, and the
+practice flow that leads from Today to check-in, player, reflections and back.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QComboBox,
+    QHBoxLayout,
     QMainWindow,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from mit_desktop.library import LibraryEntry, list_sessions
+from mit_desktop.history import Practice
+from mit_desktop.playback import events as ev
+from mit_desktop.session.model import Session
+from mit_desktop.ui.context import AppContext
+from mit_desktop.ui.help import HelpDialog
+from mit_desktop.ui.practice import PracticeFlow, reflection_key
+from mit_desktop.ui.safety import FirstRunDialog, StopScreen
+from mit_desktop.ui.screens.checkin import CheckInScreen
+from mit_desktop.ui.screens.library import LibraryScreen
+from mit_desktop.ui.screens.player import PlayerScreen
+from mit_desktop.ui.screens.reflection import ReflectionScreen
+from mit_desktop.ui.screens.settings import SettingsScreen
+from mit_desktop.ui.screens.today import TodayScreen, quiet_session_path
+from mit_desktop.ui.theme import apply_theme
+from mit_desktop.ui.widgets import button, label, named
+
+log = logging.getLogger(__name__)
+
+
+def _history_page(ctx: AppContext, parent: QWidget) -> QWidget:
+    """The history views of the history issue, or a simple placeholder until they exist."""
+    try:
+        from mit_desktop.ui.history_view import HistoryView  # type: ignore[import-not-found]
+    except ImportError:
+        holder = QWidget(parent)
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(label(holder.tr("History"), "heading", holder))
+        layout.addWidget(label(holder.tr("Your practice history will be shown here."), None,
+                               holder))
+        layout.addStretch(1)
+        return holder
+    return HistoryView(ctx.store, ctx.profile_id, parent)
 
 
 class MainWindow(QMainWindow):
-    """Lists the MIT program's sessions in program order, with their length and summary."""
+    """The MIT Desktop window (see module docstring)."""
 
-    def __init__(self) -> None:
+    NAV = ("today", "library", "history", "settings")
+
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        self.ctx = ctx
+        self.flow = PracticeFlow(ctx, self)
         self.setWindowTitle(self.tr("MIT Desktop"))
-        self.resize(820, 640)
+        self.resize(1024, 760)
+        self._first_run: FirstRunDialog | None = None
+        self._pending_start: tuple[str, Practice | None] | None = None
+        self._after_queue: list[Any] = []
         central = QWidget(self)
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.setSpacing(16)
-
-        heading = QLabel(self.tr("Your practices"), central)
-        heading.setStyleSheet("font-size: 20pt; font-weight: 600;")
-        layout.addWidget(heading)
-
-        self.session_list = QListWidget(central)
-        self.session_list.setAccessibleName(self.tr("Sessions"))
-        self.session_list.setWordWrap(True)
-        self.session_list.setSpacing(6)
-        layout.addWidget(self.session_list, 1)
-
-        self.errors_label = QLabel(central)
-        self.errors_label.setWordWrap(True)
-        self.errors_label.setStyleSheet("color: #8a1c1c;")
-        layout.addWidget(self.errors_label)
-
-        notice = QLabel(self.tr("MIT Desktop supports, and does not replace, care from a clinician."), central)
-        notice.setWordWrap(True)
-        notice.setStyleSheet("color: #444;")
-        layout.addWidget(notice)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addLayout(self._build_header(central))
+        self.message_label = label("", "banner", central)
+        named(self.message_label, self.tr("Message"))
+        self.message_label.hide()
+        layout.addWidget(self.message_label)
+        self.stack = QStackedWidget(central)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.reload()
 
-    def reload(self) -> None:
-        """Read the library again and show it."""
-        entries, errors = list_sessions()
-        self.session_list.clear()
-        for entry in entries:
-            self.session_list.addItem(self._item(entry))
-        if errors:
-            self.errors_label.setText(self.tr("Some sessions could not be read:\n") +
-                                      "\n".join(str(e) for e in errors))
-        self.errors_label.setVisible(bool(errors))
+        self.today = TodayScreen(ctx, self)
+        self.library = LibraryScreen(ctx, self)
+        self.history = _history_page(ctx, self)
+        self.settings = SettingsScreen(ctx, self)
+        self.checkin = CheckInScreen(self)
+        self.player = PlayerScreen(self.flow, self)
+        self.reflection = ReflectionScreen(self)
+        self.stop_screen = StopScreen(self)
+        for page in (self.today, self.library, self.history, self.settings, self.checkin,
+                     self.player, self.reflection, self.stop_screen):
+            self.stack.addWidget(page)
+        self._connect()
+        self._shortcuts()
+        self._restore()
+        self.refresh_profiles()
+        self.show_page("today")
 
-    def _item(self, entry: LibraryEntry) -> QListWidgetItem:
-        minutes = self.tr(" · about {n} minutes").format(n=round(entry.minutes)) if entry.minutes else ""
-        item = QListWidgetItem(f"{entry.title}{minutes}\n{entry.summary}")
-        item.setData(Qt.ItemDataRole.UserRole, entry.id)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{entry.title}. {entry.summary}")
-        return item
+    # -- building ------------------------------------------------------------------
+
+    def _build_header(self, parent: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.nav_buttons = {}
+        for key, text, desc in (
+                ("today", self.tr("Today"), self.tr("Your next practice and this week (Ctrl+1).")),
+                ("library", self.tr("All practices"), self.tr("Every practice (Ctrl+2).")),
+                ("history", self.tr("History"), self.tr("What you have done so far (Ctrl+3).")),
+                ("settings", self.tr("Settings"), self.tr("Voice, text size, reminders, "
+                                                          "profiles (Ctrl+4)."))):
+            b = button(text, text, desc, "nav", parent)
+            b.setCheckable(True)
+            b.clicked.connect(lambda _c=False, k=key: self.show_page(k))
+            self.nav_buttons[key] = b
+            row.addWidget(b)
+        row.addStretch(1)
+        self.profile_combo = QComboBox(parent)
+        named(self.profile_combo, self.tr("Profile"),
+              self.tr("Whose practice this is. Therapists keep one profile per client."))
+        self.profile_combo.activated.connect(self._profile_chosen)
+        row.addWidget(label(self.tr("Profile:"), None, parent, wrap=False))
+        row.addWidget(self.profile_combo)
+        self.help_button = button(self.tr("Help"), self.tr("Help"),
+                                  self.tr("Keyboard shortcuts (F1)."), None, parent)
+        self.help_button.clicked.connect(self.show_help)
+        row.addWidget(self.help_button)
+        return row
+
+    def _connect(self) -> None:
+        self.today.startRequested.connect(self.start_practice)
+        self.today.libraryRequested.connect(lambda: self.show_page("library"))
+        self.library.startRequested.connect(self.start_practice)
+        self.library.message.connect(self.show_message)
+        self.settings.message.connect(self.show_message)
+        self.settings.displayChanged.connect(self._display_changed)
+        self.settings.profilesChanged.connect(self.refresh_profiles)
+        self.ctx.profileChanged.connect(self._profile_changed)
+        self.checkin.submitted.connect(self._checked_in)
+        self.checkin.back.connect(self._cancel_start)
+        self.flow.sessionReady.connect(self._session_ready)
+        self.flow.sessionFailed.connect(self._session_failed)
+        self.flow.reflectionReached.connect(self._reflection_reached)
+        self.flow.ended.connect(self._practice_ended)
+        self.flow.saved.connect(self.ctx.historyChanged.emit)
+        self.player.stopRequested.connect(self.need_to_stop)
+        self.reflection.answered.connect(self._answered)
+        self.reflection.draftChanged.connect(self.flow.save_draft)
+        self.stop_screen.done.connect(lambda: self.show_page("today"))
+
+    def _shortcuts(self) -> None:
+        QShortcut(QKeySequence(Qt.Key.Key_F1), self, self.show_help)
+        QShortcut(QKeySequence("Ctrl+Q"), self, self.close)
+        for i, key in enumerate(self.NAV, start=1):
+            QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda k=key: self.show_page(k))
+
+    def _restore(self) -> None:
+        geometry = self.ctx.state.geometry
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def show_page(self, key: str) -> None:
+        """Show a page by key; the top-level sections are blocked during a practice."""
+        if key in self.NAV and self._in_practice():
+            return
+        page = {"today": self.today, "library": self.library, "history": self.history,
+                "settings": self.settings, "checkin": self.checkin, "player": self.player,
+                "reflection": self.reflection, "stop": self.stop_screen}[key]
+        for k, b in self.nav_buttons.items():
+            b.setChecked(k == key)
+            b.setEnabled(key not in ("checkin", "player", "reflection"))
+        if key == "today":
+            self.today.refresh()
+        elif key == "library":
+            self.library.refresh()
+        elif key == "settings":
+            self.settings.refresh()
+        elif key == "history" and hasattr(self.history, "refresh"):
+            self.history.refresh()
+        self.stack.setCurrentWidget(page)
+        if key in self.NAV:
+            self.nav_buttons[key].setFocus()
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _in_practice(self) -> bool:
+        return self.stack.currentWidget() in (self.checkin, self.player, self.reflection)
+
+    def show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def show_help(self) -> None:
+        dialog = HelpDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.help_dialog = dialog
+        dialog.open()
+
+    # -- profiles ---------------------------------------------------------------------------
+
+    def refresh_profiles(self) -> None:
+        store = self.ctx.store
+        self.ctx.db(store.list_profiles, self._fill_profiles)
+
+    def _fill_profiles(self, profiles: list) -> None:  # type: ignore[type-arg]
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        for p in profiles:
+            self.profile_combo.addItem(p.name, p.id)
+        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(
+            self.ctx.profile_id)))
+        self.profile_combo.blockSignals(False)
+
+    def _profile_chosen(self, index: int) -> None:
+        pid = self.profile_combo.itemData(index)
+        if pid is not None and not self._in_practice():
+            self.ctx.set_profile(int(pid))
+
+    def _profile_changed(self, pid: int) -> None:
+        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(pid)))
+        if hasattr(self.history, "set_profile"):
+            self.history.set_profile(pid)
+        current = self.stack.currentWidget()
+        key = next((k for k in self.NAV if getattr(self, k) is current), "today")
+        self.show_page(key)
+
+    def _display_changed(self, scale: int, high_contrast: bool) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, scale, high_contrast)
+
+    # -- the practice flow ------------------------------------------------------------------
+
+    def start_practice(self, ref: str, resume: Practice | None = None) -> None:
+        """Start a practice: first-run notice if needed, then the check-in screen."""
+        if self._in_practice():
+            return
+        if resume is not None and resume.session_id.startswith("quiet-"):
+            ref = str(quiet_session_path())
+        profile = self.ctx.store.get_profile(self.ctx.profile_id)
+        if profile.notice_accepted_ms is None:
+            self._pending_start = (ref, resume)
+            self._first_run = FirstRunDialog(self)
+            self._first_run.accepted.connect(self._notice_accepted)
+            self._first_run.open()
+            return
+        self._begin_checkin(ref, resume)
+
+    def _notice_accepted(self) -> None:
+        store, pid = self.ctx.store, self.ctx.profile_id
+        pending = self._pending_start
+        self._pending_start = None
+        self.ctx.db(lambda: store.accept_notice(pid),
+                    lambda _r: self._begin_checkin(*pending) if pending else None)
+
+    def _begin_checkin(self, ref: str, resume: Practice | None) -> None:
+        self.checkin.show_phase("before", self.tr("Getting ready…"), "", self.ctx.prefs.mode,
+                                can_choose_mode=resume is None)
+        self.checkin.go_button.setEnabled(False)
+        self.show_page("checkin")
+        self.flow.prepare(ref, resume)
+
+    def _session_ready(self, session: Session) -> None:
+        self.checkin.session_label.setText(session.title)
+        self.checkin.session_label.show()
+        if session.safety:
+            self.checkin.safety_label.setText(session.safety)
+            self.checkin.safety_label.show()
+        self.checkin.go_button.setEnabled(True)
+        self.checkin.go_button.setFocus()
+
+    def _session_failed(self, message: str) -> None:
+        self.show_message(self.tr("The practice could not be started: {why}").format(why=message))
+        self.stack.setCurrentWidget(self.today)
+        self.show_page("today")
+
+    def _cancel_start(self) -> None:
+        self.stack.setCurrentWidget(self.today)
+        self.show_page("today")
+
+    def _checked_in(self, phase: str, mood: object, stress: object, mode: str) -> None:
+        if phase == "before":
+            self.show_page("player")
+            self.player.attach()
+            self.flow.begin(mode, (mood, stress))  # type: ignore[arg-type]
+        else:
+            self.flow.record_after(mood, stress)  # type: ignore[arg-type]
+            self.stack.setCurrentWidget(self.today)
+            self.show_page("today")
+
+    def need_to_stop(self) -> None:
+        """Stop the sound at once; grounding and crisis help; the practice stays partial."""
+        if not self.flow.active and self.stack.currentWidget() is not self.player:
+            return
+        self.flow.stop_now()
+        self.stop_screen.show_for_region(self.ctx.store.get_profile(self.ctx.profile_id).region)
+        self.show_page("stop")
+
+    def _reflection_reached(self, r: ev.ReflectionReached) -> None:
+        if not r.waiting:
+            return
+        key = reflection_key(r.index)
+        store, pid = self.ctx.store, self.flow.practice_id
+        self.reflection.show_reflection(key, r.prompt, r.inputs)
+        self.show_page("reflection")
+        if pid is not None:
+            self.ctx.db(lambda: store.drafts(pid).get(key, ""),
+                        lambda text: self.reflection.note.setPlainText(text) if text and
+                        not self.reflection.note.toPlainText() else None)
+
+    def _answered(self, answer: Any) -> None:
+        self.flow.save_answer(answer)
+        if self._after_queue:
+            self._next_after()
+            return
+        if self.flow.active:
+            self.show_page("player")
+            self.flow.continue_after_reflection()
+            self.player.play_button.setFocus()
+        else:
+            self._after_checkin()
+
+    def _practice_ended(self, how: str) -> None:
+        if how != "completed":
+            return
+        self._after_queue = list(self.flow.pending)
+        if self._after_queue:
+            self._next_after()
+        else:
+            self._after_checkin()
+
+    def _next_after(self) -> None:
+        total = len(self.flow.pending)
+        item = self._after_queue.pop(0)
+        step = self.tr("Looking back – reflection {i} of {n}").format(
+            i=total - len(self._after_queue), n=total)
+        self.reflection.show_reflection(item.key, item.prompt, item.inputs, step,
+                                        continue_text=self.tr("Save and go on"))
+        self.show_page("reflection")
+
+    def _after_checkin(self) -> None:
+        self.checkin.show_phase("after", self.flow.session.title if self.flow.session else "")
+        self.show_page("checkin")
+
+    # -- closing -----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.reflection.flush_draft()
+        self.flow.shutdown()
+        self.ctx.state.geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        self.ctx.save_state()
+        super().closeEvent(event)

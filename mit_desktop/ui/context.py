@@ -1,0 +1,82 @@
+"""What every screen shares: the history store, the background task manager, the
+remembered GUI state, the current profile and (created on first use) the player.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from mit_desktop.history import HistoryStore
+from mit_desktop.playback.player import Player
+from mit_desktop.ui.state import GuiState, ListeningPrefs, save_state
+from mit_desktop.ui.workers import TaskManager
+
+log = logging.getLogger(__name__)
+
+
+class AppContext(QObject):
+    """Shared services. ``profileChanged`` fires when another profile is chosen."""
+
+    profileChanged = Signal(int)
+    historyChanged = Signal()  # a practice, check-in or reflection was written
+
+    def __init__(self, store: HistoryStore, state: GuiState, tasks: TaskManager | None = None,
+                 player_factory: Callable[[], Player] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.state = state
+        self.tasks = tasks or TaskManager()
+        self._player_factory = player_factory or (lambda: Player(fallback="pause"))
+        self._player: Player | None = None
+        self.profile_id: int = self._initial_profile()
+
+    def _initial_profile(self) -> int:
+        profiles = self.store.list_profiles()
+        ids = [p.id for p in profiles]
+        if self.state.last_profile_id in ids:
+            return int(self.state.last_profile_id)  # type: ignore[arg-type]
+        if ids:
+            return ids[0]
+        return self.store.create_profile(self.tr("Me"), "caregiver")
+
+    @property
+    def player(self) -> Player:
+        if self._player is None:
+            self._player = self._player_factory()
+        return self._player
+
+    @property
+    def has_player(self) -> bool:
+        return self._player is not None
+
+    @property
+    def prefs(self) -> ListeningPrefs:
+        return self.state.prefs(self.profile_id)
+
+    def set_profile(self, profile_id: int) -> None:
+        if profile_id == self.profile_id:
+            return
+        self.profile_id = profile_id
+        self.state.last_profile_id = profile_id
+        self.save_state()
+        self.profileChanged.emit(profile_id)
+
+    def save_state(self) -> None:
+        self.state.last_profile_id = self.profile_id
+        save_state(self.state)
+
+    def db(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+           on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Run history-store work on the database thread."""
+        self.tasks.db(fn, on_done, on_error)
+
+    def close(self) -> None:
+        if self._player is not None:
+            try:
+                self._player.close()
+            except Exception:
+                log.warning("closing the player failed", exc_info=True)
+        self.tasks.wait()

@@ -1,0 +1,142 @@
+"""Data the history screens need beyond ``history.stats`` (no Qt here).
+
+Each function is one SQL query over one profile, so a screen never queries
+once per row: the body maps of a page of diary entries are read together by
+:func:`body_maps_by_id`. :class:`SessionCatalog` maps session ids to titles
+and modules from the bundled program.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mit_desktop.bodymap.colormap import hot_cold
+from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
+from mit_desktop.bodymap.silhouette import body_mask
+from mit_desktop.history.models import BodyMapRecord
+from mit_desktop.history.store import HistoryStore
+from mit_desktop.history.timeutil import local_day
+
+log = logging.getLogger(__name__)
+
+#: MIT module ids in program order (as in ``program.MODULE_IDS``).
+MODULE_ORDER: tuple[str, ...] = (
+    "stretch-breathe", "eye-center", "nesting-doll", "situation-solver", "life-globe", "bam",
+)
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """A session's id, the title shown for it and its MIT module (None if unknown)."""
+
+    id: str
+    title: str
+    module: str | None
+
+
+@dataclass(frozen=True)
+class SessionCatalog:
+    """Known sessions in program order; unknown ids are shown by their id."""
+
+    sessions: tuple[SessionInfo, ...] = ()
+    _by_id: dict[str, SessionInfo] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({s.id: s for s in self.sessions})
+
+    def title(self, session_id: str) -> str:
+        """The session's title, or its id when it is not in the catalog."""
+        info = self._by_id.get(session_id)
+        return info.title if info else session_id
+
+    def module(self, session_id: str) -> str | None:
+        """The session's module id, or None."""
+        info = self._by_id.get(session_id)
+        return info.module if info else None
+
+    def session_modules(self) -> dict[str, str]:
+        """``{session_id: module_id}`` for the statistics functions."""
+        return {s.id: s.module for s in self.sessions if s.module}
+
+    def with_sessions(self, session_ids: Iterable[str]) -> SessionCatalog:
+        """This catalog plus any of ``session_ids`` it lacks (titled by their id), appended."""
+        extra = [SessionInfo(sid, sid, None) for sid in sorted(set(session_ids))
+                 if sid not in self._by_id]
+        return SessionCatalog(self.sessions + tuple(extra)) if extra else self
+
+
+def load_catalog() -> SessionCatalog:
+    """The bundled program's sessions; an empty catalog (logged) if it cannot be read."""
+    try:
+        from mit_desktop.program import load_program
+
+        program = load_program()
+    except Exception as exc:  # a broken program file must not hide the history
+        log.warning("program unavailable for the history view: %s", exc)
+        return SessionCatalog()
+    return SessionCatalog(tuple(SessionInfo(e.id, e.title, e.module) for e in program.entries))
+
+
+def practiced_session_ids(store: HistoryStore, profile_id: int) -> list[str]:
+    """Distinct session ids the profile has practices of."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT session_id FROM practices WHERE profile_id = ? ORDER BY session_id",
+        (profile_id,),
+    )
+    return [row[0] for row in rows]
+
+
+def body_map_emotions(store: HistoryStore, profile_id: int) -> list[tuple[str, int]]:
+    """``(emotion, number of maps)`` of the profile's body maps, most frequent first."""
+    rows = store.conn.execute(
+        "SELECT emotion, count(*) FROM body_maps WHERE profile_id = ? AND emotion IS NOT NULL "
+        "GROUP BY emotion ORDER BY count(*) DESC, emotion",
+        (profile_id,),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def body_maps_by_id(
+    store: HistoryStore, profile_id: int, ids: Iterable[int]
+) -> dict[int, BodyMapRecord]:
+    """The profile's body maps with these ids, in one query (ids of other profiles are absent)."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    rows = store.conn.execute(
+        "SELECT id, profile_id, practice_id, created_ms, utc_offset_min, emotion, intensity, "
+        "data FROM body_maps WHERE profile_id = ? AND id IN (SELECT value FROM json_each(?))",
+        (profile_id, json.dumps(wanted)),
+    )
+    return {row[0]: BodyMapRecord(*row) for row in rows}
+
+
+def body_map_day(record: BodyMapRecord, boundary_min: int) -> dt.date:
+    """The local day a body map was made on (the profile's day boundary applied)."""
+    return local_day(record.created_ms, record.utc_offset_min, boundary_min)
+
+
+def thumbnail_rgb(blob: bytes, step: int = 3) -> np.ndarray | None:
+    """A small RGB picture (uint8, about 174 × 57 for ``step`` 3) of a stored body map.
+
+    Hot colours for more, cool for less, on the silhouette (light grey outside
+    the body); None if the blob cannot be read. Much cheaper than the full
+    rendering with its scale bar, so a page of diary entries stays quick.
+    """
+    try:
+        signed = read_signed_map(blob, np.float32)
+    except (BodyMapFormatError, ValueError) as exc:
+        log.warning("body map could not be read for a thumbnail: %s", exc)
+        return None
+    small = np.asarray(signed[::step, ::step], dtype=np.float64)
+    mask = body_mask()[::step, ::step]
+    vmax = float(np.abs(small[mask]).max(initial=0.0))
+    rgb = hot_cold(small, vmax if vmax > 0 else 1.0)
+    rgb[~mask] = (236, 236, 240)
+    return np.ascontiguousarray(rgb)

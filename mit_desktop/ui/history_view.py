@@ -1,0 +1,394 @@
+"""The history screen: this week, minutes, mood and stress, the reflection diary, body maps.
+
+``HistoryView(store, profile_id)`` is a scrollable page the main window embeds.
+Every number comes from ``mit_desktop.history.stats`` (SQL in the core); the
+queries take milliseconds, so :meth:`HistoryView.refresh` runs them directly on
+the GUI thread — a fixed handful per refresh, never one per row.
+
+Layout, top to bottom: a heading with "Log a practice"; the week strip; the
+date range (presets or chosen dates) that the charts, the diary and the
+body-map summary share; minutes per day or week; mood and stress before and
+after practice, each with a sentence saying what the chart shows; the
+reflection diary with its filters; the average body map of a feeling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mit_desktop.history import stats
+from mit_desktop.history.errors import HistoryError
+from mit_desktop.history.store import HistoryStore
+from mit_desktop.history.timeutil import local_day_of, week_start
+from mit_desktop.ui.history_aggregate import AggregatePanel
+from mit_desktop.ui.history_charts import MinutesChart, RatingChart, rating_summary
+from mit_desktop.ui.history_data import (
+    SessionCatalog,
+    body_maps_by_id,
+    load_catalog,
+    practiced_session_ids,
+)
+from mit_desktop.ui.history_diary import PAGE_SIZE, BodyMapDialog, DiaryPanel
+from mit_desktop.ui.history_manual import ManualPracticeDialog
+from mit_desktop.ui.history_text import long_date, pydate, qdate, store_now, tr
+from mit_desktop.ui.history_week import WeekStrip
+
+log = logging.getLogger(__name__)
+
+#: Date-range presets: key → number of whole weeks ending with this week (None: all time).
+PRESET_WEEKS: dict[str, int | None] = {"4w": 4, "3m": 13, "12m": 52, "all": None}
+
+
+class HistoryView(QWidget):
+    """One profile's practice history (see module docstring).
+
+    ``practiceLogged(practice_id)`` is emitted after a manual practice was saved.
+    """
+
+    practiceLogged = Signal(int)
+
+    def __init__(self, store: HistoryStore, profile_id: int, parent: QWidget | None = None,
+                 *, catalog: SessionCatalog | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.profile_id = profile_id
+        self.base_catalog = catalog if catalog is not None else load_catalog()
+        self.catalog = self.base_catalog
+        self.diary_limit = PAGE_SIZE
+        self.manual_dialog: ManualPracticeDialog | None = None
+        self.map_dialog: BodyMapDialog | None = None
+        self._updating = False
+        self.setAccessibleName(tr("Practice history"))
+
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setAccessibleName(tr("Practice history"))
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page = QWidget(self.scroll)
+        self.page_layout = QVBoxLayout(page)
+        self.page_layout.setContentsMargins(24, 16, 24, 24)
+        self.page_layout.setSpacing(14)
+        self.scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
+        self._build_header(page)
+        self.week_strip = WeekStrip(page)
+        self.page_layout.addWidget(self.week_strip)
+        self._build_range(page)
+        self._build_charts(page)
+        self.error_label = QLabel(page)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #8a1c1c;")
+        self.error_label.hide()
+        self.page_layout.addWidget(self.error_label)
+        self._heading(page, tr("Reflection diary"))
+        self.diary = DiaryPanel(page)
+        self.diary.open_map = self.open_body_map
+        self.diary.filtersChanged.connect(self._diary_filters_changed)
+        self.diary.moreRequested.connect(self._more_diary)
+        self.page_layout.addWidget(self.diary)
+        self._heading(page, tr("Body maps: the average of one feeling"))
+        self.aggregate_panel = AggregatePanel(page)
+        self.page_layout.addWidget(self.aggregate_panel)
+        self.page_layout.addStretch(1)
+        self._apply_preset("4w")
+        self.refresh()
+
+    # --- building ---------------------------------------------------------------
+    def _heading(self, parent: QWidget, text: str, scale: float = 1.3) -> QLabel:
+        label = QLabel(text, parent)
+        font = QFont(self.font())
+        font.setPointSizeF(self.font().pointSizeF() * scale)
+        font.setBold(True)
+        label.setFont(font)
+        label.setWordWrap(True)
+        self.page_layout.addWidget(label)
+        return label
+
+    def _build_header(self, page: QWidget) -> None:
+        row = QHBoxLayout()
+        self.title_label = QLabel(tr("Your practice"), page)
+        font = QFont(self.font())
+        font.setPointSizeF(self.font().pointSizeF() * 1.6)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setWordWrap(True)
+        row.addWidget(self.title_label, 1)
+        self.log_button = QPushButton(tr("Log a practice done away from the computer"), page)
+        self.log_button.setAccessibleName(tr("Log a practice done away from the computer"))
+        self.log_button.setMinimumHeight(48)
+        self.log_button.clicked.connect(self.open_manual_log)
+        row.addWidget(self.log_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.page_layout.addLayout(row)
+
+    def _build_range(self, page: QWidget) -> None:
+        self._heading(page, tr("Your practice over time"))
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        self.range_combo = QComboBox(page)
+        self.range_combo.setAccessibleName(tr("Which dates to show"))
+        for key, text in (("4w", tr("The last 4 weeks")), ("3m", tr("The last 3 months")),
+                          ("12m", tr("The last 12 months")), ("all", tr("All my practice")),
+                          ("custom", tr("Dates I choose"))):
+            self.range_combo.addItem(text, key)
+        self.range_combo.currentIndexChanged.connect(self._preset_chosen)
+        self.from_edit = QDateEdit(page)
+        self.from_edit.setAccessibleName(tr("Show from this date"))
+        self.to_edit = QDateEdit(page)
+        self.to_edit.setAccessibleName(tr("Show up to this date"))
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.dateChanged.connect(self._dates_edited)
+        for widget in (self.range_combo, self.from_edit, self.to_edit):
+            widget.setMinimumHeight(40)
+        show = QLabel(tr("Show:"), page)
+        show.setBuddy(self.range_combo)
+        row.addWidget(show)
+        row.addWidget(self.range_combo)
+        from_label = QLabel(tr("from"), page)
+        from_label.setBuddy(self.from_edit)
+        row.addWidget(from_label)
+        row.addWidget(self.from_edit)
+        to_label = QLabel(tr("to"), page)
+        to_label.setBuddy(self.to_edit)
+        row.addWidget(to_label)
+        row.addWidget(self.to_edit)
+        row.addStretch(1)
+        self.page_layout.addLayout(row)
+
+    def _build_charts(self, page: QWidget) -> None:
+        row = QHBoxLayout()
+        minutes_heading = QLabel(tr("Minutes of practice"), page)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        minutes_heading.setFont(bold)
+        row.addWidget(minutes_heading, 1)
+        self.period_combo = QComboBox(page)
+        self.period_combo.setAccessibleName(tr("Minutes per day or per week"))
+        self.period_combo.addItem(tr("Per day"), "day")
+        self.period_combo.addItem(tr("Per week"), "week")
+        self.period_combo.setMinimumHeight(40)
+        self.period_combo.currentIndexChanged.connect(self._refresh_minutes)
+        row.addWidget(self.period_combo)
+        self.page_layout.addLayout(row)
+        self.minutes_chart = MinutesChart(page)
+        self.page_layout.addWidget(self.minutes_chart)
+        self.minutes_label = QLabel(page)
+        self.minutes_label.setWordWrap(True)
+        self.page_layout.addWidget(self.minutes_label)
+
+        heading = QLabel(tr("Mood and stress, before and after each practice"), page)
+        heading.setFont(bold)
+        heading.setWordWrap(True)
+        self.page_layout.addWidget(heading)
+        self.mood_chart = RatingChart("mood", page)
+        self.mood_label = QLabel(page)
+        self.stress_chart = RatingChart("stress", page)
+        self.stress_label = QLabel(page)
+        for chart, label in ((self.mood_chart, self.mood_label),
+                             (self.stress_chart, self.stress_label)):
+            label.setWordWrap(True)
+            self.page_layout.addWidget(chart)
+            self.page_layout.addWidget(label)
+
+    # --- date range ---------------------------------------------------------------
+    def today(self) -> dt.date:
+        """Today's local day with the profile's day boundary."""
+        settings = self.store.settings(self.profile_id)
+        return local_day_of(store_now(self.store), settings.day_boundary_min)
+
+    def date_range(self) -> tuple[dt.date, dt.date]:
+        """The first and last day shown by the charts, the diary and the body-map summary."""
+        return pydate(self.from_edit.date()), pydate(self.to_edit.date())
+
+    def set_date_range(self, first: dt.date, last: dt.date) -> None:
+        """Show ``first`` to ``last`` (chosen dates) and refresh."""
+        if last < first:
+            raise ValueError("the end of the range is before its start")
+        self._set_dates(first, last)
+        self._select_preset("custom")
+        self.refresh()
+
+    def _set_dates(self, first: dt.date, last: dt.date) -> None:
+        self._updating = True
+        try:
+            self.to_edit.setMinimumDate(qdate(dt.date(2000, 1, 1)))
+            self.from_edit.setDate(qdate(first))
+            self.to_edit.setDate(qdate(last))
+            self.to_edit.setMinimumDate(qdate(first))
+        finally:
+            self._updating = False
+
+    def _select_preset(self, key: str) -> None:
+        self._updating = True
+        try:
+            self.range_combo.setCurrentIndex(self.range_combo.findData(key))
+        finally:
+            self._updating = False
+
+    def _apply_preset(self, key: str) -> None:
+        today = self.today()
+        weeks = PRESET_WEEKS.get(key)
+        if key == "all":
+            first = stats.totals(self.store, self.profile_id)["first_day"] or today
+            first = max(first, today - dt.timedelta(days=stats.MAX_RANGE_DAYS - 7))
+        elif weeks is not None:
+            first = week_start(today) - dt.timedelta(weeks=weeks - 1)
+        else:
+            return
+        self._set_dates(first, today)
+        self._select_preset(key)
+        self._updating = True
+        try:
+            self.period_combo.setCurrentIndex(1 if (today - first).days > 92 else 0)
+        finally:
+            self._updating = False
+
+    def _preset_chosen(self) -> None:
+        if self._updating:
+            return
+        key = self.range_combo.currentData()
+        if key != "custom":
+            self._apply_preset(key)
+            self.refresh()
+
+    def _dates_edited(self) -> None:
+        if self._updating:
+            return
+        first, last = self.date_range()
+        self._set_dates(first, max(first, last))
+        self._select_preset("custom")
+        self.refresh()
+
+    # --- profile and refresh --------------------------------------------------------
+    def set_profile(self, profile_id: int) -> None:
+        """Show another profile (filters reset to all, last 4 weeks)."""
+        self.profile_id = profile_id
+        self.diary_limit = PAGE_SIZE
+        self.diary.set_filters(None, None, emit=False)
+        self._apply_preset("4w")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read everything again from the store and redraw."""
+        try:
+            profile = self.store.get_profile(self.profile_id)
+            self.title_label.setText(tr("Practice of %1").replace("%1", profile.name))
+            self.catalog = self.base_catalog.with_sessions(
+                practiced_session_ids(self.store, self.profile_id))
+            self.diary.set_catalog(self.catalog)
+            self._refresh_week()
+            self._refresh_minutes()
+            self._refresh_moods()
+            self._refresh_diary()
+            first, last = self.date_range()
+            self.aggregate_panel.set_source(self.store, self.profile_id, first, last)
+        except HistoryError as exc:
+            log.warning("history view could not be refreshed: %s", exc)
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self.error_label.hide()
+
+    def _refresh_week(self) -> None:
+        settings = self.store.settings(self.profile_id)
+        progress = stats.week_progress(self.store, self.profile_id, store_now(self.store),
+                                       settings)
+        days = stats.daily_totals(self.store, self.profile_id, progress.week_start,
+                                  progress.week_start + dt.timedelta(days=6), settings)
+        self.week_strip.show_week(days, progress)
+
+    def _refresh_minutes(self) -> None:
+        if self._updating:
+            return
+        first, last = self.date_range()
+        if self.period_combo.currentData() == "week":
+            weeks = stats.weekly_totals(self.store, self.profile_id, first, last)
+            self.minutes_chart.show_weeks(weeks)
+            practices = sum(w.practices for w in weeks)
+            listened = sum(w.listened_ms for w in weeks)
+        else:
+            days = stats.daily_totals(self.store, self.profile_id, first, last)
+            self.minutes_chart.show_days(days)
+            practices = sum(d.practices for d in days)
+            listened = sum(d.listened_ms for d in days)
+        text = (tr("%1 practices, %2 minutes in all, from %3 to %4.")
+                .replace("%1", str(practices)).replace("%2", str(round(listened / 60_000)))
+                .replace("%3", long_date(first)).replace("%4", long_date(last)))
+        self.minutes_label.setText(text)
+
+    def _refresh_moods(self) -> None:
+        first, last = self.date_range()
+        changes = [c for c in stats.mood_changes(self.store, self.profile_id)
+                   if first <= c.day <= last]
+        for chart, label in ((self.mood_chart, self.mood_label),
+                             (self.stress_chart, self.stress_label)):
+            chart.show_changes(changes, first, last)
+            before, after = chart.series[f"{chart.kind}_before"][1], \
+                chart.series[f"{chart.kind}_after"][1]
+            label.setText(rating_summary(chart.kind, before, after))
+
+    def _refresh_diary(self) -> None:
+        first, last = self.date_range()
+        entries = stats.reflection_diary(
+            self.store, self.profile_id, session_id=self.diary.session_filter(),
+            module_id=self.diary.module_filter(), session_modules=self.catalog.session_modules(),
+            first_day=first, last_day=last, limit=self.diary_limit + 1)
+        has_more = len(entries) > self.diary_limit
+        entries = entries[:self.diary_limit]
+        maps = body_maps_by_id(self.store, self.profile_id,
+                               [e.body_map_id for e in entries if e.body_map_id is not None])
+        self.diary.show_entries(entries, maps, has_more)
+
+    def _diary_filters_changed(self) -> None:
+        self.diary_limit = PAGE_SIZE
+        self._refresh_diary()
+
+    def _more_diary(self) -> None:
+        self.diary_limit += PAGE_SIZE
+        self._refresh_diary()
+
+    # --- dialogs ---------------------------------------------------------------------
+    def open_manual_log(self) -> ManualPracticeDialog:
+        """Open the dialog for a practice done away from the computer (non-blocking)."""
+        dialog = ManualPracticeDialog(self.store, self.profile_id, self.catalog, self)
+        dialog.accepted.connect(lambda: self._manual_saved(dialog))
+        dialog.setModal(True)
+        self.manual_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _manual_saved(self, dialog: ManualPracticeDialog) -> None:
+        self.refresh()
+        if dialog.practice_id is not None:
+            self.practiceLogged.emit(dialog.practice_id)
+
+    def open_body_map(self, entry: stats.DiaryEntry) -> BodyMapDialog | None:
+        """Open the body map of a diary entry read-only (non-blocking)."""
+        if entry.body_map_id is None:
+            return None
+        records = body_maps_by_id(self.store, self.profile_id, [entry.body_map_id])
+        record = records.get(entry.body_map_id)
+        if record is None:
+            return None
+        self.map_dialog = BodyMapDialog(record, long_date(entry.day), self)
+        self.map_dialog.open()
+        return self.map_dialog

@@ -1,0 +1,121 @@
+"""The week strip: this week's seven days, practiced days marked, in gentle words.
+
+A practiced day shows a tick *and* a green tile; a day without practice shows
+an open circle on a light tile; days still to come show a dash. Colour is never
+the only signal, and every day has an accessible name ("Tuesday 3 March:
+practiced, 22 minutes"). The summary counts days against the program's aim
+("3 of 5 practice days this week") without streaks or warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from mit_desktop.history.stats import DayTotal, WeekProgress
+from mit_desktop.ui.history_text import long_date, minutes_text, qdate, tr
+
+log = logging.getLogger(__name__)
+
+PRACTICED_MARK = "\u2713"  # ✓
+OPEN_MARK = "\u25cb"  # ○
+FUTURE_MARK = "\u2013"  # –
+
+_STYLES = {
+    "practiced": "background: #2e7d32; color: white; border: 2px solid #1b5e20;",
+    "open": "background: #f1f1ee; color: #333333; border: 2px solid #c8c8c0;",
+    "future": "background: #fafaf8; color: #777777; border: 2px dashed #d0d0c8;",
+}
+
+
+def week_summary(progress: WeekProgress) -> str:
+    """"3 of 5 practice days this week"."""
+    return (tr("%1 of %2 practice days this week")
+            .replace("%1", str(progress.days_practiced))
+            .replace("%2", str(progress.target_days)))
+
+
+def week_encouragement(progress: WeekProgress) -> str:
+    """One kind sentence about the week, never a warning."""
+    if progress.days_practiced >= progress.target_days:
+        return tr("You have reached this week's aim. Well done.")
+    if progress.practiced_today:
+        return tr("You practiced today. Every practice counts.")
+    if progress.days_practiced == 0:
+        return tr("A new week. A practice is here whenever you are ready.")
+    return tr("Every practice counts, even a short one.")
+
+
+class DayTile(QLabel):
+    """One day of the strip: weekday, date number and a mark."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("Wed 30") + 16)
+        self.state = "open"
+        self.mark = OPEN_MARK
+
+    def show_day(self, total: DayTotal, today: dt.date) -> None:
+        """Show ``total``'s day as practiced, not practiced, or still to come."""
+        day = total.day
+        if total.listened_ms > 0:
+            self.state, self.mark = "practiced", PRACTICED_MARK
+            status = tr("practiced, %1").replace("%1", minutes_text(total.listened_ms))
+        elif day > today:
+            self.state, self.mark = "future", FUTURE_MARK
+            status = tr("still to come")
+        else:
+            self.state, self.mark = "open", OPEN_MARK
+            status = tr("no practice")
+        weekday = qdate(day).toString("ddd")
+        border = " border-width: 4px;" if day == today else ""
+        self.setStyleSheet(f"QLabel {{ {_STYLES[self.state]}{border} border-radius: 8px;"
+                           " padding: 6px; }")
+        self.setText(f"{weekday}\n{day.day}\n{self.mark}")
+        today_note = tr(" (today)") if day == today else ""
+        self.setAccessibleName(f"{long_date(day)}{today_note}: {status}")
+        self.setToolTip(self.accessibleName())
+
+
+class WeekStrip(QFrame):
+    """Seven :class:`DayTile` s and the week's summary sentence."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(tr("This week"))
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.summary_label = QLabel(self)
+        bold = QFont(self.font())
+        bold.setPointSizeF(self.font().pointSizeF() * 1.25)
+        bold.setBold(True)
+        self.summary_label.setFont(bold)
+        self.summary_label.setWordWrap(True)
+        self.detail_label = QLabel(self)
+        self.detail_label.setWordWrap(True)
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.tiles = [DayTile(self) for _ in range(7)]
+        for tile in self.tiles:
+            row.addWidget(tile, 1)
+        outer.addWidget(self.summary_label)
+        outer.addLayout(row)
+        outer.addWidget(self.detail_label)
+
+    def show_week(self, days: list[DayTotal], progress: WeekProgress) -> None:
+        """Show the seven ``days`` (Monday first) and the week's ``progress``."""
+        if len(days) != 7:
+            raise ValueError("a week strip shows exactly seven days")
+        for tile, total in zip(self.tiles, days, strict=True):
+            tile.show_day(total, progress.today)
+        self.summary_label.setText(week_summary(progress))
+        minutes = minutes_text(progress.listened_ms)
+        self.detail_label.setText(
+            tr("%1 of practice this week. %2").replace("%1", minutes)
+            .replace("%2", week_encouragement(progress)))
+        self.summary_label.setAccessibleName(self.summary_label.text())

@@ -1,0 +1,63 @@
+"""Keep the computer awake during a practice, through the desktop's standard D-Bus
+interfaces: ``org.freedesktop.ScreenSaver.Inhibit`` on the session bus (screen saver
+and, on most desktops, idle suspend) and, failing that, nothing. Where QtDBus or a
+session bus is missing (Windows, macOS, a bare test machine) it silently does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+APP = "MIT Desktop"
+
+
+class SleepInhibitor:
+    """``inhibit(reason)`` while a practice plays, ``release()`` when it stops. Idempotent."""
+
+    def __init__(self) -> None:
+        self._cookie: int | None = None
+        self._iface = None
+        try:
+            from PySide6.QtDBus import QDBusConnection, QDBusInterface
+        except ImportError:
+            log.info("QtDBus not available: the computer may sleep during a practice")
+            return
+        bus = QDBusConnection.sessionBus()
+        if not bus.isConnected():
+            log.info("no D-Bus session bus: the computer may sleep during a practice")
+            return
+        iface = QDBusInterface("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver",
+                               "org.freedesktop.ScreenSaver", bus)
+        if iface.isValid():
+            self._iface = iface
+
+    @property
+    def available(self) -> bool:
+        return self._iface is not None
+
+    @property
+    def active(self) -> bool:
+        return self._cookie is not None
+
+    def inhibit(self, reason: str) -> None:
+        if self._iface is None or self._cookie is not None:
+            return
+        try:
+            reply = self._iface.call("Inhibit", APP, reason)
+            args = reply.arguments()
+            if args:
+                self._cookie = int(args[0])
+                log.info("screen saver inhibited (%s)", reason)
+        except Exception:  # never let keeping awake break a practice
+            log.warning("could not inhibit the screen saver", exc_info=True)
+
+    def release(self) -> None:
+        if self._iface is None or self._cookie is None:
+            return
+        try:
+            self._iface.call("UnInhibit", self._cookie)
+        except Exception:
+            log.warning("could not release the screen-saver inhibition", exc_info=True)
+        self._cookie = None

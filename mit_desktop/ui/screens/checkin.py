@@ -1,0 +1,112 @@
+"""Check-in: mood and stress, 0-10, before and after a practice. One screen, large
+controls, every part skippable. Before a practice it also asks how to listen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
+
+from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
+from mit_desktop.ui.widgets import RatingRow, button, label, named
+
+
+class CheckInScreen(QWidget):
+    """``submitted(phase, mood, stress, mode)``; skipping submits (None, None)."""
+
+    submitted = Signal(str, object, object, str)
+    back = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.phase = "before"
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(14)
+        self.heading = label("", "heading", self)
+        layout.addWidget(self.heading)
+        self.session_label = label("", "title", self)
+        layout.addWidget(self.session_label)
+        self.safety_label = label("", "banner", self)
+        named(self.safety_label, self.tr("Safety note for this practice"))
+        layout.addWidget(self.safety_label)
+        self.intro = label("", "muted", self)
+        layout.addWidget(self.intro)
+        self.mood = RatingRow(self.tr("How is your mood?"), self.tr("very low"),
+                              self.tr("very good"), self)
+        self.stress = RatingRow(self.tr("How stressed do you feel?"), self.tr("not at all"),
+                                self.tr("extremely"), self)
+        layout.addWidget(self.mood)
+        layout.addWidget(self.stress)
+
+        self.mode_box = QWidget(self)
+        mode_layout = QHBoxLayout(self.mode_box)
+        mode_layout.setContentsMargins(0, 0, 0, 0)
+        mode_layout.addWidget(label(self.tr("How to listen:"), None, self.mode_box, wrap=False))
+        self.hands_free = QRadioButton(self.tr("Hands-free (pauses are timed)"), self.mode_box)
+        named(self.hands_free, self.tr("Hands-free"),
+              self.tr("The practice plays through; reflections are timed pauses and you can "
+                      "answer at the end."))
+        self.interactive = QRadioButton(self.tr("Stop at each reflection"), self.mode_box)
+        named(self.interactive, self.tr("Stop at each reflection"),
+              self.tr("The practice waits at each reflection until you press Continue."))
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.addButton(self.hands_free)
+        self.mode_group.addButton(self.interactive)
+        mode_layout.addWidget(self.hands_free)
+        mode_layout.addWidget(self.interactive)
+        mode_layout.addStretch(1)
+        layout.addWidget(self.mode_box)
+        layout.addStretch(1)
+
+        row = QHBoxLayout()
+        self.back_button = button(self.tr("Back"), self.tr("Back"),
+                                  self.tr("Go back without starting."), None, self)
+        self.back_button.clicked.connect(self.back.emit)
+        self.skip_button = button(self.tr("Skip"), self.tr("Skip the check-in"),
+                                  self.tr("Go on without answering."), None, self)
+        self.skip_button.clicked.connect(lambda: self._submit(skip=True))
+        self.go_button = button("", None, "", "primary", self)
+        self.go_button.clicked.connect(lambda: self._submit(skip=False))
+        self.go_button.setMinimumWidth(220)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        row.addWidget(self.skip_button)
+        row.addWidget(self.go_button)
+        layout.addLayout(row)
+
+    def show_phase(self, phase: str, title: str = "", safety: str = "", mode: str = HANDS_FREE,
+                   can_choose_mode: bool = True) -> None:
+        """Prepare the screen for ``before`` or ``after`` a practice."""
+        self.phase = phase
+        self.mood.set_value(None)
+        self.stress.set_value(None)
+        self.session_label.setText(title)
+        self.session_label.setVisible(bool(title))
+        self.safety_label.setText(safety)
+        self.safety_label.setVisible(bool(safety) and phase == "before")
+        (self.interactive if mode == INTERACTIVE else self.hands_free).setChecked(True)
+        self.mode_box.setVisible(phase == "before" and can_choose_mode)
+        self.back_button.setVisible(phase == "before")
+        if phase == "before":
+            self.heading.setText(self.tr("Before you begin"))
+            self.intro.setText(self.tr("If you like, notice how you are right now. You can skip "
+                                       "this."))
+            self.go_button.setText(self.tr("Start listening"))
+            named(self.go_button, self.tr("Start listening"),
+                  self.tr("Save your answers (if any) and start the practice."))
+        else:
+            self.heading.setText(self.tr("Well done"))
+            self.intro.setText(self.tr("How are you now? You can skip this."))
+            self.go_button.setText(self.tr("Save and finish"))
+            named(self.go_button, self.tr("Save and finish"),
+                  self.tr("Save your answers (if any) and return to Today."))
+        self.go_button.setFocus()
+
+    def mode(self) -> str:
+        return INTERACTIVE if self.interactive.isChecked() else HANDS_FREE
+
+    def _submit(self, skip: bool) -> None:
+        mood = None if skip else self.mood.value()
+        stress = None if skip else self.stress.value()
+        self.submitted.emit(self.phase, mood, stress, self.mode())

@@ -1,0 +1,237 @@
+"""The Library: the program in order (grouped by week), with length, summary and safety
+note; imported recordings and the user's own scripts; import a recording with its
+Audacity labels; add a Piper voice.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mit_desktop.library import LibraryEntry, list_sessions
+from mit_desktop.program import load_program
+from mit_desktop.session.parser import parse_session
+from mit_desktop.ui.context import AppContext
+from mit_desktop.ui.imports import add_voice, import_recording
+from mit_desktop.ui.widgets import button, label, named
+from mit_desktop.ui.workers import CancelToken
+
+log = logging.getLogger(__name__)
+
+
+def _load() -> tuple[list[LibraryEntry], list[str], dict[str, int | None]]:
+    entries, errors = list_sessions()
+    try:
+        weeks = {e.id: e.week for e in load_program().entries}
+    except Exception:  # the library still works without the program file
+        weeks = {}
+    return entries, [str(e) for e in errors], weeks
+
+
+class LibraryScreen(QWidget):
+    """``startRequested(session_ref, None)`` when the user starts a practice."""
+
+    startRequested = Signal(str, object)
+    message = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.entries: dict[str, LibraryEntry] = {}
+        self._token: CancelToken | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(label(self.tr("All practices"), "heading", self))
+        body = QHBoxLayout()
+        self.session_list = QListWidget(self)
+        named(self.session_list, self.tr("Practices"),
+              self.tr("The program in order, then your own recordings and scripts. Press Enter "
+                      "to start the chosen practice."))
+        self.session_list.setWordWrap(True)
+        self.session_list.currentItemChanged.connect(self._selected)
+        self.session_list.itemActivated.connect(lambda _i: self._start())
+        body.addWidget(self.session_list, 3)
+        detail = QVBoxLayout()
+        self.title = label("", "title", self)
+        self.length = label("", "muted", self)
+        self.summary = label("", None, self)
+        self.safety = label("", "banner", self)
+        named(self.safety, self.tr("Safety note for this practice"))
+        self.start_button = button(self.tr("Start this practice"), self.tr("Start this practice"),
+                                   self.tr("Start the practice chosen in the list."), "primary",
+                                   self)
+        self.start_button.clicked.connect(self._start)
+        for w in (self.title, self.length, self.summary, self.safety):
+            detail.addWidget(w)
+        detail.addWidget(self.start_button)
+        detail.addStretch(1)
+        body.addLayout(detail, 2)
+        layout.addLayout(body, 1)
+        self.errors_label = label("", "banner", self)
+        named(self.errors_label, self.tr("Problems with your scripts"))
+        self.errors_label.hide()
+        layout.addWidget(self.errors_label)
+        row = QHBoxLayout()
+        self.import_button = button(self.tr("Import a recording…"), self.tr("Import a recording"),
+                                    self.tr("Choose a recording and its Audacity label file; "
+                                            "each label becomes a reflection point."), None, self)
+        self.import_button.clicked.connect(self._ask_import)
+        self.voice_button = button(self.tr("Add a voice…"), self.tr("Add a voice"),
+                                   self.tr("Choose a Piper voice (.onnx file with its .onnx.json)."),
+                                   None, self)
+        self.voice_button.clicked.connect(self._ask_voice)
+        row.addWidget(self.import_button)
+        row.addWidget(self.voice_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.safety.hide()
+
+    # -- loading -------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.ctx.tasks.run(_load, self._show, lambda exc: self.message.emit(str(exc)))
+
+    def _show(self, loaded: tuple[list[LibraryEntry], list[str], dict[str, int | None]]) -> None:
+        entries, errors, weeks = loaded
+        current = self.current_id()
+        self.session_list.clear()
+        self.entries = {e.id: e for e in entries}
+        group = None
+        for entry in entries:
+            heading = self._group(entry, weeks)
+            if heading != group:
+                group = heading
+                head = QListWidgetItem(heading)
+                head.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = head.font()
+                font.setBold(True)
+                head.setFont(font)
+                self.session_list.addItem(head)
+            minutes = self.tr(" · about {n} min").format(n=round(entry.minutes)) \
+                if entry.minutes else ""
+            item = QListWidgetItem(f"{entry.title}{minutes}")
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         f"{entry.title}{minutes}. {entry.summary}")
+            self.session_list.addItem(item)
+            if entry.id == current or (current is None and self.session_list.currentItem() is None):
+                self.session_list.setCurrentItem(item)
+        self.errors_label.setText(self.tr("Some of your scripts could not be read:\n") +
+                                  "\n".join(errors) if errors else "")
+        self.errors_label.setVisible(bool(errors))
+
+    def _group(self, entry: LibraryEntry, weeks: dict[str, int | None]) -> str:
+        if entry.source != "bundled":
+            return self.tr("Your recordings and scripts")
+        week = weeks.get(entry.id)
+        return self.tr("Week {n}").format(n=week) if week else self.tr("Any time")
+
+    def current_id(self) -> str | None:
+        item = self.session_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _selected(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        entry = self.entries.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        self.start_button.setEnabled(entry is not None)
+        if entry is None:
+            return
+        self.title.setText(entry.title)
+        self.length.setText(self.tr("About {n} minutes").format(n=round(entry.minutes))
+                            if entry.minutes else "")
+        self.summary.setText(entry.summary)
+        self.safety.hide()
+        path = entry.path
+        self.ctx.tasks.run(lambda: parse_session(path).safety,
+                           lambda text: self._show_safety(entry.id, text),
+                           lambda exc: log.warning("could not read %s: %s", path, exc))
+
+    def _show_safety(self, session_id: str, text: str) -> None:
+        if self.current_id() == session_id:
+            self.safety.setText(text)
+            self.safety.setVisible(bool(text))
+
+    def _start(self) -> None:
+        session_id = self.current_id()
+        if session_id:
+            entry = self.entries[session_id]
+            self.startRequested.emit(str(entry.path) if entry.source == "user" else session_id,
+                                     None)
+
+    # -- imports ----------------------------------------------------------------------
+
+    def _ask_import(self) -> None:
+        audio, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose the recording"), str(Path.home()),
+            self.tr("Recordings (*.wav *.flac *.ogg *.mp3 *.m4a);;All files (*)"))
+        if not audio:
+            return
+        labels, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose its Audacity label file"), str(Path(audio).parent),
+            self.tr("Label files (*.txt);;All files (*)"))
+        if labels:
+            self.import_recording(Path(audio), Path(labels))
+
+    def _ask_voice(self) -> None:
+        model, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a Piper voice"),
+                                               str(Path.home()),
+                                               self.tr("Piper voices (*.onnx)"))
+        if model:
+            self.add_voice(Path(model))
+
+    def _progress(self, text: str) -> CancelToken:
+        token = CancelToken()
+        dialog = QProgressDialog(text, self.tr("Cancel"), 0, 0, self)
+        dialog.setWindowTitle(text)
+        dialog.setMinimumDuration(400)
+        dialog.canceled.connect(token.cancel)
+        self._dialog = dialog
+        return token
+
+    def _close_progress(self) -> None:
+        dialog = getattr(self, "_dialog", None)
+        if dialog is not None:
+            dialog.reset()
+            dialog.deleteLater()
+            self._dialog = None
+
+    def import_recording(self, audio: Path, labels: Path) -> None:
+        """Import in the background; a message says what happened."""
+        token = self._progress(self.tr("Importing the recording…"))
+
+        def done(path: Path) -> None:
+            self._close_progress()
+            self.message.emit(self.tr("Imported: {name}. It is listed under your recordings.")
+                              .format(name=path.name))
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._close_progress()
+            self.message.emit(self.tr("The recording could not be imported: {why}")
+                              .format(why=exc) if str(exc) else self.tr("Import cancelled."))
+
+        self.ctx.tasks.run(lambda: import_recording(audio, labels, token), done, failed)
+
+    def add_voice(self, model: Path) -> None:
+        token = self._progress(self.tr("Adding the voice…"))
+
+        def done(voice_id: str) -> None:
+            self._close_progress()
+            self.message.emit(self.tr("Voice added: {v}. Choose it in Settings.").format(v=voice_id))
+
+        def failed(exc: BaseException) -> None:
+            self._close_progress()
+            self.message.emit(self.tr("The voice could not be added: {why}").format(why=exc)
+                              if str(exc) else self.tr("Cancelled."))
+
+        self.ctx.tasks.run(lambda: add_voice(model, token), done, failed)

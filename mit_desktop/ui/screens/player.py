@@ -1,0 +1,376 @@
+"""The Player screen: one large Play/Pause, an always-visible "I need to stop",
+progress with section and reflection marks, elapsed and remaining time, the current
+section, captions (and a large-type presenter window), volumes, a section list.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mit_desktop.playback import events as ev
+from mit_desktop.session.timeline import HANDS_FREE
+from mit_desktop.ui.practice import PracticeFlow
+from mit_desktop.ui.widgets import ProgressMarks, VolumeSlider, button, clock, label, named
+
+log = logging.getLogger(__name__)
+
+SEEK_STEP_MS = 10_000
+
+
+class PresenterWindow(QWidget):
+    """A separate window with the caption in very large type (for a screen in the office)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle(self.tr("MIT Desktop – captions"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 48, 48, 48)
+        self.section = label("", "title", self)
+        self.caption = label("", "presenter", self)
+        named(self.caption, self.tr("Caption in large type"))
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.section)
+        layout.addWidget(self.caption, 1)
+        self.resize(1000, 600)
+
+
+class PlayerScreen(QWidget):
+    """Shows and controls the practice in ``flow``. ``stopRequested`` is "I need to stop"."""
+
+    stopRequested = Signal()
+
+    def __init__(self, flow: PracticeFlow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flow = flow
+        self.presenter: PresenterWindow | None = None
+        self._duration_ms: int | None = None
+        self._reflection_end_ms: int | None = None
+        self._connected = False
+        self._build()
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle_play,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stopRequested.emit,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(250)
+        self._countdown.timeout.connect(self._tick_countdown)
+
+    # -- building ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 12, 24, 12)
+        outer.setSpacing(10)
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        self.title_label = label("", "heading", self)
+        self.section_label = label("", "muted", self)
+        named(self.section_label, self.tr("Current section"))
+        titles.addWidget(self.title_label)
+        titles.addWidget(self.section_label)
+        top.addLayout(titles, 1)
+        self.stop_button = button(self.tr("I need to stop"), self.tr("I need to stop"),
+                                  self.tr("Stops the sound at once and shows help (Escape)."),
+                                  "danger", self)
+        self.stop_button.setMinimumWidth(200)
+        self.stop_button.clicked.connect(self.stopRequested.emit)
+        top.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(top)
+
+        self.banner = QWidget(self)
+        banner_row = QHBoxLayout(self.banner)
+        banner_row.setContentsMargins(0, 0, 0, 0)
+        self.banner_label = label("", "banner", self.banner)
+        named(self.banner_label, self.tr("Sound problem"))
+        self.silent_button = button(self.tr("Continue without sound"),
+                                    self.tr("Continue without sound"),
+                                    self.tr("Go on silently; the captions keep showing the words."),
+                                    None, self.banner)
+        self.silent_button.clicked.connect(self._continue_silently)
+        banner_row.addWidget(self.banner_label, 1)
+        banner_row.addWidget(self.silent_button)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        self.status_label = label("", "muted", self)
+        named(self.status_label, self.tr("Player status"))
+        outer.addWidget(self.status_label)
+        self.caption_label = label("", "caption", self)
+        self.caption_label.setMinimumHeight(110)
+        self.caption_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        named(self.caption_label, self.tr("Caption"), self.tr("The sentence being spoken."))
+        outer.addWidget(self.caption_label, 1)
+        self.reflect_label = label("", "prompt", self)
+        self.reflect_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        named(self.reflect_label, self.tr("Reflection prompt"))
+        self.reflect_label.hide()
+        outer.addWidget(self.reflect_label)
+
+        self.progress = ProgressMarks(self)
+        self.progress.seekRequested.connect(self._seek_to)
+        outer.addWidget(self.progress)
+        times = QHBoxLayout()
+        self.elapsed_label = label("0:00", None, self, wrap=False)
+        named(self.elapsed_label, self.tr("Time played"))
+        self.remaining_label = label("", None, self, wrap=False)
+        named(self.remaining_label, self.tr("Time remaining"))
+        times.addWidget(self.elapsed_label)
+        times.addStretch(1)
+        times.addWidget(self.remaining_label)
+        outer.addLayout(times)
+
+        controls = QHBoxLayout()
+        self.back_button = button(self.tr("Back 10 s"), self.tr("Back 10 seconds"),
+                                  self.tr("Go back ten seconds (Left arrow)."), None, self)
+        self.back_button.clicked.connect(lambda: self.seek_by(-SEEK_STEP_MS))
+        self.play_button = button(self.tr("Pause"), self.tr("Play or pause"),
+                                  self.tr("Start, pause or go on with the practice (Space)."),
+                                  "big", self)
+        self.play_button.setMinimumWidth(260)
+        self.play_button.clicked.connect(self.toggle_play)
+        self.forward_button = button(self.tr("Forward 10 s"), self.tr("Forward 10 seconds"),
+                                     self.tr("Skip ten seconds ahead (Right arrow)."), None, self)
+        self.forward_button.clicked.connect(lambda: self.seek_by(SEEK_STEP_MS))
+        controls.addStretch(1)
+        controls.addWidget(self.back_button)
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.forward_button)
+        controls.addStretch(1)
+        outer.addLayout(controls)
+
+        extra_row = QHBoxLayout()
+        self.more_button = button(self.tr("More controls"), self.tr("More controls"),
+                                  self.tr("Show or hide volumes and the list of sections."),
+                                  None, self)
+        self.more_button.setCheckable(True)
+        self.more_button.toggled.connect(self._show_more)
+        self.presenter_button = button(self.tr("Large captions window"),
+                                       self.tr("Large captions window"),
+                                       self.tr("Open a separate window with the words in very "
+                                               "large type, for a second screen."), None, self)
+        self.presenter_button.clicked.connect(self.show_presenter)
+        extra_row.addWidget(self.more_button)
+        extra_row.addStretch(1)
+        extra_row.addWidget(self.presenter_button)
+        outer.addLayout(extra_row)
+
+        self.more = QWidget(self)
+        more_layout = QHBoxLayout(self.more)
+        more_layout.setContentsMargins(0, 0, 0, 0)
+        volumes = QVBoxLayout()
+        self.volumes = {stem: VolumeSlider(stem, title, self.more) for stem, title in (
+            ("voice", self.tr("Voice")), ("bells", self.tr("Bells")),
+            ("ambience", self.tr("Background")))}
+        for slider in self.volumes.values():
+            slider.changed.connect(self._volume_changed)
+            volumes.addWidget(slider)
+        more_layout.addLayout(volumes, 1)
+        sections = QVBoxLayout()
+        sections.addWidget(label(self.tr("Sections"), "title", self.more))
+        self.section_list = QListWidget(self.more)
+        named(self.section_list, self.tr("Sections"),
+              self.tr("Choose a section and press Enter to jump to it."))
+        self.section_list.setMinimumHeight(120)
+        self.section_list.itemActivated.connect(self._section_chosen)
+        sections.addWidget(self.section_list)
+        more_layout.addLayout(sections, 1)
+        self.more.hide()
+        outer.addWidget(self.more)
+
+    # -- practice ------------------------------------------------------------------
+
+    def attach(self) -> None:
+        """Listen to the flow's player (once) and reset for a new practice."""
+        if not self._connected:
+            bridge = self.flow.bridge
+            bridge.position.connect(self._on_position)
+            bridge.state.connect(self._on_state)
+            bridge.section.connect(self._on_section)
+            bridge.caption.connect(self._on_caption)
+            bridge.error.connect(self._on_error)
+            bridge.backend_changed.connect(lambda _b: self.banner.hide())
+            self.flow.reflectionReached.connect(self._on_reflection)
+            self._connected = True
+        session = self.flow.session
+        self.title_label.setText(session.title if session else "")
+        self.section_label.setText("")
+        self.caption_label.setText(self.tr("Getting the practice ready…"))
+        self.reflect_label.hide()
+        self.banner.hide()
+        self.status_label.setText("")
+        self.section_list.clear()
+        self.progress.set_state(0, None, [], [])
+        self.elapsed_label.setText("0:00")
+        self.remaining_label.setText("")
+        self._duration_ms = None
+        prefs = self.flow.ctx.prefs
+        for stem, slider in self.volumes.items():
+            slider.set_gain(getattr(prefs, f"{stem}_volume"))
+        therapist = self.flow.ctx.store.get_profile(self.flow.ctx.profile_id).kind == "client"
+        self.more_button.setChecked(therapist)
+        self.play_button.setText(self.tr("Pause"))
+        self.play_button.setFocus()
+
+    def toggle_play(self) -> None:
+        if self.flow.active and self.flow.ctx.has_player:
+            self.flow.toggle_play()
+
+    def seek_by(self, delta_ms: int) -> None:
+        if self.flow.active and self.flow.ctx.has_player:
+            self._seek_to(max(0, self.flow.ctx.player.position_ms + delta_ms))
+
+    def _seek_to(self, position_ms: int) -> None:
+        if self.flow.active and self.flow.ctx.has_player:
+            self.flow.ctx.player.seek_ms(position_ms)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Left:
+            self.seek_by(-SEEK_STEP_MS)
+        elif event.key() == Qt.Key.Key_Right:
+            self.seek_by(SEEK_STEP_MS)
+        else:
+            super().keyPressEvent(event)
+
+    def _show_more(self, on: bool) -> None:
+        self.more.setVisible(on)
+
+    def show_presenter(self) -> None:
+        if self.presenter is None:
+            self.presenter = PresenterWindow(self)
+        self.presenter.section.setText(self.section_label.text())
+        self.presenter.caption.setText(self.caption_label.text())
+        self.presenter.show()
+        self.presenter.raise_()
+
+    def _volume_changed(self, stem: str, gain: float) -> None:
+        setattr(self.flow.ctx.prefs, f"{stem}_volume", gain)
+        if self.flow.ctx.has_player:
+            self.flow.ctx.player.set_volume(stem, gain)
+        self.flow.ctx.save_state()
+
+    def _section_chosen(self, item: QListWidgetItem) -> None:
+        index = item.data(Qt.ItemDataRole.UserRole)
+        if self.flow.active and self.flow.ctx.has_player and index is not None:
+            self.flow.ctx.player.seek_section(int(index))
+
+    def _continue_silently(self) -> None:
+        if self.flow.ctx.has_player:
+            self.flow.ctx.player.continue_silently()
+        self.banner.hide()
+        self.status_label.setText(self.tr("Playing without sound: the captions show the words."))
+
+    # -- events (GUI thread, through the bridge) -------------------------------------------
+
+    def _refresh_marks(self, position_ms: int, duration_ms: int | None) -> None:
+        timeline = self.flow.ctx.player.timeline if self.flow.ctx.has_player else None
+        sections: list[int] = []
+        reflections: list[int] = []
+        if timeline is not None:
+            sections = [timeline.ms(s.start_sample) for s in timeline.sections]
+            reflections = [timeline.ms(r.start_sample) for r in timeline.reflections]
+            if self.section_list.count() != len(timeline.sections):
+                self.section_list.clear()
+                for i, s in enumerate(timeline.sections):
+                    item = QListWidgetItem(f"{clock(timeline.ms(s.start_sample))}  {s.title}")
+                    item.setData(Qt.ItemDataRole.UserRole, i)
+                    self.section_list.addItem(item)
+        self.progress.set_state(position_ms, duration_ms, sections, reflections)
+
+    def _on_position(self, p: ev.Position) -> None:
+        if not self.flow.active:
+            return
+        self._duration_ms = p.duration_ms
+        self.elapsed_label.setText(self.tr("{t} played").format(t=clock(p.position_ms)))
+        if p.duration_ms is None:
+            self.remaining_label.setText(self.tr("length not known yet"))
+        else:
+            self.remaining_label.setText(self.tr("{t} left").format(
+                t=clock(p.duration_ms - p.position_ms)))
+        self._refresh_marks(p.position_ms, p.duration_ms)
+
+    def _on_state(self, state: str) -> None:
+        playing = state in (ev.PLAYING, ev.BUFFERING)
+        self.play_button.setText(self.tr("Pause") if playing else
+                                 self.tr("Continue") if state == ev.REFLECTION else
+                                 self.tr("Play"))
+        texts = {ev.BUFFERING: self.tr("Preparing the next words…"), ev.PAUSED: self.tr("Paused"),
+                 ev.REFLECTION: self.tr("Waiting for you")}
+        if not self.status_label.text().startswith(self.tr("Playing without sound")) or \
+                state != ev.PLAYING:
+            self.status_label.setText(texts.get(state, ""))
+
+    def _on_section(self, s: ev.SectionEntered) -> None:
+        self.section_label.setText(s.title)
+        if self.presenter is not None:
+            self.presenter.section.setText(s.title)
+        for i in range(self.section_list.count()):
+            item = self.section_list.item(i)
+            current = item.data(Qt.ItemDataRole.UserRole) == s.index
+            font = item.font()
+            font.setBold(current)
+            item.setFont(font)
+
+    def _on_caption(self, c: ev.Caption) -> None:
+        self.caption_label.setText(c.text)
+        self.reflect_label.hide()
+        self._countdown.stop()
+        if self.presenter is not None:
+            self.presenter.caption.setText(c.text)
+
+    def _on_reflection(self, r: ev.ReflectionReached) -> None:
+        if r.waiting:
+            return  # the window shows the Reflection screen
+        timeline = self.flow.ctx.player.timeline if self.flow.ctx.has_player else None
+        duration = 30_000
+        if timeline is not None and r.index < len(timeline.reflections):
+            duration = timeline.reflections[r.index].duration_ms
+        self._reflection_end_ms = r.position_ms + duration
+        self.reflect_label.setText(r.prompt)
+        self.reflect_label.show()
+        self.caption_label.setText(self.tr("A time for reflection"))
+        if self.flow.mode == HANDS_FREE and r.inputs:
+            self.status_label.setText(self.tr("You can answer at the end of the practice."))
+        self._countdown.start()
+        self._tick_countdown()
+
+    def _tick_countdown(self) -> None:
+        if self._reflection_end_ms is None or not self.flow.ctx.has_player:
+            self._countdown.stop()
+            return
+        left = self._reflection_end_ms - self.flow.ctx.player.position_ms
+        if left <= 0:
+            self._countdown.stop()
+            self.reflect_label.hide()
+            return
+        self.caption_label.setText(self.tr("A time for reflection – the voice returns in {s} s")
+                                   .format(s=(left + 999) // 1000))
+
+    def _on_error(self, e: ev.PlayerError) -> None:
+        if e.kind == "device":
+            self.banner_label.setText(self.tr(
+                "The sound is not working (speakers or headphones may be unplugged). Playback is "
+                "paused at {t}. Check the sound and press Play, or continue without sound – the "
+                "words keep showing here.").format(t=clock(e.position_ms)))
+            self.silent_button.setVisible(e.can_continue_silently)
+            self.banner.show()
+        else:
+            self.banner_label.setText(self.tr(
+                "Part of the practice could not be prepared. Playback is paused at {t}; press "
+                "Play to try again.").format(t=clock(e.position_ms)))
+            self.silent_button.hide()
+            self.banner.show()
+        log.warning("player error (%s): %s", e.kind, e.detail or e.message)
+
+    def hideEvent(self, event) -> None:  # type: ignore[override]
+        self._countdown.stop()
+        super().hideEvent(event)

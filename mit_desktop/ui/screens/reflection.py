@@ -1,0 +1,164 @@
+"""The Reflection screen: the prompt, large, and the inputs the script asks for
+(note, 0-10 rating, body map). Notes are saved as drafts within about a second of
+typing stopping, so nothing typed is lost. Continue (button, Space or Enter outside
+the note) saves the answer and goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
+
+from mit_desktop.bodymap import BodyMap
+from mit_desktop.ui.practice import ReflectionAnswer
+from mit_desktop.ui.widgets import RatingRow, button, label, named
+
+log = logging.getLogger(__name__)
+
+DRAFT_DELAY_MS = 800  # a draft is written this long after typing stops (goal: within 2 s)
+
+
+class ReflectionScreen(QWidget):
+    """Shows one reflection point; emits ``answered`` with a ReflectionAnswer on Continue."""
+
+    answered = Signal(object)  # ReflectionAnswer
+    draftChanged = Signal(str, str)  # key, text (debounced)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = ""
+        self.prompt = ""
+        self.inputs: tuple[str, ...] = ()
+        self._body: QWidget | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        self.step_label = label("", "muted", self)
+        outer.addWidget(self.step_label)
+        self.prompt_label = label("", "prompt", self)
+        named(self.prompt_label, self.tr("Reflection prompt"))
+        outer.addWidget(self.prompt_label)
+        self.hint = label(self.tr("Take your time. Everything here is optional; you can simply "
+                                  "rest and press Continue."), "muted", self)
+        outer.addWidget(self.hint)
+
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        inner = QWidget(self.scroll)
+        self.inner_layout = QVBoxLayout(inner)
+        self.inner_layout.setContentsMargins(0, 0, 0, 0)
+        self.note_label = label(self.tr("Your note"), "title", inner)
+        self.note = QPlainTextEdit(inner)
+        self.note.setTabChangesFocus(True)
+        self.note.setMinimumHeight(110)
+        self.note.setPlaceholderText(self.tr("Write a few words, if you like…"))
+        named(self.note, self.tr("Your note"),
+              self.tr("What you noticed. It is saved as you type."))
+        self.note_label.setBuddy(self.note)
+        self.saved_label = label("", "muted", inner)
+        self.rating = RatingRow(self.tr("How strong is it?"), self.tr("not at all"),
+                                self.tr("very strong"), inner)
+        self.body_holder = QVBoxLayout()
+        for w in (self.note_label, self.note, self.saved_label, self.rating):
+            self.inner_layout.addWidget(w)
+        self.inner_layout.addLayout(self.body_holder)
+        self.inner_layout.addStretch(1)
+        self.scroll.setWidget(inner)
+        outer.addWidget(self.scroll, 1)
+
+        row = QHBoxLayout()
+        self.countdown_label = label("", "muted", self)
+        row.addWidget(self.countdown_label, 1)
+        self.continue_button = button(self.tr("Continue"), self.tr("Continue"),
+                                      self.tr("Save what you wrote and go on with the practice "
+                                              "(Space or Enter)."), "primary", self)
+        self.continue_button.setMinimumWidth(200)
+        self.continue_button.clicked.connect(self.accept)
+        row.addWidget(self.continue_button)
+        outer.addLayout(row)
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.flush_draft)
+        self.note.textChanged.connect(self._draft_timer.start)
+
+    # -- showing --------------------------------------------------------------------
+
+    def show_reflection(self, key: str, prompt: str, inputs: tuple[str, ...], step: str = "",
+                        draft: str = "", continue_text: str | None = None) -> None:
+        """Fill the screen for one reflection; `inputs` from the script's reflect line."""
+        self.flush_draft()
+        self.key, self.prompt, self.inputs = key, prompt, tuple(inputs)
+        self.step_label.setText(step)
+        self.step_label.setVisible(bool(step))
+        self.prompt_label.setText(prompt)
+        self.note.blockSignals(True)
+        self.note.setPlainText(draft)
+        self.note.blockSignals(False)
+        self.saved_label.setText("")
+        self.rating.set_value(None)
+        wants_note, wants_rating = "note" in inputs, "rating" in inputs
+        for w in (self.note_label, self.note, self.saved_label):
+            w.setVisible(wants_note)
+        self.rating.setVisible(wants_rating)
+        self._set_body_map("body-map" in inputs)
+        self.continue_button.setText(continue_text or self.tr("Continue"))
+        self.countdown_label.setText("")
+        first = self.note if wants_note else self.continue_button
+        first.setFocus()
+
+    def _set_body_map(self, wanted: bool) -> None:
+        if self._body is not None:
+            self._body.setParent(None)
+            self._body.deleteLater()
+            self._body = None
+        if not wanted:
+            return
+        from mit_desktop.ui.bodymap_widget import BodyMapWidget
+
+        self._body = BodyMapWidget(self)
+        self._body.setMinimumHeight(520)
+        named(self._body, self.tr("Body map"),
+              self.tr("Paint where you feel more (left figure) or less (right figure)."))
+        self.body_holder.addWidget(self._body)
+
+    @property
+    def body_map_widget(self) -> QWidget | None:
+        return self._body
+
+    def set_countdown(self, seconds: int | None) -> None:
+        self.countdown_label.setText(
+            "" if seconds is None else self.tr("The practice goes on in {s} s").format(s=seconds))
+
+    # -- answering -----------------------------------------------------------------------
+
+    def flush_draft(self) -> None:
+        """Hand the note to the store now (called by the timer and before leaving)."""
+        self._draft_timer.stop()
+        if self.key and "note" in self.inputs:
+            self.draftChanged.emit(self.key, self.note.toPlainText())
+            if self.note.toPlainText():
+                self.saved_label.setText(self.tr("Draft kept."))
+
+    def answer(self) -> ReflectionAnswer:
+        body: BodyMap | None = None
+        if self._body is not None:
+            body = self._body.body_map()  # type: ignore[attr-defined]
+        return ReflectionAnswer(self.key, self.prompt, self.note.toPlainText().strip(),
+                                self.rating.value(), body)
+
+    def accept(self) -> None:
+        self.flush_draft()
+        self.answered.emit(self.answer())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.accept()
+            return
+        super().keyPressEvent(event)

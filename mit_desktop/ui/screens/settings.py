@@ -1,0 +1,315 @@
+"""Settings, applied as they change: profile (name, the name used for {loved_one},
+region for crisis help), listening (voice, speed, pacing, default mode), reminders and
+the day boundary, text size and contrast, data folder and backups, audio status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from PySide6.QtCore import QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QScrollArea,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mit_desktop import paths
+from mit_desktop.history import HistoryError
+from mit_desktop.playback.backends import backend_spec
+from mit_desktop.program import load_crisis_resources
+from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
+from mit_desktop.ui.context import AppContext
+from mit_desktop.ui.state import TEXT_SCALES
+from mit_desktop.ui.widgets import button, label, named
+
+log = logging.getLogger(__name__)
+
+
+def _time(value: dt.time | None) -> QTime:
+    return QTime(value.hour, value.minute) if value else QTime(0, 0)
+
+
+class SettingsScreen(QWidget):
+    """``displayChanged(scale, high_contrast)``; ``message(text)`` for the status line."""
+
+    displayChanged = Signal(int, bool)
+    message = Signal(str)
+    profilesChanged = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._loading = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        inner = QWidget(scroll)
+        self.layout_ = QVBoxLayout(inner)
+        self.layout_.setContentsMargins(24, 16, 24, 16)
+        self.layout_.addWidget(label(self.tr("Settings"), "heading", inner))
+        self._build_profile(inner)
+        self._build_listening(inner)
+        self._build_reminders(inner)
+        self._build_display(inner)
+        self._build_data(inner)
+        self.layout_.addStretch(1)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll)
+
+    def _form(self, title: str, parent: QWidget) -> QFormLayout:
+        self.layout_.addWidget(label(title, "title", parent))
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.layout_.addLayout(form)
+        return form
+
+    def _row(self, form: QFormLayout, text: str, widget: QWidget, description: str = "") -> None:
+        lab = label(text, None, widget.parentWidget(), wrap=True)
+        named(widget, text.rstrip(":"), description)
+        lab.setBuddy(widget)
+        form.addRow(lab, widget)
+
+    def _build_profile(self, p: QWidget) -> None:
+        form = self._form(self.tr("Profile"), p)
+        self.profile_name = QLineEdit(p)
+        self.profile_name.editingFinished.connect(self._rename)
+        self._row(form, self.tr("Name:"), self.profile_name, self.tr("The name of this profile."))
+        self.loved_one = QLineEdit(p)
+        self.loved_one.setPlaceholderText(self.tr("the person you care for"))
+        self.loved_one.editingFinished.connect(self._save_variables)
+        self._row(form, self.tr("The person you care for is called:"), self.loved_one,
+                  self.tr("Used in the practices instead of 'the person you care for'."))
+        self.region = QComboBox(p)
+        for region in load_crisis_resources():
+            self.region.addItem(region.name, "" if region.is_fallback else region.code)
+        self.region.currentIndexChanged.connect(self._save_region)
+        self._row(form, self.tr("Where you live (for crisis help):"), self.region,
+                  self.tr("Chooses the crisis phone numbers shown when you stop a practice."))
+        row = QHBoxLayout()
+        self.new_profile_button = button(self.tr("New profile…"), self.tr("New profile"),
+                                         self.tr("Add a profile, for example one for each client."),
+                                         None, p)
+        self.new_profile_button.clicked.connect(self._new_profile)
+        row.addWidget(self.new_profile_button)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
+
+    def _build_listening(self, p: QWidget) -> None:
+        form = self._form(self.tr("Listening"), p)
+        self.voice = QComboBox(p)
+        self.voice.currentIndexChanged.connect(self._save_listening)
+        self._row(form, self.tr("Voice:"), self.voice, self.tr("The voice that speaks."))
+        self.rate = QDoubleSpinBox(p)
+        self.rate.setRange(0.5, 2.0)
+        self.rate.setSingleStep(0.05)
+        self.rate.valueChanged.connect(self._save_listening)
+        self._row(form, self.tr("Speaking speed (0.75 is unhurried):"), self.rate,
+                  self.tr("Lower is slower."))
+        self.pacing = QDoubleSpinBox(p)
+        self.pacing.setRange(0.25, 4.0)
+        self.pacing.setSingleStep(0.25)
+        self.pacing.valueChanged.connect(self._save_listening)
+        self._row(form, self.tr("Length of pauses (1 is as written):"), self.pacing,
+                  self.tr("Higher gives longer pauses between sentences."))
+        self.mode = QComboBox(p)
+        self.mode.addItem(self.tr("Hands-free"), HANDS_FREE)
+        self.mode.addItem(self.tr("Stop at each reflection"), INTERACTIVE)
+        self.mode.currentIndexChanged.connect(self._save_listening)
+        self._row(form, self.tr("Usual way to listen:"), self.mode,
+                  self.tr("Hands-free plays through; the other waits at each reflection."))
+        form.addRow(label(self.tr("Volumes of the voice, bells and background are in the player "
+                                  "under More controls."), "muted", p))
+
+    def _build_reminders(self, p: QWidget) -> None:
+        form = self._form(self.tr("Reminders and days"), p)
+        self.reminders = QCheckBox(self.tr("Remind me to practise"), p)
+        self.reminders.toggled.connect(self._save_reminders)
+        named(self.reminders, self.tr("Remind me to practise"),
+              self.tr("A gentle reminder in the morning and evening; none in the evening if "
+                      "you already practised."))
+        form.addRow(self.reminders)
+        self.morning = QTimeEdit(p)
+        self.evening = QTimeEdit(p)
+        self.day_start = QTimeEdit(p)
+        for w, text, desc in ((self.morning, self.tr("Morning reminder:"), ""),
+                              (self.evening, self.tr("Evening reminder:"), ""),
+                              (self.day_start, self.tr("A new day starts at:"),
+                               self.tr("Practice after midnight but before this counts for the "
+                                       "day before."))):
+            w.setDisplayFormat("HH:mm")
+            w.editingFinished.connect(self._save_reminders)
+            self._row(form, text, w, desc)
+
+    def _build_display(self, p: QWidget) -> None:
+        form = self._form(self.tr("Display"), p)
+        self.text_size = QComboBox(p)
+        for scale in TEXT_SCALES:
+            self.text_size.addItem(f"{scale} %", scale)
+        self.text_size.currentIndexChanged.connect(self._save_display)
+        self._row(form, self.tr("Text size:"), self.text_size, self.tr("Up to twice the size."))
+        self.high_contrast = QCheckBox(self.tr("High contrast"), p)
+        named(self.high_contrast, self.tr("High contrast"),
+              self.tr("White text on black, with yellow highlights."))
+        self.high_contrast.toggled.connect(self._save_display)
+        form.addRow(self.high_contrast)
+
+    def _build_data(self, p: QWidget) -> None:
+        form = self._form(self.tr("Your data and sound"), p)
+        self.data_label = label(str(paths.data_dir()), None, p)
+        named(self.data_label, self.tr("Data folder"))
+        form.addRow(label(self.tr("Data folder:"), None, p), self.data_label)
+        self.backups_label = label("", "muted", p)
+        form.addRow(label(self.tr("Backups:"), None, p), self.backups_label)
+        self.backup_button = button(self.tr("Back up now"), self.tr("Back up now"),
+                                    self.tr("Make a copy of your history in the backups folder."),
+                                    None, p)
+        self.backup_button.clicked.connect(self._backup)
+        form.addRow(self.backup_button)
+        self.audio_label = label("", None, p)
+        named(self.audio_label, self.tr("Sound status"))
+        form.addRow(label(self.tr("Sound:"), None, p), self.audio_label)
+
+    # -- loading -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Show the current profile's settings."""
+        store, pid = self.ctx.store, self.ctx.profile_id
+
+        def read() -> tuple:
+            from mit_desktop.render.voices import list_voices
+
+            try:
+                voices = [v.id for v in list_voices()]
+            except Exception as exc:  # the bundled voice package missing: say so, go on
+                log.warning("voices unavailable: %s", exc)
+                voices = []
+            return store.get_profile(pid), store.settings(pid), voices, len(store.list_backups())
+
+        self.ctx.db(read, self._show, lambda exc: self.message.emit(str(exc)))
+
+    def _show(self, loaded: tuple) -> None:
+        profile, settings, voices, n_backups = loaded
+        self._loading = True
+        try:
+            prefs = self.ctx.prefs
+            self.profile_name.setText(profile.name)
+            self.loved_one.setText(profile.variables.get("loved_one", ""))
+            index = self.region.findData(profile.region or "")
+            self.region.setCurrentIndex(max(0, index))
+            self.voice.clear()
+            for voice in voices:
+                self.voice.addItem(voice, voice)
+            if prefs.voice and prefs.voice in voices:
+                self.voice.setCurrentIndex(voices.index(prefs.voice))
+            self.rate.setValue(prefs.rate)
+            self.pacing.setValue(prefs.pacing)
+            self.mode.setCurrentIndex(max(0, self.mode.findData(prefs.mode)))
+            self.reminders.setChecked(settings.reminders_enabled)
+            self.morning.setTime(_time(settings.morning_reminder))
+            self.evening.setTime(_time(settings.evening_reminder))
+            self.day_start.setTime(_time(settings.day_starts_at))
+            self.text_size.setCurrentIndex(max(0, self.text_size.findData(
+                self.ctx.state.text_scale)))
+            self.high_contrast.setChecked(self.ctx.state.high_contrast)
+            self.backups_label.setText(self.tr("{n} backup(s) kept").format(n=n_backups))
+            spec = backend_spec()
+            self.audio_label.setText(self.tr("Playing through: {b}").format(
+                b=self.tr("no sound (test mode)") if spec == "null" else spec))
+        finally:
+            self._loading = False
+
+    # -- saving --------------------------------------------------------------------------
+
+    def _write(self, fn, ok: str = "") -> None:  # type: ignore[no-untyped-def]
+        self.ctx.db(fn, lambda _r: self.message.emit(ok) if ok else None,
+                    lambda exc: self.message.emit(str(exc) if isinstance(exc, HistoryError)
+                                                  else self.tr("Could not save the setting.")))
+
+    def _rename(self) -> None:
+        if self._loading:
+            return
+        store, pid, name = self.ctx.store, self.ctx.profile_id, self.profile_name.text()
+        self._write(lambda: store.rename_profile(pid, name), self.tr("Profile renamed."))
+        self.profilesChanged.emit()
+
+    def _save_variables(self) -> None:
+        if self._loading:
+            return
+        store, pid, value = self.ctx.store, self.ctx.profile_id, self.loved_one.text().strip()
+
+        def write() -> None:
+            variables = dict(store.get_profile(pid).variables)
+            if value:
+                variables["loved_one"] = value
+            else:
+                variables.pop("loved_one", None)
+            store.set_variables(pid, variables)
+
+        self._write(write)
+
+    def _save_region(self) -> None:
+        if self._loading:
+            return
+        store, pid, code = self.ctx.store, self.ctx.profile_id, self.region.currentData() or None
+        self._write(lambda: store.set_region(pid, code))
+
+    def _save_listening(self) -> None:
+        if self._loading:
+            return
+        prefs = self.ctx.prefs
+        prefs.voice = self.voice.currentData() or None
+        prefs.rate = round(self.rate.value(), 2)
+        prefs.pacing = round(self.pacing.value(), 2)
+        prefs.mode = self.mode.currentData() or HANDS_FREE
+        self.ctx.save_state()
+
+    def _save_reminders(self) -> None:
+        if self._loading:
+            return
+        store, pid = self.ctx.store, self.ctx.profile_id
+        changes = {"reminders_enabled": self.reminders.isChecked(),
+                   "morning_reminder": self.morning.time().toString("HH:mm"),
+                   "evening_reminder": self.evening.time().toString("HH:mm"),
+                   "day_starts_at": self.day_start.time().toString("HH:mm")}
+        self._write(lambda: store.update_settings(pid, **changes))
+
+    def _save_display(self) -> None:
+        if self._loading:
+            return
+        self.ctx.state.text_scale = int(self.text_size.currentData() or 100)
+        self.ctx.state.high_contrast = self.high_contrast.isChecked()
+        self.ctx.save_state()
+        self.displayChanged.emit(self.ctx.state.text_scale, self.ctx.state.high_contrast)
+
+    def _backup(self) -> None:
+        store = self.ctx.store
+        self._write(lambda: store.backup_now("manual"), self.tr("Backup made."))
+
+    def _new_profile(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New profile"),
+                                        self.tr("Name of the new profile:"))
+        if ok and name.strip():
+            self.create_profile(name.strip())
+
+    def create_profile(self, name: str, kind: str = "client") -> None:
+        store = self.ctx.store
+
+        def created(pid: int) -> None:
+            self.profilesChanged.emit()
+            self.ctx.set_profile(pid)
+            self.message.emit(self.tr("Profile {name} created.").format(name=name))
+
+        self.ctx.db(lambda: store.create_profile(name, kind), created,
+                    lambda exc: self.message.emit(str(exc)))

@@ -1,0 +1,236 @@
+"""The Today screen: the next practice in the program and why, "Continue where you left
+off" after an interrupted practice, the BAM quick reset and a quiet practice one click
+away, and this week's practice days against the target (no streak pressure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from mit_desktop import paths
+from mit_desktop.history import HistoryStore, Practice
+from mit_desktop.history.stats import WeekProgress, week_progress
+from mit_desktop.program import ProgramEntry, load_program
+from mit_desktop.ui.context import AppContext
+from mit_desktop.ui.theme import set_role
+from mit_desktop.ui.widgets import button, clock, label, named
+
+log = logging.getLogger(__name__)
+
+QUIET_MINUTES = 10
+BAM_ID = "bam"
+
+
+def quiet_session_path(minutes: int = QUIET_MINUTES) -> Path:
+    """A generated "quiet practice" script: a bell, silence with soft ambience, three bells."""
+    folder = paths.private_dir(paths.cache_dir() / "quiet")
+    path = folder / f"quiet-{minutes}.session.md"
+    text = (
+        "+++\n"
+        f'id = "quiet-{minutes}"\n'
+        f'title = "Quiet practice ({minutes} minutes)"\n'
+        'module = "quiet"\n'
+        'summary = "A bell, quiet time with a soft stream, and three bells to end."\n'
+        f"minutes = {minutes}\n"
+        "+++\n\n# Quiet\n\n[ambience stream 10%]\n[bell]\n"
+        "Rest with your breath, in your own way. Three bells will mark the end.\n"
+        f"[pause {minutes}m]\n[bell 3]\n[ambience off]\n"
+    )
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class TodayData:
+    """What the Today screen shows, gathered on the database thread."""
+
+    next_entry: ProgramEntry | None
+    reason: str
+    interrupted: Practice | None
+    interrupted_title: str
+    week: WeekProgress
+
+
+def next_in_program(entries: list[ProgramEntry], completed: list[str]) -> tuple[ProgramEntry | None, str]:
+    """The next practice: the first in program order not yet completed, else the one
+    after the most recently completed. Returns the entry and a reason code."""
+    course = [e for e in entries if e.week is not None]
+    if not course:
+        return None, "none"
+    done = set(completed)
+    for entry in course:
+        if entry.id not in done:
+            return entry, "first" if not done else "new"
+    last = completed[0]
+    ids = [e.id for e in course]
+    following = course[(ids.index(last) + 1) % len(course)] if last in ids else course[0]
+    return following, "again"
+
+
+def gather(store: HistoryStore, profile_id: int) -> TodayData:
+    """Read everything Today needs (runs on the database thread)."""
+    entries = list(load_program().entries)
+    titles = {e.id: e.title for e in entries}
+    practices = store.list_practices(profile_id, limit=500)
+    completed = [p.session_id for p in practices if p.completed]
+    entry, reason = next_in_program(entries, completed)
+    interrupted = store.interrupted_practices(profile_id)
+    first = interrupted[0] if interrupted else None
+    now = dt.datetime.now().astimezone()
+    week = week_progress(store, profile_id, now)
+    return TodayData(entry, reason, first,
+                     titles.get(first.session_id, first.session_id) if first else "", week)
+
+
+class TodayScreen(QWidget):
+    """``startRequested(session_ref, resume_practice_or_None)``."""
+
+    startRequested = Signal(str, object)
+    libraryRequested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.data: TodayData | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        inner = QWidget(scroll)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(14)
+        self.greeting = label(self.tr("Today"), "heading", inner)
+        layout.addWidget(self.greeting)
+
+        self.resume_card = self._card(inner)
+        rl = QVBoxLayout(self.resume_card)
+        self.resume_label = label("", "title", self.resume_card)
+        self.resume_button = button(self.tr("Continue where you left off"),
+                                    self.tr("Continue where you left off"), "", "primary",
+                                    self.resume_card)
+        self.resume_button.clicked.connect(self._resume)
+        rl.addWidget(self.resume_label)
+        rl.addWidget(self.resume_button)
+        layout.addWidget(self.resume_card)
+
+        self.next_card = self._card(inner)
+        nl = QVBoxLayout(self.next_card)
+        nl.addWidget(label(self.tr("Your next practice"), "muted", self.next_card))
+        self.next_title = label("", "heading", self.next_card)
+        self.next_reason = label("", None, self.next_card)
+        self.next_summary = label("", "muted", self.next_card)
+        self.start_button = button(self.tr("Start"), self.tr("Start the next practice"), "",
+                                   "big", self.next_card)
+        self.start_button.clicked.connect(self._start_next)
+        for w in (self.next_title, self.next_reason, self.next_summary, self.start_button):
+            nl.addWidget(w)
+        layout.addWidget(self.next_card)
+
+        quick = QHBoxLayout()
+        self.bam_button = button(self.tr("Quick reset (3 minutes)"),
+                                 self.tr("Quick reset, about 3 minutes"),
+                                 self.tr("Breathing, Awareness, Motivation: a short reset for a "
+                                         "stressful moment."), None, inner)
+        self.bam_button.clicked.connect(lambda: self.startRequested.emit(BAM_ID, None))
+        self.quiet_button = button(self.tr("Quiet practice ({n} minutes)").format(
+            n=QUIET_MINUTES), self.tr("Quiet practice, {n} minutes").format(n=QUIET_MINUTES),
+            self.tr("A bell, quiet time with a soft stream, and three bells to end."), None,
+            inner)
+        self.quiet_button.clicked.connect(
+            lambda: self.startRequested.emit(str(quiet_session_path()), None))
+        self.library_button = button(self.tr("All practices…"), self.tr("All practices"),
+                                     self.tr("Open the library of practices."), None, inner)
+        self.library_button.clicked.connect(self.libraryRequested.emit)
+        for b in (self.bam_button, self.quiet_button, self.library_button):
+            quick.addWidget(b)
+        layout.addLayout(quick)
+
+        self.week_card = self._card(inner)
+        wl = QVBoxLayout(self.week_card)
+        wl.addWidget(label(self.tr("This week"), "title", self.week_card))
+        self.week_dots = label("", "big", self.week_card)
+        named(self.week_dots, self.tr("Practice days this week"))
+        self.week_text = label("", None, self.week_card)
+        wl.addWidget(self.week_dots)
+        wl.addWidget(self.week_text)
+        layout.addWidget(self.week_card)
+        self.notice = label(self.tr("MIT Desktop supports, and does not replace, care from a "
+                                    "clinician."), "muted", inner)
+        layout.addWidget(self.notice)
+        layout.addStretch(1)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll)
+        self.resume_card.hide()
+
+    @staticmethod
+    def _card(parent: QWidget) -> QFrame:
+        frame = QFrame(parent)
+        set_role(frame, "card")
+        return frame
+
+    def refresh(self) -> None:
+        """Reload from the history (on the database thread)."""
+        store, profile_id = self.ctx.store, self.ctx.profile_id
+        self.ctx.db(lambda: gather(store, profile_id), self._show,
+                    lambda exc: log.error("Today could not be loaded", exc_info=exc))
+
+    def _show(self, data: TodayData) -> None:
+        self.data = data
+        name = self.ctx.store.get_profile(self.ctx.profile_id).name
+        self.greeting.setText(self.tr("Today – {name}").format(name=name))
+        if data.interrupted is not None:
+            self.resume_label.setText(self.tr("{title} was interrupted at {t}.").format(
+                title=data.interrupted_title, t=clock(data.interrupted.position_ms)))
+            self.resume_button.setAccessibleDescription(self.tr(
+                "Go on with {title} from {t}.").format(title=data.interrupted_title,
+                                                      t=clock(data.interrupted.position_ms)))
+            self.resume_card.show()
+        else:
+            self.resume_card.hide()
+        entry = data.next_entry
+        self.next_card.setVisible(entry is not None)
+        if entry is not None:
+            self.next_title.setText(entry.title)
+            week = self.tr("Week {n} of the program.").format(n=entry.week)
+            reason = {"first": self.tr("A good place to begin."),
+                      "new": self.tr("The next practice you have not done yet."),
+                      "again": self.tr("You have done every practice once; coming back to them "
+                                       "deepens them.")}.get(data.reason, "")
+            self.next_reason.setText(f"{week} {reason}")
+            self.next_summary.setText(entry.summary)
+            self.start_button.setAccessibleDescription(
+                self.tr("Start {title}.").format(title=entry.title))
+        w = data.week
+        done = min(w.days_practiced, 7)
+        self.week_dots.setText("●" * done + "○" * max(0, w.target_days - done))
+        self.week_dots.setAccessibleDescription(
+            self.tr("{d} of {t} days").format(d=w.days_practiced, t=w.target_days))
+        if w.days_practiced == 0:
+            text = self.tr("No practice yet this week. Whenever you are ready – even a few "
+                           "minutes helps.")
+        elif w.days_practiced >= w.target_days:
+            text = self.tr("You practised on {d} days this week. That is the whole aim – "
+                           "well done.").format(d=w.days_practiced)
+        else:
+            text = self.tr("You practised on {d} of about {t} days this week. Every practice "
+                           "counts.").format(d=w.days_practiced, t=w.target_days)
+        if w.practiced_today:
+            text += " " + self.tr("You have practised today.")
+        self.week_text.setText(text)
+
+    def _start_next(self) -> None:
+        if self.data and self.data.next_entry:
+            self.startRequested.emit(self.data.next_entry.id, None)
+
+    def _resume(self) -> None:
+        if self.data and self.data.interrupted:
+            self.startRequested.emit(self.data.interrupted.session_id, self.data.interrupted)

@@ -1,0 +1,112 @@
+"""What the window remembers between runs: geometry, last profile, display and listening
+preferences. One small JSON file in the data folder, written atomically (temp file,
+fsync, rename), so a crash never leaves half a file. Qt-free on purpose.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mit_desktop import paths
+from mit_desktop.render.atomic import atomic_writer
+from mit_desktop.session.timeline import HANDS_FREE, MODES
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "gui-state.json"
+TEXT_SCALES = (100, 125, 150, 175, 200)
+
+
+@dataclass
+class ListeningPrefs:
+    """One profile's listening preferences (defaults follow ``ListeningSettings``)."""
+
+    voice: str | None = None
+    rate: float = 0.75
+    pacing: float = 1.0
+    mode: str = HANDS_FREE
+    voice_volume: float = 1.0
+    bells_volume: float = 1.0
+    ambience_volume: float = 1.0
+    region: str | None = None
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> ListeningPrefs:
+        prefs = cls()
+        for f in dataclasses.fields(cls):
+            if f.name in raw:
+                setattr(prefs, f.name, raw[f.name])
+        if prefs.mode not in MODES:
+            prefs.mode = HANDS_FREE
+        prefs.rate = min(2.0, max(0.5, float(prefs.rate)))
+        prefs.pacing = min(4.0, max(0.25, float(prefs.pacing)))
+        for name in ("voice_volume", "bells_volume", "ambience_volume"):
+            setattr(prefs, name, min(1.5, max(0.0, float(getattr(prefs, name)))))
+        return prefs
+
+
+@dataclass
+class GuiState:
+    """Everything the GUI persists. ``text_scale`` is a percentage (100-200)."""
+
+    geometry: str = ""
+    last_profile_id: int | None = None
+    text_scale: int = 100
+    high_contrast: bool = False
+    listening: dict[str, ListeningPrefs] = field(default_factory=dict)
+
+    def prefs(self, profile_id: int | None) -> ListeningPrefs:
+        """The listening preferences of a profile (created with defaults if new)."""
+        key = str(profile_id)
+        if key not in self.listening:
+            self.listening[key] = ListeningPrefs()
+        return self.listening[key]
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        return data
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> GuiState:
+        state = cls()
+        state.geometry = str(raw.get("geometry", ""))
+        last = raw.get("last_profile_id")
+        state.last_profile_id = last if isinstance(last, int) else None
+        scale = raw.get("text_scale", 100)
+        state.text_scale = min(200, max(100, int(scale))) if isinstance(scale, (int, float)) else 100
+        state.high_contrast = bool(raw.get("high_contrast", False))
+        for key, value in (raw.get("listening") or {}).items():
+            if isinstance(value, dict):
+                state.listening[str(key)] = ListeningPrefs.from_json(value)
+        return state
+
+
+def state_path() -> Path:
+    return paths.data_dir() / FILE_NAME
+
+
+def load_state(path: Path | None = None) -> GuiState:
+    """The saved state, or defaults if there is none or it cannot be read."""
+    path = path or state_path()
+    try:
+        return GuiState.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return GuiState()
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        log.warning("could not read %s (%s); using defaults", path, exc)
+        return GuiState()
+
+
+def save_state(state: GuiState, path: Path | None = None) -> None:
+    """Write the state atomically; a failure is logged, never raised to the user."""
+    path = path or state_path()
+    try:
+        with atomic_writer(path, 0o600) as (handle, _tmp):
+            handle.write(json.dumps(state.to_json(), indent=1).encode("utf-8"))
+    except OSError as exc:
+        log.warning("could not save the window state to %s: %s", path, exc)
