@@ -26,20 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from mit_desktop import paths
+from mit_desktop.session.vocabulary import PROGRAM_MODULE_IDS
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 """The version of ``program.toml`` and ``crisis_resources.toml`` this module reads."""
 
-MODULE_IDS: tuple[str, ...] = (
-    "stretch-breathe",
-    "eye-center",
-    "nesting-doll",
-    "situation-solver",
-    "life-globe",
-    "bam",
-)
+MODULE_IDS: tuple[str, ...] = PROGRAM_MODULE_IDS
 """The MIT module ids a program entry may name."""
 
 FALLBACK_REGION = "elsewhere"

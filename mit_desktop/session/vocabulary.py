@@ -11,16 +11,17 @@ REFLECT_INPUTS: tuple[str, ...] = ("body-map", "note", "rating")
 BELL_NAMES: tuple[str, ...] = ("bowl", "chime", "soft")
 DEFAULT_BELL = "bowl"
 AMBIENCE_NAMES: tuple[str, ...] = ("stream", "rain", "ocean", "drone")
-MODULE_IDS: tuple[str, ...] = (
+PROGRAM_MODULE_IDS: tuple[str, ...] = (
     "stretch-breathe",
     "eye-center",
     "nesting-doll",
     "situation-solver",
     "life-globe",
     "bam",
-    "quiet",
-    "recording",
 )
+"""The MIT program's modules, in program order."""
+MODULE_IDS: tuple[str, ...] = PROGRAM_MODULE_IDS + ("quiet", "recording")
+"""What a script's `module` may say: a program module, a quiet practice, or an imported recording."""
 FRONT_MATTER_KEYS: tuple[str, ...] = (
     "id",
     "title",
