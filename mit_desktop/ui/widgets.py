@@ -36,6 +36,7 @@ def button(text: str, name: str | None = None, description: str = "", role: str 
     b = QPushButton(text, parent)
     named(b, name or text.replace("&", ""), description)
     b.setMinimumHeight(MIN_TARGET_PX)
+    b.setAutoDefault(True)  # Enter presses the focused button, outside dialogs too
     if role:
         set_role(b, role)
     return b

@@ -1,7 +1,77 @@
-"""GUI tests run without a display: choose Qt's offscreen platform before Qt loads."""
+"""GUI tests run without a display: choose Qt's offscreen platform before Qt loads.
+
+Fixtures build the real window over a temporary history store, with background jobs
+run synchronously (like Picard's fake thread pool) and the null audio backend.
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TINY_SCRIPT = """+++
+id = "tiny"
+title = "Tiny practice"
+summary = "Two short sentences and one reflection."
+safety = "Stop whenever you like."
++++
+
+# Arriving
+
+Breathe in.
+[reflect 1s note rating body-map: What do you notice in your body?]
+
+# Ending
+
+Breathe out.
+"""
+
+
+@pytest.fixture
+def tiny_session(private_folders: Path) -> Path:
+    """A tiny session script in the user's sessions folder (quick to render with Piper)."""
+    folder = private_folders / "sessions"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "tiny.session.md"
+    path.write_text(TINY_SCRIPT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def sync_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mit_desktop.ui.workers import TaskManager
+
+    monkeypatch.setattr(TaskManager, "synchronous", True)
+
+
+@pytest.fixture
+def store(private_folders: Path) -> Iterator[object]:
+    from mit_desktop.history import HistoryStore
+
+    s = HistoryStore.open()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def window(qtbot, store, sync_tasks) -> Iterator[object]:
+    """The main window, shown, with a quick listening pace."""
+    from mit_desktop.ui.context import AppContext
+    from mit_desktop.ui.main_window import MainWindow
+    from mit_desktop.ui.state import load_state
+
+    ctx = AppContext(store, load_state())
+    ctx.prefs.pacing = 0.25
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.resize(1100, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.flow.shutdown()
+    ctx.close()
