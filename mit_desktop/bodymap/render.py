@@ -58,6 +58,23 @@ def text_width(text: str, px: int) -> int:
     return max(0, len(text) * 4 * px - px)
 
 
+def _upscale(values: np.ndarray, scale: int) -> np.ndarray:
+    """Bilinear upscaling by an integer factor (pixel centres aligned, edges clamped)."""
+    if scale == 1:
+        return values
+
+    def coords(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        pos = np.clip((np.arange(n * scale) + 0.5) / scale - 0.5, 0, n - 1)
+        lo = np.floor(pos).astype(int)
+        hi = np.minimum(lo + 1, n - 1)
+        return lo, hi, pos - lo
+
+    r0, r1, fr = coords(values.shape[0])
+    c0, c1, fc = coords(values.shape[1])
+    rows = values[r0] * (1 - fr[:, None]) + values[r1] * fr[:, None]
+    return rows[:, c0] * (1 - fc[None, :]) + rows[:, c1] * fc[None, :]
+
+
 def render_map_image(signed_map: np.ndarray, vmax: float | None = None,
                      count: int | None = None, scale: int = 2) -> np.ndarray:
     """RGB uint8 picture of a signed 522 × 171 map, ``scale`` picture px per map px.
@@ -75,16 +92,16 @@ def render_map_image(signed_map: np.ndarray, vmax: float | None = None,
     if vmax is None:
         vmax = float(np.abs(signed_map[mask]).max(initial=0.0))
     vmax = vmax if vmax > 0 else 1.0
-    font_px = max(2, scale)
+    font_px = 2 * scale
     top_margin = 8 * font_px + 8
     bar_w = 10 * scale
     label_w = text_width("-" + format_value(vmax), font_px)
     height = MAP_ROWS * scale + top_margin + 8
-    width = 8 + MAP_COLS * scale + 12 + bar_w + 6 + label_w + 8
+    width = 8 + MAP_COLS * scale + 12 + bar_w + 6 + label_w + 6 * scale
     img = np.empty((height, width, 3), dtype=np.uint8)
     img[:] = BACKGROUND
 
-    colours = np.repeat(np.repeat(hot_cold(signed_map, vmax), scale, 0), scale, 1)
+    colours = hot_cold(_upscale(signed_map, scale), vmax)
     fill, outline = body_picture(MAP_ROWS * scale, MAP_COLS * scale, outline_px=1.0 * scale)
     body = (colours * fill[..., None] + BACKGROUND * (1 - fill[..., None]))
     body = body * (1 - outline[..., None]) + INK * outline[..., None]
