@@ -47,10 +47,15 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_guard(_cmd_stats))
 
-    p = commands.add_parser("export", help="export one profile as CSV or JSON")
-    p.add_argument("--profile", metavar="NAME", required=True)
-    p.add_argument("-o", "--output", metavar="OUT", required=True, type=Path,
-                   help="OUT.csv (plus OUT-reflections.csv) or OUT.json")
+    p = commands.add_parser(
+        "export", help="export one profile's practices, reflections and check-ins",
+        description="JSON goes to standard output unless -o is given; CSV (one file per "
+                    "table) needs -o FILE.zip or -o FOLDER.")
+    p.add_argument("--format", choices=export_mod.FORMATS, default=None,
+                   help="json or csv (default: from -o: .zip or a folder means csv; else json)")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, default=None,
+                   help="FILE.json, FILE.zip or a FOLDER (default: JSON to standard output)")
+    p.add_argument("--profile", metavar="NAME", help="the profile (needed when there are several)")
     p.set_defaults(func=_guard(_cmd_export))
 
     p = commands.add_parser("backup", help="make a backup now (or list backups)")
@@ -157,10 +162,43 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_format(args: argparse.Namespace) -> str:
+    if args.format is not None:
+        return str(args.format)
+    out: Path | None = args.output
+    if out is None or out.suffix.lower() == ".json":
+        return "json"
+    if out.suffix.lower() == ".csv":  # export() explains why a single .csv will not do
+        return "csv"
+    if out.suffix.lower() == ".zip" or out.is_dir() or not out.suffix:
+        return "csv"
+    raise InvalidInputError(f"Add --format json or --format csv (cannot tell from {out.name!r}).")
+
+
+def _export_profile(store: HistoryStore, name: str | None) -> Profile | None:
+    if name is not None:
+        return store.profile_by_name(name)
+    profiles = store.list_profiles()
+    if len(profiles) > 1:
+        raise InvalidInputError(f"Several profiles are kept here "
+                                f"({', '.join(p.name for p in profiles)}); "
+                                "choose one with --profile NAME.")
+    return profiles[0] if profiles else None
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
+    fmt = _export_format(args)
+    if fmt == "csv" and args.output is None:
+        raise InvalidInputError("CSV has one file per table: add -o FILE.zip or -o FOLDER.")
     with HistoryStore.open() as store:
-        profile = store.profile_by_name(args.profile)
-        written = export_mod.export(store, profile.id, args.output)
+        profile = _export_profile(store, args.profile)
+        if args.output is None:
+            document = export_mod.collect(store, profile.id) if profile else {"practices": []}
+            sys.stdout.write(export_mod.to_json(document))
+            return 0
+        if profile is None:
+            raise InvalidInputError("There is no practice history to export yet.")
+        written = export_mod.export(store, profile.id, fmt, args.output)
     for path in written:
         print(f"wrote {path}")
     return 0

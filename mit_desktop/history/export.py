@@ -1,15 +1,28 @@
-"""Export one profile's history as JSON or CSV (written atomically, mode 0600).
+"""Export one profile's practices, with their reflections and check-ins, as JSON or CSV.
 
-JSON: one file with ``profile``, ``practices``, ``check_ins``, ``reflections``
-and ``body_maps`` (references only: id, day, emotion, intensity — their
-images are exported separately by the body-map package).
+JSON (the document of ``mit-desktop history export --format json``)::
 
-CSV: ``OUT.csv`` has one row per practice with its before/after mood and
-stress; ``OUT-reflections.csv`` beside it has one row per reflection. Free
-text that a spreadsheet would run as a formula (starting with ``= + - @``) is
+    {"practices": [{"session_id", "started_at", "ended_at", "position_ms",
+                    "listened_ms", "completed", "mode",
+                    "reflections": [{"key", "prompt", "note", "rating", "saved_at",
+                                     "body_map": {"id", "emotion", "intensity",
+                                                  "created_at"} | null}],
+                    "checkins": [{"phase", "mood", "stress", "recorded_at"}]}]}
+
+Practices are oldest first; times are ISO 8601 with milliseconds and the local
+UTC offset recorded with the practice (``2026-03-02T00:30:00.000+01:00``), so
+they convert back to the stored epoch milliseconds exactly; ``ended_at`` is
+null while a practice is open. Body maps are references; their pictures are
+exported by the body-map package.
+
+CSV: one table per file — ``practices.csv`` (with a ``practice`` number,
+1 for the oldest, that the other tables refer to), ``reflections.csv`` and
+``checkins.csv`` — in a ``.zip`` file or a folder. Free text a spreadsheet
+would run as a formula (starting with ``= + - @``, tab or carriage return) is
 prefixed with an apostrophe.
 
-Only the chosen profile's rows are read; nothing leaves the machine.
+Everything is written atomically with mode 0600 (folders 0700); only the
+chosen profile's rows are read; nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -19,160 +32,182 @@ import datetime as dt
 import io
 import json
 import logging
+import zipfile
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from mit_desktop.history.errors import InvalidInputError
-from mit_desktop.history.fsutil import atomic_write_text
+from mit_desktop.history.fsutil import atomic_write_bytes, atomic_write_text, private_folder
 from mit_desktop.history.store import HistoryStore
-from mit_desktop.history.timeutil import LOCAL_DAY_SQL
 
 log = logging.getLogger(__name__)
 
-FORMAT = "mit-desktop-history"
-FORMAT_VERSION = 1
-
-PRACTICE_FIELDS = [
-    "practice_id", "day", "started", "ended", "session_id", "session_hash", "mode", "source",
-    "status", "position_ms", "listened_ms", "resumed_from",
-    "mood_before", "mood_after", "stress_before", "stress_after",
-]
-REFLECTION_FIELDS = [
-    "reflection_id", "practice_id", "day", "session_id", "reflection_key", "prompt", "note",
-    "rating", "body_map_id", "saved",
-]
+FORMATS = ("json", "csv")
+PRACTICE_KEYS = ("session_id", "started_at", "ended_at", "position_ms", "listened_ms",
+                 "completed", "mode", "reflections", "checkins")
+PRACTICE_COLUMNS = ["practice", "session_id", "started_at", "ended_at", "position_ms",
+                    "listened_ms", "completed", "mode"]
+REFLECTION_COLUMNS = ["practice", "key", "prompt", "note", "rating", "saved_at", "body_map_id",
+                      "body_map_emotion", "body_map_intensity"]
+CHECKIN_COLUMNS = ["practice", "phase", "mood", "stress", "recorded_at"]
+CSV_TABLES = ("practices.csv", "reflections.csv", "checkins.csv")
 
 
-def _iso(epoch_ms: int | None, offset_min: int) -> str | None:
-    """Epoch ms → local ISO 8601 with its UTC offset, to the second."""
+def iso(epoch_ms: int | None, offset_min: int) -> str | None:
+    """Epoch ms → ISO 8601 local time with its UTC offset, to the millisecond (None stays None)."""
     if epoch_ms is None:
         return None
     tz = dt.timezone(dt.timedelta(minutes=offset_min))
-    return dt.datetime.fromtimestamp(epoch_ms / 1000, tz).isoformat(timespec="seconds")
+    moment = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(milliseconds=epoch_ms)
+    return moment.astimezone(tz).isoformat(timespec="milliseconds")
 
 
-def _rows(store: HistoryStore, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    cursor = store.conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def epoch_ms(text: str) -> int:
+    """ISO 8601 with an offset (as written by :func:`iso`) → epoch milliseconds."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise InvalidInputError(f"{text!r} has no UTC offset.")
+    delta = moment - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    return delta // dt.timedelta(milliseconds=1)
 
 
-def collect(store: HistoryStore, profile_id: int) -> dict[str, Any]:
-    """The profile's whole history as plain JSON-ready data (see module docstring)."""
-    profile = store.get_profile(profile_id)
-    params = {"p": profile_id, "boundary_min": store.settings(profile_id).day_boundary_min}
-    day = LOCAL_DAY_SQL.format(t="p.started_ms")
-    practices = _rows(
-        store,
-        f"""SELECT p.id AS practice_id, {day} AS day, p.started_ms, p.ended_ms, p.utc_offset_min,
-                   p.session_id, p.session_hash, p.mode, p.source, p.status, p.position_ms,
-                   p.listened_ms, p.resumed_from,
-                   b.mood AS mood_before, a.mood AS mood_after,
-                   b.stress AS stress_before, a.stress AS stress_after
-            FROM practices p
-            LEFT JOIN check_ins b ON b.practice_id = p.id AND b.phase = 'before'
-            LEFT JOIN check_ins a ON a.practice_id = p.id AND a.phase = 'after'
-            WHERE p.profile_id = :p ORDER BY p.started_ms, p.id""",
-        params,
-    )
-    for row in practices:
-        offset = row.pop("utc_offset_min")
-        row["started"] = _iso(row.pop("started_ms"), offset)
-        row["ended"] = _iso(row.pop("ended_ms"), offset)
-    check_ins = _rows(
-        store,
-        """SELECT c.id AS check_in_id, c.practice_id, c.phase, c.mood, c.stress, c.recorded_ms,
-                  p.utc_offset_min
-           FROM check_ins c JOIN practices p ON p.id = c.practice_id
-           WHERE p.profile_id = :p ORDER BY c.recorded_ms, c.id""",
-        params,
-    )
-    for row in check_ins:
-        row["recorded"] = _iso(row.pop("recorded_ms"), row.pop("utc_offset_min"))
-    reflections = _rows(
-        store,
-        f"""SELECT r.id AS reflection_id, r.practice_id, {day} AS day, p.session_id,
-                   r.reflection_key, r.prompt, r.note, r.rating, r.body_map_id, r.saved_ms,
-                   p.utc_offset_min
-            FROM reflections r JOIN practices p ON p.id = r.practice_id
-            WHERE p.profile_id = :p ORDER BY r.saved_ms, r.id""",
-        params,
-    )
-    for row in reflections:
-        row["saved"] = _iso(row.pop("saved_ms"), row.pop("utc_offset_min"))
-    body_maps = _rows(
-        store,
-        f"""SELECT id AS body_map_id, practice_id, {LOCAL_DAY_SQL.format(t="created_ms")} AS day,
-                   created_ms, utc_offset_min, emotion, intensity
-            FROM body_maps WHERE profile_id = :p ORDER BY created_ms, id""",
-        params,
-    )
-    for row in body_maps:
-        row["created"] = _iso(row.pop("created_ms"), row.pop("utc_offset_min"))
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "exported": _iso(store.clock(), 0),
-        "profile": {
-            "name": profile.name,
-            "kind": profile.kind,
-            "variables": profile.variables,
-            "region": profile.region,
-        },
-        "practices": practices,
-        "check_ins": check_ins,
-        "reflections": reflections,
-        "body_maps": body_maps,
-    }
+def collect(store: HistoryStore, profile_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The profile's JSON document (see the module docstring): three queries, grouped here."""
+    store.get_profile(profile_id)
+    conn = store.conn
+    practices: list[dict[str, Any]] = []
+    by_id: dict[int, dict[str, Any]] = {}
+    offsets: dict[int, int] = {}
+    for (pid, session_id, started_ms, ended_ms, offset, position_ms, listened_ms, status,
+         mode) in conn.execute(
+            "SELECT id, session_id, started_ms, ended_ms, utc_offset_min, position_ms, "
+            "listened_ms, status, mode FROM practices WHERE profile_id = ? "
+            "ORDER BY started_ms, id", (profile_id,)):
+        practice = {
+            "session_id": session_id,
+            "started_at": iso(started_ms, offset),
+            "ended_at": iso(ended_ms, offset),
+            "position_ms": position_ms,
+            "listened_ms": listened_ms,
+            "completed": status == "completed",
+            "mode": mode,
+            "reflections": [],
+            "checkins": [],
+        }
+        practices.append(practice)
+        by_id[pid] = practice
+        offsets[pid] = offset
+    reflections: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for (pid, key, prompt, note, rating, saved_ms, map_id, emotion, intensity,
+         map_ms, map_offset) in conn.execute(
+            "SELECT r.practice_id, r.reflection_key, r.prompt, r.note, r.rating, r.saved_ms, "
+            "b.id, b.emotion, b.intensity, b.created_ms, b.utc_offset_min "
+            "FROM practices p JOIN reflections r ON r.practice_id = p.id "
+            "LEFT JOIN body_maps b ON b.id = r.body_map_id "
+            "WHERE p.profile_id = ? ORDER BY r.saved_ms, r.id", (profile_id,)):
+        body_map = None if map_id is None else {
+            "id": map_id, "emotion": emotion, "intensity": intensity,
+            "created_at": iso(map_ms, map_offset),
+        }
+        reflections[pid].append({"key": key, "prompt": prompt, "note": note, "rating": rating,
+                                 "saved_at": iso(saved_ms, offsets[pid]), "body_map": body_map})
+    for pid, items in reflections.items():
+        by_id[pid]["reflections"] = items
+    for pid, phase, mood, stress, recorded_ms in conn.execute(
+            "SELECT c.practice_id, c.phase, c.mood, c.stress, c.recorded_ms "
+            "FROM practices p JOIN check_ins c ON c.practice_id = p.id "
+            "WHERE p.profile_id = ? ORDER BY c.practice_id, c.phase = 'after'", (profile_id,)):
+        by_id[pid]["checkins"].append({"phase": phase, "mood": mood, "stress": stress,
+                                       "recorded_at": iso(recorded_ms, offsets[pid])})
+    return {"practices": practices}
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """The document as UTF-8-ready JSON text (indented, ending in a newline)."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def _cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return "" if value is None else value
 
 
-def _csv_text(fields: list[str], rows: list[dict[str, Any]]) -> str:
+def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({name: _cell(row.get(name)) for name in fields})
+        writer.writerow({name: _cell(row.get(name)) for name in columns})
     return buffer.getvalue()
 
 
-def reflections_csv_path(out: Path) -> Path:
-    """Where :func:`export_csv` puts reflections: ``OUT-reflections.csv`` beside ``OUT.csv``."""
-    return out.with_name(f"{out.stem}-reflections{out.suffix}")
+def csv_tables(document: dict[str, Any]) -> dict[str, str]:
+    """The document as CSV texts: ``{"practices.csv": …, "reflections.csv": …, "checkins.csv": …}``."""
+    practices, reflections, checkins = [], [], []
+    for number, practice in enumerate(document["practices"], start=1):
+        practices.append({**practice, "practice": number})
+        for reflection in practice["reflections"]:
+            body_map = reflection["body_map"] or {}
+            reflections.append({**reflection, "practice": number,
+                                "body_map_id": body_map.get("id"),
+                                "body_map_emotion": body_map.get("emotion"),
+                                "body_map_intensity": body_map.get("intensity")})
+        checkins.extend({**checkin, "practice": number} for checkin in practice["checkins"])
+    return {
+        "practices.csv": _csv_text(PRACTICE_COLUMNS, practices),
+        "reflections.csv": _csv_text(REFLECTION_COLUMNS, reflections),
+        "checkins.csv": _csv_text(CHECKIN_COLUMNS, checkins),
+    }
 
 
-def export_json(store: HistoryStore, profile_id: int, out: Path) -> list[Path]:
-    """Write the profile's history to ``out`` as JSON; return the files written."""
-    data = collect(store, profile_id)
-    atomic_write_text(Path(out), json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    log.info("exported profile %s to %s", profile_id, out)
-    return [Path(out)]
+def _zip_bytes(tables: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in tables.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o600 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.encode("utf-8"))
+    return buffer.getvalue()
 
 
-def export_csv(store: HistoryStore, profile_id: int, out: Path) -> list[Path]:
-    """Write practices to ``out`` and reflections beside it; return the files written."""
-    data = collect(store, profile_id)
-    out = Path(out)
-    second = reflections_csv_path(out)
-    atomic_write_text(out, _csv_text(PRACTICE_FIELDS, data["practices"]))
-    atomic_write_text(second, _csv_text(REFLECTION_FIELDS, data["reflections"]))
-    log.info("exported profile %s to %s and %s", profile_id, out, second)
-    return [out, second]
+def export(store: HistoryStore, profile_id: int, fmt: str, out: Path) -> list[Path]:
+    """Write the profile's history to ``out``; return the files written.
 
-
-def export(store: HistoryStore, profile_id: int, out: Path) -> list[Path]:
-    """Export by the suffix of ``out`` (``.json`` or ``.csv``); return the files written."""
+    ``fmt`` ``json``: one JSON file. ``csv``: a ``.zip`` of the three tables if
+    ``out`` ends in ``.zip``, otherwise a folder (created 0700 if needed)
+    holding ``practices.csv``, ``reflections.csv`` and ``checkins.csv``.
+    Raises :class:`InvalidInputError` for an unknown format, a missing parent
+    folder, or a CSV target that is a single ``.csv`` file.
+    """
+    if fmt not in FORMATS:
+        raise InvalidInputError(f"Export as {' or '.join(FORMATS)}, not {fmt!r}.")
     out = Path(out)
     if not out.parent.is_dir():
         raise InvalidInputError(f"The folder {out.parent} does not exist.")
-    suffix = out.suffix.lower()
-    if suffix == ".json":
-        return export_json(store, profile_id, out)
-    if suffix == ".csv":
-        return export_csv(store, profile_id, out)
-    raise InvalidInputError(f"Export to a .csv or .json file, not {out.name!r}.")
+    document = collect(store, profile_id)
+    if fmt == "json":
+        if out.is_dir():
+            raise InvalidInputError(f"{out} is a folder; give a file name such as history.json.")
+        atomic_write_text(out, to_json(document))
+        written = [out]
+    elif out.suffix.lower() == ".zip":
+        atomic_write_bytes(out, _zip_bytes(csv_tables(document)))
+        written = [out]
+    elif out.suffix.lower() == ".csv":
+        raise InvalidInputError("A CSV export has one file per table: give a .zip file or a "
+                                f"folder, not {out.name!r}.")
+    else:
+        if out.exists() and not out.is_dir():
+            raise InvalidInputError(f"{out} is a file; give a folder or a .zip file.")
+        private_folder(out)
+        written = []
+        for name, text in csv_tables(document).items():
+            atomic_write_text(out / name, text)
+            written.append(out / name)
+    log.info("exported profile %s as %s to %s", profile_id, fmt, out)
+    return written

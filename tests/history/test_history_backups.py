@@ -192,7 +192,7 @@ def test_moving_aside_never_overwrites_an_earlier_damaged_file(data_dir: Path, c
 
 def test_damaged_database_with_a_wal_is_moved_aside_byte_for_byte(data_dir: Path) -> None:
     """Checking must not checkpoint the -wal into the damaged file (that would change it)."""
-    from tests.history.conftest import run_child
+    from history_helpers import run_child
 
     with HistoryStore.open() as store:
         profile = store.create_profile("Ann")

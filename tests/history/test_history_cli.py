@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,8 @@ def test_register_adds_history_to_an_existing_parser() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
     cli.register(sub)
-    args = parser.parse_args(["history", "export", "--profile", "Ann", "-o", "x.json"])
-    assert callable(args.func) and args.output == Path("x.json")
+    args = parser.parse_args(["history", "export", "--format", "csv", "-o", "x.zip"])
+    assert callable(args.func) and args.output == Path("x.zip") and args.format == "csv"
 
 
 def test_list_json_per_profile(filled: dict[str, int], capsys) -> None:
@@ -69,12 +70,42 @@ def test_stats_json(filled: dict[str, int], capsys) -> None:
     assert code == 0 and out.startswith("Bea\n") and "Ann" not in out
 
 
-def test_export_writes_files(filled: dict[str, int], capsys, tmp_path: Path) -> None:
-    out = tmp_path / "ann.csv"
+def test_export_json_to_stdout_by_default(filled: dict[str, int], capsys) -> None:
+    code, out, err = run(["history", "export", "--profile", "ann"], capsys)
+    assert code == 0, err
+    document = json.loads(out)
+    assert list(document) == ["practices"]
+    [practice] = document["practices"]
+    assert practice["session_id"] == "nesting-doll-1" and practice["listened_ms"] == 1_200_000
+    assert [(c["phase"], c["mood"]) for c in practice["checkins"]] == [("before", 4), ("after", 7)]
+    code, out, _ = run(["history", "export", "--format", "json", "--profile", "Bea"], capsys)
+    assert [p["session_id"] for p in json.loads(out)["practices"]] == ["bam-1"]
+
+
+def test_export_to_files(filled: dict[str, int], capsys, tmp_path: Path) -> None:
+    out = tmp_path / "ann.json"
     code, stdout, _ = run(["history", "export", "--profile", "Ann", "-o", str(out)], capsys)
-    assert code == 0
-    assert out.exists() and (tmp_path / "ann-reflections.csv").exists()
-    assert str(out) in stdout
+    assert code == 0 and str(out) in stdout
+    assert json.loads(out.read_text())["practices"][0]["session_id"] == "nesting-doll-1"
+    code, _, _ = run(["history", "export", "--profile", "Ann", "-o", str(tmp_path / "a.zip")],
+                     capsys)
+    assert code == 0 and zipfile.is_zipfile(tmp_path / "a.zip")
+    folder = tmp_path / "ann-csv"
+    code, _, err = run(["history", "export", "--format", "csv", "--profile", "Ann", "-o",
+                        str(folder)], capsys)
+    assert code == 0, err
+    assert sorted(p.name for p in folder.iterdir()) == ["checkins.csv", "practices.csv",
+                                                        "reflections.csv"]
+
+
+def test_export_with_one_profile_needs_no_name(data_dir: Path, capsys) -> None:
+    code, out, _ = run(["history", "export"], capsys)
+    assert code == 0 and json.loads(out) == {"practices": []}
+    with HistoryStore.open() as store:
+        ann = store.create_profile("Ann")
+        store.log_manual_practice(ann, "bam-1", store.clock() - 3_600_000, 180_000)
+    code, out, _ = run(["history", "export"], capsys)
+    assert code == 0 and len(json.loads(out)["practices"]) == 1
 
 
 def test_backup_then_restore(filled: dict[str, int], capsys) -> None:
@@ -112,7 +143,11 @@ def test_restore_recovers_from_a_damaged_database(filled: dict[str, int], capsys
     [
         (["history", "list", "--profile", "Nobody"], "no profile called 'Nobody'"),
         (["history", "export", "--profile", "Ann", "-o", "/nonexistent/x.json"], "does not exist"),
-        (["history", "export", "--profile", "Ann", "-o", "x.txt"], ".csv or .json"),
+        (["history", "export", "--profile", "Ann", "-o", "x.txt"], "--format json"),
+        (["history", "export", "--profile", "Ann", "-o", "x.csv"], "one file per table"),
+        (["history", "export", "--format", "csv", "--profile", "Ann"], "-o FILE.zip"),
+        (["history", "export"], "choose one with --profile NAME"),
+        (["history", "export", "--profile", "Nobody"], "no profile called 'Nobody'"),
         (["history", "restore", "no-such-backup.sqlite3"], "no backup"),
         (["history", "list", "--limit", "0"], "--limit"),
     ],
@@ -132,5 +167,5 @@ def test_second_instance_message(filled, capsys) -> None:
 
 def test_usage_errors_exit_2(data_dir: Path, capsys) -> None:
     assert run(["history"], capsys)[0] == 2
-    assert run(["history", "export", "--profile", "Ann"], capsys)[0] == 2
+    assert run(["history", "export", "--format", "xml"], capsys)[0] == 2
     assert run(["history", "frobnicate"], capsys)[0] == 2

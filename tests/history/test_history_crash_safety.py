@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from mit_desktop.history.store import HistoryStore
-from tests.history.conftest import FakeClock, run_child
+from history_helpers import FakeClock, run_child
 
 CHILD = textwrap.dedent(
     """

@@ -11,7 +11,7 @@ import pytest
 from mit_desktop.history.errors import AlreadyRunningError
 from mit_desktop.history.export import export
 from mit_desktop.history.store import HistoryStore
-from tests.history.conftest import run_child
+from history_helpers import run_child
 
 
 def _mode(path: Path) -> int:
@@ -72,9 +72,11 @@ def test_backups_and_exports_are_private(store: HistoryStore, tmp_path: Path) ->
     backup = store.backup_now()
     assert _mode(store.backups_folder) == 0o700
     assert _mode(backup) == 0o600
-    outputs = export(store, profile, tmp_path / "ann.csv") + export(store, profile,
-                                                                    tmp_path / "ann.json")
-    assert len(outputs) == 3
+    outputs = (export(store, profile, "csv", tmp_path / "ann")
+               + export(store, profile, "csv", tmp_path / "ann.zip")
+               + export(store, profile, "json", tmp_path / "ann.json"))
+    assert len(outputs) == 5
+    assert _mode(tmp_path / "ann") == 0o700
     for path in outputs:
         assert _mode(path) == 0o600, path
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.history.conftest import run_child
+from history_helpers import run_child
 
 
 def test_history_package_imports_no_qt(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from mit_desktop.history.errors import InvalidInputError, UnknownPracticeError, UnknownProfileError
 from mit_desktop.history.store import HistoryStore
-from tests.history.conftest import FakeClock
+from history_helpers import FakeClock
 
 
 def test_create_rename_list_and_variables(store: HistoryStore) -> None:
