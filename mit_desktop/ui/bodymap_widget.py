@@ -640,7 +640,7 @@ class BodyMapWidget(QWidget):
         self.free_text.setAccessibleName(self.tr("Feeling in your own words"))
         self.free_text.setMaxLength(200)
         self._big(self.free_text)
-        self.free_text.editingFinished.connect(self._emotion_changed)
+        self.free_text.textChanged.connect(self._emotion_changed)
         self.free_text.hide()
         grid.addWidget(self.emotion_combo)
         grid.addWidget(self.free_text)

@@ -218,8 +218,7 @@ def test_emotion_word_free_text_and_intensity(widget):
     assert widget.body_map().emotion == "fear"
     combo.setCurrentIndex(combo.findData(""))
     assert widget.free_text.isVisible()
-    widget.free_text.setText("worried about mum")
-    widget.free_text.editingFinished.emit()
+    QTest.keyClicks(widget.free_text, "worried about mum")
     assert widget.body_map().emotion == "worried about mum"
     widget.intensity_slider.setValue(8)
     assert widget.body_map().intensity == 8
