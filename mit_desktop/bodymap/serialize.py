@@ -4,17 +4,20 @@ Layout of format version 1 (all integers little-endian)::
 
     b"MITBMAP" + version (u8)            8 bytes
     header length (u32), header CRC-32 (u32)
-    header: UTF-8 JSON — emotion, intensity, section sizes, stroke list (kind, layer,
-            brush, sample count, start/end ms, region), trail length, coordinate code
+    header: UTF-8 JSON — emotion, intensity, section sizes (kept small: it is parsed
+            for every map that is aggregated)
     map section: zlib(float16[522 × 171]), the signed map, row-major, stored as two
             byte planes (all low bytes, then all high bytes: smooth maps compress
             about 15 % better)
-    cells section: zlib(uint32 cell indices, then uint16 counts) — the painted points
-            counted into the 600 × 900 grid (row * 900 + col), only cells the two
-            silhouette crops can see; absent (size 0, "cells": null) for a map that
-            has no strokes but a stored map
-    data section: zlib(int64 times of all samples, then coordinates as int32 × 1/16 px
-            ("q16", when exact) or float64 ("f64"))
+    cells section: zlib(uint32 cell indices as differences from the previous one,
+            then uint16 counts) — the painted points counted into the 600 × 900 grid
+            (index row * 900 + col, ascending), only cells the two silhouette crops
+            can see; absent (size 0, "cells": null) for a map that has no strokes
+            but a stored map
+    data section: zlib(u32 length + UTF-8 JSON of the strokes (kind, layer, brush,
+            sample count, start/end ms, region), trail length and coordinate code;
+            then int64 times of all samples (strokes, then trail); then coordinates
+            as int32 in 1/16 px ("q16", when exact) or float64 ("f64"))
 
 The map and cells sections can be read alone (:func:`read_signed_map`,
 :func:`read_cells`) without decoding strokes. The cells are what the map is
@@ -72,8 +75,8 @@ def to_bytes(body_map: BodyMap, level: int = 6) -> bytes:
         cell_bytes = b""
     else:
         index, counts = cells
-        cell_bytes = zlib.compress(index.astype("<u4").tobytes()
-                                   + counts.astype("<u2").tobytes(), level)
+        steps = np.diff(index, prepend=0).astype("<u4")
+        cell_bytes = zlib.compress(steps.tobytes() + counts.astype("<u2").tobytes(), level)
 
     strokes = body_map.strokes
     trail = body_map.trail if body_map.trail is not None else np.zeros((0, 3))
@@ -84,22 +87,25 @@ def to_bytes(body_map: BodyMap, level: int = 6) -> bytes:
     exact = bool(np.all(q == np.round(q)) and np.all(np.abs(q) < 2**31 - 1))
     coord_bytes = (np.round(q).astype("<i4").tobytes() if exact
                    else coords.astype("<f8").tobytes())
-    data_bytes = zlib.compress(samples[:, 0].astype("<i8").tobytes() + coord_bytes, level)
-
-    header = {
-        "emotion": body_map.emotion,
-        "intensity": body_map.intensity,
-        "map": {"dtype": "<f2", "shape": list(MAP_SHAPE), "size": len(map_bytes)},
-        "cells": None if cells is None else {"size": len(cell_bytes), "n": len(cells[0])},
-        "data": {"size": len(data_bytes), "coords": "q16" if exact else "f64",
-                 "trail": len(trail)},
+    meta = json.dumps({
+        "coords": "q16" if exact else "f64",
+        "trail": None if body_map.trail is None else len(trail),
         "strokes": [
             {"kind": s.kind.value, "layer": s.layer.value, "brush": s.brush.value,
              "n": len(s.samples), "start_ms": s.start_ms, "end_ms": s.end_ms,
              "region": s.region}
             for s in strokes
         ],
-        "has_trail": body_map.trail is not None,
+    }, separators=(",", ":")).encode("utf-8")
+    data_bytes = zlib.compress(struct.pack("<I", len(meta)) + meta
+                               + samples[:, 0].astype("<i8").tobytes() + coord_bytes, level)
+
+    header = {
+        "emotion": body_map.emotion,
+        "intensity": body_map.intensity,
+        "map": {"dtype": "<f2", "shape": list(MAP_SHAPE), "size": len(map_bytes)},
+        "cells": None if cells is None else {"size": len(cell_bytes), "n": len(cells[0])},
+        "data": {"size": len(data_bytes)},
     }
     head = json.dumps(header, separators=(",", ":")).encode("utf-8")
     prefix = _PREFIX.pack(MAGIC, FORMAT_VERSION, len(head), zlib.crc32(head))
@@ -196,7 +202,7 @@ def read_cells(blob: bytes) -> tuple[np.ndarray, np.ndarray] | None:
     except (KeyError, TypeError, ValueError) as exc:
         raise BodyMapFormatError(f"the body map header is damaged ({exc})") from exc
     raw = _inflate(bytes(blob), start, int(cells["size"]), n * 6, "cells")
-    index = np.frombuffer(raw, dtype="<u4", count=n).astype(np.int64)
+    index = np.frombuffer(raw, dtype="<u4", count=n).astype(np.int64).cumsum()
     counts = np.frombuffer(raw, dtype="<u2", offset=4 * n, count=n).astype(np.int64)
     return index, counts
 
@@ -212,32 +218,38 @@ def from_bytes(blob: bytes) -> BodyMap:
     stored = _unplane(_inflate(blob, offset, map_size, MAP_ROWS * MAP_COLS * 2, "map")
                       ).astype(np.float64)
     try:
-        data = header["data"]
-        stroke_meta = header["strokes"]
-        n_total = sum(int(m["n"]) for m in stroke_meta) + int(data["trail"])
-        coord_width = 8 if data["coords"] == "q16" else 16
         data_start = offset + map_size + _cells_size(header)
-        raw = _inflate(blob, data_start, int(data["size"]), n_total * (8 + coord_width),
-                       "stroke")
-        if data_start + int(data["size"]) != len(blob):
-            raise BodyMapFormatError("the body map data has unexpected bytes at the end")
-        times = np.frombuffer(raw, dtype="<i8", count=n_total).astype(np.float64)
-        if data["coords"] == "q16":
-            coords = np.frombuffer(raw, dtype="<i4", offset=8 * n_total).astype(np.float64) / 16
+        data_size = int(header["data"]["size"])
+        if data_start + data_size != len(blob):
+            raise BodyMapFormatError("the body map data has the wrong length")
+        raw = _inflate(blob, data_start, data_size, None, "stroke")
+        (meta_len,) = struct.unpack_from("<I", raw)
+        meta = json.loads(raw[4:4 + meta_len].decode("utf-8"))
+        stroke_meta = meta["strokes"]
+        n_trail = 0 if meta["trail"] is None else int(meta["trail"])
+        n_total = sum(int(m["n"]) for m in stroke_meta) + n_trail
+        coord_width = 8 if meta["coords"] == "q16" else 16
+        body = raw[4 + meta_len:]
+        if len(body) != n_total * (8 + coord_width):
+            raise BodyMapFormatError("the body map data is damaged (stroke section has the "
+                                     "wrong length)")
+        times = np.frombuffer(body, dtype="<i8", count=n_total).astype(np.float64)
+        if meta["coords"] == "q16":
+            coords = np.frombuffer(body, dtype="<i4", offset=8 * n_total).astype(np.float64) / 16
         else:
-            coords = np.frombuffer(raw, dtype="<f8", offset=8 * n_total).copy()
+            coords = np.frombuffer(body, dtype="<f8", offset=8 * n_total).copy()
         samples = np.column_stack([times, coords.reshape(-1, 2)])
         strokes, pos = [], 0
-        for meta in stroke_meta:
-            n = int(meta["n"])
-            strokes.append(Stroke.create(meta["kind"], meta["layer"], meta["brush"],
-                                         samples[pos:pos + n], start_ms=meta["start_ms"],
-                                         end_ms=meta["end_ms"], region=meta["region"]))
+        for item in stroke_meta:
+            n = int(item["n"])
+            strokes.append(Stroke.create(item["kind"], item["layer"], item["brush"],
+                                         samples[pos:pos + n], start_ms=item["start_ms"],
+                                         end_ms=item["end_ms"], region=item["region"]))
             pos += n
-        trail = samples[pos:] if header.get("has_trail") else None
+        trail = samples[pos:] if meta["trail"] is not None else None
         return BodyMap(strokes=tuple(strokes), emotion=header["emotion"],
                        intensity=header["intensity"], trail=trail, stored_map=stored)
     except BodyMapFormatError:
         raise
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, struct.error) as exc:
         raise BodyMapFormatError(f"the body map data is damaged ({exc})") from exc
