@@ -5,10 +5,18 @@ as it goes; this thread publishes a snapshot after each step, so the player
 can start as soon as the first seconds exist.
 
 What is *final*: the mixer's samples at a position can still change while
-later segments are unknown (ambience ducks up to `DUCK_RAMP_MS` before speech
-starts and stays ducked across gaps shorter than `DUCK_BRIDGE_MS`). So while
-building, only samples before ``n_samples - SAFETY`` are final; once the build
-has finished (or failed) everything built is final.
+later segments are unknown, but only through the ambience bed, which ducks
+`DUCK_RAMP_MS` before speech or a clip starts, stays ducked across gaps shorter
+than `DUCK_BRIDGE_MS`, and fades over `AMBIENCE_FADE_MS` after a change. So
+while building, with `n` samples built:
+
+- no ambience bed so far: everything built is final (the bed is exactly zero);
+- otherwise final up to ``n - ramp`` (a voice starting at `n` ducks from there),
+  and no further than the end of the last voice if the gap since is shorter than
+  the bridge (a voice at `n` would join it), and no further than the last ambience
+  change if its fade is still running and the script has more changes to come.
+
+Once the build has finished (or failed) everything built is final.
 """
 
 from __future__ import annotations
@@ -20,13 +28,11 @@ from typing import Callable
 
 from mit_desktop.render import levels
 from mit_desktop.render.engine import Engine
-from mit_desktop.session.model import Session
+from mit_desktop.session.model import Ambience, Session
 from mit_desktop.session.timeline import ListeningSettings, Timeline
 
 log = logging.getLogger(__name__)
 
-#: How far behind the building edge the audio is final, in ms (ducking look-ahead + margin).
-SAFETY_MS = levels.DUCK_BRIDGE_MS + levels.DUCK_RAMP_MS + 100
 
 
 class RenderAhead:
@@ -49,7 +55,11 @@ class RenderAhead:
         self._done = False
         self._error: BaseException | None = None
         self._cancelled = False
-        self._safety = math.ceil(SAFETY_MS * engine.sample_rate / 1000)
+        rate = engine.sample_rate
+        self._ramp = math.ceil(levels.DUCK_RAMP_MS * rate / 1000) + 1
+        self._bridge = math.ceil(levels.DUCK_BRIDGE_MS * rate / 1000) + 1
+        self._fade = math.ceil(levels.AMBIENCE_FADE_MS * rate / 1000) + 1
+        self._ambience_cues = sum(isinstance(cue, Ambience) for cue in session.cues)
         self._thread = threading.Thread(target=self._run, name=f"render-ahead-{session.id}", daemon=True)
 
     def start(self) -> "RenderAhead":
@@ -87,8 +97,22 @@ class RenderAhead:
         with self._lock:
             snapshot, done, error = self._snapshot, self._done, self._error
         complete = done or error is not None
-        final = snapshot.n_samples if complete else max(0, snapshot.n_samples - self._safety)
-        return snapshot, final, complete
+        return snapshot, snapshot.n_samples if complete else self._final(snapshot), complete
+
+    def _final(self, snapshot: Timeline) -> int:
+        """Samples of an unfinished snapshot that later segments cannot change (see module doc)."""
+        n = snapshot.n_samples
+        if not any(change.name for change in snapshot.ambience):
+            return n
+        final = n - self._ramp
+        voice_end = next((seg.start_sample + seg.audio_samples for seg in reversed(snapshot.segments)
+                          if seg.kind in ("speech", "clip") and seg.n_samples > 0), None)
+        if voice_end is not None and n - voice_end <= self._bridge:
+            final = min(final, voice_end)
+        last = snapshot.ambience[-1]
+        if len(snapshot.ambience) < self._ambience_cues and last.start_sample + self._fade > n:
+            final = min(final, last.start_sample)
+        return max(0, final)
 
     def wait(self, timeout_s: float) -> bool:
         """Block (real time) until the build has finished or failed; False on timeout."""

@@ -1,0 +1,205 @@
+"""Playback benchmarks (issue 3), each beside a baseline measured in the same run.
+
+All through the real player with the null backend on the real clock (the
+simpleaudio backend would add only the device's own latency), on the bundled
+~20-minute session `nesting-doll`:
+
+- play.first_sound_cold_ms: open + Play -> first sample handed to the backend, never
+  rendered (empty cache, voice not loaded). Baseline: Piper alone loading the voice and
+  synthesising the session's first sentence. Also reported for a copy of the session
+  whose first cue is speech (`play.first_sound_cold_speech_first_ms`), since the real one
+  opens with a bell that can sound before any speech exists.
+- play.first_sound_cached_ms: the same with the speech cached. Baseline: the naive way,
+  building the whole timeline and then mixing the first block.
+- play.reflection_stop_latency_ms: interactive mode; the moment the last sample before a
+  reflection has been played by the (virtual) device -> the reflection event delivered;
+  the worst of all reflections. Baseline: a bare thread wake-up (Condition.notify -> wait).
+- play.cpu_percent: process CPU time / wall time while playing a cached session for
+  10 s. Baseline: an idle loop waking as often as the feeder for the same 10 s.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SESSION_ID = "nesting-doll"
+CPU_SECONDS = 10.0
+
+
+def _first_sound(engine, session, settings) -> tuple[float, object]:
+    """(ms from open+play to the first sample handed over, the player) with the null backend."""
+    from mit_desktop.playback.backends import NullBackend
+    from mit_desktop.playback.player import Player
+
+    player = Player(engine, NullBackend())
+    started = time.monotonic()
+    player.open(session, settings)
+    player.play()
+    deadline = started + 60
+    while player.stats.first_write_s is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    first = player.stats.first_write_s
+    assert first is not None, "no sound within 60 s"
+    return (first - started) * 1000, player
+
+
+def _piper_first_sentence_ms(session, settings, folder: Path) -> tuple[float, str]:
+    from mit_desktop.render.engine import Engine
+
+    engine = Engine(cache_dir=folder)
+    timeline_builder = engine.builder(session, settings)
+    for segment in timeline_builder.steps():  # find the first sentence without synthesising it
+        if segment.kind == "speech":
+            break
+    text = timeline_builder.segments[-1].text or ""
+    fresh = Engine(cache_dir=folder / "fresh")
+    started = time.monotonic()
+    fresh.speech.synthesize(None, session.rate * settings.rate, text)
+    return (time.monotonic() - started) * 1000, text
+
+
+def _speech_first_copy(session_path: Path, folder: Path) -> Path:
+    lines = session_path.read_text(encoding="utf-8").splitlines()
+    body = [line for line in lines if not line.startswith(("[bell", "[ambience"))]
+    copy = folder / session_path.name
+    copy.write_text("\n".join(body) + "\n", encoding="utf-8")
+    return copy
+
+
+def _reflection_latency_ms(engine, session) -> float:
+    from mit_desktop.playback import events as ev
+    from mit_desktop.playback.backends import NullBackend
+    from mit_desktop.playback.player import Player
+    from mit_desktop.session.timeline import ListeningSettings
+
+    settings = ListeningSettings(mode="interactive")
+    backend = NullBackend()
+    player = Player(engine, backend)
+    arrived: list[float] = []
+    done = threading.Event()
+
+    def on_reflection(_r: ev.ReflectionReached) -> None:
+        arrived.append(time.monotonic() - backend.finished_at())
+        done.set()
+
+    player.events.reflection.connect(on_reflection)
+    player.open(session, settings)
+    assert player.wait_rendered(600)
+    timeline = player.timeline
+    assert timeline is not None
+    try:
+        for reflection in timeline.reflections:
+            done.clear()
+            player.seek_ms(max(0, timeline.ms(reflection.start_sample) - 1500))
+            player.sync()
+            player.play()
+            assert done.wait(30), "no reflection event"
+            player.wait_state((ev.REFLECTION,), 5)
+    finally:
+        player.close()
+    return max(arrived) * 1000
+
+
+def _wakeup_ms() -> float:
+    cond = threading.Condition()
+    woke: list[float] = []
+    ready = threading.Event()
+
+    def waiter() -> None:
+        with cond:
+            ready.set()
+            cond.wait(5)
+            woke.append(time.monotonic())
+
+    worst = 0.0
+    for _ in range(20):
+        ready.clear()
+        thread = threading.Thread(target=waiter)
+        thread.start()
+        ready.wait(5)
+        with cond:
+            sent = time.monotonic()
+            cond.notify_all()
+        thread.join()
+        worst = max(worst, woke[-1] - sent)
+    return worst * 1000
+
+
+def _cpu_percent(engine, session, settings) -> float:
+    from mit_desktop.playback.backends import NullBackend
+    from mit_desktop.playback.player import Player
+
+    player = Player(engine, NullBackend())
+    player.open(session, settings)
+    assert player.wait_rendered(600)
+    player.play()
+    time.sleep(0.5)  # past the start
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    time.sleep(CPU_SECONDS)
+    cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+    player.close()
+    return cpu / wall * 100
+
+
+def _idle_cpu_percent() -> float:
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    stop = threading.Event()
+    while time.monotonic() - wall0 < CPU_SECONDS:
+        stop.wait(0.05)
+    return (time.process_time() - cpu0) / (time.monotonic() - wall0) * 100
+
+
+def run() -> list[dict]:
+    from mit_desktop.library import find_session
+    from mit_desktop.render.engine import Engine
+    from mit_desktop.session.parser import parse_session
+    from mit_desktop.session.timeline import ListeningSettings
+
+    session = find_session(SESSION_ID)
+    settings = ListeningSettings()
+    records: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        piper_ms, sentence = _piper_first_sentence_ms(session, settings, folder / "piper")
+
+        cold_ms, player = _first_sound(Engine(cache_dir=folder / "cache"), session, settings)
+        assert player.wait_rendered(900), "the session did not finish rendering"  # warms the cache
+        player.close()
+        records.append({"name": "play.first_sound_cold_ms", "value": cold_ms, "unit": "ms",
+                        "baseline": f"Piper loading the voice and synthesising the first sentence "
+                                    f"('{sentence}')", "baseline_value": piper_ms})
+
+        speech_first = parse_session(_speech_first_copy(session.path, folder))
+        cold_speech_ms, player = _first_sound(Engine(cache_dir=folder / "cache2"), speech_first, settings)
+        player.close()
+        records.append({"name": "play.first_sound_cold_speech_first_ms", "value": cold_speech_ms,
+                        "unit": "ms", "baseline": "Piper loading the voice and synthesising the first "
+                        "sentence", "baseline_value": piper_ms})
+
+        engine = Engine(cache_dir=folder / "cache")
+        started = time.monotonic()
+        timeline = engine.timeline(session, settings)
+        engine.mixer(timeline).render(0, engine.sample_rate // 10)
+        naive_ms = (time.monotonic() - started) * 1000
+        cached_ms, player = _first_sound(Engine(cache_dir=folder / "cache"), session, settings)
+        player.close()
+        records.append({"name": "play.first_sound_cached_ms", "value": cached_ms, "unit": "ms",
+                        "baseline": "whole timeline built, then the first block mixed",
+                        "baseline_value": naive_ms})
+
+        latency_ms = _reflection_latency_ms(Engine(cache_dir=folder / "cache"), session)
+        records.append({"name": "play.reflection_stop_latency_ms", "value": latency_ms, "unit": "ms",
+                        "baseline": "a bare thread wake-up (Condition.notify -> wait), worst of 20",
+                        "baseline_value": _wakeup_ms()})
+
+        cpu = _cpu_percent(Engine(cache_dir=folder / "cache"), session, settings)
+        records.append({"name": "play.cpu_percent", "value": cpu, "unit": "%",
+                        "baseline": f"an idle loop waking every 50 ms for {CPU_SECONDS:.0f} s",
+                        "baseline_value": _idle_cpu_percent()})
+    return records
