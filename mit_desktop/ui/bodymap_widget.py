@@ -523,10 +523,9 @@ class BodyMapWidget(QWidget):
         summary_font.setPointSizeF(self.font().pointSizeF() * 1.2)
         self.summary.setFont(summary_font)
         self.summary.hide()
-        left = QVBoxLayout()
-        left.addWidget(self.tools)
-        left.addWidget(self.summary)
-        left.addWidget(self.canvas, 1)
+        centre = QVBoxLayout()
+        centre.addWidget(self.summary)
+        centre.addWidget(self.canvas, 1)
         self.feeling_box = self._build_feeling()
         self.regions_box = self._build_regions()
         side = QWidget(self)
@@ -544,7 +543,8 @@ class BodyMapWidget(QWidget):
         self.side_scroll.setMaximumWidth(side.sizeHint().width() + 60)
 
         outer = QHBoxLayout(self)
-        outer.addLayout(left, 1)
+        outer.addWidget(self.tools)
+        outer.addLayout(centre, 1)
         outer.addWidget(self.side_scroll)
         for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo),
                            (QKeySequence.StandardKey.Redo, self.redo)):
@@ -568,13 +568,13 @@ class BodyMapWidget(QWidget):
             button.setIconSize(QSize(32, 32))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
         button.setCheckable(checkable)
-        button.setMinimumSize(QSize(70, MIN_CONTROL_HEIGHT + 20))
+        button.setMinimumSize(QSize(84, MIN_CONTROL_HEIGHT + 16))
         button.clicked.connect(slot)
         return button
 
     def _build_tools(self) -> QWidget:
         bar = QWidget(self)
-        row = QHBoxLayout(bar)
+        row = QVBoxLayout(bar)  # a tool column beside the figures leaves them the height
         row.setContentsMargins(0, 0, 0, 0)
         self.brush_group = QButtonGroup(self)
         self.brush_buttons: dict[Brush, QToolButton] = {}
