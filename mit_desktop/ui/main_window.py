@@ -253,6 +253,10 @@ class MainWindow(QMainWindow):
         store, pid = self.ctx.store, self.ctx.profile_id
         pending = self._pending_start
         self._pending_start = None
+        if self._first_run is not None:
+            self._first_run.deleteLater()
+            self._first_run = None
+        self.activateWindow()
         self.ctx.db(lambda: store.accept_notice(pid),
                     lambda _r: self._begin_checkin(*pending) if pending else None)
 

@@ -78,7 +78,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
         border: 2px solid {border}; border-radius: 8px; background: {bg}; color: {fg};
     }}
     QPushButton:focus, QToolButton:focus, QListWidget:focus, QSlider:focus, QComboBox:focus,
-    QSpinBox:focus, QDoubleSpinBox:focus, QPlainTextEdit:focus, QLineEdit:focus, QCheckBox:focus,
+    QAbstractSpinBox:focus, QPlainTextEdit:focus, QLineEdit:focus, QCheckBox:focus,
     QRadioButton:focus {{
         border: 3px solid {focus};
     }}
@@ -94,7 +94,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QPushButton[role="nav"] {{ border: none; border-bottom: 4px solid transparent; }}
     QPushButton[role="nav"]:checked {{ background: transparent; color: {fg}; font-weight: 400;
         border-bottom: 6px solid {accent}; }}
-    QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit {{ min-height: {MIN_TARGET_PX}px;
+    QComboBox, QAbstractSpinBox, QLineEdit {{ min-height: {MIN_TARGET_PX}px;
         border: 2px solid {border}; border-radius: 6px; padding: 0 8px; background: {bg};
         color: {fg}; }}
     QCheckBox, QRadioButton {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent; }}

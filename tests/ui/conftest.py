@@ -65,6 +65,13 @@ def window(qtbot, store, sync_tasks) -> Iterator[object]:
     from mit_desktop.ui.main_window import MainWindow
     from mit_desktop.ui.state import load_state
 
+    from PySide6.QtWidgets import QApplication
+
+    from mit_desktop.ui.theme import apply_theme
+
+    app = QApplication.instance()
+    font, palette = app.font(), app.palette()
+    apply_theme(app, 100, False)  # as the program starts
     ctx = AppContext(store, load_state())
     ctx.prefs.pacing = 0.25
     w = MainWindow(ctx)
@@ -75,3 +82,6 @@ def window(qtbot, store, sync_tasks) -> Iterator[object]:
     yield w
     w.flow.shutdown()
     ctx.close()
+    app.setStyleSheet("")
+    app.setFont(font)
+    app.setPalette(palette)

@@ -66,7 +66,7 @@ class CheckInScreen(QWidget):
         self.skip_button = button(self.tr("Skip"), self.tr("Skip the check-in"),
                                   self.tr("Go on without answering."), None, self)
         self.skip_button.clicked.connect(lambda: self._submit(skip=True))
-        self.go_button = button("", None, "", "primary", self)
+        self.go_button = button(self.tr("Start listening"), None, "", "primary", self)
         self.go_button.clicked.connect(lambda: self._submit(skip=False))
         self.go_button.setMinimumWidth(220)
         row.addWidget(self.back_button)

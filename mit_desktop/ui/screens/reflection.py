@@ -48,6 +48,7 @@ class ReflectionScreen(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        named(self.scroll, self.tr("Reflection inputs"))
         inner = QWidget(self.scroll)
         self.inner_layout = QVBoxLayout(inner)
         self.inner_layout.setContentsMargins(0, 0, 0, 0)
@@ -123,6 +124,9 @@ class ReflectionScreen(QWidget):
 
         self._body = BodyMapWidget(self)
         self._body.setMinimumHeight(520)
+        side = getattr(self._body, "side_scroll", None)
+        if side is not None and not side.accessibleName():
+            side.setAccessibleName(self.tr("Feeling and body regions"))
         named(self._body, self.tr("Body map"),
               self.tr("Paint where you feel more (left figure) or less (right figure)."))
         self.body_holder.addWidget(self._body)

@@ -55,6 +55,7 @@ class SettingsScreen(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        named(scroll, self.tr("Settings page"))
         inner = QWidget(scroll)
         self.layout_ = QVBoxLayout(inner)
         self.layout_.setContentsMargins(24, 16, 24, 16)
@@ -143,8 +144,11 @@ class SettingsScreen(QWidget):
         self.morning = QTimeEdit(p)
         self.evening = QTimeEdit(p)
         self.day_start = QTimeEdit(p)
-        for w, text, desc in ((self.morning, self.tr("Morning reminder:"), ""),
-                              (self.evening, self.tr("Evening reminder:"), ""),
+        for w, text, desc in ((self.morning, self.tr("Morning reminder:"),
+                               self.tr("When the morning reminder appears.")),
+                              (self.evening, self.tr("Evening reminder:"),
+                               self.tr("When the evening reminder appears (not if you have "
+                                       "already practised).")),
                               (self.day_start, self.tr("A new day starts at:"),
                                self.tr("Practice after midnight but before this counts for the "
                                        "day before."))):

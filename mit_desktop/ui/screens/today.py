@@ -104,6 +104,7 @@ class TodayScreen(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        named(scroll, self.tr("Today page"))
         inner = QWidget(scroll)
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(24, 16, 24, 16)
@@ -115,7 +116,9 @@ class TodayScreen(QWidget):
         rl = QVBoxLayout(self.resume_card)
         self.resume_label = label("", "title", self.resume_card)
         self.resume_button = button(self.tr("Continue where you left off"),
-                                    self.tr("Continue where you left off"), "", "primary",
+                                    self.tr("Continue where you left off"),
+                                    self.tr("Go on with the interrupted practice from where it "
+                                            "stopped."), "primary",
                                     self.resume_card)
         self.resume_button.clicked.connect(self._resume)
         rl.addWidget(self.resume_label)
