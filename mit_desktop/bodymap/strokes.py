@@ -129,8 +129,12 @@ class Stroke:
         arr.setflags(write=False)
         first = int(arr[0, 0]) if len(arr) else 0
         last = int(arr[-1, 0]) if len(arr) else first
-        if kind is StrokeKind.REGION and not region:
-            raise ValueError("a region stroke needs a region name")
+        kind = StrokeKind(kind)
+        if kind is StrokeKind.REGION:
+            from mit_desktop.bodymap.silhouette import REGION_KEYS
+
+            if region not in REGION_KEYS:
+                raise ValueError(f"unknown body region {region!r}")
         return Stroke(StrokeKind(kind), Layer(layer), Brush(brush), arr,
                       first if start_ms is None else int(start_ms),
                       last if end_ms is None else int(end_ms), region)

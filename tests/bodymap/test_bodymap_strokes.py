@@ -141,3 +141,12 @@ def test_emotion_and_intensity_are_validated():
         ed.set_intensity(11)
     with pytest.raises(ValueError):
         ed.set_emotion("x" * 201)
+
+
+def test_strokes_are_validated():
+    with pytest.raises(ValueError, match="unknown body region"):
+        Stroke.create(StrokeKind.REGION, Layer.ACTIVATION, Brush.POINT, [], region="tail")
+    with pytest.raises(ValueError, match="finite"):
+        Stroke.create(StrokeKind.PAINT, Layer.ACTIVATION, Brush.SMALL, [(0, float("nan"), 1)])
+    with pytest.raises(ValueError):
+        Stroke.create("smudge", Layer.ACTIVATION, Brush.SMALL, [(0, 1, 1)])
