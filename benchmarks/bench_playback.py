@@ -171,16 +171,31 @@ def run() -> list[dict]:
         cold_ms, player = _first_sound(Engine(cache_dir=folder / "cache"), session, settings)
         assert player.wait_rendered(900), "the session did not finish rendering"  # warms the cache
         player.close()
-        records.append({"name": "play.first_sound_cold_ms", "value": cold_ms, "unit": "ms",
-                        "baseline": f"Piper loading the voice and synthesising the first sentence "
-                                    f"('{sentence}')", "baseline_value": piper_ms})
+        records.append(
+            {
+                "name": "play.first_sound_cold_ms",
+                "value": cold_ms,
+                "unit": "ms",
+                "baseline": f"Piper loading the voice and synthesising the first sentence "
+                f"('{sentence}')",
+                "baseline_value": piper_ms,
+            }
+        )
 
         speech_first = parse_session(_speech_first_copy(session.path, folder))
-        cold_speech_ms, player = _first_sound(Engine(cache_dir=folder / "cache2"), speech_first, settings)
+        cold_speech_ms, player = _first_sound(
+            Engine(cache_dir=folder / "cache2"), speech_first, settings
+        )
         player.close()
-        records.append({"name": "play.first_sound_cold_speech_first_ms", "value": cold_speech_ms,
-                        "unit": "ms", "baseline": "Piper loading the voice and synthesising the first "
-                        "sentence", "baseline_value": piper_ms})
+        records.append(
+            {
+                "name": "play.first_sound_cold_speech_first_ms",
+                "value": cold_speech_ms,
+                "unit": "ms",
+                "baseline": "Piper loading the voice and synthesising the first sentence",
+                "baseline_value": piper_ms,
+            }
+        )
 
         engine = Engine(cache_dir=folder / "cache")
         started = time.monotonic()
@@ -189,17 +204,35 @@ def run() -> list[dict]:
         naive_ms = (time.monotonic() - started) * 1000
         cached_ms, player = _first_sound(Engine(cache_dir=folder / "cache"), session, settings)
         player.close()
-        records.append({"name": "play.first_sound_cached_ms", "value": cached_ms, "unit": "ms",
-                        "baseline": "whole timeline built, then the first block mixed",
-                        "baseline_value": naive_ms})
+        records.append(
+            {
+                "name": "play.first_sound_cached_ms",
+                "value": cached_ms,
+                "unit": "ms",
+                "baseline": "whole timeline built, then the first block mixed",
+                "baseline_value": naive_ms,
+            }
+        )
 
         latency_ms = _reflection_latency_ms(Engine(cache_dir=folder / "cache"), session)
-        records.append({"name": "play.reflection_stop_latency_ms", "value": latency_ms, "unit": "ms",
-                        "baseline": "a bare thread wake-up (Condition.notify -> wait), worst of 20",
-                        "baseline_value": _wakeup_ms()})
+        records.append(
+            {
+                "name": "play.reflection_stop_latency_ms",
+                "value": latency_ms,
+                "unit": "ms",
+                "baseline": "a bare thread wake-up (Condition.notify -> wait), worst of 20",
+                "baseline_value": _wakeup_ms(),
+            }
+        )
 
         cpu = _cpu_percent(Engine(cache_dir=folder / "cache"), session, settings)
-        records.append({"name": "play.cpu_percent", "value": cpu, "unit": "%",
-                        "baseline": f"an idle loop waking every 50 ms for {CPU_SECONDS:.0f} s",
-                        "baseline_value": _idle_cpu_percent()})
+        records.append(
+            {
+                "name": "play.cpu_percent",
+                "value": cpu,
+                "unit": "%",
+                "baseline": f"an idle loop waking every 50 ms for {CPU_SECONDS:.0f} s",
+                "baseline_value": _idle_cpu_percent(),
+            }
+        )
     return records

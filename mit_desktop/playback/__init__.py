@@ -14,5 +14,15 @@ from mit_desktop.playback.backends import (
 from mit_desktop.playback.clock import Clock, FakeClock, RealClock
 from mit_desktop.playback.player import Player
 
-__all__ = ["Backend", "BackendError", "Clock", "FakeClock", "FileBackend", "NullBackend", "Player",
-           "RealClock", "SimpleaudioBackend", "create_backend"]
+__all__ = [
+    "Backend",
+    "BackendError",
+    "Clock",
+    "FakeClock",
+    "FileBackend",
+    "NullBackend",
+    "Player",
+    "RealClock",
+    "SimpleaudioBackend",
+    "create_backend",
+]

@@ -24,9 +24,10 @@ import collections
 import logging
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -112,7 +113,9 @@ class NullBackend(Backend):
         self.rate = 0
         self._origin = 0.0
         self._lock = threading.Lock()
-        self._buffers: collections.deque[tuple[int, int]] = collections.deque()  # (start, n) device samples
+        self._buffers: collections.deque[tuple[int, int]] = (
+            collections.deque()
+        )  # (start, n) device samples
         self._end = 0
         self._kept: list[np.ndarray] = []
         self._kept_starts: list[int] = []
@@ -125,7 +128,7 @@ class NullBackend(Backend):
             self._end = 0
 
     def _device_now(self) -> int:
-        return int(round((self.clock.now() - self._origin) * self.rate))
+        return round((self.clock.now() - self._origin) * self.rate)
 
     def _expire(self, now: int) -> None:
         while self._buffers and self._buffers[0][0] + self._buffers[0][1] <= now:
@@ -164,7 +167,11 @@ class NullBackend(Backend):
                 if self.record:
                     self._kept.pop()
                     self._kept_starts.pop()
-            self._end = (self._buffers[-1][0] + self._buffers[-1][1]) if self._buffers else min(self._end, now)
+            self._end = (
+                (self._buffers[-1][0] + self._buffers[-1][1])
+                if self._buffers
+                else min(self._end, now)
+            )
             return dropped
 
     def flush(self) -> None:
@@ -172,7 +179,7 @@ class NullBackend(Backend):
             now = self._device_now()
             self._expire(now)
             while self._buffers:
-                start, n = self._buffers.pop()
+                start, _n = self._buffers.pop()
                 if self.record:
                     heard = max(0, now - start)
                     kept = self._kept.pop()
@@ -209,11 +216,17 @@ class FileBackend(Backend):
                 return
             try:
                 if self.path.suffix.lower() in (".wav", ".flac"):
-                    import soundfile as sf
+                    import soundfile as sf  # type: ignore[import-untyped]
 
                     fmt = "WAV" if self.path.suffix.lower() == ".wav" else "FLAC"
-                    self._sound = sf.SoundFile(str(self.path), "w", samplerate=sample_rate, channels=1,
-                                               format=fmt, subtype="PCM_16")
+                    self._sound = sf.SoundFile(
+                        str(self.path),
+                        "w",
+                        samplerate=sample_rate,
+                        channels=1,
+                        format=fmt,
+                        subtype="PCM_16",
+                    )
                 else:
                     self._raw = open(self.path, "wb")  # noqa: SIM115 - closed in close()
             except (OSError, RuntimeError) as exc:
@@ -230,7 +243,9 @@ class FileBackend(Backend):
                 else:
                     raise BackendError(f"{self.path} is not open", opened=self._written > 0)
             except (OSError, RuntimeError) as exc:
-                raise BackendError(f"cannot write {self.path}: {exc}", opened=self._written > 0) from None
+                raise BackendError(
+                    f"cannot write {self.path}: {exc}", opened=self._written > 0
+                ) from None
             self._written += len(samples)
 
     def queued_samples(self) -> int:
@@ -266,8 +281,12 @@ class SimpleaudioBackend(Backend):
 
     name = "simpleaudio"
 
-    def __init__(self, clock: Clock | None = None, module: ModuleType | Any | None = None,
-                 poll_s: float = 0.002) -> None:
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        module: ModuleType | Any | None = None,
+        poll_s: float = 0.002,
+    ) -> None:
         self.clock: Clock = clock or RealClock()
         self._module = module
         self.poll_s = poll_s
@@ -283,7 +302,7 @@ class SimpleaudioBackend(Backend):
     def open(self, sample_rate: int) -> None:
         if self._module is None:
             try:
-                import simpleaudio
+                import simpleaudio  # type: ignore[import-untyped]
             except ImportError as exc:
                 raise BackendError(f"simpleaudio is not installed ({exc})", opened=False) from None
             self._module = simpleaudio
@@ -294,11 +313,14 @@ class SimpleaudioBackend(Backend):
             self._error = None
             self._closing = False
             self._pending.clear()
-            self._thread = threading.Thread(target=self._worker, name="simpleaudio-out", daemon=True)
+            self._thread = threading.Thread(
+                target=self._worker, name="simpleaudio-out", daemon=True
+            )
             self._thread.start()
 
     def _worker(self) -> None:
         module = self._module
+        assert module is not None
         while True:
             with self._cond:
                 while not self._pending and not self._closing:
@@ -307,12 +329,13 @@ class SimpleaudioBackend(Backend):
                     return
                 buffer = self._pending[0]
             try:
-                play = module.play_buffer(buffer.tobytes(), 1, 2, self.rate)  # type: ignore[union-attr]
-            except Exception as exc:  # simpleaudio raises its own error type
+                play = module.play_buffer(buffer.tobytes(), 1, 2, self.rate)
+            except Exception as exc:  # noqa: BLE001 - simpleaudio raises its own error type
                 log.warning("simpleaudio could not play: %s", exc)
                 with self._cond:
-                    self._error = BackendError(str(exc).splitlines()[0] if str(exc) else repr(exc),
-                                               opened=self._played_any)
+                    self._error = BackendError(
+                        str(exc).splitlines()[0] if str(exc) else repr(exc), opened=self._played_any
+                    )
                     self._cond.notify_all()
                 self._notify()
                 return
@@ -362,7 +385,7 @@ class SimpleaudioBackend(Backend):
             if self._current is not None:
                 try:
                     self._current[0].stop()
-                except Exception as exc:  # stopping a finished stream is harmless
+                except Exception as exc:  # noqa: BLE001 - stopping a finished stream is harmless
                     log.debug("stop: %s", exc)
 
     def close(self) -> None:
@@ -390,5 +413,7 @@ def create_backend(setting: str | None = None, clock: Clock | None = None) -> Ba
         return NullBackend(clock)
     if spec.startswith("file:") and len(spec) > 5:
         return FileBackend(Path(spec[5:]).expanduser())
-    raise ValueError(f"unknown audio backend '{spec}'; use simpleaudio, null or file:PATH "
-                     f"(in --backend or {ENV_VAR})")
+    raise ValueError(
+        f"unknown audio backend '{spec}'; use simpleaudio, null or file:PATH "
+        f"(in --backend or {ENV_VAR})"
+    )

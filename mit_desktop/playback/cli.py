@@ -44,7 +44,9 @@ class Display:
     def position(self, p: ev.Position) -> None:
         if not self.tty:
             return
-        remaining = f"-{clock(p.duration_ms - p.position_ms)}" if p.duration_ms is not None else "-?:??"
+        remaining = (
+            f"-{clock(p.duration_ms - p.position_ms)}" if p.duration_ms is not None else "-?:??"
+        )
         line = f"{clock(p.position_ms)} {remaining}  {self.section}  {self.caption}"
         width = 100
         line = line[:width]
@@ -71,11 +73,16 @@ def register(subparsers: Any) -> None:
     """Add the `play` command to the main parser's subcommands."""
     from mit_desktop.cli import _add_listening_options
 
-    p = subparsers.add_parser("play", help="play a session (interactive mode waits at each reflection)")
+    p = subparsers.add_parser(
+        "play", help="play a session (interactive mode waits at each reflection)"
+    )
     p.add_argument("path", metavar="PATH|SESSION_ID")
     _add_listening_options(p)
-    p.add_argument("--backend", metavar="NAME",
-                   help="simpleaudio (default), null, or file:PATH; or set MIT_AUDIO_BACKEND")
+    p.add_argument(
+        "--backend",
+        metavar="NAME",
+        help="simpleaudio (default), null, or file:PATH; or set MIT_AUDIO_BACKEND",
+    )
     p.add_argument("--start", metavar="TIME", help="start at this time, e.g. 4:30")
     from mit_desktop.history import play_cli as play_history  # --profile, --resume, --no-history
 
@@ -96,7 +103,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     settings = _settings(args)
     backend = create_backend(args.backend)
     player = Player(Engine(), backend, fallback="null")
-    from mit_desktop.history import play_cli as play_history  # records the practice, as the GUI does
+    from mit_desktop.history import (
+        play_cli as play_history,  # records the practice, as the GUI does
+    )
 
     recording = play_history.start(args, player)
     if recording is None:
@@ -110,7 +119,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     player.events.reflection.connect(lambda r: inbox.put(("reflection", r)))
     player.events.finished.connect(lambda f: inbox.put(("finished", f)))
     player.events.error.connect(lambda e: inbox.put(("error", e)))
-    player.events.backend_changed.connect(lambda b: log.info("audio backend: %s (%s)", b.name, b.reason))
+    player.events.backend_changed.connect(
+        lambda b: log.info("audio backend: %s (%s)", b.name, b.reason)
+    )
 
     display.message(f"{session.title} ({settings.mode}); Ctrl-C stops.")
     try:

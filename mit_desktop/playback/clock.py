@@ -89,6 +89,7 @@ class FakeClock:
 
     def settle(self, threads: int = 1, timeout_s: float = 5.0) -> bool:
         """Wait (real time) until `threads` threads wait on this clock since the last advance."""
+
         def ready() -> bool:
             return sum(1 for _c, epoch in self._waiting.values() if epoch == self._epoch) >= threads
 

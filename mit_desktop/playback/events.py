@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -151,5 +152,7 @@ class PlayerEvents:
     reflection: Signal[ReflectionReached] = field(default_factory=lambda: Signal("reflection"))
     finished: Signal[Finished] = field(default_factory=lambda: Signal("finished"))
     error: Signal[PlayerError] = field(default_factory=lambda: Signal("error"))
-    backend_changed: Signal[BackendChanged] = field(default_factory=lambda: Signal("backend_changed"))
+    backend_changed: Signal[BackendChanged] = field(
+        default_factory=lambda: Signal("backend_changed")
+    )
     checkpoint: Signal[Checkpoint] = field(default_factory=lambda: Signal("checkpoint"))

@@ -18,17 +18,24 @@ def clock(position_ms: int) -> str:
 
 def device_message(error: BackendError, position_ms: int, continuing: bool) -> str:
     """The sound device could not be opened, or stopped working, at `position_ms`."""
-    what = ("The sound device stopped working" if error.opened
-            else "The sound device could not be opened")
-    then = ("Playback continues silently; the captions still advance."
-            if continuing else
-            f"Playback is paused at {clock(position_ms)}. Check that speakers or headphones are "
-            "connected and press Play, or continue without sound (the captions still advance).")
+    what = (
+        "The sound device stopped working"
+        if error.opened
+        else "The sound device could not be opened"
+    )
+    then = (
+        "Playback continues silently; the captions still advance."
+        if continuing
+        else f"Playback is paused at {clock(position_ms)}. Check that speakers or headphones are "
+        "connected and press Play, or continue without sound (the captions still advance)."
+    )
     return f"{what}. {then}"
 
 
 def render_message(error: BaseException, position_ms: int) -> str:
     """Speech, a clip or the cache failed; playback is paused at `position_ms`."""
     reason = str(error).strip() or error.__class__.__name__
-    return (f"Part of the session could not be prepared: {reason} "
-            f"Playback is paused at {clock(position_ms)}; press Play to try again from there.")
+    return (
+        f"Part of the session could not be prepared: {reason} "
+        f"Playback is paused at {clock(position_ms)}; press Play to try again from there."
+    )

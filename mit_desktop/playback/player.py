@@ -33,8 +33,9 @@ import dataclasses
 import logging
 import math
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -81,16 +82,26 @@ class Player:
     used to go on without sound (default: a NullBackend on the player's clock).
     """
 
-    def __init__(self, engine: Engine | None = None, backend: Backend | str | None = None,
-                 clock: Clock | None = None, *, block_ms: int = BLOCK_MS,
-                 queue_blocks: int = QUEUE_BLOCKS, declick_ms: int = DECLICK_MS,
-                 volume_ramp_ms: int = VOLUME_RAMP_MS, fallback: str = "pause",
-                 silent_backend: Callable[[Clock], Backend] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        backend: Backend | str | None = None,
+        clock: Clock | None = None,
+        *,
+        block_ms: int = BLOCK_MS,
+        queue_blocks: int = QUEUE_BLOCKS,
+        declick_ms: int = DECLICK_MS,
+        volume_ramp_ms: int = VOLUME_RAMP_MS,
+        fallback: str = "pause",
+        silent_backend: Callable[[Clock], Backend] | None = None,
+    ) -> None:
         if fallback not in FALLBACKS:
             raise ValueError(f"fallback must be one of {FALLBACKS}")
         self.engine = engine or Engine()
         self.clock: Clock = clock or RealClock()
-        self.backend: Backend = backend if isinstance(backend, Backend) else create_backend(backend, self.clock)
+        self.backend: Backend = (
+            backend if isinstance(backend, Backend) else create_backend(backend, self.clock)
+        )
         self.backend.on_progress = self._wake
         self.rate = self.engine.sample_rate
         self.block = self.rate * block_ms // 1000
@@ -164,7 +175,7 @@ class Player:
         self._post("pause")
 
     def resume(self) -> None:
-        """Go on after pause() or a fault (a render fault is retried); continue_() at a reflection."""
+        """Go on after pause() or a fault (retrying a render fault); at a reflection, continue_()."""
         self._post("resume")
 
     def stop(self) -> None:
@@ -287,8 +298,9 @@ class Player:
         takes effect at the moment it was made.
         """
         with self._cond:
-            return self._cond.wait_for(lambda: self._taken >= self._posted or self._thread is None,
-                                       timeout_s)
+            return self._cond.wait_for(
+                lambda: self._taken >= self._posted or self._thread is None, timeout_s
+            )
 
     def _wake(self) -> None:
         with self._cond:
@@ -353,13 +365,18 @@ class Player:
                         self._prepare_preroll()
                     self._tick()
                     self._wait(0.5)
-            except Exception as exc:  # a bug must not end the session: report, keep the position
+            except Exception as exc:
                 log.exception("the player failed")
                 self._set_state(ev.PAUSED)
                 self._paused_for = "render"
-                self.events.error.emit(ev.PlayerError(
-                    "internal", f"Playback stopped because of an internal error ({exc}). "
-                    "Press Play to try again.", self._sent * 1000 // self.rate))
+                self.events.error.emit(
+                    ev.PlayerError(
+                        "internal",
+                        f"Playback stopped because of an internal error ({exc}). "
+                        "Press Play to try again.",
+                        self._sent * 1000 // self.rate,
+                    )
+                )
 
     def _apply(self, name: str, arg: Any) -> None:
         state = self._state
@@ -379,10 +396,9 @@ class Player:
             if state == ev.REFLECTION:
                 self._continue()
         elif name == "pause":
-            if state in _ACTIVE:
-                if self._settle():
-                    self._set_state(ev.PAUSED)
-                    self._after_stop("pause")
+            if state in _ACTIVE and self._settle():
+                self._set_state(ev.PAUSED)
+                self._after_stop("pause")
         elif name == "stop":
             if state in _ACTIVE and not self._settle():
                 return
@@ -446,8 +462,11 @@ class Player:
         snapshot, final, complete = self._ahead.state()
         if self._mixer is not None and snapshot is self._timeline:
             return
-        if (self._mixer is None or self._sent + self.block > self._final
-                or (complete and not self._complete)):
+        if (
+            self._mixer is None
+            or self._sent + self.block > self._final
+            or (complete and not self._complete)
+        ):
             self._mixer = self.engine.mixer(snapshot)
             self._timeline, self._final, self._complete = snapshot, final, complete
             self._section_starts = [s.start_sample for s in snapshot.sections]
@@ -496,7 +515,7 @@ class Player:
             return
         try:
             audio = self._render(self._sent, n)
-        except Exception as exc:  # speech, clip or cache failure: play out what is queued, then pause
+        except Exception as exc:  # noqa: BLE001 - speech, clip or cache: play out the queue, pause
             log.warning("render failed at sample %d: %s", self._sent, exc)
             if self._drain():
                 self._render_failed(exc)
@@ -531,7 +550,10 @@ class Player:
                 self.clock.wait(self._cond, min(TICK_S, queued / self.rate))
 
     def _settle(self) -> bool:
-        """Drop unstarted blocks, fade out over `declick` samples, play out. False if the device failed."""
+        """Drop unstarted blocks, fade out over `declick` samples, play out.
+
+        False if the device failed meanwhile.
+        """
         dropped = self.backend.discard_pending()
         self._set_sent(self._sent - dropped)
         self._preroll = None
@@ -549,18 +571,21 @@ class Player:
                 except BackendError as exc:
                     self._device_failed(exc)
                     return False
-                except Exception as exc:  # the fade is a nicety; the position stays exact without it
+                except Exception as exc:  # noqa: BLE001 - only a nicety; position stays exact
                     log.warning("no fade at pause: %s", exc)
         return self._drain()
 
     # -- rendering a block --------------------------------------------------------------
 
     def _gain_curve(self, stem: str, positions: np.ndarray) -> np.ndarray | float:
-        start, end = getattr(self._gains_from, stem), getattr(self._gains, stem)
+        """The stem's gain at each absolute sample position (a float while not ramping)."""
+        start = float(getattr(self._gains_from, stem))
+        end = float(getattr(self._gains, stem))
         if start == end:
             return end
         t = np.clip((positions - self._ramp_start + 1) / self.ramp, 0.0, 1.0)
-        return (start + (end - start) * t).astype(np.float32)
+        curve: np.ndarray = (start + (end - start) * t).astype(np.float32)
+        return curve
 
     def _gain_at(self, stem: str, position: int) -> float:
         value = self._gain_curve(stem, np.array([position], dtype=np.float64))
@@ -569,26 +594,36 @@ class Player:
     def _render_float(self, start: int, n: int) -> np.ndarray:
         assert self._mixer is not None
         ramping = self._ramp_start + self.ramp > start and any(
-            getattr(self._gains_from, s) != getattr(self._gains, s) for s in STEMS)
+            getattr(self._gains_from, s) != getattr(self._gains, s) for s in STEMS
+        )
         fade = self._fade_in_at
         fading = fade is not None and fade + self.declick > start and fade < start + n
         if not ramping and not fading:
             return self._mixer.render(start, n, self._gains)
         positions = np.arange(start, start + n, dtype=np.float64)
         stems = self._mixer.render_stems(start, n)
-        audio = (stems["voice"] * self._gain_curve("voice", positions)
-                 + stems["bells"] * self._gain_curve("bells", positions)
-                 + stems["ambience"] * self._gain_curve("ambience", positions))
+        audio = (
+            stems["voice"] * self._gain_curve("voice", positions)
+            + stems["bells"] * self._gain_curve("bells", positions)
+            + stems["ambience"] * self._gain_curve("ambience", positions)
+        )
         if fading:
             assert fade is not None
-            audio = audio * np.clip((positions - fade + 1) / (self.declick + 1), 0.0, 1.0).astype(np.float32)
+            audio = audio * np.clip((positions - fade + 1) / (self.declick + 1), 0.0, 1.0).astype(
+                np.float32
+            )
         return audio.astype(np.float32)
 
     def _render(self, start: int, n: int) -> np.ndarray:
         if self._preroll is not None:
             at, audio = self._preroll
             self._preroll = None
-            if at == start and len(audio) == n and self._fade_in_at is None and self._gains == self._gains_from:
+            if (
+                at == start
+                and len(audio) == n
+                and self._fade_in_at is None
+                and self._gains == self._gains_from
+            ):
                 return audio
         return to_int16(self._render_float(start, n))
 
@@ -604,7 +639,7 @@ class Player:
             return
         try:
             self._preroll = (self._sent, to_int16(self._render_float(self._sent, n)))
-        except Exception as exc:  # reported when playback gets there
+        except Exception as exc:  # noqa: BLE001 - reported when playback gets there
             log.debug("preroll failed: %s", exc)
 
     def _apply_volume(self) -> None:
@@ -651,8 +686,11 @@ class Player:
         if 0 <= index < len(snapshot.sections):
             self._seek(snapshot.sections[index].start_sample)
             return
-        message = ("That section is still being prepared; try again in a moment." if not complete
-                   and index >= 0 else f"There is no section {index + 1} in this session.")
+        message = (
+            "That section is still being prepared; try again in a moment."
+            if not complete and index >= 0
+            else f"There is no section {index + 1} in this session."
+        )
         self.events.error.emit(ev.PlayerError("input", message, self._sent * 1000 // self.rate))
 
     # -- moments ----------------------------------------------------------------------------
@@ -674,8 +712,14 @@ class Player:
         if caption != self._caption_index and caption >= 0:
             self._caption_index = caption
             seg = tl.captions[caption]
-            self.events.caption.emit(ev.Caption(caption, seg.text or "", tl.ms(seg.start_sample),
-                                                (seg.start_sample + seg.audio_samples) * 1000 // self.rate))
+            self.events.caption.emit(
+                ev.Caption(
+                    caption,
+                    seg.text or "",
+                    tl.ms(seg.start_sample),
+                    (seg.start_sample + seg.audio_samples) * 1000 // self.rate,
+                )
+            )
         if self.mode != INTERACTIVE:
             reached = bisect.bisect_right(self._reflection_starts, heard) - 1
             if reached > self._announced_reflection:
@@ -693,15 +737,30 @@ class Player:
         self._last_position_s = now
         heard = self._heard()
         duration = None
-        if self._complete and self._timeline is not None and self._ahead and self._ahead.error is None:
+        if (
+            self._complete
+            and self._timeline is not None
+            and self._ahead
+            and self._ahead.error is None
+        ):
             duration = self._timeline.duration_ms
-        self.events.position.emit(ev.Position(heard, heard * 1000 // self.rate, duration, self._state))
+        self.events.position.emit(
+            ev.Position(heard, heard * 1000 // self.rate, duration, self._state)
+        )
 
     def _emit_reflection(self, index: int, waiting: bool) -> None:
         assert self._timeline is not None
         r = self._timeline.reflections[index]
-        self.events.reflection.emit(ev.ReflectionReached(index, r.prompt, r.inputs, r.start_sample,
-                                                         r.start_sample * 1000 // self.rate, waiting))
+        self.events.reflection.emit(
+            ev.ReflectionReached(
+                index,
+                r.prompt,
+                r.inputs,
+                r.start_sample,
+                r.start_sample * 1000 // self.rate,
+                waiting,
+            )
+        )
         self.stats.reflection_events_s.append(self.clock.now())
 
     def _checkpoint(self, reason: str) -> None:
@@ -709,9 +768,16 @@ class Player:
             return
         self._last_checkpoint_s = self.clock.now()
         heard = self._heard()
-        self.events.checkpoint.emit(ev.Checkpoint(self._session.id, self._session.content_sha256,
-                                                  heard * 1000 // self.rate, heard,
-                                                  self._settings.mode, reason))
+        self.events.checkpoint.emit(
+            ev.Checkpoint(
+                self._session.id,
+                self._session.content_sha256,
+                heard * 1000 // self.rate,
+                heard,
+                self._settings.mode,
+                reason,
+            )
+        )
 
     def _after_stop(self, reason: str) -> None:
         self._tick()
@@ -741,7 +807,7 @@ class Player:
         self._needs_fade_in = True
         try:
             self.backend.close()
-        except Exception as close_exc:  # the device is already gone
+        except Exception as close_exc:  # noqa: BLE001 - the device is already gone
             log.debug("closing failed backend: %s", close_exc)
         self._backend_open = False
         position_ms = self._sent * 1000 // self.rate
@@ -749,8 +815,15 @@ class Player:
         log.warning("audio device failed at %d ms: %s", position_ms, exc.detail)
         self._set_state(ev.PAUSED)
         self._paused_for = "device"
-        self.events.error.emit(ev.PlayerError("device", device_message(exc, position_ms, continuing),
-                                              position_ms, can_continue_silently=True, detail=exc.detail))
+        self.events.error.emit(
+            ev.PlayerError(
+                "device",
+                device_message(exc, position_ms, continuing),
+                position_ms,
+                can_continue_silently=True,
+                detail=exc.detail,
+            )
+        )
         self._checkpoint("error")
         if continuing:
             self._switch_backend(self._silent_backend(self.clock), "the sound device failed")
@@ -760,8 +833,14 @@ class Player:
         position_ms = self._sent * 1000 // self.rate
         self._set_state(ev.PAUSED)
         self._paused_for = "render"
-        self.events.error.emit(ev.PlayerError("render", render_message(exc, position_ms), position_ms,
-                                              detail=f"{exc.__class__.__name__}: {exc}"))
+        self.events.error.emit(
+            ev.PlayerError(
+                "render",
+                render_message(exc, position_ms),
+                position_ms,
+                detail=f"{exc.__class__.__name__}: {exc}",
+            )
+        )
         self._checkpoint("error")
 
     def _switch_backend(self, backend: Backend, reason: str) -> None:
@@ -769,7 +848,7 @@ class Player:
         if old is not backend:
             try:
                 old.close()
-            except Exception as exc:  # already broken
+            except Exception as exc:  # noqa: BLE001 - already broken
                 log.debug("closing old backend: %s", exc)
         backend.on_progress = self._wake
         self.backend = backend

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from mit_desktop.render import levels
 from mit_desktop.render.engine import Engine
@@ -32,7 +32,6 @@ from mit_desktop.session.model import Ambience, Session
 from mit_desktop.session.timeline import ListeningSettings, Timeline
 
 log = logging.getLogger(__name__)
-
 
 
 class RenderAhead:
@@ -43,8 +42,13 @@ class RenderAhead:
     (e.g. SpeechError for a full disk, TimelineError for a missing clip).
     """
 
-    def __init__(self, engine: Engine, session: Session, settings: ListeningSettings,
-                 on_progress: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        session: Session,
+        settings: ListeningSettings,
+        on_progress: Callable[[], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.session = session
         self.settings = settings
@@ -60,9 +64,11 @@ class RenderAhead:
         self._bridge = math.ceil(levels.DUCK_BRIDGE_MS * rate / 1000) + 1
         self._fade = math.ceil(levels.AMBIENCE_FADE_MS * rate / 1000) + 1
         self._ambience_cues = sum(isinstance(cue, Ambience) for cue in session.cues)
-        self._thread = threading.Thread(target=self._run, name=f"render-ahead-{session.id}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"render-ahead-{session.id}", daemon=True
+        )
 
-    def start(self) -> "RenderAhead":
+    def start(self) -> RenderAhead:
         self._thread.start()
         return self
 
@@ -85,7 +91,7 @@ class RenderAhead:
                 if self._cancelled:
                     return
                 self._publish()
-        except Exception as exc:  # any failure stops the build; playback of what exists goes on
+        except Exception as exc:  # noqa: BLE001 - any failure ends the build; what exists plays
             log.warning("rendering %s stopped: %s", self.session.id, exc)
             self._publish(error=exc)
             return
@@ -105,8 +111,14 @@ class RenderAhead:
         if not any(change.name for change in snapshot.ambience):
             return n
         final = n - self._ramp
-        voice_end = next((seg.start_sample + seg.audio_samples for seg in reversed(snapshot.segments)
-                          if seg.kind in ("speech", "clip") and seg.n_samples > 0), None)
+        voice_end = next(
+            (
+                seg.start_sample + seg.audio_samples
+                for seg in reversed(snapshot.segments)
+                if seg.kind in ("speech", "clip") and seg.n_samples > 0
+            ),
+            None,
+        )
         if voice_end is not None and n - voice_end <= self._bridge:
             final = min(final, voice_end)
         last = snapshot.ambience[-1]

@@ -10,9 +10,10 @@ small steps and waits until the feeder has dealt with each step (no sleeps).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
@@ -72,8 +73,12 @@ def fake_voice(voice_id: str | None, rate: float, text: str) -> np.ndarray:
 def write_session(folder: Path, script: str = SCRIPT) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     t = np.arange(int(1.5 * RATE)) / RATE
-    sf.write(str(folder / "tone.wav"), (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), RATE,
-             subtype="PCM_16")
+    sf.write(
+        str(folder / "tone.wav"),
+        (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32),
+        RATE,
+        subtype="PCM_16",
+    )
     path = folder / "player-test.session.md"
     path.write_text(script, encoding="utf-8")
     return path
@@ -89,7 +94,9 @@ class Rig:
     settings: ListeningSettings
     seen: dict[str, list[Any]] = field(default_factory=dict)
 
-    def pump_until(self, predicate: Callable[[], bool], step_ms: int = 10, max_ms: int = 300_000) -> int:
+    def pump_until(
+        self, predicate: Callable[[], bool], step_ms: int = 10, max_ms: int = 300_000
+    ) -> int:
         """Advance the fake clock until `predicate()`; returns the fake ms it took."""
         elapsed = 0
         self.settle()
@@ -142,9 +149,14 @@ def session_path(tmp_path: Path) -> Path:
 def make_rig(tmp_path: Path, session_path: Path) -> Iterator[Callable[..., Rig]]:
     players: list[Player] = []
 
-    def make(mode: str = "hands-free", backend: Callable[[FakeClock], Backend] | None = None,
-             declick_ms: int = 0,
-             engine: Engine | None = None, open_player: bool = True, **kwargs: Any) -> Rig:
+    def make(
+        mode: str = "hands-free",
+        backend: Callable[[FakeClock], Backend] | None = None,
+        declick_ms: int = 0,
+        engine: Engine | None = None,
+        open_player: bool = True,
+        **kwargs: Any,
+    ) -> Rig:
         clock = FakeClock()
         engine = engine or make_engine(tmp_path / "cache")
         made = backend(clock) if backend else NullBackend(clock, record=True)
@@ -154,12 +166,22 @@ def make_rig(tmp_path: Path, session_path: Path) -> Iterator[Callable[..., Rig]]
         session = parse_session(session_path)
         settings = ListeningSettings(mode=mode)
         rig = Rig(player, clock, made, engine, session, settings)
-        for name in ("position", "state", "section", "caption", "reflection", "finished", "error",
-                     "backend_changed", "checkpoint"):
+        for name in (
+            "position",
+            "state",
+            "section",
+            "caption",
+            "reflection",
+            "finished",
+            "error",
+            "backend_changed",
+            "checkpoint",
+        ):
             log: list[Any] = []
             rig.seen[name] = log
             getattr(player.events, name).connect(
-                lambda item, log=log, clock=clock: log.append((clock.now(), item)))
+                lambda item, log=log, clock=clock: log.append((clock.now(), item))
+            )
         if open_player:
             player.open(session, settings)
             assert player.wait_rendered(30.0)

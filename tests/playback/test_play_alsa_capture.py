@@ -53,15 +53,28 @@ ASOUNDRC = """pcm.!default {{
 
 def _env(tmp_path: Path, home: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(HOME=str(home), MIT_DESKTOP_CACHE_DIR=str(tmp_path / "cache"),
-               MIT_DESKTOP_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    env.update(
+        HOME=str(home),
+        MIT_DESKTOP_CACHE_DIR=str(tmp_path / "cache"),
+        MIT_DESKTOP_DATA_DIR=str(tmp_path / "data"),
+        PYTHONUNBUFFERED="1",
+    )
     env.pop("MIT_AUDIO_BACKEND", None)
     return env
 
 
-def _run(args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mit_desktop", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+def _run(
+    args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 240
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mit_desktop", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -73,7 +86,9 @@ def script(tmp_path: Path) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["hands-free", "interactive"])
-def test_simpleaudio_output_equals_render_sample_for_sample(tmp_path: Path, script: Path, mode: str) -> None:
+def test_simpleaudio_output_equals_render_sample_for_sample(
+    tmp_path: Path, script: Path, mode: str
+) -> None:
     home = tmp_path / "home"
     home.mkdir()
     capture = tmp_path / "capture.raw"
@@ -82,8 +97,11 @@ def test_simpleaudio_output_equals_render_sample_for_sample(tmp_path: Path, scri
     rendered = tmp_path / f"render-{mode}.wav"
     done = _run(["render", str(script), "--mode", mode, "-o", str(rendered)], env)
     assert done.returncode == 0, done.stderr
-    played = _run(["play", str(script), "--mode", mode, "--backend", "simpleaudio"], env,
-                  stdin="\n" if mode == "interactive" else "")
+    played = _run(
+        ["play", str(script), "--mode", mode, "--backend", "simpleaudio"],
+        env,
+        stdin="\n" if mode == "interactive" else "",
+    )
     assert played.returncode == 0, played.stderr
     assert "Traceback" not in played.stderr
     assert "Thank you." in played.stdout and "Reflection: What is here now?" in played.stdout
@@ -96,16 +114,20 @@ def test_simpleaudio_output_equals_render_sample_for_sample(tmp_path: Path, scri
 
 
 @pytest.mark.slow
-def test_no_sound_device_is_reported_in_plain_words_and_play_goes_on_silently(tmp_path: Path) -> None:
+def test_no_sound_device_is_reported_in_plain_words_and_play_goes_on_silently(
+    tmp_path: Path,
+) -> None:
     script = tmp_path / "short.session.md"
     script.write_text('+++\nid = "short"\ntitle = "Short"\n+++\n\nHello.\n', encoding="utf-8")
     home = tmp_path / "home"
     home.mkdir()
-    (home / ".asoundrc").write_text('pcm.!default {\n  type hw\n  card 7\n}\n', encoding="utf-8")
+    (home / ".asoundrc").write_text("pcm.!default {\n  type hw\n  card 7\n}\n", encoding="utf-8")
     played = _run(["play", str(script), "--backend", "simpleaudio"], _env(tmp_path, home))
     assert played.returncode == 0, played.stderr
-    assert ("mit-desktop: The sound device could not be opened. Playback continues silently; "
-            "the captions still advance.") in played.stderr
+    assert (
+        "mit-desktop: The sound device could not be opened. Playback continues silently; "
+        "the captions still advance."
+    ) in played.stderr
     assert "Traceback" not in played.stderr
     assert "Hello." in played.stdout and "Finished" in played.stdout
 
@@ -113,9 +135,16 @@ def test_no_sound_device_is_reported_in_plain_words_and_play_goes_on_silently(tm
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_with_exit_130(tmp_path: Path, script: Path) -> None:
     env = _env(tmp_path, tmp_path)
-    assert _run(["timeline", str(script)], env).returncode == 0  # speech ready, so play starts at once
-    process = subprocess.Popen([sys.executable, "-m", "mit_desktop", "play", str(script), "--backend", "null"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert (
+        _run(["timeline", str(script)], env).returncode == 0
+    )  # speech ready, so play starts at once
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mit_desktop", "play", str(script), "--backend", "null"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     started = threading.Event()
 
     def watch() -> None:

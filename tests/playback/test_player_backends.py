@@ -78,7 +78,9 @@ def test_file_backend_reports_an_unwritable_place(tmp_path: Path) -> None:
     assert not caught.value.opened
 
 
-def test_backend_is_chosen_by_setting_then_environment_then_default(monkeypatch, tmp_path: Path) -> None:
+def test_backend_is_chosen_by_setting_then_environment_then_default(
+    monkeypatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("MIT_AUDIO_BACKEND", "null")
     assert isinstance(create_backend(), NullBackend)
     assert isinstance(create_backend(f"file:{tmp_path / 'x.wav'}"), FileBackend)
@@ -90,7 +92,7 @@ def test_backend_is_chosen_by_setting_then_environment_then_default(monkeypatch,
 
 
 class _ClockedPlay:
-    def __init__(self, device: "_OneStreamDevice", end_s: float) -> None:
+    def __init__(self, device: _OneStreamDevice, end_s: float) -> None:
         self.device, self.end_s = device, end_s
 
     def is_playing(self) -> bool:
@@ -118,7 +120,9 @@ class _OneStreamDevice:
 
     def play_buffer(self, data: bytes, channels: int, width: int, rate: int) -> _ClockedPlay:
         if self.fail:
-            raise RuntimeError("Error opening PCM device. -- CODE: -16 -- MSG: Device or resource busy")
+            raise RuntimeError(
+                "Error opening PCM device. -- CODE: -16 -- MSG: Device or resource busy"
+            )
         samples = np.frombuffer(data, dtype="<i2").copy()
         play = _ClockedPlay(self, self.clock.now() + len(samples) / rate)
         with self.lock:

@@ -25,7 +25,7 @@ def test_pause_and_resume_at_arbitrary_points_lose_and_repeat_nothing(make_rig) 
     points = sorted(random.Random(7).sample(range(300, total_ms - 300), 5))
     player.play()
     for point_ms in points:
-        rig.pump_until(lambda: player.position_ms >= point_ms, step_ms=7)
+        rig.pump_until(lambda point_ms=point_ms: player.position_ms >= point_ms, step_ms=7)
         player.pause()
         rig.wait_state(ev.PAUSED)
         position = player.position_sample
@@ -56,8 +56,13 @@ def test_seek_while_playing_and_while_paused_plays_exactly_the_chosen_ranges(mak
     rig.pump_until(lambda: player.position_sample == 300 * rate // 1000)
     player.resume()
     rig.wait_state(ev.FINISHED)
-    want = np.concatenate([expected[:first_end], expected[9000 * rate // 1000:second_end],
-                           expected[300 * rate // 1000:]])
+    want = np.concatenate(
+        [
+            expected[:first_end],
+            expected[9000 * rate // 1000 : second_end],
+            expected[300 * rate // 1000 :],
+        ]
+    )
     assert np.array_equal(rig.recorded(), want)
 
 
@@ -69,7 +74,7 @@ def test_seek_to_a_section_starts_exactly_at_its_first_sample(make_rig) -> None:
     rig.pump_until(lambda: player.position_sample == timeline.sections[2].start_sample)
     player.play()
     rig.wait_state(ev.FINISHED)
-    assert np.array_equal(rig.recorded(), rig.expected()[timeline.sections[2].start_sample:])
+    assert np.array_equal(rig.recorded(), rig.expected()[timeline.sections[2].start_sample :])
     assert [s.title for s in rig.events("section")][-1] == "Closing"
 
 
@@ -94,7 +99,7 @@ def test_interactive_mode_stops_exactly_at_the_reflection_and_continues_from_it(
     assert backend.handed_over == reflection.start_sample  # not one sample past it was sent
     assert player.position_sample == reflection.start_sample
     expected = rig.expected()
-    assert np.array_equal(rig.recorded(), expected[:reflection.start_sample])
+    assert np.array_equal(rig.recorded(), expected[: reflection.start_sample])
     event = rig.events("reflection")[-1]
     assert event.waiting and event.start_sample == reflection.start_sample
     assert event.prompt == "What do you notice?"
@@ -118,14 +123,14 @@ def test_pause_fades_out_and_resume_fades_in_around_the_exact_position(make_rig)
     position = player.position_sample
     before = rig.recorded().astype(np.int32)
     assert len(before) == position
-    tail, want = before[-fade:], expected[position - fade:position].astype(np.int32)
+    tail, want = before[-fade:], expected[position - fade : position].astype(np.int32)
     assert abs(int(tail[-1])) <= 2 < int(np.max(np.abs(want)))  # faded to silence, not cut
     assert np.all(np.abs(tail) <= np.abs(want) + 1)
-    assert np.array_equal(before[:-fade], expected[:position - fade])
+    assert np.array_equal(before[:-fade], expected[: position - fade])
     player.resume()
     rig.wait_state(ev.FINISHED)
     after = rig.recorded()[position:].astype(np.int32)
     rest = expected[position:].astype(np.int32)
     assert len(after) == len(rest)  # nothing lost, nothing repeated
     assert abs(int(after[0])) <= abs(int(rest[0])) // 10 + 2
-    assert np.array_equal(after[fade + 1:], rest[fade + 1:])
+    assert np.array_equal(after[fade + 1 :], rest[fade + 1 :])

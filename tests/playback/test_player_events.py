@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from mit_desktop.playback import events as ev
@@ -14,7 +16,9 @@ def test_checkpoints_come_every_few_seconds_and_at_pause_reflection_and_stop(mak
 
     def heard_minus_checkpoint() -> int:
         checkpoints = rig.events("checkpoint")
-        return player.position_ms - checkpoints[-1].position_ms if checkpoints else player.position_ms
+        return (
+            player.position_ms - checkpoints[-1].position_ms if checkpoints else player.position_ms
+        )
 
     player.play()
     start = clock.now()
@@ -26,7 +30,7 @@ def test_checkpoints_come_every_few_seconds_and_at_pause_reflection_and_stop(mak
     # A practice killed at any moment resumes within 5 s of where it stopped.
     assert worst_lag_ms <= 5000
     times = [t for t, _c in rig.seen["checkpoint"]]
-    assert all(b - a <= 5.0 for a, b in zip(times, times[1:]))
+    assert all(b - a <= 5.0 for a, b in itertools.pairwise(times))
     last = rig.events("checkpoint")[-1]
     reflection = rig.timeline().reflections[0]
     assert (last.reason, last.position_sample) == ("reflection", reflection.start_sample)
@@ -69,7 +73,7 @@ def test_position_ticks_at_least_ten_times_a_second_and_is_exact_when_paused(mak
     ticks = [(t, p) for t, p in rig.seen["position"] if p.state == ev.PLAYING]
     times = [t for t, _p in ticks]
     assert len(ticks) >= 60
-    assert max(b - a for a, b in zip(times, times[1:])) <= 0.1
+    assert max(b - a for a, b in itertools.pairwise(times)) <= 0.1
     positions = [p.position_sample for _t, p in ticks]
     assert positions == sorted(positions)
     # Within 30 ms of the device clock (the null backend's device is the clock itself).
@@ -86,8 +90,11 @@ def test_sections_captions_and_hands_free_reflection_arrive_in_order(make_rig) -
     timeline = rig.timeline()
     assert [s.title for s in rig.events("section")] == ["Arriving", "Noticing", "Closing"]
     assert [c.text for c in rig.events("caption")] == [
-        "Breathe in gently.", "Let the breath go.", "Notice your feet on the floor.",
-        "Thank you for practising."]
+        "Breathe in gently.",
+        "Let the breath go.",
+        "Notice your feet on the floor.",
+        "Thank you for practising.",
+    ]
     for (t, caption), segment in zip(rig.seen["caption"], timeline.captions):
         assert caption.start_ms == timeline.ms(segment.start_sample)
     (reflection,) = rig.events("reflection")

@@ -74,14 +74,17 @@ def test_no_sound_device_says_so_and_continues_silently_with_the_null_fallback(m
     rig.player.play()
     rig.wait_state(ev.FINISHED)
     (error,) = rig.events("error")
-    assert error.message == ("The sound device could not be opened. Playback continues silently; "
-                             "the captions still advance.")
+    assert error.message == (
+        "The sound device could not be opened. Playback continues silently; "
+        "the captions still advance."
+    )
     assert rig.events("backend_changed")[0].name == "null"
     assert np.array_equal(rig.player.backend.recorded(), rig.expected())
 
 
 def test_a_clip_deleted_after_opening_stops_there_with_its_name_and_keeps_the_position(
-        make_rig, new_engine, session_path: Path) -> None:
+    make_rig, new_engine, session_path: Path
+) -> None:
     rig = make_rig(open_player=False)
     full = new_engine().timeline(rig.session, rig.settings)  # where the clip would start
     clip = next(s for s in full.segments if s.kind == "clip")
@@ -98,7 +101,8 @@ def test_a_clip_deleted_after_opening_stops_there_with_its_name_and_keeps_the_po
 
 
 def test_speech_cache_failing_mid_session_pauses_where_speech_runs_out_then_recovers(
-        make_rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_writer = speech_module.atomic_writer
     calls = {"n": 0}
 
@@ -123,10 +127,12 @@ def test_speech_cache_failing_mid_session_pauses_where_speech_runs_out_then_reco
     player.resume()
     rig.wait_state(ev.FINISHED)
     expected = rig.expected()
-    assert np.array_equal(rig.recorded()[built.n_samples:], expected[built.n_samples:])
+    assert np.array_equal(rig.recorded()[built.n_samples :], expected[built.n_samples :])
 
 
-def test_speech_removed_from_the_cache_while_playing_pauses_before_it_then_recovers(make_rig) -> None:
+def test_speech_removed_from_the_cache_while_playing_pauses_before_it_then_recovers(
+    make_rig,
+) -> None:
     rig = make_rig()
     player = rig.player
     timeline = rig.timeline()

@@ -10,7 +10,9 @@ import numpy as np
 from mit_desktop.playback import events as ev
 
 
-def test_playback_starts_before_the_speech_exists_and_matches_the_finished_render(make_rig, new_engine) -> None:
+def test_playback_starts_before_the_speech_exists_and_matches_the_finished_render(
+    make_rig, new_engine
+) -> None:
     engine = new_engine()
     tone = engine.speech.synthesize
     gate = threading.Semaphore(0)
@@ -29,7 +31,9 @@ def test_playback_starts_before_the_speech_exists_and_matches_the_finished_rende
     rig.pump_until(lambda: len(rig.recorded()) > 0)  # the opening bell needs no speech
     assert made == [] and player.duration_ms is None
     gate.release()  # the first sentence
-    rig.pump_until(lambda: player.state == ev.BUFFERING and player.position_sample == len(rig.recorded()))
+    rig.pump_until(
+        lambda: player.state == ev.BUFFERING and player.position_sample == len(rig.recorded())
+    )
     assert made == ["Breathe in gently."]
     # It holds where later speech could still change the sound (the ambience ducks under
     # speech): here, the end of the first sentence, until the second one exists.

@@ -20,7 +20,9 @@ def _moment_ms(timeline, stem: str) -> int:
 
 
 @pytest.mark.parametrize("stem,value", [("ambience", 0.2), ("voice", 1.4), ("bells", 0.0)])
-def test_volume_change_takes_effect_within_150_ms_and_ramps_without_a_click(make_rig, stem, value) -> None:
+def test_volume_change_takes_effect_within_150_ms_and_ramps_without_a_click(
+    make_rig, stem, value
+) -> None:
     rig = make_rig()
     player, rate = rig.player, rig.player.rate
     timeline = rig.timeline()
@@ -50,7 +52,9 @@ def test_volume_change_takes_effect_within_150_ms_and_ramps_without_a_click(make
     gain = (got[span][loud] / 32767.0 - others[span][loud]) / source[loud]
     where = span[loud]
     tolerance = 0.05 * abs(value - 1.0)
-    assert np.all(gain >= min(1.0, value) - tolerance) and np.all(gain <= max(1.0, value) + tolerance)
+    assert np.all(gain >= min(1.0, value) - tolerance) and np.all(
+        gain <= max(1.0, value) + tolerance
+    )
     leaving = where[np.abs(gain - 1.0) > tolerance]
     arriving = where[np.abs(gain - value) > tolerance]
     # A click is a jump from the old gain to the new one; this one takes at least 20 ms.
