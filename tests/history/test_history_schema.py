@@ -91,3 +91,58 @@ def test_newer_user_version_alone_is_refused(data_dir: Path) -> None:
         conn.execute("PRAGMA user_version = 99")
     with pytest.raises(NewerDatabaseError):
         HistoryStore.open()
+
+
+def _database_at_version(path: Path, version: int) -> None:
+    """A database as a release with the first ``version`` steps left it, with data in it.
+
+    The rows use only the first step's columns, so they are valid in every version.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    known = schema.known_steps()
+    if version:
+        stop = known[version] if version < len(known) else None
+        schema.MIGRATIONS.apply(db, stop_before=stop)
+        db.execute(f"PRAGMA user_version = {version}")
+        db.execute("INSERT INTO profiles (name, kind, created_ms) VALUES ('Old', 'caregiver', 1)")
+        db.execute(
+            "INSERT INTO practices (profile_id, session_id, session_hash, mode, source, status, "
+            "started_ms, utc_offset_min, ended_ms, position_ms, listened_ms) "
+            "VALUES (1, 'bam', 'h', 'hands-free', 'player', 'completed', 1000, 60, 2000, 900, 800)")
+        db.execute("INSERT INTO check_ins (practice_id, phase, recorded_ms, mood) "
+                   "VALUES (1, 'before', 1000, 4)")
+        db.execute("INSERT INTO reflections (practice_id, reflection_key, note, saved_ms) "
+                   "VALUES (1, 'felt', 'warm', 1500)")
+        db.execute("INSERT INTO body_maps (profile_id, practice_id, created_ms, utc_offset_min, "
+                   "data) VALUES (1, 1, 1500, 60, x'00')")
+    db.close()
+
+
+@pytest.mark.parametrize("version", range(len(schema.known_steps())))
+def test_every_earlier_schema_version_migrates_forward_keeping_its_data(
+        data_dir: Path, version: int) -> None:
+    path = paths.database_path()
+    _database_at_version(path, version)
+    with HistoryStore.open() as store:
+        assert schema.applied_steps(store.db) == schema.known_steps()
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(
+            schema.known_steps())
+        assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        backups = store.list_backups()
+        if version == 0:
+            assert store.list_profiles() == [] and backups == []
+            return
+        [profile] = store.list_profiles()
+        [practice] = store.list_practices(profile.id)
+        assert (practice.session_id, practice.position_ms, practice.listened_ms) == ("bam", 900,
+                                                                                    800)
+        assert [r.note for r in store.reflections(practice.id)] == ["warm"]
+        assert [c.mood for c in store.check_ins(practice.id)] == [4]
+        # and the migrated database works like a new one
+        new = store.start_practice(profile.id, "bam", "h2", "interactive")
+        store.save_draft(new, "felt", "still warm")
+    assert [b.reason for b in backups] == ["pre-migration"]
+    with sqlite3.connect(backups[0].path) as old:
+        assert old.execute("SELECT count(*) FROM _sqlite_migrations").fetchone() == (version,)
