@@ -90,7 +90,43 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     conv.add_argument("--png", type=Path, metavar="OUT.png",
                       help="write a picture of the map with a scale bar")
     conv.set_defaults(func=_from_embody)
+
+    exp = commands.add_parser(
+        "export", help="export a stored body map",
+        description="Export a body map kept in the practice history (its number is shown "
+                    "in the history view and in 'mit-desktop history export').")
+    exp.add_argument("id", type=int, metavar="ID", help="the body map's number")
+    exp.add_argument("--profile", metavar="NAME", help="the profile (needed when there are several)")
+    exp.add_argument("--embody", type=Path, metavar="OUT.csv", help="emBODY-format CSV")
+    exp.add_argument("--png", type=Path, metavar="OUT.png", help="a picture with a scale bar")
+    exp.add_argument("--signed-csv", type=Path, metavar="OUT.csv", help="the signed 522 × 171 map")
+    exp.set_defaults(func=_export_stored)
     return parser
+
+
+def _export_stored(args: argparse.Namespace) -> int:
+    """Load map `args.id` from the history store (Qt-free) and export it."""
+    from mit_desktop.bodymap.serialize import BodyMapFormatError, from_bytes
+    from mit_desktop.history.errors import HistoryError
+    from mit_desktop.history.store import HistoryStore
+
+    try:
+        with HistoryStore.open() as store:
+            if args.profile is not None:
+                profile = store.profile_by_name(args.profile)
+            else:
+                profiles = store.list_profiles()
+                if len(profiles) != 1:
+                    names = ", ".join(p.name for p in profiles) or "none yet"
+                    _error(f"choose the profile with --profile NAME (profiles: {names})")
+                    return EXIT_INVALID
+                profile = profiles[0]
+            record = store.get_body_map(args.id, profile.id)
+        body_map = from_bytes(record.data)
+    except (HistoryError, BodyMapFormatError) as exc:
+        _error(str(exc))
+        return EXIT_INVALID
+    return export_body_map(body_map, embody=args.embody, png=args.png, signed_csv=args.signed_csv)
 
 
 def main(argv: list[str] | None = None) -> int:
