@@ -103,12 +103,12 @@ class AggregatePanel(QWidget):
             else ""
         name = emotion_name(emotion)
         if self.result.count == 0:
-            self.count_label.setText(tr("No body maps of %1 %2.").replace("%1", name)
+            self.count_label.setText(tr("No body maps for the feeling “%1” %2.").replace("%1", name)
                                      .replace("%2", dates))
             self.map_widget.hide()
             return
-        text = (tr("Average of 1 body map of %1 %2.") if self.result.count == 1
-                else tr("Average of %3 body maps of %1 %2."))
+        text = (tr("1 body map for the feeling “%1” %2.") if self.result.count == 1
+                else tr("Average of %3 body maps for the feeling “%1” %2."))
         self.count_label.setText(text.replace("%1", name).replace("%2", dates)
                                  .replace("%3", str(self.result.count)))
         self.map_widget.show_aggregate(self.result)

@@ -1,4 +1,4 @@
-"""Charts of the history screen, drawn with pyqtgraph (axes, ticks and legends are its own).
+"""Charts of the history screen, drawn with pyqtgraph (its axes and ticks, no hand-drawing).
 
 - :class:`MinutesChart`: bars of listened minutes per day or per week.
 - :class:`RatingChart`: mood (or stress) before and after each practice —
@@ -14,6 +14,7 @@ and for a text alternative) and has an accessible name and description.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import math
 from collections.abc import Sequence
@@ -125,8 +126,6 @@ class RatingChart(_Chart):
         super().__init__(parent, tr("Mood (0-10)") if kind == "mood" else tr("Stress (0-10)"))
         self.setAccessibleName(tr("Chart of mood before and after practice") if kind == "mood"
                                else tr("Chart of stress before and after practice"))
-        self.legend = self.addLegend(offset=(10, 5), labelTextSize=f"{self.font().pointSizeF():.0f}pt",
-                                     labelTextColor="#222222", brush=pg.mkBrush(255, 255, 255, 220))
         self.getPlotItem().getAxis("left").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
 
     def show_changes(self, changes: Sequence[MoodChange], first: dt.date, last: dt.date) -> None:
@@ -136,7 +135,6 @@ class RatingChart(_Chart):
         points do not hide each other.
         """
         self.clear()
-        self.legend.clear()
         xs, before, after = [], [], []
         per_day: dict[dt.date, int] = {}
         counts: dict[dt.date, int] = {}
@@ -159,20 +157,27 @@ class RatingChart(_Chart):
             seg_y = [v for pair in zip(before, after, strict=True) for v in pair]
             self.plot(seg_x, seg_y, connect="pairs", pen=pg.mkPen("#9a9aa8", width=2))
             self.plot(xs, before, pen=None, symbol="o", symbolSize=13,
-                      symbolPen=pg.mkPen(BEFORE_COLOUR, width=2.5), symbolBrush=pg.mkBrush("w"),
-                      name=tr("Before practice (open circle)"))
+                      symbolPen=pg.mkPen(BEFORE_COLOUR, width=2.5), symbolBrush=pg.mkBrush("w"))
             self.plot(xs, after, pen=None, symbol="t1", symbolSize=15,
                       symbolPen=pg.mkPen(AFTER_COLOUR, width=1.5),
-                      symbolBrush=pg.mkBrush(AFTER_COLOUR),
-                      name=tr("After practice (filled triangle)"))
+                      symbolBrush=pg.mkBrush(AFTER_COLOUR))
         self._x_range(first, last)
-        self.setYRange(0, 10.5, padding=0.03)
+        self.setYRange(-0.4, 10.4, padding=0)
         self.setAccessibleDescription(rating_summary(self.kind, before, after))
 
     def _pair(self, change: MoodChange) -> tuple[int | None, int | None]:
         if self.kind == "mood":
             return change.mood_before, change.mood_after
         return change.stress_before, change.stress_after
+
+
+def legend_html() -> str:
+    """The key to the rating charts, as rich text for a label: shape and colour, and words."""
+    before = html.escape(tr("before practice"))
+    after = html.escape(tr("after practice"))
+    return (f'<span style="color:{BEFORE_COLOUR.name()}; font-size: large;">\u25cb</span> '
+            f"{before} &nbsp;&nbsp;&nbsp; "
+            f'<span style="color:{AFTER_COLOUR.name()}; font-size: large;">\u25b2</span> {after}')
 
 
 def rating_summary(kind: str, before: Sequence[float], after: Sequence[float]) -> str:
@@ -198,10 +203,16 @@ def rating_summary(kind: str, before: Sequence[float], after: Sequence[float]) -
     return text.replace("%1", count).replace("%2", f"{abs(mean):.1f}")
 
 
-def chart_image(chart: _Chart, width: int) -> QImage:
-    """Render ``chart`` (shown or not) to an image ``width`` pixels wide with pyqtgraph's exporter."""
+def chart_image(chart: _Chart, width: int, height: int) -> QImage:
+    """Render ``chart`` (shown or not) to a ``width`` × ``height`` image with pyqtgraph's exporter.
+
+    The chart is laid out at half that size and exported at twice the scale, so
+    its text stays readable when the picture is printed at page width.
+    """
     from pyqtgraph.exporters import ImageExporter
 
+    chart.resize(width // 2, height // 2)
+    chart.getPlotItem().resize(width / 2, height / 2)
     exporter = ImageExporter(chart.getPlotItem())
     exporter.parameters()["width"] = int(width)
     exporter.parameters()["background"] = QColor("white")

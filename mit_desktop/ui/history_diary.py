@@ -113,11 +113,13 @@ class DiaryCard(QFrame):
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note.setAccessibleName(tr("Note: %1").replace("%1", self.note.text()))
         self.rating = QLabel(
             tr("Rating: %1 of 10").replace("%1", str(entry.rating)) if entry.rating is not None
             else tr("No rating"), self)
         for label in (self.heading, self.prompt, self.note, self.rating):
             text.addWidget(label)
+        text.addStretch(1)
         row.addLayout(text, 1)
         self.map_button: QToolButton | None = None
         if entry.body_map_id is not None:

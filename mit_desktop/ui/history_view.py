@@ -36,7 +36,7 @@ from mit_desktop.history.errors import HistoryError
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of, week_start
 from mit_desktop.ui.history_aggregate import AggregatePanel
-from mit_desktop.ui.history_charts import MinutesChart, RatingChart, rating_summary
+from mit_desktop.ui.history_charts import MinutesChart, RatingChart, legend_html, rating_summary
 from mit_desktop.ui.history_data import (
     SessionCatalog,
     body_maps_by_id,
@@ -199,6 +199,11 @@ class HistoryView(QWidget):
         heading.setFont(bold)
         heading.setWordWrap(True)
         self.page_layout.addWidget(heading)
+        self.legend_label = QLabel(legend_html(), page)
+        self.legend_label.setTextFormat(Qt.TextFormat.RichText)
+        self.legend_label.setAccessibleName(tr("Key: open circles are before practice, filled "
+                                               "triangles after practice"))
+        self.page_layout.addWidget(self.legend_label)
         self.mood_chart = RatingChart("mood", page)
         self.mood_label = QLabel(page)
         self.stress_chart = RatingChart("stress", page)

@@ -1,0 +1,330 @@
+"""Practice reminders: a tray icon that shows a gentle desktop notification twice a day.
+
+:class:`ReminderScheduler` (no tray, testable) asks
+``history.reminders.next_reminder`` which reminder is next, sets one
+single-shot QTimer for it and, when the timer fires, asks again *as of the
+reminder's time* with fresh practice days: if the answer is still that
+reminder it is shown (so an evening reminder is dropped when a practice
+happened since the timer was set), then the timer is re-armed. The timer never
+waits longer than :data:`MAX_WAIT_MS`, so a changed clock, a new time zone or
+a computer that slept is noticed within minutes; a reminder found more than
+:data:`GRACE_MS` late (the computer was asleep) is skipped quietly.
+
+:class:`ReminderTray` puts an icon in the system tray, if there is one (no
+tray: nothing is shown and nothing is scheduled), with a small menu: open the
+program, reminder times, start at login. :class:`ReminderSettingsDialog` edits
+the profile's reminder settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTime, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMenu,
+    QSystemTrayIcon,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mit_desktop import autostart
+from mit_desktop.history import stats
+from mit_desktop.history.errors import HistoryError
+from mit_desktop.history.reminders import DueReminder, next_reminder
+from mit_desktop.history.store import HistoryStore
+from mit_desktop.history.timeutil import local_day_of
+from mit_desktop.ui.history_text import store_now, tr
+
+log = logging.getLogger(__name__)
+
+MAX_WAIT_MS = 15 * 60 * 1000
+GRACE_MS = 2 * 60 * 60 * 1000
+NOTIFICATION_MS = 15_000
+
+
+def reminder_text(kind: str) -> tuple[str, str]:
+    """Title and message of a reminder; kind, never pressing."""
+    if kind == "morning":
+        return (tr("A moment for yourself"),
+                tr("Good morning. When you have a quiet moment today, a practice is ready "
+                   "for you."))
+    return (tr("A moment for yourself"),
+            tr("If there is time before the day ends, a practice is ready. Even the short "
+               "BAM practice counts."))
+
+
+class ReminderScheduler(QObject):
+    """Keeps one timer for the profile's next reminder; emits ``reminderDue(kind)``.
+
+    ``now`` returns aware local time (default: the store's clock).
+    """
+
+    reminderDue = Signal(str)
+
+    def __init__(self, store: HistoryStore, profile_id: int, parent: QObject | None = None,
+                 *, now: Callable[[], dt.datetime] | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.profile_id = profile_id
+        self._now = now or (lambda: store_now(store))
+        self.due: DueReminder | None = None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._fired)
+
+    def _next(self, moment: dt.datetime) -> DueReminder | None:
+        settings = self.store.settings(self.profile_id)
+        today = local_day_of(moment, settings.day_boundary_min)
+        days = stats.practice_days(self.store, self.profile_id,
+                                   first_day=today - dt.timedelta(days=1), settings=settings)
+        return next_reminder(settings, days, moment)
+
+    def set_profile(self, profile_id: int) -> None:
+        """Remind for another profile (re-arms)."""
+        self.profile_id = profile_id
+        self.rearm()
+
+    def rearm(self, after: dt.datetime | None = None) -> None:
+        """Find the next reminder (at or after ``after``, default now) and set the timer."""
+        self.timer.stop()
+        now = self._now()
+        try:
+            self.due = self._next(after if after is not None else now)
+        except HistoryError as exc:
+            log.warning("reminders unavailable: %s", exc)
+            self.due = None
+        if self.due is None:
+            log.debug("no reminder to schedule")
+            return
+        wait_ms = int((self.due.at - now).total_seconds() * 1000)
+        self.timer.start(max(0, min(wait_ms, MAX_WAIT_MS)))
+        log.debug("next reminder %s at %s (timer %d ms)", self.due.kind, self.due.at,
+                  self.timer.interval())
+
+    def stop(self) -> None:
+        """No more reminders until :meth:`rearm`."""
+        self.timer.stop()
+        self.due = None
+
+    def _fired(self) -> None:
+        due, now = self.due, self._now()
+        if due is None or now < due.at:
+            self.rearm()  # an intermediate wake-up, or the clock moved back
+            return
+        try:
+            still = self._next(due.at)
+        except HistoryError as exc:
+            log.warning("reminder check failed: %s", exc)
+            still = None
+        late_ms = (now - due.at).total_seconds() * 1000
+        if still is not None and (still.kind, still.at) == (due.kind, due.at):
+            if late_ms <= GRACE_MS:
+                log.info("%s reminder shown", due.kind)
+                self.reminderDue.emit(due.kind)
+            else:
+                log.info("%s reminder skipped: %d minutes late", due.kind, late_ms // 60_000)
+        else:
+            log.info("%s reminder skipped: already practiced", due.kind)
+        self.rearm(after=max(now, due.at + dt.timedelta(seconds=1)))
+
+
+def _tray_icon_image() -> QIcon:
+    """A simple round icon (a warm circle with a light centre), drawn so no file is needed."""
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor("#c2571a"))
+    painter.setPen(QColor("#7a3510"))
+    painter.drawEllipse(4, 4, 56, 56)
+    painter.setBrush(QColor("#fff3e6"))
+    painter.drawEllipse(22, 22, 20, 20)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class ReminderTray(QObject):
+    """The tray icon, its menu and the notifications (see module docstring).
+
+    ``openRequested`` asks the main window to show itself; ``settingsChanged``
+    follows a change made in :class:`ReminderSettingsDialog`.
+    """
+
+    openRequested = Signal()
+    settingsChanged = Signal()
+
+    def __init__(self, store: HistoryStore, profile_id: int, parent: QObject | None = None,
+                 *, tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.scheduler = ReminderScheduler(store, profile_id, self, now=now)
+        self.icon: QSystemTrayIcon | None = None
+        self.menu: QMenu | None = None
+        self.dialog: ReminderSettingsDialog | None = None
+        if not tray_available():
+            log.info("no system tray: reminders are not shown")
+            return
+        self.icon = QSystemTrayIcon(_tray_icon_image(), self)
+        self.icon.setToolTip(tr("MIT Desktop"))
+        self.menu = QMenu()
+        self.open_action = QAction(tr("Open MIT Desktop"), self.menu)
+        self.open_action.triggered.connect(self.openRequested)
+        self.settings_action = QAction(tr("Reminder times…"), self.menu)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.autostart_action = QAction(tr("Start when I log in"), self.menu)
+        self.autostart_action.setCheckable(True)
+        self.autostart_action.setChecked(autostart.is_enabled())
+        self.autostart_action.toggled.connect(self._set_autostart)
+        for action in (self.open_action, self.settings_action, self.autostart_action):
+            self.menu.addAction(action)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        self.icon.messageClicked.connect(self.openRequested)
+        self.scheduler.reminderDue.connect(self.notify)
+        self.icon.show()
+        self.scheduler.rearm()
+
+    @property
+    def active(self) -> bool:
+        """True when a tray icon exists (and so reminders are scheduled)."""
+        return self.icon is not None
+
+    def set_profile(self, profile_id: int) -> None:
+        """Remind for another profile."""
+        if self.active:
+            self.scheduler.set_profile(profile_id)
+        else:
+            self.scheduler.profile_id = profile_id
+
+    def rearm(self) -> None:
+        """Ask again for the next reminder (after a practice or a settings change)."""
+        if self.active:
+            self.scheduler.rearm()
+
+    def notify(self, kind: str) -> None:
+        """Show the ``kind`` reminder as a desktop notification."""
+        if self.icon is None:
+            return
+        title, text = reminder_text(kind)
+        self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information,
+                              NOTIFICATION_MS)
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.openRequested.emit()
+
+    def _set_autostart(self, on: bool) -> None:
+        try:
+            autostart.set_enabled(on)
+        except OSError as exc:
+            log.warning("start at login could not be changed: %s", exc)
+            self.autostart_action.blockSignals(True)
+            self.autostart_action.setChecked(autostart.is_enabled())
+            self.autostart_action.blockSignals(False)
+
+    def open_settings(self) -> ReminderSettingsDialog:
+        """Open the reminder settings (non-blocking)."""
+        self.dialog = ReminderSettingsDialog(self.store, self.scheduler.profile_id)
+        self.dialog.accepted.connect(self._settings_saved)
+        self.dialog.open()
+        return self.dialog
+
+    def _settings_saved(self) -> None:
+        if self.icon is not None:
+            self.autostart_action.blockSignals(True)
+            self.autostart_action.setChecked(autostart.is_enabled())
+            self.autostart_action.blockSignals(False)
+        self.rearm()
+        self.settingsChanged.emit()
+
+
+def _qtime(value: dt.time | None, default: dt.time) -> QTime:
+    value = value or default
+    return QTime(value.hour, value.minute)
+
+
+class ReminderSettingsDialog(QDialog):
+    """Reminders on or off, the morning and evening times, and start at login."""
+
+    def __init__(self, store: HistoryStore, profile_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.profile_id = store, profile_id
+        settings = store.settings(profile_id)
+        self.setWindowTitle(tr("Reminders"))
+        self.setAccessibleName(tr("Reminder settings"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(tr("A gentle reminder in the morning and in the evening. There is no "
+                          "evening reminder on a day you have already practiced."), self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.enabled_box = QCheckBox(tr("Remind me to practice"), self)
+        self.enabled_box.setAccessibleName(tr("Remind me to practice"))
+        self.enabled_box.setChecked(settings.reminders_enabled)
+        self.morning_box = QCheckBox(tr("In the morning at"), self)
+        self.morning_box.setAccessibleName(tr("Morning reminder on"))
+        self.morning_box.setChecked(settings.morning_reminder is not None)
+        self.morning_time = QTimeEdit(_qtime(settings.morning_reminder, dt.time(9, 0)), self)
+        self.morning_time.setAccessibleName(tr("Time of the morning reminder"))
+        self.evening_box = QCheckBox(tr("In the evening at"), self)
+        self.evening_box.setAccessibleName(tr("Evening reminder on"))
+        self.evening_box.setChecked(settings.evening_reminder is not None)
+        self.evening_time = QTimeEdit(_qtime(settings.evening_reminder, dt.time(19, 0)), self)
+        self.evening_time.setAccessibleName(tr("Time of the evening reminder"))
+        for edit in (self.morning_time, self.evening_time):
+            edit.setDisplayFormat("HH:mm")
+            edit.setMinimumHeight(40)
+        self.autostart_box = QCheckBox(tr("Start MIT Desktop when I log in"), self)
+        self.autostart_box.setAccessibleName(tr("Start MIT Desktop when I log in"))
+        self.autostart_box.setChecked(autostart.is_enabled())
+        form.addRow(self.enabled_box)
+        form.addRow(self.morning_box, self.morning_time)
+        form.addRow(self.evening_box, self.evening_time)
+        form.addRow(self.autostart_box)
+        layout.addLayout(form)
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #8a1c1c;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(tr("Save"))
+        self.save_button.setAccessibleName(tr("Save the reminder settings"))
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(tr("Cancel"))
+        cancel.setAccessibleName(tr("Cancel without saving"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        """Store the settings and the start-at-login choice; close on success."""
+        changes = {
+            "reminders_enabled": self.enabled_box.isChecked(),
+            "morning_reminder": (self.morning_time.time().toString("HH:mm")
+                                 if self.morning_box.isChecked() else None),
+            "evening_reminder": (self.evening_time.time().toString("HH:mm")
+                                 if self.evening_box.isChecked() else None),
+        }
+        try:
+            self.store.update_settings(self.profile_id, **changes)
+            autostart.set_enabled(self.autostart_box.isChecked())
+        except (HistoryError, OSError) as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self.accept()

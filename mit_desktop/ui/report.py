@@ -1,0 +1,255 @@
+"""A client report as PDF: practice summary, mood and stress charts, reflections, body maps.
+
+For one profile and a date range, :func:`build_report` collects the numbers
+(all from ``history.stats``), draws the charts with the same pyqtgraph charts
+as the history screen, renders the body maps with ``bodymap.render``, and lays
+everything out as a :class:`QTextDocument`; :func:`write_report_pdf` prints it
+with :class:`QPdfWriter` (part of QtGui, no printer support needed) to a file
+written atomically with mode 0600 — the report holds private notes.
+
+Needs a ``QApplication`` (the charts are widgets); the CLI creates one with the
+offscreen platform.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QSizeF, QUrl
+from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from mit_desktop.bodymap.aggregate import aggregate
+from mit_desktop.bodymap.render import render_map_image
+from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
+from mit_desktop.history import stats
+from mit_desktop.history.errors import InvalidInputError
+from mit_desktop.history.models import BodyMapRecord
+from mit_desktop.history.store import HistoryStore
+from mit_desktop.history.timeutil import local_day_of
+from mit_desktop.ui.history_charts import RatingChart, chart_image, rating_summary
+from mit_desktop.ui.history_data import (
+    SessionCatalog,
+    body_maps_by_id,
+    load_catalog,
+    practiced_session_ids,
+)
+from mit_desktop.ui.history_diary import rgb_image
+from mit_desktop.ui.history_text import emotion_name, long_date, minutes_text, store_now, tr
+
+log = logging.getLogger(__name__)
+
+CHART_WIDTH_PX = 1300
+CHART_HEIGHT_PX = 560
+MAX_REFLECTIONS = 500
+
+
+@dataclass
+class Report:
+    """The laid-out report and the numbers in it (for tests and callers)."""
+
+    document: QTextDocument
+    profile_name: str
+    first_day: dt.date
+    last_day: dt.date
+    practices: int
+    listened_ms: int
+    weeks: list[stats.WeekTotal]
+    reflections: list[stats.DiaryEntry]
+    body_map_ids: list[int] = field(default_factory=list)
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+def _map_image(blob: bytes) -> QImage | None:
+    try:
+        return rgb_image(render_map_image(read_signed_map(blob), scale=1))
+    except (BodyMapFormatError, ValueError) as exc:
+        log.warning("body map left out of the report: %s", exc)
+        return None
+
+
+def _summary_html(profile_name: str, first: dt.date, last: dt.date, made: dt.date,
+                  weeks: list[stats.WeekTotal], practices: int, listened_ms: int,
+                  settings_target: int, settings_minimum: int) -> str:
+    days = sum(w.days_practiced for w in weeks)
+    parts = [
+        f"<h1>{_esc(tr('Practice report: %1').replace('%1', profile_name))}</h1>",
+        "<p>" + _esc(tr("From %1 to %2. Made on %3.").replace("%1", long_date(first))
+                     .replace("%2", long_date(last)).replace("%3", long_date(made))) + "</p>",
+        f"<h2>{_esc(tr('Practice'))}</h2>",
+        "<p>" + _esc(tr("%1 practices on %2 days, %3 in all.").replace("%1", str(practices))
+                     .replace("%2", str(days)).replace("%3", minutes_text(listened_ms))) + "</p>",
+        "<p>" + _esc(tr("The program suggests practicing on about %1 days a week; %2 days is "
+                        "the least that counts.").replace("%1", str(settings_target))
+                     .replace("%2", str(settings_minimum))) + "</p>",
+        '<table border="1" cellspacing="0" cellpadding="4" width="100%">',
+        "<tr>" + "".join(f"<th>{_esc(h)}</th>" for h in (
+            tr("Week of"), tr("Days practiced"), tr("Practices"), tr("Minutes"),
+            tr("Days against the aim"))) + "</tr>",
+    ]
+    for week in weeks:
+        if week.met_target:
+            verdict = tr("aim reached")
+        elif week.met_minimum:
+            verdict = tr("minimum reached")
+        else:
+            verdict = tr("below the minimum")
+        cells = (long_date(week.week_start), f"{week.days_practiced} / {settings_target}",
+                 str(week.practices), str(round(week.listened_ms / 60_000)), verdict)
+        parts.append("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
+    parts.append("</table>")
+    return "\n".join(parts)
+
+
+def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_day: dt.date,
+                 *, catalog: SessionCatalog | None = None) -> Report:
+    """Lay out the report of ``profile_id`` from ``first_day`` to ``last_day`` (local days)."""
+    if last_day < first_day:
+        raise InvalidInputError("The end of the report's dates cannot be before its start.")
+    profile = store.get_profile(profile_id)
+    settings = store.settings(profile_id)
+    catalog = (catalog or load_catalog()).with_sessions(practiced_session_ids(store, profile_id))
+    days = stats.daily_totals(store, profile_id, first_day, last_day, settings)
+    weeks = stats.weekly_totals(store, profile_id, first_day, last_day, settings)
+    practices = sum(d.practices for d in days)
+    listened = sum(d.listened_ms for d in days)
+    changes = [c for c in stats.mood_changes(store, profile_id, settings)
+               if first_day <= c.day <= last_day]
+    entries = stats.reflection_diary(store, profile_id, first_day=first_day, last_day=last_day,
+                                     limit=MAX_REFLECTIONS, settings=settings)
+    entries.reverse()  # oldest first reads like a diary
+    map_ids = [e.body_map_id for e in entries if e.body_map_id is not None]
+    maps = body_maps_by_id(store, profile_id, map_ids)
+
+    document = QTextDocument()
+    font = QFont(document.defaultFont())
+    font.setPointSizeF(11)
+    document.setDefaultFont(font)
+    document.setDefaultStyleSheet(
+        "h1 { font-size: 20pt; } h2 { font-size: 15pt; margin-top: 14px; }"
+        " th { background-color: #eeeeee; } .prompt { font-style: italic; color: #333344; }"
+        " .small { color: #444444; }")
+    made = local_day_of(store_now(store), settings.day_boundary_min)
+    parts = [_summary_html(profile.name, first_day, last_day, made, weeks, practices, listened,
+                           settings.weekly_target_days, settings.weekly_minimum_days)]
+
+    parts.append(f"<h2>{_esc(tr('Mood and stress, before and after practice'))}</h2>")
+    for kind in ("mood", "stress"):
+        chart = RatingChart(kind)
+        chart_font = QFont(chart.font())
+        chart_font.setPointSizeF(12)
+        chart.apply_font(chart_font)
+        chart.show_changes(changes, first_day, last_day)
+        url = f"mit://chart/{kind}"
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
+                             chart_image(chart, CHART_WIDTH_PX, CHART_HEIGHT_PX))
+        before = chart.series[f"{kind}_before"][1]
+        after = chart.series[f"{kind}_after"][1]
+        parts.append(f'<p><img src="{url}" width="600"></p>')
+        parts.append(f"<p>{_esc(rating_summary(kind, before, after))} "
+                     f"{_esc(tr('Open circles: before; filled triangles: after.'))}</p>")
+        chart.deleteLater()
+
+    parts.append(f"<h2>{_esc(tr('Reflections'))}</h2>")
+    if not entries:
+        parts.append(f"<p>{_esc(tr('No reflections in these dates.'))}</p>")
+    for entry in entries:
+        rating = (tr("Rating: %1 of 10").replace("%1", str(entry.rating))
+                  if entry.rating is not None else tr("No rating"))
+        parts.append(
+            f"<p><b>{_esc(long_date(entry.day))} · {_esc(catalog.title(entry.session_id))}</b>"
+            f"<br><span class=\"prompt\">{_esc(entry.prompt)}</span>"
+            f"<br>{_esc(entry.note) or _esc(tr('(nothing written)'))}"
+            f"<br><span class=\"small\">{_esc(rating)}</span></p>")
+        record = maps.get(entry.body_map_id) if entry.body_map_id is not None else None
+        if record is not None:
+            parts.append(_map_html(document, record))
+    parts.append(_averages_html(document, store, profile_id, first_day, last_day))
+    parts.append(f"<p class=\"small\">{_esc(tr('Made by MIT Desktop on this computer. MIT Desktop supports, and does not replace, care from a clinician.'))}</p>")
+    document.setHtml("\n".join(parts))
+    return Report(document, profile.name, first_day, last_day, practices, listened, weeks,
+                  entries, map_ids)
+
+
+def _map_html(document: QTextDocument, record: BodyMapRecord) -> str:
+    image = _map_image(record.data)
+    if image is None:
+        return ""
+    url = f"mit://bodymap/{record.id}"
+    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+    what = emotion_name(record.emotion)
+    if record.intensity is not None:
+        what += tr(", strength %1 of 10").replace("%1", str(record.intensity))
+    return (f'<p><img src="{url}" height="260"><br>'
+            f'<span class="small">{_esc(tr("Body map: %1").replace("%1", what))}</span></p>')
+
+
+def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int,
+                   first: dt.date, last: dt.date) -> str:
+    """The mean body map of each feeling painted in the dates, with its count."""
+    ids = stats.body_map_ids(store, profile_id, first_day=first, last_day=last)
+    records = body_maps_by_id(store, profile_id, ids)
+    by_emotion: dict[str, list[bytes]] = {}
+    for map_id in ids:
+        record = records.get(map_id)
+        if record is not None and record.emotion:
+            by_emotion.setdefault(record.emotion, []).append(record.data)
+    if not by_emotion:
+        return ""
+    parts = [f"<h2>{_esc(tr('Body maps: the average of each feeling'))}</h2>"]
+    for emotion, blobs in sorted(by_emotion.items(), key=lambda item: (-len(item[1]), item[0])):
+        try:
+            mean = aggregate(blobs)
+        except (BodyMapFormatError, ValueError) as exc:
+            log.warning("average of %s left out of the report: %s", emotion, exc)
+            continue
+        url = f"mit://average/{emotion}"
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
+                             rgb_image(render_map_image(mean.mean, count=mean.count, scale=1)))
+        label = (tr("%1: 1 body map") if mean.count == 1 else tr("%1: average of %2 body maps"))
+        parts.append(f'<p><img src="{url}" height="260"><br>'
+                     f'{_esc(label.replace("%1", emotion_name(emotion)).replace("%2", str(mean.count)))}'
+                     "</p>")
+    return "\n".join(parts)
+
+
+def write_report_pdf(report: Report, path: Path) -> Path:
+    """Print ``report`` to an A4 PDF at ``path`` (atomically, mode 0600); return the path."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        writer = QPdfWriter(tmp_name)
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(18, 16, 18, 16), QPageLayout.Unit.Millimeter)
+        writer.setResolution(300)
+        writer.setTitle(tr("Practice report: %1").replace("%1", report.profile_name))
+        writer.setCreator("MIT Desktop")
+        layout = writer.pageLayout()
+        paint = layout.paintRect(QPageLayout.Unit.Point)
+        # lay the document out on the printable area, in 96-dpi "pixels" as HTML sizes are
+        report.document.setPageSize(QSizeF(paint.width() * 96 / 72, paint.height() * 96 / 72))
+        report.document.print_(writer)
+        del writer  # finishes the file
+        with open(tmp_name, "rb") as handle:
+            if handle.read(5) != b"%PDF-":
+                raise OSError(f"the PDF could not be written to {path}")
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o600)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    log.info("report written to %s", path)
+    return path
