@@ -1,0 +1,310 @@
+"""The client report: the document's content, and a real PDF read back without poppler.
+
+The PDF check is pure Python: the content streams are inflated and the glyphs
+of each ``Tj`` are turned back into text with the fonts' ``ToUnicode`` maps.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import re
+import stat
+import subprocess
+import sys
+import unicodedata
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QImage, QTextDocument
+
+from mit_desktop.bodymap import BodyMap, to_bytes
+from mit_desktop.bodymap.silhouette import body_mask
+from mit_desktop.history.errors import InvalidInputError
+from mit_desktop.history.store import HistoryStore
+from mit_desktop.ui import report_cli
+from mit_desktop.ui.history_data import SessionCatalog, SessionInfo
+from mit_desktop.ui.report import build_report, write_report_pdf
+
+
+def _reserve_references() -> None:
+    """PySide6 6.12 on Python < 3.12 loses a reference to None/True/False on calls of
+    methods returning void; give them a large reserve (Python 3.12 makes them immortal)."""
+    if sys.version_info < (3, 12):
+        for obj in (None, True, False):
+            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+
+
+_reserve_references()
+
+UTC = dt.timezone.utc
+REPO = Path(__file__).resolve().parents[2]
+NOW = dt.datetime(2026, 3, 19, 20, 0, tzinfo=UTC)
+CATALOG = SessionCatalog((
+    SessionInfo("nesting-doll", "Nesting Doll", "nesting-doll"),
+    SessionInfo("bam", "BAM quick practice", "bam"),
+))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.ms = ms(NOW)
+
+    def __call__(self) -> int:
+        return self.ms
+
+
+def ms(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+@pytest.fixture
+def store(private_folders: Path):
+    clock = Clock()
+    opened = HistoryStore.open(clock=clock, tz=UTC)
+    opened.test_clock = clock  # type: ignore[attr-defined]
+    yield opened
+    opened.close()
+
+
+#: (day of March 2026, minutes, session, mood before/after, stress before/after, note, rating)
+PRACTICES = [
+    (3, 20, "nesting-doll", (4, 6), (7, 5), "Quieter than I expected", 7),
+    (5, 25, "nesting-doll", (3, 6), (8, 4), "Mum seemed frightened, not cross", 8),
+    (6, 3, "bam", (5, 5), (6, 6), "Steady", None),
+    (11, 22, "nesting-doll", (5, 8), (6, 3), "Zebra-crossing memory came back", 9),
+    (25, 20, "nesting-doll", (2, 9), (9, 1), "After the report dates", 5),
+]
+
+
+def fill(store: HistoryStore, name: str = "Rosalind Example") -> int:
+    clock = store.test_clock  # type: ignore[attr-defined]
+    pid = store.create_profile(name, "client")
+    signed = np.zeros((522, 171))
+    signed[150:230, 50:120] = 0.6
+    signed[~body_mask()] = 0
+    for day, minutes, session, mood, stress, note, rating in PRACTICES:
+        start = dt.datetime(2026, 3, day, 10, 0, tzinfo=UTC)
+        clock.ms = ms(start) + minutes * 60_000
+        practice = store.log_manual_practice(pid, session, ms(start), minutes * 60_000)
+        store.record_check_in(practice, "before", mood=mood[0], stress=stress[0])
+        store.record_check_in(practice, "after", mood=mood[1], stress=stress[1])
+        body_map = None
+        if session == "nesting-doll":
+            body_map = store.add_body_map(
+                pid, to_bytes(BodyMap(stored_map=signed, emotion="sadness", intensity=7)),
+                emotion="sadness", intensity=7, practice_id=practice, created_ms=ms(start))
+        store.save_reflection(practice, "own", prompt="What did you notice?", note=note,
+                              rating=rating, body_map_id=body_map)
+    clock.ms = ms(NOW)
+    other = store.create_profile("Other Client", "client")
+    clock.ms = ms(dt.datetime(2026, 3, 4, 11, 0, tzinfo=UTC))
+    practice = store.log_manual_practice(other, "bam", ms(dt.datetime(2026, 3, 4, 10, 0,
+                                                                      tzinfo=UTC)), 60_000)
+    store.save_reflection(practice, "own", prompt="?", note="Secret of another client")
+    clock.ms = ms(NOW)
+    return pid
+
+
+FIRST, LAST = dt.date(2026, 3, 2), dt.date(2026, 3, 15)
+IN_RANGE = [p for p in PRACTICES if FIRST.day <= p[0] <= LAST.day]
+
+
+# --- a small PDF reader ---------------------------------------------------------------
+
+
+def pdf_objects(data: bytes) -> dict[int, bytes]:
+    return {int(num): body for num, body in re.findall(rb"(\d+) 0 obj(.*?)endobj", data, re.S)}
+
+
+def stream_of(body: bytes) -> bytes | None:
+    match = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
+    if match is None:
+        return None
+    raw = match.group(1)
+    return zlib.decompress(raw) if b"/FlateDecode" in body[:match.start()] else raw
+
+
+def to_unicode_map(cmap: bytes) -> dict[int, str]:
+    mapping: dict[int, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            mapping[int(src, 16)] = bytes.fromhex(dst.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for lo, hi, dst, array in re.findall(
+                rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(?:<([0-9A-Fa-f]+)>|\[([^\]]*)\])", block):
+            codes = range(int(lo, 16), int(hi, 16) + 1)
+            if dst:
+                for offset, code in enumerate(codes):
+                    mapping[code] = chr(int(dst, 16) + offset)
+            else:
+                targets = re.findall(rb"<([0-9A-Fa-f]+)>", array)
+                for code, target in zip(codes, targets, strict=False):
+                    mapping[code] = bytes.fromhex(target.decode()).decode("utf-16-be")
+    return mapping
+
+
+def pdf_text(path: Path) -> tuple[str, int]:
+    """All text drawn in the PDF (glyph by glyph, in drawing order) and the page count."""
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    objects = pdf_objects(data)
+    pages = sum(1 for body in objects.values() if re.search(rb"/Type\s*/Page\b", body))
+    font_maps: dict[int, dict[int, str]] = {}
+    for num, body in objects.items():
+        ref = re.search(rb"/ToUnicode\s+(\d+)\s+0\s+R", body)
+        if re.search(rb"/Type\s*/Font\b", body) and ref:
+            font_maps[num] = to_unicode_map(stream_of(objects[int(ref.group(1))]) or b"")
+    names: dict[bytes, int] = {}
+    for body in objects.values():
+        for name, num in re.findall(rb"/(F\d+)\s+(\d+)\s+0\s+R", body):
+            if int(num) in font_maps:
+                names[name] = int(num)
+    text: list[str] = []
+    for body in objects.values():
+        content = stream_of(body) if b"stream" in body else None
+        if not content or b"Tj" not in content:
+            continue
+        current: dict[int, str] = {}
+        for font, glyphs in re.findall(rb"/(F\d+)\s+[\d.]+\s+Tf|<([0-9A-Fa-f]+)>\s*Tj", content):
+            if font:
+                current = font_maps.get(names.get(font, -1), {})
+                continue
+            width = 4 if len(glyphs) % 4 == 0 else 2
+            for i in range(0, len(glyphs), width):
+                text.append(current.get(int(glyphs[i:i + width], 16), "\ufffd"))
+    return "".join(text), pages
+
+
+def squeeze(text: str) -> str:
+    """Without white space, ligatures (fi, fl) spelled out: glyph order is what is compared."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+# --- tests ------------------------------------------------------------------------------
+
+
+def test_report_document_holds_summary_trend_reflections_and_body_maps(
+    qapp, store: HistoryStore
+) -> None:
+    pid = fill(store)
+    report = build_report(store, pid, FIRST, LAST, catalog=CATALOG)
+    text = report.document.toPlainText()
+    assert "Practice report: Rosalind Example" in text
+    assert "From Monday, 2 March 2026 to Sunday, 15 March 2026." in text
+    minutes = sum(p[1] for p in IN_RANGE)
+    assert f"{len(IN_RANGE)} practices on {len(IN_RANGE)} days, {minutes} minutes in all." in text
+    # per week, days against the aim of 5 (weeks of 2 and 9 March)
+    assert report.practices == len(IN_RANGE) and report.listened_ms == minutes * 60_000
+    assert [(w.week_start, w.days_practiced) for w in report.weeks] == [
+        (dt.date(2026, 3, 2), 3), (dt.date(2026, 3, 9), 1)]
+    assert "3 / 5" in text and "1 / 5" in text
+    assert "minimum reached" in text and "below the minimum" in text
+    mood = sum(p[3][1] - p[3][0] for p in IN_RANGE) / len(IN_RANGE)
+    assert f"mood was on average {mood:.1f} points higher after practice" in text
+    stress = sum(p[4][1] - p[4][0] for p in IN_RANGE) / len(IN_RANGE)
+    assert f"stress was on average {abs(stress):.1f} points lower after practice" in text
+    for _day, _m, _s, _mood, _stress, note, rating in IN_RANGE:
+        assert note in text
+        if rating is not None:
+            assert f"Rating: {rating} of 10" in text
+    assert "After the report dates" not in text
+    assert "Secret of another client" not in text
+    assert "Body map: Sadness, strength 7 of 10" in text
+    assert "Sadness: average of 3 body maps" in text
+    resources = ["mit://chart/mood", "mit://chart/stress", "mit://average/sadness"] + [
+        f"mit://bodymap/{i}" for i in report.body_map_ids]
+    assert len(report.body_map_ids) == 3
+    for url in resources:
+        image = report.document.resource(QTextDocument.ResourceType.ImageResource, QUrl(url))
+        assert isinstance(image, QImage) and not image.isNull(), url
+    chart = report.document.resource(QTextDocument.ResourceType.ImageResource,
+                                     QUrl("mit://chart/mood"))
+    assert chart.width() >= 1000  # sharp enough to print
+
+
+def test_pdf_is_written_privately_with_pages_and_the_profile_text(
+    qapp, store: HistoryStore, tmp_path: Path
+) -> None:
+    pid = fill(store)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    out = write_report_pdf(build_report(store, pid, FIRST, LAST, catalog=CATALOG),
+                           folder / "report.pdf")
+    assert out == folder / "report.pdf"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert [p.name for p in folder.iterdir()] == ["report.pdf"]  # no temporary file left
+    text, pages = pdf_text(out)
+    assert pages >= 2
+    flat = squeeze(text)
+    for expected in ("Practice report: Rosalind Example", "Mum seemed frightened, not cross",
+                     "Zebra-crossing memory came back", "Rating: 8 of 10",
+                     "Sadness: average of 3 body maps"):
+        assert squeeze(expected) in flat, expected
+    assert squeeze("Secret of another client") not in flat
+    assert squeeze("After the report dates") not in flat
+
+
+def test_pdf_reader_would_notice_missing_text(qapp, store: HistoryStore, tmp_path: Path) -> None:
+    pid = store.create_profile("Empty Profile")
+    out = write_report_pdf(build_report(store, pid, FIRST, LAST, catalog=CATALOG),
+                           tmp_path / "empty.pdf")
+    text, pages = pdf_text(out)
+    assert pages >= 1
+    assert squeeze("Practice report: Empty Profile") in squeeze(text)
+    assert squeeze("Rosalind") not in squeeze(text)
+    assert squeeze("No reflections in these dates.") in squeeze(text)
+
+
+def test_a_backwards_range_is_refused(qapp, store: HistoryStore) -> None:
+    pid = fill(store)
+    with pytest.raises(InvalidInputError):
+        build_report(store, pid, LAST, FIRST, catalog=CATALOG)
+
+
+def test_report_cli_module_loads_no_qt() -> None:
+    code = ("import sys; import mit_desktop.ui.report_cli; "
+            "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_report_command_registers_under_history_and_writes_the_pdf(
+    qapp, store: HistoryStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from mit_desktop.history import cli as history_cli
+
+    fill(store)
+    store.close()  # the command opens the history itself, as a separate run would
+    parser = argparse.ArgumentParser(prog="mit-desktop")
+    history = history_cli.register(parser.add_subparsers(dest="command"))
+    report_cli.register_report(history)
+    out = tmp_path / "client.pdf"
+    args = parser.parse_args(["history", "report", "--profile", "rosalind example", "--from",
+                              "2026-03-02", "--to", "2026-03-15", "-o", str(out)])
+    assert args.func(args) == 0
+    assert squeeze("Quieter than I expected") in squeeze(pdf_text(out)[0])
+    assert f"{len(IN_RANGE)} practices" in capsys.readouterr().out
+
+
+def test_report_command_explains_user_mistakes(
+    qapp, store: HistoryStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(store)
+    store.close()
+    assert report_cli.main(["--profile", "Nobody", "--from", "2026-03-01", "--to",
+                            "2026-03-02", "-o", str(tmp_path / "x.pdf")]) == 1
+    assert "There is no profile called 'Nobody'" in capsys.readouterr().err
+    assert report_cli.main(["--profile", "Rosalind Example", "--from", "2026-03-09", "--to",
+                            "2026-03-02", "-o", str(tmp_path / "x.pdf")]) == 1
+    assert "--to is before --from" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        report_cli.main(["--profile", "A", "--from", "March", "--to", "2026-03-02", "-o", "x.pdf"])
+    assert exit_info.value.code == 2
+    assert not (tmp_path / "x.pdf").exists()
