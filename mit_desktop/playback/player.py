@@ -175,7 +175,7 @@ class Player:
         self._post("pause")
 
     def resume(self) -> None:
-        """Go on after pause() or a fault (retrying a render fault); at a reflection, continue_()."""
+        """Go on after pause() or a fault (retrying a failed render); at a reflection: continue_."""
         self._post("resume")
 
     def stop(self) -> None:
@@ -226,9 +226,15 @@ class Player:
         """Use another backend from the current position on."""
         self._post("backend", backend)
 
-    def close(self) -> None:
-        """Stop everything and release the device. The player can open another session."""
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Stop everything and release the device. The player can open another session.
+
+        Waits (up to `timeout_s`) for a sentence being synthesised to finish, so the
+        process can exit safely afterwards (onnxruntime aborts if torn down mid-run).
+        """
         self._shutdown_feeder()
+        if self._ahead is not None and not self._ahead.wait(timeout_s):
+            log.warning("speech synthesis still running after %.1f s", timeout_s)
         try:
             self.backend.close()
         finally:
