@@ -33,7 +33,7 @@ def _script(minutes: int, unique: str) -> str:
     """A script of about `minutes` at the default pace: numbered unique sentences and pauses."""
     lines = ['+++', f'id = "bench-{minutes}"', f'title = "Benchmark {minutes}"', '+++', '',
              '# Practice', '[ambience stream 15%]', '[bell]']
-    blocks = minutes * 2  # each block about 30 s
+    blocks = round(minutes * 60 / 42)  # each block (a sentence, its gap, a pause) is about 42 s
     for i in range(blocks):
         lines.append(f"{SENTENCES[i % len(SENTENCES)]} This is part {i + 1} of {unique}.")
         lines.append("")
