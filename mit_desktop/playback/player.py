@@ -207,7 +207,8 @@ class Player:
             raise ValueError(f"volume must be between 0 and {MAX_GAIN}")
         with self._cond:
             setattr(self._target_gains, stem, float(value))
-        self._post("volume")
+        if self._session is not None:
+            self._post("volume")
 
     def set_volumes(self, gains: StemGains) -> None:
         for stem in STEMS:
@@ -244,6 +245,11 @@ class Player:
     def state(self) -> str:
         with self._cond:
             return self._state
+
+    @property
+    def session(self) -> Session | None:
+        """The opened session."""
+        return self._session
 
     @property
     def mode(self) -> str | None:
@@ -292,6 +298,8 @@ class Player:
         return max(0, round(int(value_ms) * self.rate / 1000))
 
     def _post(self, name: str, arg: Any = None) -> None:
+        if self._session is None:
+            raise RuntimeError("open() a session before playing it")
         with self._cond:
             self._commands.append((name, arg))
             self._posted += 1

@@ -68,3 +68,20 @@ def test_volumes_are_checked(make_rig) -> None:
         rig.player.set_volume("voice", 2.0)
     with pytest.raises(ValueError):
         rig.player.set_volume("drums", 1.0)
+
+
+def test_volumes_set_before_a_session_apply_from_its_first_sample(make_rig) -> None:
+    rig = make_rig(open_player=False)
+    rig.player.set_volume("ambience", 0.5)
+    rig.player.open(rig.session, rig.settings)
+    rig.player.play()
+    rig.wait_state("finished")
+    timeline = rig.timeline()
+    want = rig.engine.mixer(timeline).render(0, timeline.n_samples, StemGains(ambience=0.5))
+    assert np.array_equal(rig.recorded(), to_int16(want))
+
+
+def test_playing_before_opening_a_session_is_refused(make_rig) -> None:
+    rig = make_rig(open_player=False)
+    with pytest.raises(RuntimeError, match="open"):
+        rig.player.play()
