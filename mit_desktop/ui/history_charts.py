@@ -68,6 +68,7 @@ class _Chart(pg.PlotWidget):
             axis.setTickFont(font)
             axis.setTextPen(pg.mkPen("#222222"))
             axis.setPen(pg.mkPen("#444444"))
+            axis.setStyle(hideOverlappingLabels=False)  # keep 0 and 10 at the ends
         item.getAxis("left").setLabel(self._y_label, **{"font-size": size, "color": "#222222"})
         item.getAxis("left").setWidth(int(font.pointSizeF() * 4.5) + 20)
         item.getAxis("bottom").setHeight(int(QFontMetrics(font).height() * 2.2))
@@ -112,8 +113,8 @@ class MinutesChart(_Chart):
         if xs:
             self.addItem(pg.BarGraphItem(x=xs, height=ys, width=width,
                                          brush=pg.mkBrush(BAR_COLOUR), pen=pg.mkPen(None)))
-        peak = max(ys, default=0.0)
-        self.setYRange(0, max(10.0, math.ceil(peak / 10) * 10), padding=0.02)
+        top = max(10.0, math.ceil(max(ys, default=0.0) / 10) * 10)
+        self.setYRange(-top * 0.06, top * 1.06, padding=0)  # room for the end labels
 
 
 class RatingChart(_Chart):
@@ -162,7 +163,7 @@ class RatingChart(_Chart):
                       symbolPen=pg.mkPen(AFTER_COLOUR, width=1.5),
                       symbolBrush=pg.mkBrush(AFTER_COLOUR))
         self._x_range(first, last)
-        self.setYRange(-0.4, 10.4, padding=0)
+        self.setYRange(-0.9, 10.9, padding=0)  # room for the 0 and 10 labels
         self.setAccessibleDescription(rating_summary(self.kind, before, after))
 
     def _pair(self, change: MoodChange) -> tuple[int | None, int | None]:

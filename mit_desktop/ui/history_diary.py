@@ -64,7 +64,7 @@ class BodyMapDialog(QDialog):
         self.setWindowTitle(tr("Body map of %1").replace("%1", day_text))
         self.setAccessibleName(self.windowTitle())
         layout = QVBoxLayout(self)
-        heading = QLabel(f"{day_text}: {body_map_label(record)}", self)
+        heading = QLabel(day_text, self)  # the map widget itself shows feeling and strength
         heading.setWordWrap(True)
         layout.addWidget(heading)
         self.map_widget = BodyMapWidget(self)
@@ -83,7 +83,8 @@ class BodyMapDialog(QDialog):
         close.setAccessibleName(tr("Close the body map"))
         close.setMinimumHeight(44)
         layout.addWidget(buttons)
-        self.resize(760, 760)
+        line = self.fontMetrics().height()
+        self.resize(max(760, line * 30), max(760, line * 26))
 
 
 class DiaryCard(QFrame):
@@ -127,7 +128,9 @@ class DiaryCard(QFrame):
             rgb = thumbnail_rgb(record.data) if record is not None else None
             if rgb is not None:
                 self.map_button.setIcon(QIcon(QPixmap.fromImage(rgb_image(rgb))))
-                self.map_button.setIconSize(QSize(rgb.shape[1], rgb.shape[0]))
+                zoom = max(1.0, self.fontMetrics().height() / 20)  # grows with the text size
+                self.map_button.setIconSize(QSize(round(rgb.shape[1] * zoom),
+                                                  round(rgb.shape[0] * zoom)))
             what = body_map_label(record) if record is not None else tr("body map")
             self.map_button.setText(tr("Body map"))
             self.map_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)

@@ -56,7 +56,7 @@ class DayTile(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("Wed 30") + 16)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("Wed") + 24)
         self.state = "open"
         self.mark = OPEN_MARK
 
