@@ -170,3 +170,24 @@ def test_simpleaudio_backend_keeps_a_failure_for_the_player_and_counts_the_unpla
         backend.write(_ramp(10))
     assert backend.discard_pending() == 2205  # the buffer that failed was never heard
     backend.close()
+
+
+def test_simpleaudio_backend_counts_the_playing_buffer_down_with_the_clock() -> None:
+    clock = FakeClock()
+    device = _OneStreamDevice(clock)
+    started = threading.Event()
+    backend = SimpleaudioBackend(clock, module=device)
+    backend.open(RATE)
+    backend.write(_ramp(2205))
+    backend.write(_ramp(2205, 2205))
+    for _ in range(100):  # the worker picks up the first buffer (real time, bounded)
+        if device.buffers:
+            break
+        started.wait(0.01)
+    assert len(device.buffers) == 1
+    assert backend.queued_samples() == 4410
+    clock.advance_ms(30)
+    assert backend.queued_samples() == 4410 - 661  # 30 ms heard: the position moves with the clock
+    assert backend.discard_pending() == 2205
+    backend.flush()
+    backend.close()

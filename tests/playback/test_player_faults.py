@@ -162,3 +162,28 @@ def test_a_listener_that_raises_does_not_stop_the_sound(make_rig) -> None:
     rig.player.play()
     rig.wait_state(ev.FINISHED)
     assert np.array_equal(rig.recorded(), rig.expected())
+
+
+def test_play_after_a_device_fault_tries_the_device_again_from_the_same_sample(make_rig) -> None:
+    fake = FakeSimpleaudio(fail_at=25)
+    rig = make_rig(backend=_simpleaudio(fake))
+    player = rig.player
+    player.play()
+    rig.wait_state(ev.PAUSED)
+    assert player.position_sample == 25 * player.block
+    fake.fail_at = None  # the headphones are plugged in again
+    player.play()
+    rig.wait_state(ev.FINISHED)
+    assert rig.events("backend_changed") == []
+    assert np.array_equal(fake.played(), rig.expected())
+
+
+def test_a_section_that_does_not_exist_is_reported_not_fatal(make_rig) -> None:
+    rig = make_rig()
+    rig.player.seek_section(7)
+    rig.pump_until(lambda: len(rig.events("error")) == 1)
+    error = rig.events("error")[0]
+    assert error.kind == "input" and "no section 8" in error.message
+    rig.player.play()
+    rig.wait_state(ev.FINISHED)
+    assert np.array_equal(rig.recorded(), rig.expected())
