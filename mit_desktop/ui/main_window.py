@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -87,9 +88,18 @@ class MainWindow(QMainWindow):
         self.player = PlayerScreen(self.flow, self)
         self.reflection = ReflectionScreen(self)
         self.stop_screen = StopScreen(self)
+        self._holders: dict[QWidget, QWidget] = {}
         for page in (self.today, self.library, self.history, self.settings, self.checkin,
                      self.player, self.reflection, self.stop_screen):
-            self.stack.addWidget(page)
+            holder = page
+            if page in (self.library, self.checkin, self.player):  # scroll at large text sizes
+                holder = QScrollArea(self)
+                holder.setWidgetResizable(True)
+                holder.setFrameShape(QScrollArea.Shape.NoFrame)
+                holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                holder.setWidget(page)
+            self._holders[page] = holder
+            self.stack.addWidget(holder)
         self._connect()
         self._shortcuts()
         self._restore()
@@ -117,6 +127,8 @@ class MainWindow(QMainWindow):
         named(self.profile_combo, self.tr("Profile"),
               self.tr("Whose practice this is. Therapists keep one profile per client."))
         self.profile_combo.activated.connect(self._profile_chosen)
+        self.profile_combo.setMinimumContentsLength(8)
+        self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         row.addWidget(label(self.tr("Profile:"), None, parent, wrap=False))
         row.addWidget(self.profile_combo)
         self.help_button = button(self.tr("Help"), self.tr("Help"),
@@ -177,15 +189,17 @@ class MainWindow(QMainWindow):
             self.settings.refresh()
         elif key == "history" and hasattr(self.history, "refresh"):
             self.history.refresh()
-        self.stack.setCurrentWidget(page)
+        self.stack.setCurrentWidget(self._holders[page])
         if key in self.NAV:
             self.nav_buttons[key].setFocus()
 
     def current_page(self) -> QWidget:
-        return self.stack.currentWidget()
+        """The page shown (not the scroll area holding it)."""
+        holder = self.stack.currentWidget()
+        return next((p for p, h in self._holders.items() if h is holder), holder)
 
     def _in_practice(self) -> bool:
-        return self.stack.currentWidget() in (self.checkin, self.player, self.reflection)
+        return self.current_page() in (self.checkin, self.player, self.reflection)
 
     def show_message(self, text: str) -> None:
         self.message_label.setText(text)
@@ -221,7 +235,7 @@ class MainWindow(QMainWindow):
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(pid)))
         if hasattr(self.history, "set_profile"):
             self.history.set_profile(pid)
-        current = self.stack.currentWidget()
+        current = self.current_page()
         key = next((k for k in self.NAV if getattr(self, k) is current), "today")
         self.show_page(key)
 
@@ -278,11 +292,11 @@ class MainWindow(QMainWindow):
 
     def _session_failed(self, message: str) -> None:
         self.show_message(self.tr("The practice could not be started: {why}").format(why=message))
-        self.stack.setCurrentWidget(self.today)
+        self.stack.setCurrentWidget(self._holders[self.today])
         self.show_page("today")
 
     def _cancel_start(self) -> None:
-        self.stack.setCurrentWidget(self.today)
+        self.stack.setCurrentWidget(self._holders[self.today])
         self.show_page("today")
 
     def _checked_in(self, phase: str, mood: object, stress: object, mode: str) -> None:
@@ -292,12 +306,12 @@ class MainWindow(QMainWindow):
             self.flow.begin(mode, (mood, stress))  # type: ignore[arg-type]
         else:
             self.flow.record_after(mood, stress)  # type: ignore[arg-type]
-            self.stack.setCurrentWidget(self.today)
+            self.stack.setCurrentWidget(self._holders[self.today])
             self.show_page("today")
 
     def need_to_stop(self) -> None:
         """Stop the sound at once; grounding and crisis help; the practice stays partial."""
-        if not self.flow.active and self.stack.currentWidget() is not self.player:
+        if not self.flow.active and self.current_page() is not self.player:
             return
         self.flow.stop_now()
         self.stop_screen.show_for_region(self.ctx.store.get_profile(self.ctx.profile_id).region)

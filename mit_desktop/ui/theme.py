@@ -83,7 +83,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
         border: 3px solid {focus};
     }}
     QPushButton:checked, QToolButton:checked {{ background: {accent}; color: {primary_fg};
-        font-weight: 700; }}
+        border: 3px solid {fg}; }}
     QPushButton:disabled {{ color: {muted}; border-style: dashed; }}
     QPushButton[role="primary"] {{ background: {accent}; color: {primary_fg}; font-weight: 700;
         border-color: {accent}; }}
@@ -97,6 +97,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QComboBox, QAbstractSpinBox, QLineEdit {{ min-height: {MIN_TARGET_PX}px;
         border: 2px solid {border}; border-radius: 6px; padding: 0 8px; background: {bg};
         color: {fg}; }}
+    QComboBox::drop-down {{ width: 32px; }}
     QCheckBox, QRadioButton {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent; }}
     QCheckBox::indicator, QRadioButton::indicator {{ width: 24px; height: 24px; }}
     QSlider {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent; }}

@@ -60,6 +60,44 @@ def clock(position_ms: int) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
+class FlowRow(QWidget):
+    """A row of widgets that turns into a column when they do not fit side by side
+    (large text on a small screen), so nothing is clipped."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 10) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QBoxLayout
+
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.box.setSpacing(spacing)
+        self.items: list[QWidget] = []
+
+    def add(self, widget: QWidget) -> QWidget:
+        self.items.append(widget)
+        self.box.addWidget(widget)
+        return widget
+
+    def _needed(self) -> int:
+        return sum(w.sizeHint().width() for w in self.items if not w.isHidden()) + \
+            self.box.spacing() * max(0, len(self.items) - 1)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtWidgets import QBoxLayout
+
+        wanted = (QBoxLayout.Direction.TopToBottom if self._needed() > event.size().width()
+                  else QBoxLayout.Direction.LeftToRight)
+        if self.box.direction() != wanted:
+            self.box.setDirection(wanted)
+        super().resizeEvent(event)
+
+    def minimumSizeHint(self):  # type: ignore[no-untyped-def]
+        hint = super().minimumSizeHint()
+        widest = max((w.minimumSizeHint().width() for w in self.items), default=0)
+        hint.setWidth(widest)
+        return hint
+
+
 class RatingRow(QWidget):
     """A question and eleven large buttons 0-10 (arrow keys move, Space chooses)."""
 

@@ -32,6 +32,17 @@ Breathe out.
 """
 
 
+@pytest.fixture(autouse=True)
+def restore_app_look(qapp) -> Iterator[None]:
+    """Put the application's font, palette and style sheet back after each test, so a test
+    that applies the theme (as the program does) cannot change the next test's sizes."""
+    font, palette, sheet = qapp.font(), qapp.palette(), qapp.styleSheet()
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    qapp.setPalette(palette)
+
+
 @pytest.fixture
 def tiny_session(private_folders: Path) -> Path:
     """A tiny session script in the user's sessions folder (quick to render with Piper)."""
@@ -69,9 +80,7 @@ def window(qtbot, store, sync_tasks) -> Iterator[object]:
 
     from mit_desktop.ui.theme import apply_theme
 
-    app = QApplication.instance()
-    font, palette = app.font(), app.palette()
-    apply_theme(app, 100, False)  # as the program starts
+    apply_theme(QApplication.instance(), 100, False)  # as the program starts
     ctx = AppContext(store, load_state())
     ctx.prefs.pacing = 0.25
     w = MainWindow(ctx)
@@ -82,6 +91,3 @@ def window(qtbot, store, sync_tasks) -> Iterator[object]:
     yield w
     w.flow.shutdown()
     ctx.close()
-    app.setStyleSheet("")
-    app.setFont(font)
-    app.setPalette(palette)

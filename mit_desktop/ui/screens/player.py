@@ -243,6 +243,7 @@ class PlayerScreen(QWidget):
 
     def _show_more(self, on: bool) -> None:
         self.more.setVisible(on)
+        self.more_button.setText(self.tr("Fewer controls") if on else self.tr("More controls"))
 
     def show_presenter(self) -> None:
         if self.presenter is None:

@@ -55,7 +55,8 @@ class ReflectionScreen(QWidget):
         self.note_label = label(self.tr("Your note"), "title", inner)
         self.note = QPlainTextEdit(inner)
         self.note.setTabChangesFocus(True)
-        self.note.setMinimumHeight(110)
+        self.note.setMinimumHeight(90)
+        self.note.setMaximumHeight(160)
         self.note.setPlaceholderText(self.tr("Write a few words, if you like…"))
         named(self.note, self.tr("Your note"),
               self.tr("What you noticed. It is saved as you type."))

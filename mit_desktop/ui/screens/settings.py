@@ -12,7 +12,6 @@ from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -112,18 +111,20 @@ class SettingsScreen(QWidget):
         self.voice = QComboBox(p)
         self.voice.currentIndexChanged.connect(self._save_listening)
         self._row(form, self.tr("Voice:"), self.voice, self.tr("The voice that speaks."))
-        self.rate = QDoubleSpinBox(p)
-        self.rate.setRange(0.5, 2.0)
-        self.rate.setSingleStep(0.05)
-        self.rate.valueChanged.connect(self._save_listening)
-        self._row(form, self.tr("Speaking speed (0.75 is unhurried):"), self.rate,
-                  self.tr("Lower is slower."))
-        self.pacing = QDoubleSpinBox(p)
-        self.pacing.setRange(0.25, 4.0)
-        self.pacing.setSingleStep(0.25)
-        self.pacing.valueChanged.connect(self._save_listening)
-        self._row(form, self.tr("Length of pauses (1 is as written):"), self.pacing,
-                  self.tr("Higher gives longer pauses between sentences."))
+        self.rate = QComboBox(p)
+        for value, text in ((0.6, self.tr("Very slow")), (0.65, self.tr("Slow")),
+                            (0.75, self.tr("Unhurried (usual)")), (0.85, self.tr("A little quicker")),
+                            (1.0, self.tr("The voice's natural pace"))):
+            self.rate.addItem(text, value)
+        self.rate.currentIndexChanged.connect(self._save_listening)
+        self._row(form, self.tr("Speaking speed:"), self.rate, self.tr("How fast the voice speaks."))
+        self.pacing = QComboBox(p)
+        for value, text in ((0.5, self.tr("Shorter")), (1.0, self.tr("As written (usual)")),
+                            (1.5, self.tr("Longer")), (2.0, self.tr("Much longer"))):
+            self.pacing.addItem(text, value)
+        self.pacing.currentIndexChanged.connect(self._save_listening)
+        self._row(form, self.tr("Pauses between sentences:"), self.pacing,
+                  self.tr("How long the quiet moments between sentences last."))
         self.mode = QComboBox(p)
         self.mode.addItem(self.tr("Hands-free"), HANDS_FREE)
         self.mode.addItem(self.tr("Stop at each reflection"), INTERACTIVE)
@@ -153,6 +154,7 @@ class SettingsScreen(QWidget):
                                self.tr("Practice after midnight but before this counts for the "
                                        "day before."))):
             w.setDisplayFormat("HH:mm")
+            w.setButtonSymbols(QTimeEdit.ButtonSymbols.NoButtons)  # type with the keyboard
             w.editingFinished.connect(self._save_reminders)
             self._row(form, text, w, desc)
 
@@ -217,8 +219,8 @@ class SettingsScreen(QWidget):
                 self.voice.addItem(voice, voice)
             if prefs.voice and prefs.voice in voices:
                 self.voice.setCurrentIndex(voices.index(prefs.voice))
-            self.rate.setValue(prefs.rate)
-            self.pacing.setValue(prefs.pacing)
+            self.rate.setCurrentIndex(self._nearest(self.rate, prefs.rate))
+            self.pacing.setCurrentIndex(self._nearest(self.pacing, prefs.pacing))
             self.mode.setCurrentIndex(max(0, self.mode.findData(prefs.mode)))
             self.reminders.setChecked(settings.reminders_enabled)
             self.morning.setTime(_time(settings.morning_reminder))
@@ -233,6 +235,11 @@ class SettingsScreen(QWidget):
                 b=self.tr("no sound (test mode)") if spec == "null" else spec))
         finally:
             self._loading = False
+
+    @staticmethod
+    def _nearest(combo: QComboBox, value: float) -> int:
+        values = [float(combo.itemData(i)) for i in range(combo.count())]
+        return min(range(len(values)), key=lambda i: abs(values[i] - value))
 
     # -- saving --------------------------------------------------------------------------
 
@@ -274,8 +281,8 @@ class SettingsScreen(QWidget):
             return
         prefs = self.ctx.prefs
         prefs.voice = self.voice.currentData() or None
-        prefs.rate = round(self.rate.value(), 2)
-        prefs.pacing = round(self.pacing.value(), 2)
+        prefs.rate = float(self.rate.currentData() or 0.75)
+        prefs.pacing = float(self.pacing.currentData() or 1.0)
         prefs.mode = self.mode.currentData() or HANDS_FREE
         self.ctx.save_state()
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from mit_desktop import paths
 from mit_desktop.history import HistoryStore, Practice
@@ -19,7 +19,7 @@ from mit_desktop.history.stats import WeekProgress, week_progress
 from mit_desktop.program import ProgramEntry, load_program
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.theme import set_role
-from mit_desktop.ui.widgets import button, clock, label, named
+from mit_desktop.ui.widgets import FlowRow, button, clock, label, named
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ class TodayScreen(QWidget):
             nl.addWidget(w)
         layout.addWidget(self.next_card)
 
-        quick = QHBoxLayout()
+        quick = FlowRow(inner)
         self.bam_button = button(self.tr("Quick reset (3 minutes)"),
                                  self.tr("Quick reset, about 3 minutes"),
                                  self.tr("Breathing, Awareness, Motivation: a short reset for a "
@@ -154,8 +154,8 @@ class TodayScreen(QWidget):
                                      self.tr("Open the library of practices."), None, inner)
         self.library_button.clicked.connect(self.libraryRequested.emit)
         for b in (self.bam_button, self.quiet_button, self.library_button):
-            quick.addWidget(b)
-        layout.addLayout(quick)
+            quick.add(b)
+        layout.addWidget(quick)
 
         self.week_card = self._card(inner)
         wl = QVBoxLayout(self.week_card)
