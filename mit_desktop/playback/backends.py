@@ -342,9 +342,19 @@ class SimpleaudioBackend(Backend):
             with self._cond:
                 if self._pending and self._pending[0] is buffer:
                     self._pending.popleft()
-                self._current = (play, self.clock.now(), len(buffer))
+                started = self.clock.now()
+                self._current = (play, started, len(buffer))
+                # Poll briefly at first (a device may consume at once), then sleep until
+                # just before the buffer's expected end, then poll closely again.
+                expected_end = started + len(buffer) / self.rate - 0.004
                 while not self._closing and play.is_playing():
-                    self._cond.wait(self.poll_s)
+                    now = self.clock.now()
+                    wait = (
+                        self.poll_s
+                        if now < started + 0.01
+                        else max(self.poll_s, expected_end - now)
+                    )
+                    self._cond.wait(min(wait, 0.05))
                 self._current = None
                 self._played_any = True
                 self._cond.notify_all()
