@@ -44,9 +44,10 @@ class Display:
     def position(self, p: ev.Position) -> None:
         if not self.tty:
             return
-        remaining = (
-            f"-{clock(p.duration_ms - p.position_ms)}" if p.duration_ms is not None else "-?:??"
-        )
+        if p.duration_ms is None:
+            remaining = "-?:??"
+        else:  # rounded up, so elapsed + remaining adds up to the length
+            remaining = f"-{clock(p.duration_ms - p.position_ms + 999)}"
         line = f"{clock(p.position_ms)} {remaining}  {self.section}  {self.caption}"
         width = 100
         line = line[:width]

@@ -156,6 +156,8 @@ class Player:
         `start_ms` resumes a practice from a checkpoint. The mode comes from `settings`.
         """
         self._shutdown_feeder()
+        if self._backend_open:
+            self.backend.flush()  # what the last session had queued is not heard after this
         self._session, self._settings = session, settings
         self._reset_feeder_state(self._ms_to_sample(start_ms))
         self._announced_reflection = -1

@@ -134,3 +134,20 @@ def test_pause_fades_out_and_resume_fades_in_around_the_exact_position(make_rig)
     assert len(after) == len(rest)  # nothing lost, nothing repeated
     assert abs(int(after[0])) <= abs(int(rest[0])) // 10 + 2
     assert np.array_equal(after[fade + 1 :], rest[fade + 1 :])
+
+
+def test_opening_another_session_silences_the_last_one_at_once(make_rig) -> None:
+    rig = make_rig(mode="interactive")
+    player = rig.player
+    player.play()
+    rig.pump_until(lambda: player.position_ms >= 3000)
+    heard = player.position_sample
+    hands_free = make_rig(open_player=False).settings  # the mode can change between sessions
+    player.open(rig.session, hands_free)
+    assert player.wait_rendered(30)
+    player.play()
+    rig.wait_state(ev.FINISHED)
+    assert player.mode == "hands-free"
+    full = rig.engine.timeline(rig.session, hands_free)
+    expected = rig.expected(full)
+    assert np.array_equal(rig.recorded(), np.concatenate([expected[:heard], expected]))
