@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import logging
+import time
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -54,13 +56,24 @@ CHECKIN_COLUMNS = ["practice", "phase", "mood", "stress", "recorded_at"]
 CSV_TABLES = ("practices.csv", "reflections.csv", "checkins.csv")
 
 
+@functools.lru_cache(maxsize=256)
+def _offset_text(offset_min: int) -> str:
+    sign = "-" if offset_min < 0 else "+"
+    hours, minutes = divmod(abs(offset_min), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
 def iso(epoch_ms: int | None, offset_min: int) -> str | None:
-    """Epoch ms → ISO 8601 local time with its UTC offset, to the millisecond (None stays None)."""
+    """Epoch ms → ISO 8601 local time with its UTC offset, to the millisecond (None stays None).
+
+    Same text as ``datetime.isoformat(timespec="milliseconds")``, several times faster
+    (an export of ten years formats some 40,000 times).
+    """
     if epoch_ms is None:
         return None
-    tz = dt.timezone(dt.timedelta(minutes=offset_min))
-    moment = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(milliseconds=epoch_ms)
-    return moment.astimezone(tz).isoformat(timespec="milliseconds")
+    seconds, millis = divmod(epoch_ms, 1000)
+    local = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds + offset_min * 60))
+    return f"{local}.{millis:03d}{_offset_text(offset_min)}"
 
 
 def epoch_ms(text: str) -> int:
@@ -124,8 +137,16 @@ def collect(store: HistoryStore, profile_id: int) -> dict[str, list[dict[str, An
 
 
 def to_json(document: dict[str, Any]) -> str:
-    """The document as UTF-8-ready JSON text (indented, ending in a newline)."""
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """The document as JSON text: one practice per line, ending in a newline.
+
+    (One line per practice reads and diffs well and keeps to ``json``'s C encoder;
+    ``indent=`` would switch to the pure-Python one, several times slower.)
+    """
+    practices = document["practices"]
+    if not practices:
+        return '{"practices": []}\n'
+    lines = ",\n".join(json.dumps(p, ensure_ascii=False) for p in practices)
+    return '{"practices": [\n' + lines + "\n]}\n"
 
 
 def _cell(value: Any) -> Any:

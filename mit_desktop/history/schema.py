@@ -137,6 +137,29 @@ def m002_drafts(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_statistics_indexes(db: Database) -> None:
+    """Indexes that keep ten years of statistics within 50 ms (``benchmarks/bench_history``).
+
+    Covering indexes for the scans every statistic makes (a profile's practices with
+    their day, minutes and session; the before/after check-ins), the diary's
+    newest-first page, and body maps by emotion without reading any 8 KB map row.
+    The practices index replaces ``practices_profile_started`` (its prefix).
+    """
+    _run(
+        db,
+        [
+            "CREATE INDEX practices_profile_cover ON practices(profile_id, started_ms, "
+            "utc_offset_min, listened_ms, resumed_from, session_id)",
+            "DROP INDEX practices_profile_started",
+            "CREATE INDEX check_ins_cover ON check_ins(practice_id, phase, mood, stress)",
+            "CREATE INDEX reflections_saved ON reflections(saved_ms)",
+            "CREATE INDEX body_maps_profile_emotion "
+            "ON body_maps(profile_id, emotion, created_ms, utc_offset_min)",
+        ],
+    )
+
+
 def known_steps() -> list[str]:
     """Names of every migration step this version knows, in order."""
     return [migration.name for migration in MIGRATIONS._migrations]

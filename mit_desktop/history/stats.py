@@ -4,7 +4,7 @@ Rules shared by every function here:
 
 - A practice *counts* when some audio was heard (``listened_ms > 0``);
   completed, partial and interrupted practices all count.
-- Its *day* is its local day (``timeutil.LOCAL_DAY_SQL``) with the profile's
+- Its *day* is its local day (``timeutil.LOCAL_DAY_NUMBER_SQL``) with the profile's
   ``day_starts_at`` boundary: with 03:00 a practice at 00:30 counts for the
   day before. Weeks are ISO weeks starting on Monday.
 - "Minutes" are listened time (``listened_ms``), not wall-clock time.
@@ -18,34 +18,63 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.settings import ProfileSettings
 from mit_desktop.history.store import HistoryStore
-from mit_desktop.history.timeutil import LOCAL_DAY_SQL, local_day_of, week_start
+from mit_desktop.history.timeutil import (
+    LOCAL_DAY_NUMBER_SQL,
+    day_number,
+    from_day_number,
+    local_day_of,
+    week_start,
+)
 
 MAX_RANGE_DAYS = 3700
+#: Local days are grouped and compared as integer day numbers (``timeutil.day_number``);
+#: only the rows returned are turned into dates. A week starts on the Monday, the day
+#: number ``dn - (dn + 3) % 7`` (1970-01-01 was a Thursday).
+_DN = LOCAL_DAY_NUMBER_SQL.format(t="started_ms")
+_WEEK = "({d} - ({d} + 3) % 7)"
+#: How far a practice's local day can be from its UTC day (offsets and the day boundary).
+_MARGIN_MS = 2 * 86_400_000
 
-_DAY = LOCAL_DAY_SQL.format(t="started_ms")
-_WEEK = "date({d}, '-' || ((CAST(strftime('%w', {d}) AS INTEGER) + 6) % 7) || ' days')"
 
-#: CTE of the profile's counted practices with their local day; needs :p and :boundary_min.
-_COUNTED = f"""
+def _counted(ranged: bool = False) -> str:
+    """CTE ``counted`` of the profile's counted practices with their day number ``dn``.
+
+    Needs ``:p`` and ``:boundary_min``; ``ranged`` also ``:from_ms``/``:to_ms``, a
+    generous window of start times that lets the index skip the rest of the log.
+    """
+    window = "AND started_ms >= :from_ms AND started_ms < :to_ms" if ranged else ""
+    return f"""
 counted AS (
-    SELECT id, session_id, listened_ms, (resumed_from IS NULL) AS is_new, {_DAY} AS day
-    FROM practices WHERE profile_id = :p AND listened_ms > 0
+    SELECT id, session_id, listened_ms, (resumed_from IS NULL) AS is_new, {_DN} AS dn
+    FROM practices WHERE profile_id = :p AND listened_ms > 0 {window}
 )"""
 
 
-def _day(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+def _day(number: int | None) -> dt.date | None:
+    return None if number is None else from_day_number(number)
 
 
 def _params(store: HistoryStore, profile_id: int, settings: ProfileSettings | None) -> dict:
     settings = settings or store.settings(profile_id)
     return {"p": profile_id, "boundary_min": settings.day_boundary_min}
+
+
+def _range_params(first_day: dt.date | None, last_day: dt.date | None) -> dict:
+    """``:first``/``:last`` day numbers (None: open) and the start-time window around them."""
+    first = None if first_day is None else day_number(first_day)
+    last = None if last_day is None else day_number(last_day)
+    return {
+        "first": first,
+        "last": last,
+        "from_ms": -(2**62) if first is None else first * 86_400_000 - _MARGIN_MS,
+        "to_ms": 2**62 if last is None else (last + 1) * 86_400_000 + _MARGIN_MS,
+    }
 
 
 def _check_range(first_day: dt.date, last_day: dt.date) -> None:
@@ -74,19 +103,16 @@ def daily_totals(
     """One :class:`DayTotal` for every day in ``[first_day, last_day]``, zeros included."""
     _check_range(first_day, last_day)
     params = _params(store, profile_id, settings)
-    params.update(first=first_day.isoformat(), last=last_day.isoformat())
+    params.update(_range_params(first_day, last_day))
     sql = f"""
-        WITH RECURSIVE days(day) AS (
-            SELECT :first UNION ALL SELECT date(day, '+1 day') FROM days WHERE day < :last
-        ), {_COUNTED},
-        per_day AS MATERIALIZED (
-            SELECT day, sum(is_new) AS practices, sum(listened_ms) AS listened
-            FROM counted WHERE day BETWEEN :first AND :last GROUP BY day
-        )
-        SELECT days.day, coalesce(practices, 0), coalesce(listened, 0)
-        FROM days LEFT JOIN per_day USING (day) ORDER BY days.day
+        WITH {_counted(ranged=True)}
+        SELECT dn, sum(is_new), sum(listened_ms) FROM counted
+        WHERE dn BETWEEN :first AND :last GROUP BY dn
     """
-    return [DayTotal(_day(d), n, ms) for d, n, ms in store.conn.execute(sql, params)]  # type: ignore[arg-type]
+    found = {dn: (n, ms) for dn, n, ms in store.conn.execute(sql, params)}
+    zero = (0, 0)
+    return [DayTotal(from_day_number(dn), *found.get(dn, zero))
+            for dn in range(params["first"], params["last"] + 1)]
 
 
 @dataclass(frozen=True)
@@ -113,23 +139,22 @@ def weekly_totals(
     first, last = week_start(first_day), week_start(last_day) + dt.timedelta(days=6)
     _check_range(first, last)
     params = _params(store, profile_id, settings)
-    params.update(first=first.isoformat(), last=last.isoformat())
+    params.update(_range_params(first, last))
     sql = f"""
-        WITH RECURSIVE weeks(week) AS (
-            SELECT :first UNION ALL SELECT date(week, '+7 days') FROM weeks
-            WHERE date(week, '+7 days') <= :last
-        ), {_COUNTED},
+        WITH RECURSIVE weeks(wk) AS (
+            SELECT :first UNION ALL SELECT wk + 7 FROM weeks WHERE wk + 7 <= :last
+        ), {_counted(ranged=True)},
         per_week AS (
-            SELECT {_WEEK.format(d="day")} AS week, count(DISTINCT day) AS days,
+            SELECT {_WEEK.format(d="dn")} AS wk, count(DISTINCT dn) AS days,
                    sum(is_new) AS practices, sum(listened_ms) AS listened
-            FROM counted WHERE day BETWEEN :first AND :last GROUP BY 1
+            FROM counted WHERE dn BETWEEN :first AND :last GROUP BY 1
         )
-        SELECT weeks.week, coalesce(days, 0), coalesce(practices, 0), coalesce(listened, 0)
-        FROM weeks LEFT JOIN per_week USING (week) ORDER BY weeks.week
+        SELECT weeks.wk, coalesce(days, 0), coalesce(practices, 0), coalesce(listened, 0)
+        FROM weeks LEFT JOIN per_week USING (wk) ORDER BY weeks.wk
     """
     return [
         WeekTotal(
-            _day(week),  # type: ignore[arg-type]
+            from_day_number(week),
             days,
             practices,
             listened,
@@ -183,16 +208,13 @@ def practice_days(
 ) -> set[dt.date]:
     """The local days on which the profile practiced (for reminders and calendars)."""
     params = _params(store, profile_id, settings)
-    params.update(
-        first=first_day.isoformat() if first_day else None,
-        last=last_day.isoformat() if last_day else None,
-    )
+    params.update(_range_params(first_day, last_day))
     sql = f"""
-        WITH {_COUNTED}
-        SELECT DISTINCT day FROM counted
-        WHERE (:first IS NULL OR day >= :first) AND (:last IS NULL OR day <= :last)
+        WITH {_counted(ranged=True)}
+        SELECT DISTINCT dn FROM counted
+        WHERE (:first IS NULL OR dn >= :first) AND (:last IS NULL OR dn <= :last)
     """
-    return {_day(row[0]) for row in store.conn.execute(sql, params)}  # type: ignore[misc]
+    return {from_day_number(row[0]) for row in store.conn.execute(sql, params)}
 
 
 def current_streak(
@@ -207,18 +229,18 @@ def current_streak(
         return None
     today = local_day_of(now, settings.day_boundary_min)
     params = _params(store, profile_id, settings)
-    params["today"] = today.isoformat()
+    params["today"] = day_number(today)
     sql = f"""
-        WITH {_COUNTED},
-        d AS (SELECT DISTINCT day FROM counted WHERE day <= :today),
-        g AS (SELECT day, julianday(day) - row_number() OVER (ORDER BY day) AS grp FROM d)
-        SELECT count(*), max(day) FROM g GROUP BY grp ORDER BY max(day) DESC LIMIT 1
+        WITH {_counted()},
+        d AS (SELECT DISTINCT dn FROM counted WHERE dn <= :today),
+        g AS (SELECT dn, dn - row_number() OVER (ORDER BY dn) AS grp FROM d)
+        SELECT count(*), max(dn) FROM g GROUP BY grp ORDER BY max(dn) DESC LIMIT 1
     """
     row = store.conn.execute(sql, params).fetchone()
     if row is None:
         return 0
     length, last = row
-    return length if _day(last) >= today - dt.timedelta(days=1) else 0  # type: ignore[operator]
+    return int(length) if last >= day_number(today) - 1 else 0
 
 
 @dataclass(frozen=True)
@@ -238,12 +260,12 @@ class MoodChange:
 
 _MOOD_PAIRS = f"""
     pairs AS (
-        SELECT p.id, {_DAY} AS day, p.session_id,
+        SELECT p.id, {_DN} AS dn, p.session_id,
                b.mood AS mb, a.mood AS ma, a.mood - b.mood AS md,
                b.stress AS sb, a.stress AS sa, a.stress - b.stress AS sd
         FROM practices p
-        JOIN check_ins b ON b.practice_id = p.id AND b.phase = 'before'
-        JOIN check_ins a ON a.practice_id = p.id AND a.phase = 'after'
+        JOIN check_ins b INDEXED BY check_ins_cover ON b.practice_id = p.id AND b.phase = 'before'
+        JOIN check_ins a INDEXED BY check_ins_cover ON a.practice_id = p.id AND a.phase = 'after'
         WHERE p.profile_id = :p
     )"""
 
@@ -258,11 +280,11 @@ def mood_changes(
     params = _params(store, profile_id, settings)
     sql = f"""
         WITH {_MOOD_PAIRS}
-        SELECT id, day, session_id, mb, ma, md, sb, sa, sd FROM pairs
-        WHERE md IS NOT NULL OR sd IS NOT NULL ORDER BY day, id
+        SELECT id, dn, session_id, mb, ma, md, sb, sa, sd FROM pairs
+        WHERE md IS NOT NULL OR sd IS NOT NULL ORDER BY dn, id
     """
     return [
-        MoodChange(row[0], _day(row[1]), *row[2:])  # type: ignore[arg-type]
+        MoodChange(row[0], from_day_number(row[1]), *row[2:])
         for row in store.conn.execute(sql, params)
     ]
 
@@ -284,11 +306,11 @@ def mood_trend(
     params = _params(store, profile_id, settings)
     sql = f"""
         WITH {_MOOD_PAIRS}
-        SELECT {_WEEK.format(d="day")} AS week, count(*), avg(md), avg(sd) FROM pairs
+        SELECT {_WEEK.format(d="dn")} AS week, count(*), avg(md), avg(sd) FROM pairs
         WHERE md IS NOT NULL OR sd IS NOT NULL GROUP BY week ORDER BY week
     """
     return [
-        MoodTrendWeek(_day(week), n, mood, stress)  # type: ignore[arg-type]
+        MoodTrendWeek(from_day_number(week), n, mood, stress)
         for week, n, mood, stress in store.conn.execute(sql, params)
     ]
 
@@ -319,20 +341,25 @@ def module_coverage(
     params = _params(store, profile_id, settings)
     params["mapping"] = json.dumps(dict(session_modules))
     sql = f"""
-        WITH {_COUNTED},
-        mapping AS (
+        WITH {_counted()},
+        per_session AS (
+            SELECT session_id, sum(is_new) AS practices, sum(listened_ms) AS listened,
+                   min(dn) AS first_dn, max(dn) AS last_dn
+            FROM counted GROUP BY session_id
+        ),
+        mapping AS MATERIALIZED (
             SELECT key AS session_id, value AS module_id, id AS ord FROM json_each(:mapping)
         ),
         modules AS (SELECT module_id, min(ord) AS ord FROM mapping GROUP BY module_id),
         tagged AS (
-            SELECT m.module_id, c.* FROM counted c LEFT JOIN mapping m USING (session_id)
+            SELECT m.module_id, s.* FROM per_session s LEFT JOIN mapping m USING (session_id)
         )
-        SELECT modules.module_id, coalesce(sum(t.is_new), 0), coalesce(sum(t.listened_ms), 0),
-               min(t.day), max(t.day), modules.ord
+        SELECT modules.module_id, coalesce(sum(t.practices), 0), coalesce(sum(t.listened), 0),
+               min(t.first_dn), max(t.last_dn), modules.ord
         FROM modules LEFT JOIN tagged t ON t.module_id = modules.module_id
         GROUP BY modules.module_id
         UNION ALL
-        SELECT NULL, sum(is_new), sum(listened_ms), min(day), max(day), 1e18
+        SELECT NULL, sum(practices), sum(listened), min(first_dn), max(last_dn), 1e18
         FROM tagged WHERE module_id IS NULL HAVING count(*) > 0
         ORDER BY 6
     """
@@ -375,31 +402,26 @@ def reflection_diary(
     if module_id is not None and session_modules is None:
         raise InvalidInputError("Filtering by module needs the session → module mapping.")
     params = _params(store, profile_id, settings)
-    params.update(
-        session=session_id,
-        module=module_id,
-        mapping=json.dumps(dict(session_modules or {})),
-        first=first_day.isoformat() if first_day else None,
-        last=last_day.isoformat() if last_day else None,
-        limit=limit,
-    )
+    params.update(_range_params(first_day, last_day))
+    params.update(session=session_id, module=module_id,
+                  mapping=json.dumps(dict(session_modules or {})), limit=limit)
+    # Reflections newest first straight from the saved_ms index (CROSS JOIN keeps that
+    # order), so a page of the diary stops after its last row.
     sql = f"""
-        WITH mapping AS (SELECT key AS session_id, value AS module_id FROM json_each(:mapping)),
-        entries AS (
-            SELECT r.id, p.id AS practice_id, {_DAY} AS day, r.saved_ms, p.session_id,
-                   m.module_id, r.reflection_key, r.prompt, r.note, r.rating, r.body_map_id
-            FROM reflections r JOIN practices p ON p.id = r.practice_id
-            LEFT JOIN mapping m ON m.session_id = p.session_id
-            WHERE p.profile_id = :p
-        )
-        SELECT * FROM entries
-        WHERE (:session IS NULL OR session_id = :session)
-          AND (:module IS NULL OR module_id = :module)
-          AND (:first IS NULL OR day >= :first) AND (:last IS NULL OR day <= :last)
-        ORDER BY saved_ms DESC, id DESC LIMIT coalesce(:limit, -1)
+        WITH mapping AS (SELECT key AS session_id, value AS module_id FROM json_each(:mapping))
+        SELECT r.id, p.id, {LOCAL_DAY_NUMBER_SQL.format(t="p.started_ms")} AS dn,
+               r.saved_ms, p.session_id, m.module_id, r.reflection_key, r.prompt, r.note,
+               r.rating, r.body_map_id
+        FROM reflections r CROSS JOIN practices p ON p.id = r.practice_id
+        LEFT JOIN mapping m ON m.session_id = p.session_id
+        WHERE p.profile_id = :p
+          AND (:session IS NULL OR p.session_id = :session)
+          AND (:module IS NULL OR m.module_id = :module)
+          AND (:first IS NULL OR dn >= :first) AND (:last IS NULL OR dn <= :last)
+        ORDER BY r.saved_ms DESC, r.id DESC LIMIT coalesce(:limit, -1)
     """
     return [
-        DiaryEntry(row[0], row[1], _day(row[2]), *row[3:])  # type: ignore[arg-type]
+        DiaryEntry(row[0], row[1], from_day_number(row[2]), *row[3:])
         for row in store.conn.execute(sql, params)
     ]
 
@@ -415,15 +437,20 @@ def body_map_ids(
 ) -> list[int]:
     """Ids of the profile's body maps (oldest first) for an aggregate, by emotion and day range."""
     params = _params(store, profile_id, settings)
-    params.update(
-        emotion=emotion.strip().lower() if emotion else None,
-        first=first_day.isoformat() if first_day else None,
-        last=last_day.isoformat() if last_day else None,
-    )
-    day = LOCAL_DAY_SQL.format(t="created_ms")
+    params.update(_range_params(first_day, last_day))
+    params["emotion"] = emotion.strip().lower() if emotion else None
+    day = LOCAL_DAY_NUMBER_SQL.format(t="created_ms")
+    # With an emotion, the (profile_id, emotion, created_ms, utc_offset_min) index answers
+    # the whole query; without one, (profile_id, created_ms) gives the order.
+    # (The planner, without statistics, prefers the created_ms index for the order; the
+    # covering one avoids reading each map's row and is named for it.)
+    emotion_index, by_emotion = "", ""
+    if params["emotion"] is not None:
+        emotion_index, by_emotion = "INDEXED BY body_maps_profile_emotion", "AND emotion = :emotion"
+    window = ("AND created_ms >= :from_ms AND created_ms < :to_ms"
+              if first_day is not None or last_day is not None else "")
     sql = f"""
-        SELECT id FROM body_maps WHERE profile_id = :p
-          AND (:emotion IS NULL OR emotion = :emotion)
+        SELECT id FROM body_maps {emotion_index} WHERE profile_id = :p {by_emotion} {window}
           AND (:first IS NULL OR {day} >= :first) AND (:last IS NULL OR {day} <= :last)
         ORDER BY created_ms, id
     """
@@ -437,9 +464,9 @@ def totals(store: HistoryStore, profile_id: int, settings: ProfileSettings | Non
     """
     params = _params(store, profile_id, settings)
     sql = f"""
-        WITH {_COUNTED}
-        SELECT coalesce(sum(is_new), 0), coalesce(sum(listened_ms), 0), count(DISTINCT day),
-               min(day), max(day)
+        WITH {_counted()}
+        SELECT coalesce(sum(is_new), 0), coalesce(sum(listened_ms), 0), count(DISTINCT dn),
+               min(dn), max(dn)
         FROM counted
     """
     n, ms, days, first, last = store.conn.execute(sql, params).fetchone()
@@ -462,6 +489,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _record(item: Any) -> dict:
+    """A flat stats record as a JSON-ready dict (``dataclasses.asdict`` without its deep copy)."""
+    return {f.name: _jsonable(getattr(item, f.name)) for f in fields(item)}
+
+
 def summary(store: HistoryStore, profile_id: int, now: dt.datetime, weeks: int = 8) -> dict:
     """Everything the overview shows, JSON-ready (dates as ISO strings).
 
@@ -471,13 +503,11 @@ def summary(store: HistoryStore, profile_id: int, now: dt.datetime, weeks: int =
     settings = store.settings(profile_id)
     progress = week_progress(store, profile_id, now, settings)
     first = progress.week_start - dt.timedelta(weeks=weeks - 1)
-    return _jsonable(
-        {
-            "totals": totals(store, profile_id, settings),
-            "this_week": asdict(progress),
-            "weeks": [asdict(w) for w in weekly_totals(store, profile_id, first, progress.today,
-                                                       settings)],
-            "mood_trend": [asdict(t) for t in mood_trend(store, profile_id, settings)],
-            "streak": current_streak(store, profile_id, now, settings),
-        }
-    )
+    return {
+        "totals": _jsonable(totals(store, profile_id, settings)),
+        "this_week": _record(progress),
+        "weeks": [_record(w) for w in weekly_totals(store, profile_id, first, progress.today,
+                                                    settings)],
+        "mood_trend": [_record(t) for t in mood_trend(store, profile_id, settings)],
+        "streak": current_streak(store, profile_id, now, settings),
+    }

@@ -18,6 +18,23 @@ Clock = Callable[[], int]
 #: and columns ``{t}`` (epoch ms) and ``utc_offset_min`` — format with ``t=``.
 LOCAL_DAY_SQL = "date(({t} / 1000) + (utc_offset_min - :boundary_min) * 60, 'unixepoch')"
 
+#: The same local day as an integer *day number* (days since 1970-01-01): integer
+#: arithmetic only, so statistics can group and compare days without date strings.
+#: Valid for instants after 1970 (SQLite's ``/`` truncates toward zero).
+LOCAL_DAY_NUMBER_SQL = "((({t} / 1000) + (utc_offset_min - :boundary_min) * 60) / 86400)"
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def day_number(day: dt.date) -> int:
+    """A date as a day number (days since 1970-01-01), as :data:`LOCAL_DAY_NUMBER_SQL` gives."""
+    return day.toordinal() - _EPOCH_ORDINAL
+
+
+def from_day_number(number: int) -> dt.date:
+    """The date of a day number (inverse of :func:`day_number`)."""
+    return dt.date.fromordinal(_EPOCH_ORDINAL + number)
+
 
 def system_clock() -> int:
     """Now, in integer epoch milliseconds."""

@@ -23,6 +23,7 @@ from mit_desktop.history.export import (
     csv_tables,
     epoch_ms,
     export,
+    iso,
     to_json,
 )
 from mit_desktop.history.store import HistoryStore
@@ -239,3 +240,15 @@ def test_export_replaces_atomically_without_leftovers(store: HistoryStore, tmp_p
     export(store, ann, "json", out)
     assert json.loads(out.read_text())["practices"][0]["session_id"] == "bam"
     assert sorted(p.name for p in folder.iterdir()) == ["ann.json"]
+
+
+def test_iso_times_match_datetime_and_convert_back() -> None:
+    rng = random.Random(3)
+    for _ in range(3000):
+        moment_ms = rng.randrange(0, 4_000_000_000_000)
+        offset = rng.choice([0, 60, 120, -300, 330, 345, -570, 840, -720])
+        zone = dt.timezone(dt.timedelta(minutes=offset))
+        expected = (dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+                    + dt.timedelta(milliseconds=moment_ms)).astimezone(zone)
+        assert iso(moment_ms, offset) == expected.isoformat(timespec="milliseconds")
+        assert epoch_ms(iso(moment_ms, offset) or "") == moment_ms
