@@ -63,7 +63,8 @@ def split_exec(value: str) -> list[str]:
 
 
 def test_path_follows_xdg_config_home(env: dict[str, str], tmp_path: Path) -> None:
-    assert autostart.autostart_path(env) == tmp_path / "config" / "autostart" / "mit-desktop.desktop"
+    expected = tmp_path / "config" / "autostart" / "mit-desktop.desktop"
+    assert autostart.autostart_path(env) == expected
 
 
 @pytest.mark.parametrize("value", ["", "relative/config"])

@@ -103,8 +103,8 @@ class AggregatePanel(QWidget):
             else ""
         name = emotion_name(emotion)
         if self.result.count == 0:
-            self.count_label.setText(tr("No body maps for the feeling “%1” %2.").replace("%1", name)
-                                     .replace("%2", dates))
+            self.count_label.setText(tr("No body maps for the feeling “%1” %2.")
+                                     .replace("%1", name).replace("%2", dates))
             self.map_widget.hide()
             return
         text = (tr("1 body map for the feeling “%1” %2.") if self.result.count == 1

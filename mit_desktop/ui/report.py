@@ -174,7 +174,9 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
         if record is not None:
             parts.append(_map_html(document, record))
     parts.append(_averages_html(document, store, profile_id, first_day, last_day))
-    parts.append(f"<p class=\"small\">{_esc(tr('Made by MIT Desktop on this computer. MIT Desktop supports, and does not replace, care from a clinician.'))}</p>")
+    footer = tr("Made by MIT Desktop on this computer. MIT Desktop supports, and does not "
+                "replace, care from a clinician.")
+    parts.append(f'<p class="small">{_esc(footer)}</p>')
     document.setHtml("\n".join(parts))
     return Report(document, profile.name, first_day, last_day, practices, listened, weeks,
                   entries, map_ids)
@@ -216,9 +218,8 @@ def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
                              rgb_image(render_map_image(mean.mean, count=mean.count, scale=1)))
         label = (tr("%1: 1 body map") if mean.count == 1 else tr("%1: average of %2 body maps"))
-        parts.append(f'<p><img src="{url}" height="260"><br>'
-                     f'{_esc(label.replace("%1", emotion_name(emotion)).replace("%2", str(mean.count)))}'
-                     "</p>")
+        label = label.replace("%1", emotion_name(emotion)).replace("%2", str(mean.count))
+        parts.append(f'<p><img src="{url}" height="260"><br>{_esc(label)}</p>')
     return "\n".join(parts)
 
 
