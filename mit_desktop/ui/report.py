@@ -165,14 +165,17 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
     for entry in entries:
         rating = (tr("Rating: %1 of 10").replace("%1", str(entry.rating))
                   if entry.rating is not None else tr("No rating"))
-        parts.append(
-            f"<p><b>{_esc(long_date(entry.day))} · {_esc(catalog.title(entry.session_id))}</b>"
-            f"<br><span class=\"prompt\">{_esc(entry.prompt)}</span>"
-            f"<br>{_esc(entry.note) or _esc(tr('(nothing written)'))}"
-            f"<br><span class=\"small\">{_esc(rating)}</span></p>")
+        text = (f"<b>{_esc(long_date(entry.day))} · {_esc(catalog.title(entry.session_id))}</b>"
+                f"<br><span class=\"prompt\">{_esc(entry.prompt)}</span>"
+                f"<br>{_esc(entry.note) or _esc(tr('(nothing written)'))}"
+                f"<br><span class=\"small\">{_esc(rating)}</span>")
         record = maps.get(entry.body_map_id) if entry.body_map_id is not None else None
-        if record is not None:
-            parts.append(_map_html(document, record))
+        picture = _map_html(document, record) if record is not None else ""
+        # the body map beside its reflection, so it is clear whose map it is
+        parts.append('<table width="100%" cellspacing="0" cellpadding="0" '
+                     'style="margin-bottom: 10px;"><tr>'
+                     f'<td valign="top">{text}</td>'
+                     f'<td valign="top" align="right" width="190">{picture}</td></tr></table>')
     parts.append(_averages_html(document, store, profile_id, first_day, last_day))
     footer = tr("Made by MIT Desktop on this computer. MIT Desktop supports, and does not "
                 "replace, care from a clinician.")
@@ -191,8 +194,8 @@ def _map_html(document: QTextDocument, record: BodyMapRecord) -> str:
     what = emotion_name(record.emotion)
     if record.intensity is not None:
         what += tr(", strength %1 of 10").replace("%1", str(record.intensity))
-    return (f'<p><img src="{url}" height="260"><br>'
-            f'<span class="small">{_esc(tr("Body map: %1").replace("%1", what))}</span></p>')
+    return (f'<img src="{url}" height="230"><br>'
+            f'<span class="small">{_esc(tr("Body map: %1").replace("%1", what))}</span>')
 
 
 def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int,
