@@ -127,10 +127,12 @@ class DiaryCard(QFrame):
             self.map_button = QToolButton(self)
             rgb = thumbnail_rgb(record.data) if record is not None else None
             if rgb is not None:
-                self.map_button.setIcon(QIcon(QPixmap.fromImage(rgb_image(rgb))))
                 zoom = max(1.0, self.fontMetrics().height() / 20)  # grows with the text size
-                self.map_button.setIconSize(QSize(round(rgb.shape[1] * zoom),
-                                                  round(rgb.shape[0] * zoom)))
+                size = QSize(round(rgb.shape[1] * zoom), round(rgb.shape[0] * zoom))
+                image = rgb_image(rgb).scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                              Qt.TransformationMode.SmoothTransformation)
+                self.map_button.setIcon(QIcon(QPixmap.fromImage(image)))
+                self.map_button.setIconSize(size)
             what = body_map_label(record) if record is not None else tr("body map")
             self.map_button.setText(tr("Body map"))
             self.map_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
