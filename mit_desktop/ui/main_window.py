@@ -33,7 +33,7 @@ from mit_desktop.ui.screens.reflection import ReflectionScreen
 from mit_desktop.ui.screens.settings import SettingsScreen
 from mit_desktop.ui.screens.today import TodayScreen, quiet_session_path
 from mit_desktop.ui.theme import apply_theme
-from mit_desktop.ui.widgets import button, label, named
+from mit_desktop.ui.widgets import FlowRow, button, label, named
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(12, 8, 12, 8)
-        layout.addLayout(self._build_header(central))
+        layout.addWidget(self._build_header(central))
         self.message_label = label("", "banner", central)
         named(self.message_label, self.tr("Message"))
         self.message_label.hide()
@@ -108,8 +108,11 @@ class MainWindow(QMainWindow):
 
     # -- building ------------------------------------------------------------------
 
-    def _build_header(self, parent: QWidget) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_header(self, parent: QWidget) -> QWidget:
+        header = FlowRow(parent, spacing=4)
+        nav = QWidget(header)
+        row = QHBoxLayout(nav)
+        row.setContentsMargins(0, 0, 0, 0)
         self.nav_buttons = {}
         for key, text, desc in (
                 ("today", self.tr("Today"), self.tr("Your next practice and this week (Ctrl+1).")),
@@ -123,6 +126,11 @@ class MainWindow(QMainWindow):
             self.nav_buttons[key] = b
             row.addWidget(b)
         row.addStretch(1)
+        header.add(nav)
+        right = QWidget(header)
+        row = QHBoxLayout(right)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(1)
         self.profile_combo = QComboBox(parent)
         named(self.profile_combo, self.tr("Profile"),
               self.tr("Whose practice this is. Therapists keep one profile per client."))
@@ -135,7 +143,8 @@ class MainWindow(QMainWindow):
                                   self.tr("Keyboard shortcuts (F1)."), None, parent)
         self.help_button.clicked.connect(self.show_help)
         row.addWidget(self.help_button)
-        return row
+        header.add(right)
+        return header
 
     def _connect(self) -> None:
         self.today.startRequested.connect(self.start_practice)

@@ -118,6 +118,7 @@ class RatingRow(QWidget):
         for value in range(11):
             b = QPushButton(str(value), self)
             b.setCheckable(True)
+            set_role(b, "rating")
             b.setMinimumSize(MIN_TARGET_PX, MIN_TARGET_PX)
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             extra = f" ({low})" if value == 0 else f" ({high})" if value == 10 else ""

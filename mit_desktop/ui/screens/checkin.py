@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
-from mit_desktop.ui.widgets import RatingRow, button, label, named
+from mit_desktop.ui.widgets import FlowRow, RatingRow, button, label, named
 
 
 class CheckInScreen(QWidget):
@@ -39,10 +39,8 @@ class CheckInScreen(QWidget):
         layout.addWidget(self.mood)
         layout.addWidget(self.stress)
 
-        self.mode_box = QWidget(self)
-        mode_layout = QHBoxLayout(self.mode_box)
-        mode_layout.setContentsMargins(0, 0, 0, 0)
-        mode_layout.addWidget(label(self.tr("How to listen:"), None, self.mode_box, wrap=False))
+        self.mode_box = FlowRow(self)
+        self.mode_box.add(label(self.tr("How to listen:"), None, self.mode_box, wrap=False))
         self.hands_free = QRadioButton(self.tr("Hands-free (pauses are timed)"), self.mode_box)
         named(self.hands_free, self.tr("Hands-free"),
               self.tr("The practice plays through; reflections are timed pauses and you can "
@@ -53,9 +51,8 @@ class CheckInScreen(QWidget):
         self.mode_group = QButtonGroup(self)
         self.mode_group.addButton(self.hands_free)
         self.mode_group.addButton(self.interactive)
-        mode_layout.addWidget(self.hands_free)
-        mode_layout.addWidget(self.interactive)
-        mode_layout.addStretch(1)
+        self.mode_box.add(self.hands_free)
+        self.mode_box.add(self.interactive)
         layout.addWidget(self.mode_box)
         layout.addStretch(1)
 

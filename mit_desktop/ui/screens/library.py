@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QProgressDialog,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -62,21 +63,29 @@ class LibraryScreen(QWidget):
         self.session_list.currentItemChanged.connect(self._selected)
         self.session_list.itemActivated.connect(lambda _i: self._start())
         body.addWidget(self.session_list, 3)
-        detail = QVBoxLayout()
-        self.title = label("", "title", self)
-        self.length = label("", "muted", self)
-        self.summary = label("", None, self)
-        self.safety = label("", "banner", self)
+        detail_area = QScrollArea(self)
+        detail_area.setWidgetResizable(True)
+        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        named(detail_area, self.tr("About the chosen practice"))
+        detail_widget = QWidget(detail_area)
+        detail = QVBoxLayout(detail_widget)
+        detail.setContentsMargins(0, 0, 8, 0)
+        self.title = label("", "title", detail_widget)
+        self.length = label("", "muted", detail_widget)
+        self.summary = label("", None, detail_widget)
+        self.safety = label("", "banner", detail_widget)
         named(self.safety, self.tr("Safety note for this practice"))
         self.start_button = button(self.tr("Start this practice"), self.tr("Start this practice"),
                                    self.tr("Start the practice chosen in the list."), "primary",
-                                   self)
+                                   detail_widget)
         self.start_button.clicked.connect(self._start)
         for w in (self.title, self.length, self.summary, self.safety):
             detail.addWidget(w)
         detail.addWidget(self.start_button)
         detail.addStretch(1)
-        body.addLayout(detail, 2)
+        detail_area.setWidget(detail_widget)
+        body.addWidget(detail_area, 2)
         layout.addLayout(body, 1)
         self.errors_label = label("", "banner", self)
         named(self.errors_label, self.tr("Problems with your scripts"))
