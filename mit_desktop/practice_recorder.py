@@ -139,14 +139,18 @@ class PracticeRecorder:
     ``submit``: runs a store call on the store's thread (default: a worker owned
     by this recorder). ``on_error``: told of a store call that failed (on the
     store's thread); playback goes on regardless. Without it failures are logged.
+    ``on_started``: called with the new practice's id on the store's thread right
+    after its row is written (e.g. to record the "before" check-in in order).
     """
 
     def __init__(self, player: Player, store: HistoryStore, profile_id: int, *,
-                 submit: Submit | None = None, on_error: OnError | None = None) -> None:
+                 submit: Submit | None = None, on_error: OnError | None = None,
+                 on_started: Callable[[int], object] | None = None) -> None:
         self.player = player
         self.store = store
         self.profile_id = profile_id
         self._on_error = on_error
+        self._on_started = on_started
         self._worker: StoreWorker | None = None
         if submit is None:
             self._worker = StoreWorker()
@@ -360,6 +364,8 @@ class PracticeRecorder:
         with self._lock:
             run.practice_id = practice_id
         log.debug("practice %s started at %d ms", practice_id, run.start_position_ms)
+        if self._on_started is not None:
+            self._on_started(practice_id)
 
     def _write_checkpoint(self, run: _Run) -> None:
         with self._lock:

@@ -145,6 +145,22 @@ def test_the_practice_is_written_when_playback_starts_not_at_open(store, player)
     assert recorder.practice_id == practice.id
 
 
+def test_on_started_gets_the_id_on_the_store_thread_before_any_checkpoint(store, player
+                                                                          ) -> None:
+    seen: list[tuple[int, int]] = []
+
+    def started(practice_id: int) -> None:
+        store.record_check_in(practice_id, "before", mood=4)
+        seen.append((practice_id, store.get_practice(practice_id).position_ms))
+
+    recorder = _recorder(player, store, on_started=started)
+    recorder.open(SESSION, HANDS_FREE, start_ms=700)  # type: ignore[arg-type]
+    player.play()
+    player.advance(4000)
+    assert seen == [(recorder.practice_id, 700)]
+    assert [c.mood for c in store.check_ins(recorder.practice_id)] == [4]  # type: ignore[arg-type]
+
+
 def test_checkpoints_carry_position_and_listened_time_without_pauses_or_skips(store, player
                                                                              ) -> None:
     recorder = _recorder(player, store)
