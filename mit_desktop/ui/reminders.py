@@ -289,6 +289,10 @@ class ReminderSettingsDialog(QDialog):
         self.autostart_box = QCheckBox(tr("Start MIT Desktop when I log in"), self)
         self.autostart_box.setAccessibleName(tr("Start MIT Desktop when I log in"))
         self.autostart_box.setChecked(autostart.is_enabled())
+        self.morning_box.toggled.connect(self.morning_time.setEnabled)
+        self.evening_box.toggled.connect(self.evening_time.setEnabled)
+        self.enabled_box.toggled.connect(self._sync_enabled)
+        self._sync_enabled()
         form.addRow(self.enabled_box)
         form.addRow(self.morning_box, self.morning_time)
         form.addRow(self.evening_box, self.evening_time)
@@ -310,6 +314,13 @@ class ReminderSettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _sync_enabled(self) -> None:
+        on = self.enabled_box.isChecked()
+        for box, edit in ((self.morning_box, self.morning_time),
+                          (self.evening_box, self.evening_time)):
+            box.setEnabled(on)
+            edit.setEnabled(on and box.isChecked())
 
     def save(self) -> None:
         """Store the settings and the start-at-login choice; close on success."""

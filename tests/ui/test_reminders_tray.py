@@ -273,6 +273,7 @@ def test_settings_dialog_changes_times_and_rearms(
         assert widget.accessibleName()
     dialog.morning_time.setTime(QTime(8, 55))
     dialog.evening_box.setChecked(False)
+    assert not dialog.evening_time.isEnabled() and dialog.morning_time.isEnabled()
     dialog.autostart_box.setChecked(True)
     with qtbot.waitSignal(tray.settingsChanged):
         dialog.save_button.click()
@@ -291,6 +292,7 @@ def test_settings_dialog_turns_reminders_off(
     dialog = ReminderSettingsDialog(store, pid)
     qtbot.addWidget(dialog)
     dialog.enabled_box.setChecked(False)
+    assert not dialog.morning_box.isEnabled() and not dialog.morning_time.isEnabled()
     dialog.save()
     assert store.settings(pid).reminders_enabled is False
     scheduler = ReminderScheduler(store, pid)
