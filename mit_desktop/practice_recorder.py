@@ -37,6 +37,7 @@ by nobody else while the recorder is open (or only through the same lane).
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -252,7 +253,7 @@ class PracticeRecorder:
 
     @property
     def practice_id(self) -> int | None:
-        """The id of the practice being recorded (None before it is written or after it ends)."""
+        """The id of the practice being (or last) recorded; None until its row is written."""
         with self._lock:
             run = self._run
         return None if run is None else run.practice_id
@@ -309,7 +310,7 @@ class PracticeRecorder:
             elif c.reason != "finished" and not run.checkpoint_queued:
                 # (the finished event closes it; a queued checkpoint writes the newest position)
                 run.checkpoint_queued = True
-                job = lambda: self._write_checkpoint(run)  # noqa: E731
+                job = functools.partial(self._write_checkpoint, run)
         self._submit(job)
 
     def _on_finished(self, f: ev.Finished) -> None:
@@ -370,7 +371,8 @@ class PracticeRecorder:
     def _write_checkpoint(self, run: _Run) -> None:
         with self._lock:
             run.checkpoint_queued = False
-            practice_id, position_ms, listened_ms = run.practice_id, run.position_ms, run.listened_ms
+            practice_id = run.practice_id
+            position_ms, listened_ms = run.position_ms, run.listened_ms
         if practice_id is not None:
             self.store.checkpoint(practice_id, position_ms, listened_ms)
 

@@ -167,8 +167,10 @@ def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
 
 
 def csv_tables(document: dict[str, Any]) -> dict[str, str]:
-    """The document as CSV texts: ``{"practices.csv": …, "reflections.csv": …, "checkins.csv": …}``."""
-    practices, reflections, checkins = [], [], []
+    """The document as CSV texts, by file name (:data:`CSV_TABLES`)."""
+    practices: list[dict[str, Any]] = []
+    reflections: list[dict[str, Any]] = []
+    checkins: list[dict[str, Any]] = []
     for number, practice in enumerate(document["practices"], start=1):
         practices.append({**practice, "practice": number})
         for reflection in practice["reflections"]:

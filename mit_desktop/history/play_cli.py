@@ -14,10 +14,11 @@ import argparse
 import datetime as dt
 import logging
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mit_desktop.history.errors import HistoryError, InvalidInputError
 from mit_desktop.history.store import HistoryStore
+from mit_desktop.playback.messages import clock as _clock
 from mit_desktop.practice_recorder import (
     PracticeRecorder,
     ProfileChoiceError,
@@ -46,13 +47,6 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 def _say(text: str) -> None:
     sys.stderr.write(f"{text}\n")
     sys.stderr.flush()
-
-
-def _clock(position_ms: int) -> str:
-    seconds = position_ms // 1000
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 class PlayRecording:
@@ -148,4 +142,4 @@ def open_or_fail(recording: PlayRecording, session: Session, settings: Listening
     return True
 
 
-__all__: list[Any] = ["PlayRecording", "add_options", "open_or_fail", "start"]
+__all__ = ["PlayRecording", "add_options", "open_or_fail", "start"]

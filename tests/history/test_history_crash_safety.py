@@ -7,8 +7,9 @@ import signal
 import textwrap
 from pathlib import Path
 
-from mit_desktop.history.store import HistoryStore
 from history_helpers import FakeClock, run_child
+
+from mit_desktop.history.store import HistoryStore
 
 CHILD = textwrap.dedent(
     """

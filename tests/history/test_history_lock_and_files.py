@@ -7,11 +7,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from history_helpers import run_child
 
 from mit_desktop.history.errors import AlreadyRunningError
 from mit_desktop.history.export import export
 from mit_desktop.history.store import HistoryStore
-from history_helpers import run_child
 
 
 def _mode(path: Path) -> int:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from history_helpers import FakeClock
 
 from mit_desktop.history.errors import InvalidInputError, UnknownPracticeError, UnknownProfileError
 from mit_desktop.history.store import HistoryStore
-from history_helpers import FakeClock
 
 
 def test_create_rename_list_and_variables(store: HistoryStore) -> None:

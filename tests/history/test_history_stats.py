@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
+from history_helpers import FakeClock
 
 from mit_desktop.history import stats
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.store import HistoryStore
-from history_helpers import FakeClock
 
 LONDON = ZoneInfo("Europe/London")  # the clocks go forward on 2026-03-29, inside the data
 FIRST = dt.date(2026, 3, 2)  # a Monday
