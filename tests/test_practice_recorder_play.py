@@ -237,6 +237,8 @@ def test_a_whole_play_is_recorded_as_completed(setup: Setup, tmp_path: Path) -> 
         "completed", "hands-free", setup.duration_ms)
     assert abs(practice.listened_ms - 2500) <= 400
     assert practice.ended_ms is not None and practice.ended_ms - practice.started_ms >= 2000
+    [backup] = (data / "backups").glob("history-*-scheduled.sqlite3")  # the daily backup
+    assert _integrity(backup) == [("ok",)]
 
 
 def test_no_history_records_nothing(setup: Setup, tmp_path: Path) -> None:

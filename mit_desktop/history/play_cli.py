@@ -127,6 +127,10 @@ def start(args: argparse.Namespace, player: Player) -> PlayRecording | None:
         store.close()
         _say(f"mit-desktop: {exc}")
         return None
+    try:  # the daily backup, as the window makes it (a small, rotated copy)
+        store.backup_if_due()
+    except HistoryError as exc:
+        _say(f"mit-desktop: note: no backup was made today ({exc})")
     log.info("recording practices for profile %s", profile.name)
     return PlayRecording(player, store, profile.id, getattr(args, "resume", False))
 
