@@ -241,6 +241,38 @@ def test_a_whole_play_is_recorded_as_completed(setup: Setup, tmp_path: Path) -> 
     assert _integrity(backup) == [("ok",)]
 
 
+def test_ctrl_c_keeps_a_partial_practice_where_it_stopped(setup: Setup, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    child = subprocess.Popen(_command(setup), env=_env(data, setup.cache),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, bufsize=1)
+    try:
+        assert child.stdout is not None
+        while True:  # bounded: readline returns at each line or at the child's exit
+            line = child.stdout.readline()
+            if not line or line.startswith(START_LINE):
+                break
+        assert line.startswith(START_LINE)
+        started = time.monotonic()
+        with pytest.raises(subprocess.TimeoutExpired):  # a bounded wait: still playing
+            child.wait(timeout=1.5)
+        child.send_signal(signal.SIGINT)
+        played_ms = int((time.monotonic() - started) * 1000)
+        _out, err = child.communicate(timeout=20)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=10)
+    assert child.returncode == 130, err
+    with HistoryStore.open(data / "history.sqlite3") as store:
+        [profile] = store.list_profiles()
+        [practice] = store.list_practices(profile.id)
+        assert store.interrupted_practices(profile.id) == []
+    assert practice.status == "partial" and practice.ended_ms is not None
+    assert played_ms - 500 <= practice.position_ms <= played_ms + 500  # exactly where it stopped
+    assert abs(practice.listened_ms - practice.position_ms) <= 300
+
+
 def test_no_history_records_nothing(setup: Setup, tmp_path: Path) -> None:
     data = tmp_path / "data"
     done = _run(setup, data, "--no-history", "--start", f"0:{setup.duration_ms // 1000:02d}")
