@@ -415,15 +415,22 @@ def backend_spec(setting: str | None = None) -> str:
 
 
 def create_backend(setting: str | None = None, clock: Clock | None = None) -> Backend:
-    """A backend from its name: 'simpleaudio', 'null' or 'file:PATH'. ValueError if unknown."""
+    """A backend from its name: 'simpleaudio', 'alsa[:DEVICE]', 'null' or 'file:PATH'.
+
+    ValueError if unknown.
+    """
     spec = backend_spec(setting)
     if spec == "simpleaudio":
         return SimpleaudioBackend(clock)
+    if spec == "alsa" or spec.startswith("alsa:"):
+        from mit_desktop.playback.alsa import AlsaBackend
+
+        return AlsaBackend(spec[5:] or "default")
     if spec == "null":
         return NullBackend(clock)
     if spec.startswith("file:") and len(spec) > 5:
         return FileBackend(Path(spec[5:]).expanduser())
     raise ValueError(
-        f"unknown audio backend '{spec}'; use simpleaudio, null or file:PATH "
+        f"unknown audio backend '{spec}'; use simpleaudio, alsa, null or file:PATH "
         f"(in --backend or {ENV_VAR})"
     )

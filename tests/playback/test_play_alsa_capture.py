@@ -2,8 +2,9 @@
 
 ALSA's default device is pointed at a file (../shared/testing/alsa-capture.md):
 a temporary HOME holds an `.asoundrc` whose default PCM appends everything it
-is sent to a capture file. The real simpleaudio backend and the real Piper
-voice are used; `render` runs first so both read the same cached speech.
+is sent to a capture file. The real simpleaudio backend (one ALSA stream per
+buffer) and the `alsa` backend (one continuous stream) are checked, with the real
+Piper voice; `render` runs first so both read the same cached speech.
 """
 
 from __future__ import annotations
@@ -85,9 +86,10 @@ def script(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("backend", ["simpleaudio", "alsa"])
 @pytest.mark.parametrize("mode", ["hands-free", "interactive"])
-def test_simpleaudio_output_equals_render_sample_for_sample(
-    tmp_path: Path, script: Path, mode: str
+def test_device_output_equals_render_sample_for_sample(
+    tmp_path: Path, script: Path, mode: str, backend: str
 ) -> None:
     home = tmp_path / "home"
     home.mkdir()
@@ -98,7 +100,7 @@ def test_simpleaudio_output_equals_render_sample_for_sample(
     done = _run(["render", str(script), "--mode", mode, "-o", str(rendered)], env)
     assert done.returncode == 0, done.stderr
     played = _run(
-        ["play", str(script), "--mode", mode, "--backend", "simpleaudio"],
+        ["play", str(script), "--mode", mode, "--backend", backend],
         env,
         stdin="\n" if mode == "interactive" else "",
     )
@@ -114,15 +116,16 @@ def test_simpleaudio_output_equals_render_sample_for_sample(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("backend", ["simpleaudio", "alsa"])
 def test_no_sound_device_is_reported_in_plain_words_and_play_goes_on_silently(
-    tmp_path: Path,
+    tmp_path: Path, backend: str
 ) -> None:
     script = tmp_path / "short.session.md"
     script.write_text('+++\nid = "short"\ntitle = "Short"\n+++\n\nHello.\n', encoding="utf-8")
     home = tmp_path / "home"
     home.mkdir()
     (home / ".asoundrc").write_text("pcm.!default {\n  type hw\n  card 7\n}\n", encoding="utf-8")
-    played = _run(["play", str(script), "--backend", "simpleaudio"], _env(tmp_path, home))
+    played = _run(["play", str(script), "--backend", backend], _env(tmp_path, home))
     assert played.returncode == 0, played.stderr
     assert (
         "mit-desktop: The sound device could not be opened. Playback continues silently; "
@@ -143,7 +146,11 @@ def test_ctrl_c_stops_cleanly_with_exit_130(tmp_path: Path, cached: bool) -> Non
         assert _run(["timeline", str(script)], env).returncode == 0
     process = subprocess.Popen(
         [sys.executable, "-m", "mit_desktop", "play", str(script), "--backend", "null"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     started = threading.Event()
 
     def watch() -> None:
