@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -47,6 +49,7 @@ from mit_desktop.ui.history_diary import PAGE_SIZE, BodyMapDialog, DiaryPanel
 from mit_desktop.ui.history_manual import ManualPracticeDialog
 from mit_desktop.ui.history_text import long_date, pydate, qdate, store_now, tr
 from mit_desktop.ui.history_week import WeekStrip
+from mit_desktop.ui.report import build_report, write_report_pdf
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +180,17 @@ class HistoryView(QWidget):
         row.addWidget(self.to_edit)
         row.addStretch(1)
         self.page_layout.addLayout(row)
+        self.report_button = QPushButton(tr("Save a report of these dates (PDF)…"), page)
+        self.report_button.setAccessibleName(tr("Save a report of these dates as a PDF file"))
+        self.report_button.setMinimumHeight(44)
+        self.report_button.clicked.connect(self.choose_report_file)
+        self.page_layout.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.report_label = QLabel(page)
+        self.report_label.setWordWrap(True)
+        self.report_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.report_label.setAccessibleName(tr("What happened to the report"))
+        self.report_label.hide()
+        self.page_layout.addWidget(self.report_label)
 
     def _build_charts(self, page: QWidget) -> None:
         row = QHBoxLayout()
@@ -389,6 +403,33 @@ class HistoryView(QWidget):
         self.refresh()
         if dialog.practice_id is not None:
             self.practiceLogged.emit(dialog.practice_id)
+
+    def choose_report_file(self) -> None:
+        """Ask where to save the PDF report of the shown dates, then save it."""
+        first, last = self.date_range()
+        name = self.store.get_profile(self.profile_id).name
+        suggested = str(Path.home() / f"{name} {first.isoformat()} to {last.isoformat()}.pdf")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save the report"), suggested,
+                                              tr("PDF files (*.pdf)"))
+        if path:
+            self.save_report(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+
+    def save_report(self, path: Path) -> Path | None:
+        """Write the PDF report of the shown dates to ``path``; say how it went."""
+        first, last = self.date_range()
+        try:
+            report = build_report(self.store, self.profile_id, first, last,
+                                  catalog=self.base_catalog)
+            written = write_report_pdf(report, path)
+        except (HistoryError, OSError) as exc:
+            log.warning("report not saved: %s", exc)
+            self.report_label.setText(tr("The report could not be saved: %1")
+                                      .replace("%1", str(exc)))
+            self.report_label.show()
+            return None
+        self.report_label.setText(tr("Report saved: %1").replace("%1", str(written)))
+        self.report_label.show()
+        return written
 
     def open_body_map(self, entry: stats.DiaryEntry) -> BodyMapDialog | None:
         """Open the body map of a diary entry read-only (non-blocking)."""
