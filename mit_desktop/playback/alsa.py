@@ -88,6 +88,7 @@ class AlsaBackend(Backend):
         self._pending: collections.deque[np.ndarray] = collections.deque()
         self._offset = 0  # samples of _pending[0] already written
         self._in_flight = 0
+        self._partial = 0  # samples of the chunk being written that the device took
         self._error: BackendError | None = None
         self._written_any = False
         self._closing = False
@@ -149,7 +150,8 @@ class AlsaBackend(Backend):
             except BackendError as exc:
                 with self._cond:
                     self._error = exc
-                    self._pending.appendleft(part)  # never heard: the player counts it as unplayed
+                    # Never heard: the player counts it as unplayed.
+                    self._pending.appendleft(part[self._partial :])
                     self._offset = 0
                     self._in_flight = 0
                     self._cond.notify_all()
@@ -169,7 +171,7 @@ class AlsaBackend(Backend):
 
     def _write(self, part: np.ndarray) -> None:
         data = np.ascontiguousarray(part, dtype="<i2")
-        done = 0
+        done = self._partial = 0
         while done < len(data):
             with self._io:
                 pointer = data[done:].ctypes.data
@@ -182,6 +184,7 @@ class AlsaBackend(Backend):
                         raise BackendError(self._message(int(code)), opened=self._written_any)
                     continue
             done += int(code)
+            self._partial = done
 
     def write(self, samples: np.ndarray) -> None:
         with self._cond:

@@ -82,7 +82,7 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--backend",
         metavar="NAME",
-        help="simpleaudio (default), null, or file:PATH; or set MIT_AUDIO_BACKEND",
+        help="simpleaudio (default), alsa, null, or file:PATH; or set MIT_AUDIO_BACKEND",
     )
     p.add_argument("--start", metavar="TIME", help="start at this time, e.g. 4:30")
     from mit_desktop.history import play_cli as play_history  # --profile, --resume, --no-history
