@@ -1,29 +1,39 @@
-"""The Qt application: one instance at a time, theme, the main window."""
+"""The Qt application: one instance at a time, theme, the main window.
+
+Start-up is progressive: the window frame is painted first (as fast as a bare Qt
+window), then the history is opened and the screens are built. The heavy modules
+(numpy, the player, sqlite-utils) are imported only then.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from mit_desktop.history import (
-    AlreadyRunningError,
-    CorruptDatabaseError,
-    HistoryError,
-    HistoryStore,
-    NewerDatabaseError,
-)
-from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.main_window import MainWindow
-from mit_desktop.ui.state import load_state
+from mit_desktop.ui.state import GuiState, load_state
 from mit_desktop.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from mit_desktop.history import HistoryStore
+    from mit_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
 
 def open_store(app: QApplication) -> HistoryStore | None:
     """Open the history; a second instance or a damaged file gets a polite message."""
+    from mit_desktop.history import (
+        AlreadyRunningError,
+        CorruptDatabaseError,
+        HistoryError,
+        HistoryStore,
+        NewerDatabaseError,
+    )
+
     try:
         return HistoryStore.open()
     except AlreadyRunningError:
@@ -39,18 +49,36 @@ def open_store(app: QApplication) -> HistoryStore | None:
     return None
 
 
-def create_window(app: QApplication) -> MainWindow | None:
-    """Theme, store, context, window (not shown). None if the store could not be opened."""
-    app.setApplicationName("MIT Desktop")
-    state = load_state()
-    apply_theme(app, state.text_scale, state.high_contrast)
+def open_context(app: QApplication, state: GuiState) -> AppContext | None:
+    """The history store and shared services; None if the store could not be opened."""
+    from mit_desktop.ui.context import AppContext
+
     store = open_store(app)
     if store is None:
         return None
     ctx = AppContext(store, state)
-    window = MainWindow(ctx)
     app.aboutToQuit.connect(lambda: _shutdown(ctx))
-    return window
+    return ctx
+
+
+def _prepare(app: QApplication) -> GuiState:
+    app.setApplicationName("MIT Desktop")
+    state = load_state()
+    apply_theme(app, state.text_scale, state.high_contrast)
+    return state
+
+
+def start(app: QApplication) -> MainWindow:
+    """The window, to be shown; it opens the history right after its first paint."""
+    state = _prepare(app)
+    return MainWindow(None, lambda: open_context(app, state))
+
+
+def create_window(app: QApplication) -> MainWindow | None:
+    """Everything at once (tests): None if the store could not be opened."""
+    state = _prepare(app)
+    ctx = open_context(app, state)
+    return MainWindow(ctx) if ctx is not None else None
 
 
 def _shutdown(ctx: AppContext) -> None:
@@ -61,8 +89,8 @@ def _shutdown(ctx: AppContext) -> None:
 def run() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    window = create_window(app)
-    if window is None:
-        return 0
+    window = start(app)
     window.show()
-    return app.exec()
+    code = app.exec()
+    log.info("exiting (%s)", code)
+    return code

@@ -5,16 +5,24 @@ remembered GUI state, the current profile and (created on first use) the player.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from mit_desktop.history import HistoryStore
-from mit_desktop.playback.player import Player
 from mit_desktop.ui.state import GuiState, ListeningPrefs, save_state
 from mit_desktop.ui.workers import TaskManager
 
+if TYPE_CHECKING:
+    from mit_desktop.history import HistoryStore
+    from mit_desktop.playback.player import Player
+
 log = logging.getLogger(__name__)
+
+
+def _default_player() -> Player:
+    from mit_desktop.playback.player import Player
+
+    return Player(fallback="pause")
 
 
 class AppContext(QObject):
@@ -29,7 +37,7 @@ class AppContext(QObject):
         self.store = store
         self.state = state
         self.tasks = tasks or TaskManager()
-        self._player_factory = player_factory or (lambda: Player(fallback="pause"))
+        self._player_factory = player_factory or _default_player
         self._player: Player | None = None
         self.profile_id: int = self._initial_profile()
 

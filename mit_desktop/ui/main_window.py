@@ -5,10 +5,10 @@ practice flow that leads from Today to check-in, player, reflections and back.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,21 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mit_desktop.history import Practice
-from mit_desktop.playback import events as ev
-from mit_desktop.session.model import Session
-from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.help import HelpDialog
-from mit_desktop.ui.practice import PracticeFlow, reflection_key
-from mit_desktop.ui.safety import FirstRunDialog, StopScreen
-from mit_desktop.ui.screens.checkin import CheckInScreen
-from mit_desktop.ui.screens.library import LibraryScreen
-from mit_desktop.ui.screens.player import PlayerScreen
-from mit_desktop.ui.screens.reflection import ReflectionScreen
-from mit_desktop.ui.screens.settings import SettingsScreen
-from mit_desktop.ui.screens.today import TodayScreen, quiet_session_path
 from mit_desktop.ui.theme import apply_theme
 from mit_desktop.ui.widgets import FlowRow, button, label, named
+
+if TYPE_CHECKING:  # imported when the window is filled in, after its first paint
+    from mit_desktop.history import Practice
+    from mit_desktop.playback.events import ReflectionReached
+    from mit_desktop.session.model import Session
+    from mit_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -55,19 +49,27 @@ def _history_page(ctx: AppContext, parent: QWidget) -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    """The MIT Desktop window (see module docstring)."""
+    """The MIT Desktop window (see module docstring).
+
+    ``MainWindow(ctx)`` builds everything at once (tests). ``MainWindow(None, opener)``
+    paints an empty frame first and then, right after the first paint, calls
+    ``opener()`` for the context (None: give up and close) and builds the screens, so
+    the window appears as fast as a bare Qt window.
+    """
 
     NAV = ("today", "library", "history", "settings")
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext | None = None,
+                 opener: Callable[[], AppContext | None] | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
-        self.flow = PracticeFlow(ctx, self)
+        self._opener = opener
+        self._painted = False
         self.setWindowTitle(self.tr("MIT Desktop"))
         self.resize(1024, 760)
-        self._first_run: FirstRunDialog | None = None
+        self._first_run: Any = None
         self._pending_start: tuple[str, Practice | None] | None = None
         self._after_queue: list[Any] = []
+        self._holders: dict[QWidget, QWidget] = {}
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -79,7 +81,43 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(central)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.loading = label(self.tr("Opening your practices…"), "title", self.stack)
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
+        for b in self.nav_buttons.values():
+            b.setEnabled(False)
+        self.ready = False
+        if ctx is not None:
+            self.attach(ctx)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            if self._opener is not None:
+                QTimer.singleShot(0, self._open)
+
+    def _open(self) -> None:
+        opener, self._opener = self._opener, None
+        ctx = opener() if opener else None
+        if ctx is None:
+            self.close()
+            return
+        self.attach(ctx)
+
+    def attach(self, ctx: AppContext) -> None:
+        """Build the screens over the shared context (after the first paint in the program)."""
+        from mit_desktop.ui.practice import PracticeFlow
+        from mit_desktop.ui.safety import StopScreen
+        from mit_desktop.ui.screens.checkin import CheckInScreen
+        from mit_desktop.ui.screens.library import LibraryScreen
+        from mit_desktop.ui.screens.player import PlayerScreen
+        from mit_desktop.ui.screens.reflection import ReflectionScreen
+        from mit_desktop.ui.screens.settings import SettingsScreen
+        from mit_desktop.ui.screens.today import TodayScreen
+
+        self.ctx = ctx
+        self.flow = PracticeFlow(ctx, self)
         self.today = TodayScreen(ctx, self)
         self.library = LibraryScreen(ctx, self)
         self.history = _history_page(ctx, self)
@@ -88,7 +126,6 @@ class MainWindow(QMainWindow):
         self.player = PlayerScreen(self.flow, self)
         self.reflection = ReflectionScreen(self)
         self.stop_screen = StopScreen(self)
-        self._holders: dict[QWidget, QWidget] = {}
         for page in (self.today, self.library, self.history, self.settings, self.checkin,
                      self.player, self.reflection, self.stop_screen):
             holder = page
@@ -103,6 +140,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._shortcuts()
         self._restore()
+        self.ready = True
         self.refresh_profiles()
         self.show_page("today")
 
@@ -182,7 +220,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> None:
         """Show a page by key; the top-level sections are blocked during a practice."""
-        if key in self.NAV and self._in_practice():
+        if not self.ready or key in self.NAV and self._in_practice():
             return
         page = {"today": self.today, "library": self.library, "history": self.history,
                 "settings": self.settings, "checkin": self.checkin, "player": self.player,
@@ -236,6 +274,8 @@ class MainWindow(QMainWindow):
         self.profile_combo.blockSignals(False)
 
     def _profile_chosen(self, index: int) -> None:
+        if not self.ready:
+            return
         pid = self.profile_combo.itemData(index)
         if pid is not None and not self._in_practice():
             self.ctx.set_profile(int(pid))
@@ -259,7 +299,10 @@ class MainWindow(QMainWindow):
 
     def start_practice(self, ref: str, resume: Practice | None = None) -> None:
         """Start a practice: first-run notice if needed, then the check-in screen."""
-        if self._in_practice():
+        from mit_desktop.ui.safety import FirstRunDialog
+        from mit_desktop.ui.screens.today import quiet_session_path
+
+        if not self.ready or self._in_practice():
             return
         if resume is not None and resume.session_id.startswith("quiet-"):
             ref = str(quiet_session_path())
@@ -326,7 +369,9 @@ class MainWindow(QMainWindow):
         self.stop_screen.show_for_region(self.ctx.store.get_profile(self.ctx.profile_id).region)
         self.show_page("stop")
 
-    def _reflection_reached(self, r: ev.ReflectionReached) -> None:
+    def _reflection_reached(self, r: ReflectionReached) -> None:
+        from mit_desktop.ui.practice import reflection_key
+
         if not r.waiting:
             return
         key = reflection_key(r.index)
@@ -375,6 +420,9 @@ class MainWindow(QMainWindow):
     # -- closing -----------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.ready:
+            super().closeEvent(event)
+            return
         self.reflection.flush_draft()
         self.flow.shutdown()
         self.ctx.state.geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")

@@ -9,6 +9,8 @@ The screens only call this object and listen to its signals; it owns the
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -47,6 +49,27 @@ class PendingReflection:
     key: str
     prompt: str
     inputs: tuple[str, ...] = field(default_factory=tuple)
+
+
+RENDER_NICE = 10  # background speech synthesis yields the CPU to the window and the audio
+
+
+def lower_render_priority() -> None:
+    """Lower the CPU priority of the player's render-ahead threads (Linux, per thread).
+
+    On a two-core computer Piper's synthesis (onnxruntime's worker threads, which
+    inherit the priority of the thread that loads the model) can otherwise starve the
+    event loop for a few hundred ms. The feeder thread that hands sound to the device
+    keeps its normal priority. Elsewhere this does nothing.
+    """
+    if not hasattr(os, "setpriority"):
+        return
+    for thread in threading.enumerate():
+        if thread.name.startswith("render-ahead-") and thread.native_id is not None:
+            try:
+                os.setpriority(os.PRIO_PROCESS, thread.native_id, RENDER_NICE)
+            except OSError as exc:
+                log.debug("could not lower the priority of %s: %s", thread.name, exc)
 
 
 def reflection_key(index: int) -> str:
@@ -151,8 +174,11 @@ class PracticeFlow(QObject):
         def written(practice_id: int) -> None:
             self.practice_id = practice_id
             self.saved.emit()
-            self.ctx.tasks.run(lambda: player.open(session, settings, start_ms), opened,
-                               self._open_failed)
+            def open_player() -> None:
+                player.open(session, settings, start_ms)
+                lower_render_priority()
+
+            self.ctx.tasks.run(open_player, opened, self._open_failed)
 
         self.ctx.db(write, written, self._open_failed)
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from mit_desktop import paths
-from mit_desktop.render.atomic import atomic_writer
-from mit_desktop.session.timeline import HANDS_FREE, MODES
+
+HANDS_FREE = "hands-free"  # as mit_desktop.session.timeline (not imported: start-up time)
+MODES = (HANDS_FREE, "interactive")
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,8 @@ def load_state(path: Path | None = None) -> GuiState:
 
 def save_state(state: GuiState, path: Path | None = None) -> None:
     """Write the state atomically; a failure is logged, never raised to the user."""
+    from mit_desktop.render.atomic import atomic_writer
+
     path = path or state_path()
     try:
         with atomic_writer(path, 0o600) as (handle, _tmp):
