@@ -125,6 +125,8 @@ def test_speech_cache_failing_mid_session_pauses_where_speech_runs_out_then_reco
     assert player.position_sample == built.n_samples == len(rig.recorded())
     monkeypatch.setattr(speech_module, "atomic_writer", real_writer)  # space was freed
     player.resume()
+    rig.settle()
+    assert player.wait_rendered(30)  # made again from the start, in the background
     rig.wait_state(ev.FINISHED)
     expected = rig.expected()
     assert np.array_equal(rig.recorded()[built.n_samples :], expected[built.n_samples :])
@@ -146,6 +148,8 @@ def test_speech_removed_from_the_cache_while_playing_pauses_before_it_then_recov
     position = player.position_sample
     assert position <= third.start_sample and len(rig.recorded()) == position
     player.resume()
+    rig.settle()
+    assert player.wait_rendered(30)
     rig.wait_state(ev.FINISHED)
     # The sentence is made again (same tone voice here), and the session plays on from `position`.
     assert len(rig.recorded()) == rig.timeline().n_samples

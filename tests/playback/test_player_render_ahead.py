@@ -31,9 +31,15 @@ def test_playback_starts_before_the_speech_exists_and_matches_the_finished_rende
     rig.pump_until(lambda: len(rig.recorded()) > 0)  # the opening bell needs no speech
     assert made == [] and player.duration_ms is None
     gate.release()  # the first sentence
-    rig.pump_until(
-        lambda: player.state == ev.BUFFERING and player.position_sample == len(rig.recorded())
-    )
+
+    def held_after_first_sentence() -> bool:
+        built = player.timeline
+        if built is None or not built.captions or player.state != ev.BUFFERING:
+            return False
+        first = built.captions[0]
+        return player.position_sample == len(rig.recorded()) > first.start_sample
+
+    rig.pump_until(held_after_first_sentence)
     assert made == ["Breathe in gently."]
     # It holds where later speech could still change the sound (the ambience ducks under
     # speech): here, the end of the first sentence, until the second one exists.
