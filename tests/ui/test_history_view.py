@@ -6,9 +6,7 @@ day = start minus the 03:00 day boundary), not with the statistics module.
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,16 +33,8 @@ from mit_desktop.ui.history_view import HistoryView
 from mit_desktop.ui.history_week import FUTURE_MARK, OPEN_MARK, PRACTICED_MARK
 
 
-def _reserve_references() -> None:
-    """PySide6 6.12 on Python < 3.12 loses a reference to None/True/False on calls of
-    methods returning void; thousands of calls later the interpreter aborts
-    ("deallocating None"). Give them a large reserve, as Python 3.12 makes them immortal."""
-    if sys.version_info < (3, 12):
-        for obj in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
 
 
-_reserve_references()
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 3, 19, 20, 30, tzinfo=UTC)  # a Thursday evening

@@ -3,9 +3,7 @@ the tray icon only where there is a tray, reminder settings and start at login."
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,15 +21,8 @@ from mit_desktop.ui.reminders import (
 )
 
 
-def _reserve_references() -> None:
-    """PySide6 6.12 on Python < 3.12 loses a reference to None/True/False on calls of
-    methods returning void; give them a large reserve (Python 3.12 makes them immortal)."""
-    if sys.version_info < (3, 12):
-        for obj in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
 
 
-_reserve_references()
 
 UTC = dt.timezone.utc
 THURSDAY = dt.date(2026, 3, 19)

@@ -6,7 +6,6 @@ of each ``Tj`` are turned back into text with the fonts' ``ToUnicode`` maps.
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import re
 import stat
@@ -30,15 +29,8 @@ from mit_desktop.ui.history_data import SessionCatalog, SessionInfo
 from mit_desktop.ui.report import build_report, write_report_pdf
 
 
-def _reserve_references() -> None:
-    """PySide6 6.12 on Python < 3.12 loses a reference to None/True/False on calls of
-    methods returning void; give them a large reserve (Python 3.12 makes them immortal)."""
-    if sys.version_info < (3, 12):
-        for obj in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
 
 
-_reserve_references()
 
 UTC = dt.timezone.utc
 REPO = Path(__file__).resolve().parents[2]
