@@ -104,6 +104,9 @@ class StopScreen(QWidget):
         self.crisis_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         named(self.crisis_label, self.tr("Crisis help for your region"))
         layout.addWidget(self.crisis_label)
+        self.notes_label = label("", None, inner)
+        named(self.notes_label, self.tr("About these services"))
+        layout.addWidget(self.notes_label)
         self.kept_label = label(self.tr("What you listened to so far has been kept in your "
                                         "history. You can come back another time, or not at all."),
                                 "muted", inner)
@@ -124,8 +127,7 @@ class StopScreen(QWidget):
         region = resources_for_region(region_code(code))
         self.region_label.setText(self.tr("Help in {region}").format(region=region.name)
                                   if not region.is_fallback else self.tr("Help"))
-        lines = crisis_lines(region)
-        notes = [s.notes for s in region.services if s.notes]
-        self.crisis_label.setText("\n".join(lines + ([""] + notes if notes else [])))
+        self.crisis_label.setText("\n".join(crisis_lines(region)))
+        self.notes_label.setText("\n".join(s.notes for s in region.services if s.notes))
         self.done_button.setFocus()
         return region

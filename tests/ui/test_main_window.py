@@ -108,3 +108,32 @@ def test_text_size_and_contrast_apply_to_the_whole_window(window, qtbot) -> None
     window.settings.high_contrast.setChecked(True)
     assert QApplication.instance().palette().window().color().name() == "#000000"
     assert window.ctx.state.text_scale == 200 and window.ctx.state.high_contrast
+
+
+def test_the_frame_is_painted_before_the_history_opens(qtbot, store, sync_tasks) -> None:
+    from mit_desktop.ui.context import AppContext
+    from mit_desktop.ui.main_window import MainWindow
+    from mit_desktop.ui.state import load_state
+
+    calls = []
+
+    def opener():
+        calls.append(window.loading.isVisible())
+        return AppContext(store, load_state())
+
+    window = MainWindow(None, opener)
+    qtbot.addWidget(window)
+    assert not window.ready and window.stack.currentWidget() is window.loading
+    window.show()
+    qtbot.waitUntil(lambda: window.ready, timeout=5000)
+    assert calls == [True]  # the loading frame was on screen when the history was opened
+    assert window.current_page() is window.today
+
+
+def test_the_window_closes_when_the_history_cannot_be_opened(qtbot) -> None:
+    from mit_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(None, lambda: None)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)

@@ -125,7 +125,12 @@ def test_stop_screen_numbers_for_the_united_states_and_elsewhere(qtbot) -> None:
     screen.show_for_region("US")
     assert "988" in screen.crisis_label.text()
     region = screen.show_for_region("ZZ")
-    assert region.is_fallback and "emergency" in screen.crisis_label.text().lower()
+    shown = (screen.crisis_label.text() + screen.notes_label.text()).lower()
+    assert region.is_fallback and "emergency" in shown
+    screen.show_for_region("AU")
+    assert "13 11 14" in screen.crisis_label.text()
+    screen.show_for_region("CA")
+    assert "988" in screen.crisis_label.text()
 
 
 def test_hands_free_reflections_are_offered_again_at_the_end(window, qtbot, tiny_session: Path,
