@@ -267,12 +267,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help="start the desktop program (the default)")
     p.set_defaults(func=cmd_gui)
 
-    for module in ("mit_desktop.playback.cli", "mit_desktop.bodymap.cli", "mit_desktop.history.cli"):
-        try:
-            register = __import__(module, fromlist=["register"]).register
-        except (ImportError, AttributeError):
-            continue
-        register(sub)
+    from mit_desktop.bodymap import cli as bodymap_cli
+    from mit_desktop.history import cli as history_cli
+    from mit_desktop.playback import cli as playback_cli
+    from mit_desktop.ui.report_cli import register_report  # imports no Qt until it runs
+
+    playback_cli.register(sub)
+    bodymap_cli.register(sub)
+    register_report(history_cli.register(sub))
     return parser
 
 

@@ -51,7 +51,8 @@ def quiet_script(settings: QuietSettings) -> str:
     marks = []
     if settings.interval_ms:
         marks = list(range(settings.interval_ms, total_ms, settings.interval_ms))
-    title = f"Quiet practice, {settings.minutes} minutes"
+    unit = "minute" if settings.minutes == 1 else "minutes"
+    title = f"Quiet practice, {settings.minutes} {unit}"
     lines = ["+++", f'id = "{QUIET_ID}"', f'title = "{title}"', 'module = "quiet"',
              'summary = "Silent practice with bells, no guidance."', f"minutes = {settings.minutes}",
              "+++", "", f"# {title}", ""]

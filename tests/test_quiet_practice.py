@@ -51,3 +51,16 @@ def test_quiet_from_the_command_line(capsys) -> None:
     assert starts == [0, 300_000, 600_000]
     assert main(["timeline", "quiet", "--minutes", "10", "--interval", "20m"]) == 1
     assert "shorter than the practice" in capsys.readouterr().err
+
+
+def test_quiet_plays_from_the_command_line(tmp_path, capsys) -> None:
+    out = tmp_path / "played.raw"
+    assert main(["play", "quiet", "--minutes", "1", "--interval", "30s", "--backend", f"file:{out}",
+                 "--no-history"]) == 0
+    played = np.frombuffer(out.read_bytes(), dtype="<i2")
+    end_bell_ms = 2 * 5000 + bell_ring_ms("bowl")
+    assert len(played) == (60_000 + end_bell_ms) * RATE // 1000
+    interval_bell = played[30 * RATE: 30 * RATE + RATE]
+    assert np.max(np.abs(interval_bell)) > 3000  # the chime at 0:30
+    assert not np.any(played[15 * RATE: 25 * RATE])  # silence between bells (no ambience)
+    assert "Quiet practice, 1 minute " in capsys.readouterr().out

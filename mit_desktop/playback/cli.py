@@ -93,14 +93,14 @@ def register(subparsers: Any) -> None:
 
 def cmd_play(args: argparse.Namespace) -> int:
     from mit_desktop.cli import _settings
-    from mit_desktop.library import find_session
+    from mit_desktop.cli import find_session_for
     from mit_desktop.playback.backends import create_backend
     from mit_desktop.playback.player import Player
     from mit_desktop.render.engine import Engine
     from mit_desktop.session.durations import parse_clip_time_ms
 
     start_ms = parse_clip_time_ms(args.start) if args.start else 0
-    session = find_session(args.path)
+    session = find_session_for(args)
     settings = _settings(args)
     backend = create_backend(args.backend)
     player = Player(Engine(), backend, fallback="null")
