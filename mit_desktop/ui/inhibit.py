@@ -1,12 +1,15 @@
 """Keep the computer awake during a practice, through the desktop's standard D-Bus
 interfaces: ``org.freedesktop.ScreenSaver.Inhibit`` on the session bus (screen saver
-and, on most desktops, idle suspend) and, failing that, nothing. Where QtDBus or a
+and, on most desktops, idle suspend); and pause before a suspend (logind's
+``PrepareForSleep``) so the position is kept exactly. Where QtDBus or a
 session bus is missing (Windows, macOS, a bare test machine) it silently does nothing.
 """
 
 from __future__ import annotations
 
 import logging
+
+from PySide6.QtCore import SLOT, QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -61,3 +64,32 @@ class SleepInhibitor:
         except Exception:
             log.warning("could not release the screen-saver inhibition", exc_info=True)
         self._cookie = None
+
+
+
+class SleepWatcher(QObject):
+    """Emits ``aboutToSleep`` when the computer is about to suspend (systemd-logind's
+    ``PrepareForSleep`` on the system bus), so the practice can pause at an exact
+    position first; after waking, Play goes on from there. Silent where unavailable."""
+
+    aboutToSleep = Signal()
+    woke = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.connected = False
+        try:
+            from PySide6.QtDBus import QDBusConnection
+        except ImportError:
+            return
+        bus = QDBusConnection.systemBus()
+        if not bus.isConnected():
+            return
+        self.connected = bus.connect("org.freedesktop.login1", "/org/freedesktop/login1",
+                                     "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                     self, SLOT("prepare_for_sleep(bool)"))
+        log.info("watching for suspend: %s", self.connected)
+
+    @Slot(bool)
+    def prepare_for_sleep(self, going: bool) -> None:
+        (self.aboutToSleep if going else self.woke).emit()

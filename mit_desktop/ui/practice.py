@@ -24,7 +24,7 @@ from mit_desktop.session.model import Session
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE, ListeningSettings
 from mit_desktop.ui.bridge import PlayerBridge
 from mit_desktop.ui.context import AppContext
-from mit_desktop.ui.inhibit import SleepInhibitor
+from mit_desktop.ui.inhibit import SleepInhibitor, SleepWatcher
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,8 @@ class PracticeFlow(QObject):
         self._before: tuple[int | None, int | None] | None = None
         self._bridge: PlayerBridge | None = None
         self._inhibitor = SleepInhibitor()
+        self._sleep = SleepWatcher()
+        self._sleep.aboutToSleep.connect(self.pause_for_sleep)
 
     # -- bridge -------------------------------------------------------------------
 
@@ -196,6 +198,13 @@ class PracticeFlow(QObject):
             player.continue_()
         else:
             player.play()
+
+    def pause_for_sleep(self) -> None:
+        """The computer is about to suspend: pause (an exact, saved position) to resume later."""
+        if self.active and self.ctx.has_player and self.ctx.player.state in (ev.PLAYING,
+                                                                             ev.BUFFERING):
+            log.info("pausing for suspend at %d ms", self.position_ms)
+            self.ctx.player.pause()
 
     def stop_now(self) -> None:
         """"I need to stop": silence at once, keep the practice as partial."""

@@ -167,3 +167,16 @@ def test_a_lost_sound_device_shows_a_banner_and_can_continue_silently(window, qt
     assert calls == ["silent"] and window.player.banner.isHidden()
     assert "captions" in window.player.status_label.text()
     window.flow.active = False
+
+
+def test_suspend_pauses_the_practice_at_an_exact_position(window, qtbot, tiny_session: Path,
+                                                          store) -> None:
+    store.accept_notice(window.ctx.profile_id)
+    window.start_practice(str(tiny_session))
+    qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
+    QTest.mouseClick(window.checkin.go_button, Qt.MouseButton.LeftButton)
+    player = window.ctx.player
+    qtbot.waitUntil(lambda: player.state == ev.PLAYING, timeout=RENDER_TIMEOUT_MS)
+    window.flow._sleep.prepare_for_sleep(True)  # as logind's PrepareForSleep(true)
+    assert player.wait_state([ev.PAUSED], 1.0)
+    assert window.flow.active  # the practice goes on after waking, from the same place
