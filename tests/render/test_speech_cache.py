@@ -42,10 +42,13 @@ def test_cache_key_covers_text_rate_and_voice(tmp_path: Path) -> None:
 
 def test_slower_rate_gives_longer_speech(tmp_path: Path) -> None:
     engine = PiperSpeech(tmp_path / "speech", RATE)
-    text = "You might notice the weight of your body resting in the chair."
-    normal = engine.ensure(None, 1.0, text).n_samples
-    slow = engine.ensure(None, 0.7, text).n_samples
-    assert slow / normal == pytest.approx(1 / 0.7, rel=0.15)
+    texts = ["You might notice the weight of your body resting in the chair.",
+             "Let the breath come and go at its own pace.",
+             "When you are ready, bring your attention back to the room around you."]
+    # Piper draws phoneme durations with noise, so compare sums over several sentences
+    normal = sum(engine.ensure(None, 1.0, t).n_samples for t in texts)
+    slow = sum(engine.ensure(None, 0.7, t).n_samples for t in texts)
+    assert slow / normal == pytest.approx(1 / 0.7, rel=0.12)
 
 
 def test_a_full_disk_is_a_clear_speech_error_and_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
