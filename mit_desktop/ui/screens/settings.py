@@ -136,11 +136,11 @@ class SettingsScreen(QWidget):
 
     def _build_reminders(self, p: QWidget) -> None:
         form = self._form(self.tr("Reminders and days"), p)
-        self.reminders = QCheckBox(self.tr("Remind me to practise"), p)
+        self.reminders = QCheckBox(self.tr("Remind me to practice"), p)
         self.reminders.toggled.connect(self._save_reminders)
-        named(self.reminders, self.tr("Remind me to practise"),
+        named(self.reminders, self.tr("Remind me to practice"),
               self.tr("A gentle reminder in the morning and evening; none in the evening if "
-                      "you already practised."))
+                      "you already practiced."))
         form.addRow(self.reminders)
         self.morning = QTimeEdit(p)
         self.evening = QTimeEdit(p)
@@ -149,7 +149,7 @@ class SettingsScreen(QWidget):
                                self.tr("When the morning reminder appears.")),
                               (self.evening, self.tr("Evening reminder:"),
                                self.tr("When the evening reminder appears (not if you have "
-                                       "already practised).")),
+                                       "already practiced).")),
                               (self.day_start, self.tr("A new day starts at:"),
                                self.tr("Practice after midnight but before this counts for the "
                                        "day before."))):

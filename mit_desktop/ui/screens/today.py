@@ -221,13 +221,13 @@ class TodayScreen(QWidget):
             text = self.tr("No practice yet this week. Whenever you are ready – even a few "
                            "minutes helps.")
         elif w.days_practiced >= w.target_days:
-            text = self.tr("You practised on {d} days this week. That is the whole aim – "
+            text = self.tr("You practiced on {d} days this week. That is the whole aim – "
                            "well done.").format(d=w.days_practiced)
         else:
-            text = self.tr("You practised on {d} of about {t} days this week. Every practice "
+            text = self.tr("You practiced on {d} of about {t} days this week. Every practice "
                            "counts.").format(d=w.days_practiced, t=w.target_days)
         if w.practiced_today:
-            text += " " + self.tr("You have practised today.")
+            text += " " + self.tr("You have practiced today.")
         self.week_text.setText(text)
 
     def _start_next(self) -> None:
