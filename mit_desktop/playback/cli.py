@@ -92,8 +92,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from mit_desktop.cli import _settings
-    from mit_desktop.cli import find_session_for
+    from mit_desktop.cli import _settings, find_session_for
     from mit_desktop.playback.backends import create_backend
     from mit_desktop.playback.player import Player
     from mit_desktop.render.engine import Engine

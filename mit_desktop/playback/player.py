@@ -27,7 +27,6 @@ Contracts:
 
 from __future__ import annotations
 
-import bisect
 import collections
 import dataclasses
 import logging
@@ -43,7 +42,9 @@ from mit_desktop.playback import events as ev
 from mit_desktop.playback.backends import Backend, BackendError, NullBackend, create_backend
 from mit_desktop.playback.clock import Clock, RealClock
 from mit_desktop.playback.messages import device_message, render_message
+from mit_desktop.playback.moments import Moments
 from mit_desktop.playback.render_ahead import RenderAhead
+from mit_desktop.playback.shaping import BlockShaper
 from mit_desktop.render.engine import Engine
 from mit_desktop.render.levels import to_int16
 from mit_desktop.render.mixer import STEMS, Mixer, StemGains
@@ -132,18 +133,11 @@ class Player:
         self._final = 0
         self._complete = False
         self._next_reflection = 0
-        self._gains = dataclasses.replace(self._target_gains)
-        self._gains_from = dataclasses.replace(self._target_gains)
-        self._ramp_start = -(10**12)
-        self._fade_in_at: int | None = None
+        self._shaper = BlockShaper(self._target_gains, self.ramp, self.declick)
         self._preroll: tuple[int, np.ndarray] | None = None
         self._needs_fade_in = start_sample > 0
         self._paused_for: str | None = None
-        self._section_index = self._caption_index = -1
-        self._announced_reflection = -1
-        self._section_starts: list[int] = []
-        self._caption_starts: list[int] = []
-        self._reflection_starts: list[int] = []
+        self._moments = Moments()
         self._last_position_s = -math.inf
         self._last_checkpoint_s = -math.inf
         self._last_emitted: tuple[int, str] | None = None
@@ -160,7 +154,6 @@ class Player:
             self.backend.flush()  # what the last session had queued is not heard after this
         self._session, self._settings = session, settings
         self._reset_feeder_state(self._ms_to_sample(start_ms))
-        self._announced_reflection = -1
         self._state = ev.IDLE
         self.stats = PlayerStats()
         self._quit = False
@@ -454,7 +447,7 @@ class Player:
                 self._device_failed(exc)
                 return
         if self._needs_fade_in and self.declick and self._sent > 0:
-            self._fade_in_at = self._sent
+            self._shaper.fade_in_at = self._sent
         self._needs_fade_in = False
         self._set_state(ev.PLAYING)
         self._emit_position(force=True)
@@ -485,15 +478,13 @@ class Player:
         ):
             self._mixer = self.engine.mixer(snapshot)
             self._timeline, self._final, self._complete = snapshot, final, complete
-            self._section_starts = [s.start_sample for s in snapshot.sections]
-            self._caption_starts = [s.start_sample for s in snapshot.captions]
-            self._reflection_starts = [r.start_sample for r in snapshot.reflections]
+            self._moments.use(snapshot)
 
     def _next_stop(self) -> int | None:
         """Interactive mode: the next reflection sample at or after `sent` not yet continued."""
         if self.mode != INTERACTIVE or self._timeline is None:
             return None
-        starts = self._reflection_starts
+        starts = self._moments.reflection_starts
         while self._next_reflection < len(starts) and starts[self._next_reflection] < self._sent:
             self._next_reflection += 1
         return starts[self._next_reflection] if self._next_reflection < len(starts) else None
@@ -593,53 +584,15 @@ class Player:
 
     # -- rendering a block --------------------------------------------------------------
 
-    def _gain_curve(self, stem: str, positions: np.ndarray) -> np.ndarray | float:
-        """The stem's gain at each absolute sample position (a float while not ramping)."""
-        start = float(getattr(self._gains_from, stem))
-        end = float(getattr(self._gains, stem))
-        if start == end:
-            return end
-        t = np.clip((positions - self._ramp_start + 1) / self.ramp, 0.0, 1.0)
-        curve: np.ndarray = (start + (end - start) * t).astype(np.float32)
-        return curve
-
-    def _gain_at(self, stem: str, position: int) -> float:
-        value = self._gain_curve(stem, np.array([position], dtype=np.float64))
-        return float(value if isinstance(value, float) else value[0])
-
     def _render_float(self, start: int, n: int) -> np.ndarray:
         assert self._mixer is not None
-        ramping = self._ramp_start + self.ramp > start and any(
-            getattr(self._gains_from, s) != getattr(self._gains, s) for s in STEMS
-        )
-        fade = self._fade_in_at
-        fading = fade is not None and fade + self.declick > start and fade < start + n
-        if not ramping and not fading:
-            return self._mixer.render(start, n, self._gains)
-        positions = np.arange(start, start + n, dtype=np.float64)
-        stems = self._mixer.render_stems(start, n)
-        audio = (
-            stems["voice"] * self._gain_curve("voice", positions)
-            + stems["bells"] * self._gain_curve("bells", positions)
-            + stems["ambience"] * self._gain_curve("ambience", positions)
-        )
-        if fading:
-            assert fade is not None
-            audio = audio * np.clip((positions - fade + 1) / (self.declick + 1), 0.0, 1.0).astype(
-                np.float32
-            )
-        return audio.astype(np.float32)
+        return self._shaper.render(self._mixer, start, n)
 
     def _render(self, start: int, n: int) -> np.ndarray:
         if self._preroll is not None:
             at, audio = self._preroll
             self._preroll = None
-            if (
-                at == start
-                and len(audio) == n
-                and self._fade_in_at is None
-                and self._gains == self._gains_from
-            ):
+            if at == start and len(audio) == n and self._shaper.steady(start, n):
                 return audio
         return to_int16(self._render_float(start, n))
 
@@ -665,11 +618,9 @@ class Player:
         if self._state in _ACTIVE:
             dropped = self.backend.discard_pending()
             self._set_sent(self._sent - dropped)
-            self._gains_from = StemGains(*(self._gain_at(s, self._sent) for s in STEMS))
-            self._ramp_start = self._sent
+            self._shaper.set_gains(target, ramp_from=self._sent)
         else:
-            self._gains_from = dataclasses.replace(target)
-        self._gains = target
+            self._shaper.set_gains(target, ramp_from=None)
 
     # -- seeking --------------------------------------------------------------------------
 
@@ -683,13 +634,11 @@ class Player:
             self.backend.flush()
         self._set_sent(target)
         self._preroll = None
-        self._gains_from = dataclasses.replace(self._gains)
-        self._next_reflection = bisect.bisect_left(self._reflection_starts, target)
-        self._announced_reflection = self._next_reflection - 1
-        self._section_index = self._caption_index = -2
+        self._shaper.settle_gains()
+        self._next_reflection = self._moments.jumped(target)
         self._needs_fade_in = True
         if self._state in _ACTIVE and self.declick and target > 0:
-            self._fade_in_at = target
+            self._shaper.fade_in_at = target
             self._needs_fade_in = False
         if self._state in (ev.REFLECTION, ev.FINISHED):
             self._set_state(ev.PAUSED)
@@ -716,31 +665,15 @@ class Player:
         if self._timeline is None:
             return
         heard = self._heard()
-        tl = self._timeline
-        # At (or stopped at) a reflection, what starts exactly there has not been heard yet.
-        find = bisect.bisect_left if self._next_stop() == heard else bisect.bisect_right
-        section = find(self._section_starts, heard) - 1
-        if section != self._section_index and section >= 0:
-            self._section_index = section
-            s = tl.sections[section]
-            self.events.section.emit(ev.SectionEntered(section, s.title, tl.ms(s.start_sample)))
-        caption = find(self._caption_starts, heard) - 1
-        if caption != self._caption_index and caption >= 0:
-            self._caption_index = caption
-            seg = tl.captions[caption]
-            self.events.caption.emit(
-                ev.Caption(
-                    caption,
-                    seg.text or "",
-                    tl.ms(seg.start_sample),
-                    (seg.start_sample + seg.audio_samples) * 1000 // self.rate,
-                )
-            )
-        if self.mode != INTERACTIVE:
-            reached = bisect.bisect_right(self._reflection_starts, heard) - 1
-            if reached > self._announced_reflection:
-                self._announced_reflection = reached
-                self._emit_reflection(reached, waiting=False)
+        changes = self._moments.advance(
+            heard, at_stop=self._next_stop() == heard, hands_free=self.mode != INTERACTIVE
+        )
+        if changes.section is not None:
+            self.events.section.emit(changes.section)
+        if changes.caption is not None:
+            self.events.caption.emit(changes.caption)
+        if changes.reflection_index is not None:
+            self._emit_reflection(changes.reflection_index, waiting=False)
         if self._state in _ACTIVE:
             self._emit_position()
             if self.clock.now() - self._last_checkpoint_s >= CHECKPOINT_INTERVAL_S:
