@@ -307,9 +307,16 @@ class PracticeFlow(QObject):
                     lambda exc: log.error("saving the check-in failed", exc_info=exc))
 
     def shutdown(self) -> None:
-        """At exit: a running practice is kept as partial (it can be continued later)."""
+        """At exit: a running practice stays open with its latest position, so Today offers
+        to continue it next time."""
         if self.active and self.ctx.has_player:
-            self.ctx.player.stop()
+            player = self.ctx.player
+            player.stop()
+            position = max(self.position_ms, player.position_ms)
+            practice_id, listened, store = self.practice_id, self.listened_ms, self.ctx.store
+            if practice_id is not None:
+                self.ctx.db(lambda: store.checkpoint(practice_id, position, listened))
+            self.active = False
         self._inhibitor.release()
         if self._bridge is not None:
             self._bridge.detach()

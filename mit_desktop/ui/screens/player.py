@@ -301,6 +301,9 @@ class PlayerScreen(QWidget):
 
     def _on_state(self, state: str) -> None:
         playing = state in (ev.PLAYING, ev.BUFFERING)
+        if state == ev.PLAYING and self.caption_label.text() == self.tr(
+                "Getting the practice ready…"):
+            self.caption_label.setText("")
         self.play_button.setText(self.tr("Pause") if playing else
                                  self.tr("Continue") if state == ev.REFLECTION else
                                  self.tr("Play"))
