@@ -6,7 +6,6 @@ a message a user can act on.
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 from typing import Protocol
 

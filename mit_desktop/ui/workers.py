@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -81,7 +82,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result, error = self.fn(), None
-        except BaseException as exc:  # handed back to the GUI thread, never lost
+        except BaseException as exc:  # noqa: BLE001 - handed back to the GUI thread
             result, error = None, exc
         self.relay.finished.emit(self.on_done, self.on_error, result, error)
 
@@ -114,7 +115,7 @@ class TaskManager:
         if self.synchronous:
             try:
                 result, error = fn(), None
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001
                 result, error = None, exc
             _deliver(on_done, on_error, result, error)
             return

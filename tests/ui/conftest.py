@@ -7,8 +7,8 @@ run synchronously (like Picard's fake thread pool) and the null audio backend.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -72,12 +72,11 @@ def store(private_folders: Path) -> Iterator[object]:
 @pytest.fixture
 def window(qtbot, store, sync_tasks) -> Iterator[object]:
     """The main window, shown, with a quick listening pace."""
+    from PySide6.QtWidgets import QApplication
+
     from mit_desktop.ui.context import AppContext
     from mit_desktop.ui.main_window import MainWindow
     from mit_desktop.ui.state import load_state
-
-    from PySide6.QtWidgets import QApplication
-
     from mit_desktop.ui.theme import apply_theme
 
     apply_theme(QApplication.instance(), 100, False)  # as the program starts

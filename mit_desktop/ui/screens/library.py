@@ -35,7 +35,7 @@ def _load() -> tuple[list[LibraryEntry], list[str], dict[str, int | None]]:
     entries, errors = list_sessions()
     try:
         weeks = {e.id: e.week for e in load_program().entries}
-    except Exception:  # the library still works without the program file
+    except Exception:  # noqa: BLE001 - the library still works without the program file
         weeks = {}
     return entries, [str(e) for e in errors], weeks
 

@@ -198,7 +198,7 @@ class SettingsScreen(QWidget):
 
             try:
                 voices = [v.id for v in list_voices()]
-            except Exception as exc:  # the bundled voice package missing: say so, go on
+            except Exception as exc:  # noqa: BLE001 - no voice package: say so, go on
                 log.warning("voices unavailable: %s", exc)
                 voices = []
             return store.get_profile(pid), store.settings(pid), voices, len(store.list_backups())
