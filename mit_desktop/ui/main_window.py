@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._shortcuts()
         self._restore()
+        self._start_reminders()
         self.ready = True
         self.refresh_profiles()
         self.show_page("today")
@@ -211,6 +212,25 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Q"), self, self.close)
         for i, key in enumerate(self.NAV, start=1):
             QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda k=key: self.show_page(k))
+
+    def _start_reminders(self) -> None:
+        """The reminders tray of the history issue (nothing where there is no tray)."""
+        self.reminders = None
+        try:
+            from mit_desktop.ui.reminders import ReminderTray
+        except ImportError:
+            return
+        self.reminders = ReminderTray(self.ctx.store, self.ctx.profile_id, self)
+        self.reminders.openRequested.connect(self._bring_to_front)
+        self.ctx.profileChanged.connect(self.reminders.set_profile)
+        self.flow.ended.connect(lambda _how: self.reminders.rearm())
+        self.settings.remindersChanged.connect(self.reminders.rearm)
+        self.reminders.settingsChanged.connect(self.settings.refresh)
+
+    def _bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def _restore(self) -> None:
         geometry = self.ctx.state.geometry

@@ -44,6 +44,7 @@ class SettingsScreen(QWidget):
     displayChanged = Signal(int, bool)
     message = Signal(str)
     profilesChanged = Signal()
+    remindersChanged = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -294,7 +295,9 @@ class SettingsScreen(QWidget):
                    "morning_reminder": self.morning.time().toString("HH:mm"),
                    "evening_reminder": self.evening.time().toString("HH:mm"),
                    "day_starts_at": self.day_start.time().toString("HH:mm")}
-        self._write(lambda: store.update_settings(pid, **changes))
+        self.ctx.db(lambda: store.update_settings(pid, **changes),
+                    lambda _r: self.remindersChanged.emit(),
+                    lambda exc: self.message.emit(str(exc)))
 
     def _save_display(self) -> None:
         if self._loading:
