@@ -72,7 +72,7 @@ heart = QTimer(); heart.setInterval(5); heart.timeout.connect(beat)
 if mode == "app":
     from mit_desktop.ui.application import create_window
     window = create_window(app); window.resize(1024, 768); window.show()
-    window.ctx.store.accept_notice(window.ctx.profile_id)
+    window.ctx.store.accept_notice(window.ctx.profile_id); window.ctx.reload_profile()
     def start():
         window.start_practice("bam")
         QTimer.singleShot(300, lambda: window.checkin.go_button.click())

@@ -14,7 +14,7 @@ from mit_desktop.ui.state import GuiState, ListeningPrefs, save_state
 from mit_desktop.ui.workers import TaskManager
 
 if TYPE_CHECKING:
-    from mit_desktop.history import HistoryStore
+    from mit_desktop.history import HistoryStore, Profile
     from mit_desktop.playback.player import Player
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class AppContext(QObject):
         self._player_factory = player_factory or _default_player
         self._player: Player | None = None
         self.profile_id: int = self._initial_profile()
+        self.profile: Profile = store.get_profile(self.profile_id)  # refreshed on the DB thread
 
     def _initial_profile(self) -> int:
         profiles = self.store.list_profiles()
@@ -66,12 +67,30 @@ class AppContext(QObject):
         return self.state.prefs(self.profile_id)
 
     def set_profile(self, profile_id: int) -> None:
+        """Switch to another profile (read on the database thread), then ``profileChanged``."""
         if profile_id == self.profile_id:
             return
-        self.profile_id = profile_id
-        self.state.last_profile_id = profile_id
-        self.save_state()
-        self.profileChanged.emit(profile_id)
+
+        def switched(profile: Profile) -> None:
+            self.profile_id, self.profile = profile_id, profile
+            self.state.last_profile_id = profile_id
+            self.save_state()
+            self.profileChanged.emit(profile_id)
+
+        store = self.store
+        self.db(lambda: store.get_profile(profile_id), switched)
+
+    def reload_profile(self, then: Callable[[], None] | None = None) -> None:
+        """Read the current profile again (after a change), then call `then`."""
+        store, pid = self.store, self.profile_id
+
+        def loaded(profile: Profile) -> None:
+            if profile.id == self.profile_id:
+                self.profile = profile
+            if then is not None:
+                then()
+
+        self.db(lambda: store.get_profile(pid), loaded)
 
     def save_state(self) -> None:
         self.state.last_profile_id = self.profile_id

@@ -327,8 +327,7 @@ class MainWindow(QMainWindow):
             return
         if resume is not None and resume.session_id.startswith("quiet-"):
             ref = str(quiet_session_path())
-        profile = self.ctx.store.get_profile(self.ctx.profile_id)
-        if profile.notice_accepted_ms is None:
+        if self.ctx.profile.notice_accepted_ms is None:
             self._pending_start = (ref, resume)
             self._first_run = FirstRunDialog(self)
             self._first_run.accepted.connect(self._notice_accepted)
@@ -345,7 +344,8 @@ class MainWindow(QMainWindow):
             self._first_run = None
         self.activateWindow()
         self.ctx.db(lambda: store.accept_notice(pid),
-                    lambda _r: self._begin_checkin(*pending) if pending else None)
+                    lambda _r: self.ctx.reload_profile(
+                        lambda: self._begin_checkin(*pending) if pending else None))
 
     def _begin_checkin(self, ref: str, resume: Practice | None) -> None:
         self.checkin.show_phase("before", self.tr("Getting ready…"), "", self.ctx.prefs.mode,
@@ -387,7 +387,7 @@ class MainWindow(QMainWindow):
         if not self.flow.active and self.current_page() is not self.player:
             return
         self.flow.stop_now()
-        self.stop_screen.show_for_region(self.ctx.store.get_profile(self.ctx.profile_id).region)
+        self.stop_screen.show_for_region(self.ctx.profile.region)
         self.show_page("stop")
 
     def _reflection_reached(self, r: ReflectionReached) -> None:

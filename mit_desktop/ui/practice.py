@@ -132,7 +132,7 @@ class PracticeFlow(QObject):
 
     def settings(self, mode: str) -> ListeningSettings:
         prefs = self.ctx.prefs
-        variables = dict(self.ctx.store.get_profile(self.ctx.profile_id).variables)
+        variables = dict(self.ctx.profile.variables)
         return ListeningSettings(voice=prefs.voice, rate=prefs.rate, pacing=prefs.pacing,
                                  mode=mode, variables=MappingProxyType(variables))
 

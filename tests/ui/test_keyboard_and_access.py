@@ -81,6 +81,7 @@ def test_a_practice_by_keyboard_alone(window, qtbot, tiny_session: Path, store) 
 def test_space_and_arrows_control_the_player(window, qtbot, tiny_session: Path, store,
                                              monkeypatch) -> None:
     store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
     window.start_practice(str(tiny_session))
     qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
     press(Qt.Key.Key_Return)

@@ -81,6 +81,7 @@ def test_settings_reach_the_practice(window, store) -> None:
 
 def test_two_clicks_from_today_to_listening(window, qtbot, tiny_session: Path, store) -> None:
     store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
     assert window.today.data.next_entry.id == "stretch-breathe"
     window.today.startRequested.disconnect()  # the tiny session instead, to be quick
     window.today.startRequested.connect(lambda _ref, resume: window.start_practice(
@@ -94,6 +95,7 @@ def test_two_clicks_from_today_to_listening(window, qtbot, tiny_session: Path, s
 def test_sections_volumes_and_closing_mid_practice(window, qtbot, tiny_session: Path,
                                                    store, monkeypatch) -> None:
     store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
     window.start_practice(str(tiny_session))
     qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
     QTest.mouseClick(window.checkin.go_button, Qt.MouseButton.LeftButton)

@@ -95,6 +95,7 @@ def test_i_need_to_stop_silences_at_once_and_shows_help_for_the_region(window, q
                                                                        store) -> None:
     store.set_region(window.ctx.profile_id, "GB")
     store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
     window.start_practice(str(tiny_session))
     qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
     QTest.mouseClick(window.checkin.go_button, Qt.MouseButton.LeftButton)  # hands-free
@@ -136,6 +137,7 @@ def test_stop_screen_numbers_for_the_united_states_and_elsewhere(qtbot) -> None:
 def test_hands_free_reflections_are_offered_again_at_the_end(window, qtbot, tiny_session: Path,
                                                              store) -> None:
     store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
     window.start_practice(str(tiny_session))
     qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
     QTest.mouseClick(window.checkin.skip_button, Qt.MouseButton.LeftButton)
@@ -172,6 +174,7 @@ def test_a_lost_sound_device_shows_a_banner_and_can_continue_silently(window, qt
 def test_suspend_pauses_the_practice_at_an_exact_position(window, qtbot, tiny_session: Path,
                                                           store) -> None:
     store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
     window.start_practice(str(tiny_session))
     qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
     QTest.mouseClick(window.checkin.go_button, Qt.MouseButton.LeftButton)

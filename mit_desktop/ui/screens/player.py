@@ -216,7 +216,7 @@ class PlayerScreen(QWidget):
         prefs = self.flow.ctx.prefs
         for stem, slider in self.volumes.items():
             slider.set_gain(getattr(prefs, f"{stem}_volume"))
-        therapist = self.flow.ctx.store.get_profile(self.flow.ctx.profile_id).kind == "client"
+        therapist = self.flow.ctx.profile.kind == "client"
         self.more_button.setChecked(therapist)
         self.play_button.setText(self.tr("Pause"))
         self.play_button.setFocus()

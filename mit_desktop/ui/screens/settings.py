@@ -245,7 +245,12 @@ class SettingsScreen(QWidget):
     # -- saving --------------------------------------------------------------------------
 
     def _write(self, fn, ok: str = "") -> None:  # type: ignore[no-untyped-def]
-        self.ctx.db(fn, lambda _r: self.message.emit(ok) if ok else None,
+        def done(_result: object) -> None:
+            self.ctx.reload_profile()
+            if ok:
+                self.message.emit(ok)
+
+        self.ctx.db(fn, done,
                     lambda exc: self.message.emit(str(exc) if isinstance(exc, HistoryError)
                                                   else self.tr("Could not save the setting.")))
 
@@ -254,7 +259,7 @@ class SettingsScreen(QWidget):
             return
         store, pid, name = self.ctx.store, self.ctx.profile_id, self.profile_name.text()
         self._write(lambda: store.rename_profile(pid, name), self.tr("Profile renamed."))
-        self.profilesChanged.emit()
+        self.profilesChanged.emit()  # the header's list is read after the rename (same thread)
 
     def _save_variables(self) -> None:
         if self._loading:

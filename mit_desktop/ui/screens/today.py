@@ -188,7 +188,7 @@ class TodayScreen(QWidget):
 
     def _show(self, data: TodayData) -> None:
         self.data = data
-        name = self.ctx.store.get_profile(self.ctx.profile_id).name
+        name = self.ctx.profile.name
         self.greeting.setText(self.tr("Today – {name}").format(name=name))
         if data.interrupted is not None:
             self.resume_label.setText(self.tr("{title} was interrupted at {t}.").format(
