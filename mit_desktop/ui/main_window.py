@@ -399,8 +399,10 @@ class MainWindow(QMainWindow):
         store, pid = self.ctx.store, self.flow.practice_id
         self.reflection.show_reflection(key, r.prompt, r.inputs)
         self.show_page("reflection")
-        if pid is not None:
-            self.ctx.db(lambda: store.drafts(pid).get(key, ""),
+        earlier = self.flow.resume.id if self.flow.resume else None
+        if pid is not None:  # a draft of this practice, or of the interrupted one it continues
+            self.ctx.db(lambda: store.drafts(pid).get(key) or (
+                store.drafts(earlier).get(key, "") if earlier else ""),
                         lambda text: self.reflection.note.setPlainText(text) if text and
                         not self.reflection.note.toPlainText() else None)
 

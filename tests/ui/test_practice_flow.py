@@ -183,3 +183,24 @@ def test_suspend_pauses_the_practice_at_an_exact_position(window, qtbot, tiny_se
     window.flow._sleep.prepare_for_sleep(True)  # as logind's PrepareForSleep(true)
     assert player.wait_state([ev.PAUSED], 1.0)
     assert window.flow.active  # the practice goes on after waking, from the same place
+
+
+def test_a_draft_from_an_interrupted_practice_comes_back(window, qtbot, tiny_session: Path,
+                                                         store) -> None:
+    pid = window.ctx.profile_id
+    store.accept_notice(pid)
+    window.ctx.reload_profile()
+    old = store.start_practice(pid, "tiny", "x", "interactive")
+    store.save_draft(old, "reflection-1", "half a thought")
+    store._open_here.discard(old)  # as if the process had died
+    window.show_page("today")
+    [interrupted] = store.interrupted_practices(pid)
+    window.start_practice(str(tiny_session), interrupted)
+    qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
+    assert window.checkin.mode_box.isHidden()  # continues in the mode it was started in
+    QTest.mouseClick(window.checkin.go_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_page() is window.reflection,
+                    timeout=RENDER_TIMEOUT_MS)
+    assert window.reflection.note.toPlainText() == "half a thought"
+    assert store.get_practice(old).status == "partial"
+    assert store.get_practice(window.flow.practice_id).resumed_from == old
