@@ -10,14 +10,14 @@ logs in. :func:`enable` writes ``mit-desktop.desktop`` there atomically
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from mit_desktop.fsutil import atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -92,30 +92,6 @@ def desktop_entry(command: Sequence[str], name: str = "MIT Desktop",
     return "\n".join(lines)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, fsync, rename."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, FILE_MODE)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 def enable(command: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Path:
     """Write (or replace) the autostart entry; return its path.
 
@@ -123,7 +99,8 @@ def enable(command: Sequence[str] | None = None, env: Mapping[str, str] | None =
     folder cannot be written (the caller shows it; nothing half-written is left).
     """
     path = autostart_path(env)
-    _atomic_write(path, desktop_entry(list(command) if command else default_command()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, desktop_entry(list(command) if command else default_command()), FILE_MODE)
     log.info("start at login turned on: %s", path)
     return path
 

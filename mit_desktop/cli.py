@@ -171,7 +171,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_import_recording(args: argparse.Namespace) -> int:
     from mit_desktop.render.clips import probe_clip
-    from mit_desktop.render.atomic import atomic_writer, disk_message
+    from mit_desktop.fsutil import atomic_writer, disk_message
     from mit_desktop.session.labels import parse_labels, recording_script
     from mit_desktop.session.parser import parse_session
 
@@ -182,7 +182,7 @@ def cmd_import_recording(args: argparse.Namespace) -> int:
     labels = parse_labels(Path(args.labels))
     text = recording_script(audio, labels, out, info.duration_ms)
     try:
-        with atomic_writer(out, 0o644) as (handle, _tmp):
+        with atomic_writer(out, 0o644) as handle:
             handle.write(text.encode("utf-8"))
     except OSError as exc:
         return _error(disk_message(exc, out))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mit_desktop.history.errors import BackupError
-from mit_desktop.history.fsutil import fsync_folder, make_private, private_folder, touch_private
+from mit_desktop.fsutil import fsync_folder, make_private, private_folder, touch_private
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from mit_desktop.history.errors import InvalidInputError
-from mit_desktop.history.fsutil import atomic_write_bytes, atomic_write_text, private_folder
+from mit_desktop.fsutil import atomic_write_bytes, atomic_write_text, private_folder
 from mit_desktop.history.store import HistoryStore
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from mit_desktop.history.errors import AlreadyRunningError
-from mit_desktop.history.fsutil import FILE_MODE, make_private
+from mit_desktop.fsutil import FILE_MODE, make_private
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from mit_desktop.history.errors import (
     HistoryError,
     InvalidInputError,
 )
-from mit_desktop.history.fsutil import make_private, private_folder, touch_private
+from mit_desktop.fsutil import make_private, private_folder, touch_private
 from mit_desktop.history.journal import JournalMixin
 from mit_desktop.history.lock import DataFolderLock
 from mit_desktop.history.timeutil import Clock, system_clock

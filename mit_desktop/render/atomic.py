@@ -1,47 +1,19 @@
-"""Atomic file writes: a temp file in the same folder, fsync, then rename over the final name.
-
-A crash or a full disk never leaves a half-written file under the final name.
-"""
+"""Deprecated: use :mod:`mit_desktop.fsutil`. Kept while the GUI modules move over."""
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
-import tempfile
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from mit_desktop.fsutil import FILE_MODE, disk_message
+from mit_desktop.fsutil import atomic_writer as _atomic_writer
 
-def disk_message(exc: OSError, target: Path) -> str:
-    """A sentence a user can act on for a failed write to `target`."""
-    if exc.errno == errno.ENOSPC:
-        return f"The disk is full: could not write {target}. Free some space and try again."
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"Not allowed to write {target}. Choose a folder you can write to."
-    if exc.errno == errno.ENOENT:
-        return f"The folder for {target} does not exist."
-    return f"Could not write {target}: {exc.strerror or exc}"
+__all__ = ["atomic_writer", "disk_message"]
 
 
 @contextlib.contextmanager
-def atomic_writer(target: Path, mode: int = 0o600) -> Iterator[tuple[BinaryIO, Path]]:
-    """Yield (binary file, temp path); on clean exit fsync and rename to `target`.
-
-    On any exception the temp file is removed and the exception propagates;
-    `target` is untouched.
-    """
-    target = Path(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            yield handle, tmp
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+def atomic_writer(target: Path, mode: int = FILE_MODE) -> Iterator[tuple[BinaryIO, None]]:
+    """:func:`mit_desktop.fsutil.atomic_writer`, yielding (file, None) as the old API did."""
+    with _atomic_writer(target, mode) as handle:
+        yield handle, None

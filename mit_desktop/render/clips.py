@@ -47,10 +47,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import soundfile as sf
 import soxr
+
+from mit_desktop.fsutil import atomic_write_bytes, atomic_writer
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +219,7 @@ def decode_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedClip:
         "source_sha256": digest,
     }
     try:
-        _atomic_write_bytes(meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+        atomic_write_bytes(meta_path, json.dumps(meta, indent=1).encode("utf-8"))
     except OSError as exc:
         raise _cache_error(path, cache_dir, exc) from exc
     log.info(
@@ -340,72 +343,6 @@ def _open_cached(
         return None
 
 
-def _write_all(fd: int, data: memoryview) -> None:
-    """Write every byte of ``data`` to ``fd`` (os.write may write less than asked)."""
-    while data:
-        written = os.write(fd, data)
-        data = data[written:]
-
-
-class _AtomicFile:
-    """A temp file beside ``final``; :meth:`commit` fsyncs and renames it into place.
-
-    Use as a context manager: leaving without :meth:`commit` (an exception) deletes
-    the temp file, so ``final`` is either absent, the old version, or complete.
-    """
-
-    def __init__(self, final: Path):
-        self.final = final
-        fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-        self.fd: int | None = fd
-        self.temp = Path(name)
-
-    def write(self, data: np.ndarray | bytes) -> None:
-        assert self.fd is not None
-        view = memoryview(data) if isinstance(data, bytes) else data.data
-        _write_all(self.fd, view.cast("B"))
-
-    def commit(self) -> None:
-        assert self.fd is not None
-        os.fsync(self.fd)
-        os.close(self.fd)
-        self.fd = None
-        os.replace(self.temp, self.final)
-        _fsync_dir(self.final.parent)
-
-    def __enter__(self) -> _AtomicFile:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-        if self.temp.exists():
-            try:
-                self.temp.unlink()
-            except OSError:
-                log.warning("could not remove temp file %s", self.temp)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # e.g. Windows cannot open folders; the rename is still atomic
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _atomic_write_bytes(final: Path, data: bytes) -> None:
-    with _AtomicFile(final) as out:
-        out.write(data)
-        out.commit()
-
-
 def _cache_error(path: Path, cache_dir: Path, exc: OSError) -> ClipError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return _error(path, f"there is no space left to store its decoded audio in {cache_dir}.",
@@ -478,7 +415,7 @@ def _decode_to_cache(path: Path, sample_rate: int, data_path: Path) -> tuple[int
         n_in = 0
         n_out = 0
         try:
-            with _AtomicFile(data_path) as out:
+            with atomic_writer(data_path) as out:
                 for mono in source.blocks:
                     n_in += mono.size
                     if resampler is not None:
@@ -491,18 +428,17 @@ def _decode_to_cache(path: Path, sample_rate: int, data_path: Path) -> tuple[int
                     raise _error(path, "it contains no audio.", format_name=source.format_name,
                                  hint="Record or export it again.")
                 _check_not_truncated(path, source, n_in)
-                out.commit()
         except OSError as exc:
             raise _cache_error(path, data_path.parent, exc) from exc
         return n_out, loudness.result(), source.format_name
 
 
-def _emit(mono: np.ndarray, out: _AtomicFile, loudness: _Loudness) -> int:
+def _emit(mono: np.ndarray, out: BinaryIO, loudness: _Loudness) -> int:
     if not mono.size:
         return 0
     mono = np.ascontiguousarray(mono, dtype="<f4")
     loudness.feed(mono)
-    out.write(mono)
+    out.write(mono.data)
     return int(mono.size)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from mit_desktop.render.atomic import atomic_writer, disk_message
+from mit_desktop.fsutil import atomic_writer, disk_message
 from mit_desktop.render.resample import resample
 from mit_desktop.render.voices import VoiceInfo, find_voice, voice_fingerprint
 
@@ -146,7 +146,7 @@ class PiperSpeech:
         target = self.path_for(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            with atomic_writer(target) as (handle, _tmp):
+            with atomic_writer(target) as handle:
                 handle.write(samples.tobytes())
         except OSError as exc:
             raise SpeechError(disk_message(exc, target) + " (the speech cache)") from None

@@ -1,4 +1,5 @@
-"""Streaming a mixed timeline into an audio file, block by block, atomically.
+"""Streaming a mixed timeline into an audio file, block by block, atomically (mode 0600:
+the speech may hold a loved one's name).
 
 The file appears under its final name only when complete; a full disk or
 any other failure leaves nothing there (and removes the partial file).
@@ -6,16 +7,13 @@ any other failure leaves nothing there (and removes the partial file).
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
 import soundfile as sf
 
-from mit_desktop.render.atomic import disk_message
+from mit_desktop.fsutil import atomic_writer, disk_message
 from mit_desktop.render.levels import to_int16
 from mit_desktop.render.mixer import Mixer
 
@@ -52,12 +50,7 @@ def write_audio(mixer: Mixer, out: Path, progress: Callable[[int, int], None] | 
     if not out.parent.is_dir():
         raise RenderError(f"The folder {out.parent} does not exist.")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
-    except OSError as exc:
-        raise RenderError(disk_message(exc, out)) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w+b") as handle:
+        with atomic_writer(out) as handle:
             with sf.SoundFile(handle, "w", samplerate=mixer.rate, channels=1, format=fmt,
                               subtype=subtype) as sound:
                 for start in range(0, total, block_samples):
@@ -65,16 +58,9 @@ def write_audio(mixer: Mixer, out: Path, progress: Callable[[int, int], None] | 
                     sound.write(to_int16(mixer.render(start, n)))
                     if progress:
                         progress(start + n, total)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
     except OSError as exc:
         raise RenderError(disk_message(exc, out)) from None
     except sf.LibsndfileError as exc:
         raise RenderError(f"Could not write {out}: {exc}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
     log.info("rendered %s (%d samples)", out, total)
     return total

@@ -7,6 +7,7 @@ own headers, parsed here independently of the code under test.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -368,18 +369,28 @@ def test_disk_full_while_caching_leaves_no_file(fail_on_write: int, tmp_path: Pa
     path = _write(tmp_path / "long.wav", _sine(440, RATE, 4 * clips.READ_BLOCK_FRAMES), RATE,
                   "PCM_16")
     cache = tmp_path / "cache"
-    real_write_all = clips._write_all
+    real_writer = clips.atomic_writer
     writes = 0
 
-    def fill_disk(fd: int, data: memoryview) -> None:
-        nonlocal writes
-        writes += 1
-        if writes == fail_on_write:
-            real_write_all(fd, data[: len(data) // 2])  # a partial write, then the disk is full
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        real_write_all(fd, data)
+    class FillingDisk:
+        def __init__(self, handle) -> None:
+            self.handle = handle
 
-    monkeypatch.setattr(clips, "_write_all", fill_disk)
+        def write(self, data) -> int:
+            nonlocal writes
+            writes += 1
+            raw = memoryview(data).cast("B")
+            if writes == fail_on_write:
+                self.handle.write(raw[: len(raw) // 2])  # a partial write, then the disk is full
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return self.handle.write(raw)
+
+    @contextlib.contextmanager
+    def filling_writer(target, *args, **kwargs):
+        with real_writer(target, *args, **kwargs) as handle:
+            yield FillingDisk(handle)
+
+    monkeypatch.setattr(clips, "atomic_writer", filling_writer)
     with pytest.raises(ClipError) as caught:
         decode_clip(path, RATE, cache)
     assert "long.wav" in str(caught.value)
