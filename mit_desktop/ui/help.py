@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from mit_desktop.ui.widgets import button, label, named
 
@@ -30,11 +30,17 @@ class HelpDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(label(self.tr("Keyboard shortcuts"), "heading", self))
         rows = shortcuts(self)
-        self.table = label("\n".join(f"{keys}:  {what}" for keys, what in rows), None, self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        named(scroll, self.tr("Keyboard shortcuts"))
+        self.table = label("\n".join(f"{keys}:  {what}" for keys, what in rows), None, scroll)
         named(self.table, self.tr("List of keyboard shortcuts"))
-        layout.addWidget(self.table)
+        scroll.setWidget(self.table)
+        layout.addWidget(scroll, 1)
         layout.addWidget(label(self.tr("Everything can be reached with Tab and Enter; no mouse "
                                        "is needed."), "muted", self))
         row = QHBoxLayout()
@@ -44,3 +50,4 @@ class HelpDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         row.addWidget(self.close_button)
         layout.addLayout(row)
+        self.resize(760, 620)

@@ -56,6 +56,7 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle(text.title)
         self.setModal(True)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(label(text.title, "heading", self))
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)

@@ -154,6 +154,9 @@ class LibraryScreen(QWidget):
         entry = self.entries.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
         self.start_button.setEnabled(entry is not None)
         if entry is None:
+            for w in (self.title, self.length, self.summary):
+                w.setText("")
+            self.safety.hide()
             return
         self.title.setText(entry.title)
         self.length.setText(self.tr("About {n} minutes").format(n=round(entry.minutes))
