@@ -375,8 +375,8 @@ class MainWindow(QMainWindow):
     def _checked_in(self, phase: str, mood: object, stress: object, mode: str) -> None:
         if phase == "before":
             self.show_page("player")
-            self.player.attach()
             self.flow.begin(mode, (mood, stress))  # type: ignore[arg-type]
+            self.player.attach()  # player events are queued: none is missed
         else:
             self.flow.record_after(mood, stress)  # type: ignore[arg-type]
             self.stack.setCurrentWidget(self._holders[self.today])

@@ -82,6 +82,7 @@ class PracticeFlow(QObject):
     sessionReady = Signal(object)  # Session parsed
     sessionFailed = Signal(str)
     started = Signal()  # the player is open and asked to play
+    modeChanged = Signal(str)
     reflectionReached = Signal(object)  # events.ReflectionReached
     ended = Signal(str)  # "completed" or "partial"
     saved = Signal()  # something was written to the history
@@ -98,6 +99,7 @@ class PracticeFlow(QObject):
         self.pending: list[PendingReflection] = []
         self.active = False
         self._last_position: int | None = None
+        self.section_index = 0
         self._before: tuple[int | None, int | None] | None = None
         self._bridge: PlayerBridge | None = None
         self._inhibitor = SleepInhibitor()
@@ -116,6 +118,7 @@ class PracticeFlow(QObject):
             self._bridge.finished.connect(self._on_finished)
             self._bridge.checkpoint.connect(self._on_checkpoint)
             self._bridge.state.connect(self._on_state)
+            self._bridge.section.connect(self._on_section)
         return self._bridge
 
     # -- preparing ------------------------------------------------------------------
@@ -237,6 +240,29 @@ class PracticeFlow(QObject):
                 self.listened_ms += step
         self._last_position = p.position_ms
         self.position_ms = p.position_ms
+
+    def _on_section(self, s: ev.SectionEntered) -> None:
+        self.section_index = s.index
+
+    def switch_mode(self, mode: str) -> None:
+        """Hands-free <-> stop at each reflection during a practice: the session is opened
+        again in the other mode and goes on from the start of the current section (the
+        two modes have different timelines). The history keeps the mode it started in."""
+        if not self.active or mode == self.mode or self.session is None:
+            return
+        self.mode = mode
+        session, settings, section = self.session, self.settings(mode), self.section_index
+        player = self.ctx.player
+        self._last_position = None
+
+        def reopen() -> None:
+            player.open(session, settings, 0)
+            lower_render_priority()
+            if section > 0:
+                player.seek_section(section)
+            player.play()
+
+        self.ctx.tasks.run(reopen, lambda _r: self.modeChanged.emit(mode), self._open_failed)
 
     def _on_state(self, state: str) -> None:
         if state in (ev.PAUSED, ev.STOPPED):

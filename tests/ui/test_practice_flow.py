@@ -204,3 +204,24 @@ def test_a_draft_from_an_interrupted_practice_comes_back(window, qtbot, tiny_ses
     assert window.reflection.note.toPlainText() == "half a thought"
     assert store.get_practice(old).status == "partial"
     assert store.get_practice(window.flow.practice_id).resumed_from == old
+
+
+def test_switching_to_stop_at_each_reflection_during_a_practice(window, qtbot,
+                                                                tiny_session: Path,
+                                                                store) -> None:
+    store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
+    window.start_practice(str(tiny_session))
+    qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
+    QTest.mouseClick(window.checkin.go_button, Qt.MouseButton.LeftButton)  # hands-free
+    player = window.ctx.player
+    qtbot.waitUntil(lambda: player.state == ev.PLAYING, timeout=RENDER_TIMEOUT_MS)
+    box = window.player.stop_at_reflections
+    assert not box.isChecked()
+    window.player.more_button.setChecked(True)
+    qtbot.waitUntil(box.isVisible, timeout=2000)
+    box.click()
+    assert window.flow.mode == "interactive" and player.mode == "interactive"
+    qtbot.waitUntil(lambda: window.current_page() is window.reflection,
+                    timeout=RENDER_TIMEOUT_MS)
+    assert player.state == ev.REFLECTION

@@ -10,6 +10,7 @@ import logging
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mit_desktop.playback import events as ev
-from mit_desktop.session.timeline import HANDS_FREE
+from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.practice import PracticeFlow
 from mit_desktop.ui.widgets import ProgressMarks, VolumeSlider, button, clock, label, named
 
@@ -174,6 +175,12 @@ class PlayerScreen(QWidget):
         for slider in self.volumes.values():
             slider.changed.connect(self._volume_changed)
             volumes.addWidget(slider)
+        self.stop_at_reflections = QCheckBox(self.tr("Stop at each reflection"), self.more)
+        named(self.stop_at_reflections, self.tr("Stop at each reflection"),
+              self.tr("On: the practice waits at each reflection. Off: hands-free. Changing it "
+                      "goes back to the start of the current section."))
+        self.stop_at_reflections.toggled.connect(self._mode_toggled)
+        volumes.addWidget(self.stop_at_reflections)
         more_layout.addLayout(volumes, 1)
         sections = QVBoxLayout()
         sections.addWidget(label(self.tr("Sections"), "title", self.more))
@@ -216,6 +223,9 @@ class PlayerScreen(QWidget):
         prefs = self.flow.ctx.prefs
         for stem, slider in self.volumes.items():
             slider.set_gain(getattr(prefs, f"{stem}_volume"))
+        self.stop_at_reflections.blockSignals(True)
+        self.stop_at_reflections.setChecked(self.flow.mode == INTERACTIVE)
+        self.stop_at_reflections.blockSignals(False)
         therapist = self.flow.ctx.profile.kind == "client"
         self.more_button.setChecked(therapist)
         self.play_button.setText(self.tr("Pause"))
@@ -252,6 +262,9 @@ class PlayerScreen(QWidget):
         self.presenter.caption.setText(self.caption_label.text())
         self.presenter.show()
         self.presenter.raise_()
+
+    def _mode_toggled(self, on: bool) -> None:
+        self.flow.switch_mode(INTERACTIVE if on else HANDS_FREE)
 
     def _volume_changed(self, stem: str, gain: float) -> None:
         setattr(self.flow.ctx.prefs, f"{stem}_volume", gain)
