@@ -13,7 +13,8 @@ def shortcuts(widget: QWidget) -> list[tuple[str, str]]:
     return [
         (tr("Tab / Shift+Tab"), tr("Move to the next or previous control")),
         (tr("Enter"), tr("Press the highlighted button")),
-        (tr("Space"), tr("Play or pause; on a reflection page, Continue")),
+        (tr("Space"), tr("Play or pause; on a reflection page, Continue (a highlighted "
+                                 "button or box is pressed instead)")),
         (tr("Left / Right arrow"), tr("Back or forward 10 seconds")),
         (tr("Escape"), tr("I need to stop (during a practice)")),
         (tr("Ctrl+1 … Ctrl+4"), tr("Today, All practices, History, Settings")),

@@ -58,8 +58,6 @@ class PlayerScreen(QWidget):
         self._reflection_end_ms: int | None = None
         self._connected = False
         self._build()
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle_play,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stopRequested.emit,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._countdown = QTimer(self)
@@ -244,7 +242,11 @@ class PlayerScreen(QWidget):
             self.flow.ctx.player.seek_ms(position_ms)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Left:
+        """Keys no control used: Space plays or pauses (a focused button or check box takes
+        Space itself, as everywhere), the arrows move 10 s."""
+        if event.key() == Qt.Key.Key_Space:
+            self.toggle_play()
+        elif event.key() == Qt.Key.Key_Left:
             self.seek_by(-SEEK_STEP_MS)
         elif event.key() == Qt.Key.Key_Right:
             self.seek_by(SEEK_STEP_MS)
