@@ -8,11 +8,12 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QScrollArea,
     QStackedWidget,
@@ -20,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mit_desktop.ui.help import HelpDialog
-from mit_desktop.ui.theme import apply_theme
+from mit_desktop.ui.theme import apply_theme, set_role
 from mit_desktop.ui.widgets import FlowRow, button, label, named
 
 if TYPE_CHECKING:  # imported when the window is filled in, after its first paint
@@ -75,15 +75,18 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self._build_header(central))
-        self.message_label = label("", "banner", central)
+        self.message_label = QLabel(central)  # plain text is set on first use (show_message)
+        self.message_label.setWordWrap(True)
+        set_role(self.message_label, "banner")
         named(self.message_label, self.tr("Message"))
         self.message_label.hide()
         layout.addWidget(self.message_label)
         self.stack = QStackedWidget(central)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.loading = label(self.tr("Opening your practices…"), "title", self.stack)
-        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading = QLabel(self.tr("Opening your practices…"), self.stack)  # fixed text
+        set_role(self.loading, "title")
+        self.loading.setIndent(48)  # (no Qt enums before the first paint: they cost 15 ms)
         self.stack.addWidget(self.loading)
         for b in self.nav_buttons.values():
             b.setEnabled(False)
@@ -108,6 +111,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, ctx: AppContext) -> None:
         """Build the screens over the shared context (after the first paint in the program)."""
+        from PySide6.QtCore import Qt
+
         from mit_desktop.ui.practice import PracticeFlow
         from mit_desktop.ui.safety import StopScreen
         from mit_desktop.ui.screens.checkin import CheckInScreen
@@ -177,7 +182,7 @@ class MainWindow(QMainWindow):
         self.profile_combo.activated.connect(self._profile_chosen)
         self.profile_combo.setMinimumContentsLength(8)
         self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        row.addWidget(label(self.tr("Profile:"), None, parent, wrap=False))
+        row.addWidget(QLabel(self.tr("Profile:"), parent))
         row.addWidget(self.profile_combo)
         self.help_button = button(self.tr("Help"), self.tr("Help"),
                                   self.tr("Keyboard shortcuts (F1)."), None, parent)
@@ -208,7 +213,7 @@ class MainWindow(QMainWindow):
         self.stop_screen.done.connect(lambda: self.show_page("today"))
 
     def _shortcuts(self) -> None:
-        QShortcut(QKeySequence(Qt.Key.Key_F1), self, self.show_help)
+        QShortcut(QKeySequence("F1"), self, self.show_help)
         QShortcut(QKeySequence("Ctrl+Q"), self, self.close)
         for i, key in enumerate(self.NAV, start=1):
             QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda k=key: self.show_page(k))
@@ -270,10 +275,17 @@ class MainWindow(QMainWindow):
         return self.current_page() in (self.checkin, self.player, self.reflection)
 
     def show_message(self, text: str) -> None:
+        from PySide6.QtCore import Qt
+
+        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
 
     def show_help(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from mit_desktop.ui.help import HelpDialog
+
         dialog = HelpDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.help_dialog = dialog

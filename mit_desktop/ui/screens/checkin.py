@@ -8,7 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
-from mit_desktop.ui.widgets import FlowRow, RatingRow, button, label, named
+from mit_desktop.ui.controls import RatingRow
+from mit_desktop.ui.widgets import FlowRow, button, label, named
 
 
 class CheckInScreen(QWidget):

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from mit_desktop.playback import events as ev
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
+from mit_desktop.ui.controls import ProgressMarks, VolumeSlider
 from mit_desktop.ui.practice import PracticeFlow
-from mit_desktop.ui.widgets import ProgressMarks, VolumeSlider, button, clock, label, named
+from mit_desktop.ui.widgets import button, clock, label, named
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from mit_desktop.bodymap import BodyMap
+from mit_desktop.ui.controls import RatingRow
 from mit_desktop.ui.practice import ReflectionAnswer
-from mit_desktop.ui.widgets import RatingRow, button, label, named
+from mit_desktop.ui.widgets import button, label, named
 
 log = logging.getLogger(__name__)
 

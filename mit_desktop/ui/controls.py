@@ -1,0 +1,193 @@
+"""Larger shared controls: a 0-10 rating row of large buttons, a labelled volume slider,
+and a progress bar with section and reflection marks (kept apart from ``widgets`` so the
+window frame can be painted before they are loaded).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mit_desktop.ui.theme import MIN_TARGET_PX, set_role
+from mit_desktop.ui.widgets import label, named
+
+
+class RatingRow(QWidget):
+    """A question and eleven large buttons 0-10 (arrow keys move, Space chooses)."""
+
+    changed = Signal(object)  # int | None
+
+    def __init__(self, question: str, low: str, high: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.question = question
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = label(question, "title", self)
+        layout.addWidget(self.label)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: list[QPushButton] = []
+        for value in range(11):
+            b = QPushButton(str(value), self)
+            b.setCheckable(True)
+            set_role(b, "rating")
+            b.setMinimumSize(MIN_TARGET_PX, MIN_TARGET_PX)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            extra = f" ({low})" if value == 0 else f" ({high})" if value == 10 else ""
+            named(b, self.tr("{question}: {value} of 10{extra}").format(
+                question=question, value=value, extra=extra),
+                self.tr("Choose {value} on a scale from 0, {low}, to 10, {high}.").format(
+                    value=value, low=low, high=high))
+            self.group.addButton(b, value)
+            self.buttons.append(b)
+            row.addWidget(b)
+        self.group.idClicked.connect(lambda v: self.changed.emit(v))
+        layout.addLayout(row)
+        ends = QHBoxLayout()
+        ends.addWidget(label(self.tr("0 = {low}").format(low=low), "muted", self))
+        ends.addStretch(1)
+        high_label = label(self.tr("10 = {high}").format(high=high), "muted", self)
+        high_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        ends.addWidget(high_label)
+        layout.addLayout(ends)
+
+    def value(self) -> int | None:
+        v = self.group.checkedId()
+        return None if v < 0 else v
+
+    def set_value(self, value: int | None) -> None:
+        if value is None:
+            self.group.setExclusive(False)
+            for b in self.buttons:
+                b.setChecked(False)
+            self.group.setExclusive(True)
+        else:
+            self.buttons[value].setChecked(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # arrows move between the numbers
+        focused = self.focusWidget()
+        if isinstance(focused, QAbstractButton) and focused in self.buttons and event.key() in (
+                Qt.Key.Key_Left, Qt.Key.Key_Right):
+            i = self.buttons.index(focused) + (1 if event.key() == Qt.Key.Key_Right else -1)
+            if 0 <= i < len(self.buttons):
+                self.buttons[i].setFocus()
+            return
+        super().keyPressEvent(event)
+
+
+class VolumeSlider(QWidget):
+    """A labelled 0-150 % slider for one stem (voice, bells, ambience)."""
+
+    changed = Signal(str, float)  # stem, linear gain
+
+    def __init__(self, stem: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stem = stem
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = label(title, None, self, wrap=False)
+        self.label.setMinimumWidth(40)
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setRange(0, 150)
+        self.slider.setSingleStep(5)
+        self.slider.setPageStep(25)
+        self.slider.setMinimumWidth(120)
+        named(self.slider, self.tr("{title} volume").format(title=title),
+              self.tr("Louder to the right; 100 is normal."))
+        self.value_label = label("100 %", "muted", self, wrap=False)
+        self.value_label.setMinimumWidth(60)
+        layout.addWidget(self.label)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.value_label)
+        self.slider.valueChanged.connect(self._changed)
+        self.label.setBuddy(self.slider)
+
+    def _changed(self, value: int) -> None:
+        self.value_label.setText(f"{value} %")
+        self.changed.emit(self.stem, value / 100)
+
+    def set_gain(self, gain: float) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(round(gain * 100))
+        self.slider.blockSignals(False)
+        self.value_label.setText(f"{round(gain * 100)} %")
+
+
+class ProgressMarks(QWidget):
+    """Position in the session with section ticks (|) and reflection diamonds (◆).
+
+    Clicking or the arrow keys ask to seek (``seekRequested``, ms). The marks differ
+    in shape as well as colour.
+    """
+
+    seekRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.position_ms = 0
+        self.duration_ms: int | None = None
+        self.sections: list[int] = []
+        self.reflections: list[int] = []
+        self.setMinimumHeight(MIN_TARGET_PX)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        named(self, self.tr("Progress"),
+              self.tr("Where you are in the practice. Lines mark sections, diamonds mark "
+                      "reflections. Left and right arrows move back and forward."))
+
+    def set_state(self, position_ms: int, duration_ms: int | None, sections: list[int],
+                  reflections: list[int]) -> None:
+        self.position_ms, self.duration_ms = position_ms, duration_ms
+        self.sections, self.reflections = sections, reflections
+        self.update()
+
+    def _span(self) -> int:
+        known = max([self.position_ms, *self.sections, *self.reflections, 1])
+        return max(self.duration_ms or 0, known)
+
+    def _x(self, ms: int, rect: QRectF) -> float:
+        return rect.left() + rect.width() * min(1.0, ms / self._span())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        rect = QRectF(14, self.height() / 2 - 6, self.width() - 28, 12)
+        p.setPen(QPen(pal.windowText().color(), 1.5))
+        p.setBrush(pal.base())
+        p.drawRoundedRect(rect, 6, 6)
+        filled = QRectF(rect.left(), rect.top(), self._x(self.position_ms, rect) - rect.left(),
+                        rect.height())
+        p.setBrush(pal.highlight())
+        p.drawRoundedRect(filled, 6, 6)
+        p.setPen(QPen(pal.windowText().color(), 2))
+        for ms in self.sections:
+            x = self._x(ms, rect)
+            p.drawLine(QPointF(x, rect.top() - 10), QPointF(x, rect.bottom() + 10))
+        p.setBrush(pal.windowText())
+        for ms in self.reflections:
+            x, y = self._x(ms, rect), rect.center().y()
+            p.drawPolygon(QPolygonF([QPointF(x, y - 9), QPointF(x + 7, y), QPointF(x, y + 9),
+                                     QPointF(x - 7, y)]))
+        if self.hasFocus():
+            p.setPen(QPen(pal.highlight().color(), 3))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(self.rect().adjusted(1, 1, -2, -2))
+        p.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        rect = QRectF(14, 0, self.width() - 28, self.height())
+        fraction = min(1.0, max(0.0, (event.position().x() - rect.left()) / rect.width()))
+        self.seekRequested.emit(int(fraction * self._span()))
