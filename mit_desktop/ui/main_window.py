@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         self.flow.reflectionReached.connect(self._reflection_reached)
         self.flow.ended.connect(self._practice_ended)
         self.flow.saved.connect(self.ctx.historyChanged.emit)
+        self.ctx.historyChanged.connect(self._history_changed)
         self.player.stopRequested.connect(self.need_to_stop)
         self.reflection.answered.connect(self._answered)
         self.reflection.draftChanged.connect(self.flow.save_draft)
@@ -320,6 +321,11 @@ class MainWindow(QMainWindow):
         current = self.current_page()
         key = next((k for k in self.NAV if getattr(self, k) is current), "today")
         self.show_page(key)
+
+    def _history_changed(self) -> None:
+        """Keep the History page current when it is the one shown."""
+        if self.current_page() is self.history and hasattr(self.history, "refresh"):
+            self.history.refresh()
 
     def _display_changed(self, scale: int, high_contrast: bool) -> None:
         from PySide6.QtWidgets import QApplication

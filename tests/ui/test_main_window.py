@@ -137,3 +137,16 @@ def test_the_window_closes_when_the_history_cannot_be_opened(qtbot) -> None:
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+
+
+def test_quick_reset_and_quiet_practice_are_one_click_away(window, qtbot, store) -> None:
+    store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
+    QTest.mouseClick(window.today.bam_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
+    assert window.flow.session.id == "bam"
+    QTest.mouseClick(window.checkin.back_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(window.today.quiet_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
+    assert window.flow.session.id == "quiet-10" and window.flow.session.module == "quiet"
+    assert "Quiet practice" in window.checkin.session_label.text()
