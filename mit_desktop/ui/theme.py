@@ -86,6 +86,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
         border: 3px solid {fg}; }}
     QPushButton:disabled {{ color: {muted}; border-style: dashed; }}
     QPushButton[role="rating"] {{ padding: 2px 2px; }}
+    BodyMapWidget QPushButton, BodyMapWidget QToolButton {{ padding: 2px 4px; }}
     QPushButton[role="primary"] {{ background: {accent}; color: {primary_fg}; font-weight: 700;
         border-color: {accent}; }}
     QPushButton[role="danger"] {{ background: {danger_bg}; color: {danger}; font-weight: 700;

@@ -57,7 +57,7 @@ class ReflectionScreen(QWidget):
         self.note = QPlainTextEdit(inner)
         self.note.setTabChangesFocus(True)
         self.note.setMinimumHeight(90)
-        self.note.setMaximumHeight(160)
+        self.note.setMaximumHeight(130)
         self.note.setPlaceholderText(self.tr("Write a few words, if you like…"))
         named(self.note, self.tr("Your note"),
               self.tr("What you noticed. It is saved as you type."))
