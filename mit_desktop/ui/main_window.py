@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
         self.flow.saved.connect(self.ctx.historyChanged.emit)
         self.ctx.historyChanged.connect(self._history_changed)
         self.player.stopRequested.connect(self.need_to_stop)
+        self.player.cancelRequested.connect(self._cancel_preparing)
         self.reflection.answered.connect(self._answered)
         self.reflection.draftChanged.connect(self.flow.save_draft)
         self.stop_screen.done.connect(lambda: self.show_page("today"))
@@ -399,6 +400,12 @@ class MainWindow(QMainWindow):
             self.flow.record_after(mood, stress)  # type: ignore[arg-type]
             self.stack.setCurrentWidget(self._holders[self.today])
             self.show_page("today")
+
+    def _cancel_preparing(self) -> None:
+        """Cancel before the sound started: stop rendering, back to Today (kept as partial)."""
+        self.flow.stop_now()
+        self.stack.setCurrentWidget(self._holders[self.today])
+        self.show_page("today")
 
     def need_to_stop(self) -> None:
         """Stop the sound at once; grounding and crisis help; the practice stays partial."""

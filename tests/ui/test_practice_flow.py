@@ -225,3 +225,18 @@ def test_switching_to_stop_at_each_reflection_during_a_practice(window, qtbot,
     qtbot.waitUntil(lambda: window.current_page() is window.reflection,
                     timeout=RENDER_TIMEOUT_MS)
     assert player.state == ev.REFLECTION
+
+
+def test_preparing_a_practice_can_be_cancelled(window, qtbot, tiny_session: Path, store,
+                                               monkeypatch) -> None:
+    store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
+    player = window.ctx.player
+    monkeypatch.setattr(player, "play", lambda: None)  # as if the first words were not ready
+    window.start_practice(str(tiny_session))
+    qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
+    QTest.mouseClick(window.checkin.go_button, Qt.MouseButton.LeftButton)
+    assert window.player.cancel_button.isVisible()
+    QTest.mouseClick(window.player.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.current_page() is window.today
+    assert store.list_practices(window.ctx.profile_id)[0].status == "partial"

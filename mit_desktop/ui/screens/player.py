@@ -50,6 +50,7 @@ class PlayerScreen(QWidget):
     """Shows and controls the practice in ``flow``. ``stopRequested`` is "I need to stop"."""
 
     stopRequested = Signal()
+    cancelRequested = Signal()  # while the practice is still being prepared
 
     def __init__(self, flow: PracticeFlow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,9 +103,16 @@ class PlayerScreen(QWidget):
         self.banner.hide()
         outer.addWidget(self.banner)
 
+        status_row = QHBoxLayout()
         self.status_label = label("", "muted", self)
         named(self.status_label, self.tr("Player status"))
-        outer.addWidget(self.status_label)
+        status_row.addWidget(self.status_label, 1)
+        self.cancel_button = button(self.tr("Cancel"), self.tr("Cancel"),
+                                    self.tr("Stop preparing this practice and go back to Today."),
+                                    None, self)
+        self.cancel_button.clicked.connect(self.cancelRequested.emit)
+        status_row.addWidget(self.cancel_button)
+        outer.addLayout(status_row)
         self.caption_label = label("", "caption", self)
         self.caption_label.setMinimumHeight(110)
         self.caption_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -211,6 +219,7 @@ class PlayerScreen(QWidget):
         self.title_label.setText(session.title if session else "")
         self.section_label.setText("")
         self.caption_label.setText(self.tr("Getting the practice ready…"))
+        self.cancel_button.show()
         self.reflect_label.hide()
         self.banner.hide()
         self.status_label.setText("")
@@ -317,9 +326,10 @@ class PlayerScreen(QWidget):
 
     def _on_state(self, state: str) -> None:
         playing = state in (ev.PLAYING, ev.BUFFERING)
-        if state == ev.PLAYING and self.caption_label.text() == self.tr(
-                "Getting the practice ready…"):
-            self.caption_label.setText("")
+        if state == ev.PLAYING:
+            self.cancel_button.hide()
+            if self.caption_label.text() == self.tr("Getting the practice ready…"):
+                self.caption_label.setText("")
         self.play_button.setText(self.tr("Pause") if playing else
                                  self.tr("Continue") if state == ev.REFLECTION else
                                  self.tr("Play"))
