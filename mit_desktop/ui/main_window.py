@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         for page in (self.today, self.library, self.history, self.settings, self.checkin,
                      self.player, self.reflection, self.stop_screen):
             holder = page
-            if page in (self.library, self.checkin, self.player):  # scroll at large text sizes
+            if page in (self.library, self.checkin):  # scroll at large text sizes
                 holder = QScrollArea(self)
                 holder.setWidgetResizable(True)
                 holder.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         self.player.stopRequested.connect(self.need_to_stop)
         self.player.cancelRequested.connect(self._cancel_preparing)
         self.reflection.answered.connect(self._answered)
+        self.reflection.stopRequested.connect(self.need_to_stop)
         self.reflection.draftChanged.connect(self.flow.save_draft)
         self.stop_screen.done.connect(lambda: self.show_page("today"))
 
@@ -409,8 +410,9 @@ class MainWindow(QMainWindow):
 
     def need_to_stop(self) -> None:
         """Stop the sound at once; grounding and crisis help; the practice stays partial."""
-        if not self.flow.active and self.current_page() is not self.player:
+        if not self.flow.active and self.current_page() not in (self.player, self.reflection):
             return
+        self._after_queue = []
         self.flow.stop_now()
         self.stop_screen.show_for_region(self.ctx.profile.region)
         self.show_page("stop")

@@ -240,3 +240,25 @@ def test_preparing_a_practice_can_be_cancelled(window, qtbot, tiny_session: Path
     QTest.mouseClick(window.player.cancel_button, Qt.MouseButton.LeftButton)
     assert window.current_page() is window.today
     assert store.list_practices(window.ctx.profile_id)[0].status == "partial"
+
+
+def test_i_need_to_stop_is_on_the_reflection_page_too(window, qtbot, tiny_session: Path,
+                                                      store) -> None:
+    store.set_region(window.ctx.profile_id, "US")
+    store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
+    window.ctx.prefs.mode = "interactive"
+    window.start_practice(str(tiny_session))
+    qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
+    QTest.mouseClick(window.checkin.go_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_page() is window.reflection,
+                    timeout=RENDER_TIMEOUT_MS)
+    QTest.keyClicks(window.reflection.note, "too much")
+    assert window.reflection.stop_button.isVisible()
+    practice_id = window.flow.practice_id
+    QTest.mouseClick(window.reflection.stop_button, Qt.MouseButton.LeftButton)
+    assert window.current_page() is window.stop_screen
+    assert "988" in window.stop_screen.crisis_label.text()
+    assert window.ctx.player.wait_state([ev.STOPPED], 1.0)
+    assert store.get_practice(practice_id).status == "partial"
+    assert store.drafts(practice_id) == {"reflection-1": "too much"}  # nothing typed is lost

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +28,16 @@ from mit_desktop.ui.widgets import button, clock, label, named
 log = logging.getLogger(__name__)
 
 SEEK_STEP_MS = 10_000
+
+
+class _PlayerScroll(QScrollArea):
+    """Scrolls the player's controls but leaves Space and the arrows to the player."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Space):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
 
 
 class PresenterWindow(QWidget):
@@ -69,9 +80,8 @@ class PlayerScreen(QWidget):
     # -- building ------------------------------------------------------------------
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 12, 24, 12)
-        outer.setSpacing(10)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 12, 24, 12)
         top = QHBoxLayout()
         titles = QVBoxLayout()
         self.title_label = label("", "heading", self)
@@ -86,7 +96,18 @@ class PlayerScreen(QWidget):
         self.stop_button.setMinimumWidth(200)
         self.stop_button.clicked.connect(self.stopRequested.emit)
         top.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignTop)
-        outer.addLayout(top)
+        root.addLayout(top)
+        # everything else scrolls at large text sizes; the title and "I need to stop" never do
+        scroll = _PlayerScroll(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body = QWidget(scroll)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(10)
+        scroll.setWidget(body)
+        root.addWidget(scroll, 1)
 
         self.banner = QWidget(self)
         banner_row = QHBoxLayout(self.banner)

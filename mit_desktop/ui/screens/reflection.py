@@ -27,6 +27,7 @@ class ReflectionScreen(QWidget):
 
     answered = Signal(object)  # ReflectionAnswer
     draftChanged = Signal(str, str)  # key, text (debounced)
+    stopRequested = Signal()  # "I need to stop" is on this page too
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,11 +38,20 @@ class ReflectionScreen(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
+        top = QHBoxLayout()
+        heading = QVBoxLayout()
         self.step_label = label("", "muted", self)
-        outer.addWidget(self.step_label)
+        heading.addWidget(self.step_label)
         self.prompt_label = label("", "prompt", self)
         named(self.prompt_label, self.tr("Reflection prompt"))
-        outer.addWidget(self.prompt_label)
+        heading.addWidget(self.prompt_label)
+        top.addLayout(heading, 1)
+        self.stop_button = button(self.tr("I need to stop"), self.tr("I need to stop"),
+                                  self.tr("Stops the practice and shows help."), "danger", self)
+        self.stop_button.setMinimumWidth(200)
+        self.stop_button.clicked.connect(self._stop)
+        top.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(top)
         self.hint = label(self.tr("Take your time. Everything here is optional; you can simply "
                                   "rest and press Continue."), "muted", self)
         outer.addWidget(self.hint)
@@ -161,6 +171,10 @@ class ReflectionScreen(QWidget):
     def accept(self) -> None:
         self.flush_draft()
         self.answered.emit(self.answer())
+
+    def _stop(self) -> None:
+        self.flush_draft()
+        self.stopRequested.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
