@@ -300,7 +300,12 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
         self.ctx.db(store.list_profiles, self._fill_profiles)
 
+    def _update_title(self) -> None:
+        """The window title names the profile, so a therapist sees whose session this is."""
+        self.setWindowTitle(self.tr("MIT Desktop – {name}").format(name=self.ctx.profile.name))
+
     def _fill_profiles(self, profiles: list) -> None:  # type: ignore[type-arg]
+        self._update_title()
         self.profile_combo.blockSignals(True)
         self.profile_combo.clear()
         for p in profiles:
@@ -317,6 +322,7 @@ class MainWindow(QMainWindow):
             self.ctx.set_profile(int(pid))
 
     def _profile_changed(self, pid: int) -> None:
+        self._update_title()
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(pid)))
         if hasattr(self.history, "set_profile"):
             self.history.set_profile(pid)

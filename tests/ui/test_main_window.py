@@ -150,3 +150,12 @@ def test_quick_reset_and_quiet_practice_are_one_click_away(window, qtbot, store)
     qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
     assert window.flow.session.id == "quiet-10" and window.flow.session.module == "quiet"
     assert "Quiet practice" in window.checkin.session_label.text()
+
+
+def test_the_window_title_names_the_profile(window, store) -> None:
+    assert window.windowTitle() == "MIT Desktop – Me"
+    client = store.create_profile("Client C", "client")
+    window.refresh_profiles()
+    window.ctx.set_profile(client)
+    assert window.windowTitle() == "MIT Desktop – Client C"
+    assert window.profile_combo.currentText() == "Client C"
