@@ -1,0 +1,168 @@
+"""The practice's way through the window's pages: first-run notice, check-in before,
+player, reflections (interactive, or offered again at the end when hands-free),
+check-in after, and "I need to stop" from the player or a reflection.
+
+A mixin of :class:`~mit_desktop.ui.main_window.MainWindow`, which owns the pages,
+the context (``ctx``) and the practice flow (``flow``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mit_desktop.history import Practice
+    from mit_desktop.playback.events import ReflectionReached
+    from mit_desktop.session.model import Session
+
+log = logging.getLogger(__name__)
+
+
+class PracticePages:
+    """Moves between the pages of one practice (mixed into the main window)."""
+
+    # provided by MainWindow
+    ctx: Any
+    flow: Any
+    checkin: Any
+    player: Any
+    reflection: Any
+    stop_screen: Any
+    today: Any
+    stack: Any
+    _holders: Any
+    _first_run: Any
+    _pending_start: Any
+    _after_queue: list[Any]
+    ready: bool
+
+
+    def start_practice(self, ref: str, resume: Practice | None = None) -> None:
+        """Start a practice: first-run notice if needed, then the check-in screen."""
+        from mit_desktop.ui.safety import FirstRunDialog
+        from mit_desktop.ui.screens.today import quiet_session_path
+
+        if not self.ready or self._in_practice():
+            return
+        if resume is not None and resume.session_id.startswith("quiet-"):
+            ref = str(quiet_session_path())
+        if self.ctx.profile.notice_accepted_ms is None:
+            self._pending_start = (ref, resume)
+            self._first_run = FirstRunDialog(self)
+            self._first_run.accepted.connect(self._notice_accepted)
+            self._first_run.open()
+            return
+        self._begin_checkin(ref, resume)
+
+    def _notice_accepted(self) -> None:
+        store, pid = self.ctx.store, self.ctx.profile_id
+        pending = self._pending_start
+        self._pending_start = None
+        if self._first_run is not None:
+            self._first_run.deleteLater()
+            self._first_run = None
+        self.activateWindow()
+        self.ctx.db(lambda: store.accept_notice(pid),
+                    lambda _r: self.ctx.reload_profile(
+                        lambda: self._begin_checkin(*pending) if pending else None))
+
+    def _begin_checkin(self, ref: str, resume: Practice | None) -> None:
+        self.checkin.show_phase("before", self.tr("Getting ready…"), "", self.ctx.prefs.mode,
+                                can_choose_mode=resume is None)
+        self.checkin.go_button.setEnabled(False)
+        self.show_page("checkin")
+        self.flow.prepare(ref, resume)
+
+    def _session_ready(self, session: Session) -> None:
+        self.checkin.session_label.setText(session.title)
+        self.checkin.session_label.show()
+        if session.safety:
+            self.checkin.safety_label.setText(session.safety)
+            self.checkin.safety_label.show()
+        self.checkin.go_button.setEnabled(True)
+        self.checkin.go_button.setFocus()
+
+    def _session_failed(self, message: str) -> None:
+        self.show_message(self.tr("The practice could not be started: {why}").format(why=message))
+        self.stack.setCurrentWidget(self._holders[self.today])
+        self.show_page("today")
+
+    def _cancel_start(self) -> None:
+        self.stack.setCurrentWidget(self._holders[self.today])
+        self.show_page("today")
+
+    def _checked_in(self, phase: str, mood: object, stress: object, mode: str) -> None:
+        if phase == "before":
+            self.show_page("player")
+            self.flow.begin(mode, (mood, stress))  # type: ignore[arg-type]
+            self.player.attach()  # player events are queued: none is missed
+        else:
+            self.flow.record_after(mood, stress)  # type: ignore[arg-type]
+            self.stack.setCurrentWidget(self._holders[self.today])
+            self.show_page("today")
+
+    def _cancel_preparing(self) -> None:
+        """Cancel before the sound started: stop rendering, back to Today (kept as partial)."""
+        self.flow.stop_now()
+        self.stack.setCurrentWidget(self._holders[self.today])
+        self.show_page("today")
+
+    def need_to_stop(self) -> None:
+        """Stop the sound at once; grounding and crisis help; the practice stays partial."""
+        if not self.flow.active and self.current_page() not in (self.player, self.reflection):
+            return
+        self._after_queue = []
+        self.flow.stop_now()
+        self.stop_screen.show_for_region(self.ctx.profile.region)
+        self.show_page("stop")
+
+    def _reflection_reached(self, r: ReflectionReached) -> None:
+        from mit_desktop.ui.practice import reflection_key
+
+        if not r.waiting:
+            return
+        key = reflection_key(r.index)
+        store, pid = self.ctx.store, self.flow.practice_id
+        self.reflection.show_reflection(key, r.prompt, r.inputs)
+        self.show_page("reflection")
+        earlier = self.flow.resume.id if self.flow.resume else None
+        if pid is not None:  # a draft of this practice, or of the interrupted one it continues
+            self.ctx.db(lambda: store.drafts(pid).get(key) or (
+                store.drafts(earlier).get(key, "") if earlier else ""),
+                        lambda text: self.reflection.note.setPlainText(text) if text and
+                        not self.reflection.note.toPlainText() else None)
+
+    def _answered(self, answer: Any) -> None:
+        self.flow.save_answer(answer)
+        if self._after_queue:
+            self._next_after()
+            return
+        if self.flow.active:
+            self.show_page("player")
+            self.flow.continue_after_reflection()
+            self.player.play_button.setFocus()
+        else:
+            self._after_checkin()
+
+    def _practice_ended(self, how: str) -> None:
+        if how != "completed":
+            return
+        self._after_queue = list(self.flow.pending)
+        if self._after_queue:
+            self._next_after()
+        else:
+            self._after_checkin()
+
+    def _next_after(self) -> None:
+        total = len(self.flow.pending)
+        item = self._after_queue.pop(0)
+        step = self.tr("Looking back – reflection {i} of {n}").format(
+            i=total - len(self._after_queue), n=total)
+        self.reflection.show_reflection(item.key, item.prompt, item.inputs, step,
+                                        continue_text=self.tr("Save and go on"))
+        self.show_page("reflection")
+
+    def _after_checkin(self) -> None:
+        self.checkin.show_phase("after", self.flow.session.title if self.flow.session else "")
+        self.show_page("checkin")
