@@ -33,10 +33,15 @@ def press(key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 def test_a_practice_by_keyboard_alone(window, qtbot, tiny_session: Path, store) -> None:
     window.ctx.prefs.mode = "interactive"
     window.activateWindow()
-    window.show_page("library")
+    window.today.start_button.setFocus()  # where the keyboard starts when the program opens
+    press(Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # All practices
     lib = window.library
     qtbot.waitUntil(lambda: lib.session_list.count() > 6, timeout=5000)
-    lib.session_list.setFocus()
+    for _ in range(12):  # Tab through the header to the list
+        if QApplication.focusWidget() is lib.session_list:
+            break
+        press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is lib.session_list
     while lib.current_id() != "tiny":
         press(Qt.Key.Key_Down)
     press(Qt.Key.Key_Return)  # Enter starts the chosen practice
@@ -65,8 +70,7 @@ def test_a_practice_by_keyboard_alone(window, qtbot, tiny_session: Path, store) 
     press(Qt.Key.Key_Right)
     press(Qt.Key.Key_Space)  # chooses 2
     assert reflection.rating.value() == 2
-    reflection.continue_button.setFocus()
-    press(Qt.Key.Key_Return)
+    press(Qt.Key.Key_Return)  # Enter outside the note: Continue
     checkin = window.checkin
     qtbot.waitUntil(lambda: window.current_page() is checkin and checkin.phase == "after",
                     timeout=RENDER_TIMEOUT_MS)
