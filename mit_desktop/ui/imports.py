@@ -11,7 +11,7 @@ from typing import Protocol
 
 from mit_desktop import paths
 from mit_desktop.library import user_sessions_dir
-from mit_desktop.render.atomic import atomic_writer, disk_message
+from mit_desktop.fsutil import atomic_writer, disk_message
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class ImportProblem(Exception):
 def _copy(src: Path, dst: Path, token: Token | None) -> None:
     """Copy in chunks (cancellable); the target appears only when complete."""
     try:
-        with src.open("rb") as fin, atomic_writer(dst, 0o600) as (fout, _tmp):
+        with src.open("rb") as fin, atomic_writer(dst, 0o600) as fout:
             while block := fin.read(CHUNK):
                 if token is not None:
                     token.check()
@@ -62,7 +62,7 @@ def import_recording(audio: Path, labels: Path, token: Token | None = None) -> P
     out = folder / f"{stem}.session.md"
     try:
         text = recording_script(copy, parsed, out, info.duration_ms)
-        with atomic_writer(out, 0o600) as (handle, _tmp):
+        with atomic_writer(out, 0o600) as handle:
             handle.write(text.encode("utf-8"))
         parse_session(out)
     except SessionError as exc:

@@ -105,11 +105,11 @@ def load_state(path: Path | None = None) -> GuiState:
 
 def save_state(state: GuiState, path: Path | None = None) -> None:
     """Write the state atomically; a failure is logged, never raised to the user."""
-    from mit_desktop.render.atomic import atomic_writer
+    from mit_desktop.fsutil import atomic_writer
 
     path = path or state_path()
     try:
-        with atomic_writer(path, 0o600) as (handle, _tmp):
+        with atomic_writer(path, 0o600) as handle:
             handle.write(json.dumps(state.to_json(), indent=1).encode("utf-8"))
     except OSError as exc:
         log.warning("could not save the window state to %s: %s", path, exc)
