@@ -4,8 +4,10 @@
 set -euo pipefail
 
 # libasound2-dev: ALSA headers simpleaudio compiles against.
-# libxcb-cursor0, libxkbcommon-x11-0, libegl1, libgl1, libfontconfig1: Qt's window system plugin.
-needed=(libasound2-dev gcc python3-dev python3-venv libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1)
+# libxcb-*, libxkbcommon-x11-0, libegl1, libgl1, libfontconfig1, libdbus-1-3, libwayland-*: the
+# libraries Qt's X11 and Wayland window plugins load (make run).
+# xvfb: a virtual screen, for the test that opens the real window.
+needed=(libasound2-dev gcc python3-dev python3-venv libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libwayland-cursor0 libwayland-egl1 xvfb)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup: not a Debian/Ubuntu system; make sure the ALSA development headers and a C compiler are installed." >&2
