@@ -33,9 +33,10 @@ def _script(minutes: int, unique: str) -> str:
     """A script of about `minutes` at the default pace: numbered unique sentences and pauses."""
     lines = ['+++', f'id = "bench-{minutes}"', f'title = "Benchmark {minutes}"', '+++', '',
              '# Practice', '[ambience stream 15%]', '[bell]']
-    blocks = round(minutes * 60 / 28)  # each block (a sentence, its gap, a pause) is about 28 s
+    blocks = round(minutes * 60 / 25)  # each block (a sentence, its gap, a pause) is about 25 s
     for i in range(blocks):
-        lines.append(f"{SENTENCES[i % len(SENTENCES)]} This is part {i + 1} of {unique}.")
+        # every sentence unique, so neither side gains from a repeated sentence
+        lines.append(f"{SENTENCES[i % len(SENTENCES)][:-1]}, in part {i + 1} of {unique}.")
         lines.append("")
         lines.append("[pause 15s]")
         if i % 10 == 9:
