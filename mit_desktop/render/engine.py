@@ -39,6 +39,7 @@ class Engine:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else paths.cache_dir()
         self.sample_rate = sample_rate
         self.speech = PiperSpeech(self.cache_dir / "speech", sample_rate, voices_folder)
+        self.sounds_dir = self.cache_dir / "sounds"  # bells and ambience beds, made once
         self._clips: dict[Path, DecodedClip] = {}
         self._clip_lines: dict[Path, int] = {}
         self._session: Session | None = None

@@ -17,9 +17,10 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from mit_desktop.render import levels
+from mit_desktop.render import ambience, bells, levels
 from mit_desktop.render.ambience import ambience_loop
 from mit_desktop.render.bells import BELL_STRIKE_INTERVAL_MS, bell_strike
+from mit_desktop.render.sound_cache import cached_sound
 from mit_desktop.session.timeline import Segment, Timeline
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ class Mixer:
         self._starts = [s.start_sample for s in timeline.segments]
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._cache_items = cache_items
+        # where program-made sounds are kept between runs (None: make them each time)
+        self._sounds_dir: Path | None = getattr(sources, "sounds_dir", None)
+        self._loops: dict[str, np.ndarray] = {}
         self._voice_spans = self._merged_voice_spans()
         self._beds = self._ambience_breakpoints()
 
@@ -118,7 +122,7 @@ class Mixer:
 
     def _bell(self, sound: str, strikes: int) -> np.ndarray:
         def make() -> np.ndarray:
-            strike = bell_strike(sound, self.rate)
+            strike = cached_sound(self._sounds_dir, bells, sound, self.rate, bell_strike)
             interval = self._n(BELL_STRIKE_INTERVAL_MS)
             out = np.zeros((strikes - 1) * interval + len(strike), dtype=np.float32)
             for k in range(strikes):
@@ -200,7 +204,9 @@ class Mixer:
                 continue
             if duck is None:
                 duck = self._duck(positions)
-            loop = ambience_loop(name, self.rate)
+            if name not in self._loops:
+                self._loops[name] = cached_sound(self._sounds_dir, ambience, name, self.rate, ambience_loop)
+            loop = self._loops[name]
             idx = (np.arange(start, start + n) % len(loop))
             out += (loop[idx] * gain * duck).astype(np.float32)
         return out

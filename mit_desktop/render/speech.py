@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from mit_desktop.fsutil import atomic_writer, disk_message
+from mit_desktop.fsutil import atomic_write_bytes, atomic_writer, disk_message
 from mit_desktop.render.resample import resample
 from mit_desktop.render.voices import VoiceInfo, find_voice, voice_fingerprint
 
@@ -84,7 +84,7 @@ class PiperSpeech:
     def key(self, voice_id: str | None, rate: float, text: str) -> str:
         voice = self.voice(voice_id)
         if voice.id not in self._fingerprints:
-            self._fingerprints[voice.id] = voice_fingerprint(voice)
+            self._fingerprints[voice.id] = self._remembered_fingerprint(voice)
         material = json.dumps(
             {
                 "format": CACHE_FORMAT,
@@ -99,6 +99,28 @@ class PiperSpeech:
             sort_keys=True,
         )
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+    def _remembered_fingerprint(self, voice: VoiceInfo) -> str:
+        """The voice's fingerprint, remembered across runs while its files keep size and time
+        (hashing a 60 MB model takes about 50 ms at every start otherwise)."""
+        stats = [voice.model_path.stat(), voice.config_path.stat()]
+        stamp = "|".join(f"{p}:{s.st_size}:{s.st_mtime_ns}"
+                         for p, s in zip((voice.model_path, voice.config_path), stats))
+        memo = self.cache_dir / "voice-fingerprints.json"
+        try:
+            known = json.loads(memo.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        if isinstance(known, dict) and isinstance(known.get(stamp), str):
+            return known[stamp]
+        digest = voice_fingerprint(voice)
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            atomic_write_bytes(memo, json.dumps({**(known if isinstance(known, dict) else {}),
+                                                 stamp: digest}).encode("utf-8"))
+        except OSError as exc:
+            log.warning("could not remember the voice fingerprint: %s", exc)
+        return digest
 
     def path_for(self, key: str) -> Path:
         return self.cache_dir / key[:2] / f"{key}.s16"

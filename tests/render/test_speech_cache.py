@@ -89,3 +89,20 @@ def test_unknown_voice_names_the_installed_ones(tmp_path: Path) -> None:
     with pytest.raises(VoiceError) as info:
         find_voice("nobody", tmp_path)
     assert "Unknown voice 'nobody'" in str(info.value) and BUNDLED_VOICE_ID in str(info.value)
+
+
+def test_voice_fingerprint_is_remembered_until_the_voice_file_changes(tmp_path: Path) -> None:
+    bundled = find_voice(None)
+    folder = tmp_path / "voices"
+    folder.mkdir()
+    model = folder / "v.onnx"
+    model.symlink_to(bundled.model_path)
+    config = folder / "v.onnx.json"
+    config.write_bytes(bundled.config_path.read_bytes())
+    first = PiperSpeech(tmp_path / "speech", RATE, voices_folder=folder)
+    key = first.key("v", 1.0, "Hello.")
+    memo = tmp_path / "speech" / "voice-fingerprints.json"
+    assert memo.is_file()
+    assert PiperSpeech(tmp_path / "speech", RATE, voices_folder=folder).key("v", 1.0, "Hello.") == key
+    config.write_bytes(bundled.config_path.read_bytes() + b"\n")  # the voice changed
+    assert PiperSpeech(tmp_path / "speech", RATE, voices_folder=folder).key("v", 1.0, "Hello.") != key
