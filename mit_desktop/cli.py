@@ -55,6 +55,8 @@ def _settings(args: argparse.Namespace):  # -> ListeningSettings
         kwargs["rate"] = args.rate
     if getattr(args, "pacing", None) is not None:
         kwargs["pacing"] = args.pacing
+    if getattr(args, "path", None) != "quiet" and getattr(args, "ambience", None):
+        kwargs["ambience"] = args.ambience
     return ListeningSettings(**kwargs)
 
 
@@ -63,7 +65,8 @@ def _add_listening_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=("hands-free", "interactive"), default="hands-free")
     p.add_argument("--minutes", type=int, default=10, help="quiet practice: length in minutes")
     p.add_argument("--interval", metavar="DURATION", help="quiet practice: a bell every DURATION (e.g. 5m)")
-    p.add_argument("--ambience", help="quiet practice: a background sound (stream, rain, ocean, drone)")
+    p.add_argument("--ambience", choices=("off", "stream", "rain", "ocean", "drone"),
+                   help="background sound instead of the script's (for quiet practice: its only sound)")
     p.add_argument("--voice", help="voice id (see 'mit-desktop voices')")
     p.add_argument("--rate", type=float, help="speech rate multiplier (default 0.75)")
     p.add_argument("--pacing", type=float, help="multiplier for gaps and pauses (default 1.0)")
@@ -107,8 +110,9 @@ def find_session_for(args: argparse.Namespace):  # -> Session
 
     if args.path == QUIET_ID:
         interval = parse_duration_ms(args.interval) if getattr(args, "interval", None) else None
+        bed = getattr(args, "ambience", None)
         return quiet_session(QuietSettings(minutes=args.minutes, interval_ms=interval,
-                                           ambience=getattr(args, "ambience", None)))
+                                           ambience=None if bed in (None, "off") else bed))
     return find_session(args.path)
 
 

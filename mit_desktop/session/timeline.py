@@ -34,6 +34,7 @@ from mit_desktop.session.model import (
     VoiceChange,
 )
 from mit_desktop.session.text import split_sentences, substitute
+from mit_desktop.session.vocabulary import AMBIENCE_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,12 @@ class ListeningSettings:
     pacing: float = 1.0
     mode: str = HANDS_FREE
     variables: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    ambience: str | None = None
 
     def __post_init__(self) -> None:
+        if self.ambience is not None and self.ambience not in ("off", *AMBIENCE_NAMES):
+            raise ValueError(f"ambience must be off or one of {', '.join(AMBIENCE_NAMES)}, "
+                             f"not '{self.ambience}'")
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not '{self.mode}'")
         if not 0.25 <= self.pacing <= 4.0:
@@ -284,7 +289,10 @@ class TimelineBuilder:
                 n = self._fit(self.bells.bell_samples(cue.sound, cue.strikes))
                 yield self._add(Segment("bell", self.position, n, sound=cue.sound, strikes=cue.strikes))
             elif isinstance(cue, Ambience):
-                self.ambience.append(AmbienceChange(self.position, cue.name, cue.level_percent))
+                name = cue.name
+                if name is not None and s.ambience is not None:
+                    name = None if s.ambience == "off" else s.ambience
+                self.ambience.append(AmbienceChange(self.position, name, cue.level_percent))
             elif isinstance(cue, Clip):
                 yield self._clip(cue)
             elif isinstance(cue, Reflect):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mit_desktop import paths
+from mit_desktop.session.vocabulary import AMBIENCE_NAMES
 
 HANDS_FREE = "hands-free"  # as mit_desktop.session.timeline (not imported: start-up time)
 MODES = (HANDS_FREE, "interactive")
@@ -31,6 +32,7 @@ class ListeningPrefs:
     rate: float = 0.75
     pacing: float = 1.0
     mode: str = HANDS_FREE
+    ambience: str | None = None  # None: as each session has it; "off"; or a bed's name
     voice_volume: float = 1.0
     bells_volume: float = 1.0
     ambience_volume: float = 1.0
@@ -44,6 +46,8 @@ class ListeningPrefs:
                 setattr(prefs, f.name, raw[f.name])
         if prefs.mode not in MODES:
             prefs.mode = HANDS_FREE
+        if prefs.ambience not in (None, "off", *AMBIENCE_NAMES):
+            prefs.ambience = None
         prefs.rate = min(2.0, max(0.5, float(prefs.rate)))
         prefs.pacing = min(4.0, max(0.25, float(prefs.pacing)))
         for name in ("voice_volume", "bells_volume", "ambience_volume"):

@@ -155,3 +155,15 @@ def test_bad_settings_are_refused() -> None:
         ListeningSettings(mode="loud")
     with pytest.raises(ValueError, match="pacing"):
         ListeningSettings(pacing=10)
+
+
+def test_listener_can_choose_or_silence_the_background() -> None:
+    body = "[ambience stream 20%]\nA.\n[ambience rain 10%]\nB.\n[ambience off]\n"
+    as_written, _ = build(body)
+    assert [(a.name, a.level_percent) for a in as_written.ambience] == [("stream", 20), ("rain", 10), (None, 0)]
+    ocean, _ = build(body, ambience="ocean")
+    assert [(a.name, a.level_percent) for a in ocean.ambience] == [("ocean", 20), ("ocean", 10), (None, 0)]
+    silent, _ = build(body, ambience="off")
+    assert [a.name for a in silent.ambience] == [None, None, None]
+    with pytest.raises(ValueError, match="ambience"):
+        ListeningSettings(ambience="waves")

@@ -132,6 +132,14 @@ class SettingsScreen(QWidget):
         self.mode.currentIndexChanged.connect(self._save_listening)
         self._row(form, self.tr("Usual way to listen:"), self.mode,
                   self.tr("Hands-free plays through; the other waits at each reflection."))
+        self.ambience = QComboBox(p)
+        for value, text in ((None, self.tr("As each practice has it (usual)")), ("off", self.tr("None")),
+                            ("stream", self.tr("Stream")), ("rain", self.tr("Rain")),
+                            ("ocean", self.tr("Ocean")), ("drone", self.tr("Soft drone"))):
+            self.ambience.addItem(text, value)
+        self.ambience.currentIndexChanged.connect(self._save_listening)
+        self._row(form, self.tr("Background sound:"), self.ambience,
+                  self.tr("The quiet sound under the voice; choose None for silence."))
         form.addRow(label(self.tr("Volumes of the voice, bells and background are in the player "
                                   "under More controls."), "muted", p))
 
@@ -223,6 +231,7 @@ class SettingsScreen(QWidget):
             self.rate.setCurrentIndex(self._nearest(self.rate, prefs.rate))
             self.pacing.setCurrentIndex(self._nearest(self.pacing, prefs.pacing))
             self.mode.setCurrentIndex(max(0, self.mode.findData(prefs.mode)))
+            self.ambience.setCurrentIndex(max(0, self.ambience.findData(prefs.ambience)))
             self.reminders.setChecked(settings.reminders_enabled)
             self.morning.setTime(_time(settings.morning_reminder))
             self.evening.setTime(_time(settings.evening_reminder))
@@ -290,6 +299,7 @@ class SettingsScreen(QWidget):
         prefs.rate = float(self.rate.currentData() or 0.75)
         prefs.pacing = float(self.pacing.currentData() or 1.0)
         prefs.mode = self.mode.currentData() or HANDS_FREE
+        prefs.ambience = self.ambience.currentData() or None
         self.ctx.save_state()
 
     def _save_reminders(self) -> None:
