@@ -19,7 +19,9 @@ What is written (one row per practice, see ``docs/history.md``):
   error): ``checkpoint`` with the heard position and the listened time;
 - on ``finished``: ``finish_practice(completed=True)``; on a stop (or at
   :meth:`close` with a practice still open): ``finish_practice(completed=False)``
-  — a partial practice, which still counts in the statistics.
+  — a partial practice, which still counts in the statistics;
+  ``close(keep_open=True)`` instead leaves it in progress with a last
+  checkpoint, to be offered for resume (the window closed mid-practice).
 
 Playing again after a stop starts a new practice linked to the stopped one
 (``resumed_from``): it adds minutes, not a second practice.
@@ -230,17 +232,27 @@ class PracticeRecorder:
         self._submit_raw(done.set)
         return done.wait(timeout_s)
 
-    def close(self, timeout_s: float = 10.0) -> bool:
+    def close(self, timeout_s: float = 10.0, *, keep_open: bool = False) -> bool:
         """Stop listening to the player, close an open practice as partial, write everything.
 
         Call it after ``player.close()`` (or at least after playback stopped).
+        ``keep_open``: instead, leave an open practice in progress with a last
+        checkpoint at the newest position, to be offered for resume next time
+        (the window closed mid-practice); call it *before* stopping the player.
         Idempotent; returns False if the store's thread did not finish in time.
         """
+        heard_ms = self.player.position_ms if keep_open else 0
         with self._lock:
             if self._closed:
                 return True
             self._closed = True
-            job = self._finish_locked(completed=False)
+            run = self._run
+            if keep_open and run is not None and not run.closed:
+                run.closed = True  # nothing more is recorded; the row stays in progress
+                run.position_ms = max(run.position_ms, heard_ms)
+                job: Callable[[], None] | None = functools.partial(self._write_checkpoint, run)
+            else:
+                job = self._finish_locked(completed=False)
         self._submit(job)
         for signal, slot in self._slots:
             try:

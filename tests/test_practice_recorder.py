@@ -226,6 +226,37 @@ def test_close_ends_an_open_practice_as_partial_and_ignores_later_events(store, 
     assert recorder.close()  # idempotent
 
 
+def test_close_keeping_it_open_leaves_the_practice_to_resume_at_the_newest_position(
+        store, player) -> None:
+    recorder = _recorder(player, store)
+    recorder.open(SESSION, HANDS_FREE)  # type: ignore[arg-type]
+    player.play()
+    player.advance(5000)  # a periodic checkpoint at 4 s, then 1 s more
+    player.position_ms += 40  # heard since the last position event
+    assert recorder.close(keep_open=True)
+    player.stop()  # after closing: the stop does not finish it
+    profile = choose_profile(store).id
+    [practice] = store.list_practices(profile)
+    assert (practice.status, practice.position_ms, practice.listened_ms) == (
+        "in_progress", 5040, 5000)
+    assert practice.ended_ms is None
+    store._open_here.clear()  # the next run of the program
+    offer = resume_offer(store, profile, "nesting-doll")
+    assert offer is not None and offer.id == practice.id
+    assert recorder.close(keep_open=True) and recorder.close()  # idempotent
+
+
+def test_close_keeping_it_open_after_the_end_changes_nothing(store, player) -> None:
+    recorder = _recorder(player, store)
+    recorder.open(SESSION, HANDS_FREE)  # type: ignore[arg-type]
+    player.play()
+    player.advance(2000)
+    player.finish()
+    assert recorder.close(keep_open=True)
+    [practice] = store.list_practices(choose_profile(store).id)
+    assert (practice.status, practice.position_ms) == ("completed", 2000)
+
+
 def test_a_new_session_closes_the_previous_practice(store, player) -> None:
     recorder = _recorder(player, store)
     recorder.open(SESSION, HANDS_FREE)  # type: ignore[arg-type]

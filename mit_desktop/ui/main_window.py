@@ -206,6 +206,7 @@ class MainWindow(PracticePages, QMainWindow):
         self.flow.reflectionReached.connect(self._reflection_reached)
         self.flow.ended.connect(self._practice_ended)
         self.flow.saved.connect(self.ctx.historyChanged.emit)
+        self.flow.saveFailed.connect(self.show_message)
         self.ctx.historyChanged.connect(self._history_changed)
         self.player.stopRequested.connect(self.need_to_stop)
         self.player.cancelRequested.connect(self._cancel_preparing)

@@ -1,6 +1,11 @@
-"""One practice from start to end: opens the session in the player, writes the
-practice, check-ins, reflections and drafts to the history store (on the database
-thread), counts the minutes actually heard and keeps the computer awake.
+"""One practice from start to end: opens the session in the player, keeps the
+check-ins, reflections and drafts in the history store (on the database thread)
+and keeps the computer awake.
+
+The practice itself (its row, checkpoints, listened time, completed or partial)
+is recorded by :class:`~mit_desktop.practice_recorder.PracticeRecorder`, exactly
+as ``mit-desktop play`` records it; its store calls go through the GUI's
+database lane (:class:`StoreLane`).
 
 The screens only call this object and listen to its signals; it owns the
 :class:`PlayerBridge`, so player events reach the GUI thread as Qt signals.
@@ -8,18 +13,22 @@ The screens only call this object and listen to its signals; it owns the
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from mit_desktop.bodymap import BodyMap, to_bytes
 from mit_desktop.history import Practice
 from mit_desktop.library import find_session
 from mit_desktop.playback import events as ev
+from mit_desktop.practice_recorder import PracticeRecorder
 from mit_desktop.session.model import Session
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE, ListeningSettings
 from mit_desktop.ui.bridge import PlayerBridge
@@ -27,8 +36,6 @@ from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.inhibit import SleepInhibitor, SleepWatcher
 
 log = logging.getLogger(__name__)
-
-MAX_LISTENED_STEP_MS = 1500  # larger jumps between position events are seeks, not listening
 
 
 @dataclass
@@ -76,6 +83,54 @@ def reflection_key(index: int) -> str:
     return f"reflection-{index + 1}"
 
 
+class StoreLane(QObject):
+    """The practice recorder's ``submit``: store calls reach the database lane
+    (``ctx.db``) in the order they were handed over, from any thread.
+
+    The recorder hands its calls over on the player's feeder thread; they are
+    queued here and passed to ``ctx.db`` on the GUI thread (at once when handed
+    over on the GUI thread, otherwise through a queued signal). :meth:`db` does
+    the same for the window's own store calls, after whatever the recorder
+    queued before (e.g. a reflection is saved after its practice's row).
+    With synchronous tasks (tests) every call thus runs on the GUI thread.
+    """
+
+    _wake = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._gui_thread = threading.get_ident()
+        self._jobs: collections.deque[Callable[[], object]] = collections.deque()
+        self._lock = threading.Lock()
+        self._wake.connect(self.drain, Qt.ConnectionType.QueuedConnection)
+
+    def submit(self, job: Callable[[], object]) -> None:
+        """Queue ``job`` for the database thread (any thread; returns at once)."""
+        with self._lock:
+            self._jobs.append(job)
+        if threading.get_ident() == self._gui_thread:
+            self.drain()
+        else:
+            self._wake.emit()
+
+    @Slot()
+    def drain(self) -> None:
+        """Pass every queued job to the database lane, in order (GUI thread)."""
+        while True:
+            with self._lock:
+                if not self._jobs:
+                    return
+                job = self._jobs.popleft()
+            self._ctx.db(job)
+
+    def db(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+           on_error: Callable[[BaseException], None] | None = None) -> None:
+        """``ctx.db`` after the jobs queued so far (GUI thread)."""
+        self.drain()
+        self._ctx.db(fn, on_done, on_error)
+
+
 class PracticeFlow(QObject):
     """The current practice. Signals are emitted on the GUI thread."""
 
@@ -86,40 +141,91 @@ class PracticeFlow(QObject):
     reflectionReached = Signal(object)  # events.ReflectionReached
     ended = Signal(str)  # "completed" or "partial"
     saved = Signal()  # something was written to the history
+    saveFailed = Signal(str)  # a message for the window: the practice could not be saved
+    _written = Signal()  # (any thread) a practice row was written
+    _failed = Signal(str)  # (any thread) a store call of the recorder failed
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.session: Session | None = None
-        self.practice_id: int | None = None
         self.resume: Practice | None = None
         self.mode = HANDS_FREE
-        self.listened_ms = 0
-        self.position_ms = 0
         self.pending: list[PendingReflection] = []
         self.active = False
-        self._last_position: int | None = None
         self.section_index = 0
-        self._before: tuple[int | None, int | None] | None = None
+        self._before: tuple[int | None, int | None] | None = None  # for the next practice row
         self._bridge: PlayerBridge | None = None
+        self._recorder: PracticeRecorder | None = None
+        self._lane = StoreLane(ctx, self)
+        self._written.connect(self.saved, Qt.ConnectionType.QueuedConnection)
+        self._failed.connect(self._show_failure, Qt.ConnectionType.QueuedConnection)
         self._inhibitor = SleepInhibitor()
         self._sleep = SleepWatcher()
         self._sleep.aboutToSleep.connect(self.pause_for_sleep)
 
-    # -- bridge -------------------------------------------------------------------
+    # -- bridge and recorder ----------------------------------------------------------
 
     @property
     def bridge(self) -> PlayerBridge:
         """The player's events as Qt signals (the player is created on first use)."""
         if self._bridge is None:
+            self.recorder  # noqa: B018 - listens to the player before the bridge does
             self._bridge = PlayerBridge(self.ctx.player.events, self)
-            self._bridge.position.connect(self._on_position)
             self._bridge.reflection.connect(self._on_reflection)
             self._bridge.finished.connect(self._on_finished)
-            self._bridge.checkpoint.connect(self._on_checkpoint)
             self._bridge.state.connect(self._on_state)
             self._bridge.section.connect(self._on_section)
         return self._bridge
+
+    @property
+    def recorder(self) -> PracticeRecorder:
+        """Records what the player plays in the history (as ``mit-desktop play`` does).
+
+        Created before the bridge, so on the feeder thread it hears each event
+        first: its store call is queued before the GUI can react to the event.
+        """
+        if self._recorder is None:
+            self._recorder = PracticeRecorder(
+                self.ctx.player, self.ctx.store, self.ctx.profile_id, submit=self._lane.submit,
+                on_error=self._record_failed, on_started=self._practice_started)
+        return self._recorder
+
+    @property
+    def practice_id(self) -> int | None:
+        """The current (or last) practice's id; None until its row is written."""
+        return None if self._recorder is None else self._recorder.practice_id
+
+    def with_practice(self, fn: Callable[[int], Any],
+                      on_done: Callable[[Any], None] | None = None, what: str = "saving") -> None:
+        """Run ``fn(practice_id)`` on the database thread, after the recorder's writes so
+        far: the id is known there even if the row was written a moment ago."""
+        recorder = self._recorder
+        if recorder is None:
+            return
+
+        def job() -> Any:
+            practice_id = recorder.practice_id
+            return None if practice_id is None else fn(practice_id)
+
+        self._lane.db(job, on_done, lambda exc: log.error("%s failed", what, exc_info=exc))
+
+    def _practice_started(self, practice_id: int) -> None:
+        """(database thread) The practice's row is written: the "before" check-in follows."""
+        before, self._before = self._before, None
+        if before is not None and before != (None, None):
+            self.ctx.store.record_check_in(practice_id, "before", mood=before[0],
+                                           stress=before[1])
+        self._written.emit()
+
+    def _record_failed(self, exc: BaseException) -> None:
+        """(database thread) A write of the recorder failed; playback goes on."""
+        log.error("the practice could not be saved", exc_info=exc)
+        self._failed.emit(str(exc))
+
+    def _show_failure(self, why: str) -> None:
+        self.saveFailed.emit(self.tr("This practice could not be saved in the history: {why}")
+                             .format(why=why))
 
     # -- preparing ------------------------------------------------------------------
 
@@ -137,12 +243,13 @@ class PracticeFlow(QObject):
         prefs = self.ctx.prefs
         variables = dict(self.ctx.profile.variables)
         return ListeningSettings(voice=prefs.voice, rate=prefs.rate, pacing=prefs.pacing,
-                                 mode=mode, variables=MappingProxyType(variables))
+                                 ambience=prefs.ambience, mode=mode, variables=MappingProxyType(variables))
 
     # -- running ----------------------------------------------------------------------
 
     def begin(self, mode: str, before: tuple[int | None, int | None] | None = None) -> None:
-        """Open the session in the player, write the practice row, then play."""
+        """Open the session in the player, then play; the recorder writes the practice
+        (and the "before" check-in) once the sound starts. A failed open writes nothing."""
         if self.session is None:
             raise RuntimeError("begin() before the session is ready")
         session = self.session
@@ -150,25 +257,22 @@ class PracticeFlow(QObject):
         if self.mode not in (HANDS_FREE, INTERACTIVE):
             self.mode = HANDS_FREE
         start_ms = self.resume.position_ms if self.resume else 0
-        self.listened_ms, self.position_ms, self._last_position = 0, start_ms, None
-        self.pending, self._before, self.active = [], before, True
-        bridge = self.bridge  # connect before the player can emit
+        resume_of = self.resume.id if self.resume else None
+        self.pending, self.active = [], True
+        bridge = self.bridge  # the recorder, then the bridge: connected before the player emits
         del bridge
+        recorder = self.recorder
+        recorder.profile_id = self.ctx.profile_id  # the profile chosen now
+        self._before = before
         player = self.ctx.player
         prefs = self.ctx.prefs
         for stem in ("voice", "bells", "ambience"):
             player.set_volume(stem, getattr(prefs, f"{stem}_volume"))
         settings = self.settings(self.mode)
-        profile_id, resume_of = self.ctx.profile_id, self.resume.id if self.resume else None
-        store = self.ctx.store
 
-        def write() -> int:
-            practice_id = store.start_practice(profile_id, session.id, session.content_sha256,
-                                               self.mode, resume_of=resume_of,
-                                               position_ms=start_ms)
-            if before is not None and before != (None, None):
-                store.record_check_in(practice_id, "before", mood=before[0], stress=before[1])
-            return practice_id
+        def open_player() -> None:
+            recorder.open(session, settings, start_ms, resume_of=resume_of)
+            lower_render_priority()
 
         def opened(_: object) -> None:
             if self.active:
@@ -176,20 +280,12 @@ class PracticeFlow(QObject):
                 self._inhibitor.inhibit("Guided practice playing")
                 self.started.emit()
 
-        def written(practice_id: int) -> None:
-            self.practice_id = practice_id
-            self.saved.emit()
-            def open_player() -> None:
-                player.open(session, settings, start_ms)
-                lower_render_priority()
-
-            self.ctx.tasks.run(open_player, opened, self._open_failed)
-
-        self.ctx.db(write, written, self._open_failed)
+        self.ctx.tasks.run(open_player, opened, self._open_failed)
 
     def _open_failed(self, exc: BaseException) -> None:
         log.error("could not start the practice", exc_info=exc)
         self.active = False
+        self._before = None
         self.sessionFailed.emit(str(exc))
 
     def toggle_play(self) -> None:
@@ -206,40 +302,26 @@ class PracticeFlow(QObject):
         """The computer is about to suspend: pause (an exact, saved position) to resume later."""
         if self.active and self.ctx.has_player and self.ctx.player.state in (ev.PLAYING,
                                                                              ev.BUFFERING):
-            log.info("pausing for suspend at %d ms", self.position_ms)
+            log.info("pausing for suspend at %d ms", self.ctx.player.position_ms)
             self.ctx.player.pause()
 
     def stop_now(self) -> None:
-        """"I need to stop": silence at once, keep the practice as partial."""
-        if self.ctx.has_player:
-            self.ctx.player.stop()
+        """"I need to stop": silence at once, keep the practice as partial (durable on return)."""
+        if self.ctx.has_player and self.ctx.player.session is not None:
+            if not self.recorder.stop(timeout_s=2.0):
+                log.warning("the stopped practice was not saved in time")
         self._inhibitor.release()
         self._close(completed=False)
 
     def _close(self, completed: bool) -> None:
+        """The practice ended (the recorder has closed it, or queued its closing)."""
         if not self.active:
             return
         self.active = False
-        practice_id, position, listened = self.practice_id, self.position_ms, self.listened_ms
-        store = self.ctx.store
-        if practice_id is not None:
-            self.ctx.db(lambda: store.finish_practice(practice_id, completed, position, listened),
-                        lambda _: self.saved.emit(),
-                        lambda exc: log.error("finishing practice failed", exc_info=exc))
+        self._lane.db(lambda: None, lambda _: self.saved.emit())  # after the recorder's write
         self.ended.emit("completed" if completed else "partial")
 
     # -- player events (GUI thread) ------------------------------------------------------
-
-    def _on_position(self, p: ev.Position) -> None:
-        if not self.active:
-            return
-        if self._last_position is not None and p.state in (ev.PLAYING, ev.BUFFERING,
-                                                             ev.FINISHED, ev.REFLECTION):
-            step = p.position_ms - self._last_position
-            if 0 < step <= MAX_LISTENED_STEP_MS:
-                self.listened_ms += step
-        self._last_position = p.position_ms
-        self.position_ms = p.position_ms
 
     def _on_section(self, s: ev.SectionEntered) -> None:
         self.section_index = s.index
@@ -247,13 +329,13 @@ class PracticeFlow(QObject):
     def switch_mode(self, mode: str) -> None:
         """Hands-free <-> stop at each reflection during a practice: the session is opened
         again in the other mode and goes on from the start of the current section (the
-        two modes have different timelines). The history keeps the mode it started in."""
+        two modes have different timelines). The history keeps the mode it started in:
+        the recorder goes on recording the same practice."""
         if not self.active or mode == self.mode or self.session is None:
             return
         self.mode = mode
         session, settings, section = self.session, self.settings(mode), self.section_index
         player = self.ctx.player
-        self._last_position = None
 
         def reopen() -> None:
             player.open(session, settings, 0)
@@ -266,7 +348,6 @@ class PracticeFlow(QObject):
 
     def _on_state(self, state: str) -> None:
         if state in (ev.PAUSED, ev.STOPPED):
-            self._last_position = None
             self._inhibitor.release()
         elif state in (ev.PLAYING, ev.BUFFERING) and self.active:
             self._inhibitor.inhibit("Guided practice playing")
@@ -280,14 +361,7 @@ class PracticeFlow(QObject):
                 self.pending.append(PendingReflection(key, r.prompt, tuple(r.inputs)))
         self.reflectionReached.emit(r)
 
-    def _on_checkpoint(self, c: ev.Checkpoint) -> None:
-        if not self.active or self.practice_id is None or c.reason == "finished":
-            return
-        practice_id, listened, store = self.practice_id, self.listened_ms, self.ctx.store
-        self.ctx.db(lambda: store.checkpoint(practice_id, c.position_ms, listened))
-
-    def _on_finished(self, f: ev.Finished) -> None:
-        self.position_ms = max(self.position_ms, f.position_ms)
+    def _on_finished(self, _f: ev.Finished) -> None:
         self._inhibitor.release()
         self._close(completed=True)
 
@@ -298,21 +372,17 @@ class PracticeFlow(QObject):
             self.ctx.player.continue_()
 
     def save_draft(self, key: str, text: str) -> None:
-        practice_id, store = self.practice_id, self.ctx.store
-        if practice_id is None:
-            return
-        self.ctx.db(lambda: store.save_draft(practice_id, key, text), None,
-                    lambda exc: log.error("saving a draft failed", exc_info=exc))
+        store = self.ctx.store
+        self.with_practice(lambda practice_id: store.save_draft(practice_id, key, text),
+                           what="saving a draft")
 
     def save_answer(self, answer: ReflectionAnswer) -> None:
         """Write one reflection (and its body map) to the history."""
-        practice_id, profile_id, store = self.practice_id, self.ctx.profile_id, self.ctx.store
-        if practice_id is None:
-            return
+        profile_id, store = self.ctx.profile_id, self.ctx.store
         body = answer.body_map
         blob = to_bytes(body) if body is not None and body.strokes else None
 
-        def write() -> int:
+        def write(practice_id: int) -> int:
             map_id = None
             if blob is not None and body is not None:
                 map_id = store.add_body_map(profile_id, blob, emotion=body.emotion or None,
@@ -321,28 +391,26 @@ class PracticeFlow(QObject):
                                          note=answer.note, rating=answer.rating,
                                          body_map_id=map_id)
 
-        self.ctx.db(write, lambda _: self.saved.emit(),
-                    lambda exc: log.error("saving a reflection failed", exc_info=exc))
+        self.with_practice(write, lambda _: self.saved.emit(), "saving a reflection")
 
     def record_after(self, mood: int | None, stress: int | None) -> None:
-        practice_id, store = self.practice_id, self.ctx.store
-        if practice_id is None or (mood is None and stress is None):
+        store = self.ctx.store
+        if mood is None and stress is None:
             return
-        self.ctx.db(lambda: store.record_check_in(practice_id, "after", mood=mood, stress=stress),
-                    lambda _: self.saved.emit(),
-                    lambda exc: log.error("saving the check-in failed", exc_info=exc))
+        self.with_practice(
+            lambda practice_id: store.record_check_in(practice_id, "after", mood=mood,
+                                                      stress=stress),
+            lambda _: self.saved.emit(), "saving the check-in")
 
     def shutdown(self) -> None:
         """At exit: a running practice stays open with its latest position, so Today offers
-        to continue it next time."""
-        if self.active and self.ctx.has_player:
-            player = self.ctx.player
-            player.stop()
-            position = max(self.position_ms, player.position_ms)
-            practice_id, listened, store = self.practice_id, self.listened_ms, self.ctx.store
-            if practice_id is not None:
-                self.ctx.db(lambda: store.checkpoint(practice_id, position, listened))
-            self.active = False
+        to continue it next time (the recorder keeps it open, then the player stops)."""
+        running = self.active and self.ctx.has_player and self.ctx.player.session is not None
+        if self._recorder is not None and not self._recorder.close(keep_open=running):
+            log.warning("the practice was not saved in time")
+        if running:
+            self.ctx.player.stop()
+        self.active = False
         self._inhibitor.release()
         if self._bridge is not None:
             self._bridge.detach()

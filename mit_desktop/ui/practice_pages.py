@@ -123,15 +123,16 @@ class PracticePages:
         if not r.waiting:
             return
         key = reflection_key(r.index)
-        store, pid = self.ctx.store, self.flow.practice_id
+        store = self.ctx.store
         self.reflection.show_reflection(key, r.prompt, r.inputs)
         self.show_page("reflection")
         earlier = self.flow.resume.id if self.flow.resume else None
-        if pid is not None:  # a draft of this practice, or of the interrupted one it continues
-            self.ctx.db(lambda: store.drafts(pid).get(key) or (
-                store.drafts(earlier).get(key, "") if earlier else ""),
-                        lambda text: self.reflection.note.setPlainText(text) if text and
-                        not self.reflection.note.toPlainText() else None)
+        # a draft of this practice, or of the interrupted one it continues
+        self.flow.with_practice(lambda pid: store.drafts(pid).get(key) or (
+            store.drafts(earlier).get(key, "") if earlier else ""),
+                                lambda text: self.reflection.note.setPlainText(text) if text and
+                                not self.reflection.note.toPlainText() else None,
+                                "reading a draft")
 
     def _answered(self, answer: Any) -> None:
         self.flow.save_answer(answer)

@@ -113,6 +113,7 @@ def test_sections_volumes_and_closing_mid_practice(window, qtbot, tiny_session: 
     screen.volumes["ambience"].slider.setValue(40)
     assert abs(player.volumes.ambience - 0.4) < 1e-9
     assert window.ctx.prefs.ambience_volume == 0.4
+    qtbot.waitUntil(lambda: window.flow.practice_id is not None, timeout=5000)
     practice_id = window.flow.practice_id
     window.close()  # mid-practice: kept open, to be continued
     practice = store.get_practice(practice_id)
