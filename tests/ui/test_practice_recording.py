@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import shiboken6
 
 from mit_desktop.history.worker import submit_synchronously
 from mit_desktop.playback import events as ev
@@ -147,6 +148,8 @@ def flow(qtbot, store, sync_tasks):
     yield flow
     flow.shutdown()
     ctx.close()
+    # deleted here, not by the garbage collector in the middle of a later test's Qt call
+    shiboken6.delete(flow)
 
 
 @pytest.fixture
