@@ -157,6 +157,7 @@ class PracticeFlow(QObject):
         self._before: tuple[int | None, int | None] | None = None  # for the next practice row
         self._bridge: PlayerBridge | None = None
         self._recorder: PracticeRecorder | None = None
+        self._shut = False
         self._lane = StoreLane(ctx, self)
         self._written.connect(self.saved, Qt.ConnectionType.QueuedConnection)
         self._failed.connect(self._show_failure, Qt.ConnectionType.QueuedConnection)
@@ -201,8 +202,8 @@ class PracticeFlow(QObject):
         """Run ``fn(practice_id)`` on the database thread, after the recorder's writes so
         far: the id is known there even if the row was written a moment ago."""
         recorder = self._recorder
-        if recorder is None:
-            return
+        if recorder is None or self._shut:
+            return  # (after shutdown the store may be closed before the job would run)
 
         def job() -> Any:
             practice_id = recorder.practice_id
@@ -405,6 +406,7 @@ class PracticeFlow(QObject):
     def shutdown(self) -> None:
         """At exit: a running practice stays open with its latest position, so Today offers
         to continue it next time (the recorder keeps it open, then the player stops)."""
+        self._shut = True
         running = self.active and self.ctx.has_player and self.ctx.player.session is not None
         if self._recorder is not None and not self._recorder.close(keep_open=running):
             log.warning("the practice was not saved in time")
