@@ -99,7 +99,8 @@ def test_space_and_arrows_control_the_player(window, qtbot, tiny_session: Path, 
     assert len(seeks) == 2 and seeks[0] > seeks[1]
     press(Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: player.state == ev.PAUSED, timeout=2000)
-    assert window.player.play_button.text() == "Play"
+    # the player's state changes on its own thread; the button follows when the queued signal lands
+    qtbot.waitUntil(lambda: window.player.play_button.text() == "Play", timeout=2000)
     press(Qt.Key.Key_Escape)  # I need to stop
     assert window.current_page() is window.stop_screen
 
