@@ -45,10 +45,11 @@ def test_slower_rate_gives_longer_speech(tmp_path: Path) -> None:
     texts = ["You might notice the weight of your body resting in the chair.",
              "Let the breath come and go at its own pace.",
              "When you are ready, bring your attention back to the room around you."]
-    # Piper draws phoneme durations with noise, so compare sums over several sentences
+    # Piper's durations vary a little from run to run, and its short lead-in and tail
+    # silences do not stretch, so the ratio sits below 1/0.7 = 1.43 (1.31 measured here)
     normal = sum(engine.ensure(None, 1.0, t).n_samples for t in texts)
     slow = sum(engine.ensure(None, 0.7, t).n_samples for t in texts)
-    assert slow / normal == pytest.approx(1 / 0.7, rel=0.12)
+    assert 1.15 < slow / normal < 1.6
 
 
 def test_a_full_disk_is_a_clear_speech_error_and_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
