@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from mit_desktop.playback.backends import Backend, BackendError
+from mit_desktop.playback.backends import Backend, BackendError, _WorkerQueue
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def _load() -> Any:
     return lib
 
 
-class AlsaBackend(Backend):
+class AlsaBackend(_WorkerQueue, Backend):
     """A continuous ALSA playback stream on `device` with about `latency_ms` of buffer."""
 
     name = "alsa"
@@ -185,20 +185,6 @@ class AlsaBackend(Backend):
                     continue
             done += int(code)
             self._partial = done
-
-    def write(self, samples: np.ndarray) -> None:
-        with self._cond:
-            if self._error is not None:
-                raise self._error
-            if self._thread is None:
-                raise BackendError("the sound device is not open", opened=False)
-            self._pending.append(np.ascontiguousarray(samples, dtype="<i2"))
-            self._cond.notify_all()
-
-    def check(self) -> None:
-        with self._cond:
-            if self._error is not None:
-                raise self._error
 
     def _device_delay(self) -> int:
         if self._lib is None or not self._pcm:

@@ -267,7 +267,35 @@ class FileBackend(Backend):
                 self._raw = None
 
 
-class SimpleaudioBackend(Backend):
+class _WorkerQueue:
+    """`write` and `check` for backends whose worker thread plays a queue of buffers.
+
+    The backend provides `_cond` (a Condition), `_pending` (a deque of int16
+    buffers), `_thread` (None until opened) and `_error` (a BackendError kept
+    from the worker, raised on the next call).
+    """
+
+    _cond: threading.Condition
+    _pending: collections.deque[np.ndarray]
+    _thread: threading.Thread | None
+    _error: BackendError | None
+
+    def write(self, samples: np.ndarray) -> None:
+        with self._cond:
+            if self._error is not None:
+                raise self._error
+            if self._thread is None:
+                raise BackendError("the sound device is not open", opened=False)
+            self._pending.append(np.ascontiguousarray(samples, dtype="<i2"))
+            self._cond.notify_all()
+
+    def check(self) -> None:
+        with self._cond:
+            if self._error is not None:
+                raise self._error
+
+
+class SimpleaudioBackend(_WorkerQueue, Backend):
     """The sound card through simpleaudio (ALSA on Linux).
 
     simpleaudio has no pause, no position and no queue: every `play_buffer`
@@ -359,20 +387,6 @@ class SimpleaudioBackend(Backend):
                 self._played_any = True
                 self._cond.notify_all()
             self._notify()
-
-    def write(self, samples: np.ndarray) -> None:
-        with self._cond:
-            if self._error is not None:
-                raise self._error
-            if self._thread is None:
-                raise BackendError("the sound device is not open", opened=False)
-            self._pending.append(np.ascontiguousarray(samples, dtype="<i2"))
-            self._cond.notify_all()
-
-    def check(self) -> None:
-        with self._cond:
-            if self._error is not None:
-                raise self._error
 
     def queued_samples(self) -> int:
         with self._cond:
