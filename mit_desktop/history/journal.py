@@ -52,6 +52,7 @@ class JournalMixin(ProfilesMixin):
         check_ms(position_ms, "position_ms")
         now = self._now_ms(started_ms)
         with self.transaction():
+            old = None
             if resume_of is not None:
                 old = self.get_practice(resume_of)
                 if old.profile_id != profile_id:
@@ -75,9 +76,30 @@ class JournalMixin(ProfilesMixin):
                     resume_of,
                 ),
             )
-        practice_id = int(cursor.lastrowid or 0)
+            practice_id = int(cursor.lastrowid or 0)
+            if old is not None:
+                self._carry_over(old.id, practice_id)
         self._open_here.add(practice_id)
         return practice_id
+
+    def _carry_over(self, old_id: int, new_id: int) -> None:
+        """A practice continues in a new row: what belongs to the whole practice moves with it.
+
+        The "before" check-in moves to the continuing row, where the "after" one will
+        be recorded, so the two stay together; unsaved drafts move too, so the
+        continuing practice offers them and removes them when its reflections are
+        saved. Reflections already saved stay on the row they were answered in.
+        """
+        self.conn.execute(
+            "UPDATE check_ins SET practice_id = ? WHERE practice_id = ? AND phase = 'before' "
+            "AND NOT EXISTS (SELECT 1 FROM check_ins WHERE practice_id = ? AND phase = 'before')",
+            (new_id, old_id, new_id),
+        )
+        self.conn.execute(
+            "UPDATE drafts SET practice_id = ? WHERE practice_id = ? AND reflection_key NOT IN "
+            "(SELECT reflection_key FROM drafts WHERE practice_id = ?)",
+            (new_id, old_id, new_id),
+        )
 
     def checkpoint(self, practice_id: int, position_ms: int, listened_ms: int) -> bool:
         """Durably record progress of a running practice (one UPDATE, one commit).
@@ -259,13 +281,17 @@ class JournalMixin(ProfilesMixin):
         ).fetchall()
         return [CheckIn(*row) for row in rows]
 
-    def save_draft(self, practice_id: int, reflection_key: str, text: str) -> None:
+    def save_draft(self, practice_id: int, reflection_key: str, text: str, *,
+                   profile_id: int | None = None) -> None:
         """Durably keep what has been typed so far into a reflection note.
 
         Cheap enough to call on every pause in typing; the draft survives a
-        killed process and is promoted by :meth:`save_reflection`.
+        killed process and is removed by :meth:`save_reflection`. ``profile_id``:
+        the profile the writer believes the practice belongs to; a practice of
+        another profile is refused (:class:`UnknownPracticeError`), nothing written.
         """
         check_text(text, "The note")
+        self._own_practice(practice_id, profile_id)
         try:
             self.conn.execute(
                 "INSERT INTO drafts (practice_id, reflection_key, text, updated_ms) "
@@ -276,12 +302,37 @@ class JournalMixin(ProfilesMixin):
         except sqlite3.IntegrityError:
             raise UnknownPracticeError(f"There is no practice number {practice_id}.") from None
 
-    def drafts(self, practice_id: int) -> dict[str, str]:
-        """Unsaved drafts of the practice: ``{reflection_key: text}``."""
-        rows = self.conn.execute(
-            "SELECT reflection_key, text FROM drafts WHERE practice_id = ?", (practice_id,)
-        ).fetchall()
+    def discard_draft(self, practice_id: int, reflection_key: str, *,
+                      profile_id: int | None = None) -> None:
+        """Remove the unsaved note of one reflection (nothing to remove is fine)."""
+        self._own_practice(practice_id, profile_id)
+        self.conn.execute("DELETE FROM drafts WHERE practice_id = ? AND reflection_key = ?",
+                          (practice_id, reflection_key))
+
+    def drafts(self, practice_id: int, *, profile_id: int | None = None) -> dict[str, str]:
+        """Unsaved drafts of the practice: ``{reflection_key: text}``.
+
+        ``profile_id``: only if the practice is that profile's (else ``{}``): a
+        draft is never read across profiles.
+        """
+        if profile_id is not None:
+            rows = self.conn.execute(
+                "SELECT d.reflection_key, d.text FROM drafts d JOIN practices p "
+                "ON p.id = d.practice_id WHERE d.practice_id = ? AND p.profile_id = ?",
+                (practice_id, profile_id),
+            ).fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT reflection_key, text FROM drafts WHERE practice_id = ?", (practice_id,)
+            ).fetchall()
         return dict(rows)
+
+    def _own_practice(self, practice_id: int, profile_id: int | None) -> None:
+        """Refuse a write meant for ``profile_id`` into a practice of another profile."""
+        if profile_id is None:
+            return
+        if self.get_practice(practice_id).profile_id != profile_id:
+            raise UnknownPracticeError(f"Practice {practice_id} belongs to another profile.")
 
     def pending_drafts(self, profile_id: int) -> list[tuple[int, str, str]]:
         """Every unsaved draft of the profile, newest first.
@@ -304,13 +355,16 @@ class JournalMixin(ProfilesMixin):
         note: str | None = None,
         rating: int | None = None,
         body_map_id: int | None = None,
+        profile_id: int | None = None,
     ) -> int:
         """Save the answer to one reflection prompt; return the reflection's id.
 
         ``note=None`` promotes the draft (or saves an empty note if there is
         none); the draft is removed in the same transaction. Saving the same
-        ``reflection_key`` again replaces the answer.
+        ``reflection_key`` again replaces the answer. ``profile_id``: the profile
+        the writer believes the practice belongs to; another's is refused.
         """
+        self._own_practice(practice_id, profile_id)
         practice = self.get_practice(practice_id)
         check_text(prompt, "The prompt")
         check_rating(rating, "The rating")

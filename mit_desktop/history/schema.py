@@ -160,6 +160,32 @@ def m003_statistics_indexes(db: Database) -> None:
     )
 
 
+
+@MIGRATIONS()
+def m004_continued_practices_keep_check_ins(db: Database) -> None:
+    """A practice continued in a new row (``resumed_from``) keeps its check-ins together.
+
+    Earlier versions left the "before" check-in on the first row of a continued
+    practice and recorded the "after" one on the last, so neither row had both.
+    Along each chain (oldest first), a "before" check-in moves to the row that
+    continues it when that row has none; unsaved drafts move the same way.
+    """
+    rows = db.execute(
+        "SELECT id, resumed_from FROM practices WHERE resumed_from IS NOT NULL ORDER BY id"
+    ).fetchall()
+    for new_id, old_id in rows:
+        db.execute(
+            "UPDATE check_ins SET practice_id = ? WHERE practice_id = ? AND phase = 'before' "
+            "AND NOT EXISTS (SELECT 1 FROM check_ins WHERE practice_id = ? AND phase = 'before') "
+            "AND NOT EXISTS (SELECT 1 FROM check_ins WHERE practice_id = ? AND phase = 'after')",
+            (new_id, old_id, new_id, old_id),
+        )
+        db.execute(
+            "UPDATE drafts SET practice_id = ? WHERE practice_id = ? AND reflection_key NOT IN "
+            "(SELECT reflection_key FROM drafts WHERE practice_id = ?)",
+            (new_id, old_id, new_id),
+        )
+
 def known_steps() -> list[str]:
     """Names of every migration step this version knows, in order."""
     return [migration.name for migration in MIGRATIONS._migrations]

@@ -322,6 +322,7 @@ class MainWindow(PracticePages, QMainWindow):
             self.ctx.set_profile(int(pid))
 
     def _profile_changed(self, pid: int) -> None:
+        self.reflection.leave()  # nothing typed for one profile is kept on screen for another
         self._update_title()
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(pid)))
         if hasattr(self.history, "set_profile"):
@@ -348,7 +349,9 @@ class MainWindow(PracticePages, QMainWindow):
         if not self.ready:
             super().closeEvent(event)
             return
-        self.reflection.flush_draft()
+        # a running practice is offered again next time, with its draft; a finished one's
+        # "looking back" answer is saved now
+        self.leave_reflection(save=not self.flow.active)
         self.flow.shutdown()
         self.ctx.state.geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self.ctx.save_state()

@@ -24,10 +24,16 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from mit_desktop.bodymap import BodyMap, to_bytes
 from mit_desktop.history import Practice
 from mit_desktop.library import find_session
 from mit_desktop.playback import events as ev
+from mit_desktop.practice_answers import (
+    AnswerTarget,
+    ReflectionAnswer,
+    read_draft,
+    write_answer,
+    write_draft,
+)
 from mit_desktop.practice_recorder import PracticeRecorder
 from mit_desktop.session.model import Session
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE, ListeningSettings
@@ -36,17 +42,6 @@ from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.inhibit import SleepInhibitor, SleepWatcher
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class ReflectionAnswer:
-    """What the listener gave at one reflection point (any part may be empty)."""
-
-    key: str
-    prompt: str
-    note: str = ""
-    rating: int | None = None
-    body_map: BodyMap | None = None
 
 
 @dataclass
@@ -264,7 +259,9 @@ class PracticeFlow(QObject):
         del bridge
         recorder = self.recorder
         recorder.profile_id = self.ctx.profile_id  # the profile chosen now
-        self._before = before
+        # a continued practice keeps the "before" answers it was started with (the store
+        # moves them to the continuing row); they are not asked or written again
+        self._before = None if resume_of is not None else before
         player = self.ctx.player
         prefs = self.ctx.prefs
         for stem in ("voice", "bells", "ambience"):
@@ -372,27 +369,51 @@ class PracticeFlow(QObject):
         if self.ctx.has_player and self.ctx.player.state == ev.REFLECTION:
             self.ctx.player.continue_()
 
-    def save_draft(self, key: str, text: str) -> None:
+    def target_for(self, key: str) -> AnswerTarget:
+        """The reflection ``key`` of the practice playing now, in the current profile.
+
+        Its practice id is resolved on the database thread after the recorder's
+        writes so far; every answer and draft for it is written there and nowhere else.
+        """
+        target = AnswerTarget(self.ctx.profile_id, key)
+        recorder = self._recorder
+
+        def resolve() -> None:
+            target.practice_id = None if recorder is None else recorder.practice_id
+
+        if not self._shut:
+            self._lane.db(resolve, None, lambda exc: log.error("resolving a reflection failed",
+                                                               exc_info=exc))
+        return target
+
+    def save_draft(self, target: AnswerTarget, text: str) -> None:
+        """Keep the unsaved note of ``target`` (on the database thread)."""
+        if self._shut:
+            return
         store = self.ctx.store
-        self.with_practice(lambda practice_id: store.save_draft(practice_id, key, text),
-                           what="saving a draft")
+        self._lane.db(lambda: write_draft(store, target, text), None,
+                      lambda exc: log.error("saving a draft failed", exc_info=exc))
 
-    def save_answer(self, answer: ReflectionAnswer) -> None:
-        """Write one reflection (and its body map) to the history."""
-        profile_id, store = self.ctx.profile_id, self.ctx.store
-        body = answer.body_map
-        blob = to_bytes(body) if body is not None and body.strokes else None
+    def read_draft(self, target: AnswerTarget, on_done: Callable[[str], None]) -> None:
+        """Read the unsaved note of ``target``; ``on_done(text)`` on the GUI thread."""
+        if self._shut:
+            return
+        store = self.ctx.store
+        self._lane.db(lambda: read_draft(store, target), on_done,
+                      lambda exc: log.error("reading a draft failed", exc_info=exc))
 
-        def write(practice_id: int) -> int:
-            map_id = None
-            if blob is not None and body is not None:
-                map_id = store.add_body_map(profile_id, blob, emotion=body.emotion or None,
-                                            intensity=body.intensity, practice_id=practice_id)
-            return store.save_reflection(practice_id, answer.key, prompt=answer.prompt,
-                                         note=answer.note, rating=answer.rating,
-                                         body_map_id=map_id)
+    def save_answer(self, target: AnswerTarget, answer: ReflectionAnswer) -> None:
+        """Write one reflection (and its body map) as ``target``; its draft is removed."""
+        if self._shut:
+            return
+        store = self.ctx.store
+        self._lane.db(lambda: write_answer(store, target, answer), lambda _: self.saved.emit(),
+                      self._answer_failed)
 
-        self.with_practice(write, lambda _: self.saved.emit(), "saving a reflection")
+    def _answer_failed(self, exc: BaseException) -> None:
+        log.error("saving a reflection failed", exc_info=exc)
+        self.saveFailed.emit(self.tr("What you wrote at this reflection could not be saved: "
+                                     "{why}").format(why=exc))
 
     def record_after(self, mood: int | None, stress: int | None) -> None:
         store = self.ctx.store

@@ -69,7 +69,7 @@ class PracticePages:
 
     def _begin_checkin(self, ref: str, resume: Practice | None) -> None:
         self.checkin.show_phase("before", self.tr("Getting ready…"), "", self.ctx.prefs.mode,
-                                can_choose_mode=resume is None)
+                                can_choose_mode=resume is None, resuming=resume is not None)
         self.checkin.go_button.setEnabled(False)
         self.show_page("checkin")
         self.flow.prepare(ref, resume)
@@ -113,6 +113,7 @@ class PracticePages:
         if not self.flow.active and self.current_page() not in (self.player, self.reflection):
             return
         self._after_queue = []
+        self.leave_reflection(save=True)
         self.flow.stop_now()
         self.stop_screen.show_for_region(self.ctx.profile.region)
         self.show_page("stop")
@@ -122,20 +123,19 @@ class PracticePages:
 
         if not r.waiting:
             return
-        key = reflection_key(r.index)
-        store = self.ctx.store
-        self.reflection.show_reflection(key, r.prompt, r.inputs)
-        self.show_page("reflection")
-        earlier = self.flow.resume.id if self.flow.resume else None
-        # a draft of this practice, or of the interrupted one it continues
-        self.flow.with_practice(lambda pid: store.drafts(pid).get(key) or (
-            store.drafts(earlier).get(key, "") if earlier else ""),
-                                lambda text: self.reflection.note.setPlainText(text) if text and
-                                not self.reflection.note.toPlainText() else None,
-                                "reading a draft")
+        self._show_reflection(reflection_key(r.index), r.prompt, tuple(r.inputs))
 
-    def _answered(self, answer: Any) -> None:
-        self.flow.save_answer(answer)
+    def _show_reflection(self, key: str, prompt: str, inputs: tuple[str, ...], step: str = "",
+                         continue_text: str | None = None) -> None:
+        """Show one reflection of the current practice, bound to it, with its kept draft."""
+        target = self.flow.target_for(key)
+        self.reflection.show_reflection(target, prompt, inputs, step, continue_text)
+        self.show_page("reflection")
+        if "note" in inputs:
+            self.flow.read_draft(target, lambda text: self.reflection.restore_draft(target, text))
+
+    def _answered(self, target: Any, answer: Any) -> None:
+        self.flow.save_answer(target, answer)
         if self._after_queue:
             self._next_after()
             return
@@ -160,10 +160,23 @@ class PracticePages:
         item = self._after_queue.pop(0)
         step = self.tr("Looking back – reflection {i} of {n}").format(
             i=total - len(self._after_queue), n=total)
-        self.reflection.show_reflection(item.key, item.prompt, item.inputs, step,
-                                        continue_text=self.tr("Save and go on"))
-        self.show_page("reflection")
+        self._show_reflection(item.key, item.prompt, tuple(item.inputs), step,
+                              continue_text=self.tr("Save and go on"))
+
+    def leave_reflection(self, save: bool) -> None:
+        """Leave the reflection page's reflection (if any): with ``save``, what was
+        entered there is saved as its answer (nothing entered: nothing saved), else it is
+        kept as a draft; either way under its own practice and profile."""
+        page = self.reflection
+        target = page.target
+        if save and target is not None and page.has_input():
+            page.flush_draft()
+            answer = page.answer()
+            page.target = None
+            self.flow.save_answer(target, answer)
+        page.leave()
 
     def _after_checkin(self) -> None:
+        self.leave_reflection(save=False)
         self.checkin.show_phase("after", self.flow.session.title if self.flow.session else "")
         self.show_page("checkin")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mit_desktop.playback import events as ev
+from mit_desktop.practice_answers import AnswerTarget
 
 RENDER_TIMEOUT_MS = 60_000
 
@@ -180,7 +181,8 @@ def test_every_interactive_widget_has_an_accessible_name(window, qtbot, tiny_ses
         window.show_page(key)
     window.player.more_button.setChecked(True)
     window.player.show_presenter()
-    window.reflection.show_reflection("reflection-1", "What now?", ("note", "rating", "body-map"))
+    window.reflection.show_reflection(AnswerTarget(window.ctx.profile_id, "reflection-1"),
+                                      "What now?", ("note", "rating", "body-map"))
     window.stop_screen.show_for_region("US")
     window.checkin.show_phase("before", "Tiny")
     widgets = interactive_widgets(window)

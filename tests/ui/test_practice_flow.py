@@ -264,4 +264,7 @@ def test_i_need_to_stop_is_on_the_reflection_page_too(window, qtbot, tiny_sessio
     assert "988" in window.stop_screen.crisis_label.text()
     assert window.ctx.player.wait_state([ev.STOPPED], 1.0)
     assert store.get_practice(practice_id).status == "partial"
-    assert store.drafts(practice_id) == {"reflection-1": "too much"}  # nothing typed is lost
+    # nothing typed is lost: what was entered on the page is saved as its answer
+    [saved] = store.reflections(practice_id)
+    assert (saved.reflection_key, saved.note) == ("reflection-1", "too much")
+    assert store.drafts(practice_id) == {}

@@ -21,6 +21,7 @@ class CheckInScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.phase = "before"
+        self.resuming = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(14)
@@ -74,11 +75,18 @@ class CheckInScreen(QWidget):
         layout.addLayout(row)
 
     def show_phase(self, phase: str, title: str = "", safety: str = "", mode: str = HANDS_FREE,
-                   can_choose_mode: bool = True) -> None:
-        """Prepare the screen for ``before`` or ``after`` a practice."""
+                   can_choose_mode: bool = True, resuming: bool = False) -> None:
+        """Prepare the screen for ``before`` or ``after`` a practice.
+
+        ``resuming``: the practice continues an interrupted one, whose "before"
+        answers are kept; mood and stress are not asked again.
+        """
         self.phase = phase
+        self.resuming = resuming and phase == "before"
         self.mood.set_value(None)
         self.stress.set_value(None)
+        self.mood.setVisible(not self.resuming)
+        self.stress.setVisible(not self.resuming)
         self.session_label.setText(title)
         self.session_label.setVisible(bool(title))
         self.safety_label.setText(safety)
@@ -88,8 +96,10 @@ class CheckInScreen(QWidget):
         self.back_button.setVisible(phase == "before")
         if phase == "before":
             self.heading.setText(self.tr("Before you begin"))
-            self.intro.setText(self.tr("If you like, notice how you are right now. You can skip "
-                                       "this."))
+            self.intro.setText(
+                self.tr("You are continuing where you left off; your answers from before are "
+                        "kept.") if self.resuming else
+                self.tr("If you like, notice how you are right now. You can skip this."))
             self.go_button.setText(self.tr("Start listening"))
             named(self.go_button, self.tr("Start listening"),
                   self.tr("Save your answers (if any) and start the practice."))
@@ -105,6 +115,6 @@ class CheckInScreen(QWidget):
         return INTERACTIVE if self.interactive.isChecked() else HANDS_FREE
 
     def _submit(self, skip: bool) -> None:
-        mood = None if skip else self.mood.value()
-        stress = None if skip else self.stress.value()
+        mood = None if skip or self.resuming else self.mood.value()
+        stress = None if skip or self.resuming else self.stress.value()
         self.submitted.emit(self.phase, mood, stress, self.mode())

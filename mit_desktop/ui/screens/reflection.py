@@ -2,6 +2,12 @@
 (note, 0-10 rating, body map). Notes are saved as drafts within about a second of
 typing stopping, so nothing typed is lost. Continue (button, Space or Enter outside
 the note) saves the answer and goes on.
+
+Each showing is bound to one :class:`~mit_desktop.practice_answers.AnswerTarget`
+(profile, practice, reflection). Drafts and the answer are emitted with that
+target, every input is cleared when the next reflection is shown, and once a
+reflection is answered or left nothing more is emitted for it: a note can only
+ever be saved where it was typed.
 """
 
 from __future__ import annotations
@@ -9,12 +15,12 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from mit_desktop.bodymap import BodyMap
+from mit_desktop.practice_answers import AnswerTarget, ReflectionAnswer, answer_for
 from mit_desktop.ui.controls import RatingRow
-from mit_desktop.ui.practice import ReflectionAnswer
 from mit_desktop.ui.widgets import button, label, named
 
 log = logging.getLogger(__name__)
@@ -23,14 +29,15 @@ DRAFT_DELAY_MS = 800  # a draft is written this long after typing stops (goal: w
 
 
 class ReflectionScreen(QWidget):
-    """Shows one reflection point; emits ``answered`` with a ReflectionAnswer on Continue."""
+    """Shows one reflection point; emits ``answered(target, answer)`` on Continue."""
 
-    answered = Signal(object)  # ReflectionAnswer
-    draftChanged = Signal(str, str)  # key, text (debounced)
+    answered = Signal(object, object)  # AnswerTarget, ReflectionAnswer
+    draftChanged = Signal(object, str)  # AnswerTarget, text (debounced)
     stopRequested = Signal()  # "I need to stop" is on this page too
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.target: AnswerTarget | None = None  # None: nothing is emitted for this page
         self.key = ""
         self.prompt = ""
         self.inputs: tuple[str, ...] = ()
@@ -102,19 +109,20 @@ class ReflectionScreen(QWidget):
 
     # -- showing --------------------------------------------------------------------
 
-    def show_reflection(self, key: str, prompt: str, inputs: tuple[str, ...], step: str = "",
-                        draft: str = "", continue_text: str | None = None) -> None:
-        """Fill the screen for one reflection; `inputs` from the script's reflect line."""
-        self.flush_draft()
-        self.key, self.prompt, self.inputs = key, prompt, tuple(inputs)
+    def show_reflection(self, target: AnswerTarget, prompt: str, inputs: tuple[str, ...],
+                        step: str = "", continue_text: str | None = None) -> None:
+        """Fill the screen for one reflection; `inputs` from the script's reflect line.
+
+        The reflection shown before is left first (its draft kept under its own
+        target); every input starts empty. A draft of ``target`` is put in with
+        :meth:`restore_draft` once it has been read.
+        """
+        self.leave()
+        self.target, self.key = target, target.key
+        self.prompt, self.inputs = prompt, tuple(inputs)
         self.step_label.setText(step)
         self.step_label.setVisible(bool(step))
         self.prompt_label.setText(prompt)
-        self.note.blockSignals(True)
-        self.note.setPlainText(draft)
-        self.note.blockSignals(False)
-        self.saved_label.setText("")
-        self.rating.set_value(None)
         wants_note, wants_rating = "note" in inputs, "rating" in inputs
         for w in (self.note_label, self.note, self.saved_label):
             w.setVisible(wants_note)
@@ -124,6 +132,39 @@ class ReflectionScreen(QWidget):
         self.countdown_label.setText("")
         first = self.note if wants_note else self.continue_button
         first.setFocus()
+
+    def restore_draft(self, target: AnswerTarget, text: str) -> None:
+        """Put a kept draft back into the note, if ``target`` is still the one shown, it
+        asks for a note, and nothing has been typed meanwhile."""
+        if target is not self.target or "note" not in self.inputs or not text:
+            return
+        if self.note.toPlainText():
+            return
+        self.note.blockSignals(True)
+        self.note.setPlainText(text)
+        self.note.blockSignals(False)
+        self.note.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on after it
+        self.saved_label.setText(self.tr("Your earlier note is back."))
+
+    def leave(self) -> None:
+        """Stop showing the current reflection: its draft is kept under its own target,
+        nothing more is emitted for it, and every input is cleared."""
+        self.flush_draft()
+        self.target, self.key, self.prompt, self.inputs = None, "", "", ()
+        self._clear_inputs()
+
+    def _clear_inputs(self) -> None:
+        self._draft_timer.stop()
+        self.note.blockSignals(True)
+        self.note.clear()
+        self.note.blockSignals(False)
+        self.saved_label.setText("")
+        self.rating.set_value(None)
+        self._set_body_map(False)
+
+    def has_input(self) -> bool:
+        """True when something was entered on the reflection shown."""
+        return self.target is not None and not self.answer().is_empty
 
     def _set_body_map(self, wanted: bool) -> None:
         if self._body is not None:
@@ -154,23 +195,34 @@ class ReflectionScreen(QWidget):
     # -- answering -----------------------------------------------------------------------
 
     def flush_draft(self) -> None:
-        """Hand the note to the store now (called by the timer and before leaving)."""
+        """Hand the note to the store now, for the reflection shown (called by the timer
+        and before leaving)."""
         self._draft_timer.stop()
-        if self.key and "note" in self.inputs:
-            self.draftChanged.emit(self.key, self.note.toPlainText())
-            if self.note.toPlainText():
+        if self.target is not None and "note" in self.inputs:
+            text = self.note.toPlainText()
+            self.draftChanged.emit(self.target, text)
+            if text:
                 self.saved_label.setText(self.tr("Draft kept."))
 
     def answer(self) -> ReflectionAnswer:
+        """What was entered, for the inputs this reflection asks for only."""
         body: BodyMap | None = None
         if self._body is not None:
             body = self._body.body_map()  # type: ignore[attr-defined]
-        return ReflectionAnswer(self.key, self.prompt, self.note.toPlainText().strip(),
-                                self.rating.value(), body)
+        return answer_for(self.inputs, self.key, self.prompt, self.note.toPlainText(),
+                          self.rating.value(), body)
 
     def accept(self) -> None:
+        """Continue: the answer is emitted once for its target, then the page is cleared."""
+        target = self.target
+        if target is None:
+            return
         self.flush_draft()
-        self.answered.emit(self.answer())
+        answer = self.answer()
+        self.target = None  # answered: no later flush may write a draft for it again
+        self.answered.emit(target, answer)
+        if self.target is None:
+            self.leave()
 
     def _stop(self) -> None:
         self.flush_draft()
