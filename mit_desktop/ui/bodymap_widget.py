@@ -583,7 +583,8 @@ class BodyMapWidget(QWidget):
                 (Brush.MEDIUM, self.tr("Medium"), self.tr("Medium brush"), 20),
                 (Brush.LARGE, self.tr("Large"), self.tr("Large brush"), 32)):
             button = self._tool_button(text, name, _circle_icon(size),
-                                       lambda b=brush: self.set_brush(b), checkable=True)
+                                       lambda _checked=False, b=brush: self.set_brush(b),
+                                       checkable=True)
             self.brush_group.addButton(button)
             self.brush_buttons[brush] = button
             row.addWidget(button)
@@ -699,9 +700,13 @@ class BodyMapWidget(QWidget):
 
     # --- actions ------------------------------------------------------------------
     def set_brush(self, brush: Brush) -> None:
-        """Paint with ``brush`` (SMALL, MEDIUM or LARGE); also sizes the eraser."""
+        """Paint with ``brush`` (SMALL, MEDIUM or LARGE); also sizes the eraser.
+
+        Choosing a brush means painting again: the eraser is switched off.
+        """
         self.canvas.brush = Brush(brush)
         self.brush_buttons[self.canvas.brush].setChecked(True)
+        self.set_eraser(False)
 
     def set_eraser(self, on: bool) -> None:
         self.canvas.erasing = bool(on)

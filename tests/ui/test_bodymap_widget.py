@@ -141,6 +141,23 @@ def test_eraser_removes_paint_under_it(widget):
     assert len(widget.body_map().painted_points()) == before
 
 
+def test_clicking_a_brush_button_paints_with_that_brush_and_ends_erasing(widget):
+    """Every click on Small/Medium/Large raised "True is not a valid Brush" and left Medium;
+    a brush chosen while erasing kept erasing."""
+    for brush in (Brush.SMALL, Brush.LARGE, Brush.MEDIUM):
+        QTest.mouseClick(widget.brush_buttons[brush], Qt.MouseButton.LeftButton)
+        assert widget.canvas.brush is brush and widget.brush_buttons[brush].isChecked()
+    QTest.mouseClick(widget.eraser_button, Qt.MouseButton.LeftButton)
+    assert widget.canvas.erasing
+    QTest.mouseClick(widget.brush_buttons[Brush.SMALL], Qt.MouseButton.LeftButton)
+    assert not widget.canvas.erasing and not widget.eraser_button.isChecked()
+    assert widget.canvas.brush is Brush.SMALL
+    path = chest_path(widget, Layer.ACTIVATION)
+    drag(widget, path)
+    [stroke] = widget.body_map().strokes
+    assert stroke.brush is Brush.SMALL and stroke.kind.value == "paint"
+
+
 def test_pointer_moves_repaint_only_the_changed_area_and_do_not_rasterise(widget, monkeypatch):
     import mit_desktop.bodymap.model as model
 
