@@ -98,8 +98,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print("\n".join(clip_problems), file=sys.stderr)
             failed += 1
             continue
-        print(f"{name}: ok ({session.title}, {len(session.reflections)} reflection points)")
+        if args.strict:
+            problems = _strict_problems(session, name)
+            if problems:
+                print("\n".join(problems), file=sys.stderr)
+                failed += 1
+                continue
+        print(f"{name}: ok ({session.title}, {len(session.reflections)} reflection points"
+              f"{'; strict checks passed' if args.strict else ''})")
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _strict_problems(session, name: str) -> list[str]:  # session: Session
+    """The strict findings for one parsed script, as ``path:line: message`` lines.
+
+    The eyes-closed check needs real speech lengths: the hands-free timeline is built
+    with the render engine at the listener's default pace (speech is cached, as for play).
+    """
+    from mit_desktop.render.engine import Engine
+    from mit_desktop.session.strict import strict_problems
+    from mit_desktop.session.timeline import ListeningSettings
+
+    timeline = Engine().timeline(session, ListeningSettings(), Progress("preparing speech"))
+    return [problem.format(Path(name)) for problem in strict_problems(session, timeline)]
 
 
 def find_session_for(args: argparse.Namespace):  # -> Session
@@ -235,6 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check session scripts and report every problem")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--strict", action="store_true",
+                   help="also check what protects the listener: grounding in every eyes-closed "
+                        "stretch over 5 minutes, a spoken question before every reflection, "
+                        "ratings that say what they measure, sentences of at most 22 words "
+                        "(prepares the speech to measure the timeline)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("timeline", help="show a session's timeline")

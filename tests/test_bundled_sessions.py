@@ -85,3 +85,63 @@ def test_loved_one_is_personalised(engine: Engine) -> None:
 
     texts = [substitute(c.text, builder.variables) for c in session.cues if isinstance(c, Paragraph)]
     assert any("Margaret" in t for t in texts) and not any("{loved_one}" in t for t in texts)
+
+
+@pytest.mark.parametrize("session_id", FULL + ["bam"])
+def test_session_passes_the_strict_checks(engine: Engine, session_id: str) -> None:
+    """Grounding in every eyes-closed stretch, a spoken question before every reflection,
+    ratings that say what they measure, no sentence over 22 words (validate --strict)."""
+    from mit_desktop.session.strict import MAX_EYES_CLOSED_MS, eyes_closed_stretches, strict_problems
+
+    session, timeline, _report = report_for(engine, session_id)
+    assert [p.message for p in strict_problems(session, timeline)] == []
+    # with a margin: a slower voice or pace must not push a stretch over the limit at once
+    assert all(s.length_ms <= MAX_EYES_CLOSED_MS - 45_000
+               for s in eyes_closed_stretches(session, timeline))
+
+
+def _spoken(session_id: str) -> str:
+    from mit_desktop.session.model import Paragraph
+
+    session = parse_session(bundled()[session_id].path)
+    return " ".join(c.text for c in session.cues if isinstance(c, Paragraph))
+
+
+@pytest.mark.parametrize("session_id", ["nesting-doll", "situation-solver", "life-globe"])
+def test_a_loved_one_who_hurt_or_is_gone_has_its_own_option(session_id: str) -> None:
+    text = _spoken(session_id)
+    assert "has hurt or frightened you, or has died or moved into care" in text
+    assert "someone else" in text and "talk it over with your clinician" in text
+    safety = parse_session(bundled()[session_id].path).safety
+    assert "hurt or frightened" in safety and "clinician" in safety
+
+
+def test_life_globe_names_grief_before_loss_and_looks_back_from_the_universe() -> None:
+    text = _spoken("life-globe")
+    grief = text.index("Thinking of family can bring grief.")
+    assert grief < text.index("Some may no longer be living.")
+    assert text.index("This next thought may touch your own losses.") < text.index(
+        "someone is saying goodbye")
+    universe = text[text.index("let the circle widen as far as it can go"):]
+    assert "look back at the earth, and at your own life" in universe
+    assert "You and {loved_one}" in universe
+    community = text[text.index("hold your community"):text.index("hold the whole earth")]
+    assert "What might they be thinking and feeling today?" in community
+
+
+def test_bam_is_seated_or_eyes_open_and_motivation_is_an_intention() -> None:
+    text = _spoken("bam")
+    assert "If you are standing, keep your eyes open" in text
+    assert "standing, with your eyes open or closed" not in text
+    assert "the intention behind what you do next" in text
+
+
+def test_fidelity_additions_are_spoken() -> None:
+    eye, doll, solver = _spoken("eye-center"), _spoken("nesting-doll"), _spoken("situation-solver")
+    assert "what it makes you want to do" in eye
+    assert "what you are thinking" in doll and "what this feeling makes you want to do" in doll
+    assert "we can call your felt sense" in doll and "Nested simply means held inside" in doll
+    assert "How did your feelings show, in what you said or did?" in solver
+    assert "What might have led them to act as they did?" in solver
+    assert "how might you have looked or sounded to them" in solver
+    assert "Acting from a value simply means" in solver

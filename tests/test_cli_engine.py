@@ -211,3 +211,25 @@ def test_entry_point_prints_no_traceback_for_user_errors(tmp_path: Path) -> None
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "file not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_strict_reports_what_does_not_protect_the_listener(tmp_path: Path, capsys) -> None:
+    script = tmp_path / "short.session.md"
+    script.write_text('+++\nid = "s"\ntitle = "S"\n+++\nLet your eyes close.\n[pause 330s]\n'
+                      "Rest here.\n[reflect 5s note rating: Why?]\nLet your eyes open.\n",
+                      encoding="utf-8")
+    assert main(["validate", str(script)]) == 0  # a valid script …
+    capsys.readouterr()
+    assert main(["validate", "--strict", str(script)]) == 1  # … that is not a safe one
+    err = capsys.readouterr().err
+    assert f"{script}:8: no spoken question before the reflection 'Why?'" in err
+    assert f"{script}:8: the rating does not say what it measures" in err
+    assert "of eyes-closed practice" in err and "without a grounding or exit line" in err
+    assert "Traceback" not in err
+    fixed = tmp_path / "fixed.session.md"
+    fixed.write_text('+++\nid = "f"\ntitle = "F"\n+++\nLet your eyes close.\n[pause 200s]\n'
+                     "If it is too much, feel your feet on the floor.\n[pause 130s]\nWhy?\n"
+                     "[reflect 5s note rating: Why? | How calm are you? | 0 not calm | 10 calm]\n"
+                     "Let your eyes open.\n", encoding="utf-8")
+    assert main(["validate", "--strict", str(fixed)]) == 0
+    assert "strict checks passed" in capsys.readouterr().out

@@ -154,10 +154,11 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def _reflection(display: Display, r: ev.ReflectionReached, player: Any) -> None:
-    if not r.waiting:
-        display.message(f"[{clock(r.position_ms)}] Reflection: {r.prompt}")
-        return
     display.message(f"[{clock(r.position_ms)}] Reflection: {r.prompt}")
+    if "rating" in r.inputs and r.scale is not None:
+        display.message(f"  Rating: {r.scale.question} (0 = {r.scale.low}, 10 = {r.scale.high})")
+    if not r.waiting:
+        return
     display.message("Press Enter to continue...")
     line = sys.stdin.readline()
     if not line:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from mit_desktop.session.model import RatingScale
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -96,6 +98,8 @@ class ReflectionReached:
     start_sample: int
     position_ms: int
     waiting: bool
+    scale: RatingScale | None = None
+    """What the rating measures (the question and the words at 0 and 10), if the script says."""
 
 
 @dataclass(frozen=True)

@@ -708,6 +708,7 @@ class Player:
                 r.start_sample,
                 r.start_sample * 1000 // self.rate,
                 waiting,
+                r.scale,
             )
         )
         self.stats.reflection_events_s.append(self.clock.now())

@@ -67,13 +67,28 @@ class Clip:
 
 
 @dataclass(frozen=True)
+class RatingScale:
+    """What a reflection's 0-10 rating measures: the `question` and the words for its ends
+    (`low` at 0, `high` at 10). All three are templates, like the prompt."""
+
+    question: str
+    low: str
+    high: str
+
+
+@dataclass(frozen=True)
 class Reflect:
-    """A reflection point: `prompt` (a template), the `inputs` offered, hands-free `duration_ms`."""
+    """A reflection point: `prompt` (a template), the `inputs` offered, hands-free `duration_ms`.
+
+    `scale` says what the rating measures (None: the script did not say; only with
+    a `rating` input).
+    """
 
     duration_ms: int
     inputs: tuple[str, ...]
     prompt: str
     line: int
+    scale: RatingScale | None = None
 
 
 @dataclass(frozen=True)

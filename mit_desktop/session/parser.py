@@ -28,6 +28,7 @@ from mit_desktop.session.model import (
     Paragraph,
     Pause,
     RateChange,
+    RatingScale,
     Reflect,
     Session,
     VoiceChange,
@@ -337,9 +338,38 @@ class _Parser:
                 self.problem(number, token_col,
                              f"unknown reflection input '{token}'{_suggest(token.lower(), vocab.REFLECT_INPUTS)}")
                 ok = False
+        scale = None
+        if "|" in prompt:
+            prompt, scale, ok = self._rating_scale(number, prompt_col, prompt, inputs, ok)
         self._check_template(prompt, number, prompt_col)
         if ok:
-            self.cues.append(Reflect(duration, tuple(inputs), prompt, number))
+            self.cues.append(Reflect(duration, tuple(inputs), prompt, number, scale))
+
+    def _rating_scale(self, number: int, column: int, text: str, inputs: list[str], ok: bool
+                      ) -> tuple[str, RatingScale | None, bool]:
+        """Split ``PROMPT | QUESTION | 0 LOW | 10 HIGH`` (what a rating measures)."""
+        parts = [part.strip() for part in text.split("|")]
+        usage = ("write what the rating measures as PROMPT | QUESTION | 0 LOW WORDS | 10 HIGH WORDS, "
+                 "like [reflect 40s note rating: What did you notice? | How settled do you feel "
+                 "now? | 0 not at all | 10 completely]")
+        if "rating" not in inputs:
+            self.problem(number, column + text.find("|"),
+                         "a '|' after the prompt describes a rating, but this reflection has no "
+                         "'rating' input; " + usage)
+            return parts[0], None, False
+        if len(parts) != 4 or not all(parts):
+            self.problem(number, column + text.find("|"), usage)
+            return parts[0], None, False
+        low = re.fullmatch(r"0\s+(.+)", parts[2])
+        high = re.fullmatch(r"10\s+(.+)", parts[3])
+        if low is None or high is None:
+            self.problem(number, column + text.find("|"),
+                         "the rating's ends must start with 0 and 10; " + usage)
+            return parts[0], None, False
+        scale = RatingScale(parts[1], low.group(1).strip(), high.group(1).strip())
+        for part in (scale.question, scale.low, scale.high):
+            self._check_template(part, number, column + text.find(part))
+        return parts[0], scale, ok
 
     def _d_voice(self, number: int, column: int, rest: str) -> None:
         if not rest or len(rest.split()) != 1:

@@ -29,6 +29,7 @@ from mit_desktop.session.model import (
     Paragraph,
     Pause,
     RateChange,
+    RatingScale,
     Reflect,
     Session,
     VoiceChange,
@@ -113,7 +114,8 @@ class Section:
 
 @dataclass(frozen=True)
 class ReflectionPoint:
-    """A reflection: where it starts, its hands-free length, prompt (filled in) and inputs."""
+    """A reflection: where it starts, its hands-free length, prompt (filled in) and inputs;
+    `scale`: what its rating measures (filled in), or None."""
 
     index: int
     start_sample: int
@@ -121,6 +123,7 @@ class ReflectionPoint:
     prompt: str
     inputs: tuple[str, ...]
     line: int
+    scale: RatingScale | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,9 @@ class Timeline:
             "sections": [{"title": s.title, "start_ms": self.ms(s.start_sample)} for s in self.sections],
             "reflections": [
                 {"start_ms": self.ms(r.start_sample), "duration_ms": r.duration_ms,
-                 "prompt": r.prompt, "inputs": list(r.inputs)}
+                 "prompt": r.prompt, "inputs": list(r.inputs),
+                 **({"rating": {"question": r.scale.question, "low": r.scale.low,
+                                "high": r.scale.high}} if r.scale else {})}
                 for r in self.reflections
             ],
             "ambience": [
@@ -319,8 +324,12 @@ class TimelineBuilder:
     def _reflect(self, cue: Reflect) -> Segment:
         index = len(self.reflections)
         prompt = substitute(cue.prompt, self.variables)
+        scale = None
+        if cue.scale is not None:
+            scale = RatingScale(*(substitute(text, self.variables)
+                                  for text in (cue.scale.question, cue.scale.low, cue.scale.high)))
         self.reflections.append(ReflectionPoint(index, self.position, cue.duration_ms, prompt,
-                                                cue.inputs, cue.line))
+                                                cue.inputs, cue.line, scale))
         n = self.samples_for_ms(cue.duration_ms) if self.settings.mode == HANDS_FREE else 0
         return self._add(Segment("reflection", self.position, n, text=prompt, reflection_index=index))
 

@@ -34,6 +34,8 @@ class RatingRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = label(question, "title", self)
         layout.addWidget(self.label)
+        self.low_label = label("", "muted", self)
+        self.high_label = label("", "muted", self)
         row = QHBoxLayout()
         row.setSpacing(6)
         self.group = QButtonGroup(self)
@@ -45,23 +47,31 @@ class RatingRow(QWidget):
             set_role(b, "rating")
             b.setMinimumSize(MIN_TARGET_PX, MIN_TARGET_PX)
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            extra = f" ({low})" if value == 0 else f" ({high})" if value == 10 else ""
-            named(b, self.tr("{question}: {value} of 10{extra}").format(
-                question=question, value=value, extra=extra),
-                self.tr("Choose {value} on a scale from 0, {low}, to 10, {high}.").format(
-                    value=value, low=low, high=high))
             self.group.addButton(b, value)
             self.buttons.append(b)
             row.addWidget(b)
         self.group.idClicked.connect(lambda v: self.changed.emit(v))
         layout.addLayout(row)
         ends = QHBoxLayout()
-        ends.addWidget(label(self.tr("0 = {low}").format(low=low), "muted", self))
+        ends.addWidget(self.low_label)
         ends.addStretch(1)
-        high_label = label(self.tr("10 = {high}").format(high=high), "muted", self)
-        high_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        ends.addWidget(high_label)
+        self.high_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        ends.addWidget(self.high_label)
         layout.addLayout(ends)
+        self.set_scale(question, low, high)
+
+    def set_scale(self, question: str, low: str, high: str) -> None:
+        """Say what is rated: the question and the words at 0 and at 10 (screen and screen reader)."""
+        self.question = question
+        self.label.setText(question)
+        self.low_label.setText(self.tr("0 = {low}").format(low=low))
+        self.high_label.setText(self.tr("10 = {high}").format(high=high))
+        for value, b in enumerate(self.buttons):
+            extra = f" ({low})" if value == 0 else f" ({high})" if value == 10 else ""
+            named(b, self.tr("{question}: {value} of 10{extra}").format(
+                question=question, value=value, extra=extra),
+                self.tr("Choose {value} on a scale from 0, {low}, to 10, {high}.").format(
+                    value=value, low=low, high=high))
 
     def value(self) -> int | None:
         v = self.group.checkedId()

@@ -35,7 +35,7 @@ from mit_desktop.practice_answers import (
     write_draft,
 )
 from mit_desktop.practice_recorder import PracticeRecorder
-from mit_desktop.session.model import Session
+from mit_desktop.session.model import RatingScale, Session
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE, ListeningSettings
 from mit_desktop.ui.bridge import PlayerBridge
 from mit_desktop.ui.context import AppContext
@@ -51,6 +51,7 @@ class PendingReflection:
     key: str
     prompt: str
     inputs: tuple[str, ...] = field(default_factory=tuple)
+    scale: RatingScale | None = None
 
 
 RENDER_NICE = 10  # background speech synthesis yields the CPU to the window and the audio
@@ -356,7 +357,7 @@ class PracticeFlow(QObject):
         if not r.waiting and r.inputs:
             key = reflection_key(r.index)
             if all(p.key != key for p in self.pending):
-                self.pending.append(PendingReflection(key, r.prompt, tuple(r.inputs)))
+                self.pending.append(PendingReflection(key, r.prompt, tuple(r.inputs), r.scale))
         self.reflectionReached.emit(r)
 
     def _on_finished(self, _f: ev.Finished) -> None:

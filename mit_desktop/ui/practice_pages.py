@@ -123,13 +123,14 @@ class PracticePages:
 
         if not r.waiting:
             return
-        self._show_reflection(reflection_key(r.index), r.prompt, tuple(r.inputs))
+        self._show_reflection(reflection_key(r.index), r.prompt, tuple(r.inputs), scale=r.scale)
 
     def _show_reflection(self, key: str, prompt: str, inputs: tuple[str, ...], step: str = "",
-                         continue_text: str | None = None) -> None:
-        """Show one reflection of the current practice, bound to it, with its kept draft."""
+                         continue_text: str | None = None, scale: Any = None) -> None:
+        """Show one reflection of the current practice, bound to it, with its kept draft
+        (``scale``: what its rating measures)."""
         target = self.flow.target_for(key)
-        self.reflection.show_reflection(target, prompt, inputs, step, continue_text)
+        self.reflection.show_reflection(target, prompt, inputs, step, continue_text, scale)
         self.show_page("reflection")
         if "note" in inputs:
             self.flow.read_draft(target, lambda text: self.reflection.restore_draft(target, text))
@@ -161,7 +162,7 @@ class PracticePages:
         step = self.tr("Looking back – reflection {i} of {n}").format(
             i=total - len(self._after_queue), n=total)
         self._show_reflection(item.key, item.prompt, tuple(item.inputs), step,
-                              continue_text=self.tr("Save and go on"))
+                              continue_text=self.tr("Save and go on"), scale=item.scale)
 
     def leave_reflection(self, save: bool) -> None:
         """Leave the reflection page's reflection (if any): with ``save``, what was

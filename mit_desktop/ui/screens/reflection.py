@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QScrollArea, QVBoxLay
 
 from mit_desktop.bodymap import BodyMap
 from mit_desktop.practice_answers import AnswerTarget, ReflectionAnswer, answer_for
+from mit_desktop.session.model import RatingScale
 from mit_desktop.ui.controls import RatingRow
 from mit_desktop.ui.widgets import button, label, named
 
@@ -41,6 +42,7 @@ class ReflectionScreen(QWidget):
         self.key = ""
         self.prompt = ""
         self.inputs: tuple[str, ...] = ()
+        self.scale: RatingScale | None = None
         self._body: QWidget | None = None
 
         outer = QVBoxLayout(self)
@@ -80,8 +82,8 @@ class ReflectionScreen(QWidget):
               self.tr("What you noticed. It is saved as you type."))
         self.note_label.setBuddy(self.note)
         self.saved_label = label("", "muted", inner)
-        self.rating = RatingRow(self.tr("How strong is it?"), self.tr("not at all"),
-                                self.tr("very strong"), inner)
+        self.rating = RatingRow(self.tr("Your rating, from 0 to 10"), self.tr("the least"),
+                                self.tr("the most"), inner)
         self.body_holder = QVBoxLayout()
         for w in (self.note_label, self.note, self.saved_label, self.rating):
             self.inner_layout.addWidget(w)
@@ -110,8 +112,10 @@ class ReflectionScreen(QWidget):
     # -- showing --------------------------------------------------------------------
 
     def show_reflection(self, target: AnswerTarget, prompt: str, inputs: tuple[str, ...],
-                        step: str = "", continue_text: str | None = None) -> None:
-        """Fill the screen for one reflection; `inputs` from the script's reflect line.
+                        step: str = "", continue_text: str | None = None,
+                        scale: RatingScale | None = None) -> None:
+        """Fill the screen for one reflection; `inputs` from the script's reflect line,
+        `scale` what its rating measures (a script that does not say gets a neutral 0-10).
 
         The reflection shown before is left first (its draft kept under its own
         target); every input starts empty. A draft of ``target`` is put in with
@@ -123,6 +127,12 @@ class ReflectionScreen(QWidget):
         self.step_label.setText(step)
         self.step_label.setVisible(bool(step))
         self.prompt_label.setText(prompt)
+        self.scale = scale
+        if scale is not None:
+            self.rating.set_scale(scale.question, scale.low, scale.high)
+        else:
+            self.rating.set_scale(self.tr("Your rating for this question, from 0 to 10"),
+                                  self.tr("the least"), self.tr("the most"))
         wants_note, wants_rating = "note" in inputs, "rating" in inputs
         for w in (self.note_label, self.note, self.saved_label):
             w.setVisible(wants_note)
