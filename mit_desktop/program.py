@@ -4,8 +4,8 @@ Qt-free and standard library only. Three kinds of bundled data are read here:
 
 - ``audio/program.toml``: the program's sessions in order, with the suggested
   week for each (:func:`load_program`).
-- ``resources/crisis_resources.toml``: crisis services per region
-  (:func:`load_crisis_resources`, :func:`resources_for_region`).
+- ``resources/crisis_resources.toml``: crisis services per region, read by
+  :mod:`mit_desktop.crisis` (its names are re-exported here).
 - ``resources/safety/*.md``: the first-run safety information, the text of the
   "I need to stop" screen and the note shown before every session
   (:func:`load_safety_text`, :func:`load_safety_texts`).
@@ -26,38 +26,32 @@ from pathlib import Path
 from typing import Any
 
 from mit_desktop import paths
+from mit_desktop.crisis import (  # noqa: F401 - re-exported: the crisis resources used to live here
+    FALLBACK_REGION,
+    CrisisRegion,
+    CrisisService,
+    crisis_resources_path,
+    load_crisis_resources,
+    normalise_region,
+    resources_for_region,
+)
+from mit_desktop.datafiles import ProgramDataError, check_keys, check_schema, read_toml
 from mit_desktop.session.vocabulary import PROGRAM_MODULE_IDS
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-"""The version of ``program.toml`` and ``crisis_resources.toml`` this module reads."""
+"""The version of ``program.toml`` this module reads."""
 
 MODULE_IDS: tuple[str, ...] = PROGRAM_MODULE_IDS
 """The MIT module ids a program entry may name."""
 
-FALLBACK_REGION = "elsewhere"
-"""Region code of the crisis entry used when the listener's region is unknown."""
-
-SAFETY_TEXT_NAMES: tuple[str, ...] = ("first_run", "stop_screen", "before_session")
+SAFETY_TEXT_NAMES: tuple[str, ...] = ("first_run", "stop_screen", "before_session", "help_now")
 """The bundled safety texts, each ``resources/safety/<name>.md``."""
 
 SESSION_SUFFIX = ".session.md"
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_REGION_RE = re.compile(r"^[A-Z]{2}$")
-
-
-class ProgramDataError(ValueError):
-    """A bundled data file is missing, unreadable or malformed.
-
-    The message starts with the file's path, so it can be shown to the user as is.
-    """
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.detail = message
 
 
 # --------------------------------------------------------------------------- program
@@ -150,12 +144,12 @@ def load_program(path: Path | None = None, sessions_dir: Path | None = None) -> 
     """
     path = program_path() if path is None else path
     sessions = paths.sessions_dir() if sessions_dir is None else sessions_dir
-    data = _read_toml(path)
-    _check_keys(path, data, {"schema": int, "program": dict, "session": list}, {}, "the file")
-    _check_schema(path, data)
+    data = read_toml(path)
+    check_keys(path, data, {"schema": int, "program": dict, "session": list}, {}, "the file")
+    check_schema(path, data, SCHEMA_VERSION)
 
     head = data["program"]
-    _check_keys(path, head, _PROGRAM_KEYS, {}, "[program]")
+    check_keys(path, head, _PROGRAM_KEYS, {}, "[program]")
     if not _ID_RE.match(head["id"]):
         raise ProgramDataError(path, f"[program] id {head['id']!r} is not a valid id")
     for key in ("weeks", "target_per_week", "minimum_per_week", "minutes_per_practice"):
@@ -172,7 +166,7 @@ def load_program(path: Path | None = None, sessions_dir: Path | None = None) -> 
         where = f"[[session]] number {number}"
         if not isinstance(raw, dict):
             raise ProgramDataError(path, f"{where} is not a table")
-        _check_keys(path, raw, _SESSION_KEYS, _SESSION_OPTIONAL_KEYS, where)
+        check_keys(path, raw, _SESSION_KEYS, _SESSION_OPTIONAL_KEYS, where)
         session_id = raw["id"]
         where = f"[[session]] {session_id!r}"
         if not _ID_RE.match(session_id):
@@ -227,175 +221,6 @@ def program_entries(path: Path | None = None) -> list[ProgramEntry]:
     return list(load_program(path).entries)
 
 
-# --------------------------------------------------------------------------- crisis resources
-
-
-@dataclass(frozen=True)
-class CrisisService:
-    """One crisis service: whom to call or text, and when.
-
-    ``phone`` and ``text`` are written as they are usually written (``"116 123"``);
-    an empty string means the service has no such number.
-    """
-
-    name: str
-    phone: str
-    text: str
-    hours: str
-    notes: str
-
-    @property
-    def phone_digits(self) -> str:
-        """The phone number with spaces and punctuation removed (for a ``tel:`` link)."""
-        return re.sub(r"[^0-9+]", "", self.phone)
-
-    @property
-    def text_digits(self) -> str:
-        """The text-message number with spaces and punctuation removed."""
-        return re.sub(r"[^0-9+]", "", self.text)
-
-
-@dataclass(frozen=True)
-class CrisisRegion:
-    """The crisis services for one region (or for the fallback, ``"elsewhere"``)."""
-
-    code: str
-    name: str
-    services: tuple[CrisisService, ...]
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def is_fallback(self) -> bool:
-        """True for the entry used when the listener's region is not listed."""
-        return self.code == FALLBACK_REGION
-
-
-_REGION_KEYS: dict[str, type] = {"code": str, "name": str, "service": list}
-_SERVICE_KEYS: dict[str, type] = {"name": str, "hours": str}
-_SERVICE_OPTIONAL_KEYS: dict[str, type] = {"phone": str, "text": str, "notes": str}
-
-
-def crisis_resources_path() -> Path:
-    """Where the bundled ``crisis_resources.toml`` lives."""
-    return paths.resources_dir() / "crisis_resources.toml"
-
-
-def load_crisis_resources(path: Path | None = None) -> tuple[CrisisRegion, ...]:
-    """Read the crisis resources (default: the bundled ``resources/crisis_resources.toml``).
-
-    Returns the regions in file order; exactly one of them is the fallback
-    (code ``"elsewhere"``). Raises :class:`ProgramDataError` if the file is
-    missing or malformed.
-    """
-    path = crisis_resources_path() if path is None else path
-    data = _read_toml(path)
-    _check_keys(path, data, {"schema": int, "region": list}, {}, "the file")
-    _check_schema(path, data)
-
-    regions: list[CrisisRegion] = []
-    codes: set[str] = set()
-    for number, raw in enumerate(data["region"], start=1):
-        where = f"[[region]] number {number}"
-        if not isinstance(raw, dict):
-            raise ProgramDataError(path, f"{where} is not a table")
-        _check_keys(path, raw, _REGION_KEYS, {"aliases": list}, where)
-        code = raw["code"]
-        where = f"[[region]] {code!r}"
-        aliases = raw.get("aliases", [])
-        if not all(isinstance(alias, str) for alias in aliases):
-            raise ProgramDataError(path, f"{where}: aliases must be a list of strings")
-        for candidate in (code, *aliases):
-            if candidate != FALLBACK_REGION and not _REGION_RE.match(candidate):
-                raise ProgramDataError(
-                    path,
-                    f"{where}: {candidate!r} is not a two-letter region code in capitals "
-                    f"or {FALLBACK_REGION!r}",
-                )
-            if candidate in codes:
-                raise ProgramDataError(path, f"{where}: code {candidate!r} is listed twice")
-            codes.add(candidate)
-        if not raw["service"]:
-            raise ProgramDataError(path, f"{where} lists no [[region.service]]")
-        services = []
-        for service_number, service in enumerate(raw["service"], start=1):
-            service_where = f"{where} service number {service_number}"
-            if not isinstance(service, dict):
-                raise ProgramDataError(path, f"{service_where} is not a table")
-            _check_keys(path, service, _SERVICE_KEYS, _SERVICE_OPTIONAL_KEYS, service_where)
-            phone = service.get("phone", "").strip()
-            text = service.get("text", "").strip()
-            notes = service.get("notes", "").strip()
-            if not (phone or text or notes):
-                raise ProgramDataError(path, f"{service_where} has no phone, text or notes")
-            services.append(
-                CrisisService(
-                    name=service["name"],
-                    phone=phone,
-                    text=text,
-                    hours=service["hours"],
-                    notes=notes,
-                )
-            )
-        regions.append(
-            CrisisRegion(
-                code=code, name=raw["name"], services=tuple(services), aliases=tuple(aliases)
-            )
-        )
-
-    if FALLBACK_REGION not in codes:
-        raise ProgramDataError(path, f"there is no [[region]] with code {FALLBACK_REGION!r}")
-    logger.debug("loaded crisis resources for %d regions from %s", len(regions), path)
-    return tuple(regions)
-
-
-def normalise_region(code: str | None) -> str:
-    """Turn a region code or a locale name into a capitalised region code.
-
-    ``"us"`` gives ``"US"``; locale names such as ``"en_GB"``, ``"en-AU"`` or
-    ``"en_US.UTF-8"`` give their region part. Anything without a region gives ``""``.
-    """
-    if not code:
-        return ""
-    value = code.strip().split(".", 1)[0].split("@", 1)[0]
-    if value.lower() == FALLBACK_REGION:
-        return FALLBACK_REGION
-    parts = [part for part in re.split(r"[-_]", value) if part]
-    if not parts:
-        return ""
-    if len(parts) == 1:
-        return parts[0].upper() if len(parts[0]) == 2 else ""
-    # language_REGION or language-Script-REGION: the region is the last two-letter part
-    for part in reversed(parts[1:]):
-        if len(part) == 2 and part.isalpha():
-            return part.upper()
-    return ""
-
-
-def resources_for_region(
-    code: str | None, resources: tuple[CrisisRegion, ...] | None = None
-) -> CrisisRegion:
-    """The crisis resources for the region `code`.
-
-    `code` may be a region code (``"US"``, ``"uk"``) or a locale name
-    (``"en_GB"``). An unknown, empty or missing code gives the fallback entry
-    (``"elsewhere"``: call your local emergency number). `resources` defaults to
-    :func:`load_crisis_resources`.
-    """
-    regions = load_crisis_resources() if resources is None else resources
-    wanted = normalise_region(code)
-    fallback: CrisisRegion | None = None
-    for region in regions:
-        if region.is_fallback:
-            fallback = region
-        if wanted and (region.code == wanted or wanted in region.aliases):
-            return region
-    if fallback is None:
-        raise ValueError(f"the crisis resources have no {FALLBACK_REGION!r} entry")
-    if wanted and wanted != FALLBACK_REGION:
-        logger.info("no crisis resources listed for region %r; using the fallback", code)
-    return fallback
-
-
 # --------------------------------------------------------------------------- safety texts
 
 
@@ -442,62 +267,24 @@ def load_safety_text(name: str, directory: Path | None = None) -> SafetyText:
     return SafetyText(name=name, title=title, body=body, markdown=markdown)
 
 
+def plain_text(markdown: str) -> str:
+    """A safety text as plain text for a terminal or a printed page: no ``#``, ``**``
+    or ``-`` marks; list items and paragraphs keep their own lines."""
+    out: list[str] = []
+    for line in markdown.strip().splitlines():
+        line = line.rstrip().replace("**", "")
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        if heading:
+            out.append(heading.group(1).upper() if line.startswith("# ") else heading.group(1))
+        elif re.match(r"^\s*[-*]\s+", line):
+            out.append("- " + re.sub(r"^\s*[-*]\s+", "", line))
+        elif out and out[-1] and line.strip() and not re.match(r"^\s*\d+\.\s", line):
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line.strip())
+    return "\n".join(out).strip()
+
+
 def load_safety_texts(directory: Path | None = None) -> dict[str, SafetyText]:
     """All bundled safety texts (:data:`SAFETY_TEXT_NAMES`), by name."""
     return {name: load_safety_text(name, directory) for name in SAFETY_TEXT_NAMES}
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as stream:
-            return tomllib.load(stream)
-    except FileNotFoundError:
-        raise ProgramDataError(path, "file not found") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ProgramDataError(path, f"not valid TOML: {error}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProgramDataError(path, f"cannot read the file: {error}") from None
-
-
-def _type_name(kind: type) -> str:
-    return {str: "a string", int: "an integer", dict: "a table", list: "a list"}.get(
-        kind, kind.__name__
-    )
-
-
-def _check_keys(
-    path: Path,
-    table: dict[str, Any],
-    required: dict[str, type],
-    optional: dict[str, type],
-    where: str,
-) -> None:
-    """Check that `table` has the required keys, no unknown keys, and the right types."""
-    allowed = {**required, **optional}
-    unknown = sorted(set(table) - set(allowed))
-    if unknown:
-        raise ProgramDataError(
-            path, f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})"
-        )
-    for key in required:
-        if key not in table:
-            raise ProgramDataError(path, f"{where}: missing {key!r}")
-    for key, kind in allowed.items():
-        if key not in table:
-            continue
-        value = table[key]
-        # bool is a subclass of int in Python; a TOML `true` is not a number
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ProgramDataError(path, f"{where}: {key!r} must be {_type_name(kind)}")
-        if isinstance(value, str) and not value.strip():
-            raise ProgramDataError(path, f"{where}: {key!r} is empty")
-
-
-def _check_schema(path: Path, data: dict[str, Any]) -> None:
-    if data["schema"] != SCHEMA_VERSION:
-        raise ProgramDataError(
-            path, f"schema {data['schema']} is not supported (this version reads {SCHEMA_VERSION})"
-        )

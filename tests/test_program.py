@@ -223,13 +223,18 @@ def test_locale_names_find_their_region(locale_name: str, expected: str) -> None
     assert resources_for_region(locale_name).code == expected
 
 
+AU_REGION = ('[[region]]\ncode = "AU"\nname = "Australia"\nemergency = ["000"]\n'
+             'emergency_source = "ESTA"\nemergency_checked = "2026-12-01"\n'
+             '[[region.service]]\nname = "Lifeline"\nphone = "13 11 14"\nhours = "always"\n'
+             'source = "Lifeline"\nchecked = "2026-11-30"\n')
+ELSEWHERE = ('[[region]]\ncode = "elsewhere"\nname = "Somewhere else"\n'
+             '[[region.service]]\nname = "Local"\nhours = "any time"\nnotes = "Call your local '
+             'emergency number."\n')
+
+
 def test_crisis_file_without_fallback_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "crisis_resources.toml"
-    bad.write_text(
-        'schema = 1\n[[region]]\ncode = "AU"\nname = "Australia"\n'
-        '[[region.service]]\nname = "Lifeline"\nphone = "13 11 14"\nhours = "always"\n',
-        encoding="utf-8",
-    )
+    bad.write_text("schema = 2\n" + AU_REGION, encoding="utf-8")
     with pytest.raises(ProgramDataError, match=r"crisis_resources\.toml.*'elsewhere'"):
         load_crisis_resources(bad)
 
@@ -237,7 +242,7 @@ def test_crisis_file_without_fallback_names_the_file(tmp_path: Path) -> None:
 def test_crisis_service_without_any_contact_is_rejected(tmp_path: Path) -> None:
     bad = tmp_path / "crisis_resources.toml"
     bad.write_text(
-        'schema = 1\n[[region]]\ncode = "elsewhere"\nname = "Other"\n'
+        'schema = 2\n[[region]]\ncode = "elsewhere"\nname = "Other"\n'
         '[[region.service]]\nname = "Nobody"\nhours = "never"\n',
         encoding="utf-8",
     )
@@ -245,12 +250,73 @@ def test_crisis_service_without_any_contact_is_rejected(tmp_path: Path) -> None:
         load_crisis_resources(bad)
 
 
+@pytest.mark.parametrize(("change", "fragment"), [
+    (('checked = "2026-11-30"\n', ''), "needs its 'source' and the date it was 'checked'"),
+    (('source = "Lifeline"\n', ''), "needs its 'source'"),
+    (('checked = "2026-11-30"', 'checked = "1 Dec"'), "not a date written YYYY-MM-DD"),
+    (('emergency = ["000"]\n', ''), "name the region's 'emergency' number"),
+    (('emergency_source = "ESTA"\n', ''), "'emergency_source' and 'emergency_checked'"),
+    (('emergency = ["000"]', 'emergency = ["triple zero"]'), "a list of numbers to dial"),
+    (('phone = "13 11 14"', 'phone = "Lifeline"'), "is not a number to dial"),
+])
+def test_every_number_needs_its_source_and_date(tmp_path: Path, change: tuple[str, str],
+                                                 fragment: str) -> None:
+    assert change[0] in AU_REGION
+    bad = tmp_path / "crisis_resources.toml"
+    bad.write_text("schema = 2\n" + AU_REGION.replace(*change, 1) + ELSEWHERE, encoding="utf-8")
+    with pytest.raises(ProgramDataError, match=re.escape(fragment)):
+        load_crisis_resources(bad)
+    good = tmp_path / "good.toml"
+    good.write_text("schema = 2\n" + AU_REGION + ELSEWHERE, encoding="utf-8")
+    assert [r.code for r in load_crisis_resources(good)] == ["AU", FALLBACK_REGION]
+
+
+def test_somewhere_else_comes_last(tmp_path: Path) -> None:
+    bad = tmp_path / "crisis_resources.toml"
+    bad.write_text("schema = 2\n" + ELSEWHERE + AU_REGION, encoding="utf-8")
+    with pytest.raises(ProgramDataError, match="must be the last"):
+        load_crisis_resources(bad)
+
+
+def test_every_listed_region_names_its_emergency_number_with_source_and_date() -> None:
+    import datetime as dt
+
+    emergency = {r.code: r.emergency for r in load_crisis_resources()}
+    assert emergency == {"US": ("911",), "CA": ("911",), "GB": ("999", "112"),
+                         "IE": ("112", "999"), "AU": ("000",), FALLBACK_REGION: ()}
+    for region in load_crisis_resources():
+        dates = [s.checked for s in region.services if s.phone or s.text]
+        if not region.is_fallback:
+            assert region.emergency_source and "(" in region.emergency_source  # names the page
+            dates.append(region.emergency_checked)
+        for service in region.services:
+            if service.phone or service.text:
+                assert service.source and "(" in service.source
+        for date in dates:
+            assert dt.date.fromisoformat(date) <= dt.date.today()
+
+
+def test_the_fallback_is_somewhere_else_and_regions_are_never_guessed() -> None:
+    from mit_desktop.crisis import find_region, help_lines
+
+    regions = load_crisis_resources()
+    assert regions[-1].name == "Somewhere else" and regions[-1].is_fallback
+    assert find_region(None) is None and find_region("ZZ") is None
+    assert find_region("uk").code == "GB"
+    everywhere = help_lines(None)
+    assert "has not been chosen" in everywhere[0]
+    for number in ("988", "116 123", "13 11 14", "911", "999", "000", "112"):
+        assert any(number in line for line in everywhere), number
+    assert help_lines(resources_for_region("GB"))[-1] == "In an emergency, call 999 or 112."
+    assert help_lines(regions[-1])[-1] == "In an emergency, call your local emergency number."
+
+
 # ---------------------------------------------------------------------- safety texts
 
 
 def test_safety_texts_exist_and_have_a_title_and_body() -> None:
     texts = load_safety_texts()
-    assert set(texts) == {"first_run", "stop_screen", "before_session"}
+    assert set(texts) == {"first_run", "stop_screen", "before_session", "help_now"}
     for text in texts.values():
         assert text.title
         assert len(text.body) > 100
@@ -259,8 +325,27 @@ def test_safety_texts_exist_and_have_a_title_and_body() -> None:
 def test_first_run_text_says_it_supports_and_does_not_replace_clinical_care() -> None:
     body = " ".join(load_safety_text("first_run").body.replace("*", "").split()).lower()
     assert "supports, and does not replace, care from a clinician" in body
-    for topic in ("anxiety", "grief", "painful memories", "open your eyes", "crisis line"):
+    for topic in ("anxiety", "grief", "painful memories", "open your eyes", "crisis line",
+                  "help now"):
         assert topic in body, topic
+
+
+def test_first_run_says_when_to_talk_to_a_clinician_first() -> None:
+    body = " ".join(load_safety_text("first_run").body.split()).lower()
+    assert "talk to a clinician first if" in body
+    for topic in ("tried to end your life", "psychosis", "mania", "drinking heavily or using drugs",
+                  "violence, abuse or another trauma"):
+        assert topic in body, topic
+
+
+def test_safety_texts_speak_in_short_sentences() -> None:
+    from mit_desktop.session.strict import MAX_SENTENCE_WORDS, word_count
+    from mit_desktop.session.text import split_sentences
+
+    for text in load_safety_texts().values():
+        for paragraph in re.split(r"\n\s*\n|\n- |\n\d\. ", text.body):
+            for sentence in split_sentences(paragraph.replace("*", "")):
+                assert word_count(sentence) <= MAX_SENTENCE_WORDS, (text.name, sentence)
 
 
 def test_stop_screen_offers_grounding_and_help() -> None:

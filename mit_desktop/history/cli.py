@@ -62,6 +62,14 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list backups instead")
     p.set_defaults(func=_guard(_cmd_backup))
 
+    p = commands.add_parser(
+        "region", help="where the listener lives, for the crisis numbers (show or set)",
+        description="Show the profile's region and its crisis numbers, or set it: a listed "
+                    "region code (US, CA, GB, IE, AU) or 'elsewhere' for somewhere else.")
+    p.add_argument("code", nargs="?", metavar="CODE", help="the region to set")
+    p.add_argument("--profile", metavar="NAME", help="the profile (needed when there are several)")
+    p.set_defaults(func=_guard(_cmd_region))
+
     p = commands.add_parser("restore", help="replace the history with a backup")
     p.add_argument("backup", metavar="BACKUP",
                    help="a backup file, or its name in the backups folder")
@@ -108,6 +116,31 @@ def _practice_json(practice: Practice, profile: Profile) -> dict[str, Any]:
     data = asdict(practice)
     data["profile"] = profile.name
     return data
+
+
+def _cmd_region(args: argparse.Namespace) -> int:
+    from mit_desktop.crisis import FALLBACK_REGION, find_region, help_lines, load_crisis_resources
+    from mit_desktop.practice_recorder import choose_profile
+
+    regions = load_crisis_resources()
+    with HistoryStore.open() as store:
+        profile = choose_profile(store, args.profile)
+        if args.code is not None:
+            region = find_region(args.code, regions)
+            if region is None:
+                listed = ", ".join(r.code for r in regions)
+                raise InvalidInputError(f"{args.code!r} is not a listed region; use one of "
+                                        f"{listed} ({FALLBACK_REGION}: somewhere else).")
+            store.set_region(profile.id, region.code)
+            profile = store.get_profile(profile.id)
+    if profile.region is None:
+        print(f"{profile.name}: where you live has not been chosen yet.")
+        print("\n".join(help_lines(None, regions)))
+        return 0
+    region = find_region(profile.region, regions) or regions[-1]
+    print(f"{profile.name}: {region.name}")
+    print("\n".join(help_lines(region, regions)))
+    return 0
 
 
 def _cmd_list(args: argparse.Namespace) -> int:

@@ -96,6 +96,17 @@ class PlayRecording:
                     self.store.close_as_partial(practice.id)
         self.recorder.open(session, settings, start_ms)
 
+    def region(self) -> tuple[str | None, bool]:
+        """(region code, whether the profile says where the listener lives) for the crisis
+        help; nothing is known without the history."""
+        if self.store is None or self.profile_id is None:
+            return None, False
+        try:
+            region = self.store.get_profile(self.profile_id).region
+        except HistoryError:
+            return None, False
+        return region, region is not None
+
     def close(self) -> None:
         """Close the open practice (as partial unless it finished) and the history. Idempotent."""
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 from collections.abc import Mapping
 from typing import Any
@@ -34,6 +35,7 @@ class ProfilesMixin(StoreBase):
         if kind not in KINDS:
             raise InvalidInputError(f"A profile is a caregiver or a client, not {kind!r}.")
         vars_json = json.dumps(self._check_variables(variables or {}))
+        region = self._check_region(region)
         try:
             cursor = self.conn.execute(
                 "INSERT INTO profiles (name, kind, created_ms, variables, region) "
@@ -112,9 +114,19 @@ class ProfilesMixin(StoreBase):
         """Replace the profile's script variables (e.g. ``{"loved_one": "Mum"}``)."""
         self._update_profile(profile_id, "variables", json.dumps(self._check_variables(variables)))
 
+    @staticmethod
+    def _check_region(region: str | None) -> str | None:
+        if region is None:
+            return None
+        if region != "elsewhere" and not re.fullmatch(r"[A-Z]{2}", region):
+            raise InvalidInputError(f"Where you live is a two-letter region code such as GB, or "
+                                    f"'elsewhere', not {region!r}.")
+        return region
+
     def set_region(self, profile_id: int, region: str | None) -> None:
-        """Set the region code that selects crisis resources (e.g. ``"GB"``)."""
-        self._update_profile(profile_id, "region", region)
+        """Set where the listener lives: the code that selects crisis resources (``"GB"``, or
+        ``"elsewhere"`` for "Somewhere else"; None: not asked yet)."""
+        self._update_profile(profile_id, "region", self._check_region(region))
 
     def accept_notice(self, profile_id: int, accepted_ms: int | None = None) -> None:
         """Record that the first-run notice was accepted (now, or at ``accepted_ms``)."""

@@ -1,18 +1,26 @@
 """`mit-desktop play`: the terminal front end of the player.
 
-Shows elapsed and remaining time, the section and the sentence being spoken.
-In interactive mode it prints each reflection prompt and waits for Enter on
-standard input (end of input counts as Enter). Exit 0 at the end, 1 if part of
-the session could not be prepared, 130 on Ctrl-C (the player stops cleanly).
+Shows the session's safety note first, then elapsed and remaining time, the
+section and the sentence being spoken. In interactive mode it prints each
+reflection prompt and waits for Enter on standard input (end of input counts as
+Enter). ``q`` (a key on a terminal, or a line ``q``) or Ctrl-C stops at once and
+prints the grounding steps and the crisis numbers for where the listener lives
+(every listed region's, if the profile does not say). Exit 0 at the end or after
+``q``, 1 if part of the session could not be prepared, 130 on Ctrl-C (the player
+stops cleanly).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import queue
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from mit_desktop.playback import events as ev
@@ -70,6 +78,90 @@ class Display:
         self._print(text)
 
 
+class Keys:
+    """The listener's input, as ``("key", char)`` / ``("line", text)`` / ``("eof", None)`` items
+    in `inbox`: single keys on a terminal (cbreak mode, restored on exit), lines otherwise."""
+
+    def __init__(self, inbox: queue.Queue[tuple[str, Any]], stream: TextIO) -> None:
+        self.inbox = inbox
+        self.stream = stream
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        try:
+            fd = self.stream.fileno()
+            tty = os.isatty(fd)
+        except (OSError, ValueError):
+            fd, tty = -1, False
+        saved = None
+        if tty:
+            import termios
+            import tty as tty_mod
+
+            try:
+                saved = termios.tcgetattr(fd)
+                tty_mod.setcbreak(fd)
+            except termios.error:
+                tty = False
+        target = self._keys if tty else self._lines
+        threading.Thread(target=target, args=(fd,), name="play-keys", daemon=True).start()
+        try:
+            yield
+        finally:
+            if saved is not None:
+                import termios
+
+                termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    def _keys(self, fd: int) -> None:
+        while True:
+            try:
+                data = os.read(fd, 1)
+            except OSError:
+                data = b""
+            if not data:
+                self.inbox.put(("eof", None))
+                return
+            self.inbox.put(("key", data.decode("utf-8", "replace")))
+
+    def _lines(self, _fd: int) -> None:
+        try:
+            for line in self.stream:
+                self.inbox.put(("line", line.strip()))
+        except (OSError, ValueError):
+            pass
+        self.inbox.put(("eof", None))
+
+
+def _is_stop(kind: str, item: Any) -> bool:
+    return (kind == "key" and item in ("q", "Q")) or (kind == "line" and item.lower() == "q")
+
+
+def _is_enter(kind: str, item: Any) -> bool:
+    return (kind == "key" and item in ("\n", "\r")) or (kind == "line" and item.lower() != "q")
+
+
+def help_text(region_code: str | None, known: bool) -> str:
+    """The grounding steps and the crisis numbers, as plain text for the terminal.
+
+    `known`: whether the profile says where the listener lives (else every listed
+    region's numbers are shown; the region is never guessed).
+    """
+    from mit_desktop.crisis import find_region, help_lines
+    from mit_desktop.program import load_safety_text, plain_text
+
+    grounding = plain_text(load_safety_text("stop_screen").markdown)
+    region = find_region(region_code) if known else None
+    if known and region is None:  # "Somewhere else"
+        from mit_desktop.crisis import load_crisis_resources
+
+        region = load_crisis_resources()[-1]
+    lines = help_lines(region)
+    hint = ("" if known else "\nSay where you live with: mit-desktop history region CODE "
+            "(for example GB), so that only its numbers are shown.")
+    return f"{grounding}\n\n" + "\n".join(lines) + hint
+
+
 def register(subparsers: Any) -> None:
     """Add the `play` command to the main parser's subcommands."""
     from mit_desktop.cli import _add_listening_options
@@ -123,44 +215,64 @@ def cmd_play(args: argparse.Namespace) -> int:
         lambda b: log.info("audio backend: %s (%s)", b.name, b.reason)
     )
 
-    display.message(f"{session.title} ({settings.mode}); Ctrl-C stops.")
-    try:
-        if not play_history.open_or_fail(recording, session, settings, start_ms):
-            return EXIT_FAILED
-        player.play()
-        while True:
-            try:
-                kind, item = inbox.get(timeout=0.25)
-            except queue.Empty:
-                continue
-            if kind == "finished":
-                display.message(f"Finished ({clock(item.position_ms)}).")
-                return EXIT_OK
-            if kind == "reflection":
-                _reflection(display, item, player)
-            elif kind == "error":
-                sys.stderr.write(f"mit-desktop: {item.message}\n")
-                sys.stderr.flush()
-                if item.kind != "device":
-                    return EXIT_FAILED
-    except KeyboardInterrupt:
+    region, known = recording.region()
+    if session.safety:
+        display.message(f"Before you begin: {session.safety}")
+    display.message(f"{session.title} ({settings.mode}); q or Ctrl-C stops.")
+    waiting = ended_input = False
+
+    def stopped(code: int) -> int:
         player.stop()
         player.wait_state((ev.STOPPED, ev.FINISHED), 2.0)
         sys.stderr.write(f"\nstopped at {clock(player.position_ms)}\n")
-        return EXIT_INTERRUPTED
+        sys.stderr.flush()
+        display.message(help_text(region, known))
+        return code
+
+    try:
+        with Keys(inbox, sys.stdin).reading():
+            if not play_history.open_or_fail(recording, session, settings, start_ms):
+                return EXIT_FAILED
+            player.play()
+            while True:
+                try:
+                    kind, item = inbox.get(timeout=0.25)
+                except queue.Empty:
+                    continue
+                if _is_stop(kind, item):
+                    return stopped(EXIT_OK)
+                if kind == "eof":
+                    ended_input = True
+                if waiting and (kind == "eof" or _is_enter(kind, item)):
+                    waiting = False
+                    if kind == "eof":
+                        log.info("end of input: continuing")
+                    player.continue_()
+                if kind == "finished":
+                    display.message(f"Finished ({clock(item.position_ms)}).")
+                    return EXIT_OK
+                if kind == "reflection":
+                    _reflection(display, item)
+                    if item.waiting:
+                        if ended_input:
+                            player.continue_()
+                        else:
+                            waiting = True
+                elif kind == "error":
+                    sys.stderr.write(f"mit-desktop: {item.message}\n")
+                    sys.stderr.flush()
+                    if item.kind != "device":
+                        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return stopped(EXIT_INTERRUPTED)
     finally:
         player.close()
         recording.close()
 
 
-def _reflection(display: Display, r: ev.ReflectionReached, player: Any) -> None:
+def _reflection(display: Display, r: ev.ReflectionReached) -> None:
     display.message(f"[{clock(r.position_ms)}] Reflection: {r.prompt}")
     if "rating" in r.inputs and r.scale is not None:
         display.message(f"  Rating: {r.scale.question} (0 = {r.scale.low}, 10 = {r.scale.high})")
-    if not r.waiting:
-        return
-    display.message("Press Enter to continue...")
-    line = sys.stdin.readline()
-    if not line:
-        log.info("end of input: continuing")
-    player.continue_()
+    if r.waiting:
+        display.message("Press Enter to continue (q stops)...")

@@ -1,10 +1,14 @@
-"""The help screen: every keyboard shortcut, in plain words."""
+"""Help, one dialog with pages: "Help now" (grounding and the crisis numbers where the
+listener lives; F1, the header and the tray open it here) and the keyboard shortcuts."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from mit_desktop.ui.widgets import button, label, named
+
+HELP_NOW, KEYBOARD = "help-now", "keyboard"
 
 
 def shortcuts(widget: QWidget) -> list[tuple[str, str]]:
@@ -18,32 +22,35 @@ def shortcuts(widget: QWidget) -> list[tuple[str, str]]:
         (tr("Left / Right arrow"), tr("Back or forward 10 seconds")),
         (tr("Escape"), tr("I need to stop (during a practice)")),
         (tr("Ctrl+1 … Ctrl+4"), tr("Today, All practices, History, Settings")),
-        (tr("F1"), tr("This help")),
+        (tr("F1"), tr("Help now: what to do, and whom to call, if you are upset; then the "
+                      "rest of this help")),
         (tr("Ctrl+Z / Ctrl+Shift+Z"), tr("Undo or redo painting on the body map")),
         (tr("Ctrl+Q"), tr("Quit (a practice in progress can be continued later)")),
     ]
 
 
 class HelpDialog(QDialog):
-    """Lists the keyboard shortcuts."""
+    """The help pages (see module docstring). ``regionChosen(code)`` when the listener says
+    where they live on the Help now page."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    regionChosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, region: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        from mit_desktop.ui.safety import HelpNowPage
+
+        self.setWindowTitle(self.tr("Help"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(label(self.tr("Keyboard shortcuts"), "heading", self))
-        rows = shortcuts(self)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        named(scroll, self.tr("Keyboard shortcuts"))
-        self.table = label("\n".join(f"{keys}:  {what}" for keys, what in rows), None, scroll)
-        named(self.table, self.tr("List of keyboard shortcuts"))
-        scroll.setWidget(self.table)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(label(self.tr("Everything can be reached with Tab and Enter; no mouse "
-                                       "is needed."), "muted", self))
+        self.tabs = QTabWidget(self)
+        named(self.tabs, self.tr("Help pages"))
+        self.help_now = HelpNowPage(self.tabs)
+        self.help_now.show_for_region(region)
+        self.help_now.regionChosen.connect(self.regionChosen)
+        self.pages: dict[str, QWidget] = {}
+        self.add_page(HELP_NOW, self.help_now, self.tr("Help now"))
+        self.add_page(KEYBOARD, self._keyboard_page(), self.tr("Keyboard"))
+        layout.addWidget(self.tabs, 1)
         row = QHBoxLayout()
         row.addStretch(1)
         self.close_button = button(self.tr("Close"), self.tr("Close help"), "", "primary", self)
@@ -52,3 +59,30 @@ class HelpDialog(QDialog):
         row.addWidget(self.close_button)
         layout.addLayout(row)
         self.resize(760, 620)
+
+    def add_page(self, key: str, page: QWidget, title: str) -> None:
+        self.pages[key] = page
+        self.tabs.addTab(page, title)
+
+    def show_page(self, key: str) -> None:
+        """Bring the page ``key`` (e.g. :data:`HELP_NOW`) to the front."""
+        page = self.pages.get(key)
+        if page is not None:
+            self.tabs.setCurrentWidget(page)
+
+    def _keyboard_page(self) -> QWidget:
+        page = QWidget(self.tabs)
+        layout = QVBoxLayout(page)
+        layout.addWidget(label(self.tr("Keyboard shortcuts"), "heading", page))
+        scroll = QScrollArea(page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        named(scroll, self.tr("Keyboard shortcuts"))
+        self.table = label("\n".join(f"{keys}:  {what}" for keys, what in shortcuts(self)), None,
+                           scroll)
+        named(self.table, self.tr("List of keyboard shortcuts"))
+        scroll.setWidget(self.table)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(label(self.tr("Everything can be reached with Tab and Enter; no mouse "
+                                       "is needed."), "muted", page))
+        return page

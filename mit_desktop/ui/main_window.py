@@ -183,9 +183,15 @@ class MainWindow(PracticePages, QMainWindow):
         self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         row.addWidget(QLabel(self.tr("Profile:"), parent))
         row.addWidget(self.profile_combo)
+        self.help_now_button = button(self.tr("Help now"), self.tr("Help now"),
+                                      self.tr("What to do, and whom to call, if you are upset "
+                                              "(F1)."), "danger", parent)
+        self.help_now_button.clicked.connect(self.show_help_now)
+        row.addWidget(self.help_now_button)
         self.help_button = button(self.tr("Help"), self.tr("Help"),
-                                  self.tr("Keyboard shortcuts (F1)."), None, parent)
-        self.help_button.clicked.connect(self.show_help)
+                                  self.tr("About the practices, and the keyboard shortcuts."),
+                                  None, parent)
+        self.help_button.clicked.connect(lambda: self.show_help("keyboard"))
         row.addWidget(self.help_button)
         header.add(right)
         return header
@@ -214,9 +220,10 @@ class MainWindow(PracticePages, QMainWindow):
         self.reflection.stopRequested.connect(self.need_to_stop)
         self.reflection.draftChanged.connect(self.flow.save_draft)
         self.stop_screen.done.connect(lambda: self.show_page("today"))
+        self.stop_screen.regionChosen.connect(self.set_region)
 
     def _shortcuts(self) -> None:
-        QShortcut(QKeySequence("F1"), self, self.show_help)
+        QShortcut(QKeySequence("F1"), self, self.show_help_now)
         QShortcut(QKeySequence("Ctrl+Q"), self, self.close)
         for i, key in enumerate(self.NAV, start=1):
             QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda k=key: self.show_page(k))
@@ -230,6 +237,7 @@ class MainWindow(PracticePages, QMainWindow):
             return
         self.reminders = ReminderTray(self.ctx.store, self.ctx.profile_id, self)
         self.reminders.openRequested.connect(self._bring_to_front)
+        self.reminders.helpNowRequested.connect(self.show_help_now)
         self.ctx.profileChanged.connect(self.reminders.set_profile)
         self.flow.ended.connect(lambda _how: self.reminders.rearm())
         self.settings.remindersChanged.connect(self.reminders.rearm)
@@ -284,15 +292,37 @@ class MainWindow(PracticePages, QMainWindow):
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
 
-    def show_help(self) -> None:
+    def show_help(self, page: str = "help-now") -> None:
+        """Open the help on ``page`` ("help-now", "keyboard", …); works before the screens
+        are built too (then Help now lists every region's numbers)."""
         from PySide6.QtCore import Qt
 
         from mit_desktop.ui.help import HelpDialog
 
-        dialog = HelpDialog(self)
+        region = self.ctx.profile.region if self.ready else None
+        dialog = HelpDialog(self, region)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.regionChosen.connect(self.set_region)
+        dialog.show_page(page)
         self.help_dialog = dialog
         dialog.open()
+
+    def show_help_now(self) -> None:
+        """"Help now" (header, F1, tray): a playing practice pauses (it can go on later)."""
+        if self.ready and self.flow.active and self.ctx.has_player:
+            from mit_desktop.playback import events as ev
+
+            if self.ctx.player.state in (ev.PLAYING, ev.BUFFERING):
+                self.ctx.player.pause()
+        self._bring_to_front()
+        self.show_help("help-now")
+
+    def set_region(self, code: str) -> None:
+        """Keep where the listener lives (chosen on a help or stop page) with the profile."""
+        if not self.ready or not code:
+            return
+        store, pid = self.ctx.store, self.ctx.profile_id
+        self.ctx.db(lambda: store.set_region(pid, code), lambda _r: self.ctx.reload_profile())
 
     # -- profiles ---------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ class PracticePages:
             ref = str(quiet_session_path())
         if self.ctx.profile.notice_accepted_ms is None:
             self._pending_start = (ref, resume)
-            self._first_run = FirstRunDialog(self)
+            self._first_run = FirstRunDialog(self, self.ctx.profile.region)
             self._first_run.accepted.connect(self._notice_accepted)
             self._first_run.open()
             return
@@ -59,11 +59,20 @@ class PracticePages:
         store, pid = self.ctx.store, self.ctx.profile_id
         pending = self._pending_start
         self._pending_start = None
+        region = ""
         if self._first_run is not None:
+            region = self._first_run.region()
             self._first_run.deleteLater()
             self._first_run = None
         self.activateWindow()
-        self.ctx.db(lambda: store.accept_notice(pid),
+
+        def accept() -> None:
+            with store.transaction():
+                if region:
+                    store.set_region(pid, region)
+                store.accept_notice(pid)
+
+        self.ctx.db(accept,
                     lambda _r: self.ctx.reload_profile(
                         lambda: self._begin_checkin(*pending) if pending else None))
 

@@ -162,6 +162,7 @@ class ReminderTray(QObject):
 
     openRequested = Signal()
     settingsChanged = Signal()
+    helpNowRequested = Signal()
 
     def __init__(self, store: HistoryStore, profile_id: int, parent: QObject | None = None,
                  *, tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
@@ -178,6 +179,8 @@ class ReminderTray(QObject):
         self.icon = QSystemTrayIcon(_tray_icon_image(), self)
         self.icon.setToolTip(tr("MIT Desktop"))
         self.menu = QMenu()
+        self.help_now_action = QAction(tr("Help now"), self.menu)
+        self.help_now_action.triggered.connect(self.helpNowRequested)
         self.open_action = QAction(tr("Open MIT Desktop"), self.menu)
         self.open_action.triggered.connect(self.openRequested)
         self.settings_action = QAction(tr("Reminder times…"), self.menu)
@@ -186,7 +189,8 @@ class ReminderTray(QObject):
         self.autostart_action.setCheckable(True)
         self.autostart_action.setChecked(autostart.is_enabled())
         self.autostart_action.toggled.connect(self._set_autostart)
-        for action in (self.open_action, self.settings_action, self.autostart_action):
+        for action in (self.help_now_action, self.open_action, self.settings_action,
+                       self.autostart_action):
             self.menu.addAction(action)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)

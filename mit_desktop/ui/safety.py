@@ -1,24 +1,30 @@
-"""Safety: the first-run notice (accepted once per profile) and the "I need to stop"
-screen with grounding suggestions and the crisis resources for the profile's region.
-The texts and numbers are data (``resources/safety``, ``crisis_resources.toml``).
+"""Safety: where the listener lives ("Where do you live?", never guessed), the crisis help
+for that region, the first-run notice (accepted once per profile, with the region), the
+"Help now" page and the "I need to stop" screen with grounding suggestions.
+
+The texts and numbers are data (``resources/safety``, ``crisis_resources.toml``); only the
+few words around them are written here, through ``tr()``.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from mit_desktop.program import CrisisRegion, load_safety_text, resources_for_region
+from mit_desktop.crisis import CrisisRegion, CrisisService, find_region, load_crisis_resources
+from mit_desktop.program import load_safety_text
 from mit_desktop.ui.widgets import button, label, named
 
 log = logging.getLogger(__name__)
-
-
-def region_code(profile_region: str | None) -> str:
-    """The profile's region, or the computer's locale (``en_GB`` -> GB) when none is set."""
-    return profile_region or QLocale.system().name()
 
 
 def _markdown_label(markdown: str, parent: QWidget) -> QWidget:
@@ -29,28 +35,129 @@ def _markdown_label(markdown: str, parent: QWidget) -> QWidget:
     return lab
 
 
-def crisis_lines(region: CrisisRegion) -> list[str]:
-    """One plain line per service: name, how to call or text, hours."""
-    lines = []
-    for s in region.services:
-        parts = [s.name]
-        if s.phone and s.text and s.phone == s.text:
-            parts.append(f"call or text {s.phone}")
-        else:
-            if s.phone:
-                parts.append(f"call {s.phone}")
-            if s.text:
-                parts.append(f"text {s.text}")
-        if s.hours:
-            parts.append(s.hours)
-        lines.append(" – ".join(parts))
-    return lines
+def _scroll(parent: QWidget, name: str) -> tuple[QScrollArea, QWidget, QVBoxLayout]:
+    scroll = QScrollArea(parent)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    named(scroll, name)
+    inner = QWidget(scroll)
+    layout = QVBoxLayout(inner)
+    layout.setContentsMargins(0, 0, 8, 0)
+    scroll.setWidget(inner)
+    return scroll, inner, layout
+
+
+class RegionChooser(QWidget):
+    """"Where do you live?": the listed regions and "Somewhere else"; nothing is preselected
+    unless the profile already says. ``chosen(code)`` when the listener picks one."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = label(self.tr("Where do you live?"), "title", self, wrap=False)
+        self.combo = QComboBox(self)
+        self.combo.addItem(self.tr("Choose…"), "")
+        for region in load_crisis_resources():
+            self.combo.addItem(region.name, region.code)
+        named(self.combo, self.tr("Where do you live?"),
+              self.tr("Chooses the crisis phone numbers the program shows you."))
+        self.label.setBuddy(self.combo)
+        layout.addWidget(self.label)
+        layout.addWidget(self.combo, 1)
+        self.combo.activated.connect(lambda _i: self._emit())
+
+    def code(self) -> str:
+        """The chosen region code ("" while nothing is chosen)."""
+        return str(self.combo.currentData() or "")
+
+    def set_code(self, code: str | None) -> None:
+        index = self.combo.findData(code or "")
+        self.combo.setCurrentIndex(max(0, index))
+
+    def _emit(self) -> None:
+        if self.code():
+            self.chosen.emit(self.code())
+
+
+def _service_text(tr, service: CrisisService) -> str:  # type: ignore[no-untyped-def]
+    if service.phone and service.phone == service.text:
+        how = tr("call or text {number}").format(number=service.phone)
+    elif service.phone and service.text:
+        how = tr("call {phone} or text {text}").format(phone=service.phone, text=service.text)
+    elif service.phone:
+        how = tr("call {number}").format(number=service.phone)
+    elif service.text:
+        how = tr("text {number}").format(number=service.text)
+    else:
+        return service.notes
+    return " – ".join(part for part in (service.name, how, service.hours) if part)
+
+
+def emergency_text(tr, region: CrisisRegion) -> str:  # type: ignore[no-untyped-def]
+    """What to do in immediate danger, in the listener's words."""
+    if not region.emergency:
+        return tr("If you are in immediate danger, call your local emergency number.")
+    return tr("If you are in immediate danger, call {numbers}.").format(
+        numbers=tr(" or ").join(region.emergency))
+
+
+class CrisisPanel(QWidget):
+    """The crisis help for one region: each service, its notes, and the emergency number.
+    With no region (the listener has not said where they live) it lists every region."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.region_label = label("", "title", self)
+        layout.addWidget(self.region_label)
+        self.crisis_label = label("", "crisis", self)
+        self.crisis_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        named(self.crisis_label, self.tr("Crisis help for where you live"))
+        layout.addWidget(self.crisis_label)
+        self.notes_label = label("", None, self)
+        named(self.notes_label, self.tr("About these services"))
+        layout.addWidget(self.notes_label)
+        self.region: CrisisRegion | None = None
+
+    def show_region(self, code: str | None) -> CrisisRegion | None:
+        """Fill in the help for the region ``code`` (a profile's region); None or an unknown
+        code shows the help of every listed region. Returns the region shown, if one."""
+        tr = self.tr
+        region = find_region(code)
+        self.region = region
+        if region is None:
+            self.region_label.setText(tr("Help, wherever you live"))
+            lines = []
+            for each in load_crisis_resources():
+                if each.is_fallback:
+                    lines.append(tr("{region}: call your local emergency number.").format(
+                        region=each.name))
+                    continue
+                calls = "; ".join(_service_text(tr, s) for s in each.services)
+                lines.append(tr("{region}: {calls}. In an emergency: {numbers}.").format(
+                    region=each.name, calls=calls, numbers=tr(" or ").join(each.emergency)))
+            self.crisis_label.setText("\n".join(lines))
+            self.notes_label.setText(tr("Choose where you live, and only its numbers are shown."))
+            return None
+        self.region_label.setText(tr("Help in {region}").format(region=region.name)
+                                  if not region.is_fallback else tr("Help where you live"))
+        lines = [_service_text(tr, s) for s in region.services if s.phone or s.text]
+        lines.append(emergency_text(tr, region))
+        self.crisis_label.setText("\n".join(lines))
+        self.notes_label.setText("\n".join(s.notes for s in region.services if s.notes))
+        return region
 
 
 class FirstRunDialog(QDialog):
-    """The notice shown before a profile's first practice; accept it once."""
+    """The notice shown before a profile's first practice: where the listener lives (asked,
+    never guessed), the crisis numbers there, when to talk to a clinician first, and what
+    practicing can bring up. Accept it once per profile; the region is kept with it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, region: str | None = None) -> None:
         super().__init__(parent)
         text = load_safety_text("first_run")
         self.setWindowTitle(text.title)
@@ -58,15 +165,20 @@ class FirstRunDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(label(text.title, "heading", self))
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        named(scroll, self.tr("Safety information"))
-        self.body = _markdown_label(text.body, scroll)
+        self.chooser = RegionChooser(self)
+        self.chooser.set_code(region)
+        layout.addWidget(self.chooser)
+        scroll, inner, inner_layout = _scroll(self, self.tr("Safety information"))
+        self.crisis = CrisisPanel(inner)
+        inner_layout.addWidget(self.crisis)
+        self.body = _markdown_label(text.body, inner)
         named(self.body, self.tr("Safety information"))
-        scroll.setWidget(self.body)
+        inner_layout.addWidget(self.body)
+        inner_layout.addStretch(1)
         layout.addWidget(scroll, 1)
         row = QHBoxLayout()
+        self.hint = label(self.tr("Choose where you live to go on."), "muted", self)
+        row.addWidget(self.hint)
         row.addStretch(1)
         self.accept_button = button(self.tr("I understand"), self.tr("I understand"),
                                     self.tr("Confirm you have read this notice. It is shown once "
@@ -75,45 +187,86 @@ class FirstRunDialog(QDialog):
         self.accept_button.clicked.connect(self.accept)
         row.addWidget(self.accept_button)
         layout.addLayout(row)
+        self.chooser.combo.currentIndexChanged.connect(lambda _i: self._region_changed())
+        self._region_changed()
         self.resize(760, 640)
+        self.chooser.combo.setFocus()
+
+    def region(self) -> str:
+        """The region chosen ("" if none yet)."""
+        return self.chooser.code()
+
+    def _region_changed(self) -> None:
+        code = self.region()
+        self.crisis.show_region(code or None)
+        self.accept_button.setEnabled(bool(code))
+        self.hint.setVisible(not code)
+
+
+class HelpNowPage(QWidget):
+    """"Help now": grounding, then whom to contact where the listener lives (or everywhere,
+    until they say where). ``regionChosen(code)`` when they choose here."""
+
+    regionChosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll, inner, layout = _scroll(self, self.tr("Help now"))
+        text = load_safety_text("help_now")
+        layout.addWidget(label(text.title, "heading", inner))
+        self.chooser = RegionChooser(inner)
+        self.chooser.chosen.connect(self._chosen)
+        layout.addWidget(self.chooser)
+        self.crisis = CrisisPanel(inner)  # the numbers first: this page may be opened in a hurry
+        layout.addWidget(self.crisis)
+        self.grounding = _markdown_label(text.body, inner)
+        named(self.grounding, self.tr("Grounding suggestions"))
+        layout.addWidget(self.grounding)
+        layout.addStretch(1)
+        outer.addWidget(scroll, 1)
+
+    def show_for_region(self, code: str | None) -> None:
+        self.chooser.set_code(code)
+        self.chooser.setVisible(find_region(code) is None)
+        self.crisis.show_region(code)
+
+    def _chosen(self, code: str) -> None:
+        self.crisis.show_region(code)
+        self.regionChosen.emit(code)
 
 
 class StopScreen(QWidget):
-    """Shown after "I need to stop": grounding, then whom to contact in the region."""
+    """Shown after "I need to stop": grounding, then whom to contact where the listener lives."""
 
     done = Signal()
+    regionChosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        named(scroll, self.tr("Help after stopping"))
-        inner = QWidget(scroll)
-        layout = QVBoxLayout(inner)
+        scroll, inner, layout = _scroll(self, self.tr("Help after stopping"))
         text = load_safety_text("stop_screen")
         self.title = label(text.title, "heading", inner)
         layout.addWidget(self.title)
         self.grounding = _markdown_label(text.body, inner)
         named(self.grounding, self.tr("Grounding suggestions"))
         layout.addWidget(self.grounding)
-        self.region_label = label("", "title", inner)
-        layout.addWidget(self.region_label)
-        self.crisis_label = label("", "crisis", inner)
-        self.crisis_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        named(self.crisis_label, self.tr("Crisis help for your region"))
-        layout.addWidget(self.crisis_label)
-        self.notes_label = label("", None, inner)
-        named(self.notes_label, self.tr("About these services"))
-        layout.addWidget(self.notes_label)
+        self.chooser = RegionChooser(inner)
+        self.chooser.chosen.connect(self._chosen)
+        layout.addWidget(self.chooser)
+        self.crisis = CrisisPanel(inner)
+        layout.addWidget(self.crisis)
+        self.region_label = self.crisis.region_label  # (kept: tests and the report read them)
+        self.crisis_label = self.crisis.crisis_label
+        self.notes_label = self.crisis.notes_label
         self.kept_label = label(self.tr("What you listened to so far has been kept in your "
                                         "history. You can come back another time, or not at all."),
                                 "muted", inner)
         layout.addWidget(self.kept_label)
         layout.addStretch(1)
-        scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -123,12 +276,14 @@ class StopScreen(QWidget):
         row.addWidget(self.done_button)
         outer.addLayout(row)
 
-    def show_for_region(self, code: str | None) -> CrisisRegion:
-        """Fill in the crisis services for ``code`` (a region or locale code)."""
-        region = resources_for_region(region_code(code))
-        self.region_label.setText(self.tr("Help in {region}").format(region=region.name)
-                                  if not region.is_fallback else self.tr("Help"))
-        self.crisis_label.setText("\n".join(crisis_lines(region)))
-        self.notes_label.setText("\n".join(s.notes for s in region.services if s.notes))
+    def show_for_region(self, code: str | None) -> CrisisRegion | None:
+        """Fill in the crisis services for the profile's region ``code`` (None: not chosen)."""
+        self.chooser.set_code(code)
+        self.chooser.setVisible(find_region(code) is None)
+        region = self.crisis.show_region(code)
         self.done_button.setFocus()
         return region
+
+    def _chosen(self, code: str) -> None:
+        self.crisis.show_region(code)
+        self.regionChosen.emit(code)

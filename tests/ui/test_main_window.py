@@ -59,8 +59,19 @@ def test_first_run_notice_once_per_profile(window, qtbot, tiny_session: Path, st
     dialog = window._first_run
     assert dialog is not None and dialog.isVisible()
     assert "does not replace" in dialog.body.text()
+    assert "Talk to a clinician first if" in dialog.body.text()
+    # "Where do you live?" is asked, never guessed: nothing is chosen and the notice waits
+    assert dialog.region() == "" and not dialog.accept_button.isEnabled()
+    assert "Help, wherever you live" in dialog.crisis.region_label.text()
+    assert all(n in dialog.crisis.crisis_label.text() for n in ("988", "116 123", "13 11 14"))
+    index = dialog.chooser.combo.findData("AU")
+    dialog.chooser.combo.setCurrentIndex(index)
+    assert dialog.accept_button.isEnabled()
+    assert "13 11 14" in dialog.crisis.crisis_label.text()
+    assert "call 000" in dialog.crisis.crisis_label.text() and "988" not in dialog.crisis.crisis_label.text()
     QTest.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
-    assert store.get_profile(window.ctx.profile_id).notice_accepted_ms is not None
+    profile = store.get_profile(window.ctx.profile_id)
+    assert profile.notice_accepted_ms is not None and profile.region == "AU"
     qtbot.waitUntil(lambda: window.current_page() is window.checkin, timeout=5000)
     QTest.mouseClick(window.checkin.back_button, Qt.MouseButton.LeftButton)
     window.start_practice(str(tiny_session))

@@ -239,12 +239,14 @@ def test_clicking_the_notification_opens_the_program(qtbot, tray: ReminderTray) 
         tray.icon.messageClicked.emit()
     with qtbot.waitSignal(tray.openRequested):
         tray.open_action.trigger()
+    with qtbot.waitSignal(tray.helpNowRequested):  # the window opens Help now
+        tray.help_now_action.trigger()
 
 
 def test_tray_menu_turns_start_at_login_on_and_off(tray: ReminderTray, config_home: Path) -> None:
     entry = config_home / "autostart" / "mit-desktop.desktop"
     assert [a.text() for a in tray.menu.actions()] == [
-        "Open MIT Desktop", "Reminder times…", "Start when I log in"]
+        "Help now", "Open MIT Desktop", "Reminder times…", "Start when I log in"]
     assert not tray.autostart_action.isChecked()
     tray.autostart_action.trigger()
     assert entry.is_file() and "Exec=" in entry.read_text()

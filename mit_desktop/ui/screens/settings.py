@@ -12,9 +12,9 @@ from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLineEdit,
     QScrollArea,
     QTimeEdit,
@@ -93,11 +93,13 @@ class SettingsScreen(QWidget):
         self._row(form, self.tr("The person you care for is called:"), self.loved_one,
                   self.tr("Used in the practices instead of 'the person you care for'."))
         self.region = QComboBox(p)
+        self.region.addItem(self.tr("Not chosen yet"), "")
         for region in load_crisis_resources():
-            self.region.addItem(region.name, "" if region.is_fallback else region.code)
+            self.region.addItem(region.name, region.code)
         self.region.currentIndexChanged.connect(self._save_region)
-        self._row(form, self.tr("Where you live (for crisis help):"), self.region,
-                  self.tr("Chooses the crisis phone numbers shown when you stop a practice."))
+        self._row(form, self.tr("Where do you live?"), self.region,
+                  self.tr("Chooses the crisis phone numbers shown on Help now, on the first-run "
+                          "page and when you stop a practice."))
         row = QHBoxLayout()
         self.new_profile_button = button(self.tr("New profile…"), self.tr("New profile"),
                                          self.tr("Add a profile, for example one for each client."),
@@ -289,6 +291,8 @@ class SettingsScreen(QWidget):
         if self._loading:
             return
         store, pid, code = self.ctx.store, self.ctx.profile_id, self.region.currentData() or None
+        if code is None:
+            return  # "Not chosen yet" is not a choice: a chosen region is never unset here
         self._write(lambda: store.set_region(pid, code))
 
     def _save_listening(self) -> None:
@@ -327,12 +331,21 @@ class SettingsScreen(QWidget):
         self._write(lambda: store.backup_now("manual"), self.tr("Backup made."))
 
     def _new_profile(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("New profile"),
-                                        self.tr("Name of the new profile:"))
-        if ok and name.strip():
-            self.create_profile(name.strip())
+        from mit_desktop.ui.screens.new_profile import NewProfileDialog
 
-    def create_profile(self, name: str, kind: str = "client") -> None:
+        dialog = NewProfileDialog(self)
+        self.new_profile_dialog = dialog
+
+        def done(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and dialog.profile_name():
+                self.create_profile(dialog.profile_name(), region=dialog.region())
+            dialog.deleteLater()
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def create_profile(self, name: str, kind: str = "client", region: str | None = None) -> None:
+        """Create a profile (``region``: where that person lives) and switch to it."""
         store = self.ctx.store
 
         def created(pid: int) -> None:
@@ -340,5 +353,5 @@ class SettingsScreen(QWidget):
             self.ctx.set_profile(pid)
             self.message.emit(self.tr("Profile {name} created.").format(name=name))
 
-        self.ctx.db(lambda: store.create_profile(name, kind), created,
+        self.ctx.db(lambda: store.create_profile(name, kind, region=region), created,
                     lambda exc: self.message.emit(str(exc)))
