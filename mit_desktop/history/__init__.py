@@ -16,7 +16,14 @@ from mit_desktop.history.errors import (
     UnknownPracticeError,
     UnknownProfileError,
 )
-from mit_desktop.history.models import BodyMapRecord, CheckIn, Practice, Profile, Reflection
+from mit_desktop.history.models import (
+    BodyMapRecord,
+    CheckIn,
+    Practice,
+    Profile,
+    Reflection,
+    SafetyEvent,
+)
 from mit_desktop.history.settings import ProfileSettings
 from mit_desktop.history.store import HistoryStore
 
@@ -34,6 +41,7 @@ __all__ = [
     "Profile",
     "ProfileSettings",
     "Reflection",
+    "SafetyEvent",
     "UnknownPracticeError",
     "UnknownProfileError",
 ]

@@ -19,6 +19,7 @@ MODES: tuple[str, ...] = ("hands-free", "interactive")
 SOURCES: tuple[str, ...] = ("player", "manual")
 PHASES: tuple[str, ...] = ("before", "after")
 KINDS: tuple[str, ...] = ("caregiver", "client")
+SAFETY_EVENT_KINDS: tuple[str, ...] = ("need_to_stop", "support_offered")
 
 
 @dataclass(frozen=True)
@@ -116,3 +117,26 @@ class BodyMapRecord:
     emotion: str | None
     intensity: int | None
     data: bytes
+
+
+@dataclass(frozen=True)
+class SafetyEvent:
+    """A safety event of one profile: ``need_to_stop`` or ``support_offered``.
+
+    ``section`` and ``position_ms``: where in ``session_id`` "I need to stop" was pressed;
+    ``grounding_used``: whether the listener then used the grounding steps (None: not
+    said); ``detail``: what the event carries besides (for ``support_offered``, the
+    ``phase`` and the ``reasons``).
+    """
+
+    id: int
+    profile_id: int
+    practice_id: int | None
+    kind: str
+    recorded_ms: int
+    utc_offset_min: int
+    session_id: str
+    section: str
+    position_ms: int | None
+    grounding_used: bool | None
+    detail: dict[str, Any] = field(default_factory=dict)

@@ -186,6 +186,35 @@ def m004_continued_practices_keep_check_ins(db: Database) -> None:
             (new_id, old_id, new_id),
         )
 
+
+@MIGRATIONS()
+def m005_safety_events(db: Database) -> None:
+    """Safety events, each its own row, never mixed with pauses or quits: "I need to stop"
+    (where in the session it happened, and whether the grounding steps were then used), and
+    the support offered after a check-in (very low mood, or a marked drop after practice)."""
+    _run(
+        db,
+        [
+            """
+            CREATE TABLE safety_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+                practice_id INTEGER REFERENCES practices(id) ON DELETE SET NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('need_to_stop', 'support_offered')),
+                recorded_ms INTEGER NOT NULL,
+                utc_offset_min INTEGER NOT NULL,
+                session_id TEXT NOT NULL DEFAULT '',
+                section TEXT NOT NULL DEFAULT '',
+                position_ms INTEGER CHECK (position_ms >= 0),
+                grounding_used INTEGER CHECK (grounding_used IN (0, 1)),
+                detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
+            )
+            """,
+            "CREATE INDEX safety_events_profile ON safety_events(profile_id, recorded_ms)",
+        ],
+    )
+
+
 def known_steps() -> list[str]:
     """Names of every migration step this version knows, in order."""
     return [migration.name for migration in MIGRATIONS._migrations]

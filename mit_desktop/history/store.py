@@ -31,6 +31,7 @@ from mit_desktop.history.errors import (
 )
 from mit_desktop.fsutil import make_private, private_folder, touch_private
 from mit_desktop.history.journal import JournalMixin
+from mit_desktop.history.safety_events import SafetyEventsMixin
 from mit_desktop.history.lock import DataFolderLock
 from mit_desktop.history.timeutil import Clock, system_clock
 
@@ -83,7 +84,7 @@ def _integrity_problem(path: Path) -> str | None:
     return "; ".join(str(row[0]) for row in rows[:3])
 
 
-class HistoryStore(JournalMixin):
+class HistoryStore(JournalMixin, SafetyEventsMixin):
     """Practice history of every profile in one data folder (see module docstring)."""
 
     def __init__(

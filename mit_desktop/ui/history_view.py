@@ -47,6 +47,7 @@ from mit_desktop.ui.history_data import (
 )
 from mit_desktop.ui.history_diary import PAGE_SIZE, BodyMapDialog, DiaryPanel
 from mit_desktop.ui.history_manual import ManualPracticeDialog
+from mit_desktop.ui.history_safety import event_text, safety_events_in
 from mit_desktop.ui.history_text import long_date, pydate, qdate, store_now, tr
 from mit_desktop.ui.history_week import WeekStrip
 from mit_desktop.ui.report import build_report, write_report_pdf
@@ -96,6 +97,12 @@ class HistoryView(QWidget):
         self.page_layout.addWidget(self.week_strip)
         self._build_range(page)
         self._build_charts(page)
+        self._heading(page, tr("Times you needed to stop, and help offered"))
+        self.safety_label = QLabel(page)
+        self.safety_label.setWordWrap(True)
+        self.safety_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.safety_label.setAccessibleName(tr("Times you needed to stop, and help offered"))
+        self.page_layout.addWidget(self.safety_label)
         self.error_label = QLabel(page)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #8a1c1c;")
@@ -321,6 +328,7 @@ class HistoryView(QWidget):
             self._refresh_week()
             self._refresh_minutes()
             self._refresh_moods()
+            self._refresh_safety()
             self._refresh_diary()
             first, last = self.date_range()
             self.aggregate_panel.set_source(self.store, self.profile_id, first, last)
@@ -368,6 +376,15 @@ class HistoryView(QWidget):
             before, after = chart.series[f"{chart.kind}_before"][1], \
                 chart.series[f"{chart.kind}_after"][1]
             label.setText(rating_summary(chart.kind, before, after))
+
+    def _refresh_safety(self) -> None:
+        first, last = self.date_range()
+        boundary = self.store.settings(self.profile_id).day_boundary_min
+        events = safety_events_in(self.store, self.profile_id, first, last)
+        lines = [event_text(e, self.catalog, boundary) for e in events]
+        self.safety_label.setText("\n".join(lines) if lines else
+                                  tr("None in these dates. “I need to stop” and the help offered "
+                                     "after a check-in are listed here."))
 
     def _refresh_diary(self) -> None:
         first, last = self.date_range()

@@ -69,6 +69,11 @@ class MainWindow(PracticePages, QMainWindow):
         self._first_run: Any = None
         self._pending_start: tuple[str, Practice | None] | None = None
         self._after_queue: list[Any] = []
+        self._support_pending: Any = None  # (mode, (mood, stress)) of a practice not begun
+        self._support_checkin: tuple[Any, Any] = (None, None)
+        self._auto_begin: Any = None  # BAM chosen on the support page begins at once
+        self._mood_before: Any = None
+        self._stop_event: int | None = None  # the "I need to stop" event on the stop page
         self._holders: dict[QWidget, QWidget] = {}
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -119,6 +124,7 @@ class MainWindow(PracticePages, QMainWindow):
         from mit_desktop.ui.screens.player import PlayerScreen
         from mit_desktop.ui.screens.reflection import ReflectionScreen
         from mit_desktop.ui.screens.settings import SettingsScreen
+        from mit_desktop.ui.screens.support import SupportScreen
         from mit_desktop.ui.screens.today import TodayScreen
 
         self.ctx = ctx
@@ -131,8 +137,9 @@ class MainWindow(PracticePages, QMainWindow):
         self.player = PlayerScreen(self.flow, self)
         self.reflection = ReflectionScreen(self)
         self.stop_screen = StopScreen(self)
+        self.support = SupportScreen(self)
         for page in (self.today, self.library, self.history, self.settings, self.checkin,
-                     self.player, self.reflection, self.stop_screen):
+                     self.player, self.reflection, self.stop_screen, self.support):
             holder = page
             if page in (self.library, self.checkin):  # scroll at large text sizes
                 holder = QScrollArea(self)
@@ -221,6 +228,10 @@ class MainWindow(PracticePages, QMainWindow):
         self.reflection.draftChanged.connect(self.flow.save_draft)
         self.stop_screen.done.connect(lambda: self.show_page("today"))
         self.stop_screen.regionChosen.connect(self.set_region)
+        self.stop_screen.groundingAnswered.connect(self._grounding_answered)
+        self.support.bamRequested.connect(self._support_bam)
+        self.support.goOn.connect(self._support_go_on)
+        self.support.done.connect(self._support_done)
 
     def _shortcuts(self) -> None:
         QShortcut(QKeySequence("F1"), self, self.show_help_now)
@@ -261,7 +272,8 @@ class MainWindow(PracticePages, QMainWindow):
             return
         page = {"today": self.today, "library": self.library, "history": self.history,
                 "settings": self.settings, "checkin": self.checkin, "player": self.player,
-                "reflection": self.reflection, "stop": self.stop_screen}[key]
+                "reflection": self.reflection, "stop": self.stop_screen,
+                "support": self.support}[key]
         for k, b in self.nav_buttons.items():
             b.setChecked(k == key)
             b.setEnabled(key not in ("checkin", "player", "reflection"))

@@ -150,6 +150,7 @@ class PracticeFlow(QObject):
         self.pending: list[PendingReflection] = []
         self.active = False
         self.section_index = 0
+        self.section_title = ""
         self._before: tuple[int | None, int | None] | None = None  # for the next practice row
         self._bridge: PlayerBridge | None = None
         self._recorder: PracticeRecorder | None = None
@@ -304,6 +305,47 @@ class PracticeFlow(QObject):
             log.info("pausing for suspend at %d ms", self.ctx.player.position_ms)
             self.ctx.player.pause()
 
+    def record_need_to_stop(self, on_done: Callable[[int], None] | None = None) -> None:
+        """Keep "I need to stop" as its own safety event: the session, the section and the
+        position where it happened (call it before :meth:`stop_now`). ``on_done(event_id)``
+        follows on the GUI thread, so the stop page can add whether grounding was used."""
+        session = self.session
+        if session is None:
+            return
+        position = self.ctx.player.position_ms if self.ctx.has_player else 0
+        section, profile_id, store = self.section_title, self.ctx.profile_id, self.ctx.store
+        recorder = self._recorder
+
+        def write() -> int:
+            practice_id = recorder.practice_id if recorder is not None else None
+            return store.record_safety_event(
+                profile_id, "need_to_stop", practice_id=practice_id, session_id=session.id,
+                section=section, position_ms=max(0, position))
+
+        def done(event_id: int) -> None:
+            self.saved.emit()
+            if on_done is not None:
+                on_done(event_id)
+
+        self._lane.db(write, done, lambda exc: log.error("the stop was not recorded",
+                                                          exc_info=exc))
+
+    def record_support_offered(self, detail: dict[str, object], with_practice: bool) -> None:
+        """Keep the help offered after a check-in (``detail``: phase and reasons) as a safety
+        event, linked to the practice when there is one (the check-in after it)."""
+        profile_id, store = self.ctx.profile_id, self.ctx.store
+        session_id = self.session.id if self.session is not None else ""
+        recorder = self._recorder if with_practice else None
+
+        def write() -> int:
+            practice_id = recorder.practice_id if recorder is not None else None
+            return store.record_safety_event(profile_id, "support_offered",
+                                             practice_id=practice_id, session_id=session_id,
+                                             detail=detail)
+
+        self._lane.db(write, lambda _id: self.saved.emit(),
+                      lambda exc: log.error("the offer of help was not recorded", exc_info=exc))
+
     def stop_now(self) -> None:
         """"I need to stop": silence at once, keep the practice as partial (durable on return)."""
         if self.ctx.has_player and self.ctx.player.session is not None:
@@ -324,6 +366,7 @@ class PracticeFlow(QObject):
 
     def _on_section(self, s: ev.SectionEntered) -> None:
         self.section_index = s.index
+        self.section_title = s.title
 
     def switch_mode(self, mode: str) -> None:
         """Hands-free <-> stop at each reflection during a practice: the session is opened

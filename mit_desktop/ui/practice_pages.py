@@ -35,6 +35,12 @@ class PracticePages:
     _first_run: Any
     _pending_start: Any
     _after_queue: list[Any]
+    _support_pending: Any
+    _support_checkin: Any
+    _auto_begin: Any
+    _mood_before: Any
+    _stop_event: int | None
+    support: Any
     ready: bool
 
 
@@ -91,6 +97,10 @@ class PracticePages:
             self.checkin.safety_label.show()
         self.checkin.go_button.setEnabled(True)
         self.checkin.go_button.setFocus()
+        auto, self._auto_begin = self._auto_begin, None
+        if auto is not None:  # BAM chosen on the support page: no second check-in
+            mode, (mood, stress) = auto
+            self._checked_in("before", mood, stress, mode, offer_support=False)
 
     def _session_failed(self, message: str) -> None:
         self.show_message(self.tr("The practice could not be started: {why}").format(why=message))
@@ -101,15 +111,73 @@ class PracticePages:
         self.stack.setCurrentWidget(self._holders[self.today])
         self.show_page("today")
 
-    def _checked_in(self, phase: str, mood: object, stress: object, mode: str) -> None:
+    def _checked_in(self, phase: str, mood: object, stress: object, mode: str,
+                    offer_support: bool = True) -> None:
+        """A check-in was given (or skipped). One that asks for care leads to the support
+        page first (``mit_desktop.checkin_support``: very low mood or very high stress
+        before, very low mood or a marked drop after); the offer is kept in the history."""
+        from mit_desktop.checkin_support import support_offer
+
         if phase == "before":
+            self._mood_before = mood
+            offer = support_offer("before", mood, stress) if offer_support else None  # type: ignore[arg-type]
+            if offer is not None:
+                self._support_pending = (mode, (mood, stress))
+                self.flow.record_support_offered(offer.as_detail(), with_practice=False)
+                self.support.show_offer(offer, self.ctx.profile.region)
+                self.show_page("support")
+                return
             self.show_page("player")
             self.flow.begin(mode, (mood, stress))  # type: ignore[arg-type]
             self.player.attach()  # player events are queued: none is missed
         else:
             self.flow.record_after(mood, stress)  # type: ignore[arg-type]
+            offer = support_offer("after", mood, stress,  # type: ignore[arg-type]
+                                  self._mood_before)
+            if offer is not None:
+                self._support_pending = None
+                self._support_checkin = (mood, stress)
+                self.flow.record_support_offered(offer.as_detail(), with_practice=True)
+                self.support.show_offer(offer, self.ctx.profile.region)
+                self.show_page("support")
+                return
             self.stack.setCurrentWidget(self._holders[self.today])
             self.show_page("today")
+
+    def _support_go_on(self) -> None:
+        """The listener chose to start the practice after all."""
+        pending, self._support_pending = self._support_pending, None
+        if pending is None or self.flow.session is None:
+            self._support_done()
+            return
+        mode, (mood, stress) = pending
+        self._checked_in("before", mood, stress, mode, offer_support=False)
+
+    def _support_bam(self) -> None:
+        """BAM instead (or after): it starts at once, with the check-in just given."""
+        pending, self._support_pending = self._support_pending, None
+        if pending is not None:
+            mode, before = pending
+        else:
+            mode, before = self.ctx.prefs.mode, self._support_checkin
+        self._auto_begin = (mode, before)
+        self.stack.setCurrentWidget(self._holders[self.today])
+        self.show_page("today")
+        self.start_practice("bam")
+
+    def _support_done(self) -> None:
+        self._support_pending = None
+        self.stack.setCurrentWidget(self._holders[self.today])
+        self.show_page("today")
+
+    def _grounding_answered(self, used: bool) -> None:
+        """Whether the grounding steps were used after "I need to stop", on its event."""
+        event_id = self._stop_event
+        if event_id is None:
+            return
+        store = self.ctx.store
+        self.ctx.db(lambda: store.set_grounding_used(event_id, used),
+                    lambda _r: self.ctx.historyChanged.emit())
 
     def _cancel_preparing(self) -> None:
         """Cancel before the sound started: stop rendering, back to Today (kept as partial)."""
@@ -123,6 +191,8 @@ class PracticePages:
             return
         self._after_queue = []
         self.leave_reflection(save=True)
+        self._stop_event = None
+        self.flow.record_need_to_stop(lambda event_id: setattr(self, "_stop_event", event_id))
         self.flow.stop_now()
         self.stop_screen.show_for_region(self.ctx.profile.region)
         self.show_page("stop")

@@ -30,7 +30,7 @@ from mit_desktop.bodymap.render import render_map_image
 from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
 from mit_desktop.history import stats
 from mit_desktop.history.errors import InvalidInputError
-from mit_desktop.history.models import BodyMapRecord
+from mit_desktop.history.models import BodyMapRecord, SafetyEvent
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
 from mit_desktop.ui.history_charts import RatingChart, chart_image, rating_summary
@@ -41,6 +41,7 @@ from mit_desktop.ui.history_data import (
     practiced_session_ids,
 )
 from mit_desktop.ui.history_diary import rgb_image
+from mit_desktop.ui.history_safety import event_text, safety_events_in
 from mit_desktop.ui.history_text import emotion_name, long_date, minutes_text, store_now, tr
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class Report:
     weeks: list[stats.WeekTotal]
     reflections: list[stats.DiaryEntry]
     body_map_ids: list[int] = field(default_factory=list)
+    safety_events: list[SafetyEvent] = field(default_factory=list)
 
 
 def _esc(text: str) -> str:
@@ -159,6 +161,21 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
                      f"{_esc(tr('Open circles: before; filled triangles: after.'))}</p>")
         chart.deleteLater()
 
+    events = safety_events_in(store, profile_id, first_day, last_day)
+    parts.append(f"<h2>{_esc(tr('Times the listener needed to stop, and help offered'))}</h2>")
+    if not events:
+        parts.append(f"<p>{_esc(tr('None in these dates.'))}</p>")
+    else:
+        stops = sum(1 for e in events if e.kind == "need_to_stop")
+        parts.append("<p>" + _esc(tr("“I need to stop” was pressed %1 times; help was offered "
+                                     "after a check-in %2 times. Each is listed below, apart "
+                                     "from ordinary pauses and unfinished practices.")
+                                  .replace("%1", str(stops))
+                                  .replace("%2", str(len(events) - stops))) + "</p><ul>")
+        for event in events:
+            parts.append(f"<li>{_esc(event_text(event, catalog, settings.day_boundary_min))}</li>")
+        parts.append("</ul>")
+
     parts.append(f"<h2>{_esc(tr('Reflections'))}</h2>")
     if not entries:
         parts.append(f"<p>{_esc(tr('No reflections in these dates.'))}</p>")
@@ -182,7 +199,7 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
     parts.append(f'<p class="small">{_esc(footer)}</p>')
     document.setHtml("\n".join(parts))
     return Report(document, profile.name, first_day, last_day, practices, listened, weeks,
-                  entries, map_ids)
+                  entries, map_ids, events)
 
 
 def _map_html(document: QTextDocument, record: BodyMapRecord) -> str:

@@ -242,6 +242,7 @@ class StopScreen(QWidget):
 
     done = Signal()
     regionChosen = Signal(str)
+    groundingAnswered = Signal(bool)  # whether the listener used the grounding steps
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -259,6 +260,22 @@ class StopScreen(QWidget):
         layout.addWidget(self.chooser)
         self.crisis = CrisisPanel(inner)
         layout.addWidget(self.crisis)
+        self.asked = QWidget(inner)
+        asked = QHBoxLayout(self.asked)
+        asked.setContentsMargins(0, 8, 0, 0)
+        self.asked_label = label(self.tr("Did you try the steps above?"), None, self.asked)
+        asked.addWidget(self.asked_label, 1)
+        self.tried_button = button(self.tr("Yes, I tried them"), self.tr("Yes, I tried them"),
+                                   self.tr("Keeps in your history that the grounding steps were "
+                                           "used."), None, self.asked)
+        self.not_tried_button = button(self.tr("Not now"), self.tr("Not now"),
+                                       self.tr("Keeps in your history that the grounding steps "
+                                               "were not used."), None, self.asked)
+        self.tried_button.clicked.connect(lambda: self._answered(True))
+        self.not_tried_button.clicked.connect(lambda: self._answered(False))
+        asked.addWidget(self.tried_button)
+        asked.addWidget(self.not_tried_button)
+        layout.addWidget(self.asked)
         self.region_label = self.crisis.region_label  # (kept: tests and the report read them)
         self.crisis_label = self.crisis.crisis_label
         self.notes_label = self.crisis.notes_label
@@ -281,8 +298,19 @@ class StopScreen(QWidget):
         self.chooser.set_code(code)
         self.chooser.setVisible(find_region(code) is None)
         region = self.crisis.show_region(code)
+        self.asked_label.setText(self.tr("Did you try the steps above?"))
+        self.tried_button.show()
+        self.not_tried_button.show()
         self.done_button.setFocus()
         return region
+
+    def _answered(self, used: bool) -> None:
+        self.groundingAnswered.emit(used)
+        self.asked_label.setText(self.tr("Thank you. This is kept in your history, for you and "
+                                         "your clinician."))
+        self.tried_button.hide()
+        self.not_tried_button.hide()
+        self.done_button.setFocus()
 
     def _chosen(self, code: str) -> None:
         self.crisis.show_region(code)

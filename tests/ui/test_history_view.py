@@ -513,3 +513,18 @@ def test_text_follows_the_application_font_size(qtbot, store: HistoryStore, ann:
         assert view.diary.cards[0].note.font().pointSizeF() == pytest.approx(big.pointSizeF())
     finally:
         app.setFont(original)
+
+
+def test_i_need_to_stop_is_listed_on_its_own(view: HistoryView, store: HistoryStore, ann: int,
+                                            clock: Clock) -> None:
+    assert "None in these dates" in view.safety_label.text()
+    clock.ms = ms(at(18, 10))
+    event = store.record_safety_event(ann, "need_to_stop", session_id="nesting-doll",
+                                      section="The nesting doll", position_ms=580_000)
+    store.set_grounding_used(event, False)
+    clock.ms = ms(NOW)
+    view.refresh()
+    text = view.safety_label.text()
+    assert "“I need to stop” in Nesting Doll, in “The nesting doll”, at 9:40." in text
+    assert "The grounding steps were not used." in text
+    assert text.count("\n") == 0  # one event, one line: pauses and partial practices are not here

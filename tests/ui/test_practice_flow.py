@@ -116,6 +116,16 @@ def test_i_need_to_stop_silences_at_once_and_shows_help_for_the_region(window, q
     assert practice.status == "partial"
     qtbot.wait(300)
     assert player.stats.writes == writes  # nothing more is sent to the device
+    # "I need to stop" is its own event: where it happened, and then the grounding answer
+    qtbot.waitUntil(lambda: len(store.safety_events(window.ctx.profile_id)) == 1, timeout=5000)
+    event = store.safety_events(window.ctx.profile_id)[0]
+    assert event.kind == "need_to_stop" and event.practice_id == practice_id
+    assert event.session_id == "tiny" and event.section == "Arriving"
+    assert event.position_ms is not None and 0 <= event.position_ms <= practice.position_ms + 500
+    assert event.grounding_used is None
+    QTest.mouseClick(window.stop_screen.tried_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: store.safety_events(window.ctx.profile_id)[0].grounding_used is True,
+                    timeout=5000)
     QTest.mouseClick(window.stop_screen.done_button, Qt.MouseButton.LeftButton)
     assert window.current_page() is window.today
 
@@ -127,9 +137,11 @@ def test_stop_screen_numbers_for_the_united_states_and_elsewhere(qtbot) -> None:
     qtbot.addWidget(screen)
     screen.show_for_region("US")
     assert "988" in screen.crisis_label.text()
-    region = screen.show_for_region("ZZ")
+    assert screen.show_for_region("ZZ") is None  # not a listed region: every region is shown
+    assert "13 11 14" in screen.crisis_label.text() and "988" in screen.crisis_label.text()
+    region = screen.show_for_region("elsewhere")
     shown = (screen.crisis_label.text() + screen.notes_label.text()).lower()
-    assert region.is_fallback and "emergency" in shown
+    assert region.is_fallback and "local emergency number" in shown
     screen.show_for_region("AU")
     assert "13 11 14" in screen.crisis_label.text()
     screen.show_for_region("CA")

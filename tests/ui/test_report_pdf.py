@@ -218,6 +218,31 @@ def test_report_document_holds_summary_trend_reflections_and_body_maps(
     assert chart.width() >= 1000  # sharp enough to print
 
 
+def test_a_distress_stop_appears_in_the_report_on_its_own(qapp, store: HistoryStore) -> None:
+    pid = fill(store)
+    clock = store.test_clock  # type: ignore[attr-defined]
+    practice = store.list_practices(pid)[-1].id  # the first in the dates (oldest)
+    clock.ms = ms(dt.datetime(2026, 3, 3, 10, 9, tzinfo=UTC))
+    stop = store.record_safety_event(pid, "need_to_stop", practice_id=practice,
+                                     session_id="nesting-doll", section="The nesting doll",
+                                     position_ms=9 * 60_000 + 40_000)
+    store.set_grounding_used(stop, True)
+    clock.ms = ms(dt.datetime(2026, 3, 5, 10, 30, tzinfo=UTC))
+    store.record_safety_event(pid, "support_offered", session_id="nesting-doll",
+                              detail={"phase": "after", "reasons": ["mood_drop"]})
+    clock.ms = ms(dt.datetime(2026, 3, 25, 10, 30, tzinfo=UTC))  # after the report's dates
+    store.record_safety_event(pid, "need_to_stop", session_id="bam", position_ms=1000)
+    clock.ms = ms(NOW)
+    report = build_report(store, pid, FIRST, LAST, catalog=CATALOG)
+    text = report.document.toPlainText()
+    assert [e.kind for e in report.safety_events] == ["need_to_stop", "support_offered"]
+    assert "“I need to stop” was pressed 1 times; help was offered after a check-in 1 times" in text
+    assert ("“I need to stop” in Nesting Doll, in “The nesting doll”, at 9:40. The grounding "
+            "steps were used afterwards.") in text
+    assert "help offered after the check-in after Nesting Doll, for a marked drop in mood" in text
+    assert text.count("I need to stop”") == 2  # the count line and the one event in range
+
+
 def test_pdf_is_written_privately_with_pages_and_the_profile_text(
     qapp, store: HistoryStore, tmp_path: Path
 ) -> None:

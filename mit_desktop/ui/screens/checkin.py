@@ -12,6 +12,13 @@ from mit_desktop.ui.controls import RatingRow
 from mit_desktop.ui.widgets import FlowRow, button, label, named
 
 
+def _before_session_text() -> str:
+    """``resources/safety/before_session.md`` as plain text (its title left out)."""
+    from mit_desktop.program import load_safety_text, plain_text
+
+    return plain_text(load_safety_text("before_session").body)
+
+
 class CheckInScreen(QWidget):
     """``submitted(phase, mood, stress, mode)``; skipping submits (None, None)."""
 
@@ -32,6 +39,9 @@ class CheckInScreen(QWidget):
         self.safety_label = label("", "banner", self)
         named(self.safety_label, self.tr("Safety note for this practice"))
         layout.addWidget(self.safety_label)
+        self.before_label = label(_before_session_text(), "muted", self)
+        named(self.before_label, self.tr("Before every practice"))
+        layout.addWidget(self.before_label)
         self.intro = label("", "muted", self)
         layout.addWidget(self.intro)
         self.mood = RatingRow(self.tr("How is your mood?"), self.tr("very low"),
@@ -91,6 +101,7 @@ class CheckInScreen(QWidget):
         self.session_label.setVisible(bool(title))
         self.safety_label.setText(safety)
         self.safety_label.setVisible(bool(safety) and phase == "before")
+        self.before_label.setVisible(phase == "before")
         (self.interactive if mode == INTERACTIVE else self.hands_free).setChecked(True)
         self.mode_box.setVisible(phase == "before" and can_choose_mode)
         self.back_button.setVisible(phase == "before")

@@ -1,0 +1,51 @@
+"""Safety events in words, for the History screen and the therapist's report: each time
+"I need to stop" was pressed (when, in which practice, in which section and at what point,
+and whether the grounding steps were then used), and each time a check-in offered help.
+They are listed on their own, never mixed with pauses or practices left unfinished."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mit_desktop.history.models import SafetyEvent
+from mit_desktop.history.safety_events import events_between
+from mit_desktop.history.store import HistoryStore
+from mit_desktop.history.timeutil import local_day
+from mit_desktop.ui.history_data import SessionCatalog
+from mit_desktop.ui.history_text import long_date, tr
+from mit_desktop.ui.widgets import clock
+
+_REASONS = {
+    "very_low_mood": "a very low mood",
+    "very_high_stress": "very high stress",
+    "mood_drop": "a marked drop in mood",
+}
+
+
+def safety_events_in(store: HistoryStore, profile_id: int, first: dt.date, last: dt.date
+                     ) -> list[SafetyEvent]:
+    """The profile's safety events on the local days ``first`` to ``last``, oldest first."""
+    boundary = store.settings(profile_id).day_boundary_min
+    return events_between(store.safety_events(profile_id), first, last, boundary)
+
+
+def event_text(event: SafetyEvent, catalog: SessionCatalog, boundary_min: int = 0) -> str:
+    """One event in a sentence, with its date."""
+    day = long_date(local_day(event.recorded_ms, event.utc_offset_min, boundary_min))
+    title = catalog.title(event.session_id) if event.session_id else tr("a practice")
+    if event.kind == "need_to_stop":
+        where = ""
+        if event.section:
+            where += tr(", in “%1”").replace("%1", event.section)
+        if event.position_ms is not None:
+            where += tr(", at %1").replace("%1", clock(event.position_ms))
+        grounding = {True: tr("The grounding steps were used afterwards."),
+                     False: tr("The grounding steps were not used."),
+                     None: tr("Not said whether the grounding steps were used.")}
+        return (tr("%1: “I need to stop” in %2%3.").replace("%1", day).replace("%2", title)
+                .replace("%3", where) + " " + grounding[event.grounding_used])
+    reasons = [tr(_REASONS[r]) for r in event.detail.get("reasons", []) if r in _REASONS]
+    when = (tr("before %1") if event.detail.get("phase") == "before" else tr("after %1"))
+    return (tr("%1: help offered after the check-in %2, for %3.").replace("%1", day)
+            .replace("%2", when.replace("%1", title))
+            .replace("%3", tr(" and ").join(reasons) or tr("the answers given")))
