@@ -44,6 +44,8 @@ class HelpDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 20)
         self.tabs = QTabWidget(self)
         named(self.tabs, self.tr("Help pages"))
+        named(self.tabs.tabBar(), self.tr("Help pages"),
+              self.tr("Choose a page of help."))
         self.help_now = HelpNowPage(self.tabs)
         self.help_now.show_for_region(region)
         self.help_now.regionChosen.connect(self.regionChosen)

@@ -48,6 +48,9 @@ def test_a_practice_by_keyboard_alone(window, qtbot, tiny_session: Path, store) 
     press(Qt.Key.Key_Return)  # Enter starts the chosen practice
     dialog = window._first_run
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=5000)
+    assert dialog.focusWidget() is dialog.chooser.combo  # "Where do you live?" first
+    QTest.keyClick(dialog.chooser.combo, Qt.Key.Key_Down)  # the first listed region
+    assert dialog.region() != "" and dialog.accept_button.isEnabled()
     QTest.keyClick(dialog.accept_button, Qt.Key.Key_Return)  # the default button
     qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
     assert QApplication.focusWidget() is window.checkin.go_button
