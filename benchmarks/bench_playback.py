@@ -58,7 +58,7 @@ if what == "piper":
     engine.speech.synthesize(settings.voice, session.rate * settings.rate, first)
     print(json.dumps({"ms": (time.monotonic() - started) * 1000, "text": first}))
 else:
-    from mit_desktop.playback.backends import NullBackend
+    from mit_desktop.playback.output.null import NullBackend
     from mit_desktop.playback.player import Player
     player = Player(engine, NullBackend())
     player.open(session, settings)
@@ -101,7 +101,7 @@ def _speech_first_copy(session_path: Path, folder: Path) -> Path:
 
 def _reflection_latency_ms(engine, session) -> float:
     from mit_desktop.playback import events as ev
-    from mit_desktop.playback.backends import NullBackend
+    from mit_desktop.playback.output.null import NullBackend
     from mit_desktop.playback.player import Player
     from mit_desktop.session.timeline import ListeningSettings
 
@@ -159,7 +159,7 @@ def _wakeup_ms() -> float:
 
 
 def _cpu_percent(engine, session, settings) -> float:
-    from mit_desktop.playback.backends import NullBackend
+    from mit_desktop.playback.output.null import NullBackend
     from mit_desktop.playback.player import Player
 
     player = Player(engine, NullBackend())

@@ -38,3 +38,50 @@ def format_doc_example() -> str:
     match = re.search(r"```\n(\+\+\+\n.*?)```", text, re.S)
     assert match, "the format document's example was not found"
     return match.group(1)
+
+
+@pytest.fixture(autouse=True)
+def _keep_native_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest captures descriptor 2 itself; the audio output must not take it over."""
+    monkeypatch.setenv("MIT_DESKTOP_KEEP_STDERR", "1")
+
+
+@pytest.fixture(scope="session")
+def pulse_server(tmp_path_factory: pytest.TempPathFactory):
+    """One private PulseAudio server with a null sink `cap` (22,050 Hz) for the test session.
+
+    Never skipped: if it cannot start, every test that needs it fails and says why.
+    Its address is put in this process's environment (PULSE_SERVER), so the `stream`
+    output and child processes play to it (ALSA's default device goes to the server
+    whenever one answers: libasound2-plugins).
+    """
+    from realtime.pulse import PulseServer, PulseUnavailable
+
+    server = PulseServer(tmp_path_factory.mktemp("pulse"), rate=22_050)
+    try:
+        server.start()
+    except PulseUnavailable as exc:
+        pytest.fail(f"the private PulseAudio server for the real-time tests did not start: {exc}",
+                    pytrace=False)
+    saved = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = server.env["PULSE_SERVER"]
+    yield server
+    server.stop()
+    if saved is None:
+        os.environ.pop("PULSE_SERVER", None)
+    else:
+        os.environ["PULSE_SERVER"] = saved
+
+
+@pytest.fixture
+def pulse(pulse_server):
+    """The session's PulseAudio server, running, with its sink loaded, awake and the default."""
+    from realtime.pulse import PulseUnavailable
+
+    if not pulse_server.alive():
+        try:
+            pulse_server.start()
+        except PulseUnavailable as exc:
+            pytest.fail(f"the private PulseAudio server did not restart: {exc}", pytrace=False)
+    pulse_server.ensure_sink()
+    return pulse_server

@@ -1,17 +1,10 @@
-"""Real-time playback (Qt-free): the player engine and its output backends.
+"""Real-time playback (Qt-free): the player engine; its outputs are in `output/`.
 
 See docs/playback.md. The GUI turns `Player.events` into Qt signals.
 """
 
-from mit_desktop.playback.backends import (
-    Backend,
-    BackendError,
-    FileBackend,
-    NullBackend,
-    SimpleaudioBackend,
-    create_backend,
-)
 from mit_desktop.playback.clock import Clock, FakeClock, RealClock
+from mit_desktop.playback.output import Backend, BackendError, create_backend
 from mit_desktop.playback.player import Player
 
 __all__ = [
@@ -19,10 +12,7 @@ __all__ = [
     "BackendError",
     "Clock",
     "FakeClock",
-    "FileBackend",
-    "NullBackend",
     "Player",
     "RealClock",
-    "SimpleaudioBackend",
     "create_backend",
 ]

@@ -174,18 +174,56 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--backend",
         metavar="NAME",
-        help="simpleaudio (default), alsa, null, or file:PATH; or set MIT_AUDIO_BACKEND",
+        help="stream (default: one continuous stream to the sound device), null, or "
+        "file:PATH; or set MIT_AUDIO_BACKEND",
+    )
+    p.add_argument(
+        "--device",
+        metavar="NAME",
+        help="the sound device to play on (a name from `mit-desktop devices`; "
+        "default: the system's default)",
     )
     p.add_argument("--start", metavar="TIME", help="start at this time, e.g. 4:30")
     from mit_desktop.history import play_cli as play_history  # --profile, --resume, --no-history
 
     play_history.add_options(p)
     p.set_defaults(func=cmd_play)
+    d = subparsers.add_parser("devices", help="list the sound devices `play --device` can use")
+    d.add_argument("--test", metavar="NAME", nargs="?", const="",
+                   help="play a short chime on NAME (or the system default) to check it")
+    d.set_defaults(func=cmd_devices)
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from mit_desktop.playback.messages import device_message
+    from mit_desktop.playback.output import BackendError, list_output_devices, play_test_sound
+
+    try:
+        devices = list_output_devices()
+    except BackendError as exc:
+        sys.stderr.write(f"mit-desktop: {exc.detail}\n")
+        return EXIT_FAILED
+    if not devices:
+        print("No sound device was found on this computer.")
+    for device in devices:
+        mark = "  (system default)" if device.is_default else ""
+        print(f"{device.name}  [{device.host_api}]{mark}")
+    if args.test is None:
+        return EXIT_OK
+    try:
+        used = play_test_sound(args.test or None)
+    except BackendError as exc:
+        message = device_message(exc, 0, continuing=False).split(". Playback")[0]
+        sys.stderr.write(f"mit-desktop: {message}.\n")
+        log.info("test sound failed: %s", exc.detail)
+        return EXIT_FAILED
+    print(f"Played a test sound on {used or 'the system default'}.")
+    return EXIT_OK
 
 
 def cmd_play(args: argparse.Namespace) -> int:
     from mit_desktop.cli import _settings, find_session_for
-    from mit_desktop.playback.backends import create_backend
+    from mit_desktop.playback.output import create_backend
     from mit_desktop.playback.player import Player
     from mit_desktop.render.engine import Engine
     from mit_desktop.session.durations import parse_clip_time_ms
@@ -193,7 +231,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     start_ms = parse_clip_time_ms(args.start) if args.start else 0
     session = find_session_for(args)
     settings = _settings(args)
-    backend = create_backend(args.backend)
+    backend = create_backend(args.backend, device=args.device)
     player = Player(Engine(), backend, fallback="null")
     from mit_desktop.history import (
         play_cli as play_history,  # records the practice, as the GUI does

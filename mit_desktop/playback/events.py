@@ -122,6 +122,9 @@ class PlayerError:
     position_ms: int
     can_continue_silently: bool = False
     detail: str = ""
+    #: kind "device": what was found, a BackendError state ("no-device", "not-opened",
+    #: "stopped"), so a GUI can choose its own words.
+    device_state: str = ""
 
 
 @dataclass(frozen=True)

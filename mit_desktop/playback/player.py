@@ -39,7 +39,8 @@ from typing import Any
 import numpy as np
 
 from mit_desktop.playback import events as ev
-from mit_desktop.playback.backends import Backend, BackendError, NullBackend, create_backend
+from mit_desktop.playback.output import Backend, BackendError, create_backend
+from mit_desktop.playback.output.null import NullBackend
 from mit_desktop.playback.clock import Clock, RealClock
 from mit_desktop.playback.messages import device_message, render_message
 from mit_desktop.playback.moments import Moments
@@ -78,7 +79,7 @@ class Player:
     """Plays one session at a time through a backend. See the module docstring for contracts.
 
     `backend`: a Backend, or a name for `create_backend` (None: $MIT_AUDIO_BACKEND or
-    simpleaudio). `fallback`: on a device failure, "pause" (wait for `continue_silently()`
+    the continuous `stream` output to the system's default device). `fallback`: on a device failure, "pause" (wait for `continue_silently()`
     or Play) or "null" (go on silently at once). `silent_backend(clock)` makes the backend
     used to go on without sound (default: a NullBackend on the player's clock).
     """
@@ -137,6 +138,7 @@ class Player:
         self._preroll: tuple[int, np.ndarray] | None = None
         self._needs_fade_in = start_sample > 0
         self._paused_for: str | None = None
+        self._tried_early = False
         self._moments = Moments()
         self._last_position_s = -math.inf
         self._last_checkpoint_s = -math.inf
@@ -371,6 +373,7 @@ class Player:
                     self._step()
                 else:
                     if self._state == ev.IDLE:
+                        self._open_early()
                         self._prepare_preroll()
                     self._tick()
                     self._wait(0.5)
@@ -435,10 +438,30 @@ class Player:
             if active:
                 self._start()
 
+    def _open_early(self) -> None:
+        """While a session waits for Play: open the device, so Play is heard at once.
+
+        A failure is not reported here; Play tries again and reports it.
+        """
+        if self._backend_open or self._tried_early:
+            return
+        self._tried_early = True
+        try:
+            self.backend.open(self.rate)
+            self._backend_open = True
+        except BackendError as exc:
+            log.info("the sound device is not ready yet: %s", exc.detail)
+
     def _start(self) -> None:
         if self._paused_for == "render":
             self._restart_render()
         self._paused_for = None
+        if self._backend_open:
+            try:
+                self.backend.check()
+            except BackendError as exc:  # failed while paused: try it (or the default) again
+                log.info("the sound device failed while paused (%s); opening it again", exc.detail)
+                self._close_backend()
         if not self._backend_open:
             try:
                 self.backend.open(self.rate)
@@ -517,8 +540,9 @@ class Player:
             return
         n = min(self.block, limit - self._sent)
         queued = self.backend.queued_samples()
-        if queued + n > self.capacity:
-            self._wait(min(TICK_S, (queued + n - self.capacity) / self.rate))
+        capacity = self._capacity()
+        if queued + n > capacity:
+            self._wait(min(TICK_S, (queued + n - capacity) / self.rate))
             return
         try:
             audio = self._render(self._sent, n)
@@ -538,6 +562,11 @@ class Player:
             self.stats.first_write_s = self.clock.now()
         if self._state == ev.BUFFERING:
             self._set_state(ev.PLAYING)
+
+    def _capacity(self) -> int:
+        """Samples to keep queued: `queue_blocks` blocks, or more if the backend asks."""
+        wanted = self.backend.queue_ms
+        return max(self.capacity, wanted * self.rate // 1000 if wanted else 0)
 
     def _drain(self) -> bool:
         """Wait until the backend has played everything handed over. False if the device failed."""
@@ -755,14 +784,10 @@ class Player:
         self._set_sent(max(0, self._sent - dropped))
         self._preroll = None
         self._needs_fade_in = True
-        try:
-            self.backend.close()
-        except Exception as close_exc:  # noqa: BLE001 - the device is already gone
-            log.debug("closing failed backend: %s", close_exc)
-        self._backend_open = False
+        self._close_backend()
         position_ms = self._sent * 1000 // self.rate
         continuing = self.fallback == "null"
-        log.warning("audio device failed at %d ms: %s", position_ms, exc.detail)
+        log.info("audio device failed at %d ms: %s", position_ms, exc.detail)
         self._set_state(ev.PAUSED)
         self._paused_for = "device"
         self.events.error.emit(
@@ -772,12 +797,20 @@ class Player:
                 position_ms,
                 can_continue_silently=True,
                 detail=exc.detail,
+                device_state=exc.state,
             )
         )
         self._checkpoint("error")
         if continuing:
             self._switch_backend(self._silent_backend(self.clock), "the sound device failed")
             self._start()
+
+    def _close_backend(self) -> None:
+        try:
+            self.backend.close()
+        except Exception as exc:  # noqa: BLE001 - the device is already gone
+            log.debug("closing failed backend: %s", exc)
+        self._backend_open = False
 
     def _render_failed(self, exc: BaseException) -> None:
         position_ms = self._sent * 1000 // self.rate

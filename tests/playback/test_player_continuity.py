@@ -7,7 +7,7 @@ import random
 import numpy as np
 
 from mit_desktop.playback import events as ev
-from mit_desktop.playback.backends import NullBackend
+from mit_desktop.playback.output.null import NullBackend
 
 
 def test_plays_the_whole_session_exactly_as_render_makes_it(make_rig) -> None:

@@ -11,49 +11,61 @@ import numpy as np
 import pytest
 
 from mit_desktop.playback import events as ev
-from mit_desktop.playback.backends import SimpleaudioBackend
+from mit_desktop.playback.output import NO_DEVICE, NOT_OPENED, STOPPED, Backend, BackendError
 from mit_desktop.render import speech as speech_module
 
 
-class _FakePlay:
-    def is_playing(self) -> bool:
-        return False  # consumed at once, like ALSA's null device
+class InstantDevice(Backend):
+    """A device that takes every buffer at once (like ALSA's null device) and keeps it;
+    it cannot be opened while `fail_at` is 0, and stops working at buffer `fail_at`."""
 
-    def stop(self) -> None:
-        pass
+    name = "instant"
 
-
-class FakeSimpleaudio:
-    """Stands in for the simpleaudio module: keeps every buffer; fails from buffer `fail_at` on."""
-
-    def __init__(self, fail_at: int | None = None) -> None:
+    def __init__(self, fail_at: int | None = None, state: str = NOT_OPENED) -> None:
         self.fail_at = fail_at
+        self.state = state
         self.buffers: list[np.ndarray] = []
+        self.opened = 0
 
-    def play_buffer(self, data: bytes, channels: int, width: int, rate: int) -> _FakePlay:
-        assert (channels, width, rate) == (1, 2, 22_050)
+    def open(self, sample_rate: int) -> None:
+        assert sample_rate == 22_050
+        if self.fail_at == 0:
+            raise BackendError("cannot open 'default': Invalid device", state=self.state)
+        self.opened += 1
+
+    def write(self, samples: np.ndarray) -> None:
         if self.fail_at is not None and len(self.buffers) >= self.fail_at:
-            raise RuntimeError("Error opening PCM device. -- CODE: -19 -- MSG: No such device")
-        self.buffers.append(np.frombuffer(data, dtype="<i2").copy())
-        return _FakePlay()
+            raise BackendError("the sound stream ended by itself", state=STOPPED,
+                               device="USB Headset")
+        self.buffers.append(np.array(samples, dtype="<i2"))
+
+    def queued_samples(self) -> int:
+        return 0
+
+    def discard_pending(self) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
 
     def played(self) -> np.ndarray:
         return np.concatenate(self.buffers) if self.buffers else np.zeros(0, dtype="<i2")
 
 
-def _simpleaudio(fake: FakeSimpleaudio) -> Any:
-    return lambda clock: SimpleaudioBackend(clock, module=fake)
+def _device(fake: InstantDevice) -> Any:
+    return lambda clock: fake
 
 
 def test_device_lost_mid_session_pauses_keeps_the_position_and_goes_on_silently(make_rig) -> None:
-    fake = FakeSimpleaudio(fail_at=40)
-    rig = make_rig(backend=_simpleaudio(fake))
+    fake = InstantDevice(fail_at=40)
+    rig = make_rig(backend=_device(fake))
     player = rig.player
     player.play()
     rig.wait_state(ev.PAUSED)
     (error,) = rig.events("error")
     assert error.kind == "device" and error.can_continue_silently
-    assert error.message.startswith("The sound device stopped working.")
+    assert error.device_state == STOPPED
+    assert error.message.startswith("The sound device (USB Headset) stopped playing at 0:")
     assert "paused at" in error.message and "Traceback" not in error.message
     played = fake.played()
     assert len(played) == 40 * player.block
@@ -68,16 +80,24 @@ def test_device_lost_mid_session_pauses_keeps_the_position_and_goes_on_silently(
     assert len(rig.events("caption")) == 4  # captions kept coming without sound
 
 
-def test_no_sound_device_says_so_and_continues_silently_with_the_null_fallback(make_rig) -> None:
-    fake = FakeSimpleaudio(fail_at=0)
-    rig = make_rig(backend=_simpleaudio(fake), fallback="null")
+@pytest.mark.parametrize(
+    ("state", "found"),
+    [(NO_DEVICE, "No sound device was found on this computer."),
+     (NOT_OPENED, "The sound device could not be opened.")],
+)
+def test_no_sound_device_says_what_was_found_and_continues_silently_with_the_null_fallback(
+    make_rig, state: str, found: str
+) -> None:
+    fake = InstantDevice(fail_at=0, state=state)
+    rig = make_rig(backend=_device(fake), fallback="null")
     rig.player.play()
     rig.wait_state(ev.FINISHED)
     (error,) = rig.events("error")
-    assert error.message == (
-        "The sound device could not be opened. Playback continues silently; "
-        "the captions still advance."
-    )
+    assert error.device_state == state
+    assert error.message.startswith(f"{found} Playback continues silently; the captions "
+                                    "still advance.")
+    assert "--device" in error.message
+    assert "unplugged" not in error.message
     assert rig.events("backend_changed")[0].name == "null"
     assert np.array_equal(rig.player.backend.recorded(), rig.expected())
 
@@ -169,8 +189,8 @@ def test_a_listener_that_raises_does_not_stop_the_sound(make_rig) -> None:
 
 
 def test_play_after_a_device_fault_tries_the_device_again_from_the_same_sample(make_rig) -> None:
-    fake = FakeSimpleaudio(fail_at=25)
-    rig = make_rig(backend=_simpleaudio(fake))
+    fake = InstantDevice(fail_at=25)
+    rig = make_rig(backend=_device(fake))
     player = rig.player
     player.play()
     rig.wait_state(ev.PAUSED)

@@ -1,0 +1,312 @@
+"""A private PulseAudio server with a null sink, and a recorder of what it plays.
+
+Used by the real-time playback tests and benchmarks (../shared/testing/pulse-capture.md).
+The server runs in a temporary folder with no sound card, no systemd and no
+user session; its null sink `cap` consumes audio in real time like a card, and
+`Capture` records the sink's monitor with the wall-clock time each chunk arrived,
+so a test can find gaps (runs of silence), durations and latencies.
+
+Everything a client needs to reach the server is in `PulseServer.env` (a
+`PULSE_SERVER` socket path, and a HOME whose `.asoundrc` routes ALSA's default
+device to the server); `PulseServer.apply()` sets it in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+SINK = "cap"
+CAPTURE_RATE = 44_100
+ASOUNDRC = "pcm.!default { type pulse }\nctl.!default { type pulse }\n"
+PACKAGES = "pulseaudio pulseaudio-utils libasound2-plugins"
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: end it if the test process dies (no orphans left running)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class PulseUnavailable(RuntimeError):
+    """The private server could not be started; the message says why and what to install."""
+
+
+@dataclass
+class PulseServer:
+    """`start()` launches `pulseaudio` in `folder`; `stop()` ends it (by its own PID)."""
+
+    folder: Path
+    rate: int = CAPTURE_RATE
+    process: subprocess.Popen | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def socket(self) -> Path:
+        return self.folder / "run" / "native"
+
+    @property
+    def log_path(self) -> Path:
+        return self.folder / "pa.log"
+
+    def start(self, timeout_s: float = 15.0) -> PulseServer:
+        missing = [tool for tool in ("pulseaudio", "pactl", "parec") if not shutil.which(tool)]
+        if missing:
+            raise PulseUnavailable(
+                f"{', '.join(missing)} not found: install the Debian packages {PACKAGES} "
+                "(scripts/ensure-system-packages.sh does, as root)"
+            )
+        run = self.folder / "run"
+        run.mkdir(parents=True, exist_ok=True)
+        run.chmod(0o700)
+        (self.folder / ".asoundrc").write_text(ASOUNDRC, encoding="utf-8")
+        self.env = {
+            "HOME": str(self.folder),
+            "XDG_RUNTIME_DIR": str(run),
+            "PULSE_SERVER": f"unix:{self.socket}",
+            "PULSE_RUNTIME_PATH": str(run),
+        }
+        server_env = dict(os.environ, **self.env)
+        server_env.pop("PULSE_SERVER")
+        self.process = subprocess.Popen(
+            [
+                "pulseaudio",
+                "-n",
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--disallow-exit",
+                "--use-pid-file=no",
+                "--system=no",
+                f"--log-target=file:{self.log_path}",
+                "-L",
+                f"module-null-sink sink_name={SINK} rate={self.rate}",
+                "-L",
+                f"module-native-protocol-unix auth-anonymous=1 socket={self.socket}",
+            ],
+            env=server_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=self.folder,
+            preexec_fn=_die_with_parent,
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise PulseUnavailable(
+                    f"pulseaudio exited with code {self.process.returncode}: {self._log_tail()}"
+                )
+            if self.pactl("info", check=False).returncode == 0:
+                self.pactl("set-default-sink", SINK)
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise PulseUnavailable(f"pulseaudio did not answer in {timeout_s:.0f} s: {self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        try:
+            return " | ".join(self.log_path.read_text(errors="replace").splitlines()[-5:])
+        except OSError:
+            return "(no log)"
+
+    def pactl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["pactl", *args],
+            env=dict(os.environ, **self.env),
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=check,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def sink_present(self) -> bool:
+        done = self.pactl("list", "short", "sinks", check=False)
+        return done.returncode == 0 and any(
+            line.split("\t")[1:2] == [SINK] for line in done.stdout.splitlines()
+        )
+
+    def ensure_sink(self) -> None:
+        """Load the null sink again (after a test unloaded it) and make it the default."""
+        if not self.sink_present():
+            self.pactl("load-module", "module-null-sink", f"sink_name={SINK}", f"rate={self.rate}")
+        self.pactl("suspend-sink", SINK, "0")
+        self.pactl("set-default-sink", SINK)
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def apply(self) -> None:
+        """Make this process's audio clients (libpulse, ALSA's default) use this server."""
+        os.environ.update(self.env)
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+    def kill(self) -> None:
+        """End the server abruptly (as a crash would); `start()` brings a new one up."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(5)
+            self.process = None
+
+
+class Capture:
+    """Records the null sink's monitor (mono int16 at the sink's rate) with arrival times.
+
+    `chunks` holds (monotonic time the chunk arrived, index of its first sample);
+    `time_of(sample)` maps a capture sample to the wall time it was played, within
+    the recorder's latency (a few ms).
+    """
+
+    def __init__(self, server: PulseServer, latency_ms: int = 10) -> None:
+        self.server = server
+        self.rate = server.rate
+        self._latency_ms = latency_ms
+        self._data = bytearray()
+        self._chunks: list[tuple[float, int]] = []
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Capture:
+        self._process = subprocess.Popen(
+            [
+                "parec",
+                f"--device={SINK}.monitor",
+                f"--rate={self.rate}",
+                "--channels=1",
+                "--format=s16le",
+                "--raw",
+                f"--latency-msec={self._latency_ms}",
+            ],
+            env=dict(os.environ, **self.server.env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            bufsize=0,
+            preexec_fn=_die_with_parent,
+        )
+        self._thread = threading.Thread(target=self._read, name="pulse-capture", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._chunks and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not self._chunks:
+            self.stop()
+            raise PulseUnavailable("parec recorded nothing from the null sink's monitor")
+        return self
+
+    def _read(self) -> None:
+        assert self._process is not None and self._process.stdout is not None
+        stream = self._process.stdout
+        odd = b""
+        while True:
+            data = stream.read(4096)
+            if not data:
+                return
+            now = time.monotonic()
+            data = odd + data
+            keep = len(data) - len(data) % 2
+            odd = data[keep:]
+            with self._lock:
+                self._chunks.append((now, len(self._data) // 2))
+                self._data += data[:keep]
+
+    def stop(self) -> np.ndarray:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+        if self._thread is not None:
+            self._thread.join(5)
+        return self.samples()
+
+    def samples(self) -> np.ndarray:
+        with self._lock:
+            return np.frombuffer(bytes(self._data), dtype="<i2").copy()
+
+    def now_sample(self) -> int:
+        with self._lock:
+            return len(self._data) // 2
+
+    def time_of(self, sample: int) -> float:
+        """Monotonic time at which capture sample `sample` was played (end of its chunk)."""
+        with self._lock:
+            chunks = list(self._chunks)
+            total = len(self._data) // 2
+        for (t, start), nxt in zip(chunks, [*chunks[1:], (None, total)]):
+            if start <= sample < nxt[1]:
+                return t - (nxt[1] - 1 - sample) / self.rate
+        raise ValueError(f"sample {sample} is not in the capture")
+
+
+def loud_windows(samples: np.ndarray, rate: int, window_ms: int = 2, threshold: int = 64) -> np.ndarray:
+    """One bool per `window_ms` window: does any sample's magnitude reach `threshold`?"""
+    n = rate * window_ms // 1000
+    usable = len(samples) // n * n
+    windows = np.abs(samples[:usable].astype(np.int32)).reshape(-1, n)
+    return windows.max(axis=1) >= threshold
+
+
+@dataclass(frozen=True)
+class Sound:
+    """Where a capture is loud: first and last loud window (ms from the capture's start)
+    and every run of quiet windows between them of at least the minimum gap."""
+
+    first_ms: int | None
+    last_ms: int | None
+    gaps: list[tuple[int, int]]  # (start, length) in ms from the capture's start
+
+    @property
+    def length_ms(self) -> int:
+        return 0 if self.first_ms is None or self.last_ms is None else self.last_ms - self.first_ms
+
+
+def find_sound(samples: np.ndarray, rate: int, min_gap_ms: int = 4, window_ms: int = 2,
+               threshold: int = 64) -> Sound:
+    """First and last sound, and the silent runs (>= `min_gap_ms`) between them."""
+    loud = loud_windows(samples, rate, window_ms, threshold)
+    idx = np.flatnonzero(loud)
+    if len(idx) == 0:
+        return Sound(None, None, [])
+    first, last = int(idx[0]), int(idx[-1])
+    inner = loud[first : last + 1]
+    changes = np.flatnonzero(np.diff(inner.astype(np.int8)))
+    gaps = []
+    for start, stop in zip(changes[inner[changes] == 1] + 1,
+                           changes[inner[changes] == 0] + 1, strict=False):
+        length = int(stop - start) * window_ms
+        if length >= min_gap_ms:
+            gaps.append(((first + int(start)) * window_ms, length))
+    return Sound(first * window_ms, (last + 1) * window_ms, gaps)
+
+
+def trim_silence(samples: np.ndarray) -> np.ndarray:
+    """`samples` from the first to the last non-zero sample."""
+    nonzero = np.flatnonzero(samples)
+    return samples[nonzero[0] : nonzero[-1] + 1] if len(nonzero) else samples[:0]

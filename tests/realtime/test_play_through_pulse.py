@@ -1,0 +1,186 @@
+"""`mit-desktop play` on the default output, in real time, through a PulseAudio server.
+
+Each test records the private server's null sink (22,050 Hz, like the sessions,
+so nothing is resampled and what the sink received can be compared with
+`mit-desktop render` sample for sample) while `mit-desktop play` runs as a user
+would run it. A dropout is a run of 4 ms or more of silence between the first and
+the last sound (../shared/testing/pulse-capture.md).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from realtime.conftest import (
+    RATE,
+    assert_quiet,
+    busy_cores,
+    cli_env,
+    run_cli,
+    write_tone_session,
+)
+from realtime.pulse import Capture, find_sound, trim_silence
+
+TONE_S = 60
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("load", ["idle", "both-cores-busy"])
+def test_a_sixty_second_tone_plays_without_a_dropout_and_lasts_sixty_seconds(
+    pulse, tmp_path: Path, load: str
+) -> None:
+    script = write_tone_session(tmp_path / "tone", TONE_S)
+    env = cli_env(pulse, tmp_path)
+    assert run_cli(["timeline", str(script)], env).returncode == 0  # the clip decoded once
+    capture = Capture(pulse).start()
+    if load == "idle":
+        played = run_cli(["play", str(script)], env)
+    else:
+        with busy_cores(2):
+            played = run_cli(["play", str(script)], env)
+    sound = find_sound(capture.stop(), RATE)
+    assert played.returncode == 0, played.stderr
+    assert_quiet(played.stderr)
+    assert sound.first_ms is not None, "nothing was heard"
+    assert sound.gaps == [], f"dropouts (start ms, length ms): {sound.gaps[:10]}"
+    assert abs(sound.length_ms - TONE_S * 1000) <= 200, sound
+
+
+SCRIPT = """+++
+id = "pulse-capture"
+title = "Capture test"
++++
+
+# Arriving
+
+[ambience rain 25%]
+[bell chime]
+
+Breathe in. Breathe out.
+
+[pause 1s]
+
+[reflect 2s note: What is here now?]
+
+# Closing
+
+Thank you.
+
+[bell]
+"""
+
+
+@pytest.mark.slow
+def test_a_whole_bundled_session_is_heard_exactly_as_it_renders(
+    pulse, tmp_path: Path, render_wav
+) -> None:
+    """BAM (about three minutes), hands-free: every buffer hand-over, no sample lost or added."""
+    env = cli_env(pulse, tmp_path)
+    expected = trim_silence(render_wav(Path("bam"), env))  # speech made (and cached) here
+    capture = Capture(pulse).start()
+    played = run_cli(["play", "bam"], env)
+    heard = trim_silence(capture.stop())
+    assert played.returncode == 0, played.stderr
+    assert_quiet(played.stderr)
+    assert len(expected) > 150 * RATE
+    assert len(heard) == len(expected), (len(heard) - len(expected)) / RATE
+    assert np.array_equal(heard, expected)
+
+
+@pytest.mark.slow
+def test_interactive_mode_sends_nothing_past_the_reflection_until_continue(
+    pulse, tmp_path: Path, render_wav
+) -> None:
+    from mit_desktop.render.engine import Engine
+    from mit_desktop.session.parser import parse_session
+    from mit_desktop.session.timeline import ListeningSettings
+
+    script = tmp_path / "capture.session.md"
+    script.write_text(SCRIPT, encoding="utf-8")
+    env = cli_env(pulse, tmp_path)
+    rendered = render_wav(script, env, mode="interactive")
+    timeline = Engine().timeline(parse_session(script), ListeningSettings(mode="interactive"))
+    stop_at = timeline.reflections[0].start_sample
+    assert 2 * RATE < stop_at < len(rendered) - RATE
+
+    capture = Capture(pulse).start()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mit_desktop", "play", str(script), "--mode", "interactive"],
+        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )
+    prompted = threading.Event()
+    lines: list[str] = []
+
+    def watch() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if "Press Enter to continue" in line:
+                prompted.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    assert prompted.wait(120), "".join(lines)
+    at_prompt = capture.now_sample()
+    time.sleep(2.0)  # the listener writes a note
+    waiting = capture.samples()[at_prompt:]
+    assert len(waiting) > 1.5 * RATE and not waiting.any(), "sound while waiting at the reflection"
+    assert process.stdin is not None
+    process.stdin.write("\n")
+    process.stdin.flush()
+    _out, err = process.communicate(timeout=120)
+    heard = trim_silence(capture.stop())
+    assert process.returncode == 0, err
+    assert_quiet(err)
+    assert "Finished" in "".join(lines)
+
+    first = int(np.flatnonzero(rendered)[0])
+    before = stop_at - first
+    # Up to the reflection: exactly the render. Then only silence, for as long as the
+    # listener took. Then exactly the rest of the render, from the reflection on.
+    assert np.array_equal(heard[:before], rendered[first:stop_at])
+    rest = trim_silence(rendered[stop_at:])
+    silence = len(heard) - before - len(rest)
+    assert silence > 2 * RATE
+    assert not heard[before:before + silence].any()
+    assert np.array_equal(heard[before + silence:], rest)
+
+
+def test_no_sound_device_at_all_is_said_plainly_and_play_goes_on_silently(
+    tmp_path: Path,
+) -> None:
+    """No sound server answers and ALSA has no card: say so, without guessing why."""
+    script = tmp_path / "short.session.md"
+    script.write_text('+++\nid = "short"\ntitle = "Short"\n+++\n\n[pause 1s]\n', encoding="utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".asoundrc").write_text("pcm.!default {\n  type hw\n  card 7\n}\n", encoding="utf-8")
+    env = cli_env_without_server(tmp_path, home)
+    played = run_cli(["play", str(script)], env, timeout=120)
+    assert played.returncode == 0, played.stderr
+    assert_quiet(played.stderr)
+    assert "unplugged" not in played.stderr
+    assert played.stderr.splitlines() == [
+        "mit-desktop: No sound device was found on this computer. Playback continues "
+        "silently; the captions still advance. Once speakers or headphones are connected, "
+        "choose them with --device (`mit-desktop devices` lists them)."
+    ]
+    assert "Finished" in played.stdout
+
+
+def cli_env_without_server(tmp_path: Path, home: Path) -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    env.update(HOME=str(home), XDG_RUNTIME_DIR=str(home), PULSE_SERVER=f"unix:{home}/none",
+               MIT_DESKTOP_DATA_DIR=str(tmp_path / "data"))
+    for key in ("MIT_AUDIO_BACKEND", "MIT_DESKTOP_KEEP_STDERR"):
+        env.pop(key, None)
+    return env
