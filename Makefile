@@ -20,9 +20,11 @@ run: setup
 	$(BIN)/mit-desktop gui
 
 test: setup
+	@bash scripts/ensure-system-packages.sh test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: setup
+	@bash scripts/ensure-system-packages.sh test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 
 clean:

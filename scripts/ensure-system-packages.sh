@@ -3,14 +3,29 @@
 # otherwise names the missing ones and stops. Other systems: says what to check.
 set -euo pipefail
 
-# libasound2-dev: ALSA headers simpleaudio compiles against.
+# Usage: ensure-system-packages.sh [test]   ("test" adds what only the tests need)
+#
+# libportaudio2: PortAudio, the audio library the sound output plays through (sounddevice).
+# gcc, python3-dev: for a Python package that has no wheel for this machine.
 # libxcb-*, libxkbcommon-x11-0, libegl1, libgl1, libfontconfig1, libdbus-1-3, libwayland-*: the
 # libraries Qt's X11 and Wayland window plugins load (make run).
 # xvfb: a virtual screen, for the test that opens the real window.
-needed=(libasound2-dev gcc python3-dev python3-venv libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libwayland-cursor0 libwayland-egl1 xvfb)
+needed=(libportaudio2 gcc python3-dev python3-venv libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libwayland-cursor0 libwayland-egl1 xvfb)
+
+# For the tests only: pulseaudio, pulseaudio-utils, libasound2-plugins: a private PulseAudio
+# server with a null sink, so the real-time playback tests hear what a listener would, with no
+# sound card (libasound2-plugins routes ALSA's default device to a running PulseAudio server).
+# Not on a machine whose sound is PipeWire's (pipewire-pulse): installing pulseaudio would
+# replace it; there the real-time tests say what is missing.
+if [ "${1:-}" = "test" ]; then
+  needed+=(libasound2-plugins pulseaudio-utils)
+  if ! dpkg-query -W -f='${Status}' pipewire-pulse 2>/dev/null | grep -q "ok installed"; then
+    needed+=(pulseaudio)
+  fi
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
-  echo "setup: not a Debian/Ubuntu system; make sure the ALSA development headers and a C compiler are installed." >&2
+  echo "setup: not a Debian/Ubuntu system; make sure PortAudio (libportaudio) is installed, and PulseAudio for the real-time tests." >&2
   exit 0
 fi
 

@@ -221,7 +221,14 @@ class Player:
         self._post("silent")
 
     def set_backend(self, backend: Backend) -> None:
-        """Use another backend from the current position on."""
+        """Use another backend from the current position on (at once if no session is open)."""
+        if self._session is None or self._thread is None:
+            old, self.backend = self.backend, backend
+            backend.on_progress = self._wake
+            self._backend_open = False
+            if old is not backend:
+                old.close()
+            return
         self._post("backend", backend)
 
     def close(self, timeout_s: float = 10.0) -> None:

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _default_player() -> Player:
+def _default_player(device: str | None = None) -> Player:
+    from mit_desktop.playback.output import create_backend
     from mit_desktop.playback.player import Player
 
-    return Player(fallback="pause")
+    return Player(backend=create_backend(None, device=device), fallback="pause")
 
 
 class AppContext(QObject):
@@ -38,7 +39,7 @@ class AppContext(QObject):
         self.store = store
         self.state = state
         self.tasks = tasks or TaskManager()
-        self._player_factory = player_factory or _default_player
+        self._player_factory = player_factory or (lambda: _default_player(state.output_device))
         self._player: Player | None = None
         self.profile_id: int = self._initial_profile()
         self.profile: Profile = store.get_profile(self.profile_id)  # refreshed on the DB thread
@@ -57,6 +58,15 @@ class AppContext(QObject):
         if self._player is None:
             self._player = self._player_factory()
         return self._player
+
+    def set_output_device(self, device: str | None) -> None:
+        """Remember the sound device (None: the system default); the player uses it at once."""
+        self.state.output_device = device
+        self.save_state()
+        if self._player is not None and self._player.backend.name == "stream":
+            from mit_desktop.playback.output import create_backend
+
+            self._player.set_backend(create_backend("stream", device=device))
 
     @property
     def has_player(self) -> bool:

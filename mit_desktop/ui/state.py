@@ -63,6 +63,8 @@ class GuiState:
     last_profile_id: int | None = None
     text_scale: int = 100
     high_contrast: bool = False
+    #: The sound device's name (as the audio library lists it); None: the system default.
+    output_device: str | None = None
     listening: dict[str, ListeningPrefs] = field(default_factory=dict)
 
     def prefs(self, profile_id: int | None) -> ListeningPrefs:
@@ -85,6 +87,8 @@ class GuiState:
         scale = raw.get("text_scale", 100)
         state.text_scale = min(200, max(100, int(scale))) if isinstance(scale, (int, float)) else 100
         state.high_contrast = bool(raw.get("high_contrast", False))
+        device = raw.get("output_device")
+        state.output_device = device if isinstance(device, str) and device else None
         for key, value in (raw.get("listening") or {}).items():
             if isinstance(value, dict):
                 state.listening[str(key)] = ListeningPrefs.from_json(value)

@@ -408,10 +408,7 @@ class PlayerScreen(QWidget):
 
     def _on_error(self, e: ev.PlayerError) -> None:
         if e.kind == "device":
-            self.banner_label.setText(self.tr(
-                "The sound is not working (speakers or headphones may be unplugged). Playback is "
-                "paused at {t}. Check the sound and press Play, or continue without sound – the "
-                "words keep showing here.").format(t=clock(e.position_ms)))
+            self.banner_label.setText(self.device_problem(e.device_state, e.position_ms))
             self.silent_button.setVisible(e.can_continue_silently)
             self.banner.show()
         else:
@@ -421,6 +418,29 @@ class PlayerScreen(QWidget):
             self.silent_button.hide()
             self.banner.show()
         log.warning("player error (%s): %s", e.kind, e.detail or e.message)
+
+    def device_problem(self, state: str, position_ms: int) -> str:
+        """What was found about the sound device, in plain words, and what the listener can do.
+
+        Never guesses a cause: "no device" is said only when none was found at all.
+        """
+        t = clock(position_ms)
+        if state == "no-device":
+            return self.tr(
+                "No sound device was found on this computer. Playback is paused at {t}. Connect "
+                "speakers or headphones and press Play, or continue without sound – the words "
+                "keep showing here. The sound device is chosen in Settings, under Sound."
+            ).format(t=t)
+        if state == "not-opened":
+            return self.tr(
+                "The sound device could not be opened. Playback is paused at {t}. Press Play to "
+                "try again, choose another sound device in Settings (under Sound), or continue "
+                "without sound – the words keep showing here.").format(t=t)
+        return self.tr(
+            "The sound device stopped playing at {t}. Playback is paused there. Press Play to go "
+            "on (on the same device, or the computer's default), choose another sound device in "
+            "Settings (under Sound), or continue without sound – the words keep showing here."
+        ).format(t=t)
 
     def hideEvent(self, event) -> None:  # type: ignore[override]
         self._countdown.stop()

@@ -1,6 +1,7 @@
 """Settings, applied as they change: profile (name, the name used for {loved_one},
-region for crisis help), listening (voice, speed, pacing, default mode), reminders and
-the day boundary, text size and contrast, data folder and backups, audio status.
+region for crisis help), listening (voice, speed, pacing, default mode), the sound device
+and a test sound (``sound_settings``), reminders and the day boundary, text size and
+contrast, data folder and backups.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from mit_desktop import paths
 from mit_desktop.history import HistoryError
-from mit_desktop.playback.backends import backend_spec
 from mit_desktop.program import load_crisis_resources
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.context import AppContext
+from mit_desktop.ui.screens.sound_settings import SoundSettings
 from mit_desktop.ui.state import TEXT_SCALES
 from mit_desktop.ui.widgets import button, label, named
 
@@ -62,6 +63,7 @@ class SettingsScreen(QWidget):
         self.layout_.addWidget(label(self.tr("Settings"), "heading", inner))
         self._build_profile(inner)
         self._build_listening(inner)
+        self.sound = SoundSettings(ctx, self._form(self.tr("Sound"), inner), inner)
         self._build_reminders(inner)
         self._build_display(inner)
         self._build_data(inner)
@@ -183,7 +185,7 @@ class SettingsScreen(QWidget):
         form.addRow(self.high_contrast)
 
     def _build_data(self, p: QWidget) -> None:
-        form = self._form(self.tr("Your data and sound"), p)
+        form = self._form(self.tr("Your data"), p)
         self.data_label = label(str(paths.data_dir()), None, p)
         named(self.data_label, self.tr("Data folder"))
         form.addRow(label(self.tr("Data folder:"), None, p), self.data_label)
@@ -194,9 +196,6 @@ class SettingsScreen(QWidget):
                                     None, p)
         self.backup_button.clicked.connect(self._backup)
         form.addRow(self.backup_button)
-        self.audio_label = label("", None, p)
-        named(self.audio_label, self.tr("Sound status"))
-        form.addRow(label(self.tr("Sound:"), None, p), self.audio_label)
 
     # -- loading -----------------------------------------------------------------------
 
@@ -215,6 +214,7 @@ class SettingsScreen(QWidget):
             return store.get_profile(pid), store.settings(pid), voices, len(store.list_backups())
 
         self.ctx.db(read, self._show, lambda exc: self.message.emit(str(exc)))
+        self.sound.refresh()
 
     def _show(self, loaded: tuple) -> None:
         profile, settings, voices, n_backups = loaded
@@ -242,9 +242,6 @@ class SettingsScreen(QWidget):
                 self.ctx.state.text_scale)))
             self.high_contrast.setChecked(self.ctx.state.high_contrast)
             self.backups_label.setText(self.tr("{n} backup(s) kept").format(n=n_backups))
-            spec = backend_spec()
-            self.audio_label.setText(self.tr("Playing through: {b}").format(
-                b=self.tr("no sound (test mode)") if spec == "null" else spec))
         finally:
             self._loading = False
 
