@@ -5,18 +5,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from realtime.pulse import PulseServer
+from realtime.pulse import PulseServer, busy_cores, raised  # noqa: F401 - tests import these
 
 RATE = 22_050
 
@@ -41,7 +39,7 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 600,
             stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mit_desktop", *args], input=stdin, env=env,
-        capture_output=True, text=True, timeout=timeout, check=False,
+        capture_output=True, text=True, timeout=timeout, check=False, preexec_fn=raised,
     )
 
 
@@ -55,23 +53,6 @@ def write_tone_session(folder: Path, seconds: float, frequency: float = 440.0) -
     path.write_text('+++\nid = "tone"\ntitle = "Tone"\n+++\n\n[clip tone.wav]\n',
                     encoding="utf-8")
     return path
-
-
-@contextlib.contextmanager
-def busy_cores(count: int = 2) -> Iterator[list[subprocess.Popen]]:
-    """`count` processes that each keep one core busy (a tight loop), stopped on exit."""
-    from realtime.pulse import _die_with_parent
-
-    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"],
-                              stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
-             for _ in range(count)]
-    try:
-        yield procs
-    finally:
-        for proc in procs:
-            proc.kill()
-        for proc in procs:
-            proc.wait(10)
 
 
 CHATTER = ("ALSA lib", "Expression '", "PortAudio", "jack", "JACK", "pa_linux_alsa",

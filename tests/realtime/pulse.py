@@ -13,12 +13,15 @@ device to the server); `PulseServer.apply()` sets it in this process.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import shutil
 import signal
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +33,12 @@ ASOUNDRC = "pcm.!default { type pulse }\nctl.!default { type pulse }\n"
 PACKAGES = "pulseaudio pulseaudio-utils libasound2-plugins"
 
 
+#: The niceness the real-time tests' own processes run at, when allowed (root, as in CI):
+#: raised together above a shared machine's other work, so that work does not decide the
+#: result, while the busy processes of the loaded tests compete at the player's own level.
+TEST_NICE = -5
+
+
 def _die_with_parent() -> None:
     """In the child, before exec: end it if the test process dies (no orphans left running)."""
     try:
@@ -38,6 +47,15 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+
+
+def raised() -> None:
+    """In the child, before exec: die with the parent, and run at TEST_NICE if allowed."""
+    _die_with_parent()
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, TEST_NICE)
+    except OSError:
+        pass  # not root: the inherited niceness
 
 
 class PulseUnavailable(RuntimeError):
@@ -205,7 +223,7 @@ class Capture:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             bufsize=0,
-            preexec_fn=_die_with_parent,
+            preexec_fn=raised,
         )
         self._thread = threading.Thread(target=self._read, name="pulse-capture", daemon=True)
         self._thread.start()
@@ -310,3 +328,18 @@ def trim_silence(samples: np.ndarray) -> np.ndarray:
     """`samples` from the first to the last non-zero sample."""
     nonzero = np.flatnonzero(samples)
     return samples[nonzero[0] : nonzero[-1] + 1] if len(nonzero) else samples[:0]
+
+
+@contextlib.contextmanager
+def busy_cores(count: int = 2) -> Iterator[list[subprocess.Popen]]:
+    """`count` processes that each keep one core busy (a tight loop), stopped on exit."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"],
+                              stdin=subprocess.DEVNULL, preexec_fn=raised)
+             for _ in range(count)]
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            proc.kill()
+        for proc in procs:
+            proc.wait(10)

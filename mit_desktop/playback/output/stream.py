@@ -173,6 +173,7 @@ class StreamBackend(Backend):
         self._closing = False
         self._underflows = 0
         self._stale = False  # PortAudio's device list may be out of date
+        self._generation = 0  # which opened stream the callbacks belong to
 
     # -- opening and closing ---------------------------------------------------------
 
@@ -194,6 +195,7 @@ class StreamBackend(Backend):
             self._closing = False
             self._underflows = 0
             self._started_s = self._last_callback_s = time.monotonic()
+            self._generation += 1
         with _pa_lock:
             try:
                 stream, used = self._open_stream(sd, sample_rate, refresh=self._stale)
@@ -206,6 +208,8 @@ class StreamBackend(Backend):
         with self._lock:
             self.device_used = used
             self._stale = False
+            self._error = None  # (a stream that failed to open may have said it ended)
+            self._failed_at = None
             self._started_s = time.monotonic()
             self._stream = stream
         log.info("sound output: %s (latency %.0f ms)", used or "system default",
@@ -219,11 +223,12 @@ class StreamBackend(Backend):
             raise BackendError("PortAudio lists no output device", state=NO_DEVICE)
         index, used = self._choose(outputs)
         stream = None
+        generation = self._generation
         try:
             stream = sd.OutputStream(
                 samplerate=sample_rate, channels=1, dtype="int16", device=index,
                 latency=self.latency_s, callback=self._callback,
-                finished_callback=self._finished,
+                finished_callback=lambda: self._finished(generation),
             )
             stream.start()
         except Exception as exc:  # noqa: BLE001 - sd.PortAudioError, ValueError for bad settings
@@ -322,10 +327,12 @@ class StreamBackend(Backend):
         except Exception:  # noqa: BLE001 - closed meanwhile
             return self.latency_s
 
-    def _finished(self) -> None:
+    def _finished(self, generation: int) -> None:
         with self._lock:
-            if self._closing or self._error is not None:
+            if self._closing or self._error is not None or generation != self._generation:
                 return
+            if self._stream is None:
+                return  # not opened yet: open() reports the failure itself
             self._fail("the sound stream ended by itself (the sound server or device went away)")
         self._notify()
 

@@ -1,0 +1,302 @@
+"""Playback through a real sound server (issue 10), each figure beside `paplay` in the same run.
+
+A private PulseAudio server with a null sink (22,050 Hz) plays and records in real time
+(tests/realtime/pulse.py); the player uses the default `stream` output (PortAudio).
+Times are wall-clock, from the call to the moment the server's monitor delivered the
+first (or last) loud sample; the recorder adds the same few ms to the player and to
+`paplay`.
+
+- play.pulse_first_sound_cached_ms: `bam`, speech cached, opened in a fresh process (as
+  its page is shown), Play pressed a second later -> first sound. Baseline: `paplay` of
+  the same session rendered to a WAV, spawn -> first sound. Median of 5.
+- play.pulse_pause_to_silence_ms: playing a tone, pause() -> last sound. Baseline: paplay
+  killed (SIGKILL) -> last sound: how fast the server itself goes quiet. Median of 5.
+- play.pulse_resume_to_sound_ms: paused a second, play() -> first sound. Baseline: paplay
+  spawn -> first sound. Median of 5.
+- play.pulse_cpu_percent: CPU time of a process playing `bam` (cached), for 30 s, as % of
+  one core. Baseline: paplay of the rendered WAV for the same 30 s.
+- play.pulse_dropouts_20min_loaded: `nesting-doll` (about 20 minutes) hands-free, speech
+  cached, while two processes keep both cores busy: gaps in what the server received
+  (runs of 4 ms or more of silence the render does not have; 0 if it equals the render
+  sample for sample). Baseline: paplay of the rendered WAV under the same load.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from tests.realtime.pulse import Capture, PulseServer, busy_cores, find_sound, trim_silence
+
+log = logging.getLogger(__name__)
+REPO = Path(__file__).resolve().parent.parent
+RATE = 22_050
+REPEATS = 5
+CPU_SECONDS = 30.0
+SHORT_SESSION = "bam"
+LONG_SESSION = "nesting-doll"
+
+_CHILD = r"""
+import json, os, resource, sys, time
+what, session_id, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+from mit_desktop.library import find_session
+from mit_desktop.playback import events as ev
+from mit_desktop.playback.output import create_backend
+from mit_desktop.playback.player import Player
+from mit_desktop.render.engine import Engine
+from mit_desktop.session.timeline import ListeningSettings
+player = Player(Engine(), create_backend("stream"))
+player.open(find_session(session_id), ListeningSettings())
+time.sleep(1.0)  # the listener reads the session's page before pressing Play
+started = time.monotonic()
+player.play()
+if what == "first":
+    time.sleep(2.0)
+elif what == "cpu":
+    time.sleep(1.0)
+    usage0, wall0 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+    time.sleep(seconds)
+    usage1, wall1 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+    cpu = (usage1.ru_utime + usage1.ru_stime) - (usage0.ru_utime + usage0.ru_stime)
+    print(json.dumps({"cpu_percent": cpu / (wall1 - wall0) * 100}), flush=True)
+else:
+    player.wait_state((ev.FINISHED,), seconds)
+player.close()
+print(json.dumps({"play_s": started, "state": player.state}), flush=True)
+"""
+
+
+def _child(server: PulseServer, env: dict[str, str], what: str, session_id: str,
+           seconds: float = 0.0) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, what, session_id, str(seconds)],
+        capture_output=True, text=True, check=True, cwd=REPO, timeout=3600,
+        env=dict(env, PULSE_SERVER=server.env["PULSE_SERVER"]),
+    )
+    result: dict = {}
+    for line in out.stdout.splitlines():
+        if line.startswith("{"):
+            result.update(json.loads(line))
+    return result
+
+
+def _first_sound_s(capture: Capture, after_sample: int = 0) -> float:
+    samples = capture.samples()
+    loud = np.flatnonzero(np.abs(samples[after_sample:].astype(np.int32)) >= 64)
+    if not len(loud):
+        raise RuntimeError("nothing was heard")
+    return capture.time_of(after_sample + int(loud[0]))
+
+
+def _last_sound_s(capture: Capture) -> float:
+    samples = capture.samples()
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) >= 64)
+    if not len(loud):
+        raise RuntimeError("nothing was heard")
+    return capture.time_of(int(loud[-1]))
+
+
+def _paplay(server: PulseServer, wav: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        ["paplay", "--device=cap", str(wav)], env=dict(os.environ, **server.env),
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def _paplay_first_sound_ms(server: PulseServer, wav: Path) -> float:
+    capture = Capture(server).start()
+    try:
+        time.sleep(0.3)
+        started = time.monotonic()
+        process = _paplay(server, wav)
+        time.sleep(2.0)
+        process.kill()
+        process.wait(10)
+        return (_first_sound_s(capture) - started) * 1000
+    finally:
+        capture.stop()
+
+
+def _paplay_kill_to_silence_ms(server: PulseServer, wav: Path) -> float:
+    capture = Capture(server).start()
+    try:
+        process = _paplay(server, wav)
+        time.sleep(1.5)
+        killed = time.monotonic()
+        process.kill()
+        process.wait(10)
+        time.sleep(0.5)
+        return (_last_sound_s(capture) - killed) * 1000
+    finally:
+        capture.stop()
+
+
+def _player_first_sound_ms(server: PulseServer, env: dict[str, str]) -> float:
+    capture = Capture(server).start()
+    try:
+        result = _child(server, env, "first", SHORT_SESSION)
+        return (_first_sound_s(capture) - result["play_s"]) * 1000
+    finally:
+        capture.stop()
+
+
+def _pause_resume_ms(server: PulseServer, folder: Path) -> tuple[list[float], list[float]]:
+    """In this process: a tone played, paused and resumed REPEATS times."""
+    from mit_desktop.playback import events as ev
+    from mit_desktop.playback.output import create_backend
+    from mit_desktop.playback.player import Player
+    from mit_desktop.render.engine import Engine
+    from mit_desktop.session.parser import parse_session
+    from mit_desktop.session.timeline import ListeningSettings
+    import soundfile as sf
+
+    os.environ["PULSE_SERVER"] = server.env["PULSE_SERVER"]
+    t = np.arange(60 * RATE) / RATE
+    (folder / "tone").mkdir()
+    sf.write(str(folder / "tone" / "tone.wav"), 0.25 * np.sin(2 * np.pi * 440 * t), RATE,
+             subtype="PCM_16")
+    script = folder / "tone" / "tone.session.md"
+    script.write_text('+++\nid = "tone"\ntitle = "Tone"\n+++\n\n[clip tone.wav]\n',
+                      encoding="utf-8")
+    session = parse_session(script)
+    player = Player(Engine(), create_backend("stream"))
+    player.open(session, ListeningSettings())
+    assert player.wait_rendered(120)
+    time.sleep(1.0)
+    capture = Capture(server).start()
+    pauses, resumes = [], []
+    try:
+        player.play()
+        time.sleep(1.5)
+        for _ in range(REPEATS):
+            paused = time.monotonic()
+            player.pause()
+            player.wait_state((ev.PAUSED,), 5)
+            time.sleep(1.0)
+            pauses.append((_last_sound_s(capture) - paused) * 1000)
+            at = capture.now_sample()
+            resumed = time.monotonic()
+            player.play()
+            time.sleep(1.0)
+            resumes.append((_first_sound_s(capture, at) - resumed) * 1000)
+    finally:
+        player.close()
+        capture.stop()
+    return pauses, resumes
+
+
+def _process_cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _paplay_cpu_percent(server: PulseServer, wav: Path) -> float:
+    process = _paplay(server, wav)
+    try:
+        time.sleep(1.0)
+        cpu0, wall0 = _process_cpu_s(process.pid), time.monotonic()
+        time.sleep(CPU_SECONDS)
+        cpu1, wall1 = _process_cpu_s(process.pid), time.monotonic()
+        return (cpu1 - cpu0) / (wall1 - wall0) * 100
+    finally:
+        process.kill()
+        process.wait(10)
+
+
+def _dropouts(heard: np.ndarray, expected: np.ndarray) -> int:
+    """0 if `heard` equals `expected`; else the silent runs `heard` has beyond `expected`'s."""
+    heard, expected = trim_silence(heard), trim_silence(expected)
+    if len(heard) == len(expected) and np.array_equal(heard, expected):
+        return 0
+    extra = len(find_sound(heard, RATE).gaps) - len(find_sound(expected, RATE).gaps)
+    return max(1, extra)
+
+
+def _render(session_id: str, env: dict[str, str], out: Path) -> np.ndarray:
+    import soundfile as sf
+
+    subprocess.run([sys.executable, "-m", "mit_desktop", "render", session_id, "-o", str(out)],
+                   env=env, cwd=REPO, check=True, capture_output=True, timeout=3600)
+    data, rate = sf.read(str(out), dtype="int16")
+    assert rate == RATE
+    return data
+
+
+def run() -> list[dict]:
+    records: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        env = dict(os.environ, MIT_DESKTOP_CACHE_DIR=str(folder / "cache"),
+                   MIT_DESKTOP_DATA_DIR=str(folder / "data"), MIT_DESKTOP_KEEP_STDERR="")
+        env.pop("MIT_AUDIO_BACKEND", None)
+        os.environ["MIT_DESKTOP_CACHE_DIR"] = env["MIT_DESKTOP_CACHE_DIR"]
+        short_wav, long_wav = folder / "short.wav", folder / "long.wav"
+        short = _render(SHORT_SESSION, env, short_wav)  # also caches its speech
+        server = PulseServer(folder / "pulse", rate=RATE).start()
+        try:
+            player_ms = statistics.median(_player_first_sound_ms(server, env)
+                                          for _ in range(REPEATS))
+            paplay_ms = statistics.median(_paplay_first_sound_ms(server, short_wav)
+                                          for _ in range(REPEATS))
+            records.append(_record("play.pulse_first_sound_cached_ms", player_ms, "ms",
+                                   f"paplay of the same session's WAV, spawn -> first sound, "
+                                   f"median of {REPEATS}", paplay_ms))
+            pauses, resumes = _pause_resume_ms(server, folder)
+            kill_ms = statistics.median(_paplay_kill_to_silence_ms(server, short_wav)
+                                        for _ in range(REPEATS))
+            records.append(_record("play.pulse_pause_to_silence_ms", statistics.median(pauses),
+                                   "ms", f"paplay killed -> silence, median of {REPEATS}",
+                                   kill_ms))
+            records.append(_record("play.pulse_resume_to_sound_ms", statistics.median(resumes),
+                                   "ms", f"paplay spawn -> first sound, median of {REPEATS}",
+                                   paplay_ms))
+            cpu = _child(server, env, "cpu", SHORT_SESSION, CPU_SECONDS)["cpu_percent"]
+            records.append(_record("play.pulse_cpu_percent", cpu, "%",
+                                   f"paplay of the rendered WAV, {CPU_SECONDS:.0f} s",
+                                   _paplay_cpu_percent(server, short_wav)))
+
+            expected = _render(LONG_SESSION, env, long_wav)
+            log.info("%s: %.1f minutes, played twice with both cores busy", LONG_SESSION,
+                     len(expected) / RATE / 60)
+            with busy_cores(2):
+                capture = Capture(server).start()
+                result = _child(server, env, "whole", LONG_SESSION, len(expected) / RATE + 120)
+                time.sleep(0.5)
+                ours = _dropouts(capture.stop(), expected)
+                if result.get("state") != "finished":
+                    ours = max(ours, 1)
+                capture = Capture(server).start()
+                process = _paplay(server, long_wav)
+                process.wait(len(expected) / RATE + 120)
+                time.sleep(0.5)
+                theirs = _dropouts(capture.stop(), expected)
+            records.append(_record("play.pulse_dropouts_20min_loaded", ours, "gaps",
+                                   f"paplay of the rendered WAV ({len(expected) / RATE / 60:.1f} "
+                                   "min), both cores busy", theirs))
+        finally:
+            server.stop()
+    del short
+    return records
+
+
+def _record(name: str, value: float, unit: str, baseline: str, baseline_value: float) -> dict:
+    log.info("%s = %.3f %s (baseline %.3f: %s)", name, value, unit, baseline_value, baseline)
+    return {"name": name, "value": float(value), "unit": unit, "baseline": baseline,
+            "baseline_value": float(baseline_value)}
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for r in run():
+        print(r)
