@@ -79,8 +79,9 @@ class Player:
     """Plays one session at a time through a backend. See the module docstring for contracts.
 
     `backend`: a Backend, or a name for `create_backend` (None: $MIT_AUDIO_BACKEND or
-    the continuous `stream` output to the system's default device). `fallback`: on a device failure, "pause" (wait for `continue_silently()`
-    or Play) or "null" (go on silently at once). `silent_backend(clock)` makes the backend
+    the continuous `stream` output to the system's default device). `fallback`: on a
+    device failure, "pause" (wait for `continue_silently()` or Play) or "null" (go on
+    silently at once). `silent_backend(clock)` makes the backend
     used to go on without sound (default: a NullBackend on the player's clock).
     """
 
