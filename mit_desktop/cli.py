@@ -188,7 +188,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     print(f"  loudness {report.integrated_lufs:.1f} LUFS overall, {report.speech_lufs:.1f} LUFS while "
           f"speaking; peak {report.peak_dbfs:.1f} dBFS, "
           f"{report.clipped_samples} clipped samples")
-    print(f"  speaking {format_clock_ms(report.speech_ms)} at {report.words_per_minute:.0f} words a minute")
+    print(f"  speaking {format_clock_ms(report.speech_ms)} at {report.words_per_minute:.0f} words a minute "
+          f"(phrase pauses included; fastest sentence {report.fastest_sentence_wpm:.0f}, "
+          f"the voice alone {report.voice_wpm:.0f})")
     print(f"  longest silence {report.longest_silence_ms / 1000:.1f} s; longest drop-out inside speech "
           f"or a clip {report.longest_voice_dropout_ms / 1000:.2f} s")
     return EXIT_OK

@@ -14,6 +14,7 @@ import numpy as np
 from scipy.signal import lfilter
 
 from mit_desktop.render.mixer import Mixer
+from mit_desktop.render.pacing import voiced_bounds
 
 BLOCK_SAMPLES = 22_050 * 10
 QUIET_DBFS = -50.0  # quieter than this counts as silence
@@ -86,8 +87,10 @@ class SessionReport:
     clipped_samples: int
     longest_silence_ms: int  # anywhere in the mix
     longest_voice_dropout_ms: int  # silence inside a speech or clip segment: never intended
-    speech_ms: int
-    words_per_minute: float  # while speaking (gaps excluded)
+    speech_ms: int  # over each sentence's voiced span, phrase pauses included
+    words_per_minute: float  # words over speech_ms: the pace a listener hears
+    fastest_sentence_wpm: float  # the fastest single sentence, over its own span
+    voice_wpm: float  # words over the voiced phrases alone (phrase pauses excluded)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -127,19 +130,32 @@ def analyse(mixer: Mixer, block_samples: int = BLOCK_SAMPLES) -> SessionReport:
     dropout = 0
     speech_meter = LoudnessMeter(rate)
     frame = rate // 50  # 20 ms frames: a word's own stop consonants are shorter than a few frames
+    words = span_samples = voiced_samples = 0
+    fastest = 0.0
     for seg in timeline.segments:
         if seg.kind not in ("speech", "clip") or seg.audio_samples < frame:
             continue
         stems = mixer.render_stems(seg.start_sample, seg.audio_samples)
         voice = stems["voice"]
         speech_meter.feed(voice + stems["bells"] + stems["ambience"])
-        frames = voice[: len(voice) // frame * frame].reshape(-1, frame)
-        quiet = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) < threshold
-        run, _ = _runs_ms(quiet, 1, 0)
-        dropout = max(dropout, run * frame)
-    speech = [s for s in timeline.segments if s.kind == "speech"]
-    speech_samples = sum(s.audio_samples for s in speech)
-    words = sum(len((s.text or "").split()) for s in speech)
+        # phrase pauses are intended: a drop-out is a quiet run inside one phrase's audio
+        pieces = [(p.offset, p.n_samples) for p in seg.speech_parts] or [(0, seg.audio_samples)]
+        for offset, length in pieces:
+            piece = voice[offset:offset + length]
+            frames = piece[: len(piece) // frame * frame].reshape(-1, frame)
+            quiet = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) < threshold
+            run, _ = _runs_ms(quiet, 1, 0)
+            dropout = max(dropout, run * frame)
+        if seg.kind != "speech":
+            continue
+        first, end = voiced_bounds(voice, rate, threshold)
+        count = len((seg.text or "").split())
+        words += count
+        span_samples += end - first
+        fastest = max(fastest, _wpm(count, end - first, rate))
+        for offset, length in pieces:
+            lo, hi = voiced_bounds(voice[offset:offset + length], rate, threshold)
+            voiced_samples += hi - lo
     return SessionReport(
         session_id=timeline.session_id,
         mode=timeline.mode,
@@ -151,6 +167,13 @@ def analyse(mixer: Mixer, block_samples: int = BLOCK_SAMPLES) -> SessionReport:
         clipped_samples=clipped,
         longest_silence_ms=longest * 1000 // rate,
         longest_voice_dropout_ms=dropout * 1000 // rate,
-        speech_ms=speech_samples * 1000 // rate,
-        words_per_minute=round(words / (speech_samples / rate / 60), 1) if speech_samples else 0.0,
+        speech_ms=span_samples * 1000 // rate,
+        words_per_minute=_wpm(words, span_samples, rate),
+        fastest_sentence_wpm=fastest,
+        voice_wpm=_wpm(words, voiced_samples, rate),
     )
+
+
+def _wpm(words: int, samples: int, rate: int) -> float:
+    """Words a minute over `samples` at `rate` Hz, to 0.1 (0.0 for no time)."""
+    return round(words * 60 * rate / samples, 1) if samples > 0 else 0.0

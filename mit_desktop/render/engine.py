@@ -17,6 +17,7 @@ from mit_desktop import paths
 from mit_desktop.render.bells import BELL_STRIKE_INTERVAL_MS, bell_samples
 from mit_desktop.render.clips import ClipError, DecodedClip, decode_clip
 from mit_desktop.render.mixer import Mixer
+from mit_desktop.render.pacing import PhrasedSpeech, SentenceLayout
 from mit_desktop.render.speech import PiperSpeech, SpeechRef
 from mit_desktop.session.errors import Problem
 from mit_desktop.session.model import Session
@@ -39,6 +40,7 @@ class Engine:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else paths.cache_dir()
         self.sample_rate = sample_rate
         self.speech = PiperSpeech(self.cache_dir / "speech", sample_rate, voices_folder)
+        self.phrased = PhrasedSpeech(self.speech.ensure, self.speech.load, sample_rate)
         self.sounds_dir = self.cache_dir / "sounds"  # bells and ambience beds, made once
         self._clips: dict[Path, DecodedClip] = {}
         self._clip_lines: dict[Path, int] = {}
@@ -48,6 +50,10 @@ class Engine:
 
     def ensure(self, voice_id: str | None, rate: float, text: str) -> SpeechRef:
         return self.speech.ensure(voice_id, rate, text)
+
+    def sentence(self, voice_id: str | None, rate: float, text: str, pacing: float) -> SentenceLayout:
+        """The sentence as cached phrases with pauses between them (synthesising what is missing)."""
+        return self.phrased.sentence(voice_id, rate, text, pacing)
 
     def decoded_clip(self, path: Path) -> DecodedClip:
         """The decoded clip (decoding into the cache the first time). ClipError if it cannot be used."""

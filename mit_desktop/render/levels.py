@@ -21,6 +21,7 @@ AMBIENCE_FADE_MS = 3000
 SPEECH_FADE_IN_MS = 5
 SPEECH_FADE_OUT_MS = 20
 CLIP_FADE_MS = 20
+PHRASE_EDGE_FADE_MS = 10  # where a phrase's quiet edge was trimmed (already below -45 dBFS)
 _FRAME_MS = 20
 _ACTIVE_FLOOR = 10 ** (-45 / 20)
 

@@ -112,13 +112,29 @@ class Mixer:
 
     def _speech(self, seg: Segment) -> np.ndarray:
         def make() -> np.ndarray:
-            raw = self.sources.speech_samples(seg.speech_key or "").astype(np.float32) / 32767.0
+            raw = self._assemble(seg)
             gain = levels.voice_gain(levels.active_rms(raw, self.rate), float(np.max(np.abs(raw), initial=0)))
             env = levels.fade_envelope(len(raw), 0, len(raw), self._n(levels.SPEECH_FADE_IN_MS),
                                        self._n(levels.SPEECH_FADE_OUT_MS))
             return (raw * gain * env).astype(np.float32)
 
-        return self._cached(("speech", seg.speech_key), make)
+        return self._cached(("speech", seg.speech_parts or seg.speech_key), make)
+
+    def _assemble(self, seg: Segment) -> np.ndarray:
+        """The sentence's phrases at their offsets (float, full scale 1.0); silence between them.
+        A phrase's inner edges (where its quiet was trimmed) get a short fade."""
+        if not seg.speech_parts:  # a timeline made without phrase layout: one cached sentence
+            return self.sources.speech_samples(seg.speech_key or "").astype(np.float32) / 32767.0
+        out = np.zeros(seg.audio_samples, dtype=np.float32)
+        fade = self._n(levels.PHRASE_EDGE_FADE_MS)
+        last = len(seg.speech_parts) - 1
+        for index, part in enumerate(seg.speech_parts):
+            source = self.sources.speech_samples(part.key)
+            piece = source[part.source_start:part.source_start + part.n_samples].astype(np.float32) / 32767.0
+            env = levels.fade_envelope(len(piece), 0, len(piece), fade if index else 0,
+                                       fade if index < last else 0)
+            out[part.offset:part.offset + len(piece)] += piece * env
+        return out
 
     def _bell(self, sound: str, strikes: int) -> np.ndarray:
         def make() -> np.ndarray:

@@ -51,9 +51,10 @@ class ListeningSettings:
     """How the listener wants to hear a session.
 
     `rate` multiplies the session's own speech rate (1.0 is the voice's
-    natural pace, about 230 words a minute; 0.75, about 170, is the unhurried default). `pacing`
-    multiplies every sentence gap, paragraph gap and pause (not reflections,
-    whose length the therapist chose). `voice` replaces the session's default
+    natural pace). At the default 0.75 the voice itself speaks at about 190 words a
+    minute and pauses between phrases bring each sentence to about 140
+    (mit_desktop.render.pacing). `pacing` multiplies every phrase pause, sentence gap,
+    paragraph gap and pause (not reflections, whose length the therapist chose). `voice` replaces the session's default
     voice; `[voice]` lines in the script still apply. `variables` override the
     session's defaults (e.g. the name used for `{loved_one}`).
     """
@@ -80,10 +81,22 @@ class ListeningSettings:
 
 
 @dataclass(frozen=True)
+class SpeechPart:
+    """A slice of one cached phrase, `n_samples` from `source_start`, placed `offset` samples
+    into its sentence (the silence between parts is the phrase pause)."""
+
+    key: str
+    source_start: int
+    n_samples: int
+    offset: int
+
+
+@dataclass(frozen=True)
 class Segment:
     """One stretch of the timeline, `n_samples` long from `start_sample`.
 
-    kind: "speech" (text = the sentence, speech_key = its cache key),
+    kind: "speech" (text = the sentence, speech_parts = its phrases' cached audio and where
+    each goes, speech_key = the first phrase's cache key),
     "silence" (a gap or pause), "bell" (sound, strikes), "clip" (clip_path,
     clip_offset_sample = where in the decoded clip it starts), "reflection"
     (text = prompt, reflection_index).
@@ -100,6 +113,7 @@ class Segment:
     clip_path: Path | None = None
     clip_offset_sample: int = 0
     reflection_index: int | None = None
+    speech_parts: tuple[SpeechPart, ...] = ()
 
     @property
     def end_sample(self) -> int:
@@ -194,13 +208,14 @@ class Timeline:
 
 
 class SpeechSource(Protocol):
-    """What the timeline needs from speech: the cached sentence's key and length."""
+    """What the timeline needs from speech: a sentence laid out from cached phrases."""
 
-    def ensure(self, voice_id: str | None, rate: float, text: str) -> "SpeechLength": ...
+    def sentence(self, voice_id: str | None, rate: float, text: str,
+                 pacing: float) -> "SentenceAudio": ...
 
 
-class SpeechLength(Protocol):
-    key: str
+class SentenceAudio(Protocol):
+    parts: tuple[SpeechPart, ...]
     n_samples: int
 
 
@@ -278,10 +293,10 @@ class TimelineBuilder:
             elif isinstance(cue, Paragraph):
                 sentences = split_sentences(substitute(cue.text, self.variables))
                 for number, sentence in enumerate(sentences):
-                    ref = self.speech.ensure(voice, rate * s.rate, sentence)
+                    ref = self.speech.sentence(voice, rate * s.rate, sentence, s.pacing)
                     yield self._add(Segment("speech", self.position, self._fit(ref.n_samples),
-                                            text=sentence, speech_key=ref.key,
-                                            audio_samples=ref.n_samples))
+                                            text=sentence, speech_key=ref.parts[0].key,
+                                            audio_samples=ref.n_samples, speech_parts=ref.parts))
                     last = number == len(sentences) - 1
                     gap = self._silence(s.paragraph_gap_ms if last else s.sentence_gap_ms)
                     if gap:

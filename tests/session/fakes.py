@@ -24,6 +24,7 @@ class FakeSources:
     clip_lengths: dict[Path, int] = field(default_factory=dict)
     calls: list[tuple[str | None, float, str]] = field(default_factory=list)
     speech: dict[str, np.ndarray] = field(default_factory=dict)
+    phrased: bool = False
 
     def ensure(self, voice_id: str | None, rate: float, text: str) -> FakeRef:
         self.calls.append((voice_id, rate, text))
@@ -32,6 +33,19 @@ class FakeSources:
         t = np.arange(n) / RATE
         self.speech[key] = np.round(np.sin(2 * np.pi * 300 * t) * 16000).astype(np.int16)
         return FakeRef(key, n)
+
+    def sentence(self, voice_id: str | None, rate: float, text: str, pacing: float):
+        """The sentence as one phrase (so sample arithmetic tests stay simple); with `phrased`,
+        laid out in phrases with pauses exactly as the engine does."""
+        if self.phrased:
+            from mit_desktop.render.pacing import PhrasedSpeech
+
+            return PhrasedSpeech(self.ensure, self.speech_samples, RATE).sentence(voice_id, rate, text, pacing)
+        from mit_desktop.render.pacing import SentenceLayout
+        from mit_desktop.session.timeline import SpeechPart
+
+        ref = self.ensure(voice_id, rate, text)
+        return SentenceLayout((SpeechPart(ref.key, 0, ref.n_samples, 0),), ref.n_samples)
 
     def clip_samples(self, path: Path) -> int:
         return self.clip_lengths[path]

@@ -1,0 +1,157 @@
+"""How long a sentence's phrase pauses are, and where each phrase's audio sits in the sentence.
+
+A sentence is spoken as its phrases (:mod:`mit_desktop.render.phrasing`), each
+synthesised and cached on its own, joined by silences. The silences are sized
+from the cached audio, so the sentence's pace over its voiced span (first voiced
+frame to last, in-sentence pauses included) comes to ``TARGET_WPM`` at the
+default rate, within each boundary's minimum and maximum pause. The listener's
+pacing multiplies every phrase pause, like every other gap.
+
+Everything here is arithmetic on whole samples: the layout (which slice of which
+cached phrase goes at which sample of the sentence) is decided once, when the
+timeline is built, and the mixer only follows it, so the timeline, the rendered
+file and the player agree sample for sample, whatever Piper would make next time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from mit_desktop.render.phrasing import CHUNK, CLAUSE, PUNCT, WEAK, Phrase, split_phrases
+from mit_desktop.session.timeline import SpeechPart
+
+#: The default voice rate (ListeningSettings.rate) the target pace is set for.
+DEFAULT_RATE = 0.75
+#: Words a minute over each sentence's voiced span, phrase pauses included, at the default rate
+#: and pacing (guidance for older listeners: about 120 to 150, with pauses at phrase boundaries).
+TARGET_WPM = 140.0
+#: Shortest pause at each kind of boundary, before the listener's pacing (ms).
+MIN_PAUSE_MS = {PUNCT: 300, CLAUSE: 250, CHUNK: 200, WEAK: 150}
+#: Longest phrase pause, before the listener's pacing (ms).
+MAX_PAUSE_MS = 1100
+#: Share of a sentence's missing time each kind of boundary takes (stronger: longer).
+PAUSE_WEIGHT = {PUNCT: 1.4, CLAUSE: 1.2, CHUNK: 1.0, WEAK: 0.8}
+#: Quiet kept at a phrase's inner edges, so a soft consonant is never cut (ms).
+EDGE_MARGIN_MS = 20
+_FRAME_MS = 10
+_VOICED_FLOOR = 10 ** (-45 / 20)  # frames quieter than -45 dBFS are not voice
+
+
+def target_wpm(rate: float) -> float:
+    """The planned pace for voice `rate`: TARGET_WPM at the default rate, faster in proportion."""
+    return TARGET_WPM * rate / DEFAULT_RATE
+
+
+def voiced_bounds(audio: np.ndarray, sample_rate: int, floor: float = _VOICED_FLOOR) -> tuple[int, int]:
+    """(first, end) sample of the voiced part: the 10 ms frames above `floor` (linear, of full
+    scale; int16 audio is scaled). (0, len) when nothing is voiced."""
+    x = np.asarray(audio)
+    scale = 32768.0 if x.dtype == np.int16 else 1.0
+    frame = max(1, sample_rate * _FRAME_MS // 1000)
+    n = len(x) // frame * frame
+    if n == 0:
+        return 0, len(x)
+    frames = x[:n].astype(np.float64).reshape(-1, frame) / scale
+    active = np.flatnonzero(np.sqrt(np.mean(frames**2, axis=1)) > floor)
+    if not len(active):
+        return 0, len(x)
+    return int(active[0]) * frame, min(len(x), (int(active[-1]) + 1) * frame)
+
+
+def plan_pauses_ms(voiced_ms: float, words: int, strengths: Sequence[int], rate: float) -> list[float]:
+    """Pause after each phrase but the last (ms, before pacing), so `words` words over
+    `voiced_ms` of voice plus the pauses come to target_wpm(rate), each pause between its
+    boundary's minimum and MAX_PAUSE_MS, longer at stronger boundaries."""
+    if not strengths:
+        return []
+    missing = words * 60_000 / target_wpm(rate) - voiced_ms
+    lows = [float(MIN_PAUSE_MS[s]) for s in strengths]
+    weights = [PAUSE_WEIGHT[s] for s in strengths]
+
+    def total(scale: float) -> float:
+        return sum(min(MAX_PAUSE_MS, max(lo, scale * w)) for lo, w in zip(lows, weights))
+
+    if total(0.0) >= missing:
+        return lows
+    if total(MAX_PAUSE_MS) <= missing:
+        return [float(MAX_PAUSE_MS)] * len(strengths)
+    lo_scale, hi_scale = 0.0, float(MAX_PAUSE_MS)
+    for _ in range(40):  # bisection: total() is monotonic in scale
+        mid = (lo_scale + hi_scale) / 2
+        lo_scale, hi_scale = (mid, hi_scale) if total(mid) < missing else (lo_scale, mid)
+    return [min(MAX_PAUSE_MS, max(lo, hi_scale * w)) for lo, w in zip(lows, weights)]
+
+
+@dataclass(frozen=True)
+class SentenceLayout:
+    """A sentence's audio: slices of cached phrases at sample offsets, `n_samples` long."""
+
+    parts: tuple[SpeechPart, ...]
+    n_samples: int
+
+
+@dataclass(frozen=True)
+class PhraseAudio:
+    """A cached phrase: its key, length and voiced bounds (samples)."""
+
+    key: str
+    n_samples: int
+    voiced_start: int
+    voiced_end: int
+
+
+def layout_sentence(phrases: Sequence[Phrase], audio: Sequence[PhraseAudio], rate: float,
+                    pacing: float, sample_rate: int) -> SentenceLayout:
+    """Place the phrases one after another with the planned pauses between their voiced parts.
+
+    The first phrase keeps Piper's quiet before it and the last its quiet after, as a
+    whole-sentence synthesis would; inner edges keep EDGE_MARGIN_MS of their quiet.
+    """
+    margin = sample_rate * EDGE_MARGIN_MS // 1000
+    voiced_ms = sum(a.voiced_end - a.voiced_start for a in audio) * 1000 / sample_rate
+    words = sum(p.words for p in phrases)
+    pauses = plan_pauses_ms(voiced_ms, words, [p.boundary for p in phrases[:-1]], rate)
+    parts: list[SpeechPart] = []
+    voiced_end_at = 0  # sentence sample where the previous phrase's voice ends
+    end = 0
+    for index, phrase in enumerate(audio):
+        first, last = index == 0, index == len(audio) - 1
+        src_start = 0 if first else max(0, phrase.voiced_start - margin)
+        src_end = phrase.n_samples if last else min(phrase.n_samples, phrase.voiced_end + margin)
+        if first:
+            offset = 0
+        else:
+            pause = round(pauses[index - 1] * pacing * sample_rate / 1000)
+            offset = max(end, voiced_end_at + pause - (phrase.voiced_start - src_start))
+        parts.append(SpeechPart(phrase.key, src_start, src_end - src_start, offset))
+        voiced_end_at = offset + (phrase.voiced_end - src_start)
+        end = offset + src_end - src_start
+    return SentenceLayout(tuple(parts), end)
+
+
+class PhrasedSpeech:
+    """Sentences as phrases with pauses, over any phrase source with `ensure` and `load`."""
+
+    def __init__(self, ensure: Callable[[str | None, float, str], object],
+                 load: Callable[[str], np.ndarray], sample_rate: int) -> None:
+        self._ensure = ensure
+        self._load = load
+        self.sample_rate = sample_rate
+        self._bounds: dict[str, tuple[int, int]] = {}
+
+    def phrase(self, voice_id: str | None, rate: float, text: str) -> PhraseAudio:
+        ref = self._ensure(voice_id, rate, text)
+        key, n = ref.key, ref.n_samples  # type: ignore[attr-defined]
+        if key not in self._bounds:
+            self._bounds[key] = voiced_bounds(self._load(key), self.sample_rate)
+        start, end = self._bounds[key]
+        return PhraseAudio(key, n, start, end)
+
+    def sentence(self, voice_id: str | None, rate: float, text: str, pacing: float) -> SentenceLayout:
+        """Synthesise (or find cached) each phrase of `text` and lay the sentence out."""
+        phrases = split_phrases(text, rate, target_wpm(rate))
+        audio = [self.phrase(voice_id, rate, p.text) for p in phrases]
+        return layout_sentence(phrases, audio, rate, pacing, self.sample_rate)

@@ -1,0 +1,157 @@
+"""Where a sentence may pause: phrase boundaries, chosen from the text alone.
+
+An unhurried voice for older listeners is slowed mostly by pauses at phrase
+boundaries, not by stretching the voice (a stretched Piper voice blurs). This
+module decides *where* those pauses go; :mod:`mit_desktop.render.pacing`
+decides *how long* they are.
+
+Boundaries, strongest first:
+
+- ``PUNCT``: the script's own comma, semicolon, colon or dash (always used);
+- ``CLAUSE``: before a word that starts a clause or an instruction (``and``,
+  ``but``, ``when``, ``if``, ``then`` …), and after a leading ``Now``;
+- ``CHUNK``: between a content word and a following preposition, ``to`` or
+  subject pronoun (the "chinks and chunks" rule of Liberman and Church, 1992);
+- ``WEAK``: before a noun phrase's determiner after a content word or ``not``,
+  and, in a short sentence, after a modal verb ("You can | let it be").
+
+Only as many unpunctuated boundaries are added as the sentence needs for the
+target pace (short sentences come out fastest, so they get one too), each
+splitting the longest phrase nearest its middle. The choice depends only on
+the text, the voice rate and the target, so a phrase's text (and its cache key)
+never depends on Piper's non-deterministic audio.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+PUNCT, CLAUSE, CHUNK, WEAK = 4, 3, 2, 1
+
+#: Words a minute of the Piper voice over a sentence's voiced span, per unit of rate
+#: (measured: about 190 over the bundled program at rate 0.75). Used only to estimate how
+#: many pauses a sentence needs before it is synthesised.
+VOICE_WPM_PER_RATE = 253.0
+#: The pause length a boundary is planned around: a sentence gets about one boundary
+#: for each this much of missing time.
+PLANNED_PAUSE_MS = 750
+
+_CLAUSE_STARTERS = frozenset(
+    "and but or so because when while if until then where whether though although unless "
+    "since before after once whenever wherever".split()
+)
+_PREPOSITIONS = frozenset(
+    "in on at to for with from into onto about through around along over under between "
+    "toward towards across behind beside against without within inside outside near "
+    "past beyond upon like".split()
+)
+_FUNCTION_WORDS = _PREPOSITIONS | _CLAUSE_STARTERS | frozenset(
+    "a an the this that these those your my our their his her its it i you we they he she "
+    "me us them him is are was were be been am do does did not no can could may might will "
+    "would shall should must of as just very there here what who which how all any some "
+    "each every more most let up down out off back away".split()
+)
+_MODALS = frozenset("can may might could will would should must".split())
+_SUBJECTS = frozenset("you i we they he she".split())
+_DETERMINERS = frozenset("the a an your this these those my our".split())
+_LEADING_MARKERS = frozenset("now slowly gently softly and".split())
+_PAUSE_PUNCT = re.compile(r"[,;:\u2014\u2013]$|\.\.\.$|\u2026$")
+_DASH = re.compile(r"\s+[-\u2013\u2014]+\s+")
+_WORD_CORE = re.compile(r"[^\w']+")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase of a sentence: its text as spoken, its word count, and the strength of the
+    boundary after it (0 for the sentence's last phrase)."""
+
+    text: str
+    words: int
+    boundary: int
+
+
+def _core(word: str) -> str:
+    return _WORD_CORE.sub("", word).lower()
+
+
+def _candidates(words: list[str]) -> dict[int, int]:
+    """Boundary strength after word index i (0-based) for every possible break."""
+    found: dict[int, int] = {}
+    for i in range(len(words) - 1):
+        here, nxt = _core(words[i]), _core(words[i + 1])
+        if _PAUSE_PUNCT.search(words[i]):
+            found[i] = PUNCT
+        elif nxt in _CLAUSE_STARTERS and i >= 1:
+            found[i] = CLAUSE
+        elif here == "now" and len(words) - i >= 3 and (i == 0 or (i == 1 and _core(words[0]) == "and")):
+            found[i] = CLAUSE
+        elif here not in _FUNCTION_WORDS and (nxt in _PREPOSITIONS or nxt in _SUBJECTS):
+            found[i] = CHUNK
+        elif (here not in _FUNCTION_WORDS or here == "not") and nxt in _DETERMINERS:
+            found[i] = WEAK
+        elif here in _MODALS and len(words) <= 6 and nxt not in _FUNCTION_WORDS - {"let"}:
+            found[i] = WEAK
+    return found
+
+
+def needed_pauses(words: int, rate: float, target_wpm: float) -> int:
+    """How many pauses a sentence of `words` words needs to come down to `target_wpm` at voice
+    `rate`, planning about PLANNED_PAUSE_MS each (estimate before synthesis)."""
+    voice_wpm = VOICE_WPM_PER_RATE * rate
+    missing_ms = words * 60_000 * (1 / target_wpm - 1 / voice_wpm)
+    return max(0, math.ceil(missing_ms / PLANNED_PAUSE_MS - 0.25))
+
+
+def split_phrases(sentence: str, rate: float, target_wpm: float) -> list[Phrase]:
+    """The sentence as phrases to be synthesised one by one with a pause after each but the last.
+
+    Punctuated boundaries are always used. Unpunctuated ones are added, strongest first and
+    splitting the longest phrase, until the sentence has `needed_pauses` of them or no
+    boundary is left that keeps two words on each side. An added boundary gets a comma, so
+    the voice ends the phrase with the rise of a continuing sentence rather than a full stop.
+    """
+    words = _DASH.sub(", ", " ".join(sentence.split())).split(" ")
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return [Phrase(sentence.strip(), len(words), 0)]
+    candidates = _candidates(words)
+    chosen = {i: s for i, s in candidates.items() if s == PUNCT}
+    wanted = needed_pauses(len(words), rate, target_wpm)
+    while len(chosen) < wanted:
+        best = _best_split(words, chosen, candidates)
+        if best is None:
+            break
+        chosen[best] = candidates[best]
+    phrases = []
+    start = 0
+    for i in sorted(chosen) + [len(words) - 1]:
+        part = words[start:i + 1]
+        text = " ".join(part)
+        strength = chosen.get(i, 0)
+        if i in chosen and not _PAUSE_PUNCT.search(text):
+            text = text.rstrip(",") + ","
+        phrases.append(Phrase(text, len(part), strength))
+        start = i + 1
+    return phrases
+
+
+def _best_split(words: list[str], chosen: dict[int, int], candidates: dict[int, int]) -> int | None:
+    """The unchosen boundary splitting the longest phrase best: strongest, then most even;
+    None when every phrase would leave a side shorter than two words (one for `Now`)."""
+    edges = [-1] + sorted(chosen) + [len(words) - 1]
+    best_score: tuple[int, int, int] | None = None
+    best: int | None = None
+    for lo, hi in zip(edges, edges[1:]):
+        for i, strength in candidates.items():
+            if not lo < i < hi or i in chosen:
+                continue
+            left, right = i - lo, hi - i
+            marker = strength == CLAUSE and left == 1 and _core(words[i]) in _LEADING_MARKERS
+            if min(left, right) < 2 and not marker:
+                continue
+            score = (strength, hi - lo, -abs(left - right))
+            if best_score is None or score > best_score:
+                best_score, best = score, i
+    return best
