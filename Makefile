@@ -23,9 +23,15 @@ test: setup
 	@bash scripts/ensure-system-packages.sh test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
-bench: setup
+# the bench extra (an offline speech recogniser) only where benchmarks run
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@
+
+# `make bench ONLY=speech` runs only benchmarks/bench_*speech*.py
+bench: setup $(VENV)/.bench-installed
 	@bash scripts/ensure-system-packages.sh test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(ONLY)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

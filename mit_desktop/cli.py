@@ -68,8 +68,10 @@ def _add_listening_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ambience", choices=("off", "stream", "rain", "ocean", "drone"),
                    help="background sound instead of the script's (for quiet practice: its only sound)")
     p.add_argument("--voice", help="voice id (see 'mit-desktop voices')")
-    p.add_argument("--rate", type=float, help="speech rate multiplier (default 0.75)")
-    p.add_argument("--pacing", type=float, help="multiplier for gaps and pauses (default 1.0)")
+    p.add_argument("--rate", type=float, help="how fast the voice says each word, 0.5-2 (default 0.75; "
+                   "below 0.65 the stretched voice blurs)")
+    p.add_argument("--pacing", type=float, help="multiplier for every pause: between phrases, "
+                   "sentences and paragraphs, and the script's own (default 1.0)")
 
 
 # -- commands ------------------------------------------------------------------

@@ -10,8 +10,9 @@ Boundaries, strongest first:
 - ``PUNCT``: the script's own comma, semicolon, colon or dash (always used);
 - ``CLAUSE``: before a word that starts a clause or an instruction (``and``,
   ``but``, ``when``, ``if``, ``then`` …), and after a leading ``Now``;
-- ``CHUNK``: between a content word and a following preposition, ``to`` or
-  subject pronoun (the "chinks and chunks" rule of Liberman and Church, 1992);
+- ``CHUNK``: between a content word and a following preposition, ``to``,
+  subject pronoun, verb of being or modal, or question word (the "chinks and
+  chunks" rule of Liberman and Church, 1992: "The stretching | is done");
 - ``WEAK``: before a noun phrase's determiner after a content word or ``not``,
   and, in a short sentence, after a modal verb ("You can | let it be").
 
@@ -45,18 +46,20 @@ _CLAUSE_STARTERS = frozenset(
 _PREPOSITIONS = frozenset(
     "in on at to for with from into onto about through around along over under between "
     "toward towards across behind beside against without within inside outside near "
-    "past beyond upon like".split()
+    "past beyond upon like by".split()
 )
 _FUNCTION_WORDS = _PREPOSITIONS | _CLAUSE_STARTERS | frozenset(
     "a an the this that these those your my our their his her its it i you we they he she "
     "me us them him is are was were be been am do does did not no can could may might will "
     "would shall should must of as just very there here what who which how all any some "
-    "each every more most let up down out off back away".split()
+    "each every more most let up down out off away".split()
 )
 _MODALS = frozenset("can may might could will would should must".split())
 _SUBJECTS = frozenset("you i we they he she".split())
+_PREDICATE_STARTS = frozenset("is are was were be can may might will would could should must "
+                              "what how why".split())
 _DETERMINERS = frozenset("the a an your this these those my our".split())
-_LEADING_MARKERS = frozenset("now slowly gently softly and".split())
+_LEADING_MARKERS = frozenset("now then slowly gently softly and".split())
 _PAUSE_PUNCT = re.compile(r"[,;:\u2014\u2013]$|\.\.\.$|\u2026$")
 _DASH = re.compile(r"\s+[-\u2013\u2014]+\s+")
 _WORD_CORE = re.compile(r"[^\w']+")
@@ -85,11 +88,16 @@ def _candidates(words: list[str]) -> dict[int, int]:
             found[i] = PUNCT
         elif nxt in _CLAUSE_STARTERS and i >= 1:
             found[i] = CLAUSE
-        elif here == "now" and len(words) - i >= 3 and (i == 0 or (i == 1 and _core(words[0]) == "and")):
+        elif here in ("now", "then") and len(words) - i >= 3 and (
+                i == 0 or (i == 1 and _core(words[0]) == "and")):
             found[i] = CLAUSE
         elif here not in _FUNCTION_WORDS and (nxt in _PREPOSITIONS or nxt in _SUBJECTS):
             found[i] = CHUNK
-        elif (here not in _FUNCTION_WORDS or here == "not") and nxt in _DETERMINERS:
+        elif here not in _FUNCTION_WORDS and nxt in _PREDICATE_STARTS and i >= 1:
+            found[i] = CHUNK
+        elif here in ("is", "are", "was") and nxt in ("what", "how", "why", "where", "who"):
+            found[i] = CHUNK
+        elif (here not in _FUNCTION_WORDS or here in ("not", "let")) and nxt in _DETERMINERS:
             found[i] = WEAK
         elif here in _MODALS and len(words) <= 6 and nxt not in _FUNCTION_WORDS - {"let"}:
             found[i] = WEAK

@@ -117,19 +117,25 @@ class SettingsScreen(QWidget):
         self.voice.currentIndexChanged.connect(self._save_listening)
         self._row(form, self.tr("Voice:"), self.voice, self.tr("The voice that speaks."))
         self.rate = QComboBox(p)
-        for value, text in ((0.6, self.tr("Very slow")), (0.65, self.tr("Slow")),
+        for value, text in ((0.6, self.tr("Very slow (the voice may sound blurred)")),
+                            (0.65, self.tr("Slow")),
                             (0.75, self.tr("Unhurried (usual)")), (0.85, self.tr("A little quicker")),
-                            (1.0, self.tr("The voice's natural pace"))):
+                            (1.0, self.tr("The voice's natural speed"))):
             self.rate.addItem(text, value)
         self.rate.currentIndexChanged.connect(self._save_listening)
-        self._row(form, self.tr("Speaking speed:"), self.rate, self.tr("How fast the voice speaks."))
+        self._row(form, self.tr("Speaking speed:"), self.rate,
+                  self.tr("How fast the voice says each word. Slower than Slow stretches the "
+                          "voice and makes it harder to understand."))
         self.pacing = QComboBox(p)
         for value, text in ((0.5, self.tr("Shorter")), (1.0, self.tr("As written (usual)")),
                             (1.5, self.tr("Longer")), (2.0, self.tr("Much longer"))):
             self.pacing.addItem(text, value)
         self.pacing.currentIndexChanged.connect(self._save_listening)
-        self._row(form, self.tr("Pauses between sentences:"), self.pacing,
-                  self.tr("How long the quiet moments between sentences last."))
+        self._row(form, self.tr("Pauses:"), self.pacing,
+                  self.tr("How long the voice rests at commas, between phrases and between "
+                          "sentences."))
+        self.pace_note = label("", "muted", p, wrap=True)
+        form.addRow(self.pace_note)
         self.mode = QComboBox(p)
         self.mode.addItem(self.tr("Hands-free"), HANDS_FREE)
         self.mode.addItem(self.tr("Stop at each reflection"), INTERACTIVE)
@@ -232,6 +238,7 @@ class SettingsScreen(QWidget):
                 self.voice.setCurrentIndex(voices.index(prefs.voice))
             self.rate.setCurrentIndex(self._nearest(self.rate, prefs.rate))
             self.pacing.setCurrentIndex(self._nearest(self.pacing, prefs.pacing))
+            self._show_pace(prefs.rate, prefs.pacing)
             self.mode.setCurrentIndex(max(0, self.mode.findData(prefs.mode)))
             self.ambience.setCurrentIndex(max(0, self.ambience.findData(prefs.ambience)))
             self.reminders.setChecked(settings.reminders_enabled)
@@ -244,6 +251,16 @@ class SettingsScreen(QWidget):
             self.backups_label.setText(self.tr("{n} backup(s) kept").format(n=n_backups))
         finally:
             self._loading = False
+
+    def _show_pace(self, rate: float, pacing: float) -> None:
+        """The chosen speed and pauses in plain words: about how many words a minute."""
+        from mit_desktop.render.pacing import expected_wpm
+
+        wpm = int(round(expected_wpm(rate, pacing) / 5) * 5)
+        self.pace_note.setText(self.tr(
+            "With these choices the voice speaks about %1 words a minute, resting briefly "
+            "between phrases. About 120 to 150 is easy to follow for most people.").replace(
+            "%1", str(wpm)))
 
     @staticmethod
     def _nearest(combo: QComboBox, value: float) -> int:
@@ -299,6 +316,7 @@ class SettingsScreen(QWidget):
         prefs.voice = self.voice.currentData() or None
         prefs.rate = float(self.rate.currentData() or 0.75)
         prefs.pacing = float(self.pacing.currentData() or 1.0)
+        self._show_pace(prefs.rate, prefs.pacing)
         prefs.mode = self.mode.currentData() or HANDS_FREE
         prefs.ambience = self.ambience.currentData() or None
         self.ctx.save_state()
