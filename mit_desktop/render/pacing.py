@@ -27,7 +27,6 @@ from mit_desktop.render.phrasing import (
     VOICE_WPM_PER_RATE,
     WEAK,
     Phrase,
-    needed_pauses,
     split_phrases,
 )
 from mit_desktop.session.timeline import SpeechPart
@@ -43,9 +42,11 @@ MIN_PAUSE_MS = {PUNCT: 300, CLAUSE: 250, CHUNK: 200, WEAK: 150}
 MAX_PAUSE_MS = 1100
 #: Share of a sentence's missing time each kind of boundary takes (stronger: longer).
 PAUSE_WEIGHT = {PUNCT: 1.4, CLAUSE: 1.2, CHUNK: 1.0, WEAK: 0.8}
-#: A sentence with fewer phrase boundaries than its pace needs (short sentences come out
-#: fastest) is spoken at the voice rate times this: 0.75 becomes 0.65, the clearest rate
-#: measured (word error 22.2 % against 22.7 % at 0.75; 27 % at 0.6: slower blurs).
+#: A sentence that would still be faster than this with its planned pauses (short
+#: sentences come out fastest) is spoken again at the voice rate times SLOWER_VOICE.
+MAX_SENTENCE_WPM = 165.0
+#: 0.75 becomes 0.65, the clearest rate measured (word error 22.2 % against 22.7 % at 0.75;
+#: 27 % at 0.6: a slower voice blurs).
 SLOWER_VOICE = 0.87
 #: Quiet kept at a phrase's inner edges, so a soft consonant is never cut (ms).
 EDGE_MARGIN_MS = 20
@@ -175,10 +176,15 @@ class PhrasedSpeech:
     def sentence(self, voice_id: str | None, rate: float, text: str, pacing: float) -> SentenceLayout:
         """Synthesise (or find cached) each phrase of `text` and lay the sentence out.
         `rate` is the voice rate asked for (session times listener); a sentence too short for
-        the pauses its pace needs is spoken at `rate * SLOWER_VOICE`."""
+        the pauses its pace needs (faster than MAX_SENTENCE_WPM at pacing 1) is spoken at
+        `rate * SLOWER_VOICE`."""
         target = target_wpm(rate)
         phrases = split_phrases(text, rate, target)
+        audio = [self.phrase(voice_id, rate, p.text) for p in phrases]
+        layout = layout_sentence(phrases, audio, rate, 1.0, self.sample_rate)
         words = sum(p.words for p in phrases)
-        voice_rate = rate * SLOWER_VOICE if len(phrases) - 1 < needed_pauses(words, rate, target) else rate
-        audio = [self.phrase(voice_id, voice_rate, p.text) for p in phrases]
+        span = layout.n_samples - audio[0].voiced_start - (audio[-1].n_samples - audio[-1].voiced_end)
+        if words * 60 * self.sample_rate / max(span, 1) > MAX_SENTENCE_WPM * rate / DEFAULT_RATE:
+            # decided from the cached audio at `rate`, so the same every time it is laid out
+            audio = [self.phrase(voice_id, rate * SLOWER_VOICE, p.text) for p in phrases]
         return layout_sentence(phrases, audio, rate, pacing, self.sample_rate)

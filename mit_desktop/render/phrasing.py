@@ -32,9 +32,11 @@ from dataclasses import dataclass
 PUNCT, CLAUSE, CHUNK, WEAK = 4, 3, 2, 1
 
 #: Words a minute of the Piper voice over a sentence's voiced span, per unit of rate
-#: (measured: about 190 over the bundled program at rate 0.75). Used only to estimate how
-#: many pauses a sentence needs before it is synthesised.
+#: (measured: about 190 over the bundled program at rate 0.75).
 VOICE_WPM_PER_RATE = 253.0
+#: The same in syllables (1.27 a word in the program): short sentences of short words are
+#: the fast ones, so a sentence's pauses are estimated from its syllables, before synthesis.
+VOICE_SYLLABLES_PER_RATE = 320.0
 #: The pause length a boundary is planned around: a sentence gets about one boundary
 #: for each this much of missing time.
 PLANNED_PAUSE_MS = 750
@@ -59,7 +61,8 @@ _SUBJECTS = frozenset("you i we they he she".split())
 _PREDICATE_STARTS = frozenset("is are was were be can may might will would could should must "
                               "what how why".split())
 _DETERMINERS = frozenset("the a an your this these those my our".split())
-_LEADING_MARKERS = frozenset("now then slowly gently softly and".split())
+_QUESTION_WORDS = frozenset("what how why where who".split())
+_LEADING_MARKERS = frozenset("now then slowly gently softly and where what how who why just".split())
 _PAUSE_PUNCT = re.compile(r"[,;:\u2014\u2013]$|\.\.\.$|\u2026$")
 _DASH = re.compile(r"\s+[-\u2013\u2014]+\s+")
 _WORD_CORE = re.compile(r"[^\w']+")
@@ -93,10 +96,14 @@ def _candidates(words: list[str]) -> dict[int, int]:
             found[i] = CLAUSE
         elif here not in _FUNCTION_WORDS and (nxt in _PREPOSITIONS or nxt in _SUBJECTS):
             found[i] = CHUNK
-        elif here not in _FUNCTION_WORDS and nxt in _PREDICATE_STARTS and i >= 1:
+        elif here not in _FUNCTION_WORDS and nxt in _PREDICATE_STARTS and len(words) - i > 2:
             found[i] = CHUNK
-        elif here in ("is", "are", "was") and nxt in ("what", "how", "why", "where", "who"):
+        elif nxt in _QUESTION_WORDS and len(words) - i > 2:
             found[i] = CHUNK
+        elif i == 0 and here in _QUESTION_WORDS and words[-1].endswith("?"):
+            found[i] = WEAK  # "Where | were you?"
+        elif here in _SUBJECTS and nxt in ("have", "be") and i >= 2 and words[-1].endswith("?"):
+            found[i] = WEAK  # "What might they | be feeling?"
         elif (here not in _FUNCTION_WORDS or here in ("not", "let")) and nxt in _DETERMINERS:
             found[i] = WEAK
         elif here in _MODALS and len(words) <= 6 and nxt not in _FUNCTION_WORDS - {"let"}:
@@ -104,11 +111,23 @@ def _candidates(words: list[str]) -> dict[int, int]:
     return found
 
 
-def needed_pauses(words: int, rate: float, target_wpm: float) -> int:
-    """How many pauses a sentence of `words` words needs to come down to `target_wpm` at voice
-    `rate`, planning about PLANNED_PAUSE_MS each (estimate before synthesis)."""
-    voice_wpm = VOICE_WPM_PER_RATE * rate
-    missing_ms = words * 60_000 * (1 / target_wpm - 1 / voice_wpm)
+def syllables(word: str) -> int:
+    """A spelling-based syllable count (vowel groups, a silent final e): good enough to tell
+    "Where were you?" (3) from "Notice the sensations." (8)."""
+    w = re.sub(r"[^a-z]", "", word.lower())
+    if not w:
+        return 0
+    count = len(re.findall(r"[aeiouy]+", w))
+    if w.endswith("e") and not w.endswith(("le", "ee", "ye")) and count > 1:
+        count -= 1
+    return max(1, count)
+
+
+def needed_pauses(words: list[str], rate: float, target_wpm: float) -> int:
+    """How many pauses a sentence of `words` needs to come down to `target_wpm` at voice
+    `rate`, planning about PLANNED_PAUSE_MS each (an estimate from syllables, before synthesis)."""
+    voice_ms = sum(syllables(w) for w in words) * 60_000 / (VOICE_SYLLABLES_PER_RATE * rate)
+    missing_ms = len(words) * 60_000 / target_wpm - voice_ms
     return max(0, math.ceil(missing_ms / PLANNED_PAUSE_MS - 0.25))
 
 
@@ -126,7 +145,7 @@ def split_phrases(sentence: str, rate: float, target_wpm: float) -> list[Phrase]
         return [Phrase(sentence.strip(), len(words), 0)]
     candidates = _candidates(words)
     chosen = {i: s for i, s in candidates.items() if s == PUNCT}
-    wanted = needed_pauses(len(words), rate, target_wpm)
+    wanted = needed_pauses(words, rate, target_wpm)
     while len(chosen) < wanted:
         best = _best_split(words, chosen, candidates)
         if best is None:
@@ -156,7 +175,8 @@ def _best_split(words: list[str], chosen: dict[int, int], candidates: dict[int, 
             if not lo < i < hi or i in chosen:
                 continue
             left, right = i - lo, hi - i
-            marker = strength == CLAUSE and left == 1 and _core(words[i]) in _LEADING_MARKERS
+            marker = left == 1 and (_core(words[i]) in _LEADING_MARKERS
+                                    or _core(words[i + 1]) in _QUESTION_WORDS | _PREDICATE_STARTS)
             if min(left, right) < 2 and not marker:
                 continue
             score = (strength, hi - lo, -abs(left - right))

@@ -58,11 +58,19 @@ def test_phrases_keep_every_word_in_order() -> None:
 
 
 def test_a_short_sentence_or_a_pace_the_voice_already_keeps_needs_fewer_pauses() -> None:
-    assert needed_pauses(12, 0.75, target_wpm(0.75)) > needed_pauses(4, 0.75, target_wpm(0.75))
-    voice_pace = VOICE_WPM_PER_RATE * 0.75
+    long = "You might sit with your feet flat on the floor today".split()
+    assert needed_pauses(long, 0.75, target_wpm(0.75)) > needed_pauses(["Welcome."], 0.75, target_wpm(0.75))
+    # three short words are spoken fast: they need a pause as much as many long ones
+    assert needed_pauses("Where were you?".split(), 0.75, target_wpm(0.75)) >= 1
+    assert needed_pauses(["Consideration."], 0.75, target_wpm(0.75)) == 0
+    brisk = 2 * VOICE_WPM_PER_RATE * 0.75  # a target the voice keeps without pausing
     assert [p.text for p in split_phrases("There is room in this circle for all of it.", 0.75,
-                                          voice_pace)] == ["There is room in this circle for all of it."]
+                                          brisk)] == ["There is room in this circle for all of it."]
     assert texts("Welcome.") == ["Welcome."]
+
+
+def test_a_short_question_pauses_after_its_question_word() -> None:
+    assert texts("Where were you?") == ["Where,", "were you?"]
 
 
 def test_pauses_bring_the_sentence_to_the_target_pace() -> None:
