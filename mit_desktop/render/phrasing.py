@@ -57,7 +57,7 @@ _FUNCTION_WORDS = _PREPOSITIONS | _CLAUSE_STARTERS | frozenset(
     "each every more most let up down out off away".split()
 )
 _MODALS = frozenset("can may might could will would should must".split())
-_SUBJECTS = frozenset("you i we they he she".split())
+_SUBJECTS = frozenset("you i we they he she it".split())
 _PREDICATE_STARTS = frozenset("is are was were be can may might will would could should must "
                               "what how why".split())
 _DETERMINERS = frozenset("the a an your this these those my our".split())
@@ -89,8 +89,10 @@ def _candidates(words: list[str]) -> dict[int, int]:
         here, nxt = _core(words[i]), _core(words[i + 1])
         if _PAUSE_PUNCT.search(words[i]):
             found[i] = PUNCT
-        elif nxt in _CLAUSE_STARTERS and i >= 1:
+        elif nxt in _CLAUSE_STARTERS and (i >= 1 or len(words) - i > 2):
             found[i] = CLAUSE
+        elif nxt == "that" and here not in _FUNCTION_WORDS and len(words) - i > 3:
+            found[i] = CLAUSE  # "Just notice | that a thought has come."
         elif here in ("now", "then") and len(words) - i >= 3 and (
                 i == 0 or (i == 1 and _core(words[0]) == "and")):
             found[i] = CLAUSE
@@ -131,12 +133,13 @@ def needed_pauses(words: list[str], rate: float, target_wpm: float) -> int:
     return max(0, math.ceil(missing_ms / PLANNED_PAUSE_MS - 0.25))
 
 
-def split_phrases(sentence: str, rate: float, target_wpm: float) -> list[Phrase]:
+def split_phrases(sentence: str, rate: float, target_wpm: float, extra: int = 0) -> list[Phrase]:
     """The sentence as phrases to be synthesised one by one with a pause after each but the last.
 
     Punctuated boundaries are always used. Unpunctuated ones are added, strongest first and
     splitting the longest phrase, until the sentence has `needed_pauses` of them or no
-    boundary is left that keeps two words on each side. An added boundary gets a comma, so
+    boundary is left that keeps two words on each side; `extra` asks for that many more (for a
+    sentence the voice spoke faster than estimated). An added boundary gets a comma, so
     the voice ends the phrase with the rise of a continuing sentence rather than a full stop.
     """
     words = _DASH.sub(", ", " ".join(sentence.split())).split(" ")
@@ -144,8 +147,11 @@ def split_phrases(sentence: str, rate: float, target_wpm: float) -> list[Phrase]
     if len(words) <= 1:
         return [Phrase(sentence.strip(), len(words), 0)]
     candidates = _candidates(words)
+    if (not candidates and 3 <= len(words) <= 4 and _core(words[-2]) in ("is", "are", "was", "were")
+            and _core(words[-1]) not in _FUNCTION_WORDS):
+        candidates = {len(words) - 2: WEAK}  # a last resort for a very short sentence: "That is | human."
     chosen = {i: s for i, s in candidates.items() if s == PUNCT}
-    wanted = needed_pauses(words, rate, target_wpm)
+    wanted = needed_pauses(words, rate, target_wpm) + extra
     while len(chosen) < wanted:
         best = _best_split(words, chosen, candidates)
         if best is None:
@@ -175,9 +181,10 @@ def _best_split(words: list[str], chosen: dict[int, int], candidates: dict[int, 
             if not lo < i < hi or i in chosen:
                 continue
             left, right = i - lo, hi - i
-            marker = left == 1 and (_core(words[i]) in _LEADING_MARKERS
-                                    or _core(words[i + 1]) in _QUESTION_WORDS | _PREDICATE_STARTS)
-            if min(left, right) < 2 and not marker:
+            marker = left == 1 and (_core(words[i]) in _LEADING_MARKERS or _core(words[i + 1]) in
+                                    _QUESTION_WORDS | _PREDICATE_STARTS | _SUBJECTS | _CLAUSE_STARTERS)
+            last_resort = right == 1 and len(words) <= 4 and strength == WEAK
+            if min(left, right) < 2 and not (marker or last_resort):
                 continue
             score = (strength, hi - lo, -abs(left - right))
             if best_score is None or score > best_score:
