@@ -40,7 +40,8 @@ def test_the_program_has_the_six_sessions_in_order() -> None:
 @pytest.mark.parametrize("session_id", FULL + ["bam"])
 def test_session_length_reflections_and_structure(engine: Engine, session_id: str) -> None:
     session, timeline, report = report_for(engine, session_id)
-    low, high = (2, 4) if session_id == "bam" else (15, 25)
+    # about twenty minutes; the phrase pauses of the unhurried pace made each about 1.5 min longer
+    low, high = (2, 4) if session_id == "bam" else (20, 24)
     assert low * 60_000 <= timeline.duration_ms <= high * 60_000
     assert len(timeline.reflections) >= (1 if session_id == "bam" else 3)
     assert session.module == session_id
@@ -65,7 +66,11 @@ def test_session_sounds_right_by_numbers(engine: Engine, session_id: str) -> Non
     assert report.clipped_samples == 0 and report.peak_dbfs <= -0.5
     assert report.longest_voice_dropout_ms < 1500  # no hole inside a sentence
     assert -23.0 <= report.speech_lufs <= -20.0  # narration at the same loudness in every session
-    assert 120 <= report.words_per_minute <= 190  # unhurried
+    # unhurried for older listeners: about 140 words a minute over each sentence, phrase
+    # pauses included, and no sentence rushed (bench_speech measures the program's fastest)
+    assert 130 <= report.words_per_minute <= 150
+    assert report.fastest_sentence_wpm <= 180
+    assert report.voice_wpm > report.words_per_minute  # slowed mostly by pauses, not the voice
 
 
 def test_loudness_is_consistent_between_sessions(engine: Engine) -> None:
