@@ -12,6 +12,7 @@ import pytest
 
 from mit_desktop.playback import events as ev
 from mit_desktop.playback.output import NO_DEVICE, NOT_OPENED, STOPPED, Backend, BackendError
+from mit_desktop.render import pacing
 from mit_desktop.render import speech as speech_module
 
 
@@ -124,13 +125,20 @@ def test_speech_cache_failing_mid_session_pauses_where_speech_runs_out_then_reco
     make_rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_writer = speech_module.atomic_writer
-    calls = {"n": 0}
+    real_sentence = pacing.PhrasedSpeech.sentence
+    sentences = {"n": 0}
+
+    def counting_sentence(self: Any, *args: Any) -> Any:
+        layout = real_sentence(self, *args)
+        sentences["n"] += 1
+        return layout
 
     def flaky_writer(target: Path, mode: int = 0o600) -> Any:
-        calls["n"] += 1
-        if calls["n"] > 2:
+        if sentences["n"] >= 2:  # the disk fills up after two sentences (of one or more phrases)
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_writer(target, mode)
+
+    monkeypatch.setattr(pacing.PhrasedSpeech, "sentence", counting_sentence)
 
     monkeypatch.setattr(speech_module, "atomic_writer", flaky_writer)
     rig = make_rig()
