@@ -184,8 +184,19 @@ def wer_records(speaker: Speaker, recogniser: sm.Recogniser, sentences: list[str
     return records
 
 
+#: The bed under the voice before issue 14: 6 dB below the script's level (0.5 in gain).
+DUCKING_BEFORE = -6.02
+
+
+def _mix_as_before(mixer) -> None:  # type: ignore[no-untyped-def]
+    """The pre-issue-14 bed under speech: -6 dB (its 400 ms linear ramps differ only at the edges)."""
+    from mit_desktop.render import levels
+
+    mixer.ducking = levels.Ducking(bed_db=0.0, under_voice_db=DUCKING_BEFORE)
+
+
 def run() -> list[dict]:
-    speaker = Speaker()
+    speaker = Speaker(before_mixing=_mix_as_before)
     recogniser = sm.Recogniser()
     program = program_sentences()
     sample = random.Random(SEED).sample(program, PROGRAM_SAMPLE)

@@ -57,6 +57,8 @@ def _settings(args: argparse.Namespace):  # -> ListeningSettings
         kwargs["pacing"] = args.pacing
     if getattr(args, "path", None) != "quiet" and getattr(args, "ambience", None):
         kwargs["ambience"] = args.ambience
+    if getattr(args, "voice_clarity", False):
+        kwargs["voice_clarity"] = True
     return ListeningSettings(**kwargs)
 
 
@@ -67,6 +69,9 @@ def _add_listening_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--interval", metavar="DURATION", help="quiet practice: a bell every DURATION (e.g. 5m)")
     p.add_argument("--ambience", choices=("off", "stream", "rain", "ocean", "drone"),
                    help="background sound instead of the script's (for quiet practice: its only sound)")
+    p.add_argument("--voice-clarity", action="store_true",
+                   help="for hearing aids: background sound lower still, the voice's consonants "
+                   "gently lifted")
     p.add_argument("--voice", help="voice id (see 'mit-desktop voices')")
     p.add_argument("--rate", type=float, help="how fast the voice says each word, 0.5-2 (default 0.75; "
                    "below 0.65 the stretched voice blurs)")

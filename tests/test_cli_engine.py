@@ -233,3 +233,12 @@ def test_validate_strict_reports_what_does_not_protect_the_listener(tmp_path: Pa
                      "Let your eyes open.\n", encoding="utf-8")
     assert main(["validate", "--strict", str(fixed)]) == 0
     assert "strict checks passed" in capsys.readouterr().out
+
+
+def test_listening_options_reach_the_settings() -> None:
+    from mit_desktop.cli import _settings, build_parser
+
+    args = build_parser().parse_args(["timeline", "x", "--voice-clarity", "--rate", "0.85", "--pacing", "1.5"])
+    settings = _settings(args)
+    assert (settings.voice_clarity, settings.rate, settings.pacing) == (True, 0.85, 1.5)
+    assert _settings(build_parser().parse_args(["timeline", "x"])).voice_clarity is False

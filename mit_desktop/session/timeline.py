@@ -56,7 +56,9 @@ class ListeningSettings:
     (mit_desktop.render.pacing). `pacing` multiplies every phrase pause, sentence gap,
     paragraph gap and pause (not reflections, whose length the therapist chose). `voice` replaces the session's default
     voice; `[voice]` lines in the script still apply. `variables` override the
-    session's defaults (e.g. the name used for `{loved_one}`).
+    session's defaults (e.g. the name used for `{loved_one}`). `ambience` replaces the
+    script's beds ("off": none). `voice_clarity` (for hearing aids) keeps the background
+    lower still and gently lifts the voice's presence range (render.levels).
     """
 
     voice: str | None = None
@@ -67,6 +69,7 @@ class ListeningSettings:
     mode: str = HANDS_FREE
     variables: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     ambience: str | None = None
+    voice_clarity: bool = False
 
     def __post_init__(self) -> None:
         if self.ambience is not None and self.ambience not in ("off", *AMBIENCE_NAMES):
@@ -160,6 +163,7 @@ class Timeline:
     reflections: tuple[ReflectionPoint, ...]
     ambience: tuple[AmbienceChange, ...]
     n_samples: int
+    voice_clarity: bool = False  # the mixer lowers the bed further and lifts the voice's presence
 
     def ms(self, samples: int) -> int:
         """Whole milliseconds for a grid-aligned sample position."""
@@ -360,6 +364,7 @@ class TimelineBuilder:
             reflections=tuple(self.reflections),
             ambience=tuple(self.ambience),
             n_samples=self.position,
+            voice_clarity=self.settings.voice_clarity,
         )
 
     def sentence_count(self) -> int:

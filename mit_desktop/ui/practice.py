@@ -241,7 +241,8 @@ class PracticeFlow(QObject):
         prefs = self.ctx.prefs
         variables = dict(self.ctx.profile.variables)
         return ListeningSettings(voice=prefs.voice, rate=prefs.rate, pacing=prefs.pacing,
-                                 ambience=prefs.ambience, mode=mode, variables=MappingProxyType(variables))
+                                 ambience=prefs.ambience, voice_clarity=prefs.voice_clarity,
+                                 mode=mode, variables=MappingProxyType(variables))
 
     # -- running ----------------------------------------------------------------------
 

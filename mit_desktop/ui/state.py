@@ -33,6 +33,7 @@ class ListeningPrefs:
     pacing: float = 1.0
     mode: str = HANDS_FREE
     ambience: str | None = None  # None: as each session has it; "off"; or a bed's name
+    voice_clarity: bool = False  # background lower still, the voice's presence lifted
     voice_volume: float = 1.0
     bells_volume: float = 1.0
     ambience_volume: float = 1.0
@@ -48,6 +49,7 @@ class ListeningPrefs:
             prefs.mode = HANDS_FREE
         if prefs.ambience not in (None, "off", *AMBIENCE_NAMES):
             prefs.ambience = None
+        prefs.voice_clarity = prefs.voice_clarity is True
         prefs.rate = min(2.0, max(0.5, float(prefs.rate)))
         prefs.pacing = min(4.0, max(0.25, float(prefs.pacing)))
         for name in ("voice_volume", "bells_volume", "ambience_volume"):

@@ -75,7 +75,8 @@ def test_ambience_fades_in_ducks_under_speech_and_fades_out() -> None:
     full = rms(amb[steady])
     assert rms(amb[: RATE // 10]) < full * 0.2  # starts from silence
     inside = slice(speech.start_sample, speech.start_sample + speech.audio_samples)
-    assert np.allclose(amb[inside], bed[inside] * 0.20 * levels.DUCK_GAIN, atol=1e-6)
+    under = 10 ** (levels.DUCKING.under_voice_db / 20)
+    assert np.allclose(amb[inside], bed[inside] * 0.20 * under, atol=1e-6)
     off = t.ambience[-1].start_sample
     assert not np.any(amb[off + fade:])  # fully faded after [ambience off]
     assert rms(amb[off: off + RATE // 10]) > full * 0.5  # but not cut off abruptly

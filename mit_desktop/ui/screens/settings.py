@@ -150,6 +150,16 @@ class SettingsScreen(QWidget):
         self.ambience.currentIndexChanged.connect(self._save_listening)
         self._row(form, self.tr("Background sound:"), self.ambience,
                   self.tr("The quiet sound under the voice; choose None for silence."))
+        self.clarity = QCheckBox(self.tr("Voice clarity (for hearing aids)"), p)
+        self.clarity.toggled.connect(self._save_listening)
+        named(self.clarity, self.tr("Voice clarity (for hearing aids)"),
+              self.tr("Keeps the background sound further below the voice and makes the "
+                      "voice's consonants a little clearer."))
+        form.addRow(self.clarity)
+        form.addRow(label(self.tr("The background always drops well below the voice while it "
+                                  "speaks. Voice clarity lowers it further and makes the "
+                                  "consonants a little crisper: try it if you use hearing aids "
+                                  "or words are hard to catch."), "muted", p))
         form.addRow(label(self.tr("Volumes of the voice, bells and background are in the player "
                                   "under More controls."), "muted", p))
 
@@ -241,6 +251,7 @@ class SettingsScreen(QWidget):
             self._show_pace(prefs.rate, prefs.pacing)
             self.mode.setCurrentIndex(max(0, self.mode.findData(prefs.mode)))
             self.ambience.setCurrentIndex(max(0, self.ambience.findData(prefs.ambience)))
+            self.clarity.setChecked(prefs.voice_clarity)
             self.reminders.setChecked(settings.reminders_enabled)
             self.morning.setTime(_time(settings.morning_reminder))
             self.evening.setTime(_time(settings.evening_reminder))
@@ -319,6 +330,7 @@ class SettingsScreen(QWidget):
         self._show_pace(prefs.rate, prefs.pacing)
         prefs.mode = self.mode.currentData() or HANDS_FREE
         prefs.ambience = self.ambience.currentData() or None
+        prefs.voice_clarity = self.clarity.isChecked()
         self.ctx.save_state()
 
     def _save_reminders(self) -> None:
