@@ -62,7 +62,8 @@ _PREDICATE_STARTS = frozenset("is are was were be can may might will would could
                               "what how why".split())
 _DETERMINERS = frozenset("the a an your this these those my our".split())
 _QUESTION_WORDS = frozenset("what how why where who".split())
-_LEADING_MARKERS = frozenset("now then slowly gently softly and where what how who why just".split())
+_LEADING_MARKERS = frozenset("now then slowly gently softly and where what how who why just often "
+                             "sometimes perhaps maybe".split())
 _PAUSE_PUNCT = re.compile(r"[,;:\u2014\u2013]$|\.\.\.$|\u2026$")
 _DASH = re.compile(r"\s+[-\u2013\u2014]+\s+")
 _WORD_CORE = re.compile(r"[^\w']+")
@@ -96,8 +97,11 @@ def _candidates(words: list[str]) -> dict[int, int]:
         elif here in ("now", "then") and len(words) - i >= 3 and (
                 i == 0 or (i == 1 and _core(words[0]) == "and")):
             found[i] = CLAUSE
-        elif here not in _FUNCTION_WORDS and (nxt in _PREPOSITIONS or nxt in _SUBJECTS):
+        elif here not in _FUNCTION_WORDS and nxt in _PREPOSITIONS:
             found[i] = CHUNK
+        elif (here not in _FUNCTION_WORDS and here != "thank" and nxt in _SUBJECTS
+              and i + 2 < len(words) and _core(words[i + 2]) not in _PREPOSITIONS):
+            found[i] = CHUNK  # a pronoun starting a clause ("remember | you can"), not an object
         elif here not in _FUNCTION_WORDS and nxt in _PREDICATE_STARTS and len(words) - i > 2:
             found[i] = CHUNK
         elif nxt in _QUESTION_WORDS and len(words) - i > 2:
@@ -181,8 +185,10 @@ def _best_split(words: list[str], chosen: dict[int, int], candidates: dict[int, 
             if not lo < i < hi or i in chosen:
                 continue
             left, right = i - lo, hi - i
-            marker = left == 1 and (_core(words[i]) in _LEADING_MARKERS or _core(words[i + 1]) in
-                                    _QUESTION_WORDS | _PREDICATE_STARTS | _SUBJECTS | _CLAUSE_STARTERS)
+            first = _core(words[i])
+            marker = left == 1 and (first in _LEADING_MARKERS or (
+                first not in _FUNCTION_WORDS
+                and _core(words[i + 1]) in _QUESTION_WORDS | _PREDICATE_STARTS | _CLAUSE_STARTERS))
             last_resort = right == 1 and len(words) <= 4 and strength == WEAK
             if min(left, right) < 2 and not (marker or last_resort):
                 continue

@@ -73,6 +73,14 @@ def test_a_short_question_pauses_after_its_question_word() -> None:
     assert texts("Where were you?") == ["Where,", "were you?"]
 
 
+@pytest.mark.parametrize("sentence", ["Thank you for practising.", "Let the breath go.",
+                                      "Now imagine a circle that is just large enough to hold you."])
+def test_no_rest_splits_thank_you_or_an_object_pronoun(sentence: str) -> None:
+    for extra in range(4):
+        phrases = [p.text for p in split_phrases(sentence, 0.75, target_wpm(0.75), extra)]
+        assert "Thank," not in phrases and not any(p in ("you.", "you for practising.") for p in phrases)
+
+
 def test_pauses_bring_the_sentence_to_the_target_pace() -> None:
     words, voiced_ms = 10, 10 * 60_000 / 190  # a sentence spoken at 190 words a minute
     pauses = plan_pauses_ms(voiced_ms, words, [PUNCT, CHUNK], 0.75)
