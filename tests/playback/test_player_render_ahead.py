@@ -19,8 +19,11 @@ def test_playback_starts_before_the_speech_exists_and_matches_the_finished_rende
     made: list[str] = []
 
     def slow_voice(voice_id, rate, text):
-        assert gate.acquire(timeout=30), "the test never let this sentence be made"
-        made.append(text)
+        # one release per phrase text: a sentence spoken again at the slower voice (pacing)
+        # is part of making the same sentence
+        if text not in made:
+            assert gate.acquire(timeout=30), "the test never let this sentence be made"
+            made.append(text)
         return tone(voice_id, rate, text)
 
     engine.speech.synthesize = slow_voice

@@ -16,7 +16,8 @@ def _moment_ms(timeline, stem: str) -> int:
         return timeline.ms(caption.start_sample + caption.audio_samples // 2)
     if stem == "bells":
         return 150
-    return 8000
+    # the bed at its full level: 3 s into the reflection, after its rise from under the voice
+    return timeline.ms(timeline.reflections[0].start_sample) + 3000
 
 
 @pytest.mark.parametrize("stem,value", [("ambience", 0.2), ("voice", 1.4), ("bells", 0.0)])
