@@ -40,8 +40,10 @@ def test_the_program_has_the_six_sessions_in_order() -> None:
 @pytest.mark.parametrize("session_id", FULL + ["bam"])
 def test_session_length_reflections_and_structure(engine: Engine, session_id: str) -> None:
     session, timeline, report = report_for(engine, session_id)
-    # about twenty minutes; the phrase pauses of the unhurried pace made each about 1.5 min longer
-    low, high = (2, 4) if session_id == "bam" else (20, 24)
+    # about twenty minutes; the phrase rests of the unhurried pace (issue 14) made each about
+    # 1.7 min longer, and the grounding lines and spoken questions (issue 12) longer still:
+    # 23 to 25.5 min at the defaults. The dose is the therapists' call (see docs/playback.md).
+    low, high = (2, 4) if session_id == "bam" else (20, 26)
     assert low * 60_000 <= timeline.duration_ms <= high * 60_000
     assert len(timeline.reflections) >= (1 if session_id == "bam" else 3)
     assert session.module == session_id
