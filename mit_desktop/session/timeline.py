@@ -177,6 +177,17 @@ class Timeline:
     def captions(self) -> tuple[Segment, ...]:
         return tuple(s for s in self.segments if s.kind == "speech")
 
+    def section_title_at(self, position_ms: int) -> str:
+        """The title of the section playing at ``position_ms`` (the last one starting at or
+        before it; ``""`` before the first section)."""
+        sample = position_ms * self.sample_rate // 1000
+        title = ""
+        for section in self.sections:
+            if section.start_sample > sample:
+                break
+            title = section.title
+        return title
+
     def to_json(self) -> dict:
         """The `timeline --json` document (ms everywhere; samples are ms * rate / 1000)."""
         segments = []

@@ -314,7 +314,11 @@ class PracticeFlow(QObject):
         if session is None:
             return
         position = self.ctx.player.position_ms if self.ctx.has_player else 0
-        section, profile_id, store = self.section_title, self.ctx.profile_id, self.ctx.store
+        section = self.section_title
+        timeline = self.ctx.player.timeline if self.ctx.has_player else None
+        if timeline is not None:  # the section event may still be on its way to this thread
+            section = timeline.section_title_at(position) or section
+        profile_id, store = self.ctx.profile_id, self.ctx.store
         recorder = self._recorder
 
         def write() -> int:

@@ -88,6 +88,17 @@ def test_sections_start_where_their_heading_stands() -> None:
     assert timeline.sections[1].start_sample == second_speech.start_sample
 
 
+def test_the_section_playing_at_a_position_is_known_from_the_timeline() -> None:
+    """An "I need to stop" record names the section from the position itself (the player's
+    section event may not have reached the window yet)."""
+    timeline, _ = build("# One\nA.\n# Two\nB.\n")
+    second_ms = timeline.ms(timeline.sections[1].start_sample)
+    assert timeline.section_title_at(0) == "One"
+    assert timeline.section_title_at(second_ms - 1) == "One"
+    assert timeline.section_title_at(second_ms) == "Two"
+    assert timeline.section_title_at(timeline.duration_ms + 5_000) == "Two"
+
+
 def test_bells_and_ambience(tmp_path: Path) -> None:
     timeline, _ = build("[ambience rain 20%]\n[bell chime 2]\n[ambience off]\n")
     bell = timeline.segments[0]
