@@ -1,5 +1,6 @@
 """Help, one dialog with pages: "Help now" (grounding and the crisis numbers where the
-listener lives; F1, the header and the tray open it here) and the keyboard shortcuts."""
+listener lives; F1, the header and the tray open it here), "What is mentalizing?", what
+each practice trains (``help_program``) and the keyboard shortcuts."""
 
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ class HelpDialog(QDialog):
         self.help_now.regionChosen.connect(self.regionChosen)
         self.pages: dict[str, QWidget] = {}
         self.add_page(HELP_NOW, self.help_now, self.tr("Help now"))
+        from mit_desktop.ui.help_program import (
+            MENTALIZING, PRACTICES, mentalizing_page, practices_page)
+
+        self.add_page(MENTALIZING, mentalizing_page(self.tabs), self.tr("What is mentalizing?"))
+        self.add_page(PRACTICES, practices_page(self.tabs), self.tr("The practices"))
         self.add_page(KEYBOARD, self._keyboard_page(), self.tr("Keyboard"))
         layout.addWidget(self.tabs, 1)
         row = QHBoxLayout()

@@ -97,10 +97,36 @@ class PracticePages:
             self.checkin.safety_label.show()
         self.checkin.go_button.setEnabled(True)
         self.checkin.go_button.setFocus()
+        self._offer_training(session)
         auto, self._auto_begin = self._auto_begin, None
         if auto is not None:  # BAM chosen on the support page: no second check-in
             mode, (mood, stress) = auto
             self._checked_in("before", mood, stress, mode, offer_support=False)
+
+    def _offer_training(self, session: Session) -> None:
+        """Before the first practice of a module, "What this practice trains"."""
+        from mit_desktop.module_training import (
+            first_time_for_module, load_module_training, module_session_ids)
+        from mit_desktop.program import load_program
+
+        try:
+            training = load_module_training().get(session.module or "")
+            entries = load_program().entries
+        except ValueError as error:  # ProgramDataError: logged; the practice goes on
+            log.error("%s", error)
+            return
+        if training is None:
+            return
+        ids = module_session_ids(training.id, entries, session.id)
+        store, pid = self.ctx.store, self.ctx.profile_id
+        checkin = self.checkin
+
+        def shown(first: bool) -> None:
+            if first and checkin.phase == "before":
+                checkin.show_training(training.trains)
+
+        self.ctx.db(lambda: first_time_for_module(store, pid, ids), shown,
+                    lambda exc: log.error("could not read the history", exc_info=exc))
 
     def _session_failed(self, message: str) -> None:
         self.show_message(self.tr("The practice could not be started: {why}").format(why=message))

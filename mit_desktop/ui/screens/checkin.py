@@ -39,6 +39,11 @@ class CheckInScreen(QWidget):
         self.safety_label = label("", "banner", self)
         named(self.safety_label, self.tr("Safety note for this practice"))
         layout.addWidget(self.safety_label)
+        self.trains_heading = label(self.tr("What this practice trains"), "title", self)
+        self.trains_label = label("", None, self)
+        named(self.trains_label, self.tr("What this practice trains"))
+        layout.addWidget(self.trains_heading)
+        layout.addWidget(self.trains_label)
         self.before_label = label(_before_session_text(), "muted", self)
         named(self.before_label, self.tr("Before every practice"))
         layout.addWidget(self.before_label)
@@ -102,6 +107,7 @@ class CheckInScreen(QWidget):
         self.safety_label.setText(safety)
         self.safety_label.setVisible(bool(safety) and phase == "before")
         self.before_label.setVisible(phase == "before")
+        self.show_training("")
         (self.interactive if mode == INTERACTIVE else self.hands_free).setChecked(True)
         self.mode_box.setVisible(phase == "before" and can_choose_mode)
         self.back_button.setVisible(phase == "before")
@@ -121,6 +127,14 @@ class CheckInScreen(QWidget):
             named(self.go_button, self.tr("Save and finish"),
                   self.tr("Save your answers (if any) and return to Today."))
         self.go_button.setFocus()
+
+    def show_training(self, text: str) -> None:
+        """Show "What this practice trains" with `text` (before the first practice of a
+        module); an empty `text` hides it."""
+        self.trains_label.setText(text)
+        self.trains_label.setAccessibleDescription(text)
+        self.trains_heading.setVisible(bool(text))
+        self.trains_label.setVisible(bool(text))
 
     def mode(self) -> str:
         return INTERACTIVE if self.interactive.isChecked() else HANDS_FREE
