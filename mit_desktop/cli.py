@@ -342,3 +342,12 @@ def main(argv: list[str] | None = None) -> int:
         return 128 + signal.SIGINT
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a folder or file the command needs cannot be used
+        from mit_desktop.fsutil import os_error_message
+
+        log.debug("stopped by", exc_info=True)
+        return _error(os_error_message(exc))
+    except Exception as exc:  # a bug: one line here, the details with -v
+        logging.getLogger(__name__).error("unexpected problem", exc_info=args.verbose)
+        return _error(f"an unexpected problem stopped this command ({type(exc).__name__}: "
+                      f"{exc}). Run it again with -v for the details.")

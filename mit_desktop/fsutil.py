@@ -104,3 +104,11 @@ def disk_message(exc: OSError, target: Path) -> str:
     if exc.errno == errno.ENOENT:
         return f"The folder for {target} does not exist."
     return f"Could not write {target}: {exc.strerror or exc}"
+
+
+def os_error_message(exc: OSError) -> str:
+    """A sentence a user can act on for any failed file operation (names the file)."""
+    target = Path(exc.filename) if exc.filename else None
+    if target is not None:
+        return disk_message(exc, target)
+    return f"{exc.strerror or exc}."

@@ -66,7 +66,10 @@ def list_sessions(include_user: bool = True) -> tuple[list[LibraryEntry], list[S
     """Bundled sessions in program order, then the user's, plus the errors of any that failed to parse."""
     rows = _scan(paths.sessions_dir(), "bundled")
     if include_user:
-        rows += _scan(user_sessions_dir(), "user")
+        try:
+            rows += _scan(user_sessions_dir(), "user")
+        except OSError as exc:  # an unusable data folder must not hide the bundled sessions
+            log.warning("your own sessions could not be read: %s", exc)
     entries = [row[0] for row in rows if row[0] is not None]
     errors = [row[2] for row in rows if row[2] is not None]
     order = {sid: i for i, sid in enumerate(_program_order())}

@@ -15,6 +15,7 @@ from mit_desktop.history.errors import (
     NewerDatabaseError,
     UnknownPracticeError,
     UnknownProfileError,
+    UnusableHistoryError,
 )
 from mit_desktop.history.models import (
     BodyMapRecord,
@@ -44,4 +45,5 @@ __all__ = [
     "SafetyEvent",
     "UnknownPracticeError",
     "UnknownProfileError",
+    "UnusableHistoryError",
 ]

@@ -133,10 +133,41 @@ def check_backup(path: Path) -> str:
         conn.close()
 
 
+def check_history_file(path: Path) -> str:
+    """``'ok'`` if ``path`` is an intact history of ours, else the problem in words (read-only).
+
+    Ours: it passes ``PRAGMA integrity_check``, records only the migration steps of
+    this program in order (a newer version's file is ``'ok'`` here; restoring it is
+    refused with :class:`NewerDatabaseError`), and its tables, indexes, triggers and
+    views are exactly those the steps make (:func:`schema.schema_problem`): a foreign
+    SQLite file, a changed table or an added trigger is refused.
+    """
+    from sqlite_utils import Database
+
+    from mit_desktop.history import schema
+
+    problem = check_backup(path)
+    if problem != "ok":
+        return problem
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        found = schema.schema_problem(Database(conn, execute_plugins=False))
+        if found is None and not schema.applied_steps(Database(conn, execute_plugins=False)):
+            found = "it holds no practice history"
+    except sqlite3.Error as exc:
+        found = str(exc)
+    finally:
+        conn.close()
+    return "ok" if found is None else found
+
+
 def newest_good_backup(folder: Path) -> Path | None:
-    """The newest backup in ``folder`` that passes its integrity check, or ``None``."""
+    """The newest backup in ``folder`` that passes :func:`check_history_file`, or ``None``."""
     for info in list_backups(folder):
-        if check_backup(info.path) == "ok":
+        if check_history_file(info.path) == "ok":
             return info.path
         log.warning("backup %s failed its check; skipping it", info.path)
     return None
@@ -149,7 +180,7 @@ def restore_into(target: sqlite3.Connection, backup: Path) -> None:
     transaction. Raises :class:`BackupError` if the backup is missing or damaged,
     in which case ``target`` is unchanged.
     """
-    problem = check_backup(backup)
+    problem = check_history_file(backup)
     if problem != "ok":
         raise BackupError(f"The backup {backup} cannot be restored: {problem}.")
     source = sqlite3.connect(f"{Path(backup).resolve().as_uri()}?mode=ro", uri=True)

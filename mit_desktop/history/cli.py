@@ -70,11 +70,28 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--profile", metavar="NAME", help="the profile (needed when there are several)")
     p.set_defaults(func=_guard(_cmd_region))
 
-    p = commands.add_parser("restore", help="replace the history with a backup")
+    p = commands.add_parser(
+        "restore", help="replace the history with a backup",
+        description="Replace the history with a backup. The history it replaces is kept: "
+                    "backed up first, or, if it is damaged, kept unchanged beside it.")
     p.add_argument("backup", metavar="BACKUP",
                    help="a backup file, or its name in the backups folder")
     p.set_defaults(func=_guard(_cmd_restore))
+
+    p = commands.add_parser(
+        "start-new", help="put a damaged history aside and start a new, empty one",
+        description="Only for a history that cannot be used: it is kept, unchanged, as "
+                    "history-damaged-DATE.sqlite3, and a new, empty history is started.")
+    p.set_defaults(func=_guard(_cmd_start_new))
     return history
+
+
+def damaged_advice(exc: CorruptDatabaseError) -> str:
+    """What to type after a :class:`CorruptDatabaseError` (command-line wording)."""
+    if exc.newest_backup is not None:
+        return (f"To restore the newest good backup: mit-desktop history restore "
+                f"{exc.newest_backup.name}  (or start empty: mit-desktop history start-new)")
+    return "To start a new, empty history: mit-desktop history start-new"
 
 
 def _guard(handler: Handler) -> Handler:
@@ -83,6 +100,10 @@ def _guard(handler: Handler) -> Handler:
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
+        except CorruptDatabaseError as exc:
+            print(f"mit-desktop history: {exc}", file=sys.stderr)
+            print(damaged_advice(exc), file=sys.stderr)
+            return 1
         except HistoryError as exc:
             print(f"mit-desktop history: {exc}", file=sys.stderr)
             return 1
@@ -263,17 +284,39 @@ def _resolve_backup(given: str, folder: Path) -> Path:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
+    from mit_desktop import paths
+    from mit_desktop.history import backups as backups_mod
+
+    folder = paths.database_path().parent / backups_mod.BACKUP_FOLDER
+    backup = _resolve_backup(args.backup, folder)
+    problem = backups_mod.check_history_file(backup)
+    if problem != "ok":  # before anything is set aside
+        raise InvalidInputError(f"{backup} cannot be restored: {problem}. Nothing was changed.")
     try:
         store = HistoryStore.open()
-    except CorruptDatabaseError as exc:
-        print(f"note: the damaged history was kept as {exc.moved_to}", file=sys.stderr)
-        store = HistoryStore.open()
+    except CorruptDatabaseError:
+        store = HistoryStore.open(set_aside_damaged=True)
     with store:
-        backup = _resolve_backup(args.backup, store.backups_folder)
-        safety = store.restore_backup(backup)
+        safety = store.restore_backup(backup, keep_current=store.set_aside is None)
+        kept = store.set_aside
     print(f"restored {backup}")
-    print(f"the history it replaced was backed up as {safety}")
+    if kept is not None:
+        print(f"the damaged history it replaced was kept, unchanged, as {kept}")
+    else:
+        print(f"the history it replaced was backed up as {safety}")
     return 0
+
+
+def _cmd_start_new(args: argparse.Namespace) -> int:
+    try:
+        HistoryStore.open().close()
+    except CorruptDatabaseError:
+        with HistoryStore.open(set_aside_damaged=True) as store:
+            print(f"the damaged history was kept, unchanged, as {store.set_aside}")
+            print(f"a new, empty history was started in {store.path}")
+        return 0
+    raise InvalidInputError("The history is in good order; nothing was changed "
+                            "(start-new is only for a history that cannot be used).")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -53,28 +53,48 @@ class NewerDatabaseError(HistoryError):
 
 
 class CorruptDatabaseError(HistoryError):
-    """The database failed its integrity check and was moved aside untouched.
+    """The history file is damaged, or is not a history of ours; nothing was changed.
+
+    The file stays where it is, untouched, so every start says so again until
+    the user chooses: restore a backup or start a new, empty history, both with
+    ``HistoryStore.open(set_aside_damaged=True)`` (which keeps the damaged file
+    as ``history-damaged-STAMP.sqlite3`` next to it and reports it in
+    ``store.set_aside``), followed by ``store.restore_backup(newest_backup,
+    keep_current=False)`` for a restore.
 
     Attributes:
-        moved_to: where the damaged file now lives (never deleted, never overwritten).
-        newest_backup: the newest backup that passed its own integrity check,
-            or ``None`` if there is none. Restore it with
-            ``HistoryStore.open()`` followed by ``store.restore_backup(newest_backup)``.
+        path: the damaged history file.
+        moved_to: always ``None`` now (kept for callers of earlier versions).
+        newest_backup: the newest backup that passed the same checks, or ``None``.
+        detail: what is wrong, in words.
     """
 
-    def __init__(self, path: Path, moved_to: Path, newest_backup: Path | None, detail: str) -> None:
+    def __init__(self, path: Path, moved_to: Path | None, newest_backup: Path | None,
+                 detail: str) -> None:
         self.path = path
         self.moved_to = moved_to
         self.newest_backup = newest_backup
         self.detail = detail
         if newest_backup is not None:
-            advice = f"The newest good backup is {newest_backup}; restore it to continue."
+            advice = (f"The newest good backup is {newest_backup}; restore it to continue "
+                      "(the damaged file will be kept).")
         else:
-            advice = "No good backup was found; a new, empty history will be started."
-        super().__init__(
-            f"The practice history file {path} is damaged ({detail}). It has been kept, "
-            f"unchanged, as {moved_to}. {advice}"
-        )
+            advice = ("No good backup was found; a new, empty history can be started "
+                      "(the damaged file will be kept).")
+        kept = (f"It has been kept, unchanged, as {moved_to}." if moved_to is not None
+                else "Nothing has been changed.")
+        super().__init__(f"The practice history file {path} cannot be used: {detail}. "
+                         f"{kept} {advice}")
+
+
+class UnusableHistoryError(HistoryError):
+    """The history file or its folder cannot be used at all (a folder, a device, read-only,
+    not ours to write, the disk full). Nothing was changed; the message says what to do."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"MIT Desktop cannot use the practice history {path}: {reason}")
 
 
 class BackupError(HistoryError):

@@ -16,7 +16,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-from mit_desktop.history.errors import HistoryError, InvalidInputError
+from mit_desktop.history.errors import CorruptDatabaseError, HistoryError, InvalidInputError
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.playback.messages import clock as _clock
 from mit_desktop.practice_recorder import (
@@ -126,6 +126,10 @@ def start(args: argparse.Namespace, player: Player) -> PlayRecording | None:
         store = HistoryStore.open()
     except HistoryError as exc:
         _say(f"mit-desktop: {exc}")
+        if isinstance(exc, CorruptDatabaseError):
+            from mit_desktop.history.cli import damaged_advice
+
+            _say(damaged_advice(exc))
         _say("(--no-history plays without recording the practice.)")
         return None
     try:

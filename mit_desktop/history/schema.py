@@ -18,7 +18,10 @@ or the computer's time zone do. Ratings are integers 0–10.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -239,6 +242,81 @@ def refuse_newer(db: Database, path: Path) -> None:
 def pending_steps(db: Database) -> list[str]:
     """Names of the steps not yet applied to ``db`` (read-only)."""
     return [migration.name for migration in MIGRATIONS.pending(db)]
+
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _normal_sql(sql: str | None) -> str:
+    return _SPACE_RE.sub(" ", sql or "").strip()
+
+
+def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """Our schema objects: ``(type, name) -> whitespace-normalised SQL``.
+
+    SQLite's own objects (``sqlite_*``) and the table sqlite-utils keeps its
+    migration records in (its text belongs to sqlite-utils) are left out.
+    """
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return {
+        (kind, name): _normal_sql(sql)
+        for kind, name, table, sql in rows
+        if not name.startswith("sqlite_")
+        and not (kind in ("table", "index") and table == MIGRATIONS.migrations_table)
+    }
+
+
+@functools.lru_cache(maxsize=None)
+def expected_objects(steps: int) -> tuple[tuple[tuple[str, str], str], ...]:
+    """The schema objects a history has after the first ``steps`` migration steps."""
+    db = Database(sqlite3.connect(":memory:"), execute_plugins=False)
+    known = known_steps()
+    try:
+        MIGRATIONS.apply(db, stop_before=known[steps] if steps < len(known) else None)
+        return tuple(sorted(_objects(db.conn).items()))
+    finally:
+        db.close()
+
+
+def schema_problem(db: Database) -> str | None:
+    """None if ``db`` is a history of ours, else what is wrong, in words (read-only).
+
+    Ours means: its recorded steps are the first N steps this version knows, in
+    order, and its tables, indexes, triggers and views are exactly the ones those
+    steps create, with the same SQL text (whitespace aside). An empty file is
+    ours (it becomes a new history). A database with tables but no record of our
+    steps is another program's; a changed table text, or any extra trigger or
+    view, is damage (it would make later writes fail, or do something else).
+    Steps from a newer version are :func:`refuse_newer`'s business, not this one's.
+    """
+    try:
+        actual = _objects(db.conn)
+        steps = applied_steps(db)
+    except sqlite3.DatabaseError as exc:
+        return f"its layout cannot be read ({exc})"
+    known = known_steps()
+    if not steps:
+        if actual:
+            return "it is not an MIT Desktop practice history (it holds other tables)"
+        return None
+    if any(name not in known for name in steps):
+        return None  # newer: refuse_newer says so
+    if steps != known[: len(steps)]:
+        return "its record of upgrades is out of order"
+    expected = dict(expected_objects(len(steps)))
+    extra = sorted(key for key in actual if key not in expected)
+    missing = sorted(key for key in expected if key not in actual)
+    changed = sorted(key for key in expected if key in actual and actual[key] != expected[key])
+    parts = []
+    if extra:
+        parts.append("extra " + ", ".join(f"{kind} {name}" for kind, name in extra[:3]))
+    if missing:
+        parts.append("missing " + ", ".join(f"{kind} {name}" for kind, name in missing[:3]))
+    if changed:
+        parts.append("changed " + ", ".join(f"{kind} {name}" for kind, name in changed[:3]))
+    if parts:
+        return "its layout is not the one MIT Desktop made (" + "; ".join(parts) + ")"
+    return None
 
 
 def migrate(db: Database) -> list[str]:

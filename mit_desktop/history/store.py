@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import logging
 import os
 import sqlite3
+import stat
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -28,6 +30,7 @@ from mit_desktop.history.errors import (
     CorruptDatabaseError,
     HistoryError,
     InvalidInputError,
+    UnusableHistoryError,
 )
 from mit_desktop.fsutil import make_private, private_folder, touch_private
 from mit_desktop.history.journal import JournalMixin
@@ -73,15 +76,58 @@ def _integrity_problem(path: Path) -> str | None:
         raise HistoryError(f"Could not read the practice history {path}: {exc}.") from exc
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
+        if rows != [("ok",)]:
+            return "; ".join(str(row[0]) for row in rows[:3])
+        return schema.schema_problem(Database(conn, execute_plugins=False))
     except sqlite3.OperationalError as exc:
+        if "malformed" in str(exc):  # a damaged schema text is damage, not an I/O problem
+            return str(exc)
         raise HistoryError(f"Could not read the practice history {path}: {exc}.") from exc
     except sqlite3.DatabaseError as exc:  # not a database, or malformed
         return str(exc)
     finally:
         conn.close()
-    if rows == [("ok",)]:
-        return None
-    return "; ".join(str(row[0]) for row in rows[:3])
+
+
+def _unusable_reason(exc: BaseException) -> str:
+    """Words a user can act on for an error that makes the history unusable."""
+    number = getattr(exc, "errno", None)
+    if number in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc):
+        return "the disk is full. Free some space and start MIT Desktop again."
+    if number in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in str(exc) \
+            or "read-only" in str(exc):
+        return ("it cannot be written (it or its folder is read-only, locked, or belongs to "
+                "another user). Give your user account write access to it, or set "
+                "MIT_DESKTOP_DATA_DIR to a folder of your own, and start again.")
+    return (f"{getattr(exc, 'strerror', None) or exc}. Set MIT_DESKTOP_DATA_DIR to a folder of "
+            "your own, or ask someone to check this folder, and start again.")
+
+
+def _refuse_unusable(path: Path) -> None:
+    """Raise :class:`UnusableHistoryError` if ``path`` or its folder can never be a history.
+
+    A folder or a device (also through a link) where the file should be, or a data
+    folder that is a file: nothing is created or changed.
+    """
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise UnusableHistoryError(path, f"{folder} is a file, not a folder. Move it away, or "
+                                         "set MIT_DESKTOP_DATA_DIR to another folder.")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise UnusableHistoryError(path, "it is a link to a file that does not exist. "
+                                             "Remove the link and start again.") from None
+        return
+    except OSError as exc:
+        raise UnusableHistoryError(path, _unusable_reason(exc)) from exc
+    if stat.S_ISDIR(mode):
+        raise UnusableHistoryError(path, "it is a folder, not a file. Move that folder away "
+                                         "(your history is not in it) and start again.")
+    if not stat.S_ISREG(mode):
+        raise UnusableHistoryError(path, "it is not an ordinary file (it is a device or a "
+                                         "link to one). Remove it and start again.")
 
 
 class HistoryStore(JournalMixin, SafetyEventsMixin):
@@ -102,6 +148,8 @@ class HistoryStore(JournalMixin, SafetyEventsMixin):
         self.clock = clock
         self.tz = tz
         self._open_here: set[int] = set()
+        #: where a damaged history was put aside by ``open(set_aside_damaged=True)``, or None
+        self.set_aside: Path | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -112,44 +160,79 @@ class HistoryStore(JournalMixin, SafetyEventsMixin):
         *,
         clock: Clock = system_clock,
         tz: dt.tzinfo | None = None,
+        set_aside_damaged: bool = False,
     ) -> HistoryStore:
         """Open (creating if needed) the history database.
 
         ``path`` defaults to ``mit_desktop.paths.database_path()``; ``clock``
         returns epoch ms; ``tz`` is the local zone (None: the computer's).
 
-        Raises :class:`AlreadyRunningError` if another process has it open,
-        :class:`CorruptDatabaseError` if it fails its integrity check (the file
-        has then been moved aside untouched), :class:`NewerDatabaseError` if a
-        newer MIT Desktop wrote it (nothing is changed).
+        Raises :class:`AlreadyRunningError` if another process has it open;
+        :class:`CorruptDatabaseError` if the file fails its integrity check, is
+        not a history of ours (another program's tables, a changed layout, an
+        extra trigger or view), or is empty (0 bytes) while a good backup exists:
+        nothing is changed, so every start says so until the user chooses;
+        :class:`NewerDatabaseError` if a newer MIT Desktop wrote it (nothing is
+        changed); :class:`UnusableHistoryError` if the file or its folder cannot
+        be used at all (a folder, a device, read-only, the disk full).
+
+        ``set_aside_damaged=True`` is the user's choice after a
+        :class:`CorruptDatabaseError`: the damaged file (with its -wal/-shm) is
+        renamed ``history-damaged-STAMP.sqlite3`` beside it, never overwritten,
+        ``store.set_aside`` names it, and a new, empty history is started (restore
+        a backup into it with ``restore_backup(…, keep_current=False)``).
         """
         if path is None:
             from mit_desktop import paths
 
-            path = paths.database_path()
+            try:
+                path = paths.database_path()
+            except OSError as exc:
+                raise UnusableHistoryError(
+                    Path(exc.filename or "history.sqlite3"), _unusable_reason(exc)) from exc
         path = Path(path)
-        private_folder(path.parent)
-        lock = DataFolderLock(path.parent)
-        lock.acquire()
+        _refuse_unusable(path)
         try:
-            db = cls._open_database(path, clock)
+            private_folder(path.parent)
+            lock = DataFolderLock(path.parent)
+            lock.acquire()
+        except OSError as exc:
+            raise UnusableHistoryError(path, _unusable_reason(exc)) from exc
+        try:
+            db, moved = cls._open_database(path, clock, set_aside_damaged)
+        except (OSError, sqlite3.Error) as exc:
+            lock.release()
+            log.error("cannot use the history %s: %s", path, exc)
+            raise UnusableHistoryError(path, _unusable_reason(exc)) from exc
         except BaseException:
             lock.release()
             raise
         store = cls(db, path, lock, clock, tz)
+        store.set_aside = moved
         log.debug("opened history %s", path)
         return store
 
     @classmethod
-    def _open_database(cls, path: Path, clock: Clock) -> Database:
-        existed = path.exists() and path.stat().st_size > 0
-        touch_private(path)
-        problem = _integrity_problem(path) if existed else None
+    def _open_database(
+        cls, path: Path, clock: Clock, set_aside_damaged: bool = False
+    ) -> tuple[Database, Path | None]:
+        size = path.stat().st_size if path.exists() else None
+        problem = _integrity_problem(path) if size else None
+        folder = path.parent / backups_mod.BACKUP_FOLDER
+        if size == 0 and problem is None:
+            if backups_mod.newest_good_backup(folder) is not None:
+                problem = "the file is empty (0 bytes), though backups exist"
+            else:
+                log.warning("history file %s is empty and there is no backup; starting it", path)
+        moved = None
         if problem is not None:
+            if not set_aside_damaged:
+                log.error("history %s cannot be used: %s", path, problem)
+                raise CorruptDatabaseError(path, None, backups_mod.newest_good_backup(folder),
+                                           problem)
             stamp = dt.datetime.fromtimestamp(clock() / 1000, dt.timezone.utc)
             moved = _move_aside(path, stamp.strftime("%Y%m%dT%H%M%SZ"))
-            newest = backups_mod.newest_good_backup(path.parent / backups_mod.BACKUP_FOLDER)
-            raise CorruptDatabaseError(path, moved, newest, problem)
+        touch_private(path)
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         try:
             db = Database(conn, execute_plugins=False)
@@ -167,7 +250,7 @@ class HistoryStore(JournalMixin, SafetyEventsMixin):
                     conn, path.parent / backups_mod.BACKUP_FOLDER, now, "pre-migration"
                 )
             schema.migrate(db)
-            return db
+            return db, moved
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
@@ -227,16 +310,22 @@ class HistoryStore(JournalMixin, SafetyEventsMixin):
         """Backups of this data folder, newest first."""
         return backups_mod.list_backups(self.backups_folder)
 
-    def restore_backup(self, backup: Path, now: dt.datetime | None = None) -> Path:
+    def restore_backup(
+        self, backup: Path, now: dt.datetime | None = None, *, keep_current: bool = True
+    ) -> Path | None:
         """Replace the whole history with ``backup``; return the backup of what was replaced.
 
-        The current database is first backed up (reason ``pre-restore``); then
-        the backup's content is written into the live database with the backup
-        API and migrated to this version. A backup from a newer version is
-        refused before anything changes.
+        The backup must be an intact history of ours (:func:`backups.check_history_file`:
+        no foreign tables, changed layout, extra triggers or views); a backup from a
+        newer version is refused; either way before anything changes. Then the current
+        database is backed up (reason ``pre-restore``; skipped with
+        ``keep_current=False``, when the replaced history is a new, empty one started
+        after a damaged file was set aside, and None is returned), the backup's
+        content is written into the live database with the backup API and migrated
+        to this version.
         """
         backup = Path(backup)
-        problem = backups_mod.check_backup(backup)
+        problem = backups_mod.check_history_file(backup)
         if problem != "ok":
             raise BackupError(f"The backup {backup} cannot be restored: {problem}.")
         probe = Database(
@@ -246,7 +335,7 @@ class HistoryStore(JournalMixin, SafetyEventsMixin):
             schema.refuse_newer(probe, backup)
         finally:
             probe.close()
-        safety = self.backup_now("pre-restore", now)
+        safety = self.backup_now("pre-restore", now) if keep_current else None
         backups_mod.restore_into(self.conn, backup)
         self.conn.execute("PRAGMA foreign_keys = ON")
         schema.migrate(self.db)

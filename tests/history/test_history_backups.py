@@ -141,18 +141,19 @@ def test_corrupt_database_is_kept_aside_and_newest_good_backup_offered(
     _garbage_over(newest)  # the newest backup is damaged too: it must be skipped
     path = paths.database_path()
     garbage = _garbage_over(path)
-    with pytest.raises(CorruptDatabaseError) as raised:
-        HistoryStore.open(clock=clock)
-    error = raised.value
-    assert error.newest_backup == newer
-    assert error.moved_to.read_bytes() == garbage  # kept untouched
-    assert error.moved_to.parent == data_dir
-    assert str(newer) in str(error) and str(error.moved_to) in str(error)
-    assert not path.exists()
-    # the next start begins empty and can restore the offered backup
-    with HistoryStore.open(clock=clock) as store:
+    for _ in range(2):  # every start says so again, and changes nothing, until the user chooses
+        with pytest.raises(CorruptDatabaseError) as raised:
+            HistoryStore.open(clock=clock)
+        error = raised.value
+        assert error.newest_backup == newer
+        assert path.read_bytes() == garbage
+        assert str(newer) in str(error) and "Nothing has been changed" in str(error)
+    # the user's choice: the damaged file is kept aside, the offered backup restored
+    with HistoryStore.open(clock=clock, set_aside_damaged=True) as store:
         assert store.list_profiles() == []
-        store.restore_backup(error.newest_backup)
+        assert store.set_aside is not None and store.set_aside.read_bytes() == garbage
+        assert store.set_aside.parent == data_dir
+        assert store.restore_backup(error.newest_backup, keep_current=False) is None
         assert _names(store) == ["Ann", "Bea"]
     assert older.exists()
 
@@ -174,7 +175,8 @@ def test_partly_damaged_database_is_detected(data_dir: Path) -> None:
         HistoryStore.open()
     assert raised.value.newest_backup is None
     assert "No good backup" in str(raised.value)
-    assert hashlib.sha256(raised.value.moved_to.read_bytes()).hexdigest() == digest
+    with HistoryStore.open(set_aside_damaged=True) as store:
+        assert hashlib.sha256(store.set_aside.read_bytes()).hexdigest() == digest
 
 
 def test_moving_aside_never_overwrites_an_earlier_damaged_file(data_dir: Path, clock) -> None:
@@ -183,9 +185,10 @@ def test_moving_aside_never_overwrites_an_earlier_damaged_file(data_dir: Path, c
         with HistoryStore.open(clock=clock) as store:
             store.create_profile("Ann")
         _garbage_over(paths.database_path())
-        with pytest.raises(CorruptDatabaseError) as raised:
-            HistoryStore.open(clock=clock)  # same clock reading: same timestamp
-        moved.append(raised.value.moved_to)
+        with pytest.raises(CorruptDatabaseError):
+            HistoryStore.open(clock=clock)
+        with HistoryStore.open(clock=clock, set_aside_damaged=True) as store:
+            moved.append(store.set_aside)  # same clock reading: same timestamp
     assert moved[0] != moved[1]
     assert all(path.exists() for path in moved)
 
@@ -226,9 +229,11 @@ def test_damaged_database_with_a_wal_is_moved_aside_byte_for_byte(data_dir: Path
     path.write_bytes(bytes(data))
     main_digest = hashlib.sha256(bytes(data)).hexdigest()
     wal_digest = hashlib.sha256(wal.read_bytes()).hexdigest()
-    with pytest.raises(CorruptDatabaseError) as raised:
+    with pytest.raises(CorruptDatabaseError):
         HistoryStore.open()
-    moved = raised.value.moved_to
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == main_digest  # checking changed nothing
+    with HistoryStore.open(set_aside_damaged=True) as store:
+        moved = store.set_aside
     assert hashlib.sha256(moved.read_bytes()).hexdigest() == main_digest
     assert hashlib.sha256(Path(f"{moved}-wal").read_bytes()).hexdigest() == wal_digest
 
