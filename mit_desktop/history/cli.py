@@ -187,10 +187,26 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _week_dose(store: HistoryStore, profile_id: int, summary: dict) -> dict:
+    """This week's full practices against the aim, and the rest apart (:mod:`mit_desktop.dose`)."""
+    from mit_desktop.dose import dose_between, program_session_modules
+    from mit_desktop.program import load_program
+
+    start = dt.date.fromisoformat(summary["this_week"]["week_start"])
+    dose = dose_between(store, profile_id, start, start + dt.timedelta(days=6),
+                        program_session_modules(load_program()))
+    record = {k: v for k, v in asdict(dose).items() if k not in ("first_day", "last_day")}
+    record.update(met_target=dose.met_target, met_minimum=dose.met_minimum)
+    return record
+
+
 def _cmd_stats(args: argparse.Namespace) -> int:
     now = dt.datetime.now().astimezone()
     with HistoryStore.open() as store:
         results = {p.name: stats.summary(store, p.id, now) for p in _profiles(store, args.profile)}
+        for profile in _profiles(store, args.profile):
+            results[profile.name]["this_week_dose"] = _week_dose(store, profile.id,
+                                                                 results[profile.name])
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
         return 0
@@ -199,9 +215,12 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     for name, summary in results.items():
         week, total = summary["this_week"], summary["totals"]
         print(f"{name}")
-        print(f"  this week: practiced on {week['days_practiced']} of {week['target_days']} days "
-              f"(minimum {week['minimum_days']}), {week['practices']} practices, "
-              f"{week['listened_ms'] // 60000} minutes")
+        dose = summary["this_week_dose"]
+        print(f"  this week: {dose['full']} of {dose['target']} full practices (minimum "
+              f"{dose['minimum']}; a program practice heard for 15 minutes or more); "
+              f"also {dose['partial']} shorter, {dose['bam']} BAM, {dose['quiet']} quiet, "
+              f"{dose['other']} own; {week['practices']} practices on "
+              f"{week['days_practiced']} days, {week['listened_ms'] // 60000} minutes")
         print(f"  all time: {total['practices']} practices on {total['days_practiced']} days, "
               f"{total['listened_ms'] // 60000} minutes")
         for trend in summary["mood_trend"][-4:]:

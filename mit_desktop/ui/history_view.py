@@ -345,7 +345,13 @@ class HistoryView(QWidget):
                                        settings)
         days = stats.daily_totals(self.store, self.profile_id, progress.week_start,
                                   progress.week_start + dt.timedelta(days=6), settings)
-        self.week_strip.show_week(days, progress)
+        from mit_desktop.dose import dose_between, program_session_modules
+        from mit_desktop.program import load_program
+
+        dose = dose_between(self.store, self.profile_id, progress.week_start,
+                            progress.week_start + dt.timedelta(days=6),
+                            program_session_modules(load_program()), settings)
+        self.week_strip.show_week(days, progress, dose)
 
     def _refresh_minutes(self) -> None:
         if self._updating:

@@ -3,8 +3,8 @@
 A practiced day shows a tick *and* a green tile; a day without practice shows
 an open circle on a light tile; days still to come show a dash. Colour is never
 the only signal, and every day has an accessible name ("Tuesday 3 March:
-practiced, 22 minutes"). The summary counts days against the program's aim
-("3 of 5 practice days this week") without streaks or warnings.
+practiced, 22 minutes"). The summary counts full practices against the program's aim
+("2 of 5 full practices this week", :mod:`mit_desktop.dose`) without streaks or warnings.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from mit_desktop.dose import Dose
 from mit_desktop.history.stats import DayTotal, WeekProgress
 from mit_desktop.ui.history_text import long_date, minutes_text, qdate, tr
 
@@ -32,16 +33,19 @@ _STYLES = {
 }
 
 
-def week_summary(progress: WeekProgress) -> str:
-    """"3 of 5 practice days this week"."""
-    return (tr("%1 of %2 practice days this week")
-            .replace("%1", str(progress.days_practiced))
-            .replace("%2", str(progress.target_days)))
+def week_summary(progress: WeekProgress, dose: Dose) -> str:
+    """"2 of 5 full practices this week, on 3 days"."""
+    text = (tr("%1 of %2 full practices this week, on 1 day") if progress.days_practiced == 1
+            else tr("%1 of %2 full practices this week, on %3 days"))
+    return (text.replace("%1", str(dose.full)).replace("%2", str(dose.target))
+            .replace("%3", str(progress.days_practiced)))
 
 
-def week_encouragement(progress: WeekProgress) -> str:
-    """One kind sentence about the week, never a warning."""
-    if progress.days_practiced >= progress.target_days:
+def week_encouragement(progress: WeekProgress, dose: Dose) -> str:
+    """One kind sentence about the week, never a warning. The aim is reached only with
+    full practices (a program practice heard for 15 minutes or more), never with BAM or
+    short ones."""
+    if dose.met_target:
         return tr("You have reached this week's aim. Well done.")
     if progress.practiced_today:
         return tr("You practiced today. Every practice counts.")
@@ -107,15 +111,16 @@ class WeekStrip(QFrame):
         outer.addLayout(row)
         outer.addWidget(self.detail_label)
 
-    def show_week(self, days: list[DayTotal], progress: WeekProgress) -> None:
-        """Show the seven ``days`` (Monday first) and the week's ``progress``."""
+    def show_week(self, days: list[DayTotal], progress: WeekProgress, dose: Dose) -> None:
+        """Show the seven ``days`` (Monday first), the week's ``progress`` and its ``dose``
+        (full practices against the aim)."""
         if len(days) != 7:
             raise ValueError("a week strip shows exactly seven days")
         for tile, total in zip(self.tiles, days, strict=True):
             tile.show_day(total, progress.today)
-        self.summary_label.setText(week_summary(progress))
+        self.summary_label.setText(week_summary(progress, dose))
         minutes = minutes_text(progress.listened_ms)
         self.detail_label.setText(
             tr("%1 of practice this week. %2").replace("%1", minutes)
-            .replace("%2", week_encouragement(progress)))
+            .replace("%2", week_encouragement(progress, dose)))
         self.summary_label.setAccessibleName(self.summary_label.text())

@@ -26,6 +26,7 @@ from PySide6.QtCore import QMarginsF, QSizeF, QUrl
 from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from mit_desktop.bodymap.aggregate import aggregate
+from mit_desktop.dose import Dose, dose_between, program_session_modules
 from mit_desktop.bodymap.render import render_map_image
 from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
 from mit_desktop.history import stats
@@ -33,6 +34,7 @@ from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.models import BodyMapRecord, SafetyEvent
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
+from mit_desktop.program import load_program
 from mit_desktop.ui.history_charts import RatingChart, chart_image, rating_summary
 from mit_desktop.ui.history_data import (
     SessionCatalog,
@@ -80,8 +82,8 @@ def _map_image(blob: bytes) -> QImage | None:
 
 
 def _summary_html(profile_name: str, first: dt.date, last: dt.date, made: dt.date,
-                  weeks: list[stats.WeekTotal], practices: int, listened_ms: int,
-                  settings_target: int, settings_minimum: int) -> str:
+                  weeks: list[stats.WeekTotal], doses: list[Dose], practices: int,
+                  listened_ms: int, settings_target: int, settings_minimum: int) -> str:
     days = sum(w.days_practiced for w in weeks)
     parts = [
         f"<h1>{_esc(tr('Practice report: %1').replace('%1', profile_name))}</h1>",
@@ -90,23 +92,30 @@ def _summary_html(profile_name: str, first: dt.date, last: dt.date, made: dt.dat
         f"<h2>{_esc(tr('Practice'))}</h2>",
         "<p>" + _esc(tr("%1 practices on %2 days, %3 in all.").replace("%1", str(practices))
                      .replace("%2", str(days)).replace("%3", minutes_text(listened_ms))) + "</p>",
-        "<p>" + _esc(tr("The program suggests practicing on about %1 days a week; %2 days is "
-                        "the least that counts.").replace("%1", str(settings_target))
+        "<p>" + _esc(tr("The program suggests about %1 full practices a week; %2 is the least "
+                        "that counts. A full practice is one of the program's practices "
+                        "(not BAM) with at least 15 minutes listened; BAM, quiet practice and "
+                        "shorter practices are counted apart.")
+                     .replace("%1", str(settings_target))
                      .replace("%2", str(settings_minimum))) + "</p>",
         '<table border="1" cellspacing="0" cellpadding="4" width="100%">',
         "<tr>" + "".join(f"<th>{_esc(h)}</th>" for h in (
             tr("Week of"), tr("Days practiced"), tr("Practices"), tr("Minutes"),
-            tr("Days against the aim"))) + "</tr>",
+            tr("Full practices against the aim"), tr("Also"))) + "</tr>",
     ]
-    for week in weeks:
-        if week.met_target:
+    for week, dose in zip(weeks, doses, strict=True):
+        if dose.met_target:
             verdict = tr("aim reached")
-        elif week.met_minimum:
+        elif dose.met_minimum:
             verdict = tr("minimum reached")
         else:
             verdict = tr("below the minimum")
-        cells = (long_date(week.week_start), f"{week.days_practiced} / {settings_target}",
-                 str(week.practices), str(round(week.listened_ms / 60_000)), verdict)
+        also = ", ".join(f"{label} {n}" for label, n in (
+            (tr("shorter"), dose.partial), (tr("BAM"), dose.bam), (tr("quiet"), dose.quiet),
+            (tr("own"), dose.other)) if n)
+        cells = (long_date(week.week_start), str(week.days_practiced),
+                 str(week.practices), str(round(week.listened_ms / 60_000)),
+                 f"{dose.full} / {settings_target}: {verdict}", also or "–")
         parts.append("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
     parts.append("</table>")
     return "\n".join(parts)
@@ -141,8 +150,11 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
         " th { background-color: #eeeeee; } .prompt { font-style: italic; color: #333344; }"
         " .small { color: #444444; }")
     made = local_day_of(store_now(store), settings.day_boundary_min)
-    parts = [_summary_html(profile.name, first_day, last_day, made, weeks, practices, listened,
-                           settings.weekly_target_days, settings.weekly_minimum_days)]
+    modules = program_session_modules(load_program())
+    doses = [dose_between(store, profile_id, w.week_start, w.week_start + dt.timedelta(days=6),
+                          modules, settings) for w in weeks]
+    parts = [_summary_html(profile.name, first_day, last_day, made, weeks, doses, practices,
+                           listened, settings.weekly_target_days, settings.weekly_minimum_days)]
 
     parts.append(f"<h2>{_esc(tr('Mood and stress, before and after practice'))}</h2>")
     for kind in ("mood", "stress"):

@@ -68,6 +68,10 @@ def test_stats_json(filled: dict[str, int], capsys) -> None:
     assert data["Bea"]["totals"]["listened_ms"] == 180_000
     code, out, _ = run(["history", "stats", "--profile", "Bea"], capsys)
     assert code == 0 and out.startswith("Bea\n") and "Ann" not in out
+    # the weekly aim counts full program practices only (honest dose)
+    assert set(data["Ann"]["this_week_dose"]) >= {"full", "partial", "bam", "quiet", "other",
+                                                   "target", "met_target"}
+    assert "full practices (minimum 2" in out
 
 
 def test_export_json_to_stdout_by_default(filled: dict[str, int], capsys) -> None:

@@ -199,7 +199,9 @@ def test_week_strip_counts_practice_days_in_gentle_words(view: HistoryView) -> N
     practiced = {k.day for k in ANN if monday <= k.day <= monday + dt.timedelta(days=6)}
     assert len(practiced) == 3  # Mon, Wed (with the 01:30 practice), Thu
     strip = view.week_strip
-    assert strip.summary_label.text() == "3 of 5 practice days this week"
+    # full practices: Eye in the Center 20 min, Life Globe 15, Situation Solver 25; the two
+    # BAM practices are named by the days, not counted towards the aim
+    assert strip.summary_label.text() == "3 of 5 full practices this week, on 3 days"
     week_minutes = sum(k.minutes for k in ANN if k.day >= monday)
     assert f"{week_minutes} minutes of practice this week" in strip.detail_label.text()
     marks = [tile.mark for tile in strip.tiles]
@@ -400,7 +402,7 @@ def test_manual_logging_writes_the_practice_and_check_ins(
             practice.listened_ms) == ("manual", "bam", ms(start), 12 * 60_000)
     checks = {c.phase: (c.mood, c.stress) for c in store.check_ins(practice.id)}
     assert checks == {"before": (3, None), "after": (5, 2)}
-    assert view.week_strip.summary_label.text() == "4 of 5 practice days this week"
+    assert view.week_strip.summary_label.text() == "3 of 5 full practices this week, on 4 days"
     assert view.week_strip.tiles[1].mark == PRACTICED_MARK
 
 
@@ -448,7 +450,7 @@ def test_set_profile_shows_only_that_profile(view: HistoryView, store: HistorySt
     view.set_profile(ben)
     assert view.title_label.text() == "Practice of Ben"
     assert [c.note.text() for c in view.diary.cards] == ["Ben's private note"]
-    assert view.week_strip.summary_label.text() == "1 of 5 practice days this week"
+    assert view.week_strip.summary_label.text() == "1 of 5 full practices this week, on 1 day"
     assert view.aggregate_panel.result.count == 1
 
 

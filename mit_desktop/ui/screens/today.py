@@ -1,6 +1,7 @@
 """The Today screen: the next practice in the program and why, "Continue where you left
 off" after an interrupted practice, the BAM quick reset and a quiet practice one click
-away, and this week's practice days against the target (no streak pressure).
+away, and this week's full practices against the aim, with BAM, quiet practice and shorter
+practices named beside it (:mod:`mit_desktop.dose`; no streak pressure).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from mit_desktop import paths
+from mit_desktop.dose import Dose, dose_between, program_session_modules
 from mit_desktop.history import HistoryStore, Practice
 from mit_desktop.history.stats import WeekProgress, week_progress
 from mit_desktop.program import ProgramEntry, load_program
@@ -56,6 +58,7 @@ class TodayData:
     interrupted: Practice | None
     interrupted_title: str
     week: WeekProgress
+    dose: Dose
 
 
 def next_in_program(entries: list[ProgramEntry], completed: list[str]) -> tuple[ProgramEntry | None, str]:
@@ -76,7 +79,8 @@ def next_in_program(entries: list[ProgramEntry], completed: list[str]) -> tuple[
 
 def gather(store: HistoryStore, profile_id: int) -> TodayData:
     """Read everything Today needs (runs on the database thread)."""
-    entries = list(load_program().entries)
+    program = load_program()
+    entries = list(program.entries)
     titles = {e.id: e.title for e in entries}
     practices = store.list_practices(profile_id, limit=500)
     completed = [p.session_id for p in practices if p.completed]
@@ -85,8 +89,43 @@ def gather(store: HistoryStore, profile_id: int) -> TodayData:
     first = interrupted[0] if interrupted else None
     now = dt.datetime.now().astimezone()
     week = week_progress(store, profile_id, now)
+    dose = dose_between(store, profile_id, week.week_start,
+                        week.week_start + dt.timedelta(days=6), program_session_modules(program))
     return TodayData(entry, reason, first,
-                     titles.get(first.session_id, first.session_id) if first else "", week)
+                     titles.get(first.session_id, first.session_id) if first else "", week,
+                     dose)
+
+
+def dose_words(dose: Dose, tr=lambda text: text) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """(the week against its aim, what else was practiced) in plain words.
+
+    Only full practices (a program practice heard for at least 15 minutes) count towards
+    the aim; BAM, quiet practice and shorter parts are named beside it, never added to it."""
+    if not dose.anything:
+        main = tr("No practice yet this week. Whenever you are ready – even a few minutes "
+                  "helps.")
+    elif dose.met_target:
+        main = tr("{f} full practices this week: that is this week's aim. Well done.").format(
+            f=dose.full)
+    elif dose.full == 1:
+        main = tr("1 of about {t} full practices this week.").format(t=dose.target)
+    else:
+        main = tr("{f} of about {t} full practices this week.").format(f=dose.full,
+                                                                       t=dose.target)
+    others = []
+    for count, one, many in (
+            (dose.partial, tr("1 shorter practice (under 15 minutes)"),
+             tr("{n} shorter practices (under 15 minutes)")),
+            (dose.bam, tr("1 quick reset (BAM)"), tr("{n} quick resets (BAM)")),
+            (dose.quiet, tr("1 quiet practice"), tr("{n} quiet practices")),
+            (dose.other, tr("1 practice of your own"), tr("{n} practices of your own"))):
+        if count:
+            others.append(one if count == 1 else many.format(n=count))
+    also = ""
+    if others:
+        also = tr("Also this week: {list}. They help too; the aim counts full practices.").format(
+            list=", ".join(others))
+    return main, also
 
 
 class TodayScreen(QWidget):
@@ -163,8 +202,14 @@ class TodayScreen(QWidget):
         self.week_dots = label("", "big", self.week_card)
         named(self.week_dots, self.tr("Practice days this week"))
         self.week_text = label("", None, self.week_card)
+        self.week_also = label("", None, self.week_card)
+        self.week_rule = label(self.tr("A full practice is one of the program's practices, "
+                                       "listened to for at least 15 minutes."), "muted",
+                               self.week_card)
         wl.addWidget(self.week_dots)
         wl.addWidget(self.week_text)
+        wl.addWidget(self.week_also)
+        wl.addWidget(self.week_rule)
         layout.addWidget(self.week_card)
         self.notice = label(self.tr("MIT Desktop supports, and does not replace, care from a "
                                     "clinician."), "muted", inner)
@@ -212,23 +257,17 @@ class TodayScreen(QWidget):
             self.next_summary.setText(entry.summary)
             self.start_button.setAccessibleDescription(
                 self.tr("Start {title}.").format(title=entry.title))
-        w = data.week
-        done = min(w.days_practiced, 7)
-        self.week_dots.setText("●" * done + "○" * max(0, w.target_days - done))
+        w, dose = data.week, data.dose
+        done = min(dose.full, 7)
+        self.week_dots.setText("●" * done + "○" * max(0, dose.target - done))
         self.week_dots.setAccessibleDescription(
-            self.tr("{d} of {t} days").format(d=w.days_practiced, t=w.target_days))
-        if w.days_practiced == 0:
-            text = self.tr("No practice yet this week. Whenever you are ready – even a few "
-                           "minutes helps.")
-        elif w.days_practiced >= w.target_days:
-            text = self.tr("You practiced on {d} days this week. That is the whole aim – "
-                           "well done.").format(d=w.days_practiced)
-        else:
-            text = self.tr("You practiced on {d} of about {t} days this week. Every practice "
-                           "counts.").format(d=w.days_practiced, t=w.target_days)
+            self.tr("{d} of {t} full practices").format(d=dose.full, t=dose.target))
+        text, also = dose_words(dose, self.tr)
         if w.practiced_today:
             text += " " + self.tr("You have practiced today.")
         self.week_text.setText(text)
+        self.week_also.setText(also)
+        self.week_also.setVisible(bool(also))
 
     def _start_next(self) -> None:
         if self.data and self.data.next_entry:
