@@ -6,7 +6,7 @@ window frame can be painted before they are loaded).
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mit_desktop.ui.theme import MIN_TARGET_PX, set_role
+from mit_desktop.ui.theme import MIN_TARGET_PX, colours, set_role
+
+FOCUS_RING_PX = 4
 from mit_desktop.ui.widgets import label, named
 
 
@@ -191,10 +193,15 @@ class ProgressMarks(QWidget):
             x, y = self._x(ms, rect), rect.center().y()
             p.drawPolygon(QPolygonF([QPointF(x, y - 9), QPointF(x + 7, y), QPointF(x, y + 9),
                                      QPointF(x - 7, y)]))
-        if self.hasFocus():
-            p.setPen(QPen(pal.highlight().color(), 3))
+        if self.hasFocus():  # the theme's 4 px focus ring, drawn inside the edge
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            pen = QPen(QColor(colours().focus), FOCUS_RING_PX)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(self.rect().adjusted(1, 1, -2, -2))
+            half = FOCUS_RING_PX / 2
+            p.drawRect(QRectF(half, half, self.width() - FOCUS_RING_PX,
+                              self.height() - FOCUS_RING_PX))
         p.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -10,6 +10,7 @@ borders and weights, and every state also has words or a shape.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
@@ -37,79 +38,145 @@ def base_point_size(scale_percent: int) -> float:
     return _system_point_size * BASE_BOOST * scale_percent / 100
 
 
+@dataclass(frozen=True)
+class ThemeColours:
+    """The colours of one theme, as ``#rrggbb``. ``focus`` is the 3 px focus ring: it
+    contrasts at least 3:1 with the window, with every control's unfocused border and with
+    the fill of primary buttons, so a focused control always stands out."""
+
+    fg: str  # text
+    bg: str  # window and control backgrounds
+    accent: str  # fills of primary buttons, checked choices, selected rows
+    on_accent: str  # text on ``accent``
+    border: str  # control borders (3:1 against ``bg``)
+    muted: str  # secondary text (4.5:1 against ``bg``, 7:1 in high contrast)
+    danger: str  # "I need to stop", "Help now": text
+    danger_border: str
+    danger_bg: str
+    focus: str
+    banner: str  # message banners' background
+    banner_border: str
+    base: str  # text fields and lists
+    placeholder: str  # hint text in empty fields
+
+
+NORMAL = ThemeColours(
+    fg="#1f2328", bg="#f6f4ef", accent="#2d5f8b", on_accent="#ffffff", border="#7a7366",
+    muted="#4a4f57", danger="#9b2c2c", danger_border="#c84545", danger_bg="#fbeaea",
+    focus="#000000", banner="#fff4d6", banner_border="#b35f00", base="#ffffff",
+    placeholder="#5c6168")
+HIGH_CONTRAST = ThemeColours(
+    fg="#ffffff", bg="#000000", accent="#ffff00", on_accent="#000000", border="#ffffff",
+    muted="#ffffff", danger="#ffffff", danger_border="#ffffff", danger_bg="#000000",
+    focus="#d000d0", banner="#000000", banner_border="#ffff00", base="#000000",
+    placeholder="#e0e0e0")
+
+
+def colours(high_contrast: bool | None = None) -> ThemeColours:
+    """The colours of the normal or the high-contrast theme (None: the one applied)."""
+    if high_contrast is None:
+        app = QApplication.instance()
+        high_contrast = bool(app.property("mit_high_contrast")) if app is not None else False
+    return HIGH_CONTRAST if high_contrast else NORMAL
+
+
 def _palette(high_contrast: bool) -> QPalette:
+    c = colours(high_contrast)
     p = QPalette()
-    if high_contrast:
-        colours = {"window": "#000000", "text": "#ffffff", "base": "#000000", "button": "#000000",
-                   "highlight": "#ffff00", "highlighted": "#000000"}
-    else:
-        colours = {"window": "#f6f4ef", "text": "#1f2328", "base": "#ffffff", "button": "#ece8df",
-                   "highlight": "#2d5f8b", "highlighted": "#ffffff"}
+    roles = {
+        QPalette.ColorRole.Window: c.bg, QPalette.ColorRole.WindowText: c.fg,
+        QPalette.ColorRole.Base: c.base, QPalette.ColorRole.AlternateBase: c.bg,
+        QPalette.ColorRole.Text: c.fg, QPalette.ColorRole.Button: c.bg,
+        QPalette.ColorRole.ButtonText: c.fg, QPalette.ColorRole.Highlight: c.accent,
+        QPalette.ColorRole.HighlightedText: c.on_accent, QPalette.ColorRole.ToolTipBase: c.base,
+        QPalette.ColorRole.ToolTipText: c.fg, QPalette.ColorRole.PlaceholderText: c.placeholder,
+        QPalette.ColorRole.Link: c.accent if not high_contrast else c.accent,
+        # Fusion draws frames, indicators and scroll bars from these: in high contrast
+        # they must not be black on black
+        QPalette.ColorRole.Light: c.border, QPalette.ColorRole.Midlight: c.border,
+        QPalette.ColorRole.Mid: c.border, QPalette.ColorRole.Dark: c.border,
+        QPalette.ColorRole.Shadow: c.fg,
+    }
     for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-        p.setColor(group, QPalette.ColorRole.Window, QColor(colours["window"]))
-        p.setColor(group, QPalette.ColorRole.WindowText, QColor(colours["text"]))
-        p.setColor(group, QPalette.ColorRole.Base, QColor(colours["base"]))
-        p.setColor(group, QPalette.ColorRole.AlternateBase, QColor(colours["window"]))
-        p.setColor(group, QPalette.ColorRole.Text, QColor(colours["text"]))
-        p.setColor(group, QPalette.ColorRole.Button, QColor(colours["button"]))
-        p.setColor(group, QPalette.ColorRole.ButtonText, QColor(colours["text"]))
-        p.setColor(group, QPalette.ColorRole.Highlight, QColor(colours["highlight"]))
-        p.setColor(group, QPalette.ColorRole.HighlightedText, QColor(colours["highlighted"]))
-        p.setColor(group, QPalette.ColorRole.ToolTipBase, QColor(colours["base"]))
-        p.setColor(group, QPalette.ColorRole.ToolTipText, QColor(colours["text"]))
+        for role, colour in roles.items():
+            p.setColor(group, role, QColor(colour))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(c.muted))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(c.muted))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(c.muted))
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Button):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(c.bg))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base, QColor(c.base))
     return p
 
 
 def style_sheet(scale_percent: int, high_contrast: bool) -> str:
-    """The application style sheet for a text size and contrast."""
+    """The application style sheet for a text size and contrast.
+
+    The focus rules come last and name every button role, so no later or more specific
+    rule can take the focus ring away (the primary buttons once showed only a 1 px line).
+    """
     pt = base_point_size(scale_percent)
-    if high_contrast:
-        fg, bg, accent, border, muted, danger, focus, banner = (
-            "#ffffff", "#000000", "#ffff00", "#ffffff", "#ffffff", "#ffffff", "#00ffff", "#000000")
-        primary_fg, danger_bg = "#000000", "#000000"
-    else:
-        fg, bg, accent, border, muted, danger, focus, banner = (
-            "#1f2328", "#f6f4ef", "#2d5f8b", "#8c8578", "#4a4f57", "#9b2c2c", "#c26a00", "#fff4d6")
-        primary_fg, danger_bg = "#ffffff", "#fbeaea"
+    c = colours(high_contrast)
+    fg, bg, accent, border, muted, focus = c.fg, c.bg, c.accent, c.border, c.muted, c.focus
+    primary_fg = c.on_accent
+    radio_dot = (f"qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 {fg}, "
+                 f"stop:0.45 {fg}, stop:0.5 {c.base}, stop:1 {c.base})")
     return f"""
     * {{ font-size: {pt:.1f}pt; }}
     QPushButton, QToolButton {{
         min-height: {MIN_TARGET_PX}px; min-width: {MIN_TARGET_PX}px; padding: 4px 14px;
         border: 2px solid {border}; border-radius: 8px; background: {bg}; color: {fg};
     }}
-    QPushButton:focus, QToolButton:focus, QListWidget:focus, QSlider:focus, QComboBox:focus,
-    QAbstractSpinBox:focus, QPlainTextEdit:focus, QLineEdit:focus, QCheckBox:focus,
-    QRadioButton:focus {{
-        border: 3px solid {focus};
-    }}
     QPushButton:checked, QToolButton:checked {{ background: {accent}; color: {primary_fg};
-        border: 3px solid {fg}; }}
+        border: 3px solid {accent}; }}
     QPushButton:disabled {{ color: {muted}; border-style: dashed; }}
     QPushButton[role="rating"] {{ padding: 2px 2px; }}
     BodyMapWidget QPushButton, BodyMapWidget QToolButton {{ padding: 2px 4px; }}
     QPushButton[role="primary"] {{ background: {accent}; color: {primary_fg}; font-weight: 700;
-        border-color: {accent}; }}
-    QPushButton[role="danger"] {{ background: {danger_bg}; color: {danger}; font-weight: 700;
-        border: 3px solid {danger}; }}
+        border: 3px solid {accent}; }}
+    QPushButton[role="danger"] {{ background: {c.danger_bg}; color: {c.danger}; font-weight: 700;
+        border: 3px solid {c.danger_border}; }}
     QPushButton[role="big"] {{ font-size: {pt * 1.5:.1f}pt; min-height: {MIN_TARGET_PX * 2}px;
-        background: {accent}; color: {primary_fg}; font-weight: 700; border-color: {accent}; }}
-    QPushButton[role="nav"] {{ border: none; border-bottom: 4px solid transparent; }}
+        background: {accent}; color: {primary_fg}; font-weight: 700; border: 3px solid {accent}; }}
+    QPushButton[role="nav"] {{ border: 3px solid transparent; border-bottom: 6px solid transparent;
+        background: transparent; color: {fg}; }}
     QPushButton[role="nav"]:checked {{ background: transparent; color: {fg}; font-weight: 400;
         border-bottom: 6px solid {accent}; }}
     QComboBox, QAbstractSpinBox, QLineEdit {{ min-height: {MIN_TARGET_PX}px;
-        border: 2px solid {border}; border-radius: 6px; padding: 0 8px; background: {bg};
+        border: 2px solid {border}; border-radius: 6px; padding: 0 8px; background: {c.base};
         color: {fg}; }}
-    QComboBox::drop-down {{ width: 32px; }}
-    QCheckBox, QRadioButton {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent; }}
-    QCheckBox::indicator, QRadioButton::indicator {{ width: 24px; height: 24px; }}
+    QComboBox::drop-down {{ width: 32px; subcontrol-origin: content; }}
+    QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: padding;
+        width: 28px; }}
+    QScrollArea {{ border: 3px solid transparent; }}
+    QComboBox QAbstractItemView {{ background: {c.base}; color: {fg}; border: 2px solid {fg};
+        selection-background-color: {accent}; selection-color: {primary_fg}; }}
+    QCheckBox, QRadioButton {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent;
+        color: {fg}; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: 24px; height: 24px;
+        border: 2px solid {fg}; background: {c.base}; }}
+    QCheckBox::indicator {{ border-radius: 4px; }}
+    QCheckBox::indicator:checked {{ background: {accent}; border: 2px solid {fg}; }}
+    QRadioButton::indicator {{ border-radius: 14px; }}
+    QRadioButton::indicator:checked {{ background: {radio_dot}; }}
     QSlider {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent; }}
     QSlider::groove:horizontal {{ height: 10px; background: {border}; border-radius: 5px; }}
     QSlider::handle:horizontal {{ width: 28px; margin: -10px 0; border-radius: 14px;
         background: {accent}; border: 2px solid {fg}; }}
-    QPlainTextEdit, QListWidget {{ border: 2px solid {border}; border-radius: 6px;
-        background: {bg}; color: {fg}; }}
-    QListWidget::item {{ min-height: {MIN_TARGET_PX}px; padding: 6px; }}
-    QListWidget::item:selected {{ border: 2px solid {accent}; }}
+    QScrollBar:vertical {{ width: 18px; background: {bg}; border: 1px solid {border}; }}
+    QScrollBar:horizontal {{ height: 18px; background: {bg}; border: 1px solid {border}; }}
+    QScrollBar::handle:vertical {{ min-height: 40px; background: {border}; border-radius: 6px;
+        margin: 2px; }}
+    QScrollBar::handle:horizontal {{ min-width: 40px; background: {border}; border-radius: 6px;
+        margin: 2px; }}
+    QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; }}
+    QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+    QPlainTextEdit, QListWidget, QTextBrowser {{ border: 2px solid {border}; border-radius: 6px;
+        background: {c.base}; color: {fg}; }}
+    QListWidget::item {{ min-height: {MIN_TARGET_PX}px; padding: 6px; color: {fg}; }}
+    QListWidget::item:selected {{ background: {accent}; color: {primary_fg};
+        border: 2px solid {fg}; }}
+    QLabel {{ color: {fg}; }}
     QLabel[role="heading"] {{ font-size: {pt * 1.6:.1f}pt; font-weight: 700; }}
     QLabel[role="title"] {{ font-size: {pt * 1.25:.1f}pt; font-weight: 700; }}
     QLabel[role="caption"] {{ font-size: {pt * 1.4:.1f}pt; }}
@@ -117,12 +184,28 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QLabel[role="prompt"] {{ font-size: {pt * 1.5:.1f}pt; font-weight: 600; }}
     QLabel[role="big"] {{ font-size: {pt * 2:.1f}pt; font-weight: 700; }}
     QLabel[role="muted"] {{ color: {muted}; }}
-    QLabel[role="banner"] {{ background: {banner}; color: {fg}; border: 3px solid {focus};
+    QLabel[role="banner"] {{ background: {c.banner}; color: {fg}; border: 3px solid {c.banner_border};
         border-radius: 6px; padding: 10px; }}
     QLabel[role="crisis"] {{ font-size: {pt * 1.2:.1f}pt; font-weight: 700; color: {fg};
-        border-left: 6px solid {danger}; padding-left: 12px; }}
+        border-left: 6px solid {c.danger_border}; padding-left: 12px; }}
     QFrame[role="card"] {{ border: 2px solid {border}; border-radius: 10px; }}
+    {FOCUS_SELECTORS} {{ border: 3px solid {focus}; }}
+    QPushButton[role="nav"]:focus, QPushButton[role="nav"]:checked:focus {{
+        border: 3px solid {focus}; border-bottom: 6px solid {focus}; }}
+    QListWidget::item:selected:focus {{ border: 3px solid {focus}; }}
     """
+
+
+#: every focusable kind of control, in every state and role that sets a border; the rule
+#: comes last in the style sheet so it wins over each of them
+FOCUS_SELECTORS = ", ".join([
+    "QPushButton:focus", "QToolButton:focus", "QPushButton:checked:focus",
+    "QToolButton:checked:focus", 'QPushButton[role="primary"]:focus',
+    'QPushButton[role="danger"]:focus', 'QPushButton[role="big"]:focus',
+    'QPushButton[role="rating"]:focus', 'QPushButton[role="rating"]:checked:focus',
+    "QListWidget:focus", "QSlider:focus", "QComboBox:focus", "QAbstractSpinBox:focus",
+    "QPlainTextEdit:focus", "QTextBrowser:focus", "QLineEdit:focus", "QCheckBox:focus",
+    "QRadioButton:focus", "QScrollArea:focus"])
 
 
 def apply_theme(app: QApplication, scale_percent: int = 100, high_contrast: bool = False) -> None:
@@ -136,3 +219,19 @@ def apply_theme(app: QApplication, scale_percent: int = 100, high_contrast: bool
     app.setProperty("mit_text_scale", scale_percent)
     app.setProperty("mit_high_contrast", high_contrast)
     log.info("theme: text %d%%, high contrast %s", scale_percent, high_contrast)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.2 relative luminance of ``#rrggbb`` (0 black … 1 white)."""
+    channels = []
+    for i in (1, 3, 5):
+        v = int(colour[i:i + 2], 16) / 255
+        channels.append(v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.2 contrast ratio of two ``#rrggbb`` colours (1 … 21)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

@@ -1,0 +1,47 @@
+"""Put the real window on each of its screens in turn, as a user would see them, for the
+accessibility checks (focus, contrast, text size, the accessibility tree)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from mit_desktop.practice_answers import AnswerTarget
+
+SCREENS = ("today", "library", "history", "settings", "checkin", "player", "reflection",
+           "stop")
+
+
+def show_screen(window, key: str) -> QWidget:  # type: ignore[no-untyped-def]
+    """Show screen ``key`` with typical content; returns the page widget."""
+    w = window
+    if key in ("today", "library", "history", "settings"):
+        w.show_page(key)
+    elif key == "checkin":
+        w.checkin.show_phase("before", "Tiny practice")
+        w.checkin.safety_label.setText("Stop whenever you like.")
+        w.checkin.safety_label.show()
+        w.checkin.go_button.setEnabled(True)
+        w.show_page("checkin")
+    elif key == "player":
+        w.show_page("player")
+        w.player.title_label.setText("Tiny practice")
+        w.player.caption_label.setText("Breathe in, and notice the feet on the floor.")
+        w.player.more_button.setChecked(True)
+    elif key == "reflection":
+        w.reflection.show_reflection(AnswerTarget(w.ctx.profile_id, "reflection-1"),
+                                     "What do you notice in your body?",
+                                     ("note", "rating", "body-map"))
+        w.show_page("reflection")
+    elif key == "stop":
+        w.stop_screen.show_for_region("US")
+        w.show_page("stop")
+    for _ in range(3):
+        QApplication.processEvents()
+    return w.current_page()
+
+
+def walk(window) -> Iterator[tuple[str, QWidget]]:  # type: ignore[no-untyped-def]
+    for key in SCREENS:
+        yield key, show_screen(window, key)
