@@ -86,7 +86,23 @@ def epoch_ms(text: str) -> int:
 
 
 def collect(store: HistoryStore, profile_id: int) -> dict[str, list[dict[str, Any]]]:
-    """The profile's JSON document (see the module docstring): three queries, grouped here."""
+    """The profile's JSON document (see the module docstring): three queries, grouped here.
+
+    The queries share one read transaction (one WAL snapshot), so a practice written
+    by another process meanwhile (the window, while a therapist exports from a
+    terminal) is either wholly in the export or wholly not.
+    """
+    conn = store.conn
+    if conn.in_transaction:
+        return _collect(store, profile_id)
+    conn.execute("BEGIN")
+    try:
+        return _collect(store, profile_id)
+    finally:
+        conn.execute("COMMIT")
+
+
+def _collect(store: HistoryStore, profile_id: int) -> dict[str, list[dict[str, Any]]]:
     store.get_profile(profile_id)
     conn = store.conn
     practices: list[dict[str, Any]] = []

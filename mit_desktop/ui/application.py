@@ -11,7 +11,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from mit_desktop.ui.main_window import MainWindow
 from mit_desktop.ui.state import GuiState, load_state
@@ -24,39 +24,27 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def open_store(app: QApplication) -> HistoryStore | None:
-    """Open the history; a second instance or a damaged file gets a polite message."""
-    from mit_desktop.history import (
-        AlreadyRunningError,
-        CorruptDatabaseError,
-        HistoryError,
-        HistoryStore,
-        NewerDatabaseError,
-    )
+def open_store(app: QApplication, notices: list[str] | None = None) -> HistoryStore | None:
+    """Open the history (see ``recovery.open_store``): None if the window cannot go on."""
+    from mit_desktop.ui.recovery import open_store as open_with_recovery
 
-    try:
-        return HistoryStore.open()
-    except AlreadyRunningError:
-        QMessageBox.information(None, app.tr("MIT Desktop is already open"), app.tr(
-            "MIT Desktop is already open in another window. Please use that window "
-            "(look for it in the task bar)."))
-    except CorruptDatabaseError as exc:
-        QMessageBox.warning(None, app.tr("Your history needs attention"), str(exc))
-    except NewerDatabaseError as exc:
-        QMessageBox.warning(None, app.tr("A newer MIT Desktop is needed"), str(exc))
-    except HistoryError as exc:
-        QMessageBox.warning(None, app.tr("The history could not be opened"), str(exc))
-    return None
+    return open_with_recovery(app, notices)
 
 
 def open_context(app: QApplication, state: GuiState) -> AppContext | None:
     """The history store and shared services; None if the store could not be opened."""
     from mit_desktop.ui.context import AppContext
 
-    store = open_store(app)
+    notices: list[str] = []
+    store = open_store(app, notices)
     if store is None:
         return None
-    ctx = AppContext(store, state)
+    try:
+        ctx = AppContext(store, state)
+    except BaseException:
+        store.close()
+        raise
+    ctx.notices = ([state.load_notice] if state.load_notice else []) + notices
     app.aboutToQuit.connect(lambda: _shutdown(ctx))
     return ctx
 

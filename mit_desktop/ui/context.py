@@ -41,6 +41,7 @@ class AppContext(QObject):
         self.tasks = tasks or TaskManager()
         self._player_factory = player_factory or (lambda: _default_player(state.output_device))
         self._player: Player | None = None
+        self.notices: list[str] = []  # sentences to show once the window is open
         self.profile_id: int = self._initial_profile()
         self.profile: Profile = store.get_profile(self.profile_id)  # refreshed on the DB thread
 

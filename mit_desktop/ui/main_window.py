@@ -106,12 +106,21 @@ class MainWindow(PracticePages, QMainWindow):
                 QTimer.singleShot(0, self._open)
 
     def _open(self) -> None:
+        """Open the history and build the screens; any failure is one message, then close
+        (never a window stuck on "Opening your practices…")."""
         opener, self._opener = self._opener, None
-        ctx = opener() if opener else None
+        try:
+            ctx = opener() if opener else None
+            if ctx is not None:
+                self.attach(ctx)
+        except Exception as exc:  # noqa: BLE001 - the start-up catch-all
+            from mit_desktop.ui.startup import report_startup_failure
+
+            log.exception("start-up failed")
+            report_startup_failure(exc, self)
+            ctx = None
         if ctx is None:
             self.close()
-            return
-        self.attach(ctx)
 
     def attach(self, ctx: AppContext) -> None:
         """Build the screens over the shared context (after the first paint in the program)."""
@@ -156,6 +165,7 @@ class MainWindow(PracticePages, QMainWindow):
         self.ready = True
         self.refresh_profiles()
         self.show_page("today")
+        self._start_housekeeping()
 
     # -- building ------------------------------------------------------------------
 
@@ -253,6 +263,23 @@ class MainWindow(PracticePages, QMainWindow):
         self.flow.ended.connect(lambda _how: self.reminders.rearm())
         self.settings.remindersChanged.connect(self.reminders.rearm)
         self.reminders.settingsChanged.connect(self.settings.refresh)
+
+    def _start_housekeeping(self) -> None:
+        """The daily backup (now and every hour while open), a second start raising this
+        window, and any notice from opening the history (what a recovery did)."""
+        from mit_desktop.ui.backup_schedule import BackupSchedule
+        from mit_desktop.ui.single_window import WindowServer
+
+        self.backups = BackupSchedule(self.ctx, self)
+        self.backups.made.connect(lambda _p: self.settings.refresh_backups())
+        self.backups.failed.connect(self.show_message)
+        self.backups.start()
+        self.window_server = WindowServer(self)
+        self.window_server.showRequested.connect(self._bring_to_front)
+        self.window_server.listen()
+        notices = getattr(self.ctx, "notices", None)
+        if notices:
+            self.show_message(" ".join(notices))
 
     def _bring_to_front(self) -> None:
         self.showNormal()

@@ -69,6 +69,9 @@ class GuiState:
     output_device: str | None = None
     listening: dict[str, ListeningPrefs] = field(default_factory=dict)
 
+    #: not saved: a sentence for the window when the saved file was set aside
+    load_notice = ""
+
     def prefs(self, profile_id: int | None) -> ListeningPrefs:
         """The listening preferences of a profile (created with defaults if new)."""
         key = str(profile_id)
@@ -101,24 +104,58 @@ def state_path() -> Path:
     return paths.data_dir() / FILE_NAME
 
 
+MAX_STATE_BYTES = 1_000_000
+
+
+def _set_aside(path: Path) -> Path | None:
+    """Rename a bad settings file to ``NAME.bad-N`` beside it (never overwriting)."""
+    for n in range(1, 1000):
+        target = path.with_name(f"{path.name}.bad-{n}")
+        if not target.exists():
+            try:
+                path.rename(target)
+            except OSError as exc:
+                log.warning("could not set %s aside: %s", path, exc)
+                return None
+            return target
+    return None
+
+
 def load_state(path: Path | None = None) -> GuiState:
-    """The saved state, or defaults if there is none or it cannot be read."""
-    path = path or state_path()
+    """The saved state, or defaults if there is none or it cannot be read. Never raises.
+
+    A file that is not valid settings (any content at all, however crafted) is set
+    aside as ``gui-state.json.bad-N`` and defaults are used; the returned state's
+    ``load_notice`` then says so in a sentence for the window ('' otherwise).
+    """
+    state = GuiState()
     try:
-        return GuiState.from_json(json.loads(path.read_text(encoding="utf-8")))
+        path = path or state_path()
+        if path.stat().st_size > MAX_STATE_BYTES:
+            raise ValueError("the file is far too large")
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise ValueError("it does not hold settings")
+        state = GuiState.from_json(raw)
     except FileNotFoundError:
-        return GuiState()
-    except (OSError, ValueError, TypeError, AttributeError) as exc:
-        log.warning("could not read %s (%s); using defaults", path, exc)
-        return GuiState()
+        pass
+    except Exception as exc:  # noqa: BLE001 - anything in this file must not stop the window
+        log.warning("could not read the window settings (%s); using defaults", type(exc).__name__)
+        kept = _set_aside(path) if isinstance(path, Path) and path.is_file() else None
+        where = f" (the old file is kept as {kept.name})" if kept else ""
+        state = GuiState()
+        state.load_notice = ("Your window settings (text size, contrast, sound device, "
+                             f"listening choices) could not be read, so the usual ones are "
+                             f"used{where}.")
+    return state
 
 
 def save_state(state: GuiState, path: Path | None = None) -> None:
     """Write the state atomically; a failure is logged, never raised to the user."""
     from mit_desktop.fsutil import atomic_writer
 
-    path = path or state_path()
     try:
+        path = path or state_path()
         with atomic_writer(path, 0o600) as handle:
             handle.write(json.dumps(state.to_json(), indent=1).encode("utf-8"))
     except OSError as exc:

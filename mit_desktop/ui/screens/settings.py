@@ -205,13 +205,15 @@ class SettingsScreen(QWidget):
         self.data_label = label(str(paths.data_dir()), None, p)
         named(self.data_label, self.tr("Data folder"))
         form.addRow(label(self.tr("Data folder:"), None, p), self.data_label)
-        self.backups_label = label("", "muted", p)
-        form.addRow(label(self.tr("Backups:"), None, p), self.backups_label)
-        self.backup_button = button(self.tr("Back up now"), self.tr("Back up now"),
-                                    self.tr("Make a copy of your history in the backups folder."),
-                                    None, p)
-        self.backup_button.clicked.connect(self._backup)
-        form.addRow(self.backup_button)
+        from mit_desktop.ui.backup_panel import BackupPanel
+
+        self.backup_panel = BackupPanel(self.ctx, p)
+        self.backup_panel.message.connect(self.message)
+        self.backup_panel.restored.connect(self.profilesChanged)
+        self.backup_panel.restored.connect(self.ctx.historyChanged)
+        self.backups_label = self.backup_panel.summary
+        self.backup_button = self.backup_panel.backup_button
+        form.addRow(label(self.tr("Backups:"), None, p), self.backup_panel)
 
     # -- loading -----------------------------------------------------------------------
 
@@ -227,13 +229,18 @@ class SettingsScreen(QWidget):
             except Exception as exc:  # noqa: BLE001 - no voice package: say so, go on
                 log.warning("voices unavailable: %s", exc)
                 voices = []
-            return store.get_profile(pid), store.settings(pid), voices, len(store.list_backups())
+            return store.get_profile(pid), store.settings(pid), voices
 
         self.ctx.db(read, self._show, lambda exc: self.message.emit(str(exc)))
         self.sound.refresh()
+        self.refresh_backups()
+
+    def refresh_backups(self) -> None:
+        """Read the list of backups again (after one was made)."""
+        self.backup_panel.refresh()
 
     def _show(self, loaded: tuple) -> None:
-        profile, settings, voices, n_backups = loaded
+        profile, settings, voices = loaded
         self._loading = True
         try:
             prefs = self.ctx.prefs
@@ -259,7 +266,6 @@ class SettingsScreen(QWidget):
             self.text_size.setCurrentIndex(max(0, self.text_size.findData(
                 self.ctx.state.text_scale)))
             self.high_contrast.setChecked(self.ctx.state.high_contrast)
-            self.backups_label.setText(self.tr("{n} backup(s) kept").format(n=n_backups))
         finally:
             self._loading = False
 
@@ -354,8 +360,7 @@ class SettingsScreen(QWidget):
         self.displayChanged.emit(self.ctx.state.text_scale, self.ctx.state.high_contrast)
 
     def _backup(self) -> None:
-        store = self.ctx.store
-        self._write(lambda: store.backup_now("manual"), self.tr("Backup made."))
+        self.backup_panel.back_up_now()
 
     def _new_profile(self) -> None:
         from mit_desktop.ui.screens.new_profile import NewProfileDialog

@@ -1,0 +1,192 @@
+"""The window with a damaged, unusable or crafted history folder: it offers the newest good
+backup every time until the user chooses, says what is wrong in one message, never sticks
+on "Opening your practices…", makes the daily backup itself and lists backups in Settings.
+
+Real SQLite files in the test's data folder; dialogs are answered by pressing their buttons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+from mit_desktop import paths
+from mit_desktop.history import HistoryStore
+
+NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def press_when_shown(qtbot, starts_with: str, seen: list[str]) -> None:
+    """Press the button whose text starts with ``starts_with`` in the next message box."""
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, press)
+            return
+        seen.append(box.text() + "\n" + box.informativeText())
+        for b in box.findChildren(QPushButton):
+            if b.text().startswith(starts_with):
+                b.click()
+                return
+        raise AssertionError(f"no button {starts_with!r} in {[b.text() for b in box.findChildren(QPushButton)]}")
+
+    QTimer.singleShot(0, press)
+
+
+def _damaged_history_with_backup() -> tuple[Path, bytes]:
+    with HistoryStore.open() as store:
+        store.create_profile("Ann")
+        backup = store.backup_now("scheduled", NOW)
+    garbage = b"\xde\xad\xbe\xef" * 2048
+    paths.database_path().write_bytes(garbage)
+    return backup, garbage
+
+
+def _open(qtbot, state=None):
+    from mit_desktop.ui.application import open_context
+    from mit_desktop.ui.state import load_state
+
+    return open_context(QApplication.instance(), state or load_state())
+
+
+def test_damaged_history_is_offered_again_until_the_user_restores(qtbot, private_folders) -> None:
+    backup, garbage = _damaged_history_with_backup()
+    seen: list[str] = []
+    for _ in range(2):  # "Close, and decide next time": nothing changes, asked again
+        press_when_shown(qtbot, "Close", seen)
+        assert _open(qtbot) is None
+        assert paths.database_path().read_bytes() == garbage
+    assert len(seen) == 2 and "Restore the backup" not in seen[0]  # (that is a button)
+    assert "newest backup in good order" in seen[0]
+    press_when_shown(qtbot, "Restore the backup of", seen)
+    ctx = _open(qtbot)
+    try:
+        assert ctx is not None
+        assert [p.name for p in ctx.store.list_profiles()] == ["Ann"]
+        kept = ctx.store.set_aside
+        assert kept is not None and kept.read_bytes() == garbage
+        assert any(str(kept) in notice for notice in ctx.notices)
+    finally:
+        ctx.close()
+        ctx.store.close()
+
+
+def test_damaged_history_without_backup_can_start_empty_keeping_it(qtbot, private_folders) -> None:
+    with HistoryStore.open() as store:
+        store.create_profile("Ann")
+    paths.database_path().write_bytes(b"\x00\x01" * 4096)
+    seen: list[str] = []
+    press_when_shown(qtbot, "Start a new", seen)
+    ctx = _open(qtbot)
+    try:
+        assert "No backup in good order" in seen[0]
+        assert ctx is not None and ctx.store.set_aside.read_bytes() == b"\x00\x01" * 4096
+    finally:
+        ctx.close()
+        ctx.store.close()
+
+
+def test_history_that_is_a_folder_gets_one_message_and_the_window_closes(
+        qtbot, private_folders, monkeypatch) -> None:
+    from mit_desktop.ui.application import create_window
+
+    paths.database_path().mkdir(parents=True)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[1:]))
+    assert create_window(QApplication.instance()) is None
+    assert len(shown) == 1 and "is a folder" in shown[0][1]
+
+
+def test_an_unexpected_failure_while_opening_is_a_message_not_a_stuck_window(
+        qtbot, monkeypatch) -> None:
+    from mit_desktop.ui.main_window import MainWindow
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(a[1:]))
+
+    def opener():
+        raise RecursionError("maximum recursion depth exceeded")
+
+    window = MainWindow(None, opener)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    assert len(shown) == 1 and "could not open your practices" in shown[0][1]
+
+
+def test_the_window_makes_the_daily_backup_and_settings_lists_it(window, qtbot, store) -> None:
+    made = store.list_backups()
+    assert [b.reason for b in made] == ["scheduled"]
+    window.show_page("settings")
+    panel = window.settings.backup_panel
+    assert panel.list.count() == 1
+    local = made[0].created.astimezone()
+    assert f"{local.day} {local:%B %Y}" in panel.list.item(0).text()
+    assert "daily" in panel.list.item(0).text()
+    window.backups.check()  # an hour later: not due again the same day
+    assert len(store.list_backups()) == 1
+
+
+def test_settings_restores_a_chosen_backup_and_keeps_the_replaced_history(
+        window, qtbot, store) -> None:
+    store.create_profile("Later")
+    window.show_page("settings")
+    panel = window.settings.backup_panel
+    panel.list.setCurrentRow(0)  # the daily backup, made before "Later" existed
+    seen: list[str] = []
+    press_when_shown(qtbot, "Restore", seen)
+    panel.ask_restore()
+    qtbot.waitUntil(lambda: "Later" not in [p.name for p in store.list_profiles()], timeout=5000)
+    reasons = [b.reason for b in store.list_backups()]
+    assert "pre-restore" in reasons
+    pre = next(b for b in store.list_backups() if b.reason == "pre-restore")
+    with HistoryStore.open(pre.path.parent.parent / "x" / "h.sqlite3") as probe:
+        probe.restore_backup(pre.path)
+        assert "Later" in [p.name for p in probe.list_profiles()]
+
+
+@pytest.mark.parametrize("content", [
+    "[" * 100_000,  # deeply nested: RecursionError in json
+    '{"text_scale": 1e999}',  # infinity
+    '{"listening": {"1": {"rate": "fast"}}}',
+    '["a list"]',
+    '{"listening": ["x"]}',
+])
+def test_crafted_window_settings_are_set_aside_with_a_message(
+        qtbot, private_folders, content: str) -> None:
+    from mit_desktop.ui.state import load_state
+
+    private_folders.mkdir(parents=True, exist_ok=True)
+    (private_folders / "gui-state.json").write_text(content)
+    state = load_state()
+    assert state.text_scale == 100 and state.listening == {}
+    assert "could not be read" in state.load_notice
+    assert not (private_folders / "gui-state.json").exists()
+    assert (private_folders / "gui-state.json.bad-1").read_text() == content
+    ctx = _open(qtbot, state)
+    try:
+        assert any("could not be read" in n for n in ctx.notices)
+    finally:
+        ctx.close()
+        ctx.store.close()
+
+
+def test_a_second_start_brings_the_running_window_forward(window, qtbot) -> None:
+    from mit_desktop.ui.single_window import ask_running_window_to_show
+
+    with qtbot.waitSignal(window.window_server.showRequested, timeout=5000):
+        assert ask_running_window_to_show()
+
+
+def test_a_second_start_with_no_window_answering_says_so(qtbot, store, monkeypatch) -> None:
+    from mit_desktop.ui.application import create_window
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[1:]))
+    assert create_window(QApplication.instance()) is None
+    assert shown and "already open" in shown[0][0]
