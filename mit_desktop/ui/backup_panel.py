@@ -80,7 +80,6 @@ class BackupPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, str(info.path))
             self.list.addItem(item)
         if self.infos:
-            self.list.setCurrentRow(0)
             self.summary.setText(self.tr("{n} backup(s) kept, the newest from {when}.").format(
                 n=len(self.infos), when=describe_moment(self.infos[0].created)))
         else:
@@ -99,7 +98,8 @@ class BackupPanel(QWidget):
                         e=exc)))
 
     def chosen(self) -> BackupInfo | None:
-        row = self.list.currentRow()
+        """The backup chosen in the list (the newest if none is chosen)."""
+        row = self.list.currentRow() if self.list.selectedItems() else 0
         return self.infos[row] if 0 <= row < len(self.infos) else None
 
     def ask_restore(self) -> None:
