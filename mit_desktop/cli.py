@@ -308,12 +308,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     from mit_desktop.bodymap import cli as bodymap_cli
     from mit_desktop.history import cli as history_cli
+    from mit_desktop import program_cli
     from mit_desktop.playback import cli as playback_cli
     from mit_desktop.ui.report_cli import register_report  # imports no Qt until it runs
 
     playback_cli.register(sub)
     bodymap_cli.register(sub)
     register_report(history_cli.register(sub))
+    program_cli.register(sub)
     return parser
 
 

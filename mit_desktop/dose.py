@@ -102,18 +102,22 @@ class Dose:
         return any((self.full, self.partial, self.bam, self.quiet, self.other))
 
 
-def dose_between(
-    store: _Store,
-    profile_id: int,
-    first_day: dt.date,
-    last_day: dt.date,
-    session_modules: Mapping[str, str | None],
-    settings: ProfileSettings | None = None,
-) -> Dose:
-    """Count the profile's practices whose local day is in ``[first_day, last_day]``."""
+@dataclass(frozen=True)
+class HeardPractice:
+    """One practice as the dose counts it: a chain of continued rows taken together."""
+
+    session_id: str
+    day: dt.date
+    listened_ms: int
+
+
+def heard_practices(store: _Store, profile_id: int, first_day: dt.date, last_day: dt.date,
+                    boundary_min: int) -> list[HeardPractice]:
+    """The profile's practices with listened time above 0 whose local day (of the first row,
+    with the day boundary ``boundary_min`` minutes after midnight) is in
+    ``[first_day, last_day]``; a continued practice's rows are added up. Oldest first."""
     if last_day < first_day:
         raise ValueError("last_day is before first_day")
-    settings = settings or store.settings(profile_id)
     epoch = dt.date(1970, 1, 1)
     from_ms = (first_day - epoch).days * 86_400_000 - _MARGIN_MS
     to_ms = ((last_day - epoch).days + 1) * 86_400_000 + _MARGIN_MS
@@ -130,20 +134,46 @@ def dose_between(
     for row in rows:
         root = root_of[row[0]]
         listened[root] = listened.get(root, 0) + row[4]
+    result = []
+    for root, ms in listened.items():
+        _id, session_id, started_ms, offset_min, _ms, _parent = by_id[root]
+        day = local_day(started_ms, offset_min, boundary_min)
+        if first_day <= day <= last_day and ms > 0:
+            result.append(HeardPractice(session_id, day, ms))
+    return result
+
+
+def session_counts(store: _Store, profile_id: int, first_day: dt.date, last_day: dt.date,
+                   settings: ProfileSettings | None = None) -> dict[str, int]:
+    """Session id → practices heard in ``[first_day, last_day]`` (any length)."""
+    settings = settings or store.settings(profile_id)
+    counts: dict[str, int] = {}
+    for practice in heard_practices(store, profile_id, first_day, last_day,
+                                    settings.day_boundary_min):
+        counts[practice.session_id] = counts.get(practice.session_id, 0) + 1
+    return counts
+
+
+def dose_between(
+    store: _Store,
+    profile_id: int,
+    first_day: dt.date,
+    last_day: dt.date,
+    session_modules: Mapping[str, str | None],
+    settings: ProfileSettings | None = None,
+) -> Dose:
+    """Count the profile's practices whose local day is in ``[first_day, last_day]``."""
+    settings = settings or store.settings(profile_id)
     counts = dict.fromkeys(KINDS, 0)
     full_days: set[dt.date] = set()
     total_ms = 0
-    boundary = settings.day_boundary_min
-    for root, ms in listened.items():
-        _id, session_id, started_ms, offset_min, _ms, _parent = by_id[root]
-        day = local_day(started_ms, offset_min, boundary)
-        if not first_day <= day <= last_day or ms <= 0:
-            continue
-        kind = classify(session_id, ms, session_modules)
+    for practice in heard_practices(store, profile_id, first_day, last_day,
+                                    settings.day_boundary_min):
+        kind = classify(practice.session_id, practice.listened_ms, session_modules)
         counts[kind] += 1
-        total_ms += ms
+        total_ms += practice.listened_ms
         if kind == "full":
-            full_days.add(day)
+            full_days.add(practice.day)
     return Dose(first_day, last_day, counts["full"], counts["partial"], counts["bam"],
                 counts["quiet"], counts["other"], len(full_days), total_ms,
                 settings.weekly_target_days, settings.weekly_minimum_days)

@@ -218,6 +218,33 @@ def m005_safety_events(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m006_program_plans(db: Database) -> None:
+    """The program paced by weeks: the local day a profile's program starts (``start_day``,
+    ISO ``YYYY-MM-DD``), and a module a therapist assigned to a program week."""
+    _run(
+        db,
+        [
+            """
+            CREATE TABLE program_plans (
+                profile_id INTEGER PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE,
+                start_day TEXT NOT NULL CHECK (start_day = date(start_day)),
+                updated_ms INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE module_assignments (
+                profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+                week INTEGER NOT NULL CHECK (week >= 1),
+                module TEXT NOT NULL CHECK (length(module) > 0),
+                assigned_ms INTEGER NOT NULL,
+                PRIMARY KEY (profile_id, week)
+            )
+            """,
+        ],
+    )
+
+
 def known_steps() -> list[str]:
     """Names of every migration step this version knows, in order."""
     return [migration.name for migration in MIGRATIONS._migrations]

@@ -34,6 +34,7 @@ from mit_desktop.history.errors import (
 )
 from mit_desktop.fsutil import make_private, private_folder, touch_private
 from mit_desktop.history.journal import JournalMixin
+from mit_desktop.history.program_plan import ProgramPlanMixin
 from mit_desktop.history.safety_events import SafetyEventsMixin
 from mit_desktop.history.lock import DataFolderLock
 from mit_desktop.history.timeutil import Clock, system_clock
@@ -130,7 +131,7 @@ def _refuse_unusable(path: Path) -> None:
                                          "link to one). Remove it and start again.")
 
 
-class HistoryStore(JournalMixin, SafetyEventsMixin):
+class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin):
     """Practice history of every profile in one data folder (see module docstring)."""
 
     def __init__(

@@ -1,5 +1,6 @@
 """Settings, applied as they change: profile (name, the name used for {loved_one},
-region for crisis help), listening (voice, speed, pacing, default mode), the sound device
+region for crisis help), the program's start and a module assigned to a week
+(``program_settings``), listening (voice, speed, pacing, default mode), the sound device
 and a test sound (``sound_settings``), reminders and the day boundary, text size and
 contrast, data folder and backups.
 """
@@ -28,6 +29,7 @@ from mit_desktop.history import HistoryError
 from mit_desktop.program import load_crisis_resources
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.context import AppContext
+from mit_desktop.ui.screens.program_settings import ProgramSettings
 from mit_desktop.ui.screens.sound_settings import SoundSettings
 from mit_desktop.ui.state import TEXT_SCALES
 from mit_desktop.ui.widgets import button, label, named
@@ -62,6 +64,8 @@ class SettingsScreen(QWidget):
         self.layout_.setContentsMargins(24, 16, 24, 16)
         self.layout_.addWidget(label(self.tr("Settings"), "heading", inner))
         self._build_profile(inner)
+        self.program = ProgramSettings(ctx, self._form(self.tr("Program"), inner), inner)
+        self.program.message.connect(self.message)
         self._build_listening(inner)
         self.sound = SoundSettings(ctx, self._form(self.tr("Sound"), inner), inner)
         self._build_reminders(inner)
@@ -233,6 +237,7 @@ class SettingsScreen(QWidget):
 
         self.ctx.db(read, self._show, lambda exc: self.message.emit(str(exc)))
         self.sound.refresh()
+        self.program.refresh()
         self.refresh_backups()
 
     def refresh_backups(self) -> None:

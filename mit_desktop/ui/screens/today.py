@@ -19,7 +19,9 @@ from mit_desktop.dose import Dose, dose_between, program_session_modules
 from mit_desktop.history import HistoryStore, Practice
 from mit_desktop.history.stats import WeekProgress, week_progress
 from mit_desktop.program import ProgramEntry, load_program
+from mit_desktop.program_weeks import Offer, today_offer
 from mit_desktop.ui.context import AppContext
+from mit_desktop.ui.history_text import long_date
 from mit_desktop.ui.theme import set_role
 from mit_desktop.ui.widgets import FlowRow, button, clock, label, named
 
@@ -59,6 +61,10 @@ class TodayData:
     interrupted_title: str
     week: WeekProgress
     dose: Dose
+    offer: Offer
+    """Why ``next_entry`` (the program week, an assignment, no start date …)."""
+    weeks: int
+    """The program's length in weeks."""
 
 
 def next_in_program(entries: list[ProgramEntry], completed: list[str]) -> tuple[ProgramEntry | None, str]:
@@ -82,18 +88,26 @@ def gather(store: HistoryStore, profile_id: int) -> TodayData:
     program = load_program()
     entries = list(program.entries)
     titles = {e.id: e.title for e in entries}
+    settings = store.settings(profile_id)
     practices = store.list_practices(profile_id, limit=500)
     completed = [p.session_id for p in practices if p.completed]
-    entry, reason = next_in_program(entries, completed)
     interrupted = store.interrupted_practices(profile_id)
     first = interrupted[0] if interrupted else None
     now = dt.datetime.now().astimezone()
-    week = week_progress(store, profile_id, now)
-    dose = dose_between(store, profile_id, week.week_start,
-                        week.week_start + dt.timedelta(days=6), program_session_modules(program))
+    week = week_progress(store, profile_id, now, settings)
+    offer = today_offer(store, profile_id, program, week.today, settings)
+    if offer.kind == "no-plan":
+        entry, reason = next_in_program(entries, completed)
+    else:
+        entry, reason = offer.entry, offer.kind
+    # the dose of the program week while following the program, else the calendar week
+    first_day, last_day = ((offer.first_day, offer.last_day) if offer.first_day is not None
+                           else (week.week_start, week.week_start + dt.timedelta(days=6)))
+    dose = dose_between(store, profile_id, first_day, last_day,
+                        program_session_modules(program), settings)
     return TodayData(entry, reason, first,
                      titles.get(first.session_id, first.session_id) if first else "", week,
-                     dose)
+                     dose, offer, program.weeks)
 
 
 def dose_words(dose: Dose, tr=lambda text: text) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -175,6 +189,17 @@ class TodayScreen(QWidget):
         self.start_button.clicked.connect(self._start_next)
         for w in (self.next_title, self.next_reason, self.next_summary, self.start_button):
             nl.addWidget(w)
+        self.plan_text = label(self.tr("To follow the program week by week, as a group does, "
+                                       "choose the day it starts. Each week then offers that "
+                                       "week's practice."), "muted", self.next_card)
+        self.plan_button = button(self.tr("Start the program today"),
+                                  self.tr("Start the program today"),
+                                  self.tr("Today becomes the first day of week 1. You can change "
+                                          "the date in Settings, under Program."), None,
+                                  self.next_card)
+        self.plan_button.clicked.connect(self._start_program_today)
+        nl.addWidget(self.plan_text)
+        nl.addWidget(self.plan_button)
         layout.addWidget(self.next_card)
 
         quick = FlowRow(inner)
@@ -246,14 +271,12 @@ class TodayScreen(QWidget):
             self.resume_card.hide()
         entry = data.next_entry
         self.next_card.setVisible(entry is not None)
+        no_plan = data.offer.kind == "no-plan"
+        self.plan_text.setVisible(no_plan)
+        self.plan_button.setVisible(no_plan)
         if entry is not None:
             self.next_title.setText(entry.title)
-            week = self.tr("Week {n} of the program.").format(n=entry.week)
-            reason = {"first": self.tr("A good place to begin."),
-                      "new": self.tr("The next practice you have not done yet."),
-                      "again": self.tr("You have done every practice once; coming back to them "
-                                       "deepens them.")}.get(data.reason, "")
-            self.next_reason.setText(f"{week} {reason}")
+            self.next_reason.setText(self._reason(data))
             self.next_summary.setText(entry.summary)
             self.start_button.setAccessibleDescription(
                 self.tr("Start {title}.").format(title=entry.title))
@@ -268,6 +291,47 @@ class TodayScreen(QWidget):
         self.week_text.setText(text)
         self.week_also.setText(also)
         self.week_also.setVisible(bool(also))
+
+    def _reason(self, data: TodayData) -> str:
+        """Why this practice today, in plain words."""
+        offer, entry = data.offer, data.next_entry
+        if offer.kind == "no-plan":
+            week = self.tr("Week {n} of the program.").format(n=entry.week)
+            reason = {"first": self.tr("A good place to begin."),
+                      "new": self.tr("The next practice you have not done yet."),
+                      "again": self.tr("You have done every practice once; coming back to them "
+                                       "deepens them.")}.get(data.reason, "")
+            return f"{week} {reason}"
+        if offer.kind == "before-start":
+            return self.tr("Your program starts on {day}. Until then you can try the first "
+                           "practice.").format(day=long_date(offer.start_day))
+        days = self.tr("{first} to {last}").format(first=long_date(offer.first_day),
+                                                   last=long_date(offer.last_day))
+        if offer.kind == "after":
+            return self.tr("Week {n} ({days}). The {w} weeks of the program are done: this is "
+                           "the practice you have not done for longest. Keep the ones that "
+                           "help.").format(n=offer.week, days=days, w=data.weeks)
+        if offer.kind == "assigned":
+            text = self.tr("Week {n} of {w} ({days}). Your therapist chose this practice for "
+                           "this week.").format(n=offer.week, w=data.weeks, days=days)
+        else:
+            text = self.tr("Week {n} of {w} ({days}): this week's practice.").format(
+                n=offer.week, w=data.weeks, days=days)
+        times = offer.times_this_week
+        if times == 1:
+            text += " " + self.tr("You have practiced it once this week; coming back to it "
+                                  "through the week deepens it.")
+        elif times > 1:
+            text += " " + self.tr("You have practiced it {n} times this week; coming back to "
+                                  "it through the week deepens it.").format(n=times)
+        return text
+
+    def _start_program_today(self) -> None:
+        if self.data is None:
+            return
+        store, pid, day = self.ctx.store, self.ctx.profile_id, self.data.week.today
+        self.ctx.db(lambda: store.set_program_start(pid, day), lambda _r: self.refresh(),
+                    lambda exc: log.error("could not set the program's start", exc_info=exc))
 
     def _start_next(self) -> None:
         if self.data and self.data.next_entry:

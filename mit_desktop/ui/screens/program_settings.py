@@ -1,0 +1,166 @@
+"""Settings › Program: the day the program starts (week 1 begins), which week that makes
+today, and a module a therapist assigns to a week in place of the program's. The week
+maths is :mod:`mit_desktop.program_weeks`; the plan is stored per profile
+(``HistoryStore.program_plan``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QSpinBox, QWidget
+
+from mit_desktop.history.program_plan import MAX_WEEK, ProgramPlan
+from mit_desktop.history.timeutil import local_day_of
+from mit_desktop.program import load_program
+from mit_desktop.program_weeks import program_week, week_days
+from mit_desktop.ui.history_text import long_date
+from mit_desktop.ui.widgets import button, label, named
+
+if TYPE_CHECKING:
+    from mit_desktop.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class ProgramSettings(QWidget):
+    """The "Program" rows of the Settings page, laid into `form`. ``changed`` after a save."""
+
+    changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, ctx: AppContext, form: QFormLayout, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.hide()  # only a holder: its widgets live in the form
+        self.plan: ProgramPlan | None = None
+        self.today = dt.date.today()
+        program = load_program()
+        self.weeks = program.weeks
+        self.course = [e for e in program.entries if e.week is not None]
+
+        self.start = QDateEdit(parent)
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("d MMMM yyyy")
+        start_label = label(self.tr("The program starts on:"), None, parent)
+        start_label.setBuddy(self.start)
+        named(self.start, self.tr("The program starts on"),
+              self.tr("Week 1 begins on this day; each week is seven days from it, so a group "
+                      "that meets on Wednesdays changes week on Wednesdays."))
+        form.addRow(start_label, self.start)
+        row = QHBoxLayout()
+        self.set_button = button(self.tr("Set the start"), self.tr("Set the start"),
+                                 self.tr("Follow the program week by week from this day."),
+                                 None, parent)
+        self.set_button.clicked.connect(self._set_start)
+        self.clear_button = button(self.tr("No start date"), self.tr("No start date"),
+                                   self.tr("Stop following the weeks: Today offers the "
+                                           "practices in program order."), None, parent)
+        self.clear_button.clicked.connect(lambda: self._save_start(None))
+        row.addWidget(self.set_button)
+        row.addWidget(self.clear_button)
+        row.addStretch(1)
+        form.addRow(row)
+        self.status = label("", None, parent)
+        named(self.status, self.tr("Program week"))
+        form.addRow(self.status)
+
+        self.week = QSpinBox(parent)
+        self.week.setRange(1, MAX_WEEK)
+        self.week.valueChanged.connect(self._show_assignment)
+        week_label = label(self.tr("Week:"), None, parent)
+        week_label.setBuddy(self.week)
+        named(self.week, self.tr("Week"), self.tr("The program week to choose a practice for."))
+        form.addRow(week_label, self.week)
+        self.module = QComboBox(parent)
+        self.module.activated.connect(self._assign)
+        module_label = label(self.tr("Practice for that week:"), None, parent)
+        module_label.setBuddy(self.module)
+        named(self.module, self.tr("Practice for that week"),
+              self.tr("For a therapist: the practice Today offers through that week, in place "
+                      "of the program's."))
+        form.addRow(module_label, self.module)
+
+    # -- loading -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        store, pid = self.ctx.store, self.ctx.profile_id
+
+        def read() -> tuple[ProgramPlan, dt.date]:
+            settings = store.settings(pid)
+            now = dt.datetime.now().astimezone()
+            return store.program_plan(pid), local_day_of(now, settings.day_boundary_min)
+
+        self.ctx.db(read, self._show, lambda exc: self.message.emit(str(exc)))
+
+    def _show(self, loaded: tuple[ProgramPlan, dt.date]) -> None:
+        self.plan, self.today = loaded
+        start = self.plan.start_day
+        self.start.setDate(_qdate(start or self.today))
+        self.clear_button.setEnabled(start is not None)
+        self.status.setText(self.status_text())
+        week = program_week(start, self.today) if start else 0
+        self.week.blockSignals(True)
+        self.week.setValue(max(1, week))
+        self.week.blockSignals(False)
+        self._show_assignment()
+
+    def status_text(self) -> str:
+        """Which program week today is, in words."""
+        start = self.plan.start_day if self.plan else None
+        if start is None:
+            return self.tr("No start date: Today offers the practices in program order.")
+        week = program_week(start, self.today)
+        if week == 0:
+            return self.tr("The program starts on {day}.").format(day=long_date(start))
+        first, last = week_days(start, week)
+        days = self.tr("{first} to {last}").format(first=long_date(first), last=long_date(last))
+        if week > self.weeks:
+            return self.tr("Week {n} ({days}): the {w} weeks of the program are done.").format(
+                n=week, days=days, w=self.weeks)
+        return self.tr("Today is in week {n} of {w} ({days}).").format(n=week, w=self.weeks,
+                                                                      days=days)
+
+    def _show_assignment(self) -> None:
+        week = self.week.value()
+        own = [e.title for e in self.course if e.week == week]
+        self.module.clear()
+        self.module.addItem(self.tr("The program's: {titles}").format(titles=", ".join(own))
+                            if own else self.tr("The program's (the one not done for longest)"),
+                            None)
+        for entry in self.course:
+            self.module.addItem(entry.title, entry.module)
+        assigned = self.plan.assignments.get(week) if self.plan else None
+        self.module.setCurrentIndex(max(0, self.module.findData(assigned)) if assigned else 0)
+
+    # -- saving --------------------------------------------------------------------------
+
+    def _set_start(self) -> None:
+        d = self.start.date()
+        self._save_start(dt.date(d.year(), d.month(), d.day()))
+
+    def _save_start(self, day: dt.date | None) -> None:
+        store, pid = self.ctx.store, self.ctx.profile_id
+        self._write(lambda: store.set_program_start(pid, day),
+                    self.tr("The program starts on {day}.").format(day=long_date(day)) if day
+                    else self.tr("The program no longer follows a start date."))
+
+    def _assign(self) -> None:
+        store, pid = self.ctx.store, self.ctx.profile_id
+        week, module = self.week.value(), self.module.currentData()
+        self._write(lambda: store.assign_module(pid, week, module),
+                    self.tr("Week {n}: {title}.").format(n=week, title=self.module.currentText()))
+
+    def _write(self, fn, ok: str) -> None:  # type: ignore[no-untyped-def]
+        def done(_result: object) -> None:
+            self.message.emit(ok)
+            self.changed.emit()
+            self.refresh()
+
+        self.ctx.db(fn, done, lambda exc: self.message.emit(str(exc)))
