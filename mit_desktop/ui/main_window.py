@@ -301,9 +301,12 @@ class MainWindow(PracticePages, QMainWindow):
                 "settings": self.settings, "checkin": self.checkin, "player": self.player,
                 "reflection": self.reflection, "stop": self.stop_screen,
                 "support": self.support}[key]
+        during_practice = key in ("checkin", "player", "reflection")
         for k, b in self.nav_buttons.items():
             b.setChecked(k == key)
-            b.setEnabled(key not in ("checkin", "player", "reflection"))
+            b.setEnabled(not during_practice)
+        # the profile cannot change mid-practice: out of the Tab order, Space cannot open it
+        self.profile_combo.setEnabled(not during_practice)
         if key == "today":
             self.today.refresh()
         elif key == "library":
@@ -313,7 +316,10 @@ class MainWindow(PracticePages, QMainWindow):
         elif key == "history" and hasattr(self.history, "refresh"):
             self.history.refresh()
         self.stack.setCurrentWidget(self._holders[page])
-        if key in self.NAV:
+        if key == "today":  # its main action, not seven Tab presses away
+            resume = self.today.resume_button
+            (resume if resume.isVisibleTo(self.today) else self.today.start_button).setFocus()
+        elif key in self.NAV:
             self.nav_buttons[key].setFocus()
 
     def current_page(self) -> QWidget:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QHBoxLayout,
     QListWidget,
@@ -34,10 +35,30 @@ class _PlayerScroll(QScrollArea):
     """Scrolls the player's controls but leaves Space and the arrows to the player."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Space):
+        if event.key() in PLAYER_KEYS:
             event.ignore()
             return
         super().keyPressEvent(event)
+
+
+#: the player's own keys, which work wherever the focus is on the player page
+PLAYER_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home,
+               Qt.Key.Key_End)
+
+
+class _OwnKeys(QObject):
+    """Lets a control keep the keys it needs itself (a volume slider its arrows, Home and
+    End; the section list Home and End; a check box Space) instead of the player's."""
+
+    def __init__(self, keys: tuple[Qt.Key, ...], parent: QObject) -> None:
+        super().__init__(parent)
+        self.keys = keys
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.key() in self.keys:
+            event.accept()  # the control, not the shortcut, gets this key
+        return False
 
 
 class PresenterWindow(QWidget):
@@ -73,6 +94,24 @@ class PlayerScreen(QWidget):
         self._build()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stopRequested.emit,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # the arrows, Home and End work wherever the focus is on this page (once the arrows
+        # moved the focus from Pause to hidden controls and the profile box instead); Space
+        # too, except on a button, which Space presses
+        for key, action in ((Qt.Key.Key_Space, self.toggle_play),
+                            (Qt.Key.Key_Left, lambda: self.seek_by(-SEEK_STEP_MS)),
+                            (Qt.Key.Key_Right, lambda: self.seek_by(SEEK_STEP_MS)),
+                            (Qt.Key.Key_Home, self.section_start),
+                            (Qt.Key.Key_End, self.next_section)):
+            QShortcut(QKeySequence(key), self, action,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        slider_keys = _OwnKeys((Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home,
+                                Qt.Key.Key_End), self)
+        for volume in self.volumes.values():
+            volume.slider.installEventFilter(slider_keys)
+        self.section_list.installEventFilter(_OwnKeys((Qt.Key.Key_Home, Qt.Key.Key_End), self))
+        space = _OwnKeys((Qt.Key.Key_Space,), self)  # Space presses a focused button
+        for b in self.findChildren(QAbstractButton):  # ("I need to stop" stops, Pause pauses)
+            b.installEventFilter(space)
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)
         self._countdown.timeout.connect(self._tick_countdown)
@@ -272,17 +311,26 @@ class PlayerScreen(QWidget):
         if self.flow.active and self.flow.ctx.has_player:
             self.flow.ctx.player.seek_ms(position_ms)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Keys no control used: Space plays or pauses (a focused button or check box takes
-        Space itself, as everywhere), the arrows move 10 s."""
-        if event.key() == Qt.Key.Key_Space:
-            self.toggle_play()
-        elif event.key() == Qt.Key.Key_Left:
-            self.seek_by(-SEEK_STEP_MS)
-        elif event.key() == Qt.Key.Key_Right:
-            self.seek_by(SEEK_STEP_MS)
-        else:
-            super().keyPressEvent(event)
+    def _current_section(self) -> tuple[int, list[int]]:
+        """The index of the section playing and every section's start (ms)."""
+        timeline = self.flow.ctx.player.timeline if self.flow.ctx.has_player else None
+        if timeline is None:
+            return -1, []
+        starts = [timeline.ms(s.start_sample) for s in timeline.sections]
+        position_ms = self.flow.ctx.player.position_ms
+        return max((i for i, ms in enumerate(starts) if ms <= position_ms), default=-1), starts
+
+    def section_start(self) -> None:
+        """Home: back to the start of the section playing."""
+        index, _starts = self._current_section()
+        if self.flow.active and index >= 0:
+            self.flow.ctx.player.seek_section(index)
+
+    def next_section(self) -> None:
+        """End: on to the next section (nothing after the last)."""
+        index, starts = self._current_section()
+        if self.flow.active and 0 <= index + 1 < len(starts):
+            self.flow.ctx.player.seek_section(index + 1)
 
     def _show_more(self, on: bool) -> None:
         self.more.setVisible(on)

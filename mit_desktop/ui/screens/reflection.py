@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from mit_desktop.bodymap import BodyMap
@@ -103,6 +103,9 @@ class ReflectionScreen(QWidget):
         row.addWidget(self.continue_button)
         outer.addLayout(row)
 
+        # Escape is "I need to stop" here as on the player (Help promises it)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._stop,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
@@ -193,6 +196,22 @@ class ReflectionScreen(QWidget):
         named(self._body, self.tr("Body map"),
               self.tr("Paint where you feel more (left figure) or less (right figure)."))
         self.body_holder.addWidget(self._body)
+        self._body_in_reading_order(self._body)
+
+    def _body_in_reading_order(self, body: QWidget) -> None:
+        """The body map is made after Continue; put its controls before Continue in the Tab
+        order, after the rating, where it is on screen."""
+        inside = []
+        w = body.nextInFocusChain()
+        while w is not body and len(inside) < 2000:
+            if body.isAncestorOf(w) and w.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                inside.append(w)
+            w = w.nextInFocusChain()
+        previous: QWidget = self.rating.buttons[-1]
+        for w in inside:
+            QWidget.setTabOrder(previous, w)
+            previous = w
+        QWidget.setTabOrder(previous, self.continue_button)
 
     @property
     def body_map_widget(self) -> QWidget | None:
