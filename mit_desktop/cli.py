@@ -316,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     bodymap_cli.register(sub)
     register_report(history_cli.register(sub))
     program_cli.register(sub)
+    from mit_desktop.ui import guide_cli  # imports no Qt until it writes a PDF
+
+    guide_cli.register(sub)
     return parser
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
@@ -86,6 +87,17 @@ class ProgramSettings(QWidget):
               self.tr("For a therapist: the practice Today offers through that week, in place "
                       "of the program's."))
         form.addRow(module_label, self.module)
+        self.guide_button = button(self.tr("Facilitator guide for this week…"),
+                                   self.tr("Facilitator guide for this week"),
+                                   self.tr("For group leaders: save a printable guide to the "
+                                           "chosen week (its practice, what it trains, timings, "
+                                           "discussion prompts and the safety steps), as a PDF "
+                                           "or a web page."), None, parent)
+        self.guide_button.clicked.connect(self._choose_guide_file)
+        form.addRow(self.guide_button)
+        self.guide_label = label("", "muted", parent)
+        form.addRow(self.guide_label)
+        self.guide_label.hide()
 
     # -- loading -----------------------------------------------------------------------
 
@@ -156,6 +168,53 @@ class ProgramSettings(QWidget):
         week, module = self.week.value(), self.module.currentData()
         self._write(lambda: store.assign_module(pid, week, module),
                     self.tr("Week {n}: {title}.").format(n=week, title=self.module.currentText()))
+
+    def guide_week(self) -> int:
+        """The program week the guide is for: the chosen week, within the program."""
+        return min(max(1, self.week.value()), self.weeks)
+
+    def _choose_guide_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from mit_desktop.facilitator_guide import guide_file_name
+
+        week = self.guide_week()
+        suggested = str(Path.home() / f"{guide_file_name(week)}.pdf")
+        path, chosen = QFileDialog.getSaveFileName(
+            self.guide_button, self.tr("Save the facilitator guide"), suggested,
+            self.tr("PDF files (*.pdf);;Web pages (*.html)"))
+        if path:
+            if not path.lower().endswith((".pdf", ".html", ".htm")):
+                path += ".html" if "html" in chosen else ".pdf"
+            self.save_guide(Path(path))
+
+    def save_guide(self, path: Path) -> Path | None:
+        """Write the chosen week's facilitator guide to `path` (``.pdf``, else HTML), with
+        the crisis numbers of the profile's region; say how it went."""
+        from mit_desktop.datafiles import ProgramDataError
+        from mit_desktop.facilitator_guide import build_guide, render_html
+        from mit_desktop.fsutil import atomic_write_text
+        from mit_desktop.session.errors import SessionError
+        from mit_desktop.ui.guide_pdf import write_guide_pdf
+
+        week = self.guide_week()
+        try:
+            guide = build_guide(week, self.ctx.profile.region)
+            text = render_html(guide, self.today)
+            if path.suffix.lower() == ".pdf":
+                write_guide_pdf(text, self.tr("Facilitator guide, week {n}").format(n=week), path)
+            else:
+                atomic_write_text(path, text)
+        except (ValueError, ProgramDataError, SessionError, OSError) as exc:
+            log.warning("guide not saved: %s", exc)
+            self.guide_label.setText(self.tr("The guide could not be saved: {why}").format(
+                why=exc.strerror if isinstance(exc, OSError) and exc.strerror else exc))
+            self.guide_label.show()
+            return None
+        self.guide_label.setText(self.tr("Guide for week {n} saved: {path}").format(
+            n=week, path=path))
+        self.guide_label.show()
+        return path
 
     def _write(self, fn, ok: str) -> None:  # type: ignore[no-untyped-def]
         def done(_result: object) -> None:
