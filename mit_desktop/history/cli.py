@@ -187,17 +187,30 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _week_dose(store: HistoryStore, profile_id: int, summary: dict) -> dict:
-    """This week's full practices against the aim, and the rest apart (:mod:`mit_desktop.dose`)."""
-    from mit_desktop.dose import dose_between, program_session_modules
-    from mit_desktop.program import load_program
+def _dose_record(store: HistoryStore, profile_id: int, week_start: str, modules: dict) -> dict:
+    """One week's full practices against the aim, and the rest apart (:mod:`mit_desktop.dose`)."""
+    from mit_desktop.dose import dose_between
 
-    start = dt.date.fromisoformat(summary["this_week"]["week_start"])
-    dose = dose_between(store, profile_id, start, start + dt.timedelta(days=6),
-                        program_session_modules(load_program()))
+    start = dt.date.fromisoformat(week_start)
+    dose = dose_between(store, profile_id, start, start + dt.timedelta(days=6), modules)
     record = {k: v for k, v in asdict(dose).items() if k not in ("first_day", "last_day")}
     record.update(met_target=dose.met_target, met_minimum=dose.met_minimum)
     return record
+
+
+def _add_doses(store: HistoryStore, profile_id: int, summary: dict) -> None:
+    """The honest dose in the summary: ``this_week_dose``, and each week's ``full_practices``
+    with ``met_target``/``met_minimum`` counted in full practices (not days)."""
+    from mit_desktop.dose import program_session_modules
+    from mit_desktop.program import load_program
+
+    modules = program_session_modules(load_program())
+    summary["this_week_dose"] = _dose_record(store, profile_id,
+                                             summary["this_week"]["week_start"], modules)
+    for week in summary["weeks"]:
+        dose = _dose_record(store, profile_id, week["week_start"], modules)
+        week.update(full_practices=dose["full"], met_target=dose["met_target"],
+                    met_minimum=dose["met_minimum"])
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -205,8 +218,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     with HistoryStore.open() as store:
         results = {p.name: stats.summary(store, p.id, now) for p in _profiles(store, args.profile)}
         for profile in _profiles(store, args.profile):
-            results[profile.name]["this_week_dose"] = _week_dose(store, profile.id,
-                                                                 results[profile.name])
+            _add_doses(store, profile.id, results[profile.name])
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
         return 0

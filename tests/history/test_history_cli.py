@@ -72,6 +72,9 @@ def test_stats_json(filled: dict[str, int], capsys) -> None:
     assert set(data["Ann"]["this_week_dose"]) >= {"full", "partial", "bam", "quiet", "other",
                                                    "target", "met_target"}
     assert "full practices (minimum 2" in out
+    weeks = data["Ann"]["weeks"]
+    assert all("full_practices" in w for w in weeks)
+    assert not any(w["met_minimum"] for w in weeks if w["full_practices"] < 2)
 
 
 def test_export_json_to_stdout_by_default(filled: dict[str, int], capsys) -> None:
