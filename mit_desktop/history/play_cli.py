@@ -96,6 +96,28 @@ class PlayRecording:
                     self.store.close_as_partial(practice.id)
         self.recorder.open(session, settings, start_ms)
 
+    def first_time_training(self, session: Session) -> str:
+        """"What this practice trains" for `session`'s module when the profile has not heard
+        that module yet (as the GUI shows it before the first practice), else ``""``. Call
+        before :meth:`open` (the store is this thread's until playback starts)."""
+        if self.store is None or self.profile_id is None or not session.module:
+            return ""
+        from mit_desktop.datafiles import ProgramDataError
+        from mit_desktop.module_training import (
+            first_time_for_module, load_module_training, module_session_ids)
+        from mit_desktop.program import load_program
+
+        try:
+            training = load_module_training().get(session.module)
+            entries = load_program().entries
+        except ProgramDataError as exc:
+            log.error("%s", exc)
+            return ""
+        if training is None:
+            return ""
+        ids = module_session_ids(training.id, entries, session.id)
+        return training.trains if first_time_for_module(self.store, self.profile_id, ids) else ""
+
     def region(self) -> tuple[str | None, bool]:
         """(region code, whether the profile says where the listener lives) for the crisis
         help; nothing is known without the history."""

@@ -254,6 +254,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     )
 
     region, known = recording.region()
+    trains = recording.first_time_training(session)
+    if trains:
+        display.message(f"What this practice trains: {trains}")
     if session.safety:
         display.message(f"Before you begin: {session.safety}")
     display.message(f"{session.title} ({settings.mode}); q or Ctrl-C stops.")
