@@ -146,8 +146,9 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
         border: 2px solid {border}; border-radius: 6px; padding: 0 8px; background: {c.base};
         color: {fg}; }}
     QComboBox::drop-down {{ width: 32px; subcontrol-origin: content; }}
-    QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: padding;
+    QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: content;
         width: 28px; }}
+    QDateTimeEdit::drop-down {{ subcontrol-origin: content; width: 32px; }}
     QScrollArea {{ border: 3px solid transparent; }}
     QComboBox QAbstractItemView {{ background: {c.base}; color: {fg}; border: 2px solid {fg};
         selection-background-color: {accent}; selection-color: {primary_fg}; }}
