@@ -11,6 +11,44 @@ from mit_desktop import paths
 log = logging.getLogger(__name__)
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file (the current one and each rotated one) is 0600."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(fd, 0o600)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+    def doRollover(self) -> None:
+        super().doRollover()
+        for n in range(1, self.backupCount + 1):
+            rotated = f"{self.baseFilename}.{n}"
+            if os.path.exists(rotated):
+                os.chmod(rotated, 0o600)
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError:
+            self.handleError(None)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError:
+            self.handleError(None)  # type: ignore[arg-type]
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A log line that cannot be written (a full disk) is dropped quietly: the log is
+        never the reason a practice stops, nor a traceback on the terminal."""
+        global LOG_WRITE_FAILED
+        LOG_WRITE_FAILED = True
+
+
+#: set when a log line could not be written (the disk is full); the window may say so
+LOG_WRITE_FAILED = False
+
+
 def configure_logging(verbose: bool = False) -> str | None:
     """Log to a private rotating file in the data folder (and stderr when verbose).
 
@@ -22,7 +60,7 @@ def configure_logging(verbose: bool = False) -> str | None:
     problem = None
     try:
         folder = paths.private_dir(paths.data_dir() / "logs")
-        handlers.append(logging.handlers.RotatingFileHandler(
+        handlers.append(PrivateRotatingFileHandler(
             folder / "mit-desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"))
         os.chmod(folder / "mit-desktop.log", 0o600)
     except OSError as exc:
@@ -40,6 +78,9 @@ def run_gui() -> int:
     """Start the desktop program; returns its exit code."""
     configure_logging(verbose=bool(os.environ.get("MIT_DESKTOP_VERBOSE")))
     log.info("starting")
+    from mit_desktop.fsutil import clean_our_folders
+
+    clean_our_folders()
     from mit_desktop.ui.application import run
 
     return run()

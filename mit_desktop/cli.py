@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -332,12 +333,28 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (SessionError, ClipError, VoiceError, SpeechError, RenderError, ValueError)
 
 
+PRIVATE_UMASK = 0o077
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    # every folder and file this process makes is the user's alone, whatever umask it
+    # was started with (under umask 000 ~/.local and the caches became world-writable)
+    os.umask(PRIVATE_UMASK)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+    if func is not cmd_gui:
+        # SIGTERM ends a command as Ctrl-C does: half-written files are removed on the way out
+        try:
+            signal.signal(signal.SIGTERM, _terminated)
+        except ValueError:  # not the main thread (called from a test or a library)
+            pass
     try:
         return func(args)
     except _user_errors() as exc:

@@ -33,9 +33,33 @@ def make_private(path: Path, mode: int = FILE_MODE) -> None:
         log.warning("could not make %s private", path)
 
 
+def make_folders_private(path: Path) -> Path:
+    """Create ``path`` and every missing parent with mode 0700, whatever the umask.
+
+    (``Path.mkdir(parents=True, mode=…)`` gives the parents the umask's mode: under
+    umask 000 a new ``~/.local`` would be world-writable.) Folders that already
+    exist are left as they are, except ``path`` itself (see :func:`private_folder`).
+    """
+    path = Path(path)
+    missing = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            continue
+        make_private(folder, DIR_MODE)
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)  # raises the right error (a file there, …)
+    return path
+
+
 def private_folder(path: Path) -> Path:
-    """Create ``path`` (and parents) if needed with mode 0700; return it."""
-    path.mkdir(parents=True, exist_ok=True)
+    """Create ``path`` (and parents, each 0700) if needed; make ``path`` 0700; return it."""
+    make_folders_private(path)
     make_private(path, DIR_MODE)
     return path
 
@@ -112,3 +136,64 @@ def os_error_message(exc: OSError) -> str:
     if target is not None:
         return disk_message(exc, target)
     return f"{exc.strerror or exc}."
+
+
+STALE_PARTIAL_S = 600
+
+
+def is_our_partial(name: str) -> bool:
+    """Whether a file name is one of our temporary files: ``.NAME.XXXX.partial`` from
+    :func:`atomic_writer`, or ``NAME.partial`` of a backup being written."""
+    return name.endswith(".partial") and (name.startswith(".") or name.startswith("history-"))
+
+
+def remove_stale_partials(folder: Path, *, prefix: str = "", recursive: bool = True,
+                          older_than_s: float = STALE_PARTIAL_S) -> list[Path]:
+    """Remove our temporary files in ``folder`` not written to for ``older_than_s`` seconds
+    (left by a process that was killed; one still writing keeps its file fresh).
+
+    ``prefix`` limits it to names starting so (for a folder that is not ours, such as a
+    render's output folder: only that output's partial files). Never raises; returns
+    what was removed.
+    """
+    import time
+
+    removed: list[Path] = []
+    limit = time.time() - older_than_s
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if recursive:
+                    removed += remove_stale_partials(Path(entry.path), prefix=prefix,
+                                                     recursive=True, older_than_s=older_than_s)
+                continue
+            if not (entry.is_file(follow_symlinks=False) and is_our_partial(entry.name)
+                    and entry.name.startswith(prefix)):
+                continue
+            if entry.stat(follow_symlinks=False).st_mtime > limit:
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    if removed:
+        log.info("removed %d unfinished temporary file(s) left by an earlier run in %s",
+                 len(removed), folder)
+    return removed
+
+
+def clean_our_folders() -> list[Path]:
+    """:func:`remove_stale_partials` in the data folder and the cache folder (never raises)."""
+    from mit_desktop import paths
+
+    removed: list[Path] = []
+    for folder in (paths.data_dir, paths.cache_dir):
+        try:
+            removed += remove_stale_partials(folder())
+        except OSError:
+            continue
+    return removed

@@ -42,8 +42,10 @@ def resources_dir() -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and parents) if needed and make it readable by the user alone."""
-    path.mkdir(parents=True, exist_ok=True)
+    """Create `path` (and parents, each 0700) if needed and make it readable by the user alone."""
+    from mit_desktop.fsutil import make_folders_private
+
+    make_folders_private(path)
     try:
         os.chmod(path, 0o700)
     except OSError:  # a folder we do not own (e.g. a mounted volume): leave it as it is

@@ -118,6 +118,17 @@ class PlayRecording:
         ids = module_session_ids(training.id, entries, session.id)
         return training.trains if first_time_for_module(self.store, self.profile_id, ids) else ""
 
+    def variables(self) -> dict[str, str]:
+        """The profile's words for the recordings (the name used for the person cared
+        for, ``loved_one``), as the window uses them; empty without the history."""
+        if self.store is None or self.profile_id is None:
+            return {}
+        try:
+            found = self.store.get_profile(self.profile_id).variables
+        except HistoryError:
+            return {}
+        return {str(k): str(v) for k, v in found.items() if isinstance(v, str) and v.strip()}
+
     def region(self) -> tuple[str | None, bool]:
         """(region code, whether the profile says where the listener lives) for the crisis
         help; nothing is known without the history."""
@@ -142,6 +153,9 @@ class PlayRecording:
 
 def start(args: argparse.Namespace, player: Player) -> PlayRecording | None:
     """Open the history for ``play`` (unless ``--no-history``); None after a one-line error."""
+    from mit_desktop.fsutil import clean_our_folders
+
+    clean_our_folders()  # what a killed run left half-written
     if getattr(args, "no_history", False):
         return PlayRecording(player, None, None, getattr(args, "resume", False))
     try:
@@ -168,7 +182,7 @@ def start(args: argparse.Namespace, player: Player) -> PlayRecording | None:
         store.backup_if_due()
     except HistoryError as exc:
         _say(f"mit-desktop: note: no backup was made today ({exc})")
-    log.info("recording practices for profile %s", profile.name)
+    log.info("recording practices for profile %s", profile.id)  # ids only: no names in logs
     return PlayRecording(player, store, profile.id, getattr(args, "resume", False))
 
 

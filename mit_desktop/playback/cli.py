@@ -240,6 +240,13 @@ def cmd_play(args: argparse.Namespace) -> int:
     recording = play_history.start(args, player)
     if recording is None:
         return EXIT_FAILED
+    words = recording.variables()  # the profile's name for the person cared for, …
+    if words:
+        import dataclasses
+        from types import MappingProxyType
+
+        settings = dataclasses.replace(
+            settings, variables=MappingProxyType({**words, **settings.variables}))
     display = Display(sys.stdout)
     inbox: queue.Queue[tuple[str, Any]] = queue.Queue()
 
