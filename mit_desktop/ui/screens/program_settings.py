@@ -47,6 +47,7 @@ class ProgramSettings(QWidget):
         self.course = [e for e in program.entries if e.week is not None]
 
         self.start = QDateEdit(parent)
+        self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("d MMMM yyyy")
         start_label = label(self.tr("The program starts on:"), None, parent)
         start_label.setBuddy(self.start)
