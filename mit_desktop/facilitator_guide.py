@@ -26,7 +26,6 @@ import html
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from mit_desktop.crisis import find_region, help_lines
@@ -265,11 +264,3 @@ def guide_file_name(week: int) -> str:
     """A file name for week `week`'s guide, without the suffix."""
     return f"mit-facilitator-guide-week-{week}"
 
-
-def write_html(guide: Guide, path: Path, made: dt.date | None = None) -> Path:
-    """Write the guide's HTML to `path` atomically; return the path."""
-    from mit_desktop.fsutil import atomic_write_text
-
-    atomic_write_text(Path(path), render_html(guide, made))
-    log.info("facilitator guide written to %s", path)
-    return Path(path)

@@ -119,8 +119,10 @@ def dose_words(dose: Dose, tr=lambda text: text) -> tuple[str, str]:  # type: ig
         main = tr("No practice yet this week. Whenever you are ready – even a few minutes "
                   "helps.")
     elif dose.met_target:
-        main = tr("{f} full practices this week: that is this week's aim. Well done.").format(
-            f=dose.full)
+        main = (tr("1 full practice this week: that is this week's aim. Well done.")
+                if dose.full == 1 else
+                tr("{f} full practices this week: that is this week's aim. Well done.").format(
+                    f=dose.full))
     elif dose.full == 1:
         main = tr("1 of about {t} full practices this week.").format(t=dose.target)
     else:
