@@ -144,7 +144,7 @@ def show_record(store: Any, profile: Any) -> dict[str, Any]:
 def _cmd_show(args: argparse.Namespace) -> int:
     from mit_desktop.history import HistoryStore
 
-    with HistoryStore.open() as store:
+    with HistoryStore.open_for_reading() as store:
         record = show_record(store, _profile(store, args.profile))
     if args.json:
         print(json.dumps(record, indent=2, ensure_ascii=False))

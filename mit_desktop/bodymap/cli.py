@@ -111,7 +111,7 @@ def _export_stored(args: argparse.Namespace) -> int:
     from mit_desktop.history.store import HistoryStore
 
     try:
-        with HistoryStore.open() as store:
+        with HistoryStore.open_for_reading() as store:
             if args.profile is not None:
                 profile = store.profile_by_name(args.profile)
             else:

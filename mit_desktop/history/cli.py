@@ -144,7 +144,8 @@ def _cmd_region(args: argparse.Namespace) -> int:
     from mit_desktop.practice_recorder import choose_profile
 
     regions = load_crisis_resources()
-    with HistoryStore.open() as store:
+    opener = HistoryStore.open if args.code is not None else HistoryStore.open_for_reading
+    with opener() as store:
         profile = choose_profile(store, args.profile)
         if args.code is not None:
             region = find_region(args.code, regions)
@@ -167,7 +168,7 @@ def _cmd_region(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise InvalidInputError("--limit must be 1 or more.")
-    with HistoryStore.open() as store:
+    with HistoryStore.open_for_reading() as store:
         output: list[dict[str, Any]] = []
         lines: list[str] = []
         for profile in _profiles(store, args.profile):
@@ -215,7 +216,7 @@ def _add_doses(store: HistoryStore, profile_id: int, summary: dict) -> None:
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     now = dt.datetime.now().astimezone()
-    with HistoryStore.open() as store:
+    with HistoryStore.open_for_reading() as store:
         results = {p.name: stats.summary(store, p.id, now) for p in _profiles(store, args.profile)}
         for profile in _profiles(store, args.profile):
             _add_doses(store, profile.id, results[profile.name])
@@ -275,7 +276,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     fmt = _export_format(args)
     if fmt == "csv" and args.output is None:
         raise InvalidInputError("CSV has one file per table: add -o FILE.zip or -o FOLDER.")
-    with HistoryStore.open() as store:
+    with HistoryStore.open_for_reading() as store:
         profile = _export_profile(store, args.profile)
         if args.output is None:
             document = export_mod.collect(store, profile.id) if profile else {"practices": []}
@@ -290,7 +291,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    with HistoryStore.open() as store:
+    with HistoryStore.open_for_reading() as store:
         if args.list:
             backups = store.list_backups()
             for info in backups:

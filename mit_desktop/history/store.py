@@ -151,6 +151,8 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin):
         self._open_here: set[int] = set()
         #: where a damaged history was put aside by ``open(set_aside_damaged=True)``, or None
         self.set_aside: Path | None = None
+        #: True for a store from :meth:`open_for_reading` while another process writes
+        self.read_only = False
 
     # ------------------------------------------------------------------ opening
 
@@ -214,6 +216,52 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin):
         return store
 
     @classmethod
+    def open_for_reading(
+        cls,
+        path: Path | None = None,
+        *,
+        clock: Clock = system_clock,
+        tz: dt.tzinfo | None = None,
+    ) -> HistoryStore:
+        """Open the history to read (and to back up), also while the window has it open.
+
+        If no other process holds the data folder, this is :meth:`open` (with its
+        checks). If one does (the window, a ``play``), SQLite's WAL mode lets this
+        process read alongside it: a connection with ``query_only`` on, no lock taken,
+        nothing migrated or written, each read a consistent snapshot. Writing through
+        the returned store raises an error; only writers are serialised by the lock.
+        Raises what :meth:`open` raises, except :class:`AlreadyRunningError`;
+        :class:`HistoryError` if the running program is of another version.
+        """
+        from mit_desktop.history.errors import AlreadyRunningError
+
+        try:
+            return cls.open(path, clock=clock, tz=tz)
+        except AlreadyRunningError as exc:
+            busy = exc
+        if path is None:
+            from mit_desktop import paths
+
+            path = paths.database_path()
+        path = Path(path)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA query_only = ON")
+            db = Database(conn, execute_plugins=False)
+            schema.refuse_newer(db, path)
+            if schema.pending_steps(db):
+                conn.close()
+                raise HistoryError(f"{busy} (It is another version of MIT Desktop; close it "
+                                   "and try again.)")
+        except sqlite3.Error as exc:
+            raise UnusableHistoryError(path, _unusable_reason(exc)) from exc
+        store = cls(db, path, DataFolderLock(path.parent), clock, tz)
+        store.read_only = True
+        log.debug("reading history %s alongside the running program", path)
+        return store
+
+    @classmethod
     def _open_database(
         cls, path: Path, clock: Clock, set_aside_damaged: bool = False
     ) -> tuple[Database, Path | None]:
@@ -259,6 +307,10 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin):
 
     def close(self) -> None:
         """Close the database and release the lock (idempotent)."""
+        if self.read_only:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.conn.close()
+            return
         if self._lock.held:
             try:
                 self.db.conn.close()

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
     app = QApplication.instance() or QApplication(["mit-desktop"])
     try:
-        with HistoryStore.open() as store:
+        with HistoryStore.open_for_reading() as store:
             profile = store.profile_by_name(args.profile)
             report = build_report(store, profile.id, args.first, args.last)
             path = write_report_pdf(report, args.output)
