@@ -168,8 +168,10 @@ def test_user_errors_exit_1_with_one_line(filled, capsys, argv: list[str], messa
 
 def test_second_instance_message(filled, capsys) -> None:
     with HistoryStore.open():
-        code, _, err = run(["history", "list"], capsys)
-    assert code == 1 and "already running" in err
+        code, _, err = run(["history", "region", "GB", "--profile", "Ann"], capsys)
+        assert code == 1 and "already running" in err  # a writer waits
+        code, out, err = run(["history", "list"], capsys)
+        assert code == 0 and "Ann" in out, err  # a reader reads alongside
 
 
 def test_usage_errors_exit_2(data_dir: Path, capsys) -> None:
