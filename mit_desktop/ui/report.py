@@ -32,6 +32,7 @@ from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
 from mit_desktop.history import stats
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.models import BodyMapRecord, SafetyEvent
+from mit_desktop.history.program_plan import ProgramPlan
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
 from mit_desktop.program import load_program
@@ -121,6 +122,28 @@ def _summary_html(profile_name: str, first: dt.date, last: dt.date, made: dt.dat
     return "\n".join(parts)
 
 
+def _plan_html(plan: ProgramPlan, last_day: dt.date) -> str:
+    """The program's start date, the week the report's last day falls in, and the practices
+    the therapist chose for a week."""
+    from mit_desktop.program_weeks import program_week
+
+    if plan.start_day is None:
+        return "<p>" + _esc(tr("No program start date is set: the practices are offered in "
+                              "program order.")) + "</p>"
+    text = tr("The program started on %1; %2 is in week %3.").replace(
+        "%1", long_date(plan.start_day)).replace("%2", long_date(last_day)).replace(
+        "%3", str(program_week(plan.start_day, last_day)))
+    if program_week(plan.start_day, last_day) == 0:
+        text = tr("The program starts on %1.").replace("%1", long_date(plan.start_day))
+    titles = {e.module: e.title for e in load_program().entries}
+    chosen = "; ".join(tr("week %1: %2").replace("%1", str(week))
+                       .replace("%2", titles.get(module, module))
+                       for week, module in sorted(plan.assignments.items()))
+    if chosen:
+        text += " " + tr("Chosen by the therapist: %1.").replace("%1", chosen)
+    return "<p>" + _esc(text) + "</p>"
+
+
 def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_day: dt.date,
                  *, catalog: SessionCatalog | None = None) -> Report:
     """Lay out the report of ``profile_id`` from ``first_day`` to ``last_day`` (local days)."""
@@ -155,6 +178,7 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
                           modules, settings) for w in weeks]
     parts = [_summary_html(profile.name, first_day, last_day, made, weeks, doses, practices,
                            listened, settings.weekly_target_days, settings.weekly_minimum_days)]
+    parts.append(_plan_html(store.program_plan(profile_id), last_day))
 
     parts.append(f"<h2>{_esc(tr('Mood and stress, before and after practice'))}</h2>")
     for kind in ("mood", "stress"):

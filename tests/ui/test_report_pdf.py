@@ -196,6 +196,12 @@ def test_report_document_holds_summary_trend_reflections_and_body_maps(
     # full practices against the aim (BAM counted apart): 2 Nesting Dolls, then 1
     assert "2 / 5: minimum reached" in text and "1 / 5: below the minimum" in text
     assert "BAM 1" in text and "3 / 5" not in text
+    assert "No program start date is set" in text
+    store.set_program_start(pid, dt.date(2026, 3, 4))
+    store.assign_module(pid, 2, "eye-center")
+    planned = build_report(store, pid, FIRST, LAST, catalog=CATALOG).document.toPlainText()
+    assert ("The program started on Wednesday, 4 March 2026; Sunday, 15 March 2026 is in "
+            "week 2. Chosen by the therapist: week 2: Eye in the Center.") in planned
     mood = sum(p[3][1] - p[3][0] for p in IN_RANGE) / len(IN_RANGE)
     assert f"mood was on average {mood:.1f} points higher after practice" in text
     stress = sum(p[4][1] - p[4][0] for p in IN_RANGE) / len(IN_RANGE)
