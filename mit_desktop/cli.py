@@ -370,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         log.debug("stopped by", exc_info=True)
         return _error(os_error_message(exc))
     except Exception as exc:  # a bug: one line here, the details with -v
-        logging.getLogger(__name__).error("unexpected problem", exc_info=args.verbose)
+        if args.verbose:
+            log.exception("unexpected problem")
         return _error(f"an unexpected problem stopped this command ({type(exc).__name__}: "
                       f"{exc}). Run it again with -v for the details.")

@@ -85,3 +85,19 @@ def pulse(pulse_server):
             pytest.fail(f"the private PulseAudio server did not restart: {exc}", pytrace=False)
     pulse_server.ensure_sink()
     return pulse_server
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path):
+    """A real, tiny file system (a 2 MiB tmpfs; needs root), unmounted afterwards."""
+    import subprocess
+
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs",
+                              str(folder)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.fail(f"cannot mount a small disk for this test: {mounted.stderr}")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=True)
+

@@ -105,8 +105,11 @@ def make_backup(
             os.close(fd)
         os.replace(partial, final)
         fsync_folder(folder)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         partial.unlink(missing_ok=True)
+        if "full" in str(exc) or getattr(exc, "errno", None) == 28:
+            raise BackupError(f"The disk is full: no backup could be written into {folder}. "
+                              "Free some space and try again.") from exc
         raise BackupError(f"Could not write a backup into {folder}: {exc}") from exc
     except BaseException:
         partial.unlink(missing_ok=True)

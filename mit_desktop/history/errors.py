@@ -99,3 +99,34 @@ class UnusableHistoryError(HistoryError):
 
 class BackupError(HistoryError):
     """A backup could not be made, read or restored."""
+
+
+def describe_write_failure(exc: BaseException, folder: Path | None = None) -> str:
+    """Words a user can act on for a failed write to the history (or a backup).
+
+    A full disk (SQLite's "database or disk is full", ``ENOSPC``) names the data
+    folder and what to do; a :class:`HistoryError` is its own message; anything
+    else is shown as it is.
+    """
+    import errno as errno_mod
+
+    if isinstance(exc, HistoryError):
+        return str(exc)
+    text = str(exc)
+    if "disk is full" in text or getattr(exc, "errno", None) in (errno_mod.ENOSPC,
+                                                                  errno_mod.EDQUOT):
+        if folder is None:
+            from mit_desktop import paths
+
+            try:
+                folder = paths.data_dir()
+            except OSError:
+                folder = None
+        where = f" ({folder})" if folder is not None else ""
+        return (f"the disk is full: your data folder{where} cannot take more. Free some space "
+                "(empty the wastebasket, remove large files you do not need); what you saved "
+                "before is kept.")
+    if "readonly" in text or "read-only" in text:
+        return ("your data folder cannot be written any more (it became read-only). Close "
+                "MIT Desktop and check the folder.")
+    return text

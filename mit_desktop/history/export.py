@@ -39,7 +39,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from mit_desktop.history.errors import InvalidInputError
+from mit_desktop.history.errors import HistoryError, InvalidInputError
 from mit_desktop.fsutil import atomic_write_bytes, atomic_write_text, private_folder
 from mit_desktop.history.store import HistoryStore
 
@@ -57,6 +57,10 @@ CSV_TABLES = ("practices.csv", "reflections.csv", "checkins.csv")
 
 
 @functools.lru_cache(maxsize=256)
+class ExportError(HistoryError):
+    """The export could not be written; the message names the file asked for."""
+
+
 def _offset_text(offset_min: int) -> str:
     sign = "-" if offset_min < 0 else "+"
     hours, minutes = divmod(abs(offset_min), 60)
@@ -229,6 +233,17 @@ def export(store: HistoryStore, profile_id: int, fmt: str, out: Path) -> list[Pa
     if not out.parent.is_dir():
         raise InvalidInputError(f"The folder {out.parent} does not exist.")
     document = collect(store, profile_id)
+    try:
+        written = _write(document, fmt, out)
+    except OSError as exc:  # name the file asked for, not the temporary one
+        from mit_desktop.fsutil import disk_message
+
+        raise ExportError(disk_message(exc, out)) from exc
+    log.info("exported profile %s as %s to %s", profile_id, fmt, out)
+    return written
+
+
+def _write(document: dict[str, Any], fmt: str, out: Path) -> list[Path]:
     if fmt == "json":
         if out.is_dir():
             raise InvalidInputError(f"{out} is a folder; give a file name such as history.json.")
@@ -248,5 +263,4 @@ def export(store: HistoryStore, profile_id: int, fmt: str, out: Path) -> list[Pa
         for name, text in csv_tables(document).items():
             atomic_write_text(out / name, text)
             written.append(out / name)
-    log.info("exported profile %s as %s to %s", profile_id, fmt, out)
     return written

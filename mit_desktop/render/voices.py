@@ -36,13 +36,24 @@ class VoiceInfo:
     source: str  # "bundled" or "user"
 
 
+MIN_VOICE_RATE_HZ, MAX_VOICE_RATE_HZ = 8_000, 96_000
+
+
 def _read_info(voice_id: str, model: Path, config: Path, source: str) -> VoiceInfo:
     try:
         data = json.loads(config.read_text(encoding="utf-8"))
         rate = int(data["audio"]["sample_rate"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        if not MIN_VOICE_RATE_HZ <= rate <= MAX_VOICE_RATE_HZ:
+            raise ValueError(f"its sample rate {rate} Hz is not between {MIN_VOICE_RATE_HZ} "
+                             f"and {MAX_VOICE_RATE_HZ} Hz")
+        language_part = data.get("language") or {}
+        espeak_part = data.get("espeak") or {}
+        if not isinstance(language_part, dict) or not isinstance(espeak_part, dict):
+            raise ValueError("its language entry is not readable")
+        language = str(language_part.get("code", espeak_part.get("voice", "")))
+    except (OSError, ValueError, KeyError, TypeError, OverflowError, AttributeError,
+            RecursionError) as exc:
         raise VoiceError(f"The voice '{voice_id}' has an unreadable config file {config}: {exc}") from None
-    language = str(data.get("language", {}).get("code", data.get("espeak", {}).get("voice", "")))
     return VoiceInfo(voice_id, model, config, rate, language, source)
 
 

@@ -93,9 +93,13 @@ class BackupPanel(QWidget):
             self.message.emit(self.tr("Backup made."))
             self.refresh()
 
-        self.ctx.db(lambda: store.backup_now("manual"), done,
-                    lambda exc: self.message.emit(self.tr("No backup could be made: {e}").format(
-                        e=exc)))
+        def failed(exc: BaseException) -> None:
+            from mit_desktop.history.errors import describe_write_failure
+
+            self.message.emit(self.tr("No backup could be made: {e}").format(
+                e=describe_write_failure(exc, store.path.parent)))
+
+        self.ctx.db(lambda: store.backup_now("manual"), done, failed)
 
     def chosen(self) -> BackupInfo | None:
         """The backup chosen in the list (the newest if none is chosen)."""

@@ -48,13 +48,13 @@ class BackupSchedule(QObject):
             self.made.emit(path)
 
     def _failed(self, exc: BaseException) -> None:
-        from mit_desktop.fsutil import os_error_message
+        from mit_desktop.history.errors import describe_write_failure
 
         log.warning("daily backup failed: %s", exc)
         if self._warned:
             return
         self._warned = True
-        reason = os_error_message(exc) if isinstance(exc, OSError) else str(exc)
+        reason = describe_write_failure(exc, self.ctx.store.path.parent)
         self.failed.emit(self.tr(
             "Today's backup of your history could not be made: {reason} Your history itself "
             "is kept as before.").format(reason=reason))

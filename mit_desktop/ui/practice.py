@@ -218,8 +218,10 @@ class PracticeFlow(QObject):
 
     def _record_failed(self, exc: BaseException) -> None:
         """(database thread) A write of the recorder failed; playback goes on."""
+        from mit_desktop.history.errors import describe_write_failure
+
         log.error("the practice could not be saved", exc_info=exc)
-        self._failed.emit(str(exc))
+        self._failed.emit(describe_write_failure(exc))
 
     def _show_failure(self, why: str) -> None:
         self.saveFailed.emit(self.tr("This practice could not be saved in the history: {why}")
@@ -461,8 +463,10 @@ class PracticeFlow(QObject):
 
     def _answer_failed(self, exc: BaseException) -> None:
         log.error("saving a reflection failed", exc_info=exc)
+        from mit_desktop.history.errors import describe_write_failure
+
         self.saveFailed.emit(self.tr("What you wrote at this reflection could not be saved: "
-                                     "{why}").format(why=exc))
+                                     "{why}").format(why=describe_write_failure(exc)))
 
     def record_after(self, mood: int | None, stress: int | None) -> None:
         store = self.ctx.store

@@ -8,6 +8,7 @@ Real SQLite files in the test's data folder; dialogs are answered by pressing th
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from mit_desktop import paths
+from disk_helpers import fill_disk
 from mit_desktop.history import HistoryStore
 
 NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -190,3 +192,36 @@ def test_a_second_start_with_no_window_answering_says_so(qtbot, store, monkeypat
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[1:]))
     assert create_window(QApplication.instance()) is None
     assert shown and "already open" in shown[0][0]
+
+
+def test_the_window_says_when_the_data_folder_is_full(
+        qtbot, full_disk: Path, monkeypatch, sync_tasks) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from mit_desktop.history import HistoryStore
+    from mit_desktop.ui.context import AppContext
+    from mit_desktop.ui.main_window import MainWindow
+    from mit_desktop.ui.state import load_state
+    from mit_desktop.ui.theme import apply_theme
+
+    monkeypatch.setenv("MIT_DESKTOP_DATA_DIR", str(full_disk / "data"))
+    store = HistoryStore.open()
+    apply_theme(QApplication.instance(), 100, False)
+    ctx = AppContext(store, load_state())
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        fill_disk(full_disk)
+        window.settings.backup_panel.back_up_now()
+        banner = window.message_label.text()
+        assert "No backup could be made" in banner and "disk is full" in banner
+        window.flow._record_failed(sqlite3.OperationalError("database or disk is full"))
+        qtbot.waitUntil(lambda: "could not be saved" in window.message_label.text(),
+                        timeout=3000)
+        text = window.message_label.text()
+        assert "is full" in text and str(full_disk / "data") in text
+    finally:
+        window.flow.shutdown()
+        ctx.close()
+        store.close()
