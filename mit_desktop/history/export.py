@@ -56,11 +56,11 @@ CHECKIN_COLUMNS = ["practice", "phase", "mood", "stress", "recorded_at"]
 CSV_TABLES = ("practices.csv", "reflections.csv", "checkins.csv")
 
 
-@functools.lru_cache(maxsize=256)
 class ExportError(HistoryError):
     """The export could not be written; the message names the file asked for."""
 
 
+@functools.lru_cache(maxsize=256)
 def _offset_text(offset_min: int) -> str:
     sign = "-" if offset_min < 0 else "+"
     hours, minutes = divmod(abs(offset_min), 60)
