@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QScrollArea,
     QSizePolicy,
@@ -551,6 +552,13 @@ class BodyMapWidget(QWidget):
             QShortcut(QKeySequence(keys), self, activated=slot)
         self._sync_controls()
 
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """The tool column as wide as its widest label in the font shown (the style sheet
+        sets it, at any text size): "Medium" was once clipped to "M…m"."""
+        widest = max(b.sizeHint().width() for b in self.brush_buttons.values())
+        self.tools.setMinimumWidth(widest + 4)
+        super().showEvent(event)
+
     # --- building ---------------------------------------------------------------
     def _big(self, button: QWidget) -> QWidget:
         button.setMinimumHeight(MIN_CONTROL_HEIGHT)
@@ -577,14 +585,21 @@ class BodyMapWidget(QWidget):
         row = QVBoxLayout(bar)  # a tool column beside the figures leaves them the height
         row.setContentsMargins(0, 0, 0, 0)
         self.brush_group = QButtonGroup(self)
-        self.brush_buttons: dict[Brush, QToolButton] = {}
+        self.brush_buttons: dict[Brush, QPushButton] = {}
         for brush, text, name, size in (
                 (Brush.SMALL, self.tr("Small"), self.tr("Small brush"), 10),
                 (Brush.MEDIUM, self.tr("Medium"), self.tr("Medium brush"), 20),
                 (Brush.LARGE, self.tr("Large"), self.tr("Large brush"), 32)):
-            button = self._tool_button(text, name, _circle_icon(size),
-                                       lambda _checked=False, b=brush: self.set_brush(b),
-                                       checkable=True)
+            # a push button, auto-exclusive: a screen reader hears one choice of three
+            # (radio buttons), where a tool button is heard as a check box
+            button = QPushButton(_circle_icon(size), text, self)
+            button.setIconSize(QSize(size, size))
+            button.setAccessibleName(name)
+            button.setToolTip(name)
+            button.setCheckable(True)
+            button.setAutoExclusive(True)
+            button.setMinimumHeight(MIN_CONTROL_HEIGHT)
+            button.clicked.connect(lambda _checked=False, b=brush: self.set_brush(b))
             self.brush_group.addButton(button)
             self.brush_buttons[brush] = button
             row.addWidget(button)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from mit_desktop.ui.theme import MIN_TARGET_PX, colours, set_role
 
 FOCUS_RING_PX = 4
-from mit_desktop.ui.widgets import label, named
+from mit_desktop.ui.widgets import clock, label, named
 
 
 class RatingRow(QWidget):
@@ -46,13 +46,14 @@ class RatingRow(QWidget):
         for value in range(11):
             b = QPushButton(str(value), self)
             b.setCheckable(True)
+            b.setAutoExclusive(True)  # a screen reader hears radio buttons: one choice of 11
             set_role(b, "rating")
             b.setMinimumSize(MIN_TARGET_PX, MIN_TARGET_PX)
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             self.group.addButton(b, value)
             self.buttons.append(b)
             row.addWidget(b)
-        self.group.idClicked.connect(lambda v: self.changed.emit(v))
+        self.group.idClicked.connect(self._chosen)
         layout.addLayout(row)
         ends = QHBoxLayout()
         ends.addWidget(self.low_label)
@@ -74,10 +75,23 @@ class RatingRow(QWidget):
                 question=question, value=value, extra=extra),
                 self.tr("Choose {value} on a scale from 0, {low}, to 10, {high}.").format(
                     value=value, low=low, high=high))
+        self._describe_value()
 
     def value(self) -> int | None:
         v = self.group.checkedId()
         return None if v < 0 else v
+
+    def _chosen(self, value: int) -> None:
+        self._describe_value()
+        self.changed.emit(value)
+
+    def _describe_value(self) -> None:
+        """The row's name is its question; its description says what is chosen."""
+        value = self.value()
+        self.setAccessibleName(self.question)
+        self.setAccessibleDescription(
+            self.tr("Not chosen yet.") if value is None
+            else self.tr("Chosen: {value} of 10.").format(value=value))
 
     def set_value(self, value: int | None) -> None:
         if value is None:
@@ -87,6 +101,7 @@ class RatingRow(QWidget):
             self.group.setExclusive(True)
         else:
             self.buttons[value].setChecked(True)
+        self._describe_value()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # arrows move between the numbers
         focused = self.focusWidget()
@@ -155,14 +170,21 @@ class ProgressMarks(QWidget):
         self.setMinimumHeight(MIN_TARGET_PX)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        named(self, self.tr("Progress"),
-              self.tr("Where you are in the practice. Lines mark sections, diamonds mark "
-                      "reflections. Left and right arrows move back and forward."))
+        self._help = self.tr("Where you are in the practice. Lines mark sections, diamonds "
+                             "mark reflections. Left and right arrows move back and forward.")
+        named(self, self.tr("Progress"), self._help)
 
     def set_state(self, position_ms: int, duration_ms: int | None, sections: list[int],
                   reflections: list[int]) -> None:
         self.position_ms, self.duration_ms = position_ms, duration_ms
         self.sections, self.reflections = sections, reflections
+
+        said = (self.tr("{t} played of {total}.").format(t=clock(position_ms),
+                                                           total=clock(duration_ms))
+                if duration_ms else self.tr("{t} played.").format(t=clock(position_ms)))
+        said += " " + self._help
+        if said != self.accessibleDescription():  # (changes once a second at most)
+            self.setAccessibleDescription(said)
         self.update()
 
     def _span(self) -> int:

@@ -21,6 +21,7 @@ def shortcuts(widget: QWidget) -> list[tuple[str, str]]:
         (tr("Space"), tr("Play or pause; on a reflection page, Continue (a highlighted "
                                  "button or box is pressed instead)")),
         (tr("Left / Right arrow"), tr("Back or forward 10 seconds")),
+        (tr("Home / End"), tr("Back to the start of this section, or on to the next one")),
         (tr("Escape"), tr("I need to stop (during a practice)")),
         (tr("Ctrl+1 … Ctrl+4"), tr("Today, All practices, History, Settings")),
         (tr("F1"), tr("Help now: what to do, and whom to call, if you are upset; then the "

@@ -183,6 +183,7 @@ class MainWindow(PracticePages, QMainWindow):
                                                           "profiles (Ctrl+4)."))):
             b = button(text, text, desc, "nav", parent)
             b.setCheckable(True)
+            b.setAutoExclusive(True)  # one section at a time: radio buttons to a screen reader
             b.clicked.connect(lambda _c=False, k=key: self.show_page(k))
             self.nav_buttons[key] = b
             row.addWidget(b)
@@ -303,7 +304,9 @@ class MainWindow(PracticePages, QMainWindow):
                 "support": self.support}[key]
         during_practice = key in ("checkin", "player", "reflection")
         for k, b in self.nav_buttons.items():
+            b.setAutoExclusive(False)  # (so none is checked on a page outside the sections)
             b.setChecked(k == key)
+            b.setAutoExclusive(True)
             b.setEnabled(not during_practice)
         # the profile cannot change mid-practice: out of the Tab order, Space cannot open it
         self.profile_combo.setEnabled(not during_practice)
@@ -333,9 +336,12 @@ class MainWindow(PracticePages, QMainWindow):
     def show_message(self, text: str) -> None:
         from PySide6.QtCore import Qt
 
+        from mit_desktop.ui.access import announce
+
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
+        announce(self.message_label, text)
 
     def show_help(self, page: str = "help-now") -> None:
         """Open the help on ``page`` ("help-now", "keyboard", …); works before the screens

@@ -222,6 +222,10 @@ class PracticePages:
         self.flow.stop_now()
         self.stop_screen.show_for_region(self.ctx.profile.region)
         self.show_page("stop")
+        from mit_desktop.ui.access import announce
+
+        stop = self.stop_screen  # a reader hears where help is at once, the number included
+        announce(stop, f"{stop.title.text()}. {stop.crisis_label.text()}", assertive=True)
 
     def _reflection_reached(self, r: ReflectionReached) -> None:
         from mit_desktop.ui.practice import reflection_key

@@ -27,12 +27,11 @@ from mit_desktop.ui.widgets import button, label, named
 log = logging.getLogger(__name__)
 
 
-def _markdown_label(markdown: str, parent: QWidget) -> QWidget:
-    lab = label("", None, parent)
-    lab.setTextFormat(Qt.TextFormat.MarkdownText)
-    lab.setText(markdown)
-    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return lab
+def _markdown_label(markdown: str, parent: QWidget, name: str = "") -> QWidget:
+    """A long safety text: read-only text a screen reader can walk line by line."""
+    from mit_desktop.ui.access import ReadingText
+
+    return ReadingText(name, parent, markdown)
 
 
 def _scroll(parent: QWidget, name: str) -> tuple[QScrollArea, QWidget, QVBoxLayout]:

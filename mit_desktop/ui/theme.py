@@ -174,6 +174,8 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
     QPlainTextEdit, QListWidget, QTextBrowser {{ border: 2px solid {border}; border-radius: 6px;
         background: {c.base}; color: {fg}; }}
+    QTextBrowser[role="reading"] {{ border: 3px solid transparent; background: transparent;
+        color: {fg}; }}
     QListWidget::item {{ min-height: {MIN_TARGET_PX}px; padding: 6px; color: {fg}; }}
     QListWidget::item:selected {{ background: {accent}; color: {primary_fg};
         border: 2px solid {fg}; }}

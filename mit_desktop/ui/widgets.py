@@ -10,7 +10,16 @@ from mit_desktop.ui.theme import MIN_TARGET_PX, set_role
 
 
 def named(widget: QWidget, name: str, description: str = "") -> QWidget:
-    """Set a widget's accessible name and description (and tooltip); return it."""
+    """Set a widget's accessible name and description (and tooltip); return it.
+
+    A label keeps its text as its name (on Linux a screen reader hears a label's name and
+    nothing else, so a fixed name would hide its text); ``name``, what the label is, becomes
+    its description.
+    """
+    if isinstance(widget, QLabel):
+        widget.setAccessibleName("")
+        widget.setAccessibleDescription(f"{name}. {description}" if description else name)
+        return widget
     widget.setAccessibleName(name)
     if description:
         widget.setAccessibleDescription(description)

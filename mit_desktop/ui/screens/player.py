@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from mit_desktop.playback import events as ev
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
+from mit_desktop.ui.access import announce
 from mit_desktop.ui.controls import ProgressMarks, VolumeSlider
 from mit_desktop.ui.practice import PracticeFlow
 from mit_desktop.ui.widgets import button, clock, label, named
@@ -90,6 +91,8 @@ class PlayerScreen(QWidget):
         self.presenter: PresenterWindow | None = None
         self._duration_ms: int | None = None
         self._reflection_end_ms: int | None = None
+        self._last_state: str | None = None
+        self._described: tuple[QWidget, str] | None = None
         self._connected = False
         self._build()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stopRequested.emit,
@@ -288,6 +291,8 @@ class PlayerScreen(QWidget):
         self.elapsed_label.setText("0:00")
         self.remaining_label.setText("")
         self._duration_ms = None
+        self._last_state = None
+        self._describe_focus("")
         prefs = self.flow.ctx.prefs
         for stem, slider in self.volumes.items():
             slider.set_gain(getattr(prefs, f"{stem}_volume"))
@@ -407,6 +412,11 @@ class PlayerScreen(QWidget):
         if not self.status_label.text().startswith(self.tr("Playing without sound")) or \
                 state != ev.PLAYING:
             self.status_label.setText(texts.get(state, ""))
+        if state != self._last_state:  # a screen reader hears "Paused", "Playing" …
+            heard = self.tr("Playing") if state == ev.PLAYING else texts.get(state, "")
+            if heard and (state != ev.PLAYING or self._last_state is not None):
+                announce(self.status_label, heard)
+            self._last_state = state
 
     def _on_section(self, s: ev.SectionEntered) -> None:
         self.section_label.setText(s.title)
@@ -419,8 +429,23 @@ class PlayerScreen(QWidget):
             font.setBold(current)
             item.setFont(font)
 
+    def _describe_focus(self, extra: str) -> None:
+        """Put ``extra`` before the description of the control with the focus (and take
+        back what was put there before)."""
+        if self._described is not None:
+            widget, original = self._described
+            widget.setAccessibleDescription(original)
+            self._described = None
+        focused = self.focusWidget()
+        if extra and focused is not None and self.isAncestorOf(focused):
+            original = focused.accessibleDescription()
+            focused.setAccessibleDescription(f"{extra} {original}".strip())
+            self._described = (focused, original)
+
     def _on_caption(self, c: ev.Caption) -> None:
         self.caption_label.setText(c.text)
+        if self.reflect_label.isVisible():
+            self._describe_focus("")
         self.reflect_label.hide()
         self._countdown.stop()
         if self.presenter is not None:
@@ -436,6 +461,9 @@ class PlayerScreen(QWidget):
         self._reflection_end_ms = r.position_ms + duration
         self.reflect_label.setText(r.prompt)
         self.reflect_label.show()
+        # heard at once, and kept in the focused control's description for older readers
+        announce(self.reflect_label, self.tr("A time for reflection: {q}").format(q=r.prompt))
+        self._describe_focus(self.tr("Reflection: {q}").format(q=r.prompt))
         self.caption_label.setText(self.tr("A time for reflection"))
         if self.flow.mode == HANDS_FREE and r.inputs:
             self.status_label.setText(self.tr("You can answer at the end of the practice."))
@@ -455,6 +483,10 @@ class PlayerScreen(QWidget):
                                    .format(s=(left + 999) // 1000))
 
     def _on_error(self, e: ev.PlayerError) -> None:
+        self._show_error(e)
+        announce(self.banner_label, self.banner_label.text(), assertive=True)
+
+    def _show_error(self, e: ev.PlayerError) -> None:
         if e.kind == "device":
             self.banner_label.setText(self.device_problem(e.device_state, e.position_ms))
             self.silent_button.setVisible(e.can_continue_silently)

@@ -130,6 +130,16 @@ class ReflectionScreen(QWidget):
         self.step_label.setText(step)
         self.step_label.setVisible(bool(step))
         self.prompt_label.setText(prompt)
+        # the question is heard at once, and is in the description of the controls that
+        # take the focus here, for readers that do not speak announcements
+        from mit_desktop.ui.access import announce
+
+        announce(self.prompt_label, f"{step}. {prompt}" if step else prompt)
+        self.note.setAccessibleDescription(self.tr("{q} What you noticed. It is saved as you "
+                                                   "type.").format(q=prompt))
+        self.continue_button.setAccessibleDescription(self.tr(
+            "{q} Save what you wrote and go on with the practice (Space or Enter).").format(
+            q=prompt))
         self.scale = scale
         if scale is not None:
             self.rating.set_scale(scale.question, scale.low, scale.high)

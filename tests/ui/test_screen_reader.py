@@ -1,0 +1,170 @@
+"""What a screen reader gets, through Qt's accessibility interfaces (what Qt puts on the
+AT-SPI bus on Linux; Orca itself is not run here): every visible text has an accessible
+equivalent, every control a name, exclusive choices are radio buttons, and live changes
+are announced."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTextEdit, QWidget
+from screen_walk import walk
+from test_keyboard_and_access import in_history_view, interactive_widgets
+
+from mit_desktop.playback import events as ev
+from mit_desktop.ui import access
+
+RENDER_TIMEOUT_MS = 60_000
+NAME = QAccessible.Text.Name
+
+
+def iface(w: QWidget):  # type: ignore[no-untyped-def]
+    return QAccessible.queryAccessibleInterface(w)
+
+
+def _plain(text: str) -> str:
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setHtml(text) if "<" in text else doc.setPlainText(text)
+    return " ".join(doc.toPlainText().split())
+
+
+def unheard_texts(page: QWidget) -> list[str]:
+    """Visible texts a screen reader cannot get: a label whose accessible name is not its
+    text, or a long text without a text interface."""
+    missing = []
+    for w in page.findChildren(QWidget):
+        if not w.isVisible() or in_history_view(w):
+            continue
+        if isinstance(w, QLabel) and w.text().strip() and w.pixmap().isNull():
+            name = " ".join((iface(w).text(NAME) or "").split())
+            if _plain(w.text()) not in _plain(name) and _plain(w.text()) != _plain(name):
+                missing.append(f"label {w.text()[:40]!r} is heard as {name[:40]!r}")
+        elif isinstance(w, QTextEdit) and w.toPlainText().strip():
+            text_iface = iface(w).textInterface()
+            if text_iface is None or not text_iface.text(0, text_iface.characterCount()).strip():
+                missing.append(f"text {w.toPlainText()[:40]!r} has no text interface")
+    return missing
+
+
+def test_every_visible_text_is_reachable_by_a_screen_reader(window, qtbot) -> None:
+    """Once ~20 labels had fixed names ("Caption", "Crisis help for your region") that hid
+    their text: 988 was never spoken."""
+    problems = {}
+    for screen, page in walk(window):
+        missing = unheard_texts(page)
+        if missing:
+            problems[screen] = missing
+    assert problems == {}, problems
+    stop = window.stop_screen
+    assert "988" in iface(stop.crisis_label).text(NAME)
+    grounding = iface(stop.grounding).textInterface()
+    assert "feet" in grounding.text(0, grounding.characterCount())  # line by line
+
+
+def test_first_run_notice_and_help_are_readable(window, qtbot) -> None:
+    from mit_desktop.ui.help import HelpDialog
+    from mit_desktop.ui.safety import FirstRunDialog
+
+    for dialog in (FirstRunDialog(window), HelpDialog(window)):
+        dialog.show()
+        QApplication.processEvents()
+        if isinstance(dialog, HelpDialog):
+            for i in range(dialog.tabs.count()):
+                dialog.tabs.setCurrentIndex(i)
+                assert unheard_texts(dialog) == [], dialog.tabs.tabText(i)
+        else:
+            assert unheard_texts(dialog) == []
+        dialog.close()
+
+
+def test_every_control_has_a_name_and_exclusive_choices_are_radio_buttons(window, qtbot) -> None:
+    unnamed, wrong_roles = [], []
+    checked = 0
+    for screen, page in itertools.chain(walk(window), [("header", window.centralWidget())]):
+        for w in interactive_widgets(page):
+            if not w.isVisible() or in_history_view(w):
+                continue
+            i = iface(w)
+            checked += 1
+            if not (i.text(NAME) or "").strip():
+                unnamed.append(f"{screen}: {type(w).__name__}")
+            exclusive = isinstance(w, QAbstractButton) and w.isCheckable() and (
+                (w.group() is not None and w.group().exclusive()) or w.autoExclusive())
+            if exclusive and i.role() != QAccessible.Role.RadioButton:
+                wrong_roles.append(f"{screen}: {i.text(NAME)!r} is a {i.role().name}")
+    assert checked > 100
+    assert unnamed == []
+    assert wrong_roles == []
+    for b in window.nav_buttons.values():  # the sections are one choice, not check boxes
+        assert iface(b).role() == QAccessible.Role.RadioButton
+
+
+def test_rating_rows_and_progress_expose_their_value(window, qtbot) -> None:
+    rating = window.checkin.mood
+    assert "not chosen" in rating.accessibleDescription().lower()
+    rating.buttons[7].click()
+    assert "7" in iface(rating).text(QAccessible.Text.Description)
+    assert iface(rating.buttons[7]).state().checked
+    progress = window.player.progress
+    progress.set_state(65_000, 600_000, [0], [])
+    assert "1:05" in iface(progress).text(QAccessible.Text.Description)
+    assert "10:00" in iface(progress).text(QAccessible.Text.Description)
+
+
+def test_live_texts_keep_their_text_as_their_name(window, qtbot) -> None:
+    player = window.player
+    for label in (player.caption_label, player.section_label, player.status_label,
+                  player.elapsed_label):
+        label.setText("Feel your feet on the floor.")
+        assert iface(label).text(NAME) == "Feel your feet on the floor."
+
+
+@pytest.fixture
+def heard() -> list[tuple[str, bool]]:
+    said: list[tuple[str, bool]] = []
+
+    def listen(_widget, text: str, assertive: bool) -> None:
+        said.append((text, assertive))
+
+    access.listeners.append(listen)
+    yield said
+    access.listeners.remove(listen)
+
+
+def test_practice_changes_are_announced(window, qtbot, tiny_session: Path, store,
+                                        heard) -> None:
+    window.ctx.prefs.mode = "interactive"
+    store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
+    window.start_practice(str(tiny_session))
+    qtbot.waitUntil(lambda: window.checkin.go_button.isEnabled(), timeout=5000)
+    window.checkin.go_button.click()
+    player = window.ctx.player
+    qtbot.waitUntil(lambda: player.state == ev.PLAYING, timeout=RENDER_TIMEOUT_MS)
+    window.player.toggle_play()
+    qtbot.waitUntil(lambda: ("Paused", False) in heard, timeout=2000)
+    window.player.toggle_play()
+    qtbot.waitUntil(lambda: ("Playing", False) in heard, timeout=2000)
+    qtbot.waitUntil(lambda: window.current_page() is window.reflection,
+                    timeout=RENDER_TIMEOUT_MS)
+    question = "What do you notice in your body?"
+    assert any(question in text for text, _ in heard)  # the reflection question, spoken
+    focused = QApplication.focusWidget()
+    assert question in focused.accessibleDescription()  # and on the focused control
+    window.reflection.stop_button.click()
+    assert any("988" in text or "116 123" in text or "emergency" in text
+               for text, assertive in heard if assertive)
+
+
+def test_sound_problems_and_messages_are_announced(window, qtbot, heard) -> None:
+    window.player._on_error(ev.PlayerError(kind="device", message="gone", position_ms=5000,
+                                           device_state="no-device", can_continue_silently=True))
+    assert any("No sound device" in text and assertive for text, assertive in heard)
+    window.show_message("The backup was made.")
+    assert ("The backup was made.", False) in heard
