@@ -21,6 +21,7 @@ run: setup
 
 test: setup
 	@bash scripts/ensure-system-packages.sh test
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 # the bench extra (an offline speech recogniser) only where benchmarks run

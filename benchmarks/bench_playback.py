@@ -183,7 +183,7 @@ def _idle_cpu_percent() -> float:
 
 
 def run() -> list[dict]:
-    from mit_desktop.library import find_session
+    from mit_desktop.content.library import find_session
     from mit_desktop.render.engine import Engine
     from mit_desktop.session.timeline import ListeningSettings
 

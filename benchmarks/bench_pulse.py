@@ -49,7 +49,7 @@ LONG_SESSION = "nesting-doll"
 _CHILD = r"""
 import json, os, resource, sys, time
 what, session_id, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
-from mit_desktop.library import find_session
+from mit_desktop.content.library import find_session
 from mit_desktop.playback import events as ev
 from mit_desktop.playback.output import create_backend
 from mit_desktop.playback.player import Player

@@ -56,7 +56,7 @@ class Condition:
 
 
 def program_sentences() -> list[str]:
-    from mit_desktop.library import list_sessions
+    from mit_desktop.content.library import list_sessions
     from mit_desktop.session.model import Paragraph
     from mit_desktop.session.parser import parse_session
     from mit_desktop.session.text import split_sentences, substitute

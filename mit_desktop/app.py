@@ -78,7 +78,7 @@ def run_gui() -> int:
     """Start the desktop program; returns its exit code."""
     configure_logging(verbose=bool(os.environ.get("MIT_DESKTOP_VERBOSE")))
     log.info("starting")
-    from mit_desktop.fsutil import clean_our_folders
+    from mit_desktop.paths import clean_our_folders
 
     clean_our_folders()
     from mit_desktop.ui.application import run

@@ -184,16 +184,3 @@ def remove_stale_partials(folder: Path, *, prefix: str = "", recursive: bool = T
         log.info("removed %d unfinished temporary file(s) left by an earlier run in %s",
                  len(removed), folder)
     return removed
-
-
-def clean_our_folders() -> list[Path]:
-    """:func:`remove_stale_partials` in the data folder and the cache folder (never raises)."""
-    from mit_desktop import paths
-
-    removed: list[Path] = []
-    for folder in (paths.data_dir, paths.cache_dir):
-        try:
-            removed += remove_stale_partials(folder())
-        except OSError:
-            continue
-    return removed

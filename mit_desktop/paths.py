@@ -75,3 +75,16 @@ def voices_dir() -> Path:
 def database_path() -> Path:
     """The practice-history database file."""
     return data_dir() / "history.sqlite3"
+
+
+def clean_our_folders() -> list[Path]:
+    """:func:`mit_desktop.fsutil.remove_stale_partials` in the data folder and the cache folder (never raises)."""
+    from mit_desktop.fsutil import remove_stale_partials
+
+    removed: list[Path] = []
+    for folder in (data_dir, cache_dir):
+        try:
+            removed += remove_stale_partials(folder())
+        except OSError:
+            continue
+    return removed

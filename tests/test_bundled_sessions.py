@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mit_desktop.library import list_sessions
+from mit_desktop.content.library import list_sessions
 from mit_desktop.render.analysis import analyse
 from mit_desktop.render.engine import Engine
 from mit_desktop.session.parser import parse_session

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mit_desktop.checkin_support import (
+from mit_desktop.practice.checkin_support import (
     MARKED_MOOD_DROP,
     MOOD_DROP_REASON,
     OPTIONS,

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+
 REAL_AUDIO = Path(__file__).resolve().parent.parent.parent / "shared" / "testing" / "real-audio"
 
 from mit_desktop.cli import main
@@ -79,7 +80,7 @@ def test_render_of_the_format_example_matches_its_timeline(example: Path, tmp_pa
     assert len(audio) * 1000 == doc["duration_ms"] * RATE  # exactly the timeline's length
     speech = [s for s in doc["segments"] if s["kind"] == "speech"]
     pauses = [s for s in doc["segments"] if s["kind"] == "silence" and s["end_ms"] - s["start_ms"] >= 8000]
-    at = lambda s: audio[s["start_ms"] * RATE // 1000: s["end_ms"] * RATE // 1000]  # noqa: E731
+    at = lambda s: audio[s["start_ms"] * RATE // 1000: s["end_ms"] * RATE // 1000]
     for seg in speech:
         assert rms(at(seg)) > 0.04, seg["text"]  # speech is audible
     for seg in pauses:
@@ -236,7 +237,8 @@ def test_validate_strict_reports_what_does_not_protect_the_listener(tmp_path: Pa
 
 
 def test_listening_options_reach_the_settings() -> None:
-    from mit_desktop.cli import _settings, build_parser
+    from mit_desktop.cli.common import listening_settings as _settings
+    from mit_desktop.cli.main import build_parser
 
     args = build_parser().parse_args(["timeline", "x", "--voice-clarity", "--rate", "0.85", "--pacing", "1.5"])
     settings = _settings(args)

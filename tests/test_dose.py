@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from mit_desktop.dose import FULL_PRACTICE_MS, classify, dose_between, program_session_modules
+from mit_desktop.practice.dose import FULL_PRACTICE_MS, classify, dose_between, program_session_modules
 from mit_desktop.history import HistoryStore
-from mit_desktop.program import load_program
+from mit_desktop.content.program import load_program
 
 UTC = dt.timezone.utc
 MONDAY = dt.date(2026, 3, 16)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from mit_desktop.cli import main
-from mit_desktop.facilitator_guide import build_guide, estimate_outline, render_html
-from mit_desktop.module_training import load_module_training
-from mit_desktop.program import load_program
+from mit_desktop.content.facilitator_guide import build_guide, estimate_outline, render_html
+from mit_desktop.content.module_training import load_module_training
+from mit_desktop.content.program import load_program
 from mit_desktop.session.parser import parse_session
 
 PROGRAM = load_program()

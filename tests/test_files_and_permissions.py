@@ -144,7 +144,7 @@ def test_play_uses_the_profiles_words_and_keeps_its_name_out_of_the_log(
 
 def test_clean_our_folders_removes_only_stale_partial_files(private_folders: Path) -> None:
     from mit_desktop import paths
-    from mit_desktop.fsutil import clean_our_folders
+    from mit_desktop.paths import clean_our_folders
 
     data = paths.data_dir()
     (data / "backups").mkdir()

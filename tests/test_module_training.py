@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from mit_desktop.datafiles import ProgramDataError
+from mit_desktop.content.datafiles import ProgramDataError
 from mit_desktop.history import HistoryStore
-from mit_desktop.module_training import (
+from mit_desktop.content.module_training import (
     first_time_for_module,
     load_mentalizing_page,
     load_module_training,
     module_session_ids,
 )
-from mit_desktop.program import load_program
+from mit_desktop.content.program import load_program
 from mit_desktop.session.vocabulary import PROGRAM_MODULE_IDS
 
 
@@ -66,7 +66,7 @@ def test_the_mentalizing_page_explains_both_directions_and_holding_guesses_light
 ])
 def test_a_broken_modules_file_names_the_file_and_the_problem(tmp_path: Path, change,
                                                               message: str) -> None:
-    from mit_desktop.module_training import modules_path
+    from mit_desktop.content.module_training import modules_path
 
     broken = tmp_path / "modules.toml"
     broken.write_text(change(modules_path().read_text(encoding="utf-8")), encoding="utf-8")

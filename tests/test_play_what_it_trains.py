@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mit_desktop.module_training import load_module_training
+from mit_desktop.content.module_training import load_module_training
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = """+++

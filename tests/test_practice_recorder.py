@@ -21,7 +21,7 @@ from mit_desktop.history.errors import UnknownProfileError
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.worker import StoreWorker, submit_synchronously
 from mit_desktop.playback import events as ev
-from mit_desktop.practice_recorder import (
+from mit_desktop.practice.recorder import (
     DEFAULT_PROFILE_NAME,
     PracticeRecorder,
     ProfileChoiceError,

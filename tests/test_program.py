@@ -1,4 +1,4 @@
-"""Tests for the bundled MIT program, crisis resources and safety texts (mit_desktop.program)."""
+"""Tests for the bundled MIT program, crisis resources and safety texts (mit_desktop.content.program)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mit_desktop import paths, program
-from mit_desktop.program import (
+from mit_desktop import paths
+from mit_desktop.content import program
+from mit_desktop.content.program import (
     FALLBACK_REGION,
     CrisisRegion,
     ProgramDataError,
@@ -297,7 +298,7 @@ def test_every_listed_region_names_its_emergency_number_with_source_and_date() -
 
 
 def test_the_fallback_is_somewhere_else_and_regions_are_never_guessed() -> None:
-    from mit_desktop.crisis import find_region, help_lines
+    from mit_desktop.content.crisis import find_region, help_lines
 
     regions = load_crisis_resources()
     assert regions[-1].name == "Somewhere else" and regions[-1].is_fallback

@@ -9,8 +9,8 @@ import pytest
 
 from mit_desktop.history import HistoryStore
 from mit_desktop.history.errors import InvalidInputError
-from mit_desktop.program import load_program
-from mit_desktop.program_weeks import choose_offer, next_in_order, program_week, week_days
+from mit_desktop.content.program import load_program
+from mit_desktop.practice.program_weeks import choose_offer, next_in_order, program_week, week_days
 
 PROGRAM = load_program()
 WED = dt.date(2026, 12, 2)  # a group that meets on Wednesdays

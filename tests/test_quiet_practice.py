@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mit_desktop.cli import main
-from mit_desktop.quiet import QuietSettings, quiet_session
+from mit_desktop.content.quiet import QuietSettings, quiet_session
 from mit_desktop.render.bells import bell_ring_ms
 from mit_desktop.render.engine import Engine
 from mit_desktop.session.timeline import ListeningSettings

@@ -1,6 +1,6 @@
 """The program plan of a profile: the day its program started, and modules a therapist
 assigned to a week (schema step ``m006``). The week maths and what Today offers are in
-:mod:`mit_desktop.program_weeks`.
+:mod:`mit_desktop.practice.program_weeks`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The facilitator guide (``mit_desktop.facilitator_guide``) printed to a PDF with Qt, as the
+"""The facilitator guide (``mit_desktop.content.facilitator_guide``) printed to a PDF with Qt, as the
 practice report is (A4, 0600, written atomically)."""
 
 from __future__ import annotations

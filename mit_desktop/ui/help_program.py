@@ -1,6 +1,6 @@
 """Help pages about the program itself: "What is mentalizing?" and "What each practice
 trains" (the texts are data: ``resources/program``, read by
-:mod:`mit_desktop.module_training`)."""
+:mod:`mit_desktop.content.module_training`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import logging
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
-from mit_desktop.datafiles import ProgramDataError
-from mit_desktop.module_training import load_mentalizing_page, load_module_training
+from mit_desktop.content.datafiles import ProgramDataError
+from mit_desktop.content.module_training import load_mentalizing_page, load_module_training
 from mit_desktop.ui.widgets import label, named
 
 log = logging.getLogger(__name__)

@@ -74,7 +74,7 @@ class SessionCatalog:
 def load_catalog() -> SessionCatalog:
     """The bundled program's sessions; an empty catalog (logged) if it cannot be read."""
     try:
-        from mit_desktop.program import load_program
+        from mit_desktop.content.program import load_program
 
         program = load_program()
     except Exception as exc:  # a broken program file must not hide the history

@@ -345,8 +345,8 @@ class HistoryView(QWidget):
                                        settings)
         days = stats.daily_totals(self.store, self.profile_id, progress.week_start,
                                   progress.week_start + dt.timedelta(days=6), settings)
-        from mit_desktop.dose import dose_between, program_session_modules
-        from mit_desktop.program import load_program
+        from mit_desktop.practice.dose import dose_between, program_session_modules
+        from mit_desktop.content.program import load_program
 
         dose = dose_between(self.store, self.profile_id, progress.week_start,
                             progress.week_start + dt.timedelta(days=6),

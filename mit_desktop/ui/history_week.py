@@ -4,7 +4,7 @@ A practiced day shows a tick *and* a green tile; a day without practice shows
 an open circle on a light tile; days still to come show a dash. Colour is never
 the only signal, and every day has an accessible name ("Tuesday 3 March:
 practiced, 22 minutes"). The summary counts full practices against the program's aim
-("2 of 5 full practices this week", :mod:`mit_desktop.dose`) without streaks or warnings.
+("2 of 5 full practices this week", :mod:`mit_desktop.practice.dose`) without streaks or warnings.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from mit_desktop.dose import Dose
+from mit_desktop.practice.dose import Dose
 from mit_desktop.history.stats import DayTotal, WeekProgress
 from mit_desktop.ui.history_text import long_date, minutes_text, qdate, tr
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from mit_desktop import paths
-from mit_desktop.library import user_sessions_dir
+from mit_desktop.content.library import user_sessions_dir
 from mit_desktop.fsutil import atomic_writer, disk_message
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@ check-ins, reflections and drafts in the history store (on the database thread)
 and keeps the computer awake.
 
 The practice itself (its row, checkpoints, listened time, completed or partial)
-is recorded by :class:`~mit_desktop.practice_recorder.PracticeRecorder`, exactly
+is recorded by :class:`~mit_desktop.practice.recorder.PracticeRecorder`, exactly
 as ``mit-desktop play`` records it; its store calls go through the GUI's
 database lane (:class:`StoreLane`).
 
@@ -25,16 +25,16 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from mit_desktop.history import Practice
-from mit_desktop.library import find_session
+from mit_desktop.content.library import find_session
 from mit_desktop.playback import events as ev
-from mit_desktop.practice_answers import (
+from mit_desktop.practice.answers import (
     AnswerTarget,
     ReflectionAnswer,
     read_draft,
     write_answer,
     write_draft,
 )
-from mit_desktop.practice_recorder import PracticeRecorder
+from mit_desktop.practice.recorder import PracticeRecorder
 from mit_desktop.session.model import RatingScale, Session
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE, ListeningSettings
 from mit_desktop.ui.bridge import PlayerBridge

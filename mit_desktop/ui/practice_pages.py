@@ -105,9 +105,9 @@ class PracticePages:
 
     def _offer_training(self, session: Session) -> None:
         """Before the first practice of a module, "What this practice trains"."""
-        from mit_desktop.module_training import (
+        from mit_desktop.content.module_training import (
             first_time_for_module, load_module_training, module_session_ids)
-        from mit_desktop.program import load_program
+        from mit_desktop.content.program import load_program
 
         try:
             training = load_module_training().get(session.module or "")
@@ -140,9 +140,9 @@ class PracticePages:
     def _checked_in(self, phase: str, mood: object, stress: object, mode: str,
                     offer_support: bool = True) -> None:
         """A check-in was given (or skipped). One that asks for care leads to the support
-        page first (``mit_desktop.checkin_support``: very low mood or very high stress
+        page first (``mit_desktop.practice.checkin_support``: very low mood or very high stress
         before, very low mood or a marked drop after); the offer is kept in the history."""
-        from mit_desktop.checkin_support import support_offer
+        from mit_desktop.practice.checkin_support import support_offer
 
         if phase == "before":
             self._mood_before = mood

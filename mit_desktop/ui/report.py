@@ -26,7 +26,7 @@ from PySide6.QtCore import QMarginsF, QSizeF, QUrl
 from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from mit_desktop.bodymap.aggregate import aggregate
-from mit_desktop.dose import Dose, dose_between, program_session_modules
+from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
 from mit_desktop.bodymap.render import render_map_image
 from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
 from mit_desktop.history import stats
@@ -35,7 +35,7 @@ from mit_desktop.history.models import BodyMapRecord, SafetyEvent
 from mit_desktop.history.program_plan import ProgramPlan
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
-from mit_desktop.program import load_program
+from mit_desktop.content.program import load_program
 from mit_desktop.ui.history_charts import RatingChart, chart_image, rating_summary
 from mit_desktop.ui.history_data import (
     SessionCatalog,
@@ -125,7 +125,7 @@ def _summary_html(profile_name: str, first: dt.date, last: dt.date, made: dt.dat
 def _plan_html(plan: ProgramPlan, last_day: dt.date) -> str:
     """The program's start date, the week the report's last day falls in, and the practices
     the therapist chose for a week."""
-    from mit_desktop.program_weeks import program_week
+    from mit_desktop.practice.program_weeks import program_week
 
     if plan.start_day is None:
         return "<p>" + _esc(tr("No program start date is set: the practices are offered in "

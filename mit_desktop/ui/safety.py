@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mit_desktop.crisis import CrisisRegion, CrisisService, find_region, load_crisis_resources
-from mit_desktop.program import load_safety_text
+from mit_desktop.content.crisis import CrisisRegion, CrisisService, find_region, load_crisis_resources
+from mit_desktop.content.program import load_safety_text
 from mit_desktop.ui.widgets import button, label, named
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ import pytest
 
 from bodymap_reference import read_embody_blocks, reference_signed_map
 from mit_desktop.bodymap import BodyMap, Brush, Layer, Stroke, StrokeKind, read_embody_csv
-from mit_desktop.bodymap.cli import export_body_map, main, register
+from mit_desktop.cli.bodymap import export_body_map, main, register
 
 
 def test_from_embody_writes_the_signed_map_csv_and_a_png(real_embody_file, tmp_path, capsys):

@@ -32,7 +32,7 @@ def test_picture_at_screen_size_matches_the_mask():
 
 
 def test_model_package_imports_no_qt():
-    code = ("import sys, mit_desktop.bodymap, mit_desktop.bodymap.cli, "
+    code = ("import sys, mit_desktop.bodymap, mit_desktop.cli.bodymap, "
             "mit_desktop.bodymap.export; "
             "sys.exit(any(m.startswith('PySide6') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -14,7 +14,7 @@ from mit_desktop.bodymap.strokes import Brush, Stroke, StrokeKind
 from mit_desktop.history import schema
 from mit_desktop.history.errors import UnknownPracticeError
 from mit_desktop.history.store import HistoryStore
-from mit_desktop.practice_answers import (
+from mit_desktop.practice.answers import (
     AnswerTarget,
     ReflectionAnswer,
     answer_for,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mit_desktop.history import cli
+from mit_desktop.cli import history as cli
 from mit_desktop.history.store import HistoryStore
 
 

@@ -10,9 +10,9 @@ from history_helpers import run_child
 def test_history_package_imports_no_qt(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "import mit_desktop.history, mit_desktop.history.cli, mit_desktop.history.stats\n"
+        "import mit_desktop.history, mit_desktop.cli.history, mit_desktop.history.stats\n"
         "import mit_desktop.history.export, mit_desktop.history.reminders\n"
-        "import mit_desktop.practice_recorder, mit_desktop.history.play_cli\n"
+        "import mit_desktop.practice.recorder, mit_desktop.cli.play_history\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide', 'shiboken'))))\n"
     )
     result = run_child(code, tmp_path)

@@ -20,7 +20,7 @@ from mit_desktop.history.store import HistoryStore
 from mit_desktop.playback import events as ev
 from mit_desktop.playback.output import STOPPED, create_backend
 from mit_desktop.playback.player import Player
-from mit_desktop.practice_recorder import PracticeRecorder, choose_profile
+from mit_desktop.practice.recorder import PracticeRecorder, choose_profile
 from mit_desktop.render.engine import Engine
 from mit_desktop.render.levels import to_int16
 from mit_desktop.session.parser import parse_session

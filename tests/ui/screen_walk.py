@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from mit_desktop.practice_answers import AnswerTarget
+from mit_desktop.practice.answers import AnswerTarget
 
 SCREENS = ("today", "library", "history", "settings", "checkin", "player", "reflection",
            "stop")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mit_desktop.playback import events as ev
-from mit_desktop.practice_answers import AnswerTarget
+from mit_desktop.practice.answers import AnswerTarget
 
 RENDER_TIMEOUT_MS = 60_000
 

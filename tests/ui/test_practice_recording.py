@@ -18,7 +18,7 @@ import shiboken6
 
 from mit_desktop.history.worker import submit_synchronously
 from mit_desktop.playback import events as ev
-from mit_desktop.practice_recorder import PracticeRecorder
+from mit_desktop.practice.recorder import PracticeRecorder
 
 SESSION = SimpleNamespace(id="tiny", content_sha256="sha-1", title="Tiny practice")
 

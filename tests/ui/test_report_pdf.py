@@ -24,7 +24,7 @@ from mit_desktop.bodymap import BodyMap, to_bytes
 from mit_desktop.bodymap.silhouette import body_mask
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.store import HistoryStore
-from mit_desktop.ui import report_cli
+from mit_desktop.cli import report as report_cli
 from mit_desktop.ui.history_data import SessionCatalog, SessionInfo
 from mit_desktop.ui.report import build_report, write_report_pdf
 
@@ -290,7 +290,7 @@ def test_a_backwards_range_is_refused(qapp, store: HistoryStore) -> None:
 
 
 def test_report_cli_module_loads_no_qt() -> None:
-    code = ("import sys; import mit_desktop.ui.report_cli; "
+    code = ("import sys; import mit_desktop.cli.report; "
             "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=REPO, timeout=120)
@@ -302,7 +302,7 @@ def test_report_command_registers_under_history_and_writes_the_pdf(
 ) -> None:
     import argparse
 
-    from mit_desktop.history import cli as history_cli
+    from mit_desktop.cli import history as history_cli
 
     fill(store)
     store.close()  # the command opens the history itself, as a separate run would

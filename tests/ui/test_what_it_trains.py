@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from mit_desktop.module_training import load_module_training
+from mit_desktop.content.module_training import load_module_training
 
 
 def _ready(window, qtbot, store, ref: str) -> None:

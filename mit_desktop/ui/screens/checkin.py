@@ -14,7 +14,7 @@ from mit_desktop.ui.widgets import FlowRow, button, label, named
 
 def _before_session_text() -> str:
     """``resources/safety/before_session.md`` as plain text (its title left out)."""
-    from mit_desktop.program import load_safety_text, plain_text
+    from mit_desktop.content.program import load_safety_text, plain_text
 
     return plain_text(load_safety_text("before_session").body)
 

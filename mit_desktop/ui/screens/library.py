@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mit_desktop.library import LibraryEntry, list_sessions
-from mit_desktop.program import load_program
+from mit_desktop.content.library import LibraryEntry, list_sessions
+from mit_desktop.content.program import load_program
 from mit_desktop.session.parser import parse_session
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.imports import add_voice, import_recording

@@ -1,6 +1,6 @@
 """Settings › Program: the day the program starts (week 1 begins), which week that makes
 today, and a module a therapist assigns to a week in place of the program's. The week
-maths is :mod:`mit_desktop.program_weeks`; the plan is stored per profile
+maths is :mod:`mit_desktop.practice.program_weeks`; the plan is stored per profile
 (``HistoryStore.program_plan``)."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QS
 
 from mit_desktop.history.program_plan import MAX_WEEK, ProgramPlan
 from mit_desktop.history.timeutil import local_day_of
-from mit_desktop.program import load_program
-from mit_desktop.program_weeks import program_week, week_days
+from mit_desktop.content.program import load_program
+from mit_desktop.practice.program_weeks import program_week, week_days
 from mit_desktop.ui.history_text import long_date
 from mit_desktop.ui.widgets import button, label, named
 
@@ -176,7 +176,7 @@ class ProgramSettings(QWidget):
     def _choose_guide_file(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        from mit_desktop.facilitator_guide import guide_file_name
+        from mit_desktop.content.facilitator_guide import guide_file_name
 
         week = self.guide_week()
         suggested = str(Path.home() / f"{guide_file_name(week)}.pdf")
@@ -191,8 +191,8 @@ class ProgramSettings(QWidget):
     def save_guide(self, path: Path) -> Path | None:
         """Write the chosen week's facilitator guide to `path` (``.pdf``, else HTML), with
         the crisis numbers of the profile's region; say how it went."""
-        from mit_desktop.datafiles import ProgramDataError
-        from mit_desktop.facilitator_guide import build_guide, render_html
+        from mit_desktop.content.datafiles import ProgramDataError
+        from mit_desktop.content.facilitator_guide import build_guide, render_html
         from mit_desktop.fsutil import atomic_write_text
         from mit_desktop.session.errors import SessionError
         from mit_desktop.ui.guide_pdf import write_guide_pdf

@@ -3,7 +3,7 @@
 typing stopping, so nothing typed is lost. Continue (button, Space or Enter outside
 the note) saves the answer and goes on.
 
-Each showing is bound to one :class:`~mit_desktop.practice_answers.AnswerTarget`
+Each showing is bound to one :class:`~mit_desktop.practice.answers.AnswerTarget`
 (profile, practice, reflection). Drafts and the answer are emitted with that
 target, every input is cleared when the next reflection is shown, and once a
 reflection is answered or left nothing more is emitted for it: a note can only
@@ -19,7 +19,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from mit_desktop.bodymap import BodyMap
-from mit_desktop.practice_answers import AnswerTarget, ReflectionAnswer, answer_for
+from mit_desktop.practice.answers import AnswerTarget, ReflectionAnswer, answer_for
 from mit_desktop.session.model import RatingScale
 from mit_desktop.ui.controls import RatingRow
 from mit_desktop.ui.widgets import button, label, named

@@ -1,7 +1,7 @@
 """The Today screen: the next practice in the program and why, "Continue where you left
 off" after an interrupted practice, the BAM quick reset and a quiet practice one click
 away, and this week's full practices against the aim, with BAM, quiet practice and shorter
-practices named beside it (:mod:`mit_desktop.dose`; no streak pressure).
+practices named beside it (:mod:`mit_desktop.practice.dose`; no streak pressure).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from mit_desktop import paths
-from mit_desktop.dose import Dose, dose_between, program_session_modules
+from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
 from mit_desktop.history import HistoryStore, Practice
 from mit_desktop.history.stats import WeekProgress, week_progress
-from mit_desktop.program import ProgramEntry, load_program
-from mit_desktop.program_weeks import Offer, today_offer
+from mit_desktop.content.program import ProgramEntry, load_program
+from mit_desktop.practice.program_weeks import Offer, today_offer
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.history_text import long_date
 from mit_desktop.ui.theme import set_role

@@ -5,7 +5,7 @@
 (continuing an interrupted practice with ``--resume``) and is closed at the
 end. With ``--no-history`` nothing is opened or written. Messages go to
 stderr (this is command-line code); the recording itself is
-:class:`~mit_desktop.practice_recorder.PracticeRecorder`, exactly as in the GUI.
+:class:`~mit_desktop.practice.recorder.PracticeRecorder`, exactly as in the GUI.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from mit_desktop.history.errors import CorruptDatabaseError, HistoryError, InvalidInputError
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.playback.messages import clock as _clock
-from mit_desktop.practice_recorder import (
+from mit_desktop.practice.recorder import (
     PracticeRecorder,
     ProfileChoiceError,
     choose_profile,
@@ -102,10 +102,10 @@ class PlayRecording:
         before :meth:`open` (the store is this thread's until playback starts)."""
         if self.store is None or self.profile_id is None or not session.module:
             return ""
-        from mit_desktop.datafiles import ProgramDataError
-        from mit_desktop.module_training import (
+        from mit_desktop.content.datafiles import ProgramDataError
+        from mit_desktop.content.module_training import (
             first_time_for_module, load_module_training, module_session_ids)
-        from mit_desktop.program import load_program
+        from mit_desktop.content.program import load_program
 
         try:
             training = load_module_training().get(session.module)
@@ -153,7 +153,7 @@ class PlayRecording:
 
 def start(args: argparse.Namespace, player: Player) -> PlayRecording | None:
     """Open the history for ``play`` (unless ``--no-history``); None after a one-line error."""
-    from mit_desktop.fsutil import clean_our_folders
+    from mit_desktop.paths import clean_our_folders
 
     clean_our_folders()  # what a killed run left half-written
     if getattr(args, "no_history", False):
@@ -163,7 +163,7 @@ def start(args: argparse.Namespace, player: Player) -> PlayRecording | None:
     except HistoryError as exc:
         _say(f"mit-desktop: {exc}")
         if isinstance(exc, CorruptDatabaseError):
-            from mit_desktop.history.cli import damaged_advice
+            from mit_desktop.cli.history import damaged_advice
 
             _say(damaged_advice(exc))
         _say("(--no-history plays without recording the practice.)")

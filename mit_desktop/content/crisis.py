@@ -10,7 +10,7 @@ from the computer. Every number carries where and when it was checked.
 - :func:`help_lines`: plain-text lines for the terminal and printed pages (the
   GUI words its own, through ``tr()``).
 
-A malformed file raises :class:`~mit_desktop.datafiles.ProgramDataError`.
+A malformed file raises :class:`~mit_desktop.content.datafiles.ProgramDataError`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mit_desktop import paths
-from mit_desktop.datafiles import ProgramDataError, check_keys, check_schema, read_toml
+from mit_desktop.content.datafiles import ProgramDataError, check_keys, check_schema, read_toml
 
 logger = logging.getLogger(__name__)
 

@@ -28,9 +28,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mit_desktop.crisis import find_region, help_lines
-from mit_desktop.module_training import ModuleTraining, load_module_training
-from mit_desktop.program import Program, load_program, load_safety_text
+from mit_desktop.content.crisis import find_region, help_lines
+from mit_desktop.content.module_training import ModuleTraining, load_module_training
+from mit_desktop.content.program import Program, load_program, load_safety_text
 from mit_desktop.render.pacing import TARGET_WPM
 from mit_desktop.session.model import Bell, Heading, Paragraph, Pause, Reflect, Session
 from mit_desktop.session.parser import parse_session
@@ -153,7 +153,7 @@ def build_guide(week: int, region: str | None = None, program: Program | None = 
 
     `region`: a crisis-resource region code (e.g. ``"GB"``) for the numbers; None (or
     unknown) lists every region. Raises ``ValueError`` for a week outside the program,
-    :class:`~mit_desktop.datafiles.ProgramDataError` for broken bundled data and
+    :class:`~mit_desktop.content.datafiles.ProgramDataError` for broken bundled data and
     ``SessionError`` for a broken script, each with a message a user can act on.
     """
     program = program or load_program()

@@ -3,7 +3,7 @@
 :func:`register` adds the ``history`` command to an argparse subparsers object;
 each leaf parser sets ``func`` to a handler ``(args) -> int``. Exit codes: 0 ok,
 1 invalid input or a problem the user can fix (one clear message on stderr,
-never a traceback), 2 usage (argparse). ``python -m mit_desktop.history.cli``
+never a traceback), 2 usage (argparse). ``python -m mit_desktop.cli.history``
 runs it on its own.
 """
 
@@ -140,8 +140,13 @@ def _practice_json(practice: Practice, profile: Profile) -> dict[str, Any]:
 
 
 def _cmd_region(args: argparse.Namespace) -> int:
-    from mit_desktop.crisis import FALLBACK_REGION, find_region, help_lines, load_crisis_resources
-    from mit_desktop.practice_recorder import choose_profile
+    from mit_desktop.content.crisis import (
+        FALLBACK_REGION,
+        find_region,
+        help_lines,
+        load_crisis_resources,
+    )
+    from mit_desktop.practice.recorder import choose_profile
 
     regions = load_crisis_resources()
     opener = HistoryStore.open if args.code is not None else HistoryStore.open_for_reading
@@ -189,8 +194,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _dose_record(store: HistoryStore, profile_id: int, week_start: str, modules: dict) -> dict:
-    """One week's full practices against the aim, and the rest apart (:mod:`mit_desktop.dose`)."""
-    from mit_desktop.dose import dose_between
+    """One week's full practices against the aim, and the rest apart (:mod:`mit_desktop.practice.dose`)."""
+    from mit_desktop.practice.dose import dose_between
 
     start = dt.date.fromisoformat(week_start)
     dose = dose_between(store, profile_id, start, start + dt.timedelta(days=6), modules)
@@ -202,8 +207,8 @@ def _dose_record(store: HistoryStore, profile_id: int, week_start: str, modules:
 def _add_doses(store: HistoryStore, profile_id: int, summary: dict) -> None:
     """The honest dose in the summary: ``this_week_dose``, and each week's ``full_practices``
     with ``met_target``/``met_minimum`` counted in full practices (not days)."""
-    from mit_desktop.dose import program_session_modules
-    from mit_desktop.program import load_program
+    from mit_desktop.practice.dose import program_session_modules
+    from mit_desktop.content.program import load_program
 
     modules = program_session_modules(load_program())
     summary["this_week_dose"] = _dose_record(store, profile_id,
@@ -352,7 +357,7 @@ def _cmd_start_new(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``history …`` on its own (``python -m mit_desktop.history.cli``)."""
+    """Run ``history …`` on its own (``python -m mit_desktop.cli.history``)."""
     parser = argparse.ArgumentParser(prog="mit-desktop")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)

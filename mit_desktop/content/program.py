@@ -5,7 +5,7 @@ Qt-free and standard library only. Three kinds of bundled data are read here:
 - ``audio/program.toml``: the program's sessions in order, with the suggested
   week for each (:func:`load_program`).
 - ``resources/crisis_resources.toml``: crisis services per region, read by
-  :mod:`mit_desktop.crisis` (its names are re-exported here).
+  :mod:`mit_desktop.content.crisis` (its names are re-exported here).
 - ``resources/safety/*.md``: the first-run safety information, the text of the
   "I need to stop" screen and the note shown before every session
   (:func:`load_safety_text`, :func:`load_safety_texts`).
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mit_desktop import paths
-from mit_desktop.crisis import (  # noqa: F401 - re-exported: the crisis resources used to live here
+from mit_desktop.content.crisis import (  # noqa: F401 - re-exported: the crisis resources used to live here
     FALLBACK_REGION,
     CrisisRegion,
     CrisisService,
@@ -35,7 +35,7 @@ from mit_desktop.crisis import (  # noqa: F401 - re-exported: the crisis resourc
     normalise_region,
     resources_for_region,
 )
-from mit_desktop.datafiles import ProgramDataError, check_keys, check_schema, read_toml
+from mit_desktop.content.datafiles import ProgramDataError, check_keys, check_schema, read_toml
 from mit_desktop.session.vocabulary import PROGRAM_MODULE_IDS
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from mit_desktop.bodymap.model import BodyMap
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+from mit_desktop.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
 
 def _error(message: str) -> None:
@@ -130,7 +130,7 @@ def _export_stored(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the bodymap commands alone (``python -m mit_desktop.bodymap.cli``)."""
+    """Run the bodymap commands alone (``python -m mit_desktop.cli.bodymap``)."""
     parser = argparse.ArgumentParser(prog="mit-desktop")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True

@@ -4,13 +4,13 @@ This module imports no Qt at import time, so registering the command keeps
 ``mit-desktop`` quick and usable where Qt is missing; the handler loads Qt (the
 offscreen platform unless a display is asked for) only when it runs.
 
-Wiring, in ``mit_desktop/cli.py`` after ``history.cli.register`` returned the
+Wiring, in ``mit_desktop/cli/main.py`` after ``cli.history.register`` returned the
 ``history`` parser::
 
-    from mit_desktop.ui.report_cli import register_report
+    from mit_desktop.cli.report import register_report
     register_report(history_parser)
 
-``python -m mit_desktop.ui.report_cli --profile NAME --from DATE --to DATE -o OUT.pdf``
+``python -m mit_desktop.cli.report --profile NAME --from DATE --to DATE -o OUT.pdf``
 runs it on its own.
 """
 
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command on its own (``python -m mit_desktop.ui.report_cli``)."""
+    """Run the command on its own (``python -m mit_desktop.cli.report``)."""
     parser = argparse.ArgumentParser(prog="mit-desktop history report")
     add_arguments(parser)
     args = parser.parse_args(argv)

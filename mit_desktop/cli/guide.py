@@ -37,8 +37,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Write the guide; 0 on success, 1 with one line on stderr for a problem to fix."""
-    from mit_desktop.datafiles import ProgramDataError
-    from mit_desktop.facilitator_guide import build_guide, render_html
+    from mit_desktop.content.datafiles import ProgramDataError
+    from mit_desktop.content.facilitator_guide import build_guide, render_html
     from mit_desktop.fsutil import atomic_write_text
     from mit_desktop.session.errors import SessionError
 

@@ -17,19 +17,24 @@ import contextlib
 import logging
 import os
 import queue
-import signal
 import sys
 import threading
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from mit_desktop.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    add_listening_options,
+    find_session_for,
+    listening_settings,
+)
+from mit_desktop.cli.common import EXIT_INVALID as EXIT_FAILED
 from mit_desktop.playback import events as ev
 from mit_desktop.playback.messages import clock
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILED = 0, 1
-EXIT_INTERRUPTED = 128 + signal.SIGINT
 
 
 class Display:
@@ -147,13 +152,13 @@ def help_text(region_code: str | None, known: bool) -> str:
     `known`: whether the profile says where the listener lives (else every listed
     region's numbers are shown; the region is never guessed).
     """
-    from mit_desktop.crisis import find_region, help_lines
-    from mit_desktop.program import load_safety_text, plain_text
+    from mit_desktop.content.crisis import find_region, help_lines
+    from mit_desktop.content.program import load_safety_text, plain_text
 
     grounding = plain_text(load_safety_text("stop_screen").markdown)
     region = find_region(region_code) if known else None
     if known and region is None:  # "Somewhere else"
-        from mit_desktop.crisis import load_crisis_resources
+        from mit_desktop.content.crisis import load_crisis_resources
 
         region = load_crisis_resources()[-1]
     lines = help_lines(region)
@@ -164,13 +169,12 @@ def help_text(region_code: str | None, known: bool) -> str:
 
 def register(subparsers: Any) -> None:
     """Add the `play` command to the main parser's subcommands."""
-    from mit_desktop.cli import _add_listening_options
 
     p = subparsers.add_parser(
         "play", help="play a session (interactive mode waits at each reflection)"
     )
     p.add_argument("path", metavar="PATH|SESSION_ID")
-    _add_listening_options(p)
+    add_listening_options(p)
     p.add_argument(
         "--backend",
         metavar="NAME",
@@ -184,7 +188,7 @@ def register(subparsers: Any) -> None:
         "default: the system's default)",
     )
     p.add_argument("--start", metavar="TIME", help="start at this time, e.g. 4:30")
-    from mit_desktop.history import play_cli as play_history  # --profile, --resume, --no-history
+    from mit_desktop.cli import play_history  # --profile, --resume, --no-history
 
     play_history.add_options(p)
     p.set_defaults(func=cmd_play)
@@ -222,7 +226,6 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from mit_desktop.cli import _settings, find_session_for
     from mit_desktop.playback.output import create_backend
     from mit_desktop.playback.player import Player
     from mit_desktop.render.engine import Engine
@@ -230,11 +233,11 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     start_ms = parse_clip_time_ms(args.start) if args.start else 0
     session = find_session_for(args)
-    settings = _settings(args)
+    settings = listening_settings(args)
     backend = create_backend(args.backend, device=args.device)
     player = Player(Engine(), backend, fallback="null")
-    from mit_desktop.history import (
-        play_cli as play_history,  # records the practice, as the GUI does
+    from mit_desktop.cli import (
+        play_history,  # records the practice, as the GUI does
     )
 
     recording = play_history.start(args, player)

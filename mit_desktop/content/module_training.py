@@ -9,7 +9,7 @@ Qt-free and standard library only. Two bundled files are read here:
 - ``resources/program/mentalizing.md``: the "What is mentalizing?" page
   (:func:`load_mentalizing_page`).
 
-A malformed file raises :class:`~mit_desktop.datafiles.ProgramDataError`, whose message
+A malformed file raises :class:`~mit_desktop.content.datafiles.ProgramDataError`, whose message
 starts with the file's path.
 """
 
@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mit_desktop import paths
-from mit_desktop.datafiles import ProgramDataError, check_keys, check_schema, read_toml
-from mit_desktop.program import SafetyText, load_safety_text
+from mit_desktop.content.datafiles import ProgramDataError, check_keys, check_schema, read_toml
+from mit_desktop.content.program import SafetyText, load_safety_text
 from mit_desktop.session.vocabulary import PROGRAM_MODULE_IDS
 
 log = logging.getLogger(__name__)

@@ -47,7 +47,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _guard(handler):  # type: ignore[no-untyped-def]
-    from mit_desktop.datafiles import ProgramDataError
+    from mit_desktop.content.datafiles import ProgramDataError
     from mit_desktop.history.errors import HistoryError
 
     def run(args: argparse.Namespace) -> int:
@@ -68,7 +68,7 @@ def _today(store: Any, profile_id: int) -> dt.date:
 
 
 def _profile(store: Any, name: str | None) -> Any:
-    from mit_desktop.practice_recorder import choose_profile
+    from mit_desktop.practice.recorder import choose_profile
 
     return choose_profile(store, name)
 
@@ -110,10 +110,10 @@ def _cmd_assign(args: argparse.Namespace) -> int:
 
 def show_record(store: Any, profile: Any) -> dict[str, Any]:
     """What ``program show`` prints, as a JSON-ready dict."""
-    from mit_desktop.dose import dose_between, program_session_modules
+    from mit_desktop.practice.dose import dose_between, program_session_modules
     from mit_desktop.history.stats import week_progress
-    from mit_desktop.program import load_program
-    from mit_desktop.program_weeks import today_offer
+    from mit_desktop.content.program import load_program
+    from mit_desktop.practice.program_weeks import today_offer
 
     program = load_program()
     settings = store.settings(profile.id)

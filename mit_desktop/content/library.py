@@ -39,7 +39,7 @@ def user_sessions_dir() -> Path:
 
 def _program_order() -> list[str]:
     try:
-        from mit_desktop.program import load_program
+        from mit_desktop.content.program import load_program
     except ImportError:
         return []
     try:

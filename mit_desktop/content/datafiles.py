@@ -1,6 +1,6 @@
 """Reading the bundled data files (TOML): errors that name the file, strict key checks.
 
-Shared by :mod:`mit_desktop.program` and :mod:`mit_desktop.crisis`; standard library only.
+Shared by :mod:`mit_desktop.content.program` and :mod:`mit_desktop.content.crisis`; standard library only.
 """
 
 from __future__ import annotations

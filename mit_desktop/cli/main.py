@@ -12,72 +12,20 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+from mit_desktop.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    Progress,
+    add_listening_options,
+    error,
+    find_session_for,
+    listening_settings,
+)
+
 log = logging.getLogger(__name__)
-
-
-class Progress:
-    """A one-line progress bar on a terminal's stderr; silent when stderr is not a terminal."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.enabled = sys.stderr.isatty()
-        self._last = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        percent = min(100, done * 100 // total)
-        if percent == self._last:
-            return
-        self._last = percent
-        bar = "#" * (percent // 4)
-        sys.stderr.write(f"\r{self.label:<18} [{bar:<25}] {percent:3d}%")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
-def _error(message: str) -> int:
-    sys.stderr.write(f"mit-desktop: {message}\n")
-    return EXIT_INVALID
-
-
-def _settings(args: argparse.Namespace):  # -> ListeningSettings
-    from mit_desktop.session.timeline import ListeningSettings
-
-    kwargs = {"mode": getattr(args, "mode", "hands-free")}
-    if getattr(args, "voice", None):
-        kwargs["voice"] = args.voice
-    if getattr(args, "rate", None) is not None:
-        kwargs["rate"] = args.rate
-    if getattr(args, "pacing", None) is not None:
-        kwargs["pacing"] = args.pacing
-    if getattr(args, "path", None) != "quiet" and getattr(args, "ambience", None):
-        kwargs["ambience"] = args.ambience
-    if getattr(args, "voice_clarity", False):
-        kwargs["voice_clarity"] = True
-    return ListeningSettings(**kwargs)
-
-
-def _add_listening_options(p: argparse.ArgumentParser) -> None:
-    """Mode, voice, rate and pacing; plus the quiet-practice settings (used when the session is `quiet`)."""
-    p.add_argument("--mode", choices=("hands-free", "interactive"), default="hands-free")
-    p.add_argument("--minutes", type=int, default=10, help="quiet practice: length in minutes")
-    p.add_argument("--interval", metavar="DURATION", help="quiet practice: a bell every DURATION (e.g. 5m)")
-    p.add_argument("--ambience", choices=("off", "stream", "rain", "ocean", "drone"),
-                   help="background sound instead of the script's (for quiet practice: its only sound)")
-    p.add_argument("--voice-clarity", action="store_true",
-                   help="for hearing aids: background sound lower still, the voice's consonants "
-                   "gently lifted")
-    p.add_argument("--voice", help="voice id (see 'mit-desktop voices')")
-    p.add_argument("--rate", type=float, help="how fast the voice says each word, 0.5-2 (default 0.75; "
-                   "below 0.65 the stretched voice blurs)")
-    p.add_argument("--pacing", type=float, help="multiplier for every pause: between phrases, "
-                   "sentences and paragraphs, and the script's own (default 1.0)")
 
 
 # -- commands ------------------------------------------------------------------
@@ -131,26 +79,12 @@ def _strict_problems(session, name: str) -> list[str]:  # session: Session
     return [problem.format(Path(name)) for problem in strict_problems(session, timeline)]
 
 
-def find_session_for(args: argparse.Namespace):  # -> Session
-    """The session named by `args.path`: a script path, a library id, or `quiet` (made from settings)."""
-    from mit_desktop.library import find_session
-    from mit_desktop.quiet import QUIET_ID, QuietSettings, quiet_session
-    from mit_desktop.session.durations import parse_duration_ms
-
-    if args.path == QUIET_ID:
-        interval = parse_duration_ms(args.interval) if getattr(args, "interval", None) else None
-        bed = getattr(args, "ambience", None)
-        return quiet_session(QuietSettings(minutes=args.minutes, interval_ms=interval,
-                                           ambience=None if bed in (None, "off") else bed))
-    return find_session(args.path)
-
-
 def _load_timeline(args: argparse.Namespace, label: str = "preparing speech"):
     from mit_desktop.render.engine import Engine
 
     session = find_session_for(args)
     engine = Engine()
-    timeline = engine.timeline(session, _settings(args), Progress(label))
+    timeline = engine.timeline(session, listening_settings(args), Progress(label))
     return session, engine, timeline
 
 
@@ -205,14 +139,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_import_recording(args: argparse.Namespace) -> int:
-    from mit_desktop.render.clips import probe_clip
     from mit_desktop.fsutil import atomic_writer, disk_message
+    from mit_desktop.render.clips import probe_clip
     from mit_desktop.session.labels import parse_labels, recording_script
     from mit_desktop.session.parser import parse_session
 
     audio, out = Path(args.audio), Path(args.output)
     if not out.name.endswith(".session.md"):
-        return _error(f"the output file name must end in .session.md (got {out.name})")
+        return error(f"the output file name must end in .session.md (got {out.name})")
     info = probe_clip(audio)
     labels = parse_labels(Path(args.labels))
     text = recording_script(audio, labels, out, info.duration_ms)
@@ -220,18 +154,18 @@ def cmd_import_recording(args: argparse.Namespace) -> int:
         with atomic_writer(out, 0o644) as handle:
             handle.write(text.encode("utf-8"))
     except OSError as exc:
-        return _error(disk_message(exc, out))
+        return error(disk_message(exc, out))
     session = parse_session(out)
     print(f"{out}: {len(session.reflections)} reflection points, {len(session.clips)} clips")
     return EXIT_OK
 
 
 def cmd_library(args: argparse.Namespace) -> int:
-    from mit_desktop.library import list_sessions
+    from mit_desktop.content.library import list_sessions
 
     entries, errors = list_sessions()
-    for error in errors:
-        print(error, file=sys.stderr)
+    for problem in errors:
+        print(problem, file=sys.stderr)
     if args.json:
         json.dump([e.to_json() for e in entries], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -275,19 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("timeline", help="show a session's timeline")
     p.add_argument("path", metavar="PATH|SESSION_ID")
-    _add_listening_options(p)
+    add_listening_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("render", help="render a session to an audio file")
     p.add_argument("path", metavar="PATH|SESSION_ID")
     p.add_argument("-o", "--output", required=True, metavar="OUT.(wav|flac|ogg|mp3)")
-    _add_listening_options(p)
+    add_listening_options(p)
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("analyze", help="measure a session's loudness, peaks, silences and pace")
     p.add_argument("path", metavar="PATH|SESSION_ID")
-    _add_listening_options(p)
+    add_listening_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_analyze)
 
@@ -307,18 +241,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help="start the desktop program (the default)")
     p.set_defaults(func=cmd_gui)
 
-    from mit_desktop.bodymap import cli as bodymap_cli
-    from mit_desktop.history import cli as history_cli
-    from mit_desktop import program_cli
-    from mit_desktop.playback import cli as playback_cli
-    from mit_desktop.ui.report_cli import register_report  # imports no Qt until it runs
+    from mit_desktop.cli import bodymap as bodymap_cli
+    from mit_desktop.cli import guide as guide_cli  # imports no Qt until it writes a PDF
+    from mit_desktop.cli import history as history_cli
+    from mit_desktop.cli import play as playback_cli
+    from mit_desktop.cli import program as program_cli
+    from mit_desktop.cli.report import register_report  # imports no Qt until it runs
 
     playback_cli.register(sub)
     bodymap_cli.register(sub)
     register_report(history_cli.register(sub))
     program_cli.register(sub)
-    from mit_desktop.ui import guide_cli  # imports no Qt until it writes a PDF
-
     guide_cli.register(sub)
     return parser
 
@@ -358,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return func(args)
     except _user_errors() as exc:
-        return _error(str(exc))
+        return error(str(exc))
     except KeyboardInterrupt:
         sys.stderr.write("\nstopped\n")
         return 128 + signal.SIGINT
@@ -368,9 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         from mit_desktop.fsutil import os_error_message
 
         log.debug("stopped by", exc_info=True)
-        return _error(os_error_message(exc))
+        return error(os_error_message(exc))
     except Exception as exc:  # a bug: one line here, the details with -v
         if args.verbose:
             log.exception("unexpected problem")
-        return _error(f"an unexpected problem stopped this command ({type(exc).__name__}: "
+        return error(f"an unexpected problem stopped this command ({type(exc).__name__}: "
                       f"{exc}). Run it again with -v for the details.")

@@ -62,7 +62,7 @@ def classify(session_id: str, listened_ms: int, session_modules: Mapping[str, st
 
 
 def program_session_modules(program: Any) -> dict[str, str]:
-    """session id → module id for a :class:`~mit_desktop.program.Program`; entries without a
+    """session id → module id for a :class:`~mit_desktop.content.program.Program`; entries without a
     week (BAM) map to ``"bam"``."""
     return {e.id: (e.module if e.week is not None else BAM_MODULE) for e in program.entries}
 
