@@ -55,7 +55,7 @@ def _subcommands(history_parser: argparse.ArgumentParser) -> Any:
 
 
 def register_report(history_parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add ``report`` under ``history`` (the parser that ``history.cli.register`` returns)."""
+    """Add ``report`` under ``history`` (the parser that ``cli.history.register`` returns)."""
     parser = _subcommands(history_parser).add_parser(
         "report", help="a practice report as PDF (for a therapist and client)",
         description="Write one profile's practice summary, mood and stress charts, "
