@@ -77,10 +77,10 @@ def test_render_of_the_format_example_matches_its_timeline(example: Path, tmp_pa
     assert main(["render", str(example), "-o", str(out)]) == 0
     audio, rate = sf.read(out, dtype="float32")
     assert rate == RATE
-    assert len(audio) * 1000 == doc["duration_ms"] * RATE  # exactly the timeline's length
+    assert len(audio) == doc["n_samples"]  # exactly the timeline's length
     speech = [s for s in doc["segments"] if s["kind"] == "speech"]
     pauses = [s for s in doc["segments"] if s["kind"] == "silence" and s["end_ms"] - s["start_ms"] >= 8000]
-    at = lambda s: audio[s["start_ms"] * RATE // 1000: s["end_ms"] * RATE // 1000]
+    at = lambda s: audio[s["start_sample"]: s["end_sample"]]
     for seg in speech:
         assert rms(at(seg)) > 0.04, seg["text"]  # speech is audible
     for seg in pauses:
@@ -95,13 +95,14 @@ def test_pauses_are_digital_silence_without_ambience(example: Path, tmp_path: Pa
     out = tmp_path / "quiet.flac"
     assert main(["render", str(example), "-o", str(out)]) == 0
     audio, _ = sf.read(out, dtype="int16")
-    assert len(audio) * 1000 == doc["duration_ms"] * RATE
-    pause = next(s for s in doc["segments"] if s["kind"] == "silence" and s["end_ms"] - s["start_ms"] == 8000)
-    assert not np.any(audio[pause["start_ms"] * RATE // 1000: pause["end_ms"] * RATE // 1000])
+    assert len(audio) == doc["n_samples"]
+    pause = next(s for s in doc["segments"]
+                 if s["kind"] == "silence" and s["end_sample"] - s["start_sample"] == 8 * RATE)
+    assert not np.any(audio[pause["start_sample"]: pause["end_sample"]])
     reflection = next(s for s in doc["segments"] if s["kind"] == "reflection")
-    start = reflection["start_ms"] * RATE // 1000
+    start = reflection["start_sample"]
     assert not np.any(audio[start:start + 30 * RATE])  # silent until the soft chime near its end
-    assert np.max(np.abs(audio[start + 30 * RATE: reflection["end_ms"] * RATE // 1000])) > 1000
+    assert np.max(np.abs(audio[start + 30 * RATE: reflection["end_sample"]])) > 1000
 
 
 @pytest.mark.parametrize("suffix", [".ogg", ".mp3"])
@@ -173,8 +174,9 @@ def test_import_recording_with_audacity_labels(tmp_path: Path, capsys) -> None:
     assert [r["prompt"] for r in doc["reflections"]] == ["What do you notice?", "Where is it in your body?"]
     clips = [s for s in doc["segments"] if s["kind"] == "clip"]
     assert len(clips) == 3
-    assert doc["reflections"][0]["start_ms"] == 1500
-    assert doc["reflections"][1]["start_ms"] == 3260  # 3.25 s on the 20 ms grid
+    assert doc["reflections"][0]["start_sample"] == 1.5 * RATE
+    assert doc["reflections"][1]["start_sample"] == 71_663  # round(3.25 s × 22,050 Hz), no grid
+    assert doc["reflections"][1]["start_ms"] == 3250
     info = sf.info(audio)
     assert doc["duration_ms"] == pytest.approx(info.duration * 1000, abs=60)
     assert f"[clip {audio.resolve()} from 0:00 to 0:01.500]" in out.read_text()

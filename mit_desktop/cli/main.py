@@ -97,10 +97,12 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         return EXIT_OK
     from mit_desktop.session.durations import format_clock_ms
 
+    print(f"{'time':>10}  {'sample':>10}  what (sample {doc['sample_rate']:,} Hz: the exact position)")
     for seg in doc["segments"]:
         text = f"  {seg.get('text', '')}" if seg["kind"] in ("speech", "reflection") else ""
-        print(f"{format_clock_ms(seg['start_ms']):>10}  {seg['kind']:<10}{text}")
-    print(f"duration {format_clock_ms(doc['duration_ms'])}, {len(doc['reflections'])} reflection points")
+        print(f"{format_clock_ms(seg['start_ms']):>10}  {seg['start_sample']:>10}  {seg['kind']:<10}{text}")
+    print(f"duration {format_clock_ms(doc['duration_ms'])} ({doc['n_samples']} samples), "
+          f"{len(doc['reflections'])} reflection points")
     return EXIT_OK
 
 

@@ -16,6 +16,11 @@ while building, with `n` samples built:
   the bridge (a voice at `n` would join it), and no further than the last ambience
   change if its fade is still running and the script has more changes to come.
 
+A clip that ends the snapshot may be continued by the next segment (the next
+piece of the same recording, a run: render.mixer.ClipRun), which removes its
+fade-out; so its last `CLIP_FADE_MS` (and the voice-clarity filter's reach)
+are not final until the next segment is known.
+
 Once the build has finished (or failed) everything built is final.
 """
 
@@ -28,6 +33,7 @@ from collections.abc import Callable
 
 from mit_desktop.render import levels
 from mit_desktop.render.engine import Engine
+from mit_desktop.render.mixer import CLARITY_FILTER_REACH
 from mit_desktop.session.model import Ambience, Session
 from mit_desktop.session.timeline import ListeningSettings, Timeline
 
@@ -63,6 +69,7 @@ class RenderAhead:
         self._ramp = math.ceil(levels.DUCK_RAMP_MS * rate / 1000) + 1
         self._bridge = math.ceil(levels.DUCK_BRIDGE_MS * rate / 1000) + 1
         self._fade = math.ceil(levels.AMBIENCE_FADE_MS * rate / 1000) + 1
+        self._clip_tail = math.ceil(levels.CLIP_FADE_MS * rate / 1000) + CLARITY_FILTER_REACH
         self._ambience_cues = sum(isinstance(cue, Ambience) for cue in session.cues)
         self._thread = threading.Thread(
             target=self._run, name=f"render-ahead-{session.id}", daemon=True
@@ -108,9 +115,13 @@ class RenderAhead:
     def _final(self, snapshot: Timeline) -> int:
         """Samples of an unfinished snapshot that later segments cannot change (see module doc)."""
         n = snapshot.n_samples
+        final = n
+        last_sound = next((seg for seg in reversed(snapshot.segments) if seg.n_samples > 0), None)
+        if last_sound is not None and last_sound.kind == "clip" and last_sound.end_sample == n:
+            final = n - self._clip_tail  # its run may go on (module doc)
         if not any(change.name for change in snapshot.ambience):
-            return n
-        final = n - self._ramp
+            return max(0, final)
+        final = min(final, n - self._ramp)
         voice_end = next(
             (
                 seg.start_sample + seg.audio_samples

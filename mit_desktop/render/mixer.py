@@ -48,6 +48,10 @@ class StemGains:
     ambience: float = 1.0
 
 
+#: samples the voice-clarity filter reads on each side of a sample (half its length)
+CLARITY_FILTER_REACH = 50
+
+
 @functools.lru_cache(maxsize=4)
 def presence_filter(sample_rate: int) -> np.ndarray:
     """Linear-phase FIR (odd length, symmetric) lifting 2 to 5 kHz by CLARITY_PRESENCE_DB:
@@ -59,8 +63,59 @@ def presence_filter(sample_rate: int) -> np.ndarray:
     half = 10 ** (levels.CLARITY_PRESENCE_DB / 40)
     points = [0, 1200, 2200, 5000, 7000, 9000, nyquist]
     gains = [1.0, 1.0, lift, lift, half, 1.0, 1.0]
-    taps = firwin2(101, [f / nyquist for f in points], gains)
+    taps = firwin2(2 * CLARITY_FILTER_REACH + 1, [f / nyquist for f in points], gains)
     return taps.astype(np.float32)
+
+
+@dataclass(frozen=True)
+class ClipRun:
+    """Where a clip segment sits in its *run*: the clip segments that follow each other in the
+    timeline (nothing audible between them) and continue one recording sample for sample.
+    A run plays as the recording itself: it fades only at its own two ends, and the voice
+    clarity filter reaches across the joins inside it.
+
+    `offset`: samples from the run's first sample to this segment's; `n_samples`: the run's
+    length; `source_start`: the run's first sample in the decoded recording.
+    """
+
+    offset: int
+    n_samples: int
+    source_start: int
+
+
+def clip_runs(segments: tuple[Segment, ...] | list[Segment]) -> dict[int, ClipRun]:
+    """The run of every clip segment, by its index in `segments` (see ClipRun). Zero-length
+    segments between two clips (an interactive reflection) do not break a run."""
+    runs: dict[int, ClipRun] = {}
+    members: list[int] = []
+
+    def close() -> None:
+        if not members:
+            return
+        first, last = segments[members[0]], segments[members[-1]]
+        total = last.start_sample + last.audio_samples - first.start_sample
+        for index in members:
+            runs[index] = ClipRun(segments[index].start_sample - first.start_sample, total,
+                                  first.clip_offset_sample)
+        members.clear()
+
+    for index, seg in enumerate(segments):
+        if seg.n_samples == 0 and seg.kind != "clip":
+            continue
+        if seg.kind != "clip":
+            close()
+            continue
+        if members:
+            prev = segments[members[-1]]
+            joined = (prev.clip_path == seg.clip_path
+                      and prev.n_samples == prev.audio_samples
+                      and prev.end_sample == seg.start_sample
+                      and prev.clip_offset_sample + prev.audio_samples == seg.clip_offset_sample)
+            if not joined:
+                close()
+        members.append(index)
+    close()
+    return runs
 
 
 class Mixer:
@@ -71,6 +126,7 @@ class Mixer:
         self.sources = sources
         self.rate = timeline.sample_rate
         self._starts = [s.start_sample for s in timeline.segments]
+        self._runs = clip_runs(timeline.segments)
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._cache_items = cache_items
         # where program-made sounds are kept between runs (None: make them each time)
@@ -169,32 +225,37 @@ class Mixer:
 
         return self._cached(("bell", sound, strikes), make)
 
-    def _clip_part(self, seg: Segment, offset: int, length: int) -> np.ndarray:
+    def _clip_part(self, index: int, offset: int, length: int) -> np.ndarray:
+        """Samples [offset, offset+length) of clip segment `index`: the recording's own samples
+        at one gain (the whole recording's), faded only at the ends of its run (ClipRun)."""
+        seg = self.timeline.segments[index]
+        run = self._runs.get(index) or ClipRun(0, seg.audio_samples, seg.clip_offset_sample)
         samples, rms = self.sources.clip_samples_array(seg.clip_path)  # type: ignore[arg-type]
-        total = seg.audio_samples
-        length = max(0, min(length, total - offset))
+        length = max(0, min(length, seg.audio_samples - offset))
         if length == 0:
             return np.zeros(0, dtype=np.float32)
         begin = seg.clip_offset_sample + offset
         if self._presence is None:
             part = np.asarray(samples[begin:begin + length], dtype=np.float32)
-        else:  # the filter's reach on each side, zeros outside the clip's own range
+        else:  # the filter's reach on each side, zeros outside the run's own range
             reach = len(self._presence) // 2
-            lo, hi = seg.clip_offset_sample, seg.clip_offset_sample + total
+            lo, hi = run.source_start, run.source_start + run.n_samples
             wide = np.zeros(length + 2 * reach, dtype=np.float32)
             a, b = max(lo, begin - reach), min(hi, begin + length + reach)
             wide[a - (begin - reach):b - (begin - reach)] = samples[a:b]
             part = np.convolve(wide, self._presence, mode="valid").astype(np.float32)
         gain = levels.voice_gain(rms, 1.0) if rms > 0 else 1.0
         fade = self._n(levels.CLIP_FADE_MS)
-        return part * gain * levels.fade_envelope(len(part), offset, total, fade, fade)
+        envelope = levels.fade_envelope(len(part), run.offset + offset, run.n_samples, fade, fade)
+        return part * np.float32(gain) * envelope
 
-    def _segment_part(self, seg: Segment, offset: int, length: int) -> tuple[str, np.ndarray]:
-        """(stem, samples for [offset, offset+length) of the segment; may be shorter)."""
+    def _segment_part(self, index: int, offset: int, length: int) -> tuple[str, np.ndarray]:
+        """(stem, samples for [offset, offset+length) of segment `index`; may be shorter)."""
+        seg = self.timeline.segments[index]
         if seg.kind == "speech":
             return "voice", self._speech(seg)[offset:offset + length]
         if seg.kind == "clip":
-            return "voice", self._clip_part(seg, offset, length)
+            return "voice", self._clip_part(index, offset, length)
         if seg.kind == "bell":
             return "bells", self._bell(seg.sound or "bowl", seg.strikes)[offset:offset + length]
         if seg.kind == "reflection" and seg.n_samples > 0:
@@ -221,7 +282,7 @@ class Mixer:
             lo, hi = max(start, seg.start_sample), min(end, seg.end_sample)
             if hi <= lo or seg.kind == "silence":
                 continue
-            stem, part = self._segment_part(seg, lo - seg.start_sample, hi - lo)
+            stem, part = self._segment_part(index - 1, lo - seg.start_sample, hi - lo)
             if len(part):
                 stems[stem][lo - start:lo - start + len(part)] += part
         stems["ambience"] = self._ambience(start, n)

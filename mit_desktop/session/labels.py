@@ -5,6 +5,11 @@ times in seconds (a point label has start = end). Lines starting with a
 backslash carry a label's frequency range and are skipped. Each label
 becomes a reflection point at its start; the audio between labels becomes
 ``[clip ... from ... to ...]`` lines in a generated, editable script.
+
+Times are kept exactly as Audacity wrote them (six decimals: microseconds), so
+a label at t seconds puts its reflection at sample round(t × rate) of the
+recording and the clips between labels join sample for sample. A region's end
+is not used: overlapping regions and point labels are all fine.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mit_desktop.session.durations import format_clock_ms
+from mit_desktop.session.durations import format_clock_us, seconds_to_us
 from mit_desktop.session.errors import Problem, SessionError
 
 DEFAULT_PROMPT = "Take a moment to notice what you are experiencing right now."
@@ -21,8 +26,10 @@ DEFAULT_PROMPT = "Take a moment to notice what you are experiencing right now."
 
 @dataclass(frozen=True)
 class Label:
-    start_ms: int
-    end_ms: int
+    """One label: `start_us`/`end_us` in microseconds (exact), its text, its line number."""
+
+    start_us: int
+    end_us: int
     text: str
     line: int
 
@@ -48,20 +55,19 @@ def parse_labels(path: Path) -> list[Label]:
                                     "expected 'start<TAB>end<TAB>text' (an Audacity label export)"))
             continue
         try:
-            start, end = float(parts[0].replace(",", ".")), float(parts[1].replace(",", "."))
+            start, end = seconds_to_us(parts[0]), seconds_to_us(parts[1])
         except ValueError:
             problems.append(Problem(path, number, 1, "the start and end times must be numbers of seconds"))
             continue
         if start < 0 or end < start:
             problems.append(Problem(path, number, 1, "a label's end must not come before its start"))
             continue
-        labels.append(Label(round(start * 1000), round(end * 1000),
-                            parts[2].strip() if len(parts) > 2 else "", number))
+        labels.append(Label(start, end, parts[2].strip() if len(parts) > 2 else "", number))
     if problems:
         raise SessionError(problems)
     if not labels:
         raise SessionError([Problem(path, 1, None, "the label file has no labels")])
-    return sorted(labels, key=lambda label: label.start_ms)
+    return sorted(labels, key=lambda label: label.start_us)
 
 
 def _escape(text: str) -> str:
@@ -80,10 +86,10 @@ def recording_script(audio: Path, labels: list[Label], out: Path, duration_ms: i
     The clip path is written relative to `out`'s folder. Labels past the end
     of the audio (`duration_ms`) are an error.
     """
-    late = [label for label in labels if label.start_ms > duration_ms]
+    late = [label for label in labels if label.start_us >= (duration_ms + 1) * 1000]
     if late:
         raise SessionError([Problem(Path(str(out) + " labels"), label.line, None,
-                                    f"label at {label.start_ms / 1000:.1f} s is past the end of the "
+                                    f"label at {label.start_us / 1e6:.1f} s is past the end of the "
                                     f"recording ({duration_ms / 1000:.1f} s)") for label in late])
     folder = out.resolve().parent
     try:  # beside or below the script: relative, so the two can move together
@@ -105,14 +111,14 @@ def recording_script(audio: Path, labels: list[Label], out: Path, duration_ms: i
         f"// Imported from {audio.name} with its Audacity labels; edit freely.",
         "",
     ]
-    position = 0
+    position = 0  # microseconds
     for label in labels:
-        if label.start_ms > position:
-            lines.append(f"[clip {rel} from {format_clock_ms(position)} to {format_clock_ms(label.start_ms)}]")
+        if label.start_us > position:
+            lines.append(f"[clip {rel} from {format_clock_us(position)} to {format_clock_us(label.start_us)}]")
         prompt = _escape(label.text) or DEFAULT_PROMPT
         lines.append(f"[reflect {reflect_ms // 1000}s note: {prompt}]")
         lines.append("")
-        position = label.start_ms
-    if position < duration_ms:
-        lines.append(f"[clip {rel} from {format_clock_ms(position)}]")
+        position = label.start_us
+    if position < duration_ms * 1000:
+        lines.append(f"[clip {rel} from {format_clock_us(position)}]")
     return "\n".join(lines).rstrip() + "\n"

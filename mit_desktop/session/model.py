@@ -58,11 +58,12 @@ class Ambience:
 
 @dataclass(frozen=True)
 class Clip:
-    """A recorded file, optionally trimmed to [`from_ms`, `to_ms`)."""
+    """A recorded file, optionally trimmed to [`from_us`, `to_us`) (microseconds, so a
+    label time with six decimals is kept exactly; the timeline places it at the nearest sample)."""
 
     path: Path
-    from_ms: int | None
-    to_ms: int | None
+    from_us: int | None
+    to_us: int | None
     line: int
 
 

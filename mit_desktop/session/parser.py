@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from mit_desktop.session import vocabulary as vocab
-from mit_desktop.session.durations import parse_clip_time_ms, parse_duration_ms
+from mit_desktop.session.durations import parse_clip_time_us, parse_duration_ms
 from mit_desktop.session.errors import Problem, SessionError
 from mit_desktop.session.model import (
     Ambience,
@@ -295,7 +295,7 @@ class _Parser:
             text = match.group(key)
             if text is not None:
                 try:
-                    times[key] = parse_clip_time_ms(text)
+                    times[key] = parse_clip_time_us(text)
                 except ValueError as exc:
                     self.problem(number, column + match.start(key), str(exc))
                     return

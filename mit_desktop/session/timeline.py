@@ -1,7 +1,11 @@
 """Session + listening settings -> an exact timeline of segments at sample positions.
 
-Every segment starts and ends on a 20 ms grid (441 samples at 22,050 Hz), so
-every position is a whole number of samples *and* of milliseconds. Speech
+Positions are exact samples; there is no grid. Each clip occupies exactly its
+own samples (consecutive clips of one recording follow each other sample for
+sample), a clip time t (microseconds, as written) is the sample round(t × rate),
+speech occupies exactly its phrases' layout, and a duration written in
+milliseconds (a pause, a gap, a reflection) is the nearest whole number of
+samples. Milliseconds are for people (`Timeline.ms` rounds down). Speech
 lengths come from the speech cache (synthesising what is missing), clip
 lengths from the decoded-clip cache, so the timeline, the rendered file and
 the player always agree sample for sample.
@@ -14,7 +18,6 @@ has zero length and playback stops there.
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -34,13 +37,16 @@ from mit_desktop.session.model import (
     Session,
     VoiceChange,
 )
+from mit_desktop.session.durations import us_to_sample
 from mit_desktop.session.text import split_sentences, substitute
 from mit_desktop.session.vocabulary import AMBIENCE_NAMES
 
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 22_050
-GRID_MS = 20
+#: a clip's `to` time may pass the decoded end by this much (decoders differ by a few
+#: samples at the end of MP3 and AAC files); the clip then ends at the end
+CLIP_END_TOLERANCE_MS = 20
 HANDS_FREE = "hands-free"
 INTERACTIVE = "interactive"
 MODES = (HANDS_FREE, INTERACTIVE)
@@ -166,7 +172,7 @@ class Timeline:
     voice_clarity: bool = False  # the mixer lowers the bed further and lifts the voice's presence
 
     def ms(self, samples: int) -> int:
-        """Whole milliseconds for a grid-aligned sample position."""
+        """Whole milliseconds at or before the sample position (rounded down)."""
         return samples * 1000 // self.sample_rate
 
     @property
@@ -180,19 +186,20 @@ class Timeline:
     def section_title_at(self, position_ms: int) -> str:
         """The title of the section playing at ``position_ms`` (the last one starting at or
         before it; ``""`` before the first section)."""
-        sample = position_ms * self.sample_rate // 1000
         title = ""
-        for section in self.sections:
-            if section.start_sample > sample:
+        for section in self.sections:  # compared in ms, as positions are reported
+            if self.ms(section.start_sample) > position_ms:
                 break
             title = section.title
         return title
 
     def to_json(self) -> dict:
-        """The `timeline --json` document (ms everywhere; samples are ms * rate / 1000)."""
+        """The `timeline --json` document. Every position is exact in `*_sample` (at
+        `sample_rate`); `*_ms` is the same position in whole milliseconds, rounded down."""
         segments = []
         for seg in self.segments:
-            item: dict = {"kind": seg.kind, "start_ms": self.ms(seg.start_sample),
+            item: dict = {"kind": seg.kind, "start_sample": seg.start_sample,
+                          "end_sample": seg.end_sample, "start_ms": self.ms(seg.start_sample),
                           "end_ms": self.ms(seg.end_sample)}
             if seg.text is not None:
                 item["text"] = seg.text
@@ -200,23 +207,28 @@ class Timeline:
                 item["sound"], item["strikes"] = seg.sound, seg.strikes
             if seg.kind == "clip":
                 item["path"] = str(seg.clip_path)
+                item["clip_offset_sample"] = seg.clip_offset_sample
             segments.append(item)
         return {
             "session_id": self.session_id,
             "mode": self.mode,
             "duration_ms": self.duration_ms,
+            "n_samples": self.n_samples,
             "sample_rate": self.sample_rate,
             "segments": segments,
-            "sections": [{"title": s.title, "start_ms": self.ms(s.start_sample)} for s in self.sections],
+            "sections": [{"title": s.title, "start_sample": s.start_sample,
+                          "start_ms": self.ms(s.start_sample)} for s in self.sections],
             "reflections": [
-                {"start_ms": self.ms(r.start_sample), "duration_ms": r.duration_ms,
+                {"start_sample": r.start_sample, "start_ms": self.ms(r.start_sample),
+                 "duration_ms": r.duration_ms,
                  "prompt": r.prompt, "inputs": list(r.inputs),
                  **({"rating": {"question": r.scale.question, "low": r.scale.low,
                                 "high": r.scale.high}} if r.scale else {})}
                 for r in self.reflections
             ],
             "ambience": [
-                {"start_ms": self.ms(a.start_sample), "name": a.name, "level_percent": a.level_percent}
+                {"start_sample": a.start_sample, "start_ms": self.ms(a.start_sample),
+                 "name": a.name, "level_percent": a.level_percent}
                 for a in self.ambience
             ],
         }
@@ -264,15 +276,12 @@ class TimelineBuilder:
         bells: BellSource,
         sample_rate: int = SAMPLE_RATE,
     ) -> None:
-        if (sample_rate * GRID_MS) % 1000:
-            raise ValueError(f"sample rate {sample_rate} Hz has no whole-sample {GRID_MS} ms grid")
         self.session = session
         self.settings = settings
         self.speech = speech
         self.clips = clips
         self.bells = bells
         self.sample_rate = sample_rate
-        self.grid = sample_rate * GRID_MS // 1000
         self.variables = {**session.variables,
                           **{k: v for k, v in settings.variables.items() if k in session.variables}}
         self.segments: list[Segment] = []
@@ -283,11 +292,8 @@ class TimelineBuilder:
         self.done = False
 
     def samples_for_ms(self, value_ms: float) -> int:
-        """`value_ms` rounded to the grid, in samples."""
-        return round(value_ms / GRID_MS) * self.grid
-
-    def _fit(self, n: int) -> int:
-        return math.ceil(n / self.grid) * self.grid
+        """`value_ms` as the nearest whole number of samples (no grid)."""
+        return max(0, round(value_ms * self.sample_rate / 1000))
 
     def _add(self, segment: Segment) -> Segment:
         self.segments.append(segment)
@@ -309,7 +315,7 @@ class TimelineBuilder:
                 sentences = split_sentences(substitute(cue.text, self.variables))
                 for number, sentence in enumerate(sentences):
                     ref = self.speech.sentence(voice, rate * s.rate, sentence, s.pacing)
-                    yield self._add(Segment("speech", self.position, self._fit(ref.n_samples),
+                    yield self._add(Segment("speech", self.position, ref.n_samples,
                                             text=sentence, speech_key=ref.parts[0].key,
                                             audio_samples=ref.n_samples, speech_parts=ref.parts))
                     last = number == len(sentences) - 1
@@ -321,7 +327,7 @@ class TimelineBuilder:
                 if gap:
                     yield gap
             elif isinstance(cue, Bell):
-                n = self._fit(self.bells.bell_samples(cue.sound, cue.strikes))
+                n = self.bells.bell_samples(cue.sound, cue.strikes)
                 yield self._add(Segment("bell", self.position, n, sound=cue.sound, strikes=cue.strikes))
             elif isinstance(cue, Ambience):
                 name = cue.name
@@ -339,16 +345,19 @@ class TimelineBuilder:
         self.done = True
 
     def _clip(self, cue: Clip) -> Segment:
+        """The clip's own samples, exactly: [round(from × rate), round(to × rate)) of the
+        decoded recording, placed at the current position with no padding."""
         total = self.clips.clip_samples(cue.path)
-        start = 0 if cue.from_ms is None else round(cue.from_ms * self.sample_rate / 1000)
-        end = total if cue.to_ms is None else round(cue.to_ms * self.sample_rate / 1000)
+        start = 0 if cue.from_us is None else us_to_sample(cue.from_us, self.sample_rate)
+        end = total if cue.to_us is None else us_to_sample(cue.to_us, self.sample_rate)
         length_ms = total * 1000 // self.sample_rate
-        if start >= total or end > total + self.grid:
+        tolerance = self.samples_for_ms(CLIP_END_TOLERANCE_MS)
+        if start >= total or end > total + tolerance:
             raise TimelineError([Problem(self.session.path, cue.line, None,
                                          f"the clip {cue.path.name} is only {length_ms / 1000:.1f} s long; "
                                          "its from/to times go past its end")])
         end = min(end, total)
-        return self._add(Segment("clip", self.position, self._fit(end - start), clip_path=cue.path,
+        return self._add(Segment("clip", self.position, end - start, clip_path=cue.path,
                                  clip_offset_sample=start, audio_samples=end - start))
 
     def _reflect(self, cue: Reflect) -> Segment:

@@ -70,7 +70,7 @@ def test_in_a_long_pause_the_bed_rises_gently_and_comes_down_before_the_voice() 
     end = second.start_sample + second.audio_samples
     release = levels.DUCK_RELEASE_MS * RATE // 1000
     rise = np.array([db(g) for g in gain[end:end + release] if not np.isnan(g)])
-    assert np.all(np.diff(rise) >= -1e-6)  # only up
+    assert np.all(np.diff(rise) >= -1e-5)  # only up (within float32 rounding of stem / loop)
     per_100ms = np.max(rise[RATE // 10:] - rise[:-RATE // 10])
     assert per_100ms < 2.0  # never faster than 2 dB in 100 ms: heard as a swell, not a pump
     assert db(np.nanmax(gain[end + release:third.start_sample - RATE])) == pytest.approx(0.0, abs=0.01)

@@ -4,7 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from mit_desktop.session.durations import format_clock_ms, parse_clip_time_ms, parse_duration_ms
+from mit_desktop.session.durations import (
+    format_clock_ms,
+    format_clock_us,
+    parse_clip_time_ms,
+    parse_clip_time_us,
+    parse_duration_ms,
+    seconds_to_us,
+    us_to_sample,
+)
 from mit_desktop.session.errors import SessionError
 from mit_desktop.session.model import Ambience, Bell, Clip, Heading, Paragraph, Pause, RateChange, Reflect, VoiceChange
 from mit_desktop.session.parser import parse_session, parse_text
@@ -68,7 +76,7 @@ def test_clip_paths_resolve_against_the_script_and_times_parse(tmp_path: Path) -
     clip = parse_session(script).cues[0]
     assert isinstance(clip, Clip)
     assert clip.path == (tmp_path / "rec" / "my talk.wav").resolve()
-    assert (clip.from_ms, clip.to_ms) == (5_000, 80_500)
+    assert (clip.from_us, clip.to_us) == (5_000_000, 80_500_000)
 
 
 @pytest.mark.parametrize("text, expected_ms", [
@@ -88,6 +96,22 @@ def test_bad_durations_are_rejected(text: str) -> None:
 def test_clip_times_and_their_inverse(text: str, expected_ms: int) -> None:
     assert parse_clip_time_ms(text) == expected_ms
     assert parse_clip_time_ms(format_clock_ms(expected_ms)) == expected_ms
+
+
+@pytest.mark.parametrize("text, expected_us", [
+    ("0:01.234567", 1_234_567), ("1:00:00.000001", 3_600_000_001), ("1.234567s", 1_234_567),
+    ("0:00.5", 500_000)])
+def test_clip_times_keep_microseconds_and_their_inverse(text: str, expected_us: int) -> None:
+    assert parse_clip_time_us(text) == expected_us
+    assert parse_clip_time_us(format_clock_us(expected_us)) == expected_us
+
+
+def test_label_seconds_are_exact_and_samples_round_to_the_nearest() -> None:
+    assert seconds_to_us("12.345678") == 12_345_678 and seconds_to_us("0,5") == 500_000
+    assert us_to_sample(3_250_000, 22_050) == 71_663  # 71,662.5: halves round up
+    assert us_to_sample(1_000_001, 22_050) == 22_050 and us_to_sample(1_000_023, 22_050) == 22_051
+    with pytest.raises(ValueError):
+        seconds_to_us("soon")
 
 
 def test_all_problems_are_reported_at_once_with_line_and_column(tmp_path: Path) -> None:

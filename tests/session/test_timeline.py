@@ -6,10 +6,9 @@ import pytest
 from fakes import FakeSources
 
 from mit_desktop.session.parser import parse_text
-from mit_desktop.session.timeline import GRID_MS, ListeningSettings, TimelineBuilder, TimelineError
+from mit_desktop.session.timeline import ListeningSettings, TimelineBuilder, TimelineError
 
 RATE = 22_050
-GRID = RATE * GRID_MS // 1000  # 441
 HEAD = '+++\nid = "t"\ntitle = "T"\n[variables]\nloved_one = "the person you care for"\n+++\n'
 
 
@@ -19,20 +18,23 @@ def build(body: str, sources: FakeSources | None = None, **settings):
     return TimelineBuilder(session, ListeningSettings(**settings), sources, sources, sources).build(), sources
 
 
-def fit(n: int) -> int:
-    return -(-n // GRID) * GRID
-
-
-def test_segments_are_contiguous_on_the_grid_and_sum_to_the_duration() -> None:
-    timeline, _ = build("# A\nOne. Two two.\n\n[pause 1.5s]\n[bell 2]\nThree.\n[reflect 10s: Notice?]\n")
+def test_segments_are_contiguous_exactly_their_own_length_and_sum_to_the_duration() -> None:
+    timeline, sources = build("# A\nOne. Two two.\n\n[pause 1.5s]\n[bell 2]\nThree.\n[reflect 10s: Notice?]\n")
     position = 0
     for seg in timeline.segments:
         assert seg.start_sample == position
-        assert seg.start_sample % GRID == 0 and seg.n_samples % GRID == 0
         position = seg.end_sample
     assert timeline.n_samples == position
     assert timeline.duration_ms == position * 1000 // RATE
-    assert timeline.duration_ms * RATE == timeline.n_samples * 1000  # exact, no rounding
+    speech = [seg for seg in timeline.segments if seg.kind == "speech"]
+    assert [seg.n_samples for seg in speech] == [1000 + 97 * len(t) for _, _, t in sources.calls]
+    bell = next(seg for seg in timeline.segments if seg.kind == "bell")
+    assert bell.n_samples == 2 * 10_000 + 1234  # no padding to any grid
+
+
+def test_durations_in_milliseconds_are_the_nearest_sample() -> None:
+    timeline, _ = build("[pause 1ms]\n[pause 7ms]\n[pause 1.013s]\n")
+    assert [seg.n_samples for seg in timeline.segments] == [22, 154, 22_337]  # 22.05, 154.35, 22,336.65
 
 
 def test_sentence_and_paragraph_gaps_follow_settings_and_pacing() -> None:
@@ -41,9 +43,9 @@ def test_sentence_and_paragraph_gaps_follow_settings_and_pacing() -> None:
     kinds = [(s.kind, s.n_samples) for s in timeline.segments]
     lengths = [1000 + 97 * len(t) for _, _, t in sources.calls]
     assert kinds == [
-        ("speech", fit(lengths[0])), ("silence", 1500 * RATE // 1000),
-        ("speech", fit(lengths[1])), ("silence", 4500 * RATE // 1000),
-        ("speech", fit(lengths[2])), ("silence", 4500 * RATE // 1000),
+        ("speech", lengths[0]), ("silence", 1500 * RATE // 1000),
+        ("speech", lengths[1]), ("silence", 4500 * RATE // 1000),
+        ("speech", lengths[2]), ("silence", 4500 * RATE // 1000),
     ]
     assert [s.text for s in timeline.captions] == ["One.", "Two two.", "Three."]
 
@@ -102,7 +104,7 @@ def test_the_section_playing_at_a_position_is_known_from_the_timeline() -> None:
 def test_bells_and_ambience(tmp_path: Path) -> None:
     timeline, _ = build("[ambience rain 20%]\n[bell chime 2]\n[ambience off]\n")
     bell = timeline.segments[0]
-    assert (bell.kind, bell.sound, bell.strikes, bell.n_samples) == ("bell", "chime", 2, fit(21_234))
+    assert (bell.kind, bell.sound, bell.strikes, bell.n_samples) == ("bell", "chime", 2, 21_234)
     assert [(a.start_sample, a.name, a.level_percent) for a in timeline.ambience] == [
         (0, "rain", 20), (bell.end_sample, None, 0)]
 
@@ -117,8 +119,28 @@ def test_clip_trim_becomes_samples(tmp_path: Path) -> None:
     sources = FakeSources(clip_lengths={clip.resolve(): 5 * RATE})
     timeline = TimelineBuilder(parse_session(script), ListeningSettings(), sources, sources, sources).build()
     first, second = timeline.segments
-    assert (first.clip_offset_sample, first.audio_samples, first.n_samples) == (RATE, 33_075, fit(33_075))
+    assert (first.clip_offset_sample, first.audio_samples, first.n_samples) == (RATE, 33_075, 33_075)
     assert (second.clip_offset_sample, second.audio_samples) == (0, 5 * RATE)
+    assert second.start_sample == first.end_sample == 33_075
+
+
+def test_clip_times_with_six_decimals_are_the_nearest_sample(tmp_path: Path) -> None:
+    """A clip occupies exactly its own samples: [round(from × rate), round(to × rate))."""
+    clip = tmp_path / "c.wav"
+    clip.write_bytes(b"x")
+    script = tmp_path / "s.session.md"
+    script.write_text(HEAD + "[clip c.wav to 0:00.013607]\n[clip c.wav from 0:00.013607 to 1.000001s]\n"
+                      "[clip c.wav from 0:01.000001]\n", encoding="utf-8")
+    from mit_desktop.session.parser import parse_session
+
+    sources = FakeSources(clip_lengths={clip.resolve(): 5 * RATE})
+    timeline = TimelineBuilder(parse_session(script), ListeningSettings(), sources, sources, sources).build()
+    a, b, c = timeline.segments
+    # 0.013607 s × 22,050 = 300.03 -> 300; 1.000001 s × 22,050 = 22,050.02 -> 22,050
+    assert (a.start_sample, a.clip_offset_sample, a.n_samples) == (0, 0, 300)
+    assert (b.start_sample, b.clip_offset_sample, b.n_samples) == (300, 300, 22_050 - 300)
+    assert (c.start_sample, c.clip_offset_sample, c.n_samples) == (22_050, 22_050, 4 * RATE)
+    assert timeline.n_samples == 5 * RATE  # the pieces add up to the recording, sample for sample
 
 
 def test_clip_times_past_the_end_are_an_error_naming_the_line(tmp_path: Path) -> None:
@@ -148,17 +170,20 @@ def test_incremental_steps_match_the_whole_build() -> None:
     assert builder.snapshot().segments == whole.segments
 
 
-def test_timeline_json_uses_whole_milliseconds() -> None:
+def test_timeline_json_gives_exact_samples_and_whole_milliseconds() -> None:
     timeline, _ = build("# S\nHello there.\n[reflect 5s note: How?]\n[bell]\n")
     doc = timeline.to_json()
     assert doc["sample_rate"] == RATE
-    assert doc["segments"][0] == {"kind": "speech", "start_ms": 0,
-                                  "end_ms": timeline.segments[0].n_samples * 1000 // RATE,
-                                  "text": "Hello there."}
-    assert doc["reflections"] == [{"start_ms": doc["segments"][2]["start_ms"], "duration_ms": 5000,
+    end = timeline.segments[0].n_samples
+    assert doc["segments"][0] == {"kind": "speech", "start_sample": 0, "end_sample": end, "start_ms": 0,
+                                  "end_ms": end * 1000 // RATE, "text": "Hello there."}
+    reflection = doc["segments"][2]
+    assert doc["reflections"] == [{"start_sample": reflection["start_sample"],
+                                   "start_ms": reflection["start_ms"], "duration_ms": 5000,
                                    "prompt": "How?", "inputs": ["note"]}]
-    assert doc["sections"] == [{"title": "S", "start_ms": 0}]
+    assert doc["sections"] == [{"title": "S", "start_sample": 0, "start_ms": 0}]
     assert doc["duration_ms"] == doc["segments"][-1]["end_ms"]
+    assert doc["n_samples"] == doc["segments"][-1]["end_sample"] == timeline.n_samples
 
 
 def test_bad_settings_are_refused() -> None:
