@@ -56,6 +56,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", type=Path, default=None,
                    help="FILE.json, FILE.zip or a FOLDER (default: JSON to standard output)")
     p.add_argument("--profile", metavar="NAME", help="the profile (needed when there are several)")
+    p.add_argument("--without-body-maps", action="store_true",
+                   help="leave out the body maps' data (smaller files)")
     p.set_defaults(func=_guard(_cmd_export))
 
     p = commands.add_parser("backup", help="make a backup now (or list backups)")
@@ -281,15 +283,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
     fmt = _export_format(args)
     if fmt == "csv" and args.output is None:
         raise InvalidInputError("CSV has one file per table: add -o FILE.zip or -o FOLDER.")
+    from mit_desktop.export_sessions import session_facts
+
+    facts = session_facts()
+    maps = not getattr(args, "without_body_maps", False)
     with HistoryStore.open_for_reading() as store:
         profile = _export_profile(store, args.profile)
         if args.output is None:
-            document = export_mod.collect(store, profile.id) if profile else {"practices": []}
+            document = (export_mod.collect(store, profile.id, facts, body_maps=maps) if profile
+                        else {"practices": []})
             sys.stdout.write(export_mod.to_json(document))
             return 0
         if profile is None:
             raise InvalidInputError("There is no practice history to export yet.")
-        written = export_mod.export(store, profile.id, fmt, args.output)
+        written = export_mod.export(store, profile.id, fmt, args.output, facts, body_maps=maps)
     for path in written:
         print(f"wrote {path}")
     return 0

@@ -2,12 +2,24 @@
 
 JSON (the document of ``mit-desktop history export --format json``)::
 
-    {"practices": [{"session_id", "started_at", "ended_at", "position_ms",
+    {"profile": {"name", "kind"},
+     "practices": [{"session_id", "session_title", "module", "suggested_week",
+                    "program_week", "started_at", "ended_at", "position_ms",
                     "listened_ms", "completed", "mode",
                     "reflections": [{"key", "prompt", "note", "rating", "saved_at",
                                      "body_map": {"id", "emotion", "intensity",
                                                   "created_at"} | null}],
-                    "checkins": [{"phase", "mood", "stress", "recorded_at"}]}]}
+                    "checkins": [{"phase", "mood", "stress", "recorded_at"}]}],
+     "body_maps": [{"id", "practice", "emotion", "intensity", "created_at",
+                    "format", "data_base64"}]}
+
+``session_title``, ``module`` and ``suggested_week`` (the program's week for the
+session) come from the caller's session facts (null when unknown);
+``program_week`` is the week of the profile's program the practice fell in (1 =
+the start day and the six after it; 0 before the start; null without a start
+date). ``body_maps`` holds every body map of the profile with its data: the
+stored bytes (format ``MITBMAP-1``, docs/body-map.md) in base64; ``practice`` is
+the index (1 for the oldest) of its practice in ``practices``, or null.
 
 Practices are oldest first; times are ISO 8601 with milliseconds and the local
 UTC offset recorded with the practice (``2026-03-02T00:30:00.000+01:00``), so
@@ -16,8 +28,10 @@ null while a practice is open. Body maps are references; their pictures are
 exported by the body-map package.
 
 CSV: one table per file — ``practices.csv`` (with a ``practice`` number,
-1 for the oldest, that the other tables refer to), ``reflections.csv`` and
-``checkins.csv`` — in a ``.zip`` file or a folder. Free text a spreadsheet
+1 for the oldest, that the other tables refer to), ``reflections.csv``,
+``checkins.csv`` and ``body_maps.csv`` (one row per map, naming its file) — and
+each body map's painting in the emBODY CSV format (``body_maps/map-ID.csv``, as
+``mit-desktop bodymap export`` writes it), in a ``.zip`` file or a folder. Free text a spreadsheet
 would run as a formula (starting with ``= + - @``, tab or carriage return) is
 prefixed with an apostrophe.
 
@@ -27,6 +41,7 @@ chosen profile's rows are read; nothing leaves the machine.
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import functools
@@ -36,6 +51,8 @@ import logging
 import time
 import zipfile
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +63,27 @@ from mit_desktop.history.store import HistoryStore
 log = logging.getLogger(__name__)
 
 FORMATS = ("json", "csv")
-PRACTICE_KEYS = ("session_id", "started_at", "ended_at", "position_ms", "listened_ms",
+PRACTICE_KEYS = ("session_id", "session_title", "module", "suggested_week", "program_week",
+                 "started_at", "ended_at", "position_ms", "listened_ms",
                  "completed", "mode", "reflections", "checkins")
-PRACTICE_COLUMNS = ["practice", "session_id", "started_at", "ended_at", "position_ms",
+PRACTICE_COLUMNS = ["practice", "session_id", "session_title", "module", "suggested_week",
+                    "program_week", "started_at", "ended_at", "position_ms",
                     "listened_ms", "completed", "mode"]
 REFLECTION_COLUMNS = ["practice", "key", "prompt", "note", "rating", "saved_at", "body_map_id",
                       "body_map_emotion", "body_map_intensity"]
 CHECKIN_COLUMNS = ["practice", "phase", "mood", "stress", "recorded_at"]
-CSV_TABLES = ("practices.csv", "reflections.csv", "checkins.csv")
+BODY_MAP_COLUMNS = ["body_map", "practice", "emotion", "intensity", "created_at", "file"]
+CSV_TABLES = ("practices.csv", "reflections.csv", "checkins.csv", "body_maps.csv")
+BODY_MAP_FORMAT = "MITBMAP-1"
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What the content says about a session id (see ``mit_desktop.export_sessions``)."""
+
+    title: str | None
+    module: str | None
+    suggested_week: int | None
 
 
 class ExportError(HistoryError):
@@ -89,7 +119,9 @@ def epoch_ms(text: str) -> int:
     return delta // dt.timedelta(milliseconds=1)
 
 
-def collect(store: HistoryStore, profile_id: int) -> dict[str, list[dict[str, Any]]]:
+def collect(store: HistoryStore, profile_id: int,
+            sessions: Mapping[str, SessionFacts] | None = None, *,
+            body_maps: bool = True) -> dict[str, Any]:
     """The profile's JSON document (see the module docstring): three queries, grouped here.
 
     The queries share one read transaction (one WAL snapshot), so a practice written
@@ -98,17 +130,31 @@ def collect(store: HistoryStore, profile_id: int) -> dict[str, list[dict[str, An
     """
     conn = store.conn
     if conn.in_transaction:
-        return _collect(store, profile_id)
+        return _collect(store, profile_id, sessions or {}, body_maps)
     conn.execute("BEGIN")
     try:
-        return _collect(store, profile_id)
+        return _collect(store, profile_id, sessions or {}, body_maps)
     finally:
         conn.execute("COMMIT")
 
 
-def _collect(store: HistoryStore, profile_id: int) -> dict[str, list[dict[str, Any]]]:
-    store.get_profile(profile_id)
+def _program_week(start: dt.date | None, started_ms: int, offset_min: int,
+                  day_starts: dt.time) -> int | None:
+    if start is None:
+        return None
+    local = dt.datetime.fromtimestamp(started_ms / 1000,
+                                      dt.timezone(dt.timedelta(minutes=offset_min)))
+    day = (local - dt.timedelta(hours=day_starts.hour, minutes=day_starts.minute)).date()
+    return 0 if day < start else (day - start).days // 7 + 1
+
+
+def _collect(store: HistoryStore, profile_id: int, sessions: Mapping[str, SessionFacts],
+             with_maps: bool) -> dict[str, Any]:
+    profile = store.get_profile(profile_id)
     conn = store.conn
+    start = store.program_plan(profile_id).start_day if hasattr(store, "program_plan") \
+        else None
+    day_starts = store.settings(profile_id).day_starts_at or dt.time(0, 0)
     practices: list[dict[str, Any]] = []
     by_id: dict[int, dict[str, Any]] = {}
     offsets: dict[int, int] = {}
@@ -117,8 +163,13 @@ def _collect(store: HistoryStore, profile_id: int) -> dict[str, list[dict[str, A
             "SELECT id, session_id, started_ms, ended_ms, utc_offset_min, position_ms, "
             "listened_ms, status, mode FROM practices WHERE profile_id = ? "
             "ORDER BY started_ms, id", (profile_id,)):
+        facts = sessions.get(session_id)
         practice = {
             "session_id": session_id,
+            "session_title": facts.title if facts else None,
+            "module": facts.module if facts else None,
+            "suggested_week": facts.suggested_week if facts else None,
+            "program_week": _program_week(start, started_ms, offset, day_starts),
             "started_at": iso(started_ms, offset),
             "ended_at": iso(ended_ms, offset),
             "position_ms": position_ms,
@@ -153,7 +204,19 @@ def _collect(store: HistoryStore, profile_id: int) -> dict[str, list[dict[str, A
             "WHERE p.profile_id = ? ORDER BY c.practice_id, c.phase = 'after'", (profile_id,)):
         by_id[pid]["checkins"].append({"phase": phase, "mood": mood, "stress": stress,
                                        "recorded_at": iso(recorded_ms, offsets[pid])})
-    return {"practices": practices}
+    document: dict[str, Any] = {"profile": {"name": profile.name, "kind": profile.kind},
+                                "practices": practices}
+    if with_maps:
+        number = {pid: n for n, pid in enumerate(by_id, start=1)}
+        document["body_maps"] = [
+            {"id": map_id, "practice": number.get(practice_id), "emotion": emotion,
+             "intensity": intensity, "created_at": iso(created_ms, map_offset),
+             "format": BODY_MAP_FORMAT, "data_base64": base64.b64encode(data).decode("ascii")}
+            for map_id, practice_id, emotion, intensity, created_ms, map_offset, data
+            in conn.execute(
+                "SELECT id, practice_id, emotion, intensity, created_ms, utc_offset_min, data "
+                "FROM body_maps WHERE profile_id = ? ORDER BY created_ms, id", (profile_id,))]
+    return document
 
 
 def to_json(document: dict[str, Any]) -> str:
@@ -162,11 +225,14 @@ def to_json(document: dict[str, Any]) -> str:
     (One line per practice reads and diffs well and keeps to ``json``'s C encoder;
     ``indent=`` would switch to the pure-Python one, several times slower.)
     """
-    practices = document["practices"]
-    if not practices:
-        return '{"practices": []}\n'
-    lines = ",\n".join(json.dumps(p, ensure_ascii=False) for p in practices)
-    return '{"practices": [\n' + lines + "\n]}\n"
+    parts = []
+    for key, value in document.items():
+        if isinstance(value, list):
+            lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in value)
+            parts.append(f"{json.dumps(key)}: [\n{lines}\n]" if value else f"{json.dumps(key)}: []")
+        else:
+            parts.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{" + ",\n".join(parts) + "}\n"
 
 
 def _cell(value: Any) -> Any:
@@ -200,11 +266,34 @@ def csv_tables(document: dict[str, Any]) -> dict[str, str]:
                                 "body_map_emotion": body_map.get("emotion"),
                                 "body_map_intensity": body_map.get("intensity")})
         checkins.extend({**checkin, "practice": number} for checkin in practice["checkins"])
-    return {
+    tables = {
         "practices.csv": _csv_text(PRACTICE_COLUMNS, practices),
         "reflections.csv": _csv_text(REFLECTION_COLUMNS, reflections),
         "checkins.csv": _csv_text(CHECKIN_COLUMNS, checkins),
     }
+    maps: list[dict[str, Any]] = []
+    for record in document.get("body_maps", []):
+        name = f"body_maps/map-{record['id']}.csv"
+        text = _embody_text(record)
+        if text is not None:
+            tables[name] = text
+        maps.append({**record, "body_map": record["id"], "file": name if text else ""})
+    if "body_maps" in document:
+        tables["body_maps.csv"] = _csv_text(BODY_MAP_COLUMNS, maps)
+    return tables
+
+
+def _embody_text(record: dict[str, Any]) -> str | None:
+    """A stored body map's painting in the emBODY CSV format, or None if it is damaged."""
+    from mit_desktop.bodymap.embody_csv import embody_from_body_map, format_embody_csv
+    from mit_desktop.bodymap.serialize import BodyMapFormatError, from_bytes
+
+    try:
+        body_map = from_bytes(base64.b64decode(record["data_base64"]))
+        return format_embody_csv(embody_from_body_map(body_map))
+    except (BodyMapFormatError, ValueError) as exc:
+        log.warning("body map %s left out of the CSV export: %s", record["id"], exc)
+        return None
 
 
 def _zip_bytes(tables: dict[str, str]) -> bytes:
@@ -218,7 +307,9 @@ def _zip_bytes(tables: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def export(store: HistoryStore, profile_id: int, fmt: str, out: Path) -> list[Path]:
+def export(store: HistoryStore, profile_id: int, fmt: str, out: Path,
+           sessions: Mapping[str, SessionFacts] | None = None, *,
+           body_maps: bool = True) -> list[Path]:
     """Write the profile's history to ``out``; return the files written.
 
     ``fmt`` ``json``: one JSON file. ``csv``: a ``.zip`` of the three tables if
@@ -232,7 +323,7 @@ def export(store: HistoryStore, profile_id: int, fmt: str, out: Path) -> list[Pa
     out = Path(out)
     if not out.parent.is_dir():
         raise InvalidInputError(f"The folder {out.parent} does not exist.")
-    document = collect(store, profile_id)
+    document = collect(store, profile_id, sessions, body_maps=body_maps)
     try:
         written = _write(document, fmt, out)
     except OSError as exc:  # name the file asked for, not the temporary one
@@ -261,6 +352,7 @@ def _write(document: dict[str, Any], fmt: str, out: Path) -> list[Path]:
         private_folder(out)
         written = []
         for name, text in csv_tables(document).items():
+            private_folder((out / name).parent)
             atomic_write_text(out / name, text)
             written.append(out / name)
     return written

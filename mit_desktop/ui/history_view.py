@@ -192,6 +192,13 @@ class HistoryView(QWidget):
         self.report_button.setMinimumHeight(44)
         self.report_button.clicked.connect(self.choose_report_file)
         self.page_layout.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.export_button = QPushButton(tr("Export this history (CSV or JSON)…"), page)
+        self.export_button.setAccessibleName(tr("Export this profile's whole history"))
+        self.export_button.setToolTip(tr("Every practice, reflection, check-in and body map "
+                                         "of this profile, for a therapist or a spreadsheet."))
+        self.export_button.setMinimumHeight(44)
+        self.export_button.clicked.connect(self.choose_export_file)
+        self.page_layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.report_label = QLabel(page)
         self.report_label.setWordWrap(True)
         self.report_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -436,6 +443,18 @@ class HistoryView(QWidget):
                                               tr("PDF files (*.pdf)"))
         if path:
             self.save_report(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+
+    def choose_export_file(self) -> None:
+        """Ask where to export this profile's history (CSV in a zip, or JSON), then do it."""
+        from mit_desktop.ui.history_export import ask_path, export_history, suggested_path
+
+        name = self.store.get_profile(self.profile_id).name
+        out = ask_path(self, suggested_path(name, self.today().isoformat()))
+        if out is None:
+            return
+        _done, sentence = export_history(self.store, self.profile_id, out)
+        self.report_label.setText(sentence)
+        self.report_label.show()
 
     def save_report(self, path: Path) -> Path | None:
         """Write the PDF report of the shown dates to ``path``; say how it went."""

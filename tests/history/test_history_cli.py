@@ -81,9 +81,11 @@ def test_export_json_to_stdout_by_default(filled: dict[str, int], capsys) -> Non
     code, out, err = run(["history", "export", "--profile", "ann"], capsys)
     assert code == 0, err
     document = json.loads(out)
-    assert list(document) == ["practices"]
+    assert list(document) == ["profile", "practices", "body_maps"]
+    assert document["profile"] == {"name": "Ann", "kind": "caregiver"}
     [practice] = document["practices"]
     assert practice["session_id"] == "nesting-doll-1" and practice["listened_ms"] == 1_200_000
+    assert practice["session_title"] is None  # "nesting-doll-1" is no session of ours
     assert [(c["phase"], c["mood"]) for c in practice["checkins"]] == [("before", 4), ("after", 7)]
     code, out, _ = run(["history", "export", "--format", "json", "--profile", "Bea"], capsys)
     assert [p["session_id"] for p in json.loads(out)["practices"]] == ["bam-1"]
@@ -101,8 +103,8 @@ def test_export_to_files(filled: dict[str, int], capsys, tmp_path: Path) -> None
     code, _, err = run(["history", "export", "--format", "csv", "--profile", "Ann", "-o",
                         str(folder)], capsys)
     assert code == 0, err
-    assert sorted(p.name for p in folder.iterdir()) == ["checkins.csv", "practices.csv",
-                                                        "reflections.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["body_maps.csv", "checkins.csv",
+                                                        "practices.csv", "reflections.csv"]
 
 
 def test_export_with_one_profile_needs_no_name(data_dir: Path, capsys) -> None:

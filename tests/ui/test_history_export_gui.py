@@ -1,0 +1,73 @@
+"""History → Export in the window: CSV (zip) or JSON with the profile's name, session
+titles, module and weeks, and the body maps' data; the message names the file."""
+
+from __future__ import annotations
+
+import base64
+import json
+import zipfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QFileDialog
+
+from mit_desktop.bodymap.model import BodyMap
+from mit_desktop.bodymap.serialize import to_bytes
+from mit_desktop.bodymap.strokes import Brush, Layer, Stroke, StrokeKind
+
+
+def _fill(store, pid: int) -> bytes:
+    samples = [(i * 10, 100 + i, 200 + i) for i in range(40)]
+    stroke = Stroke.create(StrokeKind.PAINT, Layer.ACTIVATION, Brush.SMALL, samples)
+    blob = to_bytes(BodyMap(strokes=(stroke,), emotion="calm", intensity=3))
+    p = store.start_practice(pid, "bam", "h", "hands-free")
+    map_id = store.add_body_map(pid, blob, emotion="calm", intensity=3, practice_id=p)
+    store.save_reflection(p, "body", prompt="Where?", note="shoulders", rating=5,
+                          body_map_id=map_id)
+    store.finish_practice(p, True, 30_000, 30_000)
+    return blob
+
+
+def _export(window, qtbot, monkeypatch, out: Path, chosen: str) -> str:
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), chosen))
+    window.show_page("history")
+    view = window.history
+    QTest.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    return view.report_label.text()
+
+
+def test_history_export_as_json_from_the_window(window, qtbot, store, monkeypatch,
+                                                tmp_path: Path) -> None:
+    blob = _fill(store, window.ctx.profile_id)
+    out = tmp_path / "mine"  # no suffix typed: the chosen filter decides
+    said = _export(window, qtbot, monkeypatch, out, "One JSON file (*.json)")
+    written = tmp_path / "mine.json"
+    assert str(written) in said and "exported" in said
+    document = json.loads(written.read_text())
+    assert document["profile"]["name"] == "Me"
+    [practice] = document["practices"]
+    assert practice["session_title"] == "BAM quick practice"
+    assert practice["module"] == "bam"
+    assert practice["reflections"][0]["note"] == "shoulders"
+    assert base64.b64decode(document["body_maps"][0]["data_base64"]) == blob
+
+
+def test_history_export_as_csv_zip_from_the_window(window, qtbot, store, monkeypatch,
+                                                   tmp_path: Path) -> None:
+    _fill(store, window.ctx.profile_id)
+    out = tmp_path / "tables.zip"
+    said = _export(window, qtbot, monkeypatch, out, "Tables for a spreadsheet, CSV in a zip "
+                   "file (*.zip)")
+    assert str(out) in said
+    names = zipfile.ZipFile(out).namelist()
+    assert {"practices.csv", "reflections.csv", "checkins.csv", "body_maps.csv"} <= set(names)
+    assert any(n.startswith("body_maps/map-") for n in names)
+
+
+def test_history_export_failure_names_the_file(window, qtbot, store, monkeypatch,
+                                               tmp_path: Path) -> None:
+    _fill(store, window.ctx.profile_id)
+    out = tmp_path / "no-such-folder" / "x.zip"
+    said = _export(window, qtbot, monkeypatch, out, "")
+    assert "could not be saved" in said and str(out) in said and not out.exists()
