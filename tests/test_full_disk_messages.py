@@ -12,7 +12,8 @@ from disk_helpers import fill_disk
 
 def test_export_to_a_full_disk_names_the_file_asked_for(
         private_folders: Path, full_disk: Path, capsys) -> None:
-    from mit_desktop.history import HistoryStore, cli
+    from mit_desktop.cli import history as cli
+    from mit_desktop.history import HistoryStore
 
     with HistoryStore.open() as store:
         ann = store.create_profile("Ann")

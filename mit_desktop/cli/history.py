@@ -283,7 +283,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     fmt = _export_format(args)
     if fmt == "csv" and args.output is None:
         raise InvalidInputError("CSV has one file per table: add -o FILE.zip or -o FOLDER.")
-    from mit_desktop.export_sessions import session_facts
+    from mit_desktop.content.export_sessions import session_facts
 
     facts = session_facts()
     maps = not getattr(args, "without_body_maps", False)

@@ -79,7 +79,7 @@ BODY_MAP_FORMAT = "MITBMAP-1"
 
 @dataclass(frozen=True)
 class SessionFacts:
-    """What the content says about a session id (see ``mit_desktop.export_sessions``)."""
+    """What the content says about a session id (see ``mit_desktop.content.export_sessions``)."""
 
     title: str | None
     module: str | None

@@ -42,7 +42,7 @@ def ask_path(parent: QWidget, suggested: Path) -> Path | None:
 def export_history(store: HistoryStore, profile_id: int, out: Path) -> tuple[bool, str]:
     """Write the export to ``out`` (``.json`` or ``.zip``); (done, a sentence naming the
     file) either way."""
-    from mit_desktop.export_sessions import session_facts
+    from mit_desktop.content.export_sessions import session_facts
     from mit_desktop.history import HistoryError
     from mit_desktop.history.export import export
 

@@ -15,7 +15,7 @@ from mit_desktop.bodymap.embody_csv import body_map_from_embody, parse_embody_cs
 from mit_desktop.bodymap.model import BodyMap
 from mit_desktop.bodymap.serialize import to_bytes
 from mit_desktop.bodymap.strokes import Brush, Layer, Stroke, StrokeKind
-from mit_desktop.history import cli
+from mit_desktop.cli import history as cli
 from mit_desktop.history.store import HistoryStore
 
 DAY_MS = 86_400_000

@@ -19,7 +19,7 @@ def session_facts() -> dict[str, SessionFacts]:
     empty (logged) if the program cannot be read."""
     facts: dict[str, SessionFacts] = {}
     try:
-        from mit_desktop.library import list_sessions
+        from mit_desktop.content.library import list_sessions
 
         entries, _errors = list_sessions()
         for entry in entries:
@@ -27,7 +27,7 @@ def session_facts() -> dict[str, SessionFacts]:
     except Exception as exc:  # noqa: BLE001 - an unreadable library must not stop an export
         log.warning("session titles unavailable for the export: %s", exc)
     try:
-        from mit_desktop.program import load_program
+        from mit_desktop.content.program import load_program
 
         for entry in load_program().entries:
             facts[entry.id] = SessionFacts(entry.title, entry.module, entry.week)
