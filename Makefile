@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test test-fast bench clean
 
 setup: $(STAMP)
 
@@ -23,6 +23,13 @@ test: setup
 	@bash scripts/ensure-system-packages.sh test
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# the edit loop: no tests marked slow (whole bundled sessions rendered with the real voice,
+# minutes of real-time play); `make test` runs everything
+test-fast: setup
+	@bash scripts/ensure-system-packages.sh test
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow"
 
 # the bench extra (an offline speech recogniser) only where benchmarks run
 $(VENV)/.bench-installed: $(STAMP)

@@ -10,10 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-REAL_AUDIO = SHARED / "testing" / "real-audio"
-FORMAT_DOC = SHARED / "design" / "session-format.md"
+from shared_files import format_doc
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +31,7 @@ def private_folders(tmp_path: Path, shared_cache_dir: Path, monkeypatch: pytest.
 @pytest.fixture(scope="session")
 def format_doc_example() -> str:
     """The example script from the format document, as therapists will read it."""
-    text = FORMAT_DOC.read_text(encoding="utf-8")
+    text = format_doc().read_text(encoding="utf-8")
     match = re.search(r"```\n(\+\+\+\n.*?)```", text, re.S)
     assert match, "the format document's example was not found"
     return match.group(1)

@@ -10,6 +10,10 @@ from mit_desktop.render.engine import Engine
 from mit_desktop.session.parser import parse_session
 from mit_desktop.session.timeline import ListeningSettings
 
+# renders the whole program with the real voice (a third of the suite's time): `make test`
+# runs it, `make test-fast` leaves it out
+pytestmark = pytest.mark.slow
+
 FULL = ["stretch-breathe", "eye-center", "nesting-doll", "situation-solver", "life-globe"]
 REPORTS: dict[str, object] = {}
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-REAL_AUDIO = Path(__file__).resolve().parent.parent.parent / "shared" / "testing" / "real-audio"
+from shared_files import real_audio
 
 from mit_desktop.cli import main
 
@@ -147,10 +147,10 @@ def test_unknown_voice_and_malformed_script(example: Path, tmp_path: Path, capsy
 
 
 @pytest.mark.parametrize("name, make", [
-    ("empty.wav", lambda p: shutil.copy(REAL_AUDIO / "test1_empty.wav", p)),
+    ("empty.wav", lambda p: shutil.copy(real_audio("test1_empty.wav"), p)),
     ("garbage.mp3", lambda p: p.write_bytes(b"\x00garbage" * 500)),
     ("zero.wav", lambda p: p.write_bytes(b"")),
-    ("cut.wav", lambda p: p.write_bytes((REAL_AUDIO / "test1-8bit.wav").read_bytes()[:30])),
+    ("cut.wav", lambda p: p.write_bytes((real_audio("test1-8bit.wav")).read_bytes()[:30])),
 ])
 def test_bad_clips_are_reported_with_the_script_line(tmp_path: Path, capsys, name, make) -> None:
     make(tmp_path / name)
@@ -163,7 +163,7 @@ def test_bad_clips_are_reported_with_the_script_line(tmp_path: Path, capsys, nam
 
 
 def test_import_recording_with_audacity_labels(tmp_path: Path, capsys) -> None:
-    audio = REAL_AUDIO / "party.mp3"
+    audio = real_audio("party.mp3")
     labels = tmp_path / "labels.txt"
     labels.write_text("1.5\t1.5\tWhat do you notice?\n3.25\t4.0\tWhere is it in your body?\n", encoding="utf-8")
     out = tmp_path / "out" / "my-recording.session.md"
@@ -190,7 +190,7 @@ def test_import_recording_rejects_bad_labels(tmp_path: Path, capsys) -> None:
     labels = tmp_path / "labels.txt"
     labels.write_text("one\ttwo\tx\n9999\t9999\tlate\n", encoding="utf-8")
     out = tmp_path / "r.session.md"
-    assert main(["import-recording", str(REAL_AUDIO / "test1.mp3"), "--labels", str(labels), "-o", str(out)]) == 1
+    assert main(["import-recording", str(real_audio("test1.mp3")), "--labels", str(labels), "-o", str(out)]) == 1
     assert f"{labels}:1:1: the start and end times must be numbers" in capsys.readouterr().err
     assert not out.exists()
 

@@ -23,7 +23,7 @@ import soundfile as sf
 from mit_desktop.render import clips
 from mit_desktop.render.clips import ClipError, decode_clip, probe_clip
 
-REAL_AUDIO = Path(__file__).resolve().parents[2].parent / "shared" / "testing" / "real-audio"
+from shared_files import real_audio
 RATE = 22050
 
 
@@ -125,7 +125,7 @@ def _expected(path: Path) -> tuple[int, int, int]:
 )
 def test_real_recording_decodes_to_its_header_length(name: str, format_name: str,
                                                      tmp_path: Path) -> None:
-    path = REAL_AUDIO / name
+    path = real_audio(name)
     frames, source_rate, tolerance_frames = _expected(path)
     clip = decode_clip(path, RATE, tmp_path / "cache")
     expected = frames * RATE / source_rate
@@ -143,22 +143,22 @@ def test_real_recording_decodes_to_its_header_length(name: str, format_name: str
 def test_empty_wav_from_the_real_set_is_a_clear_error(tmp_path: Path) -> None:
     for call in (lambda p: decode_clip(p, RATE, tmp_path), probe_clip):
         with pytest.raises(ClipError) as caught:
-            call(REAL_AUDIO / "test1_empty.wav")
+            call(real_audio("test1_empty.wav"))
         assert "test1_empty.wav" in str(caught.value)
         assert "contains no audio" in str(caught.value)
     assert _cache_files(tmp_path) == []
 
 
 def test_mp3_and_wav_of_the_same_recording_decode_sample_aligned(tmp_path: Path) -> None:
-    mp3 = decode_clip(REAL_AUDIO / "test1.mp3", RATE, tmp_path).samples()
-    wav = decode_clip(REAL_AUDIO / "test1-8bit.wav", RATE, tmp_path).samples()
+    mp3 = decode_clip(real_audio("test1.mp3"), RATE, tmp_path).samples()
+    wav = decode_clip(real_audio("test1-8bit.wav"), RATE, tmp_path).samples()
     n = min(len(mp3), len(wav))
     assert np.corrcoef(mp3[:n], wav[:n])[0, 1] > 0.999  # no decoder delay left in
 
 
 def test_extension_alias_decodes_to_the_same_samples(tmp_path: Path) -> None:
-    a = decode_clip(REAL_AUDIO / "format_test.m4a", RATE, tmp_path)
-    b = decode_clip(REAL_AUDIO / "wrong_extension.aac", RATE, tmp_path)
+    a = decode_clip(real_audio("format_test.m4a"), RATE, tmp_path)
+    b = decode_clip(real_audio("wrong_extension.aac"), RATE, tmp_path)
     assert np.array_equal(a.samples(), b.samples())
 
 
@@ -170,7 +170,7 @@ def test_aac_without_ffmpeg_is_an_error_naming_file_and_format(
     monkeypatch.setattr(clips, "_ffmpeg_exe", unavailable)
     for name in ("format_test.m4a", "wrong_extension.aac"):
         with pytest.raises(ClipError) as caught:
-            decode_clip(REAL_AUDIO / name, RATE, tmp_path)
+            decode_clip(real_audio(name), RATE, tmp_path)
         message = str(caught.value)
         assert name in message and "MP4" in message and "AAC" in message
         assert "Convert it to WAV, FLAC, MP3 or OGG" in message
@@ -186,7 +186,7 @@ def test_aac_without_ffmpeg_is_an_error_naming_file_and_format(
     ],
 )
 def test_probe_reads_the_header(name: str, duration_ms: int, rate: int, channels: int) -> None:
-    info = probe_clip(REAL_AUDIO / name)
+    info = probe_clip(real_audio(name))
     assert abs(info.duration_ms - duration_ms) <= 10
     assert (info.sample_rate, info.channels) == (rate, channels)
 
@@ -292,9 +292,9 @@ def test_silent_clip_has_zero_active_rms(tmp_path: Path) -> None:
 
 def test_format_is_decided_by_content_not_by_name(tmp_path: Path) -> None:
     wav_named_mp3 = tmp_path / "really-a-wav.mp3"
-    wav_named_mp3.write_bytes((REAL_AUDIO / "test1-8bit.wav").read_bytes())
+    wav_named_mp3.write_bytes((real_audio("test1-8bit.wav")).read_bytes())
     mp3_named_wav = tmp_path / "really-an-mp3.wav"
-    mp3_named_wav.write_bytes((REAL_AUDIO / "test1.mp3").read_bytes())
+    mp3_named_wav.write_bytes((real_audio("test1.mp3")).read_bytes())
     assert decode_clip(wav_named_mp3, RATE, tmp_path / "c").format_name == "WAV"
     assert decode_clip(mp3_named_wav, RATE, tmp_path / "c").format_name == "MP3"
 
@@ -497,14 +497,14 @@ def test_truncated_wav(tmp_path: Path) -> None:
 
 
 def test_truncated_real_mp3(tmp_path: Path) -> None:
-    data = (REAL_AUDIO / "test1.mp3").read_bytes()
+    data = (real_audio("test1.mp3")).read_bytes()
     cut = tmp_path / "test1-cut.mp3"
     cut.write_bytes(data[: len(data) // 2])
     assert "truncated" in _clip_error(cut, tmp_path / "c")
 
 
 def test_truncated_real_m4a(tmp_path: Path) -> None:
-    data = (REAL_AUDIO / "format_test.m4a").read_bytes()
+    data = (real_audio("format_test.m4a")).read_bytes()
     cut = tmp_path / "format_test-cut.m4a"
     cut.write_bytes(data[: len(data) // 2])
     message = _clip_error(cut, tmp_path / "c")
@@ -538,7 +538,7 @@ def test_ffmpeg_failing_mid_stream_is_a_clip_error(tmp_path: Path,
     )
     fake.chmod(0o755)
     monkeypatch.setattr(clips, "_ffmpeg_exe", lambda: str(fake))
-    message = _clip_error(REAL_AUDIO / "format_test.m4a", tmp_path / "c")
+    message = _clip_error(real_audio("format_test.m4a"), tmp_path / "c")
     assert "AAC audio in an MP4 container could not be decoded" in message
     assert "Decoding error: bad data" in message
     assert _cache_files(tmp_path / "c") == []
@@ -546,4 +546,4 @@ def test_ffmpeg_failing_mid_stream_is_a_clip_error(tmp_path: Path,
 
 def test_rate_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
-        decode_clip(REAL_AUDIO / "test1.mp3", 0, tmp_path)
+        decode_clip(real_audio("test1.mp3"), 0, tmp_path)
