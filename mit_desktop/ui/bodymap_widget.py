@@ -540,23 +540,61 @@ class BodyMapWidget(QWidget):
         self.side_scroll.setWidgetResizable(True)
         self.side_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.side_scroll.setMinimumWidth(side.sizeHint().width() + 24)
-        self.side_scroll.setMaximumWidth(side.sizeHint().width() + 60)
 
-        outer = QHBoxLayout(self)
-        outer.addWidget(self.tools)
-        outer.addLayout(centre, 1)
-        outer.addWidget(self.side_scroll)
+        self._side = side
+        self._centre = centre
+        self._side_below = False
+        self.outer = QHBoxLayout(self)
+        self.outer.addWidget(self.tools)
+        self.outer.addLayout(centre, 1)
+        self.outer.addWidget(self.side_scroll)
         for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo),
                            (QKeySequence.StandardKey.Redo, self.redo)):
             QShortcut(QKeySequence(keys), self, activated=slot)
         self._sync_controls()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Feeling and body regions go beside the figures when they fit, else below them
+        (large text on a small screen), never into sideways scrolling; below, they are as
+        tall as they need, so the page scrolls and not a second scroll area inside it."""
+        side_px = self._side.sizeHint().width() + 24
+        beside_px = self.tools.minimumWidth() + 260 + side_px + 3 * self.outer.spacing()
+        below = event.size().width() < beside_px
+        if below != self._side_below:
+            self._side_below = below
+            self.outer.removeWidget(self.side_scroll)
+            if below:
+                self._centre.addWidget(self.side_scroll)
+            else:
+                self.outer.addWidget(self.side_scroll)
+        self._fit_side()
+        super().resizeEvent(event)
+
+    def _fit_side(self) -> None:
+        side_px = self._side.sizeHint().width() + 24
+        if self._side_below:
+            self.side_scroll.setMinimumWidth(0)
+            self.side_scroll.setMaximumWidth(16777215)
+            self.side_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.side_scroll.setMinimumHeight(self._side.sizeHint().height())
+        else:
+            self.side_scroll.setMinimumWidth(side_px)
+            self.side_scroll.setMaximumWidth(side_px + 36)
+            self.side_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+            self.side_scroll.setMinimumHeight(0)
+
+    def minimumSizeHint(self) -> QSize:
+        """Narrow enough for the figures with the side panel below them."""
+        hint = super().minimumSizeHint()
+        narrow = self.tools.minimumWidth() + 260 + 2 * self.outer.spacing() + 24
+        return QSize(min(hint.width(), narrow), hint.height())
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         """The tool column as wide as its widest label in the font shown (the style sheet
         sets it, at any text size): "Medium" was once clipped to "M…m"."""
         widest = max(b.sizeHint().width() for b in self.brush_buttons.values())
         self.tools.setMinimumWidth(widest + 4)
+        self._fit_side()
         super().showEvent(event)
 
     # --- building ---------------------------------------------------------------

@@ -53,7 +53,8 @@ def test_settings_set_the_start_and_a_therapist_assigns_a_module(window, qtbot, 
     qtbot.waitUntil(lambda: program.status.text().startswith("Today is in week 3 of 4"),
                     timeout=2000)
     assert program.week.value() == 3
-    assert program.module.itemText(0) == "The program's: Situation Solver"
+    assert program.module.itemText(0) == "The program's practice"
+    assert program.program_label.text() == "The program's practice for week 3: Situation Solver."
     program.module.setCurrentIndex(program.module.findData("eye-center"))
     program.module.activated.emit(program.module.currentIndex())
     qtbot.waitUntil(lambda: store.program_plan(pid).assignments == {3: "eye-center"},

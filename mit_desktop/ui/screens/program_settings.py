@@ -80,6 +80,11 @@ class ProgramSettings(QWidget):
         named(self.week, self.tr("Week"), self.tr("The program week to choose a practice for."))
         form.addRow(week_label, self.week)
         self.module = QComboBox(parent)
+        # as wide as the form gives it, not as its longest practice name: at 200 % text that
+        # pushed the Settings page into sideways scrolling
+        self.module.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.module.setMinimumContentsLength(12)
         self.module.activated.connect(self._assign)
         module_label = label(self.tr("Practice for that week:"), None, parent)
         module_label.setBuddy(self.module)
@@ -87,6 +92,10 @@ class ProgramSettings(QWidget):
               self.tr("For a therapist: the practice Today offers through that week, in place "
                       "of the program's."))
         form.addRow(module_label, self.module)
+        # the program's own practices for the week, in words that wrap (in the choice box
+        # they were cut short at large text)
+        self.program_label = label("", "muted", parent)
+        form.addRow(self.program_label)
         self.guide_button = button(self.tr("Facilitator guide for this week…"),
                                    self.tr("Facilitator guide for this week"),
                                    self.tr("For group leaders: save a printable guide to the "
@@ -143,9 +152,12 @@ class ProgramSettings(QWidget):
         week = self.week.value()
         own = [e.title for e in self.course if e.week == week]
         self.module.clear()
-        self.module.addItem(self.tr("The program's: {titles}").format(titles=", ".join(own))
-                            if own else self.tr("The program's (the one not done for longest)"),
-                            None)
+        self.module.addItem(self.tr("The program's practice") if own
+                            else self.tr("The program's (the one not done for longest)"), None)
+        self.program_label.setText(
+            self.tr("The program's practice for week {n}: {titles}.").format(
+                n=week, titles=", ".join(own)) if own else "")
+        self.program_label.setVisible(bool(own))
         for entry in self.course:
             self.module.addItem(entry.title, entry.module)
         assigned = self.plan.assignments.get(week) if self.plan else None

@@ -80,7 +80,19 @@ class SettingsScreen(QWidget):
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.layout_.addLayout(form)
+        self.__dict__.setdefault("_forms", []).append(form)
         return form
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """With large text on a small screen every label goes above its field, so each
+        field (a practice's name in a choice box too) has the page's whole width."""
+        narrow = self.fontMetrics().averageCharWidth() * 90 > event.size().width()
+        policy = (QFormLayout.RowWrapPolicy.WrapAllRows if narrow
+                  else QFormLayout.RowWrapPolicy.WrapLongRows)
+        for form in self.__dict__.get("_forms", []):
+            if form.rowWrapPolicy() != policy:
+                form.setRowWrapPolicy(policy)
+        super().resizeEvent(event)
 
     def _row(self, form: QFormLayout, text: str, widget: QWidget, description: str = "") -> None:
         lab = label(text, None, widget.parentWidget(), wrap=True)

@@ -1,0 +1,76 @@
+"""Large text on a small screen: at 100 %, 150 % and 200 % text in a 1024×768 window,
+every screen fits without sideways scrolling and no text is clipped or cut short with
+"…" (a page taller than the window scrolls up and down, with a visible scroll bar)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QToolButton,
+    QWidget,
+)
+from screen_walk import walk
+from test_keyboard_and_access import in_history_view
+
+from mit_desktop.ui.theme import apply_theme
+
+
+def _shown(w: QWidget) -> bool:
+    return w.isVisible() and not in_history_view(w) and w.width() > 0 and w.height() > 0
+
+
+def layout_problems(page: QWidget) -> list[str]:
+    """Sideways scrolling, and texts that do not fit their widget."""
+    found = []
+    for w in [page, *page.findChildren(QWidget)]:
+        if not _shown(w):
+            continue
+        if isinstance(w, QAbstractScrollArea) and w.horizontalScrollBar().maximum() > 0 \
+                and type(w).__name__ not in ("QPlainTextEdit", "QTextEdit"):
+            found.append(f"sideways scrolling in {w.accessibleName() or type(w).__name__!r}")
+        elif isinstance(w, QLabel) and w.text().strip() and w.pixmap().isNull():
+            rect = w.contentsRect()
+            fm = w.fontMetrics()
+            if w.wordWrap():
+                needed = w.heightForWidth(w.width())
+                if needed > w.height() + 2:
+                    found.append(f"label {w.text()[:30]!r} cut at the bottom "
+                                 f"({w.height()} of {needed} px)")
+            else:
+                widest = max(fm.horizontalAdvance(line) for line in w.text().splitlines())
+                if widest > rect.width() + 1:
+                    found.append(f"label {w.text()[:30]!r} cut at the side "
+                                 f"({rect.width()} of {widest} px)")
+        elif isinstance(w, QAbstractButton) and w.text().strip():
+            text_px = w.fontMetrics().horizontalAdvance(w.text().replace("&", ""))
+            beside = not isinstance(w, QToolButton) or \
+                w.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonTextUnderIcon
+            icon_px = w.iconSize().width() + 4 if not w.icon().isNull() and beside else 0
+            if text_px + icon_px + 4 > w.width() or w.height() < w.fontMetrics().height():
+                found.append(f"button {w.text()[:30]!r} cut ({w.width()} px for "
+                             f"{text_px + icon_px} px of text)")
+        elif isinstance(w, QComboBox) and w.currentText():
+            if w.fontMetrics().horizontalAdvance(w.currentText()) + 36 > w.width():
+                found.append(f"choice {w.currentText()[:30]!r} cut short ({w.width()} px)")
+    return found
+
+
+@pytest.mark.parametrize("scale", [100, 150, 200])
+def test_every_screen_fits_1024_by_768_at_large_text(window, qtbot, scale: int) -> None:
+    apply_theme(QApplication.instance(), scale, False)
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=2000)
+    problems = {}
+    for screen, page in walk(window):
+        QApplication.processEvents()
+        found = layout_problems(page)
+        header = layout_problems(window.centralWidget().layout().itemAt(0).widget())
+        if found or header:
+            problems[screen] = found + header
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
