@@ -142,6 +142,7 @@ class MainWindow(PracticePages, QMainWindow):
         self.library = LibraryScreen(ctx, self)
         self.history = _history_page(ctx, self)
         self.settings = SettingsScreen(ctx, self)
+        self.settings.is_practising = lambda: self.flow.active
         self.checkin = CheckInScreen(self)
         self.player = PlayerScreen(self.flow, self)
         self.reflection = ReflectionScreen(self)

@@ -79,6 +79,12 @@ class GuiState:
             self.listening[key] = ListeningPrefs()
         return self.listening[key]
 
+    def forget_profile(self, profile_id: int) -> None:
+        """Drop a deleted profile's preferences (a new profile may get its id again)."""
+        self.listening.pop(str(profile_id), None)
+        if self.last_profile_id == profile_id:
+            self.last_profile_id = None
+
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         return data

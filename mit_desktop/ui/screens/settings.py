@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QScrollArea,
     QTimeEdit,
     QVBoxLayout,
@@ -53,6 +55,8 @@ class SettingsScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._loading = False
+        self.is_practising: Callable[[], bool] = lambda: False  # set by the main window
+        self.delete_dialog: QMessageBox | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
@@ -124,6 +128,12 @@ class SettingsScreen(QWidget):
                                          None, p)
         self.new_profile_button.clicked.connect(self._new_profile)
         row.addWidget(self.new_profile_button)
+        self.delete_profile_button = button(
+            self.tr("Delete this profile…"), self.tr("Delete this profile"),
+            self.tr("Deletes this profile and everything recorded for it, after saying how much."),
+            None, p)
+        self.delete_profile_button.clicked.connect(self.ask_delete_profile)
+        row.addWidget(self.delete_profile_button)
         row.addStretch(1)
         self.layout_.addLayout(row)
 
@@ -392,6 +402,72 @@ class SettingsScreen(QWidget):
 
         dialog.finished.connect(done)
         dialog.open()
+
+    def ask_delete_profile(self) -> None:
+        """Say how much deleting the current profile would delete, and ask. Refused during a
+        practice (its answers are being written to this profile) and for the only profile."""
+        if self.is_practising():
+            self.message.emit(self.tr("Finish or stop the practice first, then delete the "
+                                      "profile."))
+            return
+        store, pid = self.ctx.store, self.ctx.profile_id
+
+        def read() -> tuple:
+            return store.get_profile(pid), store.profile_data_counts(pid), len(store.list_profiles())
+
+        self.ctx.db(read, self._confirm_delete, lambda exc: self.message.emit(str(exc)))
+
+    def _confirm_delete(self, loaded: tuple) -> None:
+        profile, counts, n_profiles = loaded
+        if profile.id != self.ctx.profile_id:
+            return  # the profile changed while counting
+        if n_profiles < 2:
+            self.message.emit(self.tr("This is the only profile, and the program needs one. "
+                                      "Make another profile first if you want to delete this "
+                                      "one."))
+            return
+        text = self.tr(
+            "Delete the profile “{name}” and everything recorded for it?\n\n"
+            "{practices} practices, {reflections} reflection answers, {maps} body maps and "
+            "{check_ins} check-ins will be deleted. This cannot be undone here.\n\n"
+            "Backups made before today still hold this profile until they are replaced "
+            "(about a month)."
+        ).format(name=profile.name, practices=counts["practices"],
+                 reflections=counts["reflections"], maps=counts["body_maps"],
+                 check_ins=counts["check_ins"])
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Delete this profile?"), text,
+                          QMessageBox.StandardButton.NoButton, self)
+        delete = box.addButton(self.tr("Delete the profile"),
+                               QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("Keep it"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.delete_dialog = box
+
+        def done(_result: int) -> None:
+            if box.clickedButton() is delete:
+                self.delete_profile(profile.id, profile.name)
+            box.deleteLater()
+            self.delete_dialog = None
+
+        box.finished.connect(done)
+        box.open()
+
+    def delete_profile(self, profile_id: int, name: str) -> None:
+        """Delete ``profile_id`` with everything recorded for it, then show another profile."""
+        store = self.ctx.store
+
+        def delete() -> int:
+            store.delete_profile(profile_id)
+            return store.list_profiles()[0].id
+
+        def deleted(next_id: int) -> None:
+            self.ctx.state.forget_profile(profile_id)
+            self.ctx.set_profile(next_id)
+            self.profilesChanged.emit()
+            self.message.emit(self.tr("The profile {name} was deleted.").format(name=name))
+
+        self.ctx.db(delete, deleted, lambda exc: self.message.emit(str(exc)))
 
     def create_profile(self, name: str, kind: str = "client", region: str | None = None) -> None:
         """Create a profile (``region``: where that person lives) and switch to it."""
