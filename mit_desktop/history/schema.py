@@ -245,6 +245,48 @@ def m006_program_plans(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m007_measures(db: Database) -> None:
+    """Standard questionnaires (PHQ-9, GAD-7, WHO-5, SCS-SF): each completed form with its
+    item-level answers (a JSON array, ``null`` for an unanswered item, in item order), the
+    unscored follow-up answer, and the occasion it was offered for (``start``, ``weekly``,
+    ``end``, or ``''`` when the listener chose it); and a therapist's schedule per
+    instrument (``at_start``, ``every_weeks`` (0: not weekly), ``at_end``). Scores are
+    computed from the answers when read, never stored."""
+    _run(
+        db,
+        [
+            """
+            CREATE TABLE measure_responses (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+                instrument TEXT NOT NULL CHECK (length(instrument) BETWEEN 1 AND 32),
+                recorded_ms INTEGER NOT NULL,
+                utc_offset_min INTEGER NOT NULL,
+                answers TEXT NOT NULL
+                    CHECK (json_valid(answers) AND json_type(answers) = 'array'),
+                follow_up INTEGER CHECK (follow_up BETWEEN 0 AND 10),
+                occasion TEXT NOT NULL DEFAULT ''
+                    CHECK (occasion IN ('', 'start', 'weekly', 'end'))
+            )
+            """,
+            "CREATE INDEX measure_responses_profile "
+            "ON measure_responses(profile_id, instrument, recorded_ms)",
+            """
+            CREATE TABLE measure_schedules (
+                profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+                instrument TEXT NOT NULL CHECK (length(instrument) BETWEEN 1 AND 32),
+                at_start INTEGER NOT NULL CHECK (at_start IN (0, 1)),
+                every_weeks INTEGER NOT NULL CHECK (every_weeks BETWEEN 0 AND 52),
+                at_end INTEGER NOT NULL CHECK (at_end IN (0, 1)),
+                updated_ms INTEGER NOT NULL,
+                PRIMARY KEY (profile_id, instrument)
+            )
+            """,
+        ],
+    )
+
+
 def known_steps() -> list[str]:
     """Names of every migration step this version knows, in order (what an empty database
     would still need: sqlite-utils has no public list of its steps)."""

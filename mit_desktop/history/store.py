@@ -34,6 +34,7 @@ from mit_desktop.history.errors import (
 )
 from mit_desktop.fsutil import make_private, private_folder, touch_private
 from mit_desktop.history.journal import JournalMixin
+from mit_desktop.history.measures import MeasuresMixin
 from mit_desktop.history.program_plan import ProgramPlanMixin
 from mit_desktop.history.safety_events import SafetyEventsMixin
 from mit_desktop.history.lock import DataFolderLock
@@ -131,7 +132,7 @@ def _refuse_unusable(path: Path) -> None:
                                          "link to one). Remove it and start again.")
 
 
-class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin):
+class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin, MeasuresMixin):
     """Practice history of every profile in one data folder (see module docstring)."""
 
     def __init__(

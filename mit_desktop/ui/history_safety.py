@@ -20,6 +20,7 @@ _REASONS = {
     "very_high_stress": "very high stress",
     "mood_drop": "a marked drop in mood",
 }
+_INSTRUMENT_NAMES = {"phq9": "PHQ-9"}
 
 
 def safety_events_in(store: HistoryStore, profile_id: int, first: dt.date, last: dt.date
@@ -44,6 +45,13 @@ def event_text(event: SafetyEvent, catalog: SessionCatalog, boundary_min: int = 
                      None: tr("Not said whether the grounding steps were used.")}
         return (tr("%1: “I need to stop” in %2%3.").replace("%1", day).replace("%2", title)
                 .replace("%3", where) + " " + grounding[event.grounding_used])
+    if event.detail.get("source") == "questionnaire":
+        return (tr("%1: help offered after question %2 of the %3 (thoughts of being better "
+                   "off dead or of self-harm) was answered “%4”. Please follow this up.")
+                .replace("%1", day).replace("%2", str(event.detail.get("item", "")))
+                .replace("%3", _INSTRUMENT_NAMES.get(str(event.detail.get("instrument")),
+                                                     tr("questionnaire")))
+                .replace("%4", str(event.detail.get("answer_label", ""))))
     reasons = [tr(_REASONS[r]) for r in event.detail.get("reasons", []) if r in _REASONS]
     when = (tr("before %1") if event.detail.get("phase") == "before" else tr("after %1"))
     return (tr("%1: help offered after the check-in %2, for %3.").replace("%1", day)
