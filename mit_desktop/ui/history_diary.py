@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
@@ -76,8 +77,19 @@ class BodyMapDialog(QDialog):
             heading.setText(tr("This body map could not be read."))
             self.map_widget.hide()
         layout.addWidget(self.map_widget, 1)
+        self.status = QLabel("", self)  # what the last export wrote, or why it could not
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        self.export_button = buttons.addButton(tr("Export…"),
+                                               QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button.setAccessibleName(tr("Export this body map"))
+        self.export_button.setAccessibleDescription(
+            tr("Save it as a picture (PNG) or as emBODY or signed-map CSV for research tools."))
+        self.export_button.setMinimumHeight(44)
+        self.export_button.clicked.connect(self.choose_export)
+        self.export_button.setEnabled(self.map_widget.isVisibleTo(self))
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setText(tr("Close"))
         close.setAccessibleName(tr("Close the body map"))
@@ -85,6 +97,40 @@ class BodyMapDialog(QDialog):
         layout.addWidget(buttons)
         line = self.fontMetrics().height()
         self.resize(max(760, line * 30), max(760, line * 26))
+
+
+    EXPORT_KINDS = {"png": "Picture (*.png)", "embody": "emBODY CSV (*.csv)",
+                    "signed_csv": "Signed map, 522 × 171 numbers (*.csv)"}
+
+    def choose_export(self) -> None:
+        """Ask where (and as what) to save the map, then :meth:`export_to`."""
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        filters = [tr(text) for text in self.EXPORT_KINDS.values()]
+        path, chosen = QFileDialog.getSaveFileName(
+            self, tr("Export the body map"), str(Path(folder) / "body-map.png"),
+            ";;".join(filters))
+        if path:
+            kind = list(self.EXPORT_KINDS)[filters.index(chosen)] if chosen in filters else "png"
+            self.export_to(Path(path), kind)
+
+    def export_to(self, path: Path, kind: str) -> str:
+        """Write the shown map to ``path`` as ``kind`` (``png``, ``embody`` or ``signed_csv``);
+        the sentence said below the map (and returned) names the file or what went wrong."""
+        from mit_desktop.bodymap.export import write_outputs
+
+        try:
+            write_outputs(self.map_widget.body_map(), **{kind: path})
+        except OSError as exc:
+            text = tr("The body map could not be saved as %1: %2. Choose another folder, "
+                      "or free some space.").replace("%1", str(path)).replace(
+                          "%2", exc.strerror or str(exc))
+        else:
+            text = tr("Saved as %1.").replace("%1", str(path))
+        self.status.setText(text)
+        return text
 
 
 class DiaryCard(QFrame):

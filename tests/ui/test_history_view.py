@@ -343,6 +343,28 @@ def test_thumbnail_opens_the_body_map_read_only(qtbot, view: HistoryView) -> Non
     dialog.close()
 
 
+def test_an_opened_body_map_exports_as_picture_and_csv(qtbot, view: HistoryView,
+                                                        tmp_path) -> None:
+    from mit_desktop.bodymap.embody_csv import read_embody_csv
+
+    card = next(c for c in view.diary.cards if c.note.text() == "A knot just below the center")
+    card.map_button.click()
+    dialog = view.map_dialog
+    assert dialog.export_button.isEnabled() and dialog.export_button.accessibleName()
+    said = dialog.export_to(tmp_path / "knot.png", "png")
+    assert said == f"Saved as {tmp_path / 'knot.png'}." and dialog.status.text() == said
+    assert (tmp_path / "knot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dialog.export_to(tmp_path / "knot.csv", "signed_csv")
+    again = np.loadtxt(tmp_path / "knot.csv", delimiter=",")
+    assert again.shape == (522, 171)
+    np.testing.assert_allclose(again, MAPS["anxiety"][1], atol=2e-3)
+    dialog.export_to(tmp_path / "knot-embody.csv", "embody")
+    assert read_embody_csv(tmp_path / "knot-embody.csv") is not None  # emBODY can read it
+    said = dialog.export_to(tmp_path / "missing" / "knot.png", "png")  # no such folder
+    assert "could not be saved" in said and "knot.png" in said
+    dialog.close()
+
+
 def test_refresh_runs_the_same_queries_for_two_or_twenty_rows(
     view: HistoryView, store: HistoryStore
 ) -> None:
