@@ -244,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_gui)
 
     from mit_desktop.cli import bodymap as bodymap_cli
+    from mit_desktop.cli import cache as cache_cli
     from mit_desktop.cli import guide as guide_cli  # imports no Qt until it writes a PDF
     from mit_desktop.cli import history as history_cli
     from mit_desktop.cli import play as playback_cli
@@ -255,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_report(history_cli.register(sub))
     program_cli.register(sub)
     guide_cli.register(sub)
+    cache_cli.register(sub)
     return parser
 
 

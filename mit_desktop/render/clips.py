@@ -53,6 +53,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from mit_desktop.render.cache_limit import mark_used
 from mit_desktop.fsutil import atomic_write_bytes, atomic_writer
 
 log = logging.getLogger(__name__)
@@ -206,6 +207,7 @@ def decode_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedClip:
     cached = _open_cached(path, sample_rate, data_path, meta_path)
     if cached is not None:
         log.debug("clip %s: cache hit %s", path.name, data_path.name)
+        mark_used(data_path)  # least recently used goes first when the cache is pruned
         return cached
 
     started = time.perf_counter()
@@ -228,6 +230,18 @@ def decode_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedClip:
         time.perf_counter() - started,
     )
     return DecodedClip(path, sample_rate, n_samples, active_rms, format_name, data_path)
+
+
+def find_cached_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedClip | None:
+    """The clip's complete cache entry if it has been decoded before, else None (nothing is
+    decoded; an unreadable source is None too)."""
+    try:
+        digest = _source_digest(Path(path))
+    except ClipError:
+        return None
+    key = f"{digest[:40]}-{sample_rate}-v{DECODER_VERSION}"
+    return _open_cached(Path(path), sample_rate, Path(cache_dir) / f"{key}.f32",
+                        Path(cache_dir) / f"{key}.json")
 
 
 # ----------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import numpy as np
 
 from mit_desktop import paths
 from mit_desktop.render.bells import BELL_STRIKE_INTERVAL_MS, bell_samples
-from mit_desktop.render.clips import ClipError, DecodedClip, decode_clip
+from mit_desktop.render.clips import ClipError, DecodedClip, decode_clip, find_cached_clip
 from mit_desktop.render.mixer import Mixer
 from mit_desktop.render.pacing import PhrasedSpeech, SentenceLayout
 from mit_desktop.render.speech import PiperSpeech, SpeechRef
@@ -24,6 +24,7 @@ from mit_desktop.session.model import Session
 from mit_desktop.session.timeline import (
     SAMPLE_RATE,
     ListeningSettings,
+    SpeechPart,
     Timeline,
     TimelineBuilder,
     TimelineError,
@@ -96,3 +97,49 @@ class Engine:
 
     def mixer(self, timeline: Timeline) -> Mixer:
         return Mixer(timeline, self)
+
+    def needed_files(self, session: Session, settings: ListeningSettings) -> set[Path]:
+        """The cache files a practice of `session` with `settings` reads, as far as they
+        exist: every phrase the timeline's layout consults and the decoded recordings.
+        Nothing is synthesised or decoded (what is missing is skipped); never raises."""
+        walk = _CachedOnly(self)
+        try:
+            TimelineBuilder(session, settings, walk, walk, self, self.sample_rate).build()
+        except Exception as exc:  # noqa: BLE001 - an unknown voice, a clip gone: keep what was found
+            log.info("the files of %s are not all known: %s", session.id, exc)
+        return walk.files
+
+
+class _NotCached(Exception):
+    pass
+
+
+class _CachedOnly:
+    """Speech and clip lengths from the cache alone, recording the files read."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.files: set[Path] = set()
+        self._phrased = PhrasedSpeech(self.ensure, engine.speech.load, engine.sample_rate)
+
+    def ensure(self, voice_id: str | None, rate: float, text: str) -> SpeechRef:
+        speech = self.engine.speech
+        key = speech.key(voice_id, rate, text)
+        ref = speech.cached(key, mark=False)  # looking is not a use
+        if ref is None:
+            raise _NotCached(key)
+        self.files.add(speech.path_for(key))
+        return ref
+
+    def sentence(self, voice_id: str | None, rate: float, text: str, pacing: float) -> SentenceLayout:
+        try:
+            return self._phrased.sentence(voice_id, rate, text, pacing)
+        except _NotCached:  # this sentence is not rendered yet; the next ones may be
+            return SentenceLayout((SpeechPart("", 0, 0, 0),), 0)
+
+    def clip_samples(self, path: Path) -> int:
+        found = find_cached_clip(path, self.engine.sample_rate, self.engine.cache_dir / "clips")
+        if found is None:
+            return 2**40  # not decoded yet: any length will do for the walk
+        self.files.update({found.cache_path, found.cache_path.with_suffix(".json")})
+        return found.n_samples

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from mit_desktop.fsutil import atomic_write_bytes, atomic_writer, disk_message
+from mit_desktop.render.cache_limit import mark_used
 from mit_desktop.render.resample import resample
 from mit_desktop.render.voices import VoiceInfo, find_voice, voice_fingerprint
 
@@ -57,6 +58,7 @@ class PiperSpeech:
         self._fingerprints: dict[str, str] = {}
         self._lock = threading.RLock()
         self.synthesis_count = 0
+        self._marked: set[str] = set()  # keys whose use was recorded in this process
 
     # -- voices ------------------------------------------------------------
 
@@ -125,12 +127,17 @@ class PiperSpeech:
     def path_for(self, key: str) -> Path:
         return self.cache_dir / key[:2] / f"{key}.s16"
 
-    def cached(self, key: str) -> SpeechRef | None:
-        """The cached sentence for `key`, or None; reads only the file's size."""
+    def cached(self, key: str, mark: bool = True) -> SpeechRef | None:
+        """The cached sentence for `key`, or None; reads only the file's size. With `mark`,
+        the first look in this process records a use (render.cache_limit)."""
+        path = self.path_for(key)
         try:
-            size = self.path_for(key).stat().st_size
+            size = path.stat().st_size
         except FileNotFoundError:
             return None
+        if mark and key not in self._marked:  # least recently used goes first when the cache is pruned
+            self._marked.add(key)
+            mark_used(path)
         return SpeechRef(key, size // 2)
 
     def load(self, key: str) -> np.ndarray:

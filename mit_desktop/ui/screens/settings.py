@@ -240,6 +240,9 @@ class SettingsScreen(QWidget):
         self.backups_label = self.backup_panel.summary
         self.backup_button = self.backup_panel.backup_button
         form.addRow(label(self.tr("Backups:"), None, p), self.backup_panel)
+        from mit_desktop.ui.screens.cache_settings import CacheSettings
+
+        self.cache = CacheSettings(self.ctx, form, p)
 
     # -- loading -----------------------------------------------------------------------
 
@@ -259,6 +262,7 @@ class SettingsScreen(QWidget):
 
         self.ctx.db(read, self._show, lambda exc: self.message.emit(str(exc)))
         self.sound.refresh()
+        self.cache.refresh()
         self.program.refresh()
         self.refresh_backups()
 
