@@ -8,8 +8,9 @@ What is in the cache (under ``paths.cache_dir()``):
 - ``sounds/``: bells and background beds the program makes (a few MB; kept when pruning,
   as every practice uses them; removed by :func:`clear_cache`).
 
-"Last used" is a file's modification time: speech and clip entries are touched when
-they are read (:func:`mark_used`), so pruning removes what has not been heard longest.
+"Last used" is a file's access time, set when speech and clip entries are read
+(:func:`mark_used`; the system's own access times are not relied on), so pruning removes
+what has not been heard longest.
 The limit (megabytes, 1 MB = 1,000,000 bytes) is kept in ``cache.json`` in the data folder
 (a setting, so clearing the cache keeps it).
 """
@@ -20,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,9 +77,10 @@ class PruneReport:
 
 
 def mark_used(path: Path) -> None:
-    """Record that `path` was just used (its modification time); never raises."""
+    """Record that `path` was just used: its access time set to now, its modification time
+    kept (so "has it been rewritten?" stays answerable); never raises."""
     try:
-        os.utime(path)
+        os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
     except OSError:
         pass
 
@@ -87,7 +90,7 @@ def _size_and_time(path: Path) -> tuple[int, int] | None:
         st = path.stat()
     except OSError:
         return None
-    return st.st_size, st.st_mtime_ns
+    return st.st_size, max(st.st_atime_ns, st.st_mtime_ns)
 
 
 def cache_entries(cache_dir: Path) -> list[CacheEntry]:

@@ -71,9 +71,10 @@ def test_without_protection_the_least_recently_used_go_first(tmp_path: Path) -> 
     old = parse_session(script(tmp_path, "old", "An old practice, heard long ago.\n"))
     new = parse_session(script(tmp_path, "new", "A new practice, heard just now.\n"))
     engine.timeline(old, settings)
+    old_files = engine.needed_files(old, settings)  # (reading them may count as a use)
     age_all(cache, 10_000)
     engine.timeline(new, settings)
-    old_files, new_files = engine.needed_files(old, settings), engine.needed_files(new, settings)
+    new_files = engine.needed_files(new, settings)
     limit = cl.cache_usage(cache).total_bytes - sum(p.stat().st_size for p in old_files)
     cl.prune_cache(cache, limit)
     assert not any(p.exists() for p in old_files) and all(p.exists() for p in new_files)
@@ -87,9 +88,10 @@ def test_reading_from_the_cache_counts_as_a_use(tmp_path: Path) -> None:
     age_all(cache, 10_000)
     engine = Engine(cache_dir=cache)
     files = engine.needed_files(practice, settings)
-    stale = {p: p.stat().st_mtime_ns for p in files}
+    stale = {p: (p.stat().st_atime_ns, p.stat().st_mtime_ns) for p in files}
     engine.timeline(practice, settings)
-    assert all(p.stat().st_mtime_ns > stale[p] for p in files)
+    assert all(p.stat().st_atime_ns > stale[p][0] for p in files)
+    assert all(p.stat().st_mtime_ns == stale[p][1] for p in files)  # not rewritten
 
 
 def test_cache_command_shows_sets_and_clears(tmp_path: Path, capsys) -> None:
