@@ -32,37 +32,78 @@ log = logging.getLogger(__name__)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from mit_desktop.render.clips import ClipError, probe_clip
-    from mit_desktop.session.errors import SessionError
-    from mit_desktop.session.parser import parse_session
-
+    """Check each script; every problem as ``PATH:LINE[:COLUMN]: message`` on stderr."""
     failed = 0
     for name in args.paths:
         try:
-            session = parse_session(Path(name))
-        except SessionError as exc:
-            print(exc, file=sys.stderr)
+            problems, session = _validate_one(name, args.strict)
+        except Exception:  # a fault of ours: one line for the user, the details in the log (-v)
+            log.info("checking %s failed", name, exc_info=True)
+            problems, session = [f"{name}:1: {INTERNAL_FAULT}"], None
+        if problems:
+            print("\n".join(problems), file=sys.stderr)
             failed += 1
             continue
-        clip_problems = []
-        for clip in session.clips:
-            try:
-                probe_clip(clip.path)
-            except ClipError as exc:
-                clip_problems.append(f"{name}:{clip.line}: {exc}")
-        if clip_problems:
-            print("\n".join(clip_problems), file=sys.stderr)
-            failed += 1
-            continue
-        if args.strict:
-            problems = _strict_problems(session, name)
-            if problems:
-                print("\n".join(problems), file=sys.stderr)
-                failed += 1
-                continue
         print(f"{name}: ok ({session.title}, {len(session.reflections)} reflection points"
               f"{'; strict checks passed' if args.strict else ''})")
     return EXIT_INVALID if failed else EXIT_OK
+
+
+INTERNAL_FAULT = ("this file could not be checked because of a fault in MIT Desktop, not in your "
+                  "script; please report it (run with -v to see the details)")
+
+
+def _validate_one(name: str, strict: bool) -> tuple[list[str], object]:
+    """The problems of one script (empty if none) and the parsed session (None if it did not parse).
+
+    Every clip is decoded (into the same cache `render` and `play` use), so a clip that
+    passes here plays; with its recordings' lengths the session must stay within
+    MAX_SESSION_MS.
+    """
+    from mit_desktop import paths
+    from mit_desktop.render.clips import ClipError, decode_clip
+    from mit_desktop.session.errors import SessionError
+    from mit_desktop.session.length import first_cue_past
+    from mit_desktop.session.limits import MAX_SESSION_MS, format_limit_ms
+    from mit_desktop.session.parser import parse_session
+    from mit_desktop.session.durations import us_to_sample
+    from mit_desktop.session.timeline import CLIP_END_TOLERANCE_MS, SAMPLE_RATE
+
+    try:
+        session = parse_session(Path(name))
+    except SessionError as exc:
+        return [str(p) for p in exc.problems], None
+    problems: list[str] = []
+    clip_samples: dict[Path, int] = {}
+    for clip in session.clips:
+        if clip.path in clip_samples:
+            continue
+        try:
+            decoded = decode_clip(clip.path, SAMPLE_RATE, paths.cache_dir() / "clips")
+        except ClipError as exc:
+            problems.append(f"{name}:{clip.line}: {exc}")
+            clip_samples[clip.path] = 0
+            continue
+        clip_samples[clip.path] = decoded.n_samples
+    tolerance = CLIP_END_TOLERANCE_MS * SAMPLE_RATE // 1000
+    for clip in session.clips:  # as the timeline places them
+        total = clip_samples.get(clip.path, 0)
+        start = 0 if clip.from_us is None else us_to_sample(clip.from_us, SAMPLE_RATE)
+        end = total if clip.to_us is None else us_to_sample(clip.to_us, SAMPLE_RATE)
+        if total and (start >= total or end > total + tolerance):
+            problems.append(f"{name}:{clip.line}: the clip {clip.path.name} is only "
+                            f"{total / SAMPLE_RATE:.1f} s long; its from/to times go past its end")
+    clip_ms = {path: n * 1000 // SAMPLE_RATE for path, n in clip_samples.items()}
+    if problems:
+        return problems, session
+    late = first_cue_past(session.cues, MAX_SESSION_MS, clip_ms)
+    if late is not None:
+        return [f"{name}:{late.line}: with its recordings, by this line the session lasts more "
+                f"than {format_limit_ms(MAX_SESSION_MS)}; a session may last at most "
+                f"{format_limit_ms(MAX_SESSION_MS)}"], session
+    if strict:
+        return _strict_problems(session, name), session
+    return [], session
 
 
 def _strict_problems(session, name: str) -> list[str]:  # session: Session
@@ -141,17 +182,21 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_import_recording(args: argparse.Namespace) -> int:
+    from mit_desktop import paths
     from mit_desktop.fsutil import atomic_writer, disk_message
-    from mit_desktop.render.clips import probe_clip
+    from mit_desktop.render.clips import decode_clip
     from mit_desktop.session.labels import parse_labels, recording_script
     from mit_desktop.session.parser import parse_session
+    from mit_desktop.session.timeline import SAMPLE_RATE
 
     audio, out = Path(args.audio), Path(args.output)
     if not out.name.endswith(".session.md"):
         return error(f"the output file name must end in .session.md (got {out.name})")
-    info = probe_clip(audio)
+    # decoded (into the cache play uses), so a damaged recording is named as such here,
+    # and its length is what plays, not a header's guess
+    decoded = decode_clip(audio, SAMPLE_RATE, paths.cache_dir() / "clips")
     labels = parse_labels(Path(args.labels))
-    text = recording_script(audio, labels, out, info.duration_ms)
+    text = recording_script(audio, labels, out, decoded.n_samples * 1000 // SAMPLE_RATE)
     try:
         with atomic_writer(out, 0o644) as handle:
             handle.write(text.encode("utf-8"))
@@ -292,6 +337,11 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, _terminated)
         except ValueError:  # not the main thread (called from a test or a library)
             pass
+        # what audio libraries print from C (libmpg123's "Note: Illegal Audio-MPEG-Header",
+        # ALSA ...) goes to the log (-v shows it), not between our messages
+        from mit_desktop.playback.output.quiet import route_native_stderr_to_log
+
+        route_native_stderr_to_log()
     try:
         return func(args)
     except _user_errors() as exc:

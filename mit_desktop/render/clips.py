@@ -39,6 +39,7 @@ import json
 import logging
 import os
 import re
+import stat
 import struct
 import subprocess
 import tempfile
@@ -82,6 +83,13 @@ _CONVERT_HINT = "Convert it to WAV, FLAC, MP3 or OGG."
 _HASH_CHUNK_BYTES = 1 << 20
 _PIPE_BLOCK_BYTES = 1 << 18
 _FFMPEG_PROBE_TIMEOUT_S = 60
+
+#: What a real recording's header can say: a sample rate from 1,000 to 768,000 Hz and
+#: 1 to 64 channels. Anything else is a damaged header (and 65,535 channels would need
+#: gigabytes for one block), refused before decoding.
+MIN_SAMPLE_RATE_HZ = 1_000
+MAX_SAMPLE_RATE_HZ = 768_000
+MAX_CHANNELS = 64
 
 
 class ClipError(Exception):
@@ -179,6 +187,7 @@ def probe_clip(path: Path) -> ClipInfo:
     if frames <= 0:
         raise _error(path, "it contains no audio.", format_name=format_name,
                      hint="Record or export it again.")
+    _check_stream(path, rate, channels, format_name)
     _check_riff_complete(path, format_name)
     return ClipInfo(path, frames * 1000 // rate, rate, channels, format_name)
 
@@ -249,22 +258,52 @@ def find_cached_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedCl
 
 
 def _check_file(path: Path) -> None:
-    """ClipError unless ``path`` is an existing, readable, non-empty regular file."""
+    """ClipError unless ``path`` is an existing, readable, non-empty regular file.
+
+    A folder, named pipe, device or socket is named as what it is (never "not found"
+    or "empty"), and is never opened: a pipe would block and a device never end.
+    """
     try:
-        st = path.stat()
+        st = os.stat(path)
     except FileNotFoundError as exc:
         raise _error(path, f"the file does not exist ({path}).",
                      hint="It may have been moved or deleted; import it again.") from exc
     except OSError as exc:
-        raise _error(path, f"the file cannot be accessed ({exc.strerror or exc}).") from exc
-    if path.is_dir():
+        if exc.errno == errno.ELOOP:
+            reason = "its symbolic links point at each other in a loop, so it leads to no file."
+        elif exc.errno == errno.ENAMETOOLONG:
+            reason = "its path is too long for this computer."
+        else:
+            reason = f"the file cannot be accessed ({exc.strerror or 'unknown error'})."
+        raise _error(path, reason) from exc
+    except ValueError as exc:  # a NUL character in the path
+        raise _error(path, "its name contains a NUL character.") from exc
+    if stat.S_ISDIR(st.st_mode):
         raise _error(path, "it is a folder, not an audio file.")
+    if not stat.S_ISREG(st.st_mode):
+        kind = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device",
+                stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}.get(
+                    stat.S_IFMT(st.st_mode), "not an ordinary file")
+        raise _error(path, f"it is {kind}, not an audio file.",
+                     hint="Name a recording saved as a file (WAV, FLAC, MP3, OGG, M4A).")
     if st.st_size == 0:
         raise _error(path, "the file is empty (0 bytes).",
                      hint="Record or export it again.")
     if not os.access(path, os.R_OK):
         raise _error(path, "the file cannot be read (permission denied).",
                      hint="Check the file's permissions.")
+
+
+def _check_stream(path: Path, sample_rate: int, channels: int, format_name: str) -> None:
+    """ClipError if the header's rate or channel count is not one a real recording has."""
+    if not MIN_SAMPLE_RATE_HZ <= sample_rate <= MAX_SAMPLE_RATE_HZ:
+        raise _error(path, f"its header gives a sample rate of {sample_rate:,} Hz, which no "
+                           "recording has (from 1,000 to 768,000 Hz); the file is damaged.",
+                     format_name=format_name, hint="Copy or export the recording again.")
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise _error(path, f"its header gives {channels:,} channels (a recording has 1 to "
+                           f"{MAX_CHANNELS}); the file is damaged.",
+                     format_name=format_name, hint="Copy or export the recording again.")
 
 
 _digest_memo: dict[tuple[str, int, int, int], str] = {}
@@ -500,6 +539,7 @@ class _open_source:  # noqa: N801 - used like a function: `with _open_source(pat
         if handle.frames <= 0:
             raise _error(path, "it contains no audio.", format_name=format_name,
                          hint="Record or export it again.")
+        _check_stream(path, handle.samplerate, handle.channels, format_name)
         _check_riff_complete(path, format_name)
         return _Source(format_name, handle.samplerate, handle.frames,
                        _soundfile_blocks(path, handle, format_name))
@@ -551,7 +591,8 @@ def _soundfile_blocks(path: Path, handle: sf.SoundFile, format_name: str) -> Ite
             # which for MP3 without a Xing header is only an estimate.
             n = len(handle.read(out=buffer))
         except (RuntimeError, OSError, ValueError) as exc:  # LibsndfileError is a RuntimeError
-            raise _error(path, f"the {format_name} data is damaged ({exc}).",
+            log.info("decoding %s failed: %s", path.name, exc)
+            raise _error(path, f"the {format_name} data is damaged part way through.",
                          format_name=format_name,
                          hint="Copy or export the recording again.") from exc
         if n <= 0:
@@ -696,6 +737,16 @@ def _ffmpeg_probe(path: Path) -> _FfmpegProbe:
     channels = _LAYOUT_CHANNELS.get(layout, 0)
     if not channels and (m := re.match(r"(\d+) channels", layout)):
         channels = int(m[1])
+    if codec == "none" or "unknown codec" in text:
+        raise _error(path, f"its audio is in an encoding this program cannot decode (the "
+                           f"{container_name} header names none it knows); the file may be damaged.",
+                     format_name=container_name,
+                     hint="Copy or export the recording again, or " + _CONVERT_HINT[0].lower()
+                     + _CONVERT_HINT[1:])
+    if layout.startswith("0 channels") or "unspecified number of channels" in text:
+        raise _error(path, "its header gives 0 channels; the file is damaged.",
+                     format_name=container_name, hint="Copy or export the recording again.")
+    _check_stream(path, int(audio_match["rate"][:9]), channels or 1, container_name)
     duration_ms = 0
     if (d := _DURATION_RE.search(text)) is not None:
         duration_ms = round((int(d["h"]) * 3600 + int(d["m"]) * 60 + float(d["s"])) * 1000)
@@ -719,14 +770,29 @@ def _ffmpeg_probe(path: Path) -> _FfmpegProbe:
     )
 
 
+#: ffmpeg's words -> ours. Anything else is summed up as "the decoder reported an error";
+#: ffmpeg's own text goes to the log (INFO), never into a message.
+_FFMPEG_REASONS = (
+    ("moov atom not found", "the MP4 index ('moov atom') is missing, so the file is probably "
+                            "incomplete"),
+    ("End of file", "the file ends too early"),
+    ("Invalid data found", "its data is not valid audio"),
+    ("Header missing", "its frames are damaged"),
+    ("Invalid argument", "its header describes audio that cannot be decoded"),
+    ("Error opening output", "its header describes audio that cannot be decoded"),
+    ("Permission denied", "permission denied"),
+)
+
+
 def _ffmpeg_reason(stderr_text: str) -> str:
-    """The most telling line of ffmpeg's complaints, without the '[demuxer @ 0x..]' noise."""
+    """Plain words for ffmpeg's complaint (its own text is logged, not shown)."""
     lines = [re.sub(r"^\[[^\]]*\]\s*", "", line).strip() for line in stderr_text.splitlines()]
-    lines = [line for line in lines if line and not line.startswith("Error opening input file")]
-    for line in lines:
-        if "moov atom not found" in line:
-            return "the MP4 index ('moov atom') is missing, so the file is probably incomplete"
-    return lines[-1] if lines else "unknown error"
+    lines = [line for line in lines if line]
+    log.info("ffmpeg: %s", " | ".join(lines[-5:]))
+    for needle, words in _FFMPEG_REASONS:
+        if any(needle in line for line in lines):
+            return words
+    return "the decoder reported an error"
 
 
 class _FfmpegDecode:

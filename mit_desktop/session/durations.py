@@ -3,6 +3,10 @@
 Clip positions are kept in whole microseconds, so a time written with Audacity's six
 decimals (`0:01.234567`, `1.234567s`) reaches the timeline unrounded; the timeline turns
 it into a sample with :func:`us_to_sample`.
+
+Only the ASCII digits 0-9 count (not '²' or '٣'), and numbers are kept short, so
+arithmetic is exact and never overflows: a duration or time with a number of more
+than :data:`MAX_DIGITS` digits is refused as far too long.
 """
 
 from __future__ import annotations
@@ -10,8 +14,20 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-_DURATION = re.compile(r"^(?:(?P<ms>\d+)ms|(?:(?P<m>\d+(?:\.\d+)?)m)?(?:(?P<s>\d+(?:\.\d+)?)s)?)$")
-_CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?$")
+from mit_desktop.session.limits import MAX_CUE_MS, format_limit_ms, shown
+
+MAX_DIGITS = 9
+"""Digits before the point in any one number of a duration (more is never a sensible length)."""
+
+_NUM = r"[0-9]{1,%d}(?:\.[0-9]{1,9})?" % MAX_DIGITS
+_DURATION = re.compile(
+    r"(?:(?P<ms>[0-9]{1,%d})ms|(?:(?P<m>%s)m)?(?:(?P<s>%s)s)?)" % (MAX_DIGITS, _NUM, _NUM),
+    re.ASCII,
+)
+_CLOCK = re.compile(
+    r"(?:(?P<h>[0-9]{1,3}):)?(?P<m>[0-9]{1,2}):(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]{1,6}))?", re.ASCII)
+_LONG_NUMBER = re.compile(r"[0-9]{%d,}" % (MAX_DIGITS + 1), re.ASCII)
+_HINT = "write it like 500ms, 8s, 1.5s, 2m or 1m30s"
 _CLOCK_HINT = "write it like 0:05, 1:20.5, 1:02:03, 0:01.234567 or 1m30s"
 
 
@@ -21,9 +37,13 @@ def parse_duration_ms(text: str) -> int:
 
 
 def _parse_duration_us(text: str) -> int:
-    match = _DURATION.match(text.strip())
-    if not match or not text.strip() or not any(match.group(g) for g in ("ms", "m", "s")):
-        raise ValueError(f"'{text}' is not a duration; write it like 500ms, 8s, 1.5s, 2m or 1m30s")
+    token = text.strip()
+    match = _DURATION.fullmatch(token)
+    if not match or not token or not any(match.group(g) for g in ("ms", "m", "s")):
+        if _LONG_NUMBER.search(token):
+            raise ValueError(f"'{shown(token)}' is far too long to be a duration: a pause or "
+                             f"reflection may last at most {format_limit_ms(MAX_CUE_MS)}; {_HINT}")
+        raise ValueError(f"'{shown(token)}' is not a duration; {_HINT} (with the digits 0-9)")
     if match.group("ms"):
         return int(match.group("ms")) * 1000
     minutes = Decimal(match.group("m") or 0)
@@ -34,19 +54,23 @@ def _parse_duration_us(text: str) -> int:
 def parse_clip_time_us(text: str) -> int:
     """A clip position: a duration (`1m5s`, `1.234567s`) or a clock time (`1:05`,
     `0:01:05.250`, `0:01.234567`), in whole microseconds (finer digits than six are an error)."""
-    match = _CLOCK.match(text.strip())
+    token = text.strip()
+    match = _CLOCK.fullmatch(token)
     if match:
         hours = int(match.group("h") or 0)
         minutes = int(match.group("m"))
         seconds = int(match.group("s"))
         if seconds >= 60 or (match.group("h") is not None and minutes >= 60):
-            raise ValueError(f"'{text}' is not a valid time; seconds and minutes go up to 59")
+            raise ValueError(f"'{shown(token)}' is not a valid time; seconds and minutes go up to 59")
         fraction = (match.group("f") or "").ljust(6, "0")
         return ((hours * 60 + minutes) * 60 + seconds) * 1_000_000 + int(fraction or 0)
     try:
-        return _parse_duration_us(text)
+        return _parse_duration_us(token)
     except ValueError:
-        raise ValueError(f"'{text}' is not a time; {_CLOCK_HINT}") from None
+        if _LONG_NUMBER.search(token):
+            raise ValueError(f"'{shown(token)}' is far too long to be a time in a recording; "
+                             f"{_CLOCK_HINT}") from None
+        raise ValueError(f"'{shown(token)}' is not a time; {_CLOCK_HINT}") from None
 
 
 def parse_clip_time_ms(text: str) -> int:
@@ -56,13 +80,12 @@ def parse_clip_time_ms(text: str) -> int:
 
 def seconds_to_us(text: str) -> int:
     """A decimal number of seconds (`12.345678`, `12,5`) in whole microseconds, exactly
-    (no binary floating point); ValueError if it is not a number."""
-    try:
-        value = Decimal(text.strip().replace(",", "."))
-    except ArithmeticError:
-        raise ValueError(f"'{text}' is not a number of seconds") from None
-    if not value.is_finite():
-        raise ValueError(f"'{text}' is not a number of seconds")
+    (no binary floating point); ValueError if it is not a number (or has more than 12
+    digits before the point: no recording is that long)."""
+    token = text.strip().replace(",", ".")
+    if not re.fullmatch(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]*)?|\.[0-9]+)", token, re.ASCII):
+        raise ValueError(f"'{shown(text)}' is not a number of seconds")
+    value = Decimal(token[:64])
     return int((value * 1_000_000).to_integral_value())
 
 

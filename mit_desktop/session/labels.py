@@ -20,6 +20,12 @@ from pathlib import Path
 
 from mit_desktop.session.durations import format_clock_us, seconds_to_us
 from mit_desktop.session.errors import Problem, SessionError
+from mit_desktop.session.files import read_small_file
+
+MAX_LABEL_S = 86_400
+"""A label's time is at most 24 hours into the recording."""
+MAX_LABEL_FILE_BYTES = 1_000_000
+"""A label file may be at most 1 MB (tens of thousands of labels)."""
 
 DEFAULT_PROMPT = "Take a moment to notice what you are experiencing right now."
 
@@ -36,10 +42,7 @@ class Label:
 
 def parse_labels(path: Path) -> list[Label]:
     """Read an Audacity label file; SessionError listing every malformed line."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SessionError([Problem(path, 1, None, f"cannot read the label file: {exc.strerror}")]) from None
+    raw = read_small_file(path, "label file", MAX_LABEL_FILE_BYTES)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
@@ -58,6 +61,10 @@ def parse_labels(path: Path) -> list[Label]:
             start, end = seconds_to_us(parts[0]), seconds_to_us(parts[1])
         except ValueError:
             problems.append(Problem(path, number, 1, "the start and end times must be numbers of seconds"))
+            continue
+        if max(start, end) > MAX_LABEL_S * 1_000_000:
+            problems.append(Problem(path, number, 1, "the start and end times must be seconds "
+                                    f"from 0 to {MAX_LABEL_S:,} (24 hours)"))
             continue
         if start < 0 or end < start:
             problems.append(Problem(path, number, 1, "a label's end must not come before its start"))

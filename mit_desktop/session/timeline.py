@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Callable, Iterator, Mapping, Protocol
 
 from mit_desktop.session.errors import Problem, SessionError
+from mit_desktop.session.limits import MAX_TIMELINE_MS, format_limit_ms
 from mit_desktop.session.model import (
     Ambience,
     Bell,
@@ -290,12 +291,20 @@ class TimelineBuilder:
         self.ambience: list[AmbienceChange] = []
         self.position = 0
         self.done = False
+        self._cue_line = 1
 
     def samples_for_ms(self, value_ms: float) -> int:
         """`value_ms` as the nearest whole number of samples (no grid)."""
         return max(0, round(value_ms * self.sample_rate / 1000))
 
     def _add(self, segment: Segment) -> Segment:
+        if segment.end_sample > MAX_TIMELINE_MS * self.sample_rate // 1000:
+            raise TimelineError([Problem(
+                self.session.path, self._cue_line, None,
+                f"by this line the session would last more than "
+                f"{format_limit_ms(MAX_TIMELINE_MS)} as played; a session may last at most "
+                f"{format_limit_ms(MAX_TIMELINE_MS)} even at the slowest pacing (shorten its "
+                "pauses, reflections or recordings)")])
         self.segments.append(segment)
         self.position = segment.end_sample
         return segment
@@ -309,6 +318,7 @@ class TimelineBuilder:
         voice = s.voice or self.session.voice
         rate = self.session.rate
         for cue in self.session.cues:
+            self._cue_line = cue.line
             if isinstance(cue, Heading):
                 self.sections.append(Section(cue.title, self.position))
             elif isinstance(cue, Paragraph):
