@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-fast bench clean
+.PHONY: setup run test test-fast bench fuzz clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,12 @@ $(VENV)/.bench-installed: $(STAMP)
 bench: setup $(VENV)/.bench-installed
 	@bash scripts/ensure-system-packages.sh test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(ONLY)
+
+# `make fuzz` validates 5,000 mutated session scripts with a new seed (SEED=N to repeat a run)
+# and prints the counts: tracebacks, hangs, messages without file:line
+FUZZ_COUNT ?= 5000
+fuzz: setup
+	$(BIN)/python tests/fuzz/script_fuzz.py --count $(FUZZ_COUNT) --quiet $(if $(SEED),--seed $(SEED),) --json build/fuzz.json
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

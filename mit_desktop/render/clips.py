@@ -778,6 +778,8 @@ _FFMPEG_REASONS = (
     ("End of file", "the file ends too early"),
     ("Invalid data found", "its data is not valid audio"),
     ("Header missing", "its frames are damaged"),
+    ("Decoding error", "its audio data is damaged"),
+    ("Error while decoding", "its audio data is damaged"),
     ("Invalid argument", "its header describes audio that cannot be decoded"),
     ("Error opening output", "its header describes audio that cannot be decoded"),
     ("Permission denied", "permission denied"),

@@ -611,6 +611,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{time.perf_counter() - started:.1f} s in all")
     if args.json:
         c = report.counts()
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({
             "seed": args.seed, "inputs": len(report.outcomes),
             **{k: c[k] for k in ("ok", "invalid", *KINDS)},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import re
 import stat
@@ -518,9 +519,10 @@ def test_wav_header_on_garbage(tmp_path: Path) -> None:
     _clip_error(header_only, tmp_path / "c")
 
 
-def test_ffmpeg_failing_mid_stream_is_a_clip_error(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """A decoder that starts, writes some audio, then fails: ClipError naming the format."""
+def test_ffmpeg_failing_mid_stream_is_a_clip_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """A decoder that starts, writes some audio, then fails: ClipError naming the format in plain
+    words; ffmpeg's own text goes to the log, never into the message."""
     probe_text = (
         "Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'x':\\n"
         "  Duration: 00:00:01.00, start: 0.000000, bitrate: 65 kb/s\\n"
@@ -538,9 +540,10 @@ def test_ffmpeg_failing_mid_stream_is_a_clip_error(tmp_path: Path,
     )
     fake.chmod(0o755)
     monkeypatch.setattr(clips, "_ffmpeg_exe", lambda: str(fake))
-    message = _clip_error(real_audio("format_test.m4a"), tmp_path / "c")
-    assert "AAC audio in an MP4 container could not be decoded" in message
-    assert "Decoding error: bad data" in message
+    with caplog.at_level(logging.INFO, logger="mit_desktop.render.clips"):
+        message = _clip_error(real_audio("format_test.m4a"), tmp_path / "c")
+    assert "AAC audio in an MP4 container could not be decoded (its audio data is damaged)" in message
+    assert "Decoding error" not in message and "Decoding error: bad data" in caplog.text
     assert _cache_files(tmp_path / "c") == []
 
 
