@@ -169,7 +169,7 @@ def test_a_clip_line_with_long_runs_of_spaces_is_read_like_a_short_one(tmp_path:
     session = parse_text(HEAD + f"[clip a.wav{spaces}from{spaces}0:01{spaces}to  0:02]\n",
                          tmp_path / "s.session.md")
     clip = session.clips[0]
-    assert (clip.path.name, clip.from_ms, clip.to_ms) == ("a.wav", 1000, 2000)
+    assert (clip.path.name, clip.from_us, clip.to_us) == ("a.wav", 1_000_000, 2_000_000)
 
 
 # -- files that are not scripts --------------------------------------------------------------
