@@ -86,6 +86,34 @@ def fsync_folder(path: Path) -> None:
 
 
 @contextlib.contextmanager
+def atomic_path(target: Path, mode: int = FILE_MODE) -> Iterator[Path]:
+    """Yield a temporary path beside ``target`` for a writer that needs a file name (a PDF
+    printer, SQLite's backup); on a clean exit the file is fsynced, given ``mode`` (default
+    0600) and renamed to ``target``. On any exception it is removed and the exception
+    propagates; ``target`` is untouched. The temporary name ends in ``.partial``, so a
+    killed run's leftover is cleaned at the next start (:func:`remove_stale_partials`)."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
+    os.fchmod(fd, mode)
+    os.close(fd)
+    try:
+        yield Path(tmp_name)
+        fd = os.open(tmp_name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    fsync_folder(folder)
+
+
+@contextlib.contextmanager
 def atomic_writer(target: Path, mode: int = FILE_MODE) -> Iterator[BinaryIO]:
     """Yield a binary file; on a clean exit it is fsynced and renamed to ``target``.
 

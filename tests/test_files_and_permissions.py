@@ -182,3 +182,23 @@ def test_render_to_a_full_disk_is_one_clear_line_and_leaves_nothing(
     assert "Traceback" not in done.stderr and "AssertionError" not in done.stderr
     assert "The disk is full" in done.stderr and str(out) in done.stderr
     assert list(full_disk.iterdir()) == []  # neither the old nor the new half-written file
+
+
+def test_atomic_path_replaces_the_target_only_when_the_writer_finishes(tmp_path: Path) -> None:
+    """The one atomic-write helper for writers that need a file name (PDFs, backups)."""
+    import stat
+
+    from mit_desktop.fsutil import atomic_path
+
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(b"half")
+            raise RuntimeError("the printer failed")
+    assert target.read_bytes() == b"old" and sorted(tmp_path.iterdir()) == [target]
+    with atomic_path(target) as tmp:
+        assert tmp.parent == tmp_path and tmp.name.endswith(".partial")
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new" and sorted(tmp_path.iterdir()) == [target]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

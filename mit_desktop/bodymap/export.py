@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +9,7 @@ import numpy as np
 from mit_desktop.bodymap.embody_csv import embody_from_body_map, format_embody_csv
 from mit_desktop.bodymap.model import BodyMap
 from mit_desktop.bodymap.render import render_map_png
+from mit_desktop.fsutil import atomic_write_bytes
 
 
 def signed_map_csv(signed_map: np.ndarray) -> str:
@@ -22,21 +21,8 @@ def signed_map_csv(signed_map: np.ndarray) -> str:
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, fsync and rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write ``data`` to ``path`` atomically, readable by the user alone (0600)."""
+    atomic_write_bytes(Path(path), data)
 
 
 def write_outputs(body_map: BodyMap, embody: str | Path | None = None,

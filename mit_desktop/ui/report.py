@@ -13,29 +13,26 @@ offscreen platform.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF, QUrl
-from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QFont, QImage, QTextDocument
 
 from mit_desktop.bodymap.aggregate import aggregate
-from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
 from mit_desktop.bodymap.render import render_map_image
 from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
+from mit_desktop.content.program import load_program
 from mit_desktop.history import stats
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.models import BodyMapRecord, SafetyEvent
 from mit_desktop.history.program_plan import ProgramPlan
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
-from mit_desktop.content.program import load_program
+from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
 from mit_desktop.ui.history_charts import RatingChart, chart_image, rating_summary
 from mit_desktop.ui.history_data import (
     SessionCatalog,
@@ -46,6 +43,7 @@ from mit_desktop.ui.history_data import (
 from mit_desktop.ui.history_diary import rgb_image
 from mit_desktop.ui.history_safety import event_text, safety_events_in
 from mit_desktop.ui.history_text import emotion_name, long_date, minutes_text, store_now, tr
+from mit_desktop.ui.pdf_file import write_pdf
 
 log = logging.getLogger(__name__)
 
@@ -281,32 +279,5 @@ def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int
 
 def write_report_pdf(report: Report, path: Path) -> Path:
     """Print ``report`` to an A4 PDF at ``path`` (atomically, mode 0600); return the path."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    try:
-        writer = QPdfWriter(tmp_name)
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(18, 16, 18, 16), QPageLayout.Unit.Millimeter)
-        writer.setResolution(300)
-        writer.setTitle(tr("Practice report: %1").replace("%1", report.profile_name))
-        writer.setCreator("MIT Desktop")
-        layout = writer.pageLayout()
-        paint = layout.paintRect(QPageLayout.Unit.Point)
-        # lay the document out on the printable area, in 96-dpi "pixels" as HTML sizes are
-        report.document.setPageSize(QSizeF(paint.width() * 96 / 72, paint.height() * 96 / 72))
-        report.document.print_(writer)
-        del writer  # finishes the file
-        with open(tmp_name, "rb") as handle:
-            if handle.read(5) != b"%PDF-":
-                raise OSError(f"the PDF could not be written to {path}")
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o600)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    log.info("report written to %s", path)
-    return path
+    return write_pdf(report.document, tr("Practice report: %1").replace("%1", report.profile_name),
+                     path)
