@@ -285,18 +285,24 @@ class StopScreen(QWidget):
         layout.addStretch(1)
         outer.addWidget(scroll, 1)
         row = QHBoxLayout()
-        row.addStretch(1)
+        # whom to call where the listener lives stays in view at any text size (at 200 %
+        # it was below the fold), beside "Back to Today", outside the scrolling part
+        self.pinned_crisis = label("", "crisis", self)
+        self.pinned_crisis.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        named(self.pinned_crisis, self.tr("Crisis help for where you live"))
+        self.pinned_crisis.hide()
+        row.addWidget(self.pinned_crisis, 1)
         self.done_button = button(self.tr("Back to Today"), self.tr("Back to Today"),
                                   self.tr("Leave this page when you are ready."), None, self)
         self.done_button.clicked.connect(self.done.emit)
-        row.addWidget(self.done_button)
+        row.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignBottom)
         outer.addLayout(row)
 
     def show_for_region(self, code: str | None) -> CrisisRegion | None:
         """Fill in the crisis services for the profile's region ``code`` (None: not chosen)."""
         self.chooser.set_code(code)
         self.chooser.setVisible(find_region(code) is None)
-        region = self.crisis.show_region(code)
+        region = self._show_crisis(code)
         self.asked_label.setText(self.tr("Did you try the steps above?"))
         self.tried_button.show()
         self.not_tried_button.show()
@@ -311,6 +317,13 @@ class StopScreen(QWidget):
         self.not_tried_button.hide()
         self.done_button.setFocus()
 
+    def _show_crisis(self, code: str | None) -> CrisisRegion | None:
+        region = self.crisis.show_region(code)
+        self.pinned_crisis.setText(self.crisis_label.text() if region is not None else "")
+        self.pinned_crisis.setVisible(region is not None)
+        self.crisis_label.setVisible(region is None)  # (said once: pinned, or in the list)
+        return region
+
     def _chosen(self, code: str) -> None:
-        self.crisis.show_region(code)
+        self._show_crisis(code)
         self.regionChosen.emit(code)

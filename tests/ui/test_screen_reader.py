@@ -168,3 +168,12 @@ def test_sound_problems_and_messages_are_announced(window, qtbot, heard) -> None
     assert any("No sound device" in text and assertive for text, assertive in heard)
     window.show_message("The backup was made.")
     assert ("The backup was made.", False) in heard
+
+
+def test_the_more_controls_toggle_is_named_by_its_label(window) -> None:
+    window.show_page("player")
+    more = window.player.more_button
+    more.setChecked(not more.isChecked())
+    assert more.accessibleName() == more.text()
+    more.setChecked(not more.isChecked())
+    assert more.accessibleName() == more.text()

@@ -74,3 +74,37 @@ def test_every_screen_fits_1024_by_768_at_large_text(window, qtbot, scale: int) 
         if found or header:
             problems[screen] = found + header
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+
+
+def test_the_crisis_number_stays_in_view_after_stopping_at_200_percent(window, qtbot) -> None:
+    """At 200 % text the stop page's crisis number was below the fold."""
+    apply_theme(QApplication.instance(), 200, False)
+    window.resize(1024, 768)
+    window.stop_screen.show_for_region("US")
+    window.show_page("stop")
+    QApplication.processEvents()
+    shown = [w for w in window.stop_screen.findChildren(QLabel)
+             if "988" in w.text() and w.isVisible()]
+    assert shown
+
+    def in_view(w: QLabel) -> bool:
+        bottom = w.mapTo(window, w.rect().bottomLeft()).y()
+        return w.visibleRegion().boundingRect().height() == w.height() and \
+            bottom <= window.height()
+
+    assert any(in_view(w) for w in shown)
+
+
+@pytest.mark.parametrize("scale", [100, 200])
+def test_nothing_moves_when_pause_becomes_play(window, qtbot, scale: int) -> None:
+    apply_theme(QApplication.instance(), scale, False)
+    window.resize(1024, 768)
+    window.show_page("player")
+    player = window.player
+    places = []
+    for text in ("Pause", "Play", "Continue", "Pause"):
+        player.play_button.setText(text)
+        QApplication.processEvents()
+        places.append((player.back_button.x(), player.play_button.geometry().getRect(),
+                       player.forward_button.x()))
+    assert len(set(places)) == 1, places

@@ -112,7 +112,8 @@ class CheckInScreen(QWidget):
         self.mode_box.setVisible(phase == "before" and can_choose_mode)
         self.back_button.setVisible(phase == "before")
         if phase == "before":
-            self.heading.setText(self.tr("Before you begin"))
+            # (not "Before you begin": the first-run notice before it has that title)
+            self.heading.setText(self.tr("Before you listen"))
             self.intro.setText(
                 self.tr("You are continuing where you left off; your answers from before are "
                         "kept.") if self.resuming else

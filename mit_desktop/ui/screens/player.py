@@ -339,7 +339,23 @@ class PlayerScreen(QWidget):
 
     def _show_more(self, on: bool) -> None:
         self.more.setVisible(on)
-        self.more_button.setText(self.tr("Fewer controls") if on else self.tr("More controls"))
+        text = self.tr("Fewer controls") if on else self.tr("More controls")
+        self.more_button.setText(text)
+        self.more_button.setAccessibleName(text)  # the name follows the label
+
+    def _fix_play_width(self) -> None:
+        """As wide as its widest word, so nothing moves when Pause becomes Play."""
+        shown = self.play_button.text()
+        widest = 0
+        for text in (self.tr("Pause"), self.tr("Play"), self.tr("Continue")):
+            self.play_button.setText(text)
+            widest = max(widest, self.play_button.sizeHint().width())
+        self.play_button.setText(shown)
+        self.play_button.setMinimumWidth(max(260, widest))
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._fix_play_width()  # (in the text size shown)
+        super().showEvent(event)
 
     def show_presenter(self) -> None:
         if self.presenter is None:
