@@ -60,11 +60,12 @@ def data_dir() -> Path:
     return private_dir(base)
 
 
-def cache_dir() -> Path:
-    """The user's cache folder (rendered speech, decoded clips), created 0700."""
+def cache_dir(create: bool = True) -> Path:
+    """The user's cache folder (rendered speech, decoded clips), created 0700 (unless
+    ``create`` is False: then only where it is)."""
     override = os.environ.get("MIT_DESKTOP_CACHE_DIR")
     base = Path(override).expanduser() if override else Path(platformdirs.user_cache_dir(APP_NAME))
-    return private_dir(base)
+    return private_dir(base) if create else base
 
 
 def voices_dir() -> Path:

@@ -202,3 +202,22 @@ def test_atomic_path_replaces_the_target_only_when_the_writer_finishes(tmp_path:
         tmp.write_bytes(b"new")
     assert target.read_bytes() == b"new" and sorted(tmp_path.iterdir()) == [target]
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_an_unwritable_cache_plays_without_caching_and_says_so_once(tmp_path: Path) -> None:
+    script = tmp_path / "two.session.md"
+    script.write_text(TINY.replace("Think of {loved_one} for a moment.",
+                                   "Think of {loved_one} for a moment.\n\nBreathe out slowly."),
+                      encoding="utf-8")
+    not_a_folder = tmp_path / "cache-is-a-file"
+    not_a_folder.write_text("x")
+    done = subprocess.run(
+        [sys.executable, "-m", "mit_desktop", "play", str(script), "--backend", "null",
+         "--no-history"],
+        env=_env(MIT_DESKTOP_DATA_DIR=str(tmp_path / "data"),
+                 MIT_DESKTOP_CACHE_DIR=str(not_a_folder)),
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert "Breathe out slowly." in done.stdout  # it played to the end
+    assert done.stderr.count("speech cache") == 1, done.stderr
+    assert "Traceback" not in done.stderr

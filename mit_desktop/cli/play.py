@@ -240,6 +240,10 @@ def cmd_play(args: argparse.Namespace) -> int:
         play_history,  # records the practice, as the GUI does
     )
 
+    from mit_desktop.render import speech as speech_mod
+
+    speech_mod.on_cache_problem(lambda text: (sys.stderr.write(f"mit-desktop: note: {text}\n"),
+                                              sys.stderr.flush()))
     recording = play_history.start(args, player)
     if recording is None:
         return EXIT_FAILED

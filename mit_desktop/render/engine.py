@@ -38,7 +38,13 @@ class Engine:
 
     def __init__(self, cache_dir: Path | None = None, sample_rate: int = SAMPLE_RATE,
                  voices_folder: Path | None = None) -> None:
-        self.cache_dir = Path(cache_dir) if cache_dir is not None else paths.cache_dir()
+        if cache_dir is None:
+            try:
+                cache_dir = paths.cache_dir()
+            except OSError as exc:  # only a cache: speech is then kept in memory
+                log.info("cache folder unusable: %s", exc)  # the speech cache says so once
+                cache_dir = paths.cache_dir(create=False)
+        self.cache_dir = Path(cache_dir)
         self.sample_rate = sample_rate
         self.speech = PiperSpeech(self.cache_dir / "speech", sample_rate, voices_folder)
         self.phrased = PhrasedSpeech(self.speech.ensure, self.speech.load, sample_rate)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -42,6 +43,32 @@ class SpeechRef:
     n_samples: int
 
 
+_cache_listeners: list[Callable[[str], None]] = []
+_cache_problem_said = False
+
+
+def on_cache_problem(listener: Callable[[str], None]) -> None:
+    """Call ``listener(sentence)`` (from any thread) the first time, in this process, that
+    speech cannot be kept in the cache and is kept in memory instead."""
+    _cache_listeners.append(listener)
+
+
+def _say_cache_problem(text: str) -> None:
+    global _cache_problem_said
+    if _cache_problem_said:
+        return
+    _cache_problem_said = True
+    # said once: by the listeners (the window, `play`), else in the log
+    (log.info if _cache_listeners else log.warning)("%s", text)
+    for listener in list(_cache_listeners):
+        try:
+            listener(text)
+        except RuntimeError:  # a window that has closed since: forget it
+            _cache_listeners.remove(listener)
+        except Exception:  # noqa: BLE001 - a listener must not stop playback
+            log.exception("cache-problem listener failed")
+
+
 class PiperSpeech:
     """Synthesises sentences with Piper into a cache folder.
 
@@ -57,6 +84,10 @@ class PiperSpeech:
         self._voices: dict[str | None, VoiceInfo] = {}
         self._fingerprints: dict[str, str] = {}
         self._lock = threading.RLock()
+        #: sentences kept in memory because the cache folder cannot be written
+        self._memory: dict[str, np.ndarray] = {}
+        #: why the cache cannot be written (None while it works)
+        self.cache_problem: str | None = None
         self.synthesis_count = 0
         self._marked: set[str] = set()  # keys whose use was recorded in this process
 
@@ -121,7 +152,7 @@ class PiperSpeech:
             atomic_write_bytes(memo, json.dumps({**(known if isinstance(known, dict) else {}),
                                                  stamp: digest}).encode("utf-8"))
         except OSError as exc:
-            log.warning("could not remember the voice fingerprint: %s", exc)
+            log.info("could not remember the voice fingerprint: %s", exc)  # only a cache
         return digest
 
     def path_for(self, key: str) -> Path:
@@ -130,10 +161,15 @@ class PiperSpeech:
     def cached(self, key: str, mark: bool = True) -> SpeechRef | None:
         """The cached sentence for `key`, or None; reads only the file's size. With `mark`,
         the first look in this process records a use (render.cache_limit)."""
+        kept = self._memory.get(key)
+        if kept is not None:
+            return SpeechRef(key, len(kept))
         path = self.path_for(key)
         try:
             size = path.stat().st_size
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError:  # an unreadable cache: make the sentence again
             return None
         if mark and key not in self._marked:  # least recently used goes first when the cache is pruned
             self._marked.add(key)
@@ -142,6 +178,9 @@ class PiperSpeech:
 
     def load(self, key: str) -> np.ndarray:
         """The cached sentence's samples (int16). SpeechError if it vanished from the cache."""
+        kept = self._memory.get(key)
+        if kept is not None:
+            return kept
         try:
             return np.fromfile(self.path_for(key), dtype="<i2")
         except OSError as exc:
@@ -173,10 +212,18 @@ class PiperSpeech:
             return found
         samples = self.synthesize(voice_id, rate, text)
         target = self.path_for(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            with atomic_writer(target) as handle:
-                handle.write(samples.tobytes())
-        except OSError as exc:
-            raise SpeechError(disk_message(exc, target) + " (the speech cache)") from None
+        if self.cache_problem is None:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                with atomic_writer(target) as handle:
+                    handle.write(samples.tobytes())
+                return SpeechRef(key, len(samples))
+            except OSError as exc:
+                # only a cache: play on, keeping the speech in memory, and say so once
+                self.cache_problem = disk_message(exc, target)
+                _say_cache_problem(
+                    f"The speech cache in {self.cache_dir} cannot be written "
+                    f"({self.cache_problem}) Playing on without it: the voice is made again "
+                    "each time, so a practice may take a little longer to start.")
+        self._memory[key] = samples
         return SpeechRef(key, len(samples))

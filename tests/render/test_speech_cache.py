@@ -52,7 +52,9 @@ def test_slower_rate_gives_longer_speech(tmp_path: Path) -> None:
     assert 1.15 < slow / normal < 1.6
 
 
-def test_a_full_disk_is_a_clear_speech_error_and_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
+def test_a_full_disk_keeps_speech_in_memory_says_why_and_leaves_no_file(
+        tmp_path: Path, monkeypatch) -> None:
+    """The cache is only a cache: a full disk must not stop a practice (issue 11)."""
     engine = PiperSpeech(tmp_path / "speech", RATE)
 
     class FullDisk:
@@ -66,9 +68,10 @@ def test_a_full_disk_is_a_clear_speech_error_and_leaves_no_file(tmp_path: Path, 
             return None
 
     monkeypatch.setattr(speech_module, "atomic_writer", FullDisk)
-    with pytest.raises(SpeechError, match="The disk is full"):
-        engine.ensure(None, 1.0, "Nothing fits.")
-    assert engine.cached(engine.key(None, 1.0, "Nothing fits.")) is None
+    ref = engine.ensure(None, 1.0, "Nothing fits.")
+    assert ref.n_samples > 0 and len(engine.load(ref.key)) == ref.n_samples
+    assert "The disk is full" in (engine.cache_problem or "")
+    assert list((tmp_path / "speech").rglob("*.s16")) == []
 
 
 def test_user_voices_are_found_by_id_and_usable(tmp_path: Path) -> None:
