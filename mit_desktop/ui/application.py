@@ -75,10 +75,19 @@ def _shutdown(ctx: AppContext) -> None:
 
 
 def run() -> int:
+    """Start the window and run until it closes; whatever stops it from starting is one
+    message in a window (exit code 1), never a traceback."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    window = start(app)
-    window.show()
+    try:
+        window = start(app)
+        window.show()
+    except Exception as exc:  # noqa: BLE001 - the start-up catch-all
+        from mit_desktop.ui.startup import report_startup_failure
+
+        log.exception("the window could not start")
+        report_startup_failure(exc)
+        return 1
     code = app.exec()
     log.info("exiting (%s)", code)
     return code

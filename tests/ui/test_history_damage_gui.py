@@ -238,3 +238,18 @@ def test_the_window_says_once_when_the_speech_cache_cannot_be_written(
     speech._say_cache_problem("The speech cache in /x cannot be written (again).")
     QApplication.processEvents()
     assert window.message_label.text() == ""
+
+
+def test_a_failure_before_the_window_exists_is_one_message_and_exit_1(
+        qtbot, monkeypatch) -> None:
+    from mit_desktop.ui import application
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: shown.append(a[1:]))
+
+    def broken_theme(*_a, **_k):
+        raise OverflowError("cannot convert float infinity to integer")
+
+    monkeypatch.setattr(application, "apply_theme", broken_theme)
+    assert application.run() == 1
+    assert len(shown) == 1 and "OverflowError" in shown[0][1]
