@@ -33,6 +33,7 @@ from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import to_ms
 from mit_desktop.ui.history_data import SessionCatalog
 from mit_desktop.ui.history_text import store_now, tr
+from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,13 @@ class ManualPractice:
 
 
 def save_manual_practice(store: HistoryStore, profile_id: int, practice: ManualPractice) -> int:
-    """Write ``practice`` and its check-ins to the store; return the practice id."""
+    """Write ``practice`` and its check-ins to the store in one transaction (all or none);
+    return the practice id."""
+    with store.transaction():
+        return _write_manual_practice(store, profile_id, practice)
+
+
+def _write_manual_practice(store: HistoryStore, profile_id: int, practice: ManualPractice) -> int:
     practice_id = store.log_manual_practice(
         profile_id, practice.session_id, to_ms(practice.started), practice.minutes * 60_000,
         completed=practice.completed)
@@ -84,9 +91,10 @@ class ManualPracticeDialog(QDialog):
     """Ask for a practice done away from the computer and save it to the store."""
 
     def __init__(self, store: HistoryStore, profile_id: int, catalog: SessionCatalog,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, run_db: DbRunner = run_here) -> None:
         super().__init__(parent)
         self.store, self.profile_id = store, profile_id
+        self.run_db = run_db  # the write goes to the database thread, in order with the rest
         self.practice_id: int | None = None
         self.setWindowTitle(tr("Log a practice"))
         self.setAccessibleName(tr("Log a practice done away from the computer"))
@@ -189,12 +197,26 @@ class ManualPracticeDialog(QDialog):
         if self.session_combo.currentData() is None:
             self._show_error(tr("Please choose which practice you did."))
             return
-        try:
-            self.practice_id = save_manual_practice(self.store, self.profile_id, self.practice())
-        except HistoryError as exc:
-            self._show_error(str(exc))
-            return
-        self.accept()
+        store, profile_id, practice = self.store, self.profile_id, self.practice()
+        self.save_button_enabled(False)
+
+        def saved(practice_id: int) -> None:
+            self.practice_id = practice_id
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.save_button_enabled(True)
+            if isinstance(exc, HistoryError):
+                self._show_error(str(exc))
+            else:
+                log.error("a logged practice could not be saved", exc_info=exc)
+                self._show_error(tr("The practice could not be saved. Please try again."))
+
+        self.run_db(lambda: save_manual_practice(store, profile_id, practice), saved, failed)
+
+    def save_button_enabled(self, enabled: bool) -> None:
+        """Save is off while the write runs (a second click would log it twice)."""
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(enabled)
 
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)

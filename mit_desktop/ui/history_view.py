@@ -51,6 +51,7 @@ from mit_desktop.ui.history_safety import event_text, safety_events_in
 from mit_desktop.ui.history_text import long_date, pydate, qdate, store_now, tr
 from mit_desktop.ui.history_week import WeekStrip
 from mit_desktop.ui.report import build_report, write_report_pdf
+from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +68,10 @@ class HistoryView(QWidget):
     practiceLogged = Signal(int)
 
     def __init__(self, store: HistoryStore, profile_id: int, parent: QWidget | None = None,
-                 *, catalog: SessionCatalog | None = None) -> None:
+                 *, catalog: SessionCatalog | None = None, run_db: DbRunner = run_here) -> None:
         super().__init__(parent)
         self.store = store
+        self.run_db = run_db  # writes (a logged practice) go through the database thread
         self.profile_id = profile_id
         self.base_catalog = catalog if catalog is not None else load_catalog()
         self.catalog = self.base_catalog
@@ -352,8 +354,8 @@ class HistoryView(QWidget):
                                        settings)
         days = stats.daily_totals(self.store, self.profile_id, progress.week_start,
                                   progress.week_start + dt.timedelta(days=6), settings)
-        from mit_desktop.practice.dose import dose_between, program_session_modules
         from mit_desktop.content.program import load_program
+        from mit_desktop.practice.dose import dose_between, program_session_modules
 
         dose = dose_between(self.store, self.profile_id, progress.week_start,
                             progress.week_start + dt.timedelta(days=6),
@@ -422,7 +424,8 @@ class HistoryView(QWidget):
     # --- dialogs ---------------------------------------------------------------------
     def open_manual_log(self) -> ManualPracticeDialog:
         """Open the dialog for a practice done away from the computer (non-blocking)."""
-        dialog = ManualPracticeDialog(self.store, self.profile_id, self.catalog, self)
+        dialog = ManualPracticeDialog(self.store, self.profile_id, self.catalog, self,
+                                      run_db=self.run_db)
         dialog.accepted.connect(lambda: self._manual_saved(dialog))
         dialog.setModal(True)
         self.manual_dialog = dialog

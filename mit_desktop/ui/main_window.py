@@ -45,7 +45,7 @@ def _history_page(ctx: AppContext, parent: QWidget) -> QWidget:
                                holder))
         layout.addStretch(1)
         return holder
-    return HistoryView(ctx.store, ctx.profile_id, parent)
+    return HistoryView(ctx.store, ctx.profile_id, parent, run_db=ctx.db)
 
 
 class MainWindow(PracticePages, QMainWindow):
@@ -258,7 +258,8 @@ class MainWindow(PracticePages, QMainWindow):
             from mit_desktop.ui.reminders import ReminderTray
         except ImportError:
             return
-        self.reminders = ReminderTray(self.ctx.store, self.ctx.profile_id, self)
+        self.reminders = ReminderTray(self.ctx.store, self.ctx.profile_id, self,
+                                      run_db=self.ctx.db)
         self.reminders.openRequested.connect(self._bring_to_front)
         self.reminders.helpNowRequested.connect(self.show_help_now)
         self.ctx.profileChanged.connect(self.reminders.set_profile)

@@ -44,6 +44,7 @@ from mit_desktop.history.reminders import DueReminder, next_reminder
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
 from mit_desktop.ui.history_text import store_now, tr
+from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
 
@@ -166,9 +167,11 @@ class ReminderTray(QObject):
 
     def __init__(self, store: HistoryStore, profile_id: int, parent: QObject | None = None,
                  *, tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
-                 now: Callable[[], dt.datetime] | None = None) -> None:
+                 now: Callable[[], dt.datetime] | None = None,
+                 run_db: DbRunner = run_here) -> None:
         super().__init__(parent)
         self.store = store
+        self.run_db = run_db  # the settings dialog writes through the database thread
         self.scheduler = ReminderScheduler(store, profile_id, self, now=now)
         self.icon: QSystemTrayIcon | None = None
         self.menu: QMenu | None = None
@@ -239,7 +242,8 @@ class ReminderTray(QObject):
 
     def open_settings(self) -> ReminderSettingsDialog:
         """Open the reminder settings (non-blocking)."""
-        self.dialog = ReminderSettingsDialog(self.store, self.scheduler.profile_id)
+        self.dialog = ReminderSettingsDialog(self.store, self.scheduler.profile_id,
+                                             run_db=self.run_db)
         self.dialog.accepted.connect(self._settings_saved)
         self.dialog.open()
         return self.dialog
@@ -262,9 +266,10 @@ class ReminderSettingsDialog(QDialog):
     """Reminders on or off, the morning and evening times, and start at login."""
 
     def __init__(self, store: HistoryStore, profile_id: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, run_db: DbRunner = run_here) -> None:
         super().__init__(parent)
         self.store, self.profile_id = store, profile_id
+        self.run_db = run_db
         settings = store.settings(profile_id)
         self.setWindowTitle(tr("Reminders"))
         self.setAccessibleName(tr("Reminder settings"))
@@ -335,11 +340,17 @@ class ReminderSettingsDialog(QDialog):
             "evening_reminder": (self.evening_time.time().toString("HH:mm")
                                  if self.evening_box.isChecked() else None),
         }
-        try:
-            self.store.update_settings(self.profile_id, **changes)
-            autostart.set_enabled(self.autostart_box.isChecked())
-        except (HistoryError, OSError) as exc:
-            self.error_label.setText(str(exc))
+        store, profile_id, start_at_login = self.store, self.profile_id, self.autostart_box.isChecked()
+
+        def write() -> None:
+            store.update_settings(profile_id, **changes)
+            autostart.set_enabled(start_at_login)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, (HistoryError, OSError)):
+                log.error("reminder settings could not be saved", exc_info=exc)
+            self.error_label.setText(str(exc) if isinstance(exc, (HistoryError, OSError))
+                                     else tr("The settings could not be saved. Please try again."))
             self.error_label.show()
-            return
-        self.accept()
+
+        self.run_db(write, lambda _none: self.accept(), failed)

@@ -25,6 +25,22 @@ Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
 
+DbRunner = Callable[[Callable[[], Any], "Done | None", "Failed | None"], None]
+"""How a screen reaches the history store: ``run(fn, on_done, on_error)`` runs ``fn`` on the
+database thread (:meth:`TaskManager.db`, ``AppContext.db``) and reports on the GUI thread."""
+
+
+def run_here(fn: Callable[[], Any], on_done: Done | None = None,
+             on_error: Failed | None = None) -> None:
+    """A :data:`DbRunner` that runs ``fn`` at once on this thread (widgets built without the
+    window's context, as some tests do; the program itself always passes ``ctx.db``)."""
+    try:
+        result, error = fn(), None
+    except BaseException as exc:  # noqa: BLE001 - handed to on_error, as a job's would be
+        result, error = None, exc
+    _deliver(on_done, on_error, result, error)
+
+
 class Cancelled(Exception):
     """Raised inside a job that noticed its :class:`CancelToken` was set."""
 

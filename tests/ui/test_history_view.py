@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from mit_desktop.bodymap import BodyMap, read_signed_map, to_bytes
 from mit_desktop.bodymap.silhouette import body_mask
+from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.ui.history_data import SessionCatalog, SessionInfo
 from mit_desktop.ui.history_diary import BodyMapDialog
@@ -442,6 +443,42 @@ def test_manual_logging_without_a_session_explains_and_writes_nothing(
     assert dialog.error_label.text() == "Please choose which practice you did."
     assert store.list_practices(new) == []
     dialog.reject()
+
+
+def test_manual_logging_writes_on_the_database_lane_and_all_or_nothing(
+    qtbot, store: HistoryStore, ann: int, monkeypatch
+) -> None:
+    """The window's writes go through one lane (the database thread), never straight from the
+    GUI thread into whatever the recorder has open; a failed check-in leaves no half practice."""
+    queued: list = []
+    view = HistoryView(store, ann, run_db=lambda fn, done, failed: queued.append((fn, done, failed)))
+    qtbot.addWidget(view)
+    view.show()
+    before = len(store.list_practices(ann))
+    dialog = view.open_manual_log()
+    dialog.session_combo.setCurrentIndex(dialog.session_combo.findData("bam"))
+    dialog.mood_before.setValue(3)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert len(queued) == 1 and len(store.list_practices(ann)) == before  # not written here
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
+
+    def broken(*_args, **_kwargs):
+        raise InvalidInputError("The check-in could not be kept.")
+
+    monkeypatch.setattr(store, "record_check_in", broken)
+    fn, done, failed = queued.pop()
+    try:
+        done(fn())
+    except InvalidInputError as exc:
+        failed(exc)
+    assert len(store.list_practices(ann)) == before  # the practice row went with the check-in
+    assert dialog.isVisible() and dialog.error_label.text() == "The check-in could not be kept."
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
+    monkeypatch.undo()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    fn, done, failed = queued.pop()
+    done(fn())
+    assert len(store.list_practices(ann)) == before + 1 and not dialog.isVisible()
 
 
 def test_manual_dialog_does_not_allow_a_time_in_the_future(view: HistoryView) -> None:
