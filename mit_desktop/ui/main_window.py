@@ -66,6 +66,7 @@ class MainWindow(PracticePages, QMainWindow):
         self._painted = False
         self.setWindowTitle(self.tr("MIT Desktop"))
         self.resize(1024, 760)
+        self._fit_screen()
         self._first_run: Any = None
         self._pending_start: tuple[str, Practice | None] | None = None
         self._after_queue: list[Any] = []
@@ -299,6 +300,17 @@ class MainWindow(PracticePages, QMainWindow):
         geometry = self.ctx.state.geometry
         if geometry:
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+            self._fit_screen()
+
+    def _fit_screen(self) -> None:
+        """Never larger than the screen (with QT_SCALE_FACTOR=2 the window once opened
+        larger than it, its buttons out of reach)."""
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        if self.width() > room.width() or self.height() > room.height():
+            self.resize(min(self.width(), room.width()), min(self.height(), room.height()))
 
     # -- pages ---------------------------------------------------------------------------
 

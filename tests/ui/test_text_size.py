@@ -108,3 +108,38 @@ def test_nothing_moves_when_pause_becomes_play(window, qtbot, scale: int) -> Non
         places.append((player.back_button.x(), player.play_button.geometry().getRect(),
                        player.forward_button.x()))
     assert len(set(places)) == 1, places
+
+
+def test_the_window_is_never_larger_than_the_screen(store, sync_tasks, qtbot) -> None:
+    from mit_desktop.ui.context import AppContext
+    from mit_desktop.ui.main_window import MainWindow
+    from mit_desktop.ui.state import load_state
+
+    ctx = AppContext(store, load_state())
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    room = w.screen().availableGeometry()
+    assert w.width() <= room.width() and w.height() <= room.height()
+    w.flow.shutdown()
+    ctx.close()
+
+
+def test_the_large_captions_window_shows_every_line_and_closes_with_escape(window, qtbot) -> None:
+    from PySide6.QtTest import QTest
+
+    window.show_page("player")
+    window.player.caption_label.setText(
+        "Now, gently, let your attention move to the place where your body meets the chair, "
+        "and notice the weight of your arms resting, the breath moving in and out, and the "
+        "small sounds of the room around you, without needing to change anything at all.")
+    window.player.show_presenter()
+    presenter = window.player.presenter
+    qtbot.waitExposed(presenter)
+    QApplication.processEvents()
+    caption = presenter.caption
+    assert caption.heightForWidth(caption.width()) <= caption.height()
+    room = presenter.screen().availableGeometry()
+    assert presenter.width() <= room.width() and presenter.height() <= room.height()
+    presenter.activateWindow()
+    QTest.keyClick(presenter, Qt.Key.Key_Escape)
+    assert not presenter.isVisible()

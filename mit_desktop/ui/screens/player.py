@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QListWidget,
@@ -62,6 +63,15 @@ class _OwnKeys(QObject):
         return False
 
 
+def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
+    """``width`` × ``height``, made smaller where the screen is (large scale factors)."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    room = screen.availableGeometry()
+    return QSize(min(width, room.width() - 40), min(height, room.height() - 60))
+
+
 class PresenterWindow(QWidget):
     """A separate window with the caption in very large type (for a screen in the office)."""
 
@@ -76,7 +86,38 @@ class PresenterWindow(QWidget):
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.section)
         layout.addWidget(self.caption, 1)
-        self.resize(1000, 600)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)  # closes this window only
+        self._fitted: tuple[str, int, int] | None = None
+        self.resize(fit_to_screen(self, 1000, 600))
+
+    def set_caption(self, text: str) -> None:
+        self.caption.setText(text)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The largest type (up to three times the text size) in which the whole caption
+        fits the window: a long sentence once lost its first and last lines."""
+        key = (self.caption.text(), self.caption.width(), self.caption.height())
+        if self._fitted == key or self.caption.width() <= 0:
+            return
+        self._fitted = key
+        from mit_desktop.ui.theme import base_point_size
+
+        app = QApplication.instance()
+        scale = int(app.property("mit_text_scale") or 100) if app is not None else 100
+        pt = base_point_size(scale) * 3
+        smallest = base_point_size(scale)
+        while True:
+            self.caption.setStyleSheet(f"font-size: {pt:.1f}pt;")
+            self.caption.ensurePolished()
+            if self.caption.heightForWidth(self.caption.width()) <= self.caption.height() \
+                    or pt <= smallest:
+                break
+            pt = max(smallest, pt * 0.9)
 
 
 class PlayerScreen(QWidget):
@@ -361,7 +402,7 @@ class PlayerScreen(QWidget):
         if self.presenter is None:
             self.presenter = PresenterWindow(self)
         self.presenter.section.setText(self.section_label.text())
-        self.presenter.caption.setText(self.caption_label.text())
+        self.presenter.set_caption(self.caption_label.text())
         self.presenter.show()
         self.presenter.raise_()
 
@@ -465,7 +506,7 @@ class PlayerScreen(QWidget):
         self.reflect_label.hide()
         self._countdown.stop()
         if self.presenter is not None:
-            self.presenter.caption.setText(c.text)
+            self.presenter.set_caption(c.text)
 
     def _on_reflection(self, r: ev.ReflectionReached) -> None:
         if r.waiting:
