@@ -317,7 +317,8 @@ def test_the_fallback_is_somewhere_else_and_regions_are_never_guessed() -> None:
 
 def test_safety_texts_exist_and_have_a_title_and_body() -> None:
     texts = load_safety_texts()
-    assert set(texts) == {"first_run", "stop_screen", "before_session", "help_now"}
+    assert set(texts) == {"first_run", "stop_screen", "before_session", "help_now",
+                          "questionnaire_item9"}
     for text in texts.values():
         assert text.title
         assert len(text.body) > 100
@@ -352,6 +353,14 @@ def test_safety_texts_speak_in_short_sentences() -> None:
 def test_stop_screen_offers_grounding_and_help() -> None:
     body = " ".join(load_safety_text("stop_screen").body.split()).lower()
     for topic in ("feet on the floor", "look around", "breathe slowly", "local emergency number"):
+        assert topic in body, topic
+
+
+def test_questionnaire_safety_text_offers_grounding_clinician_and_crisis_help() -> None:
+    body = " ".join(load_safety_text("questionnaire_item9").body.replace("*", "").split()).lower()
+    for topic in ("feet on the floor", "look around", "breathe slowly",
+                  "contact your therapist, doctor or counselor today",
+                  "local emergency number", "listed below"):
         assert topic in body, topic
 
 

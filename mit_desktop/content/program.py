@@ -46,7 +46,8 @@ SCHEMA_VERSION = 1
 MODULE_IDS: tuple[str, ...] = PROGRAM_MODULE_IDS
 """The MIT module ids a program entry may name."""
 
-SAFETY_TEXT_NAMES: tuple[str, ...] = ("first_run", "stop_screen", "before_session", "help_now")
+SAFETY_TEXT_NAMES: tuple[str, ...] = ("first_run", "stop_screen", "before_session", "help_now",
+                                      "questionnaire_item9")
 """The bundled safety texts, each ``resources/safety/<name>.md``."""
 
 SESSION_SUFFIX = ".session.md"

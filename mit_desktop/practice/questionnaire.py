@@ -56,8 +56,8 @@ class QuestionnaireRun:
         self.follow_up: int | None = None
         self.position = 0
         self.safety_pending = False
-        self.safety_event_id: int | None = None
-        self.saved_id: int | None = None
+        self.safety_recorded = False
+        self.saved = False
 
     @property
     def count(self) -> int:
@@ -100,8 +100,9 @@ class QuestionnaireRun:
         number = self.position + 1
         self.answers[self.position] = value
         if needs_safety_message(self.instrument, number, value):
-            if self.safety_event_id is None:
-                self.safety_event_id = self.store.record_safety_event(
+            if not self.safety_recorded:
+                self.safety_recorded = True
+                self.store.record_safety_event(
                     self.profile_id, "support_offered",
                     detail=safety_detail(self.instrument, number, value))
                 log.info("safety message offered after a questionnaire answer")
@@ -133,8 +134,9 @@ class QuestionnaireRun:
         if self.safety_pending:
             raise RuntimeError("the safety message comes before the score")
         follow_up = self.follow_up if asks_follow_up(self.instrument, self.answers) else None
-        if self.saved_id is None:
-            self.saved_id = self.store.record_measure(
+        if not self.saved:
+            self.saved = True
+            self.store.record_measure(
                 self.profile_id, self.instrument.id, self.answers, follow_up=follow_up,
                 occasion=self.occasion)
         return score(self.instrument, self.answers)

@@ -129,6 +129,7 @@ class MainWindow(PracticePages, QMainWindow):
 
         from mit_desktop.ui.practice import PracticeFlow
         from mit_desktop.ui.safety import StopScreen
+        from mit_desktop.ui.screens.questionnaire import QuestionnaireScreen
         from mit_desktop.ui.screens.checkin import CheckInScreen
         from mit_desktop.ui.screens.library import LibraryScreen
         from mit_desktop.ui.screens.player import PlayerScreen
@@ -149,8 +150,10 @@ class MainWindow(PracticePages, QMainWindow):
         self.reflection = ReflectionScreen(self)
         self.stop_screen = StopScreen(self)
         self.support = SupportScreen(self)
+        self.questionnaire = QuestionnaireScreen(ctx, self)
         for page in (self.today, self.library, self.history, self.settings, self.checkin,
-                     self.player, self.reflection, self.stop_screen, self.support):
+                     self.player, self.reflection, self.stop_screen, self.support,
+                     self.questionnaire):
             holder = page
             if page in (self.library, self.checkin):  # scroll at large text sizes
                 holder = QScrollArea(self)
@@ -219,6 +222,10 @@ class MainWindow(PracticePages, QMainWindow):
     def _connect(self) -> None:
         self.today.startRequested.connect(self.start_practice)
         self.today.libraryRequested.connect(lambda: self.show_page("library"))
+        self.today.questionnaireRequested.connect(self.start_questionnaire)
+        self.questionnaire.done.connect(lambda: self.show_page("today"))
+        self.questionnaire.regionChosen.connect(self.set_region)
+        self.questionnaire.message.connect(self.show_message)
         self.library.startRequested.connect(self.start_practice)
         self.library.message.connect(self.show_message)
         self.settings.message.connect(self.show_message)
@@ -321,7 +328,7 @@ class MainWindow(PracticePages, QMainWindow):
         page = {"today": self.today, "library": self.library, "history": self.history,
                 "settings": self.settings, "checkin": self.checkin, "player": self.player,
                 "reflection": self.reflection, "stop": self.stop_screen,
-                "support": self.support}[key]
+                "support": self.support, "questionnaire": self.questionnaire}[key]
         during_practice = key in ("checkin", "player", "reflection")
         for k, b in self.nav_buttons.items():
             b.setAutoExclusive(False)  # (so none is checked on a page outside the sections)
@@ -344,6 +351,16 @@ class MainWindow(PracticePages, QMainWindow):
             (resume if resume.isVisibleTo(self.today) else self.today.start_button).setFocus()
         elif key in self.NAV:
             self.nav_buttons[key].setFocus()
+
+    def start_questionnaire(self, instrument_id: str, occasion: str = "") -> None:
+        """Open the questionnaire `instrument_id` (``phq9`` …) for the current profile."""
+        from mit_desktop.content.measures import instrument
+
+        if not self.ready or self._in_practice():
+            return
+        self.questionnaire.start(instrument(instrument_id), occasion)
+        self.show_page("questionnaire")
+        self.questionnaire.begin_button.setFocus()
 
     def current_page(self) -> QWidget:
         """The page shown (not the scroll area holding it)."""

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from mit_desktop.practice.answers import AnswerTarget
 
 SCREENS = ("today", "library", "history", "settings", "checkin", "player", "reflection",
-           "stop")
+           "stop", "questionnaire", "questionnaire-safety")
 
 
 def show_screen(window, key: str) -> QWidget:  # type: ignore[no-untyped-def]
@@ -34,6 +34,14 @@ def show_screen(window, key: str) -> QWidget:  # type: ignore[no-untyped-def]
                                      "What do you notice in your body?",
                                      ("note", "rating", "body-map"))
         w.show_page("reflection")
+    elif key == "questionnaire":  # the longest question of the four instruments
+        w.start_questionnaire("phq9")
+        w.questionnaire.begin_button.click()
+        w.questionnaire.run.position = 7
+        w.questionnaire._show_question()
+    elif key == "questionnaire-safety":
+        w.start_questionnaire("phq9")
+        w.questionnaire._show_safety()
     elif key == "stop":
         w.stop_screen.show_for_region("US")
         w.show_page("stop")

@@ -19,7 +19,9 @@ from mit_desktop.practice.dose import Dose, dose_between, program_session_module
 from mit_desktop.history import HistoryStore, Practice
 from mit_desktop.history.stats import WeekProgress, week_progress
 from mit_desktop.content.program import ProgramEntry, load_program
+from mit_desktop.practice.measures_due import DueMeasure, due_today
 from mit_desktop.practice.program_weeks import Offer, today_offer
+from mit_desktop.content.measures import INSTRUMENT_ORDER, instrument as find_instrument
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.history_text import long_date
 from mit_desktop.ui.theme import set_role
@@ -65,6 +67,8 @@ class TodayData:
     """Why ``next_entry`` (the program week, an assignment, no start date …)."""
     weeks: int
     """The program's length in weeks."""
+    due: tuple[DueMeasure, ...] = ()
+    """Questionnaires the schedule offers today (:mod:`mit_desktop.practice.measures_due`)."""
 
 
 def next_in_program(entries: list[ProgramEntry], completed: list[str]) -> tuple[ProgramEntry | None, str]:
@@ -105,9 +109,10 @@ def gather(store: HistoryStore, profile_id: int) -> TodayData:
                            else (week.week_start, week.week_start + dt.timedelta(days=6)))
     dose = dose_between(store, profile_id, first_day, last_day,
                         program_session_modules(program), settings)
+    due = tuple(due_today(store, profile_id, INSTRUMENT_ORDER, program.weeks, week.today))
     return TodayData(entry, reason, first,
                      titles.get(first.session_id, first.session_id) if first else "", week,
-                     dose, offer, program.weeks)
+                     dose, offer, program.weeks, due)
 
 
 def dose_words(dose: Dose, tr=lambda text: text) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -149,11 +154,13 @@ class TodayScreen(QWidget):
 
     startRequested = Signal(str, object)
     libraryRequested = Signal()
+    questionnaireRequested = Signal(str, str)  # instrument id, occasion
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.data: TodayData | None = None
+        self._not_today: dt.date | None = None  # "Not today" on the questionnaire card
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
@@ -223,6 +230,25 @@ class TodayScreen(QWidget):
             quick.add(b)
         layout.addWidget(quick)
 
+        self.measure_card = self._card(inner)
+        ml = QVBoxLayout(self.measure_card)
+        ml.addWidget(label(self.tr("A short questionnaire"), "title", self.measure_card))
+        self.measure_text = label("", None, self.measure_card)
+        ml.addWidget(self.measure_text)
+        measure_row = FlowRow(self.measure_card)
+        self.measure_button = button(self.tr("Answer now"), self.tr("Answer the questionnaire "
+                                     "now"), "", None, self.measure_card)
+        self.measure_later = button(self.tr("Not today"), self.tr("Not today"),
+                                    self.tr("Hides the questionnaire until tomorrow."), None,
+                                    self.measure_card)
+        self.measure_button.clicked.connect(self._answer_measure)
+        self.measure_later.clicked.connect(self._measure_not_today)
+        measure_row.add(self.measure_button)
+        measure_row.add(self.measure_later)
+        ml.addWidget(measure_row)
+        layout.addWidget(self.measure_card)
+        self.measure_card.hide()
+
         self.week_card = self._card(inner)
         wl = QVBoxLayout(self.week_card)
         wl.addWidget(label(self.tr("This week"), "title", self.week_card))
@@ -282,6 +308,7 @@ class TodayScreen(QWidget):
             self.next_summary.setText(entry.summary)
             self.start_button.setAccessibleDescription(
                 self.tr("Start {title}.").format(title=entry.title))
+        self._show_measure(data)
         w, dose = data.week, data.dose
         done = min(dose.full, 7)
         self.week_dots.setText("●" * done + "○" * max(0, dose.target - done))
@@ -327,6 +354,37 @@ class TodayScreen(QWidget):
             text += " " + self.tr("You have practiced it {n} times this week; coming back to "
                                   "it through the week deepens it.").format(n=times)
         return text
+
+    def _show_measure(self, data: TodayData) -> None:
+        """The first questionnaire due, quietly (hidden after "Not today" until tomorrow)."""
+        due = data.due[0] if data.due else None
+        show = due is not None and self._not_today != data.week.today
+        self.measure_card.setVisible(show)
+        if not show or due is None:
+            return
+        found = find_instrument(due.instrument)
+        why = {"start": self.tr("at the start of the program"),
+               "weekly": self.tr("this week"),
+               "end": self.tr("at the end of the program")}.get(due.occasion, "")
+        text = self.tr("Your program asks for the {title} {why}: {n} questions, a few "
+                       "minutes. It helps you and your clinician see how you are doing.").format(
+            title=found.short_name, why=why, n=len(found.items))
+        if len(data.due) > 1:
+            text += " " + self.tr("({n} questionnaires in all.)").format(n=len(data.due))
+        self.measure_text.setText(text)
+        self.measure_button.setAccessibleDescription(
+            self.tr("Answer the {title} now.").format(title=found.short_name))
+
+    def _answer_measure(self) -> None:
+        if self.data and self.data.due:
+            due = self.data.due[0]
+            self.questionnaireRequested.emit(due.instrument, due.occasion)
+
+    def _measure_not_today(self) -> None:
+        if self.data is not None:
+            self._not_today = self.data.week.today
+        self.measure_card.hide()
+        self.start_button.setFocus()
 
     def _start_program_today(self) -> None:
         if self.data is None:
