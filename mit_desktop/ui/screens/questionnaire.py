@@ -105,8 +105,8 @@ class QuestionnaireScreen(QWidget):
         for w in (self.intro_title, self.intro_text, self.intro_terms):
             layout.addWidget(w)
         row = FlowRow(inner)
-        self.begin_button = button(self.tr("Begin"), self.tr("Begin the questionnaire"), "",
-                                   "primary", inner)
+        self.begin_button = button(self.tr("Begin"), self.tr("Begin the questionnaire"),
+                                   self.tr("Shows the first question."), "primary", inner)
         self.not_now_button = button(self.tr("Not now"), self.tr("Not now"),
                                      self.tr("Back to Today; nothing is kept."), None, inner)
         self.begin_button.clicked.connect(self._begin)
@@ -190,8 +190,8 @@ class QuestionnaireScreen(QWidget):
         for w in (self.result_title, self.result_score, self.result_band, self.result_note,
                   self.result_after):
             layout.addWidget(w)
-        self.result_done = button(self.tr("Back to Today"), self.tr("Back to Today"), "",
-                                  "primary", inner)
+        self.result_done = button(self.tr("Back to Today"), self.tr("Back to Today"),
+                                  self.tr("Your answers are kept."), "primary", inner)
         self.result_done.clicked.connect(self.done.emit)
         layout.addWidget(self.result_done, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
