@@ -158,3 +158,19 @@ def test_audio_library_warnings_stay_off_the_terminal(tmp_path: Path) -> None:
     raw = subprocess.run([sys.executable, "-m", "mit_desktop", "validate", str(script)],
                          capture_output=True, text=True, env=env, timeout=120, check=False)
     assert re.search(r"Note:|Warning:|libmpg123|\[src/", raw.stderr), raw.stderr
+
+
+def test_with_its_recordings_a_session_may_last_at_most_four_hours(tmp_path: Path, capsys) -> None:
+    # the parser cannot know a recording's length; validate decodes it and adds it up
+    sf.write(str(tmp_path / "talk.flac"), tone(2.1), 16_000, format="FLAC")
+    script = tmp_path / "s.session.md"
+    body = "[pause 60m]\n" * 3 + "[pause 59m]\n" + "[clip talk.flac]\n" * 28
+    script.write_text('+++\nid = "s"\ntitle = "S"\n+++\n' + body, encoding="utf-8")
+    assert main(["validate", str(script)]) == 0  # 3 h 59 min + 58.8 s
+    capsys.readouterr()
+    script.write_text('+++\nid = "s"\ntitle = "S"\n+++\n' + body + "[clip talk.flac]\n" * 5,
+                      encoding="utf-8")
+    assert main(["validate", str(script)]) == 1  # the 29th clip (line 37) passes 4 hours
+    assert capsys.readouterr().err == (
+        f"{script}:37: with its recordings, by this line the session lasts more than 4 hours; "
+        "a session may last at most 4 hours\n")

@@ -91,8 +91,14 @@ def recording_script(audio: Path, labels: list[Label], out: Path, duration_ms: i
     """The text of a session script playing `audio` with a reflection at each label.
 
     The clip path is written relative to `out`'s folder. Labels past the end
-    of the audio (`duration_ms`) are an error.
+    of the audio (`duration_ms`) are an error; a recording of no known length (0 ms,
+    as a damaged file's header may say) is the recording's error, not its labels'.
     """
+    if duration_ms <= 0:
+        raise SessionError([Problem(audio, 1, None,
+                                    "this recording has no audio that can be played (its length "
+                                    "reads as 0 s, so it is probably damaged); copy or export it "
+                                    "again")])
     late = [label for label in labels if label.start_us >= (duration_ms + 1) * 1000]
     if late:
         raise SessionError([Problem(Path(str(out) + " labels"), label.line, None,

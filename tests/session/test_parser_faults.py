@@ -215,3 +215,16 @@ def test_a_clip_that_is_a_folder_fifo_or_device_is_not_called_missing(tmp_path: 
         "the clip zero.wav is a device, not a recording; name an audio file (WAV, FLAC, MP3, OGG, "
         "M4A)",
     ]
+
+
+def test_a_recording_of_no_length_is_blamed_not_its_labels(tmp_path: Path) -> None:
+    # was: "label at 1.0 s is past the end of the recording (0.0 s)" at the label file
+    from mit_desktop.session.labels import Label, recording_script
+
+    audio = tmp_path / "talk.mp3"
+    with pytest.raises(SessionError) as info:
+        recording_script(audio, [Label(1_000_000, 1_000_000, "What?", 1)],
+                         tmp_path / "talk.session.md", 0)
+    assert [str(p) for p in info.value.problems] == [
+        f"{audio}:1: this recording has no audio that can be played (its length reads as 0 s, so "
+        "it is probably damaged); copy or export it again"]
