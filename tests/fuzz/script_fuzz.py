@@ -434,13 +434,16 @@ def generate(seed: int, count: int, folder: Path) -> list[Mutant]:
     names = list(OPERATORS)
     weights = [OPERATORS[n][1] for n in names]
     mutants: list[Mutant] = []
+    # every special file and every operator at least once, then a random mix
+    first = [("special", kind) for kind in SPECIAL_SCRIPTS] + [("op", name) for name in names]
     for index in range(count):
-        if rng.random() < 0.02:
-            kind = rng.choice(SPECIAL_SCRIPTS)
+        planned = first[index] if index < len(first) else None
+        if (planned and planned[0] == "special") or (planned is None and rng.random() < 0.02):
+            kind = planned[1] if planned else rng.choice(SPECIAL_SCRIPTS)
             mutants.append(Mutant(_write_special_script(folder, index, kind, rng), f"script_{kind}"))
             continue
         text = rng.choice(texts)
-        ops = rng.choices(names, weights, k=rng.choice((1, 1, 1, 2, 3)))
+        ops = [planned[1]] if planned else rng.choices(names, weights, k=rng.choice((1, 1, 1, 2, 3)))
         result: str | bytes = text
         for op in ops:
             if isinstance(result, bytes):
