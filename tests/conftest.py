@@ -25,6 +25,8 @@ def private_folders(tmp_path: Path, shared_cache_dir: Path, monkeypatch: pytest.
     monkeypatch.setenv("MIT_DESKTOP_DATA_DIR", str(data))
     monkeypatch.setenv("MIT_DESKTOP_CACHE_DIR", str(shared_cache_dir))
     monkeypatch.setenv("MIT_AUDIO_BACKEND", os.environ.get("MIT_AUDIO_BACKEND_FOR_TESTS", "null"))
+    # no practice is prepared ahead in a worker process unless a test is about that
+    monkeypatch.setenv("MIT_DESKTOP_PREPARE_AHEAD", "0")
     return data
 
 

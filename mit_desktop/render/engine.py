@@ -115,6 +115,13 @@ class Engine:
             log.info("the files of %s are not all known: %s", session.id, exc)
         return walk.files
 
+    def missing_sentences(self, session: Session, settings: ListeningSettings) -> int:
+        """How many sentences of the practice are not fully in the speech cache (0: it plays
+        at once with its final timeline). Nothing is synthesised; errors propagate."""
+        walk = _CachedOnly(self)
+        TimelineBuilder(session, settings, walk, walk, self, self.sample_rate).build()
+        return walk.missing
+
 
 class _NotCached(Exception):
     pass
@@ -126,6 +133,7 @@ class _CachedOnly:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.files: set[Path] = set()
+        self.missing = 0  # sentences not (fully) cached
         self._phrased = PhrasedSpeech(self.ensure, engine.speech.load, engine.sample_rate)
 
     def ensure(self, voice_id: str | None, rate: float, text: str) -> SpeechRef:
@@ -141,6 +149,7 @@ class _CachedOnly:
         try:
             return self._phrased.sentence(voice_id, rate, text, pacing)
         except _NotCached:  # this sentence is not rendered yet; the next ones may be
+            self.missing += 1
             return SentenceLayout((SpeechPart("", 0, 0, 0),), 0)
 
     def clip_samples(self, path: Path) -> int:

@@ -24,6 +24,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from mit_desktop.practice.prepare import (
+    Preparation,
+    PrepareError,
+    PrepareJob,
+    missing_sentences,
+    percent,
+)
+from mit_desktop.ui.preparer import prepare_ahead_enabled, preparer_for
+
 from mit_desktop.history import Practice
 from mit_desktop.content.library import find_session
 from mit_desktop.playback import events as ev
@@ -138,6 +147,7 @@ class PracticeFlow(QObject):
     ended = Signal(str)  # "completed" or "partial"
     saved = Signal()  # something was written to the history
     saveFailed = Signal(str)  # a message for the window: the practice could not be saved
+    preparing = Signal(int)  # (any thread) percent of the practice prepared before it plays
     _written = Signal()  # (any thread) a practice row was written
     _failed = Signal(str)  # (any thread) a store call of the recorder failed
 
@@ -273,7 +283,13 @@ class PracticeFlow(QObject):
             player.set_volume(stem, getattr(prefs, f"{stem}_volume"))
         settings = self.settings(self.mode)
 
+        prepare_first = prepare_ahead_enabled() and session.path is not None
+        if prepare_first:
+            preparer_for(self.ctx).cancel()  # this practice first; the rest after it
+
         def open_player() -> None:
+            if prepare_first:
+                self._prepare_before_playing(session, settings)
             recorder.open(session, settings, start_ms, resume_of=resume_of)
             lower_render_priority()
 
@@ -284,6 +300,23 @@ class PracticeFlow(QObject):
                 self.started.emit()
 
         self.ctx.tasks.run(open_player, opened, self._open_failed)
+
+    def _prepare_before_playing(self, session: Session, settings: ListeningSettings) -> None:
+        """(worker thread) Prepare what of the practice is not ready, in the worker process,
+        so it plays with its final length and marks from the first second and no speech is
+        synthesised in this process; ``preparing`` says how far. If the worker cannot run,
+        the player prepares the rest while it plays."""
+        job = PrepareJob(str(session.path), settings)
+        if missing_sentences(self.ctx.player.engine, job) == 0:
+            return
+        self.preparing.emit(0)
+        run = Preparation([job], prune=False,
+                          on_progress=lambda _i, done, total: self.preparing.emit(percent(done, total)))
+        try:
+            run.run()
+        except PrepareError as exc:
+            log.warning("preparing before playing: %s", exc)
+        self.preparing.emit(100)
 
     def _open_failed(self, exc: BaseException) -> None:
         log.error("could not start the practice", exc_info=exc)

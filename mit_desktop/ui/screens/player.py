@@ -129,6 +129,8 @@ class PlayerScreen(QWidget):
     def __init__(self, flow: PracticeFlow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.flow = flow
+        # connected now: preparing starts as Start is pressed, before attach()
+        flow.preparing.connect(self._on_preparing, Qt.ConnectionType.QueuedConnection)
         self.presenter: PresenterWindow | None = None
         self._duration_ms: int | None = None
         self._reflection_end_ms: int | None = None
@@ -428,11 +430,20 @@ class PlayerScreen(QWidget):
 
     # -- events (GUI thread, through the bridge) -------------------------------------------
 
+    def _on_preparing(self, percent: int) -> None:
+        """The practice is being prepared before it plays: a real percentage, calmly."""
+        if not self.flow.active or self._duration_ms is not None:
+            return
+        self.caption_label.setText(self.tr("Preparing… {n} %").format(n=percent))
+        self.remaining_label.setText(self.tr("Preparing… {n} %").format(n=percent))
+
     def _refresh_marks(self, position_ms: int, duration_ms: int | None) -> None:
+        """Section and reflection marks, shown only once the timeline is complete (its
+        length known), so a mark never moves once shown."""
         timeline = self.flow.ctx.player.timeline if self.flow.ctx.has_player else None
         sections: list[int] = []
         reflections: list[int] = []
-        if timeline is not None:
+        if timeline is not None and duration_ms is not None:
             sections = [timeline.ms(s.start_sample) for s in timeline.sections]
             reflections = [timeline.ms(r.start_sample) for r in timeline.reflections]
             if self.section_list.count() != len(timeline.sections):
@@ -459,7 +470,8 @@ class PlayerScreen(QWidget):
         playing = state in (ev.PLAYING, ev.BUFFERING)
         if state == ev.PLAYING:
             self.cancel_button.hide()
-            if self.caption_label.text() == self.tr("Getting the practice ready…"):
+            if self.caption_label.text() == self.tr("Getting the practice ready…") or \
+                    self.caption_label.text().startswith(self.tr("Preparing…")):
                 self.caption_label.setText("")
         self.play_button.setText(self.tr("Pause") if playing else
                                  self.tr("Continue") if state == ev.REFLECTION else

@@ -24,6 +24,7 @@ from mit_desktop.practice.program_weeks import Offer, today_offer
 from mit_desktop.content.measures import INSTRUMENT_ORDER, instrument as find_instrument
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.history_text import long_date
+from mit_desktop.ui.preparer import QUICK_RESET_ID, preparer_for
 from mit_desktop.ui.theme import set_role
 from mit_desktop.ui.widgets import FlowRow, button, clock, label, named
 
@@ -196,8 +197,15 @@ class TodayScreen(QWidget):
         self.start_button = button(self.tr("Start"), self.tr("Start the next practice"), "",
                                    "big", self.next_card)
         self.start_button.clicked.connect(self._start_next)
-        for w in (self.next_title, self.next_reason, self.next_summary, self.start_button):
+        self.prepare_label = label("", "muted", self.next_card)
+        named(self.prepare_label, self.tr("Preparing the practice"))
+        self.prepare_label.hide()
+        for w in (self.next_title, self.next_reason, self.next_summary, self.start_button,
+                  self.prepare_label):
             nl.addWidget(w)
+        self._preparer = preparer_for(ctx)
+        self._preparer.progress.connect(self._show_preparing)
+        self._preparer.ready.connect(self._show_preparing)
         self.plan_text = label(self.tr("To follow the program week by week, as a group does, "
                                        "choose the day it starts. Each week then offers that "
                                        "week's practice."), "muted", self.next_card)
@@ -308,6 +316,9 @@ class TodayScreen(QWidget):
             self.next_summary.setText(entry.summary)
             self.start_button.setAccessibleDescription(
                 self.tr("Start {title}.").format(title=entry.title))
+            # the next practice and the quick reset, ready before Start (in the background)
+            self._preparer.ensure([entry.id, QUICK_RESET_ID])
+        self._show_preparing()
         self._show_measure(data)
         w, dose = data.week, data.dose
         done = min(dose.full, 7)
@@ -320,6 +331,21 @@ class TodayScreen(QWidget):
         self.week_text.setText(text)
         self.week_also.setText(also)
         self.week_also.setVisible(bool(also))
+
+    def _show_preparing(self, *_args: object) -> None:
+        """"Preparing your first practice… 40 %" while the next practice is made ready
+        (a real percentage: sentences prepared); nothing once it is ready."""
+        entry = self.data.next_entry if self.data is not None else None
+        done = entry is None or entry.id in self._preparer.ready_sessions
+        n = self._preparer.percent.get(entry.id) if entry is not None else None
+        if done or n is None or not self._preparer.busy:
+            self.prepare_label.hide()
+            return
+        first = self.data is not None and self.data.dose.full == 0 and self.data.interrupted is None
+        text = (self.tr("Preparing your first practice… {n} %") if first else
+                self.tr("Preparing your next practice… {n} %"))
+        self.prepare_label.setText(text.format(n=n))
+        self.prepare_label.show()
 
     def _reason(self, data: TodayData) -> str:
         """Why this practice today, in plain words."""
