@@ -118,3 +118,21 @@ def test_starting_a_practice_not_prepared_says_how_far_preparing_is(window, qtbo
     seen = _watch_marks(window, qtbot, 1.0)
     shown_marks = [s for s in seen if s[1] or s[2]]
     assert shown_marks and len(set(shown_marks)) == 1  # the marks, once shown, never move
+
+
+def test_after_first_run_today_prepares_the_first_practice_and_says_so(window, qtbot,
+                                                                       fresh) -> None:
+    preparer = preparer_for(window.ctx)
+    window.show_page("today")
+    window.today.refresh()
+    entry = window.today.data.next_entry
+    assert entry is not None
+    try:
+        qtbot.waitUntil(lambda: preparer.busy and not window.today.prepare_label.isHidden(),
+                        timeout=60_000)
+        text = window.today.prepare_label.text()
+        assert text.startswith("Preparing your first practice… ") and text.endswith(" %")
+        assert [job.session for job in preparer._jobs] == [entry.id, "bam"]
+    finally:
+        preparer.cancel()
+    assert not preparer.busy
