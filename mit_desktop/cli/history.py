@@ -284,19 +284,23 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if fmt == "csv" and args.output is None:
         raise InvalidInputError("CSV has one file per table: add -o FILE.zip or -o FOLDER.")
     from mit_desktop.content.export_sessions import session_facts
+    from mit_desktop.content.measures import export_scorer
 
     facts = session_facts()
+    scorer = export_scorer()
     maps = not getattr(args, "without_body_maps", False)
     with HistoryStore.open_for_reading() as store:
         profile = _export_profile(store, args.profile)
         if args.output is None:
-            document = (export_mod.collect(store, profile.id, facts, body_maps=maps) if profile
+            document = (export_mod.collect(store, profile.id, facts, body_maps=maps,
+                                           scorer=scorer) if profile
                         else {"practices": []})
             sys.stdout.write(export_mod.to_json(document))
             return 0
         if profile is None:
             raise InvalidInputError("There is no practice history to export yet.")
-        written = export_mod.export(store, profile.id, fmt, args.output, facts, body_maps=maps)
+        written = export_mod.export(store, profile.id, fmt, args.output, facts, body_maps=maps,
+                                    scorer=scorer)
     for path in written:
         print(f"wrote {path}")
     return 0

@@ -301,3 +301,14 @@ def asks_follow_up(instrument: Instrument, answers: Sequence[int | None]) -> boo
     problems"): the instrument has one and some answer is above the lowest option."""
     return bool(instrument.follow_up) and any(
         a is not None and a > instrument.lowest for a in answers)
+
+
+def export_scorer(folder: Path | None = None) -> Any:
+    """``scorer(instrument_id, answers) -> (score, band label)`` for the history export
+    (:data:`mit_desktop.history.export.Scorer`); (None, None) when not scored. KeyError for
+    an instrument this version does not know, ValueError for an answer it does not have."""
+    def scorer(instrument_id: str, answers: Sequence[int | None]) -> tuple[Any, Any]:
+        result = score(instrument(instrument_id, folder), answers)
+        return result.value, result.band.label if result.band else None
+
+    return scorer

@@ -11,7 +11,9 @@ JSON (the document of ``mit-desktop history export --format json``)::
                                                   "created_at"} | null}],
                     "checkins": [{"phase", "mood", "stress", "recorded_at"}]}],
      "body_maps": [{"id", "practice", "emotion", "intensity", "created_at",
-                    "format", "data_base64"}]}
+                    "format", "data_base64"}],
+     "measures": [{"instrument", "recorded_at", "occasion", "answers", "follow_up",
+                   "score", "band"}]}
 
 ``session_title``, ``module`` and ``suggested_week`` (the program's week for the
 session) come from the caller's session facts (null when unknown);
@@ -21,6 +23,12 @@ date). ``body_maps`` holds every body map of the profile with its data: the
 stored bytes (format ``MITBMAP-1``, docs/body-map.md) in base64; ``practice`` is
 the index (1 for the oldest) of its practice in ``practices``, or null.
 
+``measures`` holds every questionnaire answered (PHQ-9, GAD-7, WHO-5, SCS-SF), oldest
+first, with its item-level ``answers`` (item order, null = not answered), the unscored
+``follow_up`` answer, the ``occasion`` (start, weekly, end or "") and, when the caller
+gives a ``scorer`` (the instruments' definitions live above this package), its
+``score`` and ``band`` (null when not scored).
+
 Practices are oldest first; times are ISO 8601 with milliseconds and the local
 UTC offset recorded with the practice (``2026-03-02T00:30:00.000+01:00``), so
 they convert back to the stored epoch milliseconds exactly; ``ended_at`` is
@@ -29,7 +37,8 @@ exported by the body-map package.
 
 CSV: one table per file — ``practices.csv`` (with a ``practice`` number,
 1 for the oldest, that the other tables refer to), ``reflections.csv``,
-``checkins.csv`` and ``body_maps.csv`` (one row per map, naming its file) — and
+``checkins.csv``, ``measures.csv`` (one row per questionnaire: score, band and one
+``item_N`` column per item) and ``body_maps.csv`` (one row per map, naming its file) — and
 each body map's painting in the emBODY CSV format (``body_maps/map-ID.csv``, as
 ``mit-desktop bodymap export`` writes it), in a ``.zip`` file or a folder. Free text a spreadsheet
 would run as a formula (starting with ``= + - @``, tab or carriage return) is
@@ -51,7 +60,7 @@ import logging
 import time
 import zipfile
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,7 +82,13 @@ REFLECTION_COLUMNS = ["practice", "key", "prompt", "note", "rating", "saved_at",
                       "body_map_emotion", "body_map_intensity"]
 CHECKIN_COLUMNS = ["practice", "phase", "mood", "stress", "recorded_at"]
 BODY_MAP_COLUMNS = ["body_map", "practice", "emotion", "intensity", "created_at", "file"]
-CSV_TABLES = ("practices.csv", "reflections.csv", "checkins.csv", "body_maps.csv")
+MEASURE_COLUMNS = ["instrument", "recorded_at", "occasion", "score", "band", "follow_up"]
+#: ``item_1`` … at least this many item columns in ``measures.csv`` (the SCS-SF has 12)
+MEASURE_ITEM_COLUMNS = 12
+CSV_TABLES = ("practices.csv", "reflections.csv", "checkins.csv", "measures.csv",
+              "body_maps.csv")
+#: ``scorer(instrument, answers) -> (score, band)``: how an export gets scores and bands
+Scorer = Callable[[str, Sequence[Any]], tuple[Any, Any]]
 BODY_MAP_FORMAT = "MITBMAP-1"
 
 
@@ -121,7 +136,7 @@ def epoch_ms(text: str) -> int:
 
 def collect(store: HistoryStore, profile_id: int,
             sessions: Mapping[str, SessionFacts] | None = None, *,
-            body_maps: bool = True) -> dict[str, Any]:
+            body_maps: bool = True, scorer: Scorer | None = None) -> dict[str, Any]:
     """The profile's JSON document (see the module docstring): three queries, grouped here.
 
     The queries share one read transaction (one WAL snapshot), so a practice written
@@ -130,10 +145,10 @@ def collect(store: HistoryStore, profile_id: int,
     """
     conn = store.conn
     if conn.in_transaction:
-        return _collect(store, profile_id, sessions or {}, body_maps)
+        return _collect(store, profile_id, sessions or {}, body_maps, scorer)
     conn.execute("BEGIN")
     try:
-        return _collect(store, profile_id, sessions or {}, body_maps)
+        return _collect(store, profile_id, sessions or {}, body_maps, scorer)
     finally:
         conn.execute("COMMIT")
 
@@ -148,8 +163,25 @@ def _program_week(start: dt.date | None, started_ms: int, offset_min: int,
     return 0 if day < start else (day - start).days // 7 + 1
 
 
+def _measures(store: HistoryStore, profile_id: int,
+              scorer: Scorer | None) -> list[dict[str, Any]]:
+    rows = []
+    for response in store.measure_responses(profile_id):
+        score, band = (None, None)
+        if scorer is not None:
+            try:
+                score, band = scorer(response.instrument, response.answers)
+            except (KeyError, ValueError) as exc:  # an unknown instrument, a damaged answer
+                log.warning("questionnaire %s exported without a score: %s", response.id, exc)
+        rows.append({"instrument": response.instrument,
+                     "recorded_at": iso(response.recorded_ms, response.utc_offset_min),
+                     "occasion": response.occasion, "answers": list(response.answers),
+                     "follow_up": response.follow_up, "score": score, "band": band})
+    return rows
+
+
 def _collect(store: HistoryStore, profile_id: int, sessions: Mapping[str, SessionFacts],
-             with_maps: bool) -> dict[str, Any]:
+             with_maps: bool, scorer: Scorer | None = None) -> dict[str, Any]:
     profile = store.get_profile(profile_id)
     conn = store.conn
     start = store.program_plan(profile_id).start_day if hasattr(store, "program_plan") \
@@ -216,6 +248,7 @@ def _collect(store: HistoryStore, profile_id: int, sessions: Mapping[str, Sessio
             in conn.execute(
                 "SELECT id, practice_id, emotion, intensity, created_ms, utc_offset_min, data "
                 "FROM body_maps WHERE profile_id = ? ORDER BY created_ms, id", (profile_id,))]
+    document["measures"] = _measures(store, profile_id, scorer)
     return document
 
 
@@ -271,6 +304,13 @@ def csv_tables(document: dict[str, Any]) -> dict[str, str]:
         "reflections.csv": _csv_text(REFLECTION_COLUMNS, reflections),
         "checkins.csv": _csv_text(CHECKIN_COLUMNS, checkins),
     }
+    if "measures" in document:
+        measures = document["measures"]
+        count = max([MEASURE_ITEM_COLUMNS, *(len(m["answers"]) for m in measures)])
+        items = [f"item_{n}" for n in range(1, count + 1)]
+        tables["measures.csv"] = _csv_text(MEASURE_COLUMNS + items, [
+            {**m, **{f"item_{n}": a for n, a in enumerate(m["answers"], 1)}}
+            for m in measures])
     maps: list[dict[str, Any]] = []
     for record in document.get("body_maps", []):
         name = f"body_maps/map-{record['id']}.csv"
@@ -309,7 +349,7 @@ def _zip_bytes(tables: dict[str, str]) -> bytes:
 
 def export(store: HistoryStore, profile_id: int, fmt: str, out: Path,
            sessions: Mapping[str, SessionFacts] | None = None, *,
-           body_maps: bool = True) -> list[Path]:
+           body_maps: bool = True, scorer: Scorer | None = None) -> list[Path]:
     """Write the profile's history to ``out``; return the files written.
 
     ``fmt`` ``json``: one JSON file. ``csv``: a ``.zip`` of the three tables if
@@ -323,7 +363,7 @@ def export(store: HistoryStore, profile_id: int, fmt: str, out: Path,
     out = Path(out)
     if not out.parent.is_dir():
         raise InvalidInputError(f"The folder {out.parent} does not exist.")
-    document = collect(store, profile_id, sessions, body_maps=body_maps)
+    document = collect(store, profile_id, sessions, body_maps=body_maps, scorer=scorer)
     try:
         written = _write(document, fmt, out)
     except OSError as exc:  # name the file asked for, not the temporary one

@@ -43,12 +43,13 @@ def export_history(store: HistoryStore, profile_id: int, out: Path) -> tuple[boo
     """Write the export to ``out`` (``.json`` or ``.zip``); (done, a sentence naming the
     file) either way."""
     from mit_desktop.content.export_sessions import session_facts
+    from mit_desktop.content.measures import export_scorer
     from mit_desktop.history import HistoryError
     from mit_desktop.history.export import export
 
     fmt = "json" if out.suffix.lower() == ".json" else "csv"
     try:
-        export(store, profile_id, fmt, out, session_facts())
+        export(store, profile_id, fmt, out, session_facts(), scorer=export_scorer())
     except HistoryError as exc:
         log.warning("export not saved: %s", exc)
         return False, f"The export could not be saved as {out}: {exc}"

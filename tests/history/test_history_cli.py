@@ -81,7 +81,7 @@ def test_export_json_to_stdout_by_default(filled: dict[str, int], capsys) -> Non
     code, out, err = run(["history", "export", "--profile", "ann"], capsys)
     assert code == 0, err
     document = json.loads(out)
-    assert list(document) == ["profile", "practices", "body_maps"]
+    assert list(document) == ["profile", "practices", "body_maps", "measures"]
     assert document["profile"] == {"name": "Ann", "kind": "caregiver"}
     [practice] = document["practices"]
     assert practice["session_id"] == "nesting-doll-1" and practice["listened_ms"] == 1_200_000
@@ -104,7 +104,8 @@ def test_export_to_files(filled: dict[str, int], capsys, tmp_path: Path) -> None
                         str(folder)], capsys)
     assert code == 0, err
     assert sorted(p.name for p in folder.iterdir()) == ["body_maps.csv", "checkins.csv",
-                                                        "practices.csv", "reflections.csv"]
+                                                        "measures.csv", "practices.csv",
+                                                        "reflections.csv"]
 
 
 def test_export_with_one_profile_needs_no_name(data_dir: Path, capsys) -> None:

@@ -96,7 +96,7 @@ def _expected(store: HistoryStore, profile: int) -> list[dict]:
 
 def _parsed(document: dict) -> list[dict]:
     """The exported JSON document read back into the same terms."""
-    assert list(document) == ["profile", "practices", "body_maps"]
+    assert list(document) == ["profile", "practices", "body_maps", "measures"]
     out = []
     for p in document["practices"]:
         assert tuple(p) == PRACTICE_KEYS

@@ -107,3 +107,32 @@ def test_changing_the_item_9_answer_records_one_event_only(store: HistoryStore) 
     run.safety_seen()
     run.answer(2)
     assert len(store.safety_events(ann)) == 1
+
+
+def test_exports_carry_item_level_answers_with_score_and_band(store: HistoryStore,
+                                                               tmp_path) -> None:
+    import csv
+    import io
+    import json
+    import zipfile
+
+    from mit_desktop.history import export
+
+    ann = store.create_profile("Ann")
+    store.record_measure(ann, "phq9", [2, 2, 2, 2, 1, 1, 0, 0, 0], follow_up=1, occasion="start")
+    store.record_measure(ann, "scs_sf", [3] * 11 + [None])
+    scorer = measures.export_scorer()
+    export.export(store, ann, "json", tmp_path / "h.json", scorer=scorer)
+    document = json.loads((tmp_path / "h.json").read_text("utf-8"))
+    first, second = document["measures"]
+    assert first["answers"] == [2, 2, 2, 2, 1, 1, 0, 0, 0]
+    assert (first["score"], first["band"], first["follow_up"], first["occasion"]) == (
+        10, "Moderate", 1, "start")
+    assert second["answers"][-1] is None and second["score"] is None
+    export.export(store, ann, "csv", tmp_path / "h.zip", scorer=scorer)
+    with zipfile.ZipFile(tmp_path / "h.zip") as archive:
+        rows = list(csv.DictReader(io.StringIO(archive.read("measures.csv").decode("utf-8"))))
+    assert rows[0]["instrument"] == "phq9" and rows[0]["score"] == "10"
+    assert [rows[0][f"item_{n}"] for n in range(1, 10)] == ["2", "2", "2", "2", "1", "1", "0",
+                                                            "0", "0"]
+    assert rows[0]["item_10"] == "" and rows[1]["item_12"] == ""
