@@ -174,3 +174,13 @@ def test_with_its_recordings_a_session_may_last_at_most_four_hours(tmp_path: Pat
     assert capsys.readouterr().err == (
         f"{script}:37: with its recordings, by this line the session lasts more than 4 hours; "
         "a session may last at most 4 hours\n")
+
+
+def test_a_session_name_too_long_for_a_path_is_explained_at_line_1(capsys) -> None:
+    # was: "mit-desktop: [Errno 36] File name too long: 'xxxx…'" from Path.exists()
+    name = "x" * 5000
+    assert main(["timeline", name]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"mit-desktop: {name}:1: cannot read the file: the path (or a folder or "
+                          "file name in it) is too long for this computer"), err[-300:]
+    assert not INTERNALS.search(err)

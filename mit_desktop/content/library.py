@@ -77,11 +77,19 @@ def list_sessions(include_user: bool = True) -> tuple[list[LibraryEntry], list[S
     return entries, errors
 
 
+def _exists(path: Path) -> bool:
+    """Whether anything is at `path` (False for a name too long or a loop of links)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return True  # let parse_session name the problem
+
+
 def find_session(ref: str) -> Session:
     """A session by path or by id (bundled first, then the user's). SessionError if not found."""
     candidate = Path(ref)
-    if candidate.suffix == ".md" or candidate.exists() or "/" in ref:
-        return parse_session(candidate)
+    if candidate.suffix == ".md" or "/" in ref or "\x00" in ref or _exists(candidate):
+        return parse_session(candidate)  # says plainly why a path cannot be read
     entries, _errors = list_sessions()
     for entry in entries:
         if entry.id == ref:
