@@ -155,7 +155,7 @@ class MainWindow(PracticePages, QMainWindow):
                      self.player, self.reflection, self.stop_screen, self.support,
                      self.questionnaire):
             holder = page
-            if page in (self.library, self.checkin):  # scroll at large text sizes
+            if page is self.library:  # scroll at large text sizes (the check-in scrolls itself)
                 holder = QScrollArea(self)
                 holder.setWidgetResizable(True)
                 holder.setFrameShape(QScrollArea.Shape.NoFrame)

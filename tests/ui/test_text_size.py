@@ -143,3 +143,15 @@ def test_the_large_captions_window_shows_every_line_and_closes_with_escape(windo
     presenter.activateWindow()
     QTest.keyClick(presenter, Qt.Key.Key_Escape)
     assert not presenter.isVisible()
+
+
+def test_start_listening_stays_in_view_at_200_percent(window, qtbot) -> None:
+    apply_theme(QApplication.instance(), 200, False)
+    window.resize(1024, 768)
+    window.checkin.show_phase("before", "Tiny practice", "Stop whenever you like.")
+    window.checkin.go_button.setEnabled(True)
+    window.show_page("checkin")
+    QApplication.processEvents()
+    go = window.checkin.go_button
+    assert go.visibleRegion().boundingRect().size() == go.size()
+    assert go.mapTo(window, go.rect().bottomLeft()).y() <= window.height()

@@ -4,8 +4,15 @@ controls, every part skippable. Before a practice it also asks how to listen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.controls import RatingRow
@@ -29,9 +36,20 @@ class CheckInScreen(QWidget):
         super().__init__(parent)
         self.phase = "before"
         self.resuming = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
+        # the questions scroll at large text sizes; Back, Skip and Start listening stay in
+        # view below them (at 200 % "Start listening" was below the fold)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body = QWidget(self.scroll)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 8, 0)
         layout.setSpacing(14)
+        self.scroll.setWidget(body)
+        outer.addWidget(self.scroll, 1)
         self.heading = label("", "heading", self)
         layout.addWidget(self.heading)
         self.session_label = label("", "title", self)
@@ -87,7 +105,7 @@ class CheckInScreen(QWidget):
         row.addStretch(1)
         row.addWidget(self.skip_button)
         row.addWidget(self.go_button)
-        layout.addLayout(row)
+        outer.addLayout(row)
 
     def show_phase(self, phase: str, title: str = "", safety: str = "", mode: str = HANDS_FREE,
                    can_choose_mode: bool = True, resuming: bool = False) -> None:
