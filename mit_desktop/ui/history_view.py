@@ -99,6 +99,15 @@ class HistoryView(QWidget):
         self.page_layout.addWidget(self.week_strip)
         self._build_range(page)
         self._build_charts(page)
+        self._heading(page, tr("Questionnaires"))
+        self.measures_box = QWidget(page)
+        self.measures_layout = QVBoxLayout(self.measures_box)
+        self.measures_layout.setContentsMargins(0, 0, 0, 0)
+        self.measures_label = QLabel(page)
+        self.measures_label.setWordWrap(True)
+        self.measures_charts: list[QWidget] = []
+        self.page_layout.addWidget(self.measures_box)
+        self.page_layout.addWidget(self.measures_label)
         self._heading(page, tr("Times you needed to stop, and help offered"))
         self.safety_label = QLabel(page)
         self.safety_label.setWordWrap(True)
@@ -337,6 +346,7 @@ class HistoryView(QWidget):
             self._refresh_week()
             self._refresh_minutes()
             self._refresh_moods()
+            self._refresh_measures()
             self._refresh_safety()
             self._refresh_diary()
             first, last = self.date_range()
@@ -391,6 +401,30 @@ class HistoryView(QWidget):
             before, after = chart.series[f"{chart.kind}_before"][1], \
                 chart.series[f"{chart.kind}_after"][1]
             label.setText(rating_summary(chart.kind, before, after))
+
+    def _refresh_measures(self) -> None:
+        """A chart with its bands, and a sentence, for each questionnaire in the dates."""
+        from mit_desktop.practice.measures_history import measure_series, series_summary
+        from mit_desktop.ui.history_measures import bands_text, measure_charts
+
+        first, last = self.date_range()
+        boundary = self.store.settings(self.profile_id).day_boundary_min
+        series = measure_series(self.store, self.profile_id, first, last, boundary)
+        for widget in self.measures_charts:
+            self.measures_layout.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self.measures_charts = []
+        for each, chart in zip(series, measure_charts(series, first, last, self.measures_box)):
+            words = QLabel(series_summary(each) + "\n" + bands_text(each), self.measures_box)
+            words.setWordWrap(True)
+            for widget in (chart, words):
+                self.measures_layout.addWidget(widget)
+                self.measures_charts.append(widget)
+        self.measures_label.setText("" if series else tr(
+            "No questionnaires answered in these dates. Today offers them when the program "
+            "asks for one."))
+        self.measures_label.setVisible(not series)
 
     def _refresh_safety(self) -> None:
         first, last = self.date_range()

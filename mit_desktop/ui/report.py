@@ -195,6 +195,9 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
                      f"{_esc(tr('Open circles: before; filled triangles: after.'))}</p>")
         chart.deleteLater()
 
+    parts.extend(_measures_html(document, store, profile_id, first_day, last_day,
+                                settings.day_boundary_min))
+
     events = safety_events_in(store, profile_id, first_day, last_day)
     parts.append(f"<h2>{_esc(tr('Times the listener needed to stop, and help offered'))}</h2>")
     if not events:
@@ -234,6 +237,42 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
     document.setHtml("\n".join(parts))
     return Report(document, profile.name, first_day, last_day, practices, listened, weeks,
                   entries, map_ids, events)
+
+
+def _measures_html(document: QTextDocument, store: HistoryStore, profile_id: int,
+                   first_day: dt.date, last_day: dt.date, boundary_min: int) -> list[str]:
+    """Each questionnaire answered in the dates: its chart over its bands, the scores in
+    words, the bands and the citation; a PHQ-9 item 9 answer above "Not at all" is named."""
+    from mit_desktop.practice.measures_history import measure_series, series_summary
+    from mit_desktop.ui.history_measures import bands_text, measure_charts
+
+    series = measure_series(store, profile_id, first_day, last_day, boundary_min)
+    parts = [f"<h2>{_esc(tr('Questionnaires'))}</h2>"]
+    if not series:
+        parts.append(f"<p>{_esc(tr('No questionnaires answered in these dates.'))}</p>")
+        return parts
+    for each, chart in zip(series, measure_charts(series, first_day, last_day)):
+        chart_font = QFont(chart.font())
+        chart_font.setPointSizeF(12)
+        chart.apply_font(chart_font)
+        chart.show_series(each, first_day, last_day)
+        url = f"mit://chart/measure-{each.instrument.id}"
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
+                             chart_image(chart, CHART_WIDTH_PX, CHART_HEIGHT_PX))
+        parts.append(f"<h3>{_esc(each.instrument.short_name)}</h3>")
+        parts.append(f'<p><img src="{url}" width="600"></p>')
+        rows = "".join(
+            f"<tr><td>{_esc(long_date(p.day))}</td><td>{_esc(p.occasion)}</td>"
+            f"<td>{_esc(p.score.text)}{_esc(each.instrument.score_unit)}</td>"
+            f"<td>{_esc(p.score.band.label if p.score.band else p.score.reason)}</td></tr>"
+            for p in each.points)
+        parts.append(f"<table cellpadding=\"3\"><tr><th>{_esc(tr('Day'))}</th>"
+                     f"<th>{_esc(tr('Occasion'))}</th><th>{_esc(tr('Score'))}</th>"
+                     f"<th>{_esc(tr('Band'))}</th></tr>{rows}</table>")
+        parts.append(f"<p>{_esc(series_summary(each))}</p>")
+        parts.append(f'<p class="small">{_esc(bands_text(each))}</p>')
+        chart.deleteLater()
+    return parts
 
 
 def _map_html(document: QTextDocument, record: BodyMapRecord) -> str:

@@ -589,3 +589,22 @@ def test_i_need_to_stop_is_listed_on_its_own(view: HistoryView, store: HistorySt
     assert "“I need to stop” in Nesting Doll, in “The nesting doll”, at 9:40." in text
     assert "The grounding steps were not used." in text
     assert text.count("\n") == 0  # one event, one line: pauses and partial practices are not here
+
+
+def test_questionnaires_are_charted_over_their_bands(view: HistoryView, store: HistoryStore,
+                                                     clock: Clock, ann: int) -> None:
+    from mit_desktop.ui.history_measures import MeasureChart
+
+    assert "No questionnaires" in view.measures_label.text()
+    clock.ms = ms(dt.datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
+    store.record_measure(ann, "gad7", [3, 3, 3, 2, 2, 2, 0])  # 15: severe
+    clock.ms = ms(dt.datetime(2026, 3, 17, 9, 0, tzinfo=UTC))
+    store.record_measure(ann, "gad7", [1, 1, 1, 1, 1, 0, 0])  # 5: mild
+    clock.ms = ms(NOW)
+    view.refresh()
+    [chart] = [w for w in view.measures_charts if isinstance(w, MeasureChart)]
+    xs, ys = chart.series["gad7"]
+    assert ys == [15.0, 5.0]
+    assert [day_of_x(x) for x in xs] == [dt.date(2026, 3, 10), dt.date(2026, 3, 17)]
+    assert "15 (Severe)" in chart.accessibleDescription()
+    assert not view.measures_label.isVisibleTo(view)

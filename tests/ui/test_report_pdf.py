@@ -332,3 +332,27 @@ def test_report_command_explains_user_mistakes(
         report_cli.main(["--profile", "A", "--from", "March", "--to", "2026-03-02", "-o", "x.pdf"])
     assert exit_info.value.code == 2
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_questionnaires_are_charted_with_their_bands_and_item_9_is_flagged(
+        qapp, store: HistoryStore) -> None:
+    pid = fill(store)
+    clock = store.test_clock  # type: ignore[attr-defined]
+    clock.ms = ms(dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    store.record_measure(pid, "phq9", [2, 2, 2, 2, 1, 1, 1, 1, 0], occasion="start")  # 12
+    store.record_measure(pid, "who5", [3, 3, 2, 2, 2], occasion="start")  # 48 %
+    clock.ms = ms(dt.datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
+    store.record_measure(pid, "phq9", [1, 1, 1, 1, 1, 1, 0, 0, 1], occasion="weekly")  # 7
+    store.record_safety_event(pid, "support_offered", detail={
+        "source": "questionnaire", "reasons": ["self_harm_thoughts"], "instrument": "phq9",
+        "item": 9, "answer": 1, "answer_label": "Several days"})
+    clock.ms = ms(NOW)
+    report = build_report(store, pid, FIRST, LAST, catalog=CATALOG)
+    text = report.document.toPlainText()
+    assert "PHQ-9: 12 (Moderate) on 2026-03-02, then 7 (Mild) on 2026-03-09" in text
+    assert "WHO-5: 48% (Poor well-being" in text
+    assert "0–4 Minimal; 5–9 Mild; 10–14 Moderate" in text  # the bands, as published
+    assert "question 9 of the PHQ-9" in text and "Several days" in text
+    image = report.document.resource(QTextDocument.ResourceType.ImageResource,
+                                     QUrl("mit://chart/measure-phq9"))
+    assert isinstance(image, QImage) and not image.isNull()
