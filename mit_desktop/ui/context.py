@@ -113,6 +113,9 @@ class AppContext(QObject):
         self.tasks.db(fn, on_done, on_error)
 
     def close(self) -> None:
+        preparer = getattr(self, "_preparer", None)
+        if preparer is not None:  # the worker process ends with the window
+            preparer.cancel()
         if self._player is not None:
             try:
                 self._player.close()

@@ -72,7 +72,8 @@ class SessionCatalog:
 
 
 def load_catalog() -> SessionCatalog:
-    """The bundled program's sessions; an empty catalog (logged) if it cannot be read."""
+    """The bundled program's sessions, then the user's own (imported recordings, their own
+    scripts) by their titles; an empty catalog (logged) if the program cannot be read."""
     try:
         from mit_desktop.content.program import load_program
 
@@ -80,7 +81,17 @@ def load_catalog() -> SessionCatalog:
     except Exception as exc:  # a broken program file must not hide the history
         log.warning("program unavailable for the history view: %s", exc)
         return SessionCatalog()
-    return SessionCatalog(tuple(SessionInfo(e.id, e.title, e.module) for e in program.entries))
+    sessions = [SessionInfo(e.id, e.title, e.module) for e in program.entries]
+    try:
+        from mit_desktop.content.library import list_sessions
+
+        known = {s.id for s in sessions}
+        entries, _errors = list_sessions()
+        sessions += [SessionInfo(e.id, e.title, e.module) for e in entries
+                     if e.source == "user" and e.id not in known]
+    except Exception as exc:  # noqa: BLE001 - own sessions unreadable: shown by their id
+        log.warning("your own sessions are not listed in the history: %s", exc)
+    return SessionCatalog(tuple(sessions))
 
 
 def practiced_session_ids(store: HistoryStore, profile_id: int) -> list[str]:
