@@ -62,3 +62,10 @@ def test_without_a_start_date_weekly_counts_seven_days_from_the_last_answer() ->
     done = [_answered("phq9", START), _answered("scs_sf", START)]
     assert _due(done, START + dt.timedelta(days=6), start=None) == []
     assert _due(done, START + dt.timedelta(days=7), start=None) == [("phq9", "weekly")]
+
+
+def test_without_the_start_occasion_a_weekly_one_waits_for_its_first_period() -> None:
+    schedules = [MeasureSchedule("scs_sf", False, 2, False)]
+    assert _due([], START, schedules=schedules) == []
+    assert _due([], START + dt.timedelta(days=7), schedules=schedules) == []
+    assert _due([], START + dt.timedelta(days=14), schedules=schedules) == [("scs_sf", "weekly")]

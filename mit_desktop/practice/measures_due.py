@@ -8,8 +8,8 @@ statements about oneself, slower to change) at the start and the end only.
 
 Rules, on local days (the profile's day boundary):
 
-- ``start``: never answered yet (also before the program's first day, and without a
-  start date at all): the first answers are the baseline.
+- ``start``: never answered yet and the schedule asks for it at the start (also before
+  the program's first day, and without a start date at all): the baseline.
 - ``end``: today is in the program's last week or later (up to four weeks after), and
   the instrument was not answered since that week began.
 - ``weekly``: in program weeks 2…last, every ``every_weeks`` weeks counted from week 1,
@@ -80,12 +80,14 @@ def due_measures(
 
 def _occasion(schedule: MeasureSchedule, last: dt.date | None, today: dt.date,
               start_day: dt.date | None, weeks: int) -> str:
-    if last is None:
-        return "start" if schedule.at_start or schedule.every_weeks else ""
+    if last is None and schedule.at_start:
+        return "start"
     if start_day is None:
-        if schedule.every_weeks and (today - last).days >= 7 * schedule.every_weeks:
+        if schedule.every_weeks and (last is None
+                                     or (today - last).days >= 7 * schedule.every_weeks):
             return "weekly"
         return ""
+    last = last or dt.date.min
     week = program_week(start_day, today)
     if schedule.at_end and weeks <= week < weeks + END_GRACE_WEEKS:
         end_first, _ = week_days(start_day, weeks)

@@ -69,3 +69,24 @@ def test_settings_set_the_start_and_a_therapist_assigns_a_module(window, qtbot, 
     qtbot.waitUntil(lambda: store.program_plan(pid).assignments == {}, timeout=2000)
     QTest.mouseClick(program.clear_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: store.program_plan(pid).start_day is None, timeout=2000)
+
+
+def test_a_therapist_changes_when_a_questionnaire_is_offered(window, qtbot, store) -> None:
+    from mit_desktop.history.measures import MeasureSchedule
+
+    window.show_page("settings")
+    program = window.settings.program
+    qtbot.waitUntil(lambda: program.plan is not None, timeout=2000)
+    program.instrument.setCurrentIndex(program.instrument.findData("scs_sf"))
+    assert program.at_start.isChecked() and program.at_end.isChecked()
+    assert program.every_weeks.value() == 0  # the default: start and end only
+    program.every_weeks.setValue(2)
+    program.at_start.setChecked(False)
+    pid = window.ctx.profile_id
+    qtbot.waitUntil(lambda: store.measure_schedules(pid).get("scs_sf")
+                    == MeasureSchedule("scs_sf", False, 2, True), timeout=2000)
+    assert program.every_weeks.accessibleName()
+    # and Today no longer offers the SCS-SF at the start (in week 1 of the program)
+    store.set_program_start(pid, window.today.data.week.today)
+    window.show_page("today")
+    assert [d.instrument for d in window.today.data.due] == ["phq9", "gad7", "who5"]

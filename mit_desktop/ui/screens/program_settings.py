@@ -11,9 +11,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QSpinBox,
+    QWidget,
+)
 
+from mit_desktop.content.measures import load_instruments
+from mit_desktop.history.measures import MeasureSchedule
 from mit_desktop.history.program_plan import MAX_WEEK, ProgramPlan
+from mit_desktop.practice.measures_due import schedules_for
 from mit_desktop.history.timeutil import local_day_of
 from mit_desktop.content.program import load_program
 from mit_desktop.practice.program_weeks import program_week, week_days
@@ -107,21 +118,63 @@ class ProgramSettings(QWidget):
         self.guide_label = label("", "muted", parent)
         form.addRow(self.guide_label)
         self.guide_label.hide()
+        self._build_schedule(form, parent)
+
+    def _build_schedule(self, form: QFormLayout, parent: QWidget) -> None:
+        """When Today offers each questionnaire (a therapist may change it)."""
+        self.schedules: dict[str, MeasureSchedule] = {}
+        self.instrument = QComboBox(parent)
+        for instrument in load_instruments():
+            self.instrument.addItem(f"{instrument.short_name} ({instrument.measures})",
+                                    instrument.id)
+        self.instrument.currentIndexChanged.connect(self._show_schedule)
+        instrument_label = label(self.tr("Questionnaire:"), None, parent)
+        instrument_label.setBuddy(self.instrument)
+        named(self.instrument, self.tr("Questionnaire"),
+              self.tr("For a therapist: choose a questionnaire to say when Today offers it."))
+        form.addRow(instrument_label, self.instrument)
+        self.at_start = QCheckBox(self.tr("At the start of the program"), parent)
+        named(self.at_start, self.tr("Offer it at the start of the program"),
+              self.tr("Today offers it until it is first answered."))
+        self.every_weeks = QSpinBox(parent)
+        self.every_weeks.setRange(0, 52)
+        self.every_weeks.setSpecialValueText(self.tr("Not weekly"))
+        self.every_weeks.setPrefix(self.tr("every "))
+        self.every_weeks.setSuffix(self.tr(" weeks"))
+        every_label = label(self.tr("During the program:"), None, parent)
+        every_label.setBuddy(self.every_weeks)
+        named(self.every_weeks, self.tr("During the program, every how many weeks"),
+              self.tr("1 is every week; 0 is not during the program."))
+        self.at_end = QCheckBox(self.tr("At the end of the program"), parent)
+        named(self.at_end, self.tr("Offer it at the end of the program"),
+              self.tr("Today offers it in the program's last week."))
+        form.addRow(self.at_start)
+        form.addRow(every_label, self.every_weeks)
+        form.addRow(self.at_end)
+        self.schedule_status = label("", "muted", parent)
+        form.addRow(self.schedule_status)
+        self.at_start.toggled.connect(self._save_schedule)
+        self.at_end.toggled.connect(self._save_schedule)
+        self.every_weeks.valueChanged.connect(self._save_schedule)
 
     # -- loading -----------------------------------------------------------------------
 
     def refresh(self) -> None:
         store, pid = self.ctx.store, self.ctx.profile_id
 
-        def read() -> tuple[ProgramPlan, dt.date]:
+        def read() -> tuple[ProgramPlan, dt.date, dict[str, MeasureSchedule]]:
             settings = store.settings(pid)
             now = dt.datetime.now().astimezone()
-            return store.program_plan(pid), local_day_of(now, settings.day_boundary_min)
+            return (store.program_plan(pid), local_day_of(now, settings.day_boundary_min),
+                    store.measure_schedules(pid))
 
         self.ctx.db(read, self._show, lambda exc: self.message.emit(str(exc)))
 
-    def _show(self, loaded: tuple[ProgramPlan, dt.date]) -> None:
-        self.plan, self.today = loaded
+    def _show(self, loaded: tuple[ProgramPlan, dt.date, dict[str, MeasureSchedule]]) -> None:
+        self.plan, self.today, changed = loaded
+        ids = [self.instrument.itemData(i) for i in range(self.instrument.count())]
+        self.schedules = {s.instrument: s for s in schedules_for(ids, changed)}
+        self._show_schedule()
         start = self.plan.start_day
         self.start.setDate(_qdate(start or self.today))
         self.clear_button.setEnabled(start is not None)
@@ -163,7 +216,31 @@ class ProgramSettings(QWidget):
         assigned = self.plan.assignments.get(week) if self.plan else None
         self.module.setCurrentIndex(max(0, self.module.findData(assigned)) if assigned else 0)
 
+    def _show_schedule(self) -> None:
+        schedule = self.schedules.get(self.instrument.currentData())
+        if schedule is None:
+            return
+        self._showing = True
+        self.at_start.setChecked(schedule.at_start)
+        self.every_weeks.setValue(schedule.every_weeks)
+        self.at_end.setChecked(schedule.at_end)
+        self._showing = False
+
     # -- saving --------------------------------------------------------------------------
+
+    def _save_schedule(self) -> None:
+        if getattr(self, "_showing", False):
+            return
+        instrument = self.instrument.currentData()
+        schedule = MeasureSchedule(instrument, self.at_start.isChecked(),
+                                   self.every_weeks.value(), self.at_end.isChecked())
+        if self.schedules.get(instrument) == schedule:
+            return
+        self.schedules[instrument] = schedule
+        store, pid = self.ctx.store, self.ctx.profile_id
+        self._write(lambda: store.set_measure_schedule(pid, schedule),
+                    self.tr("{name}: schedule saved.").format(
+                        name=self.instrument.currentText()))
 
     def _set_start(self) -> None:
         d = self.start.date()
