@@ -143,8 +143,10 @@ class DiaryCard(QFrame):
         self.entry = entry
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("diaryCard")
-        self.setStyleSheet("#diaryCard { background: #fbfbf9; border: 1px solid #d8d8d0;"
-                           " border-radius: 8px; }")
+        # a light card in either theme, so its text is dark in either (white text of the
+        # high-contrast theme on it was unreadable)
+        self.setStyleSheet("#diaryCard { background: #fbfbf9; border: 1px solid #8c8c84;"
+                           " border-radius: 8px; } #diaryCard QLabel { color: #1f2328; }")
         row = QHBoxLayout(self)
         text = QVBoxLayout()
         bold = QFont(self.font())

@@ -156,7 +156,7 @@ class ManualPracticeDialog(QDialog):
 
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #8a1c1c;")
+        self.error_label.setProperty("role", "error")  # the theme's colour (high contrast too)
         self.error_label.hide()
         layout.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(

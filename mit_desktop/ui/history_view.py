@@ -116,7 +116,7 @@ class HistoryView(QWidget):
         self.page_layout.addWidget(self.safety_label)
         self.error_label = QLabel(page)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #8a1c1c;")
+        self.error_label.setProperty("role", "error")  # the theme's colour (high contrast too)
         self.error_label.hide()
         self.page_layout.addWidget(self.error_label)
         self._heading(page, tr("Reflection diary"))

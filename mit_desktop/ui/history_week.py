@@ -26,10 +26,11 @@ PRACTICED_MARK = "\u2713"  # ✓
 OPEN_MARK = "\u25cb"  # ○
 FUTURE_MARK = "\u2013"  # –
 
+# text 7:1 or more on its tile (AAA, so the high-contrast theme needs no other colours)
 _STYLES = {
-    "practiced": "background: #2e7d32; color: white; border: 2px solid #1b5e20;",
+    "practiced": "background: #1b5e20; color: white; border: 2px solid #0d3b12;",
     "open": "background: #f1f1ee; color: #333333; border: 2px solid #c8c8c0;",
-    "future": "background: #fafaf8; color: #777777; border: 2px dashed #d0d0c8;",
+    "future": "background: #fafaf8; color: #555555; border: 2px dashed #8c8c84;",
 }
 
 

@@ -187,6 +187,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QLabel[role="prompt"] {{ font-size: {pt * 1.5:.1f}pt; font-weight: 600; }}
     QLabel[role="big"] {{ font-size: {pt * 2:.1f}pt; font-weight: 700; }}
     QLabel[role="muted"] {{ color: {muted}; }}
+    QLabel[role="error"] {{ color: {c.danger}; font-weight: 700; }}
     QLabel[role="banner"] {{ background: {c.banner}; color: {fg}; border: 3px solid {c.banner_border};
         border-radius: 6px; padding: 10px; }}
     QLabel[role="crisis"] {{ font-size: {pt * 1.2:.1f}pt; font-weight: 700; color: {fg};

@@ -210,8 +210,8 @@ def test_week_strip_counts_practice_days_in_gentle_words(view: HistoryView) -> N
                      FUTURE_MARK, FUTURE_MARK, FUTURE_MARK]
     for tile, mark in zip(strip.tiles, marks, strict=True):
         assert mark in tile.text()  # a symbol, not only a colour
-    assert "#2e7d32" in strip.tiles[0].styleSheet()
-    assert "#2e7d32" not in strip.tiles[1].styleSheet()
+    assert "#1b5e20" in strip.tiles[0].styleSheet()
+    assert "#1b5e20" not in strip.tiles[1].styleSheet()
     assert strip.tiles[0].accessibleName().endswith("practiced, 20 minutes")
     assert strip.tiles[1].accessibleName().endswith("no practice")
     assert "(today)" in strip.tiles[3].accessibleName()
