@@ -180,6 +180,10 @@ def test_import_recording_with_audacity_labels(tmp_path: Path, capsys) -> None:
     info = sf.info(audio)
     assert doc["duration_ms"] == pytest.approx(info.duration * 1000, abs=60)
     assert f"[clip {audio.resolve()} from 0:00 to 0:01.500]" in out.read_text()
+    from mit_desktop.session.parser import parse_session
+
+    # the practice's length is shown in the library: the recording plus two 30 s reflections
+    assert parse_session(out).minutes == pytest.approx(info.duration / 60 + 1, abs=0.06)
     # audio beside the script is referenced relatively, so both can be moved together
     shutil.copy(audio, out.parent / "talk.mp3")
     assert main(["import-recording", str(out.parent / "talk.mp3"), "--labels", str(labels), "-o", str(out)]) == 0

@@ -117,6 +117,7 @@ def recording_script(audio: Path, labels: list[Label], out: Path, duration_ms: i
         f'title = "{title}"',
         'module = "recording"',
         f'summary = "A recorded practice with {len(labels)} reflection point(s)."',
+        f"minutes = {max(0.1, round((duration_ms + len(labels) * reflect_ms) / 60_000, 1))}",
         "+++",
         "",
         f"# {title}",

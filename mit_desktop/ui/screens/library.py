@@ -83,6 +83,22 @@ class LibraryScreen(QWidget):
         for w in (self.title, self.length, self.summary, self.safety):
             detail.addWidget(w)
         detail.addWidget(self.start_button)
+        from mit_desktop.ui import own_session_actions as own
+
+        self.own_buttons = QHBoxLayout()
+        self.rename_button = button(self.tr("Rename…"), self.tr("Rename"),
+                                    self.tr("Give your practice another name."), None, detail_widget)
+        self.inputs_button = button(self.tr("Reflections…"), self.tr("What each reflection asks for"),
+                                    self.tr("Choose a note, a rating or the body map at each "
+                                            "reflection."), None, detail_widget)
+        self.delete_button = button(self.tr("Delete…"), self.tr("Delete this practice"),
+                                    self.tr("Delete your practice and its imported recording; "
+                                            "its history is kept."), None, detail_widget)
+        for b, act in ((self.rename_button, own.rename), (self.inputs_button, own.edit_inputs),
+                       (self.delete_button, own.delete)):
+            b.clicked.connect(lambda _c=False, act=act: self._own(act))
+            self.own_buttons.addWidget(b)
+        detail.addLayout(self.own_buttons)
         detail.addStretch(1)
         detail_area.setWidget(detail_widget)
         body.addWidget(detail_area, 2)
@@ -105,6 +121,7 @@ class LibraryScreen(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         self.safety.hide()
+        self._show_own_buttons(None)
 
     # -- loading -------------------------------------------------------------------
 
@@ -153,6 +170,7 @@ class LibraryScreen(QWidget):
     def _selected(self, item: QListWidgetItem | None, _previous: object = None) -> None:
         entry = self.entries.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
         self.start_button.setEnabled(entry is not None)
+        self._show_own_buttons(entry)
         if entry is None:
             for w in (self.title, self.length, self.summary):
                 w.setText("")
@@ -167,6 +185,16 @@ class LibraryScreen(QWidget):
         self.ctx.tasks.run(lambda: parse_session(path).safety,
                            lambda text: self._show_safety(entry.id, text),
                            lambda exc: log.warning("could not read %s: %s", path, exc))
+
+    def _own(self, act) -> None:  # type: ignore[no-untyped-def]
+        entry = self.entries.get(self.current_id() or "")
+        if entry is not None and entry.source == "user":
+            act(self, entry)
+
+    def _show_own_buttons(self, entry: LibraryEntry | None) -> None:
+        mine = entry is not None and entry.source == "user"
+        for b in (self.rename_button, self.inputs_button, self.delete_button):
+            b.setVisible(mine)
 
     def _show_safety(self, session_id: str, text: str) -> None:
         if self.current_id() == session_id:
@@ -184,12 +212,14 @@ class LibraryScreen(QWidget):
 
     def _ask_import(self) -> None:
         audio, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose the recording"), str(Path.home()),
+            self, self.tr("Step 1 of 2: choose the recording (a WAV, FLAC, OGG, MP3 or M4A file)"),
+            str(Path.home()),
             self.tr("Recordings (*.wav *.flac *.ogg *.mp3 *.m4a);;All files (*)"))
         if not audio:
             return
         labels, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose its Audacity label file"), str(Path(audio).parent),
+            self, self.tr("Step 2 of 2: choose its label file (in Audacity: File › Export › "
+                          "Export Labels; each label becomes a reflection)"), str(Path(audio).parent),
             self.tr("Label files (*.txt);;All files (*)"))
         if labels:
             self.import_recording(Path(audio), Path(labels))
