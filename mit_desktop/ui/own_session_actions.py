@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,8 +26,9 @@ from mit_desktop.content.own_sessions import (
 from mit_desktop.session.parser import parse_session
 from mit_desktop.ui.widgets import label
 
-if TYPE_CHECKING:
-    from mit_desktop.ui.screens.library import LibraryScreen
+#: the library screen (not imported: ui.screens imports this module): a QWidget with
+#: ``message`` (a signal), ``refresh()`` and ``inputs_dialog``
+LibraryScreen = Any
 
 log = logging.getLogger(__name__)
 
