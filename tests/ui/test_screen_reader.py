@@ -177,3 +177,14 @@ def test_the_more_controls_toggle_is_named_by_its_label(window) -> None:
     assert more.accessibleName() == more.text()
     more.setChecked(not more.isChecked())
     assert more.accessibleName() == more.text()
+
+
+def test_preparing_is_announced_in_steps(window, monkeypatch, heard) -> None:
+    monkeypatch.setattr(window.flow, "active", True)
+    player = window.player
+    player._duration_ms = None
+    player._preparing_heard = None
+    for percent in (3, 10, 21, 35, 41):
+        player._on_preparing(percent)
+    assert [text for text, _ in heard] == ["Preparing… 3 %", "Preparing… 21 %",
+                                           "Preparing… 41 %"]

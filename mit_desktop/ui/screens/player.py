@@ -135,6 +135,7 @@ class PlayerScreen(QWidget):
         self._duration_ms: int | None = None
         self._reflection_end_ms: int | None = None
         self._last_state: str | None = None
+        self._preparing_heard: int | None = None
         self._described: tuple[QWidget, str] | None = None
         self._connected = False
         self._build()
@@ -335,6 +336,7 @@ class PlayerScreen(QWidget):
         self.remaining_label.setText("")
         self._duration_ms = None
         self._last_state = None
+        self._preparing_heard = None
         self._describe_focus("")
         prefs = self.flow.ctx.prefs
         for stem, slider in self.volumes.items():
@@ -436,6 +438,10 @@ class PlayerScreen(QWidget):
             return
         self.caption_label.setText(self.tr("Preparing… {n} %").format(n=percent))
         self.remaining_label.setText(self.tr("Preparing… {n} %").format(n=percent))
+        step = percent // 20  # a screen reader hears it at 0, 20, 40 … %, not every percent
+        if step != self._preparing_heard:
+            self._preparing_heard = step
+            announce(self.caption_label, self.tr("Preparing… {n} %").format(n=percent))
 
     def _refresh_marks(self, position_ms: int, duration_ms: int | None) -> None:
         """Section and reflection marks, shown only once the timeline is complete (its
