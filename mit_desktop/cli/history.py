@@ -56,9 +56,28 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", type=Path, default=None,
                    help="FILE.json, FILE.zip or a FOLDER (default: JSON to standard output)")
     p.add_argument("--profile", metavar="NAME", help="the profile (needed when there are several)")
+    p.add_argument("--bundle", action="store_true",
+                   help="a practice bundle for your therapist (one .mitbundle file: practices, "
+                        "check-ins, reflections, body maps, questionnaires, times you needed "
+                        "to stop); needs -o FILE")
+    p.add_argument("--from", dest="first_day", metavar="YYYY-MM-DD", default=None,
+                   help="with --bundle: from this day")
+    p.add_argument("--to", dest="last_day", metavar="YYYY-MM-DD", default=None,
+                   help="with --bundle: up to this day")
     p.add_argument("--without-body-maps", action="store_true",
                    help="leave out the body maps' data (smaller files)")
     p.set_defaults(func=_guard(_cmd_export))
+
+    p = commands.add_parser(
+        "import", help="import a client's practice bundle into their profile",
+        description="Reads a practice bundle (.mitbundle) into the profile NAME (made as a "
+                    "client profile if there is none). Importing the same bundle again adds "
+                    "nothing; a newer one adds only what is new.")
+    p.add_argument("bundle", metavar="FILE", type=Path, help="the .mitbundle file")
+    p.add_argument("--profile", metavar="NAME", required=True, help="the client's profile")
+    p.add_argument("--yes", action="store_true",
+                   help="import even though the profile holds someone else's practice")
+    p.set_defaults(func=_guard(_cmd_import))
 
     p = commands.add_parser("backup", help="make a backup now (or list backups)")
     p.add_argument("--list", action="store_true", help="list backups instead")
@@ -279,7 +298,54 @@ def _export_profile(store: HistoryStore, name: str | None) -> Profile | None:
     return profiles[0] if profiles else None
 
 
+def _day(text: str | None, what: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(f"{what} must be a date like 2026-03-02, not {text!r}.") from None
+
+
+def _cmd_export_bundle(args: argparse.Namespace) -> int:
+    from mit_desktop.history.bundle import export_bundle
+
+    if args.output is None:
+        raise InvalidInputError("A bundle is one file: add -o FILE.mitbundle.")
+    first, last = _day(args.first_day, "--from"), _day(args.last_day, "--to")
+    with HistoryStore.open_for_reading() as store:
+        profile = _export_profile(store, args.profile)
+        if profile is None:
+            raise InvalidInputError("There is no practice history to export yet.")
+        counts = export_bundle(store, profile.id, args.output, first, last)
+    print(f"wrote {args.output}: " + ", ".join(f"{n} {kind.replace('_', ' ')}s"
+                                                for kind, n in counts.items()))
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from mit_desktop.history.bundle import OtherClientError, import_bundle
+
+    with HistoryStore.open() as store:
+        try:
+            result = import_bundle(store, args.bundle, args.profile,
+                                   allow_other_client=args.yes)
+        except OtherClientError as exc:
+            print(f"mit-desktop history: {exc} To import anyway, add --yes.", file=sys.stderr)
+            return 1
+    if not result.added_total:
+        print(f"Nothing new: everything in {args.bundle.name} was already in {args.profile}'s "
+              f"history ({result.already_there} records).")
+    else:
+        print(f"Imported into {args.profile}: " + ", ".join(
+            f"{n} {kind.replace('_', ' ')}s" for kind, n in result.added.items())
+              + (f" ({result.already_there} already there)" if result.already_there else ""))
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
+    if args.bundle:
+        return _cmd_export_bundle(args)
     fmt = _export_format(args)
     if fmt == "csv" and args.output is None:
         raise InvalidInputError("CSV has one file per table: add -o FILE.zip or -o FOLDER.")

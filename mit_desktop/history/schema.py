@@ -287,6 +287,31 @@ def m007_measures(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m008_bundle_imports(db: Database) -> None:
+    """Practice bundles imported into a therapist's profile: each imported row, by where it
+    came from (``source``: the client's profile, as the bundle names it), what it is
+    (``kind``) and its number there (``uid``), so importing the same bundle again adds
+    nothing and a newer one adds only what is new; imported rows are never changed."""
+    _run(
+        db,
+        [
+            """
+            CREATE TABLE bundle_imports (
+                profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+                source TEXT NOT NULL CHECK (length(source) BETWEEN 1 AND 64),
+                kind TEXT NOT NULL CHECK (kind IN ('practice', 'check_in', 'reflection',
+                    'body_map', 'measure', 'safety_event')),
+                uid TEXT NOT NULL CHECK (length(uid) BETWEEN 1 AND 80),
+                local_id INTEGER NOT NULL,
+                imported_ms INTEGER NOT NULL,
+                PRIMARY KEY (profile_id, source, kind, uid)
+            )
+            """,
+        ],
+    )
+
+
 def known_steps() -> list[str]:
     """Names of every migration step this version knows, in order (what an empty database
     would still need: sqlite-utils has no public list of its steps)."""
