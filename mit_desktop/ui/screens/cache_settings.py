@@ -87,7 +87,13 @@ class CacheSettings(QWidget):
     def clear(self) -> None:
         """Remove the cache's contents off the GUI thread, then show the room in use."""
         from mit_desktop import paths
+        from mit_desktop.playback import events as ev
 
+        if self.ctx.has_player and self.ctx.player.state in (ev.PLAYING, ev.BUFFERING,
+                                                              ev.PAUSED, ev.REFLECTION):
+            self.usage.setText(self.tr("Please finish or stop the practice first: it is "
+                                       "playing from the prepared speech."))
+            return
         self.clear_button.setEnabled(False)
 
         def done(_freed: object) -> None:
