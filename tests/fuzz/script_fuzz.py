@@ -376,7 +376,7 @@ def op_random_edit(text: str, rng: random.Random, ctx: dict) -> str | bytes:
             lines.insert(i, "+++")
     out = "\n".join(lines)
     if rng.random() < 0.2:
-        data = bytearray(out.encode("utf-8"))
+        data = bytearray(out.encode("utf-8", "surrogatepass"))
         for _ in range(rng.randrange(1, 8)):
             if data:
                 data[rng.randrange(len(data))] = rng.randrange(256)
