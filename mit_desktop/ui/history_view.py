@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -66,6 +67,7 @@ class HistoryView(QWidget):
     """
 
     practiceLogged = Signal(int)
+    bundleImported = Signal()  # a bundle was imported (a client's profile may be new)
 
     def __init__(self, store: HistoryStore, profile_id: int, parent: QWidget | None = None,
                  *, catalog: SessionCatalog | None = None, run_db: DbRunner = run_here) -> None:
@@ -210,6 +212,26 @@ class HistoryView(QWidget):
         self.export_button.setMinimumHeight(44)
         self.export_button.clicked.connect(self.choose_export_file)
         self.page_layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.bundle_button = QPushButton(tr("Bundle these dates for my therapist…"), page)
+        self.bundle_button.setAccessibleName(tr("Save a practice bundle of these dates for "
+                                                "your therapist"))
+        self.bundle_button.setAccessibleDescription(tr(
+            "One file with the practices, check-ins, reflections, body maps, questionnaires "
+            "and times you needed to stop in these dates, for your therapist to open in MIT "
+            "Desktop."))
+        self.bundle_button.setToolTip(self.bundle_button.accessibleDescription())
+        self.bundle_button.setMinimumHeight(44)
+        self.bundle_button.clicked.connect(self.choose_bundle_file)
+        self.page_layout.addWidget(self.bundle_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.import_button = QPushButton(tr("Import a client's bundle…"), page)
+        self.import_button.setAccessibleName(tr("Import a client's practice bundle"))
+        self.import_button.setAccessibleDescription(tr(
+            "For a therapist: read a client's bundle into their profile. The same bundle twice "
+            "adds nothing; a newer one adds only what is new."))
+        self.import_button.setToolTip(self.import_button.accessibleDescription())
+        self.import_button.setMinimumHeight(44)
+        self.import_button.clicked.connect(self.choose_bundle_to_import)
+        self.page_layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.report_label = QLabel(page)
         self.report_label.setWordWrap(True)
         self.report_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -492,6 +514,86 @@ class HistoryView(QWidget):
         _done, sentence = export_history(self.store, self.profile_id, out)
         self.report_label.setText(sentence)
         self.report_label.show()
+
+    def _say(self, sentence: str) -> None:
+        self.report_label.setText(sentence)
+        self.report_label.show()
+
+    def choose_bundle_file(self) -> None:
+        """Ask where to save the practice bundle of the shown dates, then save it."""
+        first, last = self.date_range()
+        name = self.store.get_profile(self.profile_id).name
+        suggested = str(Path.home() / f"{name} {first.isoformat()} to {last.isoformat()}.mitbundle")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save the practice bundle"), suggested,
+                                              tr("Practice bundles (*.mitbundle)"))
+        if path:
+            self.save_bundle(Path(path if path.endswith(".mitbundle") else path + ".mitbundle"))
+
+    def save_bundle(self, path: Path) -> None:
+        """Write the bundle of the shown dates to ``path``; say how it went."""
+        from mit_desktop.history.bundle import export_bundle
+
+        first, last = self.date_range()
+        pid = self.profile_id
+
+        def done(counts: dict[str, int]) -> None:
+            self._say(tr("The bundle was saved as %1 (%2 practices, %3 questionnaires). Give "
+                         "it to your therapist on a medium you both trust: it is not "
+                         "encrypted.").replace("%1", str(path))
+                      .replace("%2", str(counts.get("practice", 0)))
+                      .replace("%3", str(counts.get("measure", 0))))
+
+        self.run_db(lambda: export_bundle(self.store, pid, path, first, last), done,
+                    lambda exc: self._say(tr("The bundle could not be saved: %1")
+                                          .replace("%1", str(exc))))
+
+    def choose_bundle_to_import(self) -> None:
+        """Ask for a bundle and the client's profile, then import it."""
+        from PySide6.QtWidgets import QInputDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, tr("Import a practice bundle"),
+                                              str(Path.home()),
+                                              tr("Practice bundles (*.mitbundle)"))
+        if not path:
+            return
+        suggested = self.store.get_profile(self.profile_id).name
+        name, ok = QInputDialog.getText(self, tr("Whose practice is it?"),
+                                        tr("Import into the profile:"), text=suggested)
+        if ok and name.strip():
+            self.import_bundle(Path(path), name.strip())
+
+    def import_bundle(self, path: Path, profile_name: str, *, confirmed: bool = False) -> None:
+        """Import ``path`` into ``profile_name``; if that profile holds someone else's
+        practice, ask first. Says what was added."""
+        from mit_desktop.history.bundle import OtherClientError, import_bundle
+
+        def done(result) -> None:  # type: ignore[no-untyped-def]
+            if not result.added_total:
+                self._say(tr("Nothing new: everything in this bundle was already in %1's "
+                             "history.").replace("%1", profile_name))
+            else:
+                self._say(tr("Imported into %1: %2 new records (practices, check-ins, "
+                             "reflections, body maps, questionnaires, safety events).")
+                          .replace("%1", profile_name).replace("%2", str(result.added_total)))
+            self.refresh()
+            self.bundleImported.emit()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, OtherClientError) and not confirmed:
+                answer = QMessageBox.question(
+                    self, tr("Someone else's practice?"),
+                    str(exc) + "\n\n" + tr("Import anyway?"),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No)
+                if answer == QMessageBox.StandardButton.Yes:
+                    self.import_bundle(path, profile_name, confirmed=True)
+                else:
+                    self._say(tr("Nothing was imported."))
+                return
+            self._say(str(exc))
+
+        self.run_db(lambda: import_bundle(self.store, path, profile_name,
+                                          allow_other_client=confirmed), done, failed)
 
     def save_report(self, path: Path) -> Path | None:
         """Write the PDF report of the shown dates to ``path``; say how it went."""

@@ -226,6 +226,8 @@ class MainWindow(PracticePages, QMainWindow):
         self.questionnaire.done.connect(lambda: self.show_page("today"))
         self.questionnaire.regionChosen.connect(self.set_region)
         self.questionnaire.message.connect(self.show_message)
+        if hasattr(self.history, "bundleImported"):
+            self.history.bundleImported.connect(self.refresh_profiles)
         self.library.startRequested.connect(self.start_practice)
         self.library.message.connect(self.show_message)
         self.settings.message.connect(self.show_message)

@@ -71,3 +71,38 @@ def test_history_export_failure_names_the_file(window, qtbot, store, monkeypatch
     out = tmp_path / "no-such-folder" / "x.zip"
     said = _export(window, qtbot, monkeypatch, out, "")
     assert "could not be saved" in said and str(out) in said and not out.exists()
+
+
+def test_a_bundle_goes_from_the_caregivers_window_into_the_therapists(
+        window, qtbot, store, monkeypatch, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    _fill(store, window.ctx.profile_id)
+    out = tmp_path / "me.mitbundle"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.show_page("history")
+    view = window.history
+    view.set_date_range(view.today() - __import__("datetime").timedelta(days=3), view.today())
+    QTest.mouseClick(view.bundle_button, Qt.MouseButton.LeftButton)
+    assert out.exists() and "1 practices" in view.report_label.text()
+    assert view.bundle_button.accessibleName() and view.import_button.accessibleDescription()
+    # the therapist imports it into a new client profile
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ann (client)", True))
+    QTest.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
+    assert "Imported into Ann (client)" in view.report_label.text()
+    ann = store.profile_by_name("Ann (client)").id
+    assert len(store.list_practices(ann)) == 1
+    assert window.profile_combo.findText("Ann (client)") >= 0
+    QTest.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
+    assert "Nothing new" in view.report_label.text()
+    # into the caregiver's own profile, which holds other practice: asked first, "No"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Me", True))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    _fill(store, store.create_profile("Ben"))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ben", True))
+    QTest.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
+    assert asked and "Nothing was imported" in view.report_label.text()
+    assert len(store.list_practices(store.profile_by_name("Ben").id)) == 1
