@@ -16,6 +16,7 @@ from pathlib import Path
 from mit_desktop.fsutil import atomic_writer
 from mit_desktop.session.errors import SessionError
 from mit_desktop.session.parser import parse_session, parse_text
+from mit_desktop.session.transcript import transcript_beside
 from mit_desktop.session.vocabulary import DEFAULT_REFLECT_MS, REFLECT_INPUTS
 
 log = logging.getLogger(__name__)
@@ -114,8 +115,12 @@ def delete_session(path: Path, own_folder: Path) -> list[Path]:
         for clip in {c.path for c in session.clips}:
             inside = Path(own_folder).resolve() in clip.resolve().parents
             if inside and clip not in used_elsewhere and clip.exists():
+                transcript = transcript_beside(clip)
                 clip.unlink()
                 removed.append(clip)
+                if transcript is not None:  # its captions go with it
+                    transcript.unlink()
+                    removed.append(transcript)
     except OSError as exc:
         raise OwnSessionError(f"The practice could not be deleted ({exc.strerror}).") from None
     log.info("deleted %d file(s) of %s", len(removed), session.id)

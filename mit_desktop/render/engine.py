@@ -21,6 +21,7 @@ from mit_desktop.render.pacing import PhrasedSpeech, SentenceLayout
 from mit_desktop.render.speech import PiperSpeech, SpeechRef
 from mit_desktop.session.errors import Problem
 from mit_desktop.session.model import Session
+from mit_desktop.session.transcript import TranscriptCue, read_transcript
 from mit_desktop.session.timeline import (
     SAMPLE_RATE,
     ListeningSettings,
@@ -51,6 +52,7 @@ class Engine:
         self.sounds_dir = self.cache_dir / "sounds"  # bells and ambience beds, made once
         self._clips: dict[Path, DecodedClip] = {}
         self._clip_lines: dict[Path, int] = {}
+        self._transcripts: dict[Path, list[TranscriptCue]] = {}
         self._session: Session | None = None
 
     # -- sources for the timeline builder -----------------------------------
@@ -75,6 +77,12 @@ class Engine:
             session = self._session
             line = next((c.line for c in session.clips if c.path == path), 1) if session else 1
             raise TimelineError([Problem(session.path if session else path, line, None, str(exc))]) from None
+
+    def clip_transcript(self, path: Path) -> list[TranscriptCue]:
+        """The captions of a recording: the subtitle file beside it (session.transcript)."""
+        if path not in self._transcripts:
+            self._transcripts[path] = read_transcript(path)
+        return self._transcripts[path]
 
     def bell_samples(self, sound: str, strikes: int) -> int:
         one = bell_samples(sound, self.sample_rate)

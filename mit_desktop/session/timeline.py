@@ -40,6 +40,7 @@ from mit_desktop.session.model import (
 )
 from mit_desktop.session.durations import us_to_sample
 from mit_desktop.session.text import split_sentences, substitute
+from mit_desktop.session.transcript import TranscriptCue
 from mit_desktop.session.vocabulary import AMBIENCE_NAMES
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,8 @@ class Segment:
     each goes, speech_key = the first phrase's cache key),
     "silence" (a gap or pause), "bell" (sound, strikes), "clip" (clip_path,
     clip_offset_sample = where in the decoded clip it starts), "reflection"
-    (text = prompt, reflection_index).
+    (text = prompt, reflection_index); "caption" (a recording's transcript cue, in
+    Timeline.clip_captions only: shown, not played).
     """
 
     kind: str
@@ -171,6 +173,8 @@ class Timeline:
     ambience: tuple[AmbienceChange, ...]
     n_samples: int
     voice_clarity: bool = False  # the mixer lowers the bed further and lifts the voice's presence
+    #: captions of recordings (from a transcript beside each): "caption" segments, not played
+    clip_captions: tuple[Segment, ...] = ()
 
     def ms(self, samples: int) -> int:
         """Whole milliseconds at or before the sample position (rounded down)."""
@@ -182,7 +186,12 @@ class Timeline:
 
     @property
     def captions(self) -> tuple[Segment, ...]:
-        return tuple(s for s in self.segments if s.kind == "speech")
+        """What is shown as captions, in time order: each spoken sentence, and the transcript
+        cues of recordings (text from `start_sample` for `audio_samples`)."""
+        speech = tuple(s for s in self.segments if s.kind == "speech")
+        if not self.clip_captions:
+            return speech
+        return tuple(sorted(speech + self.clip_captions, key=lambda s: s.start_sample))
 
     def section_title_at(self, position_ms: int) -> str:
         """The title of the section playing at ``position_ms`` (the last one starting at or
@@ -227,6 +236,12 @@ class Timeline:
                                 "high": r.scale.high}} if r.scale else {})}
                 for r in self.reflections
             ],
+            "recording_captions": [
+                {"start_sample": c.start_sample, "end_sample": c.end_sample,
+                 "start_ms": self.ms(c.start_sample), "end_ms": self.ms(c.end_sample),
+                 "text": c.text}
+                for c in self.clip_captions
+            ],
             "ambience": [
                 {"start_sample": a.start_sample, "start_ms": self.ms(a.start_sample),
                  "name": a.name, "level_percent": a.level_percent}
@@ -250,6 +265,12 @@ class SentenceAudio(Protocol):
 class ClipSource(Protocol):
     def clip_samples(self, path: Path) -> int:
         """Length of the decoded clip in samples at the timeline rate."""
+        ...
+
+
+class TranscriptSource(Protocol):
+    def clip_transcript(self, path: Path) -> list[TranscriptCue]:
+        """The cues of the transcript beside the recording ([] when there is none)."""
         ...
 
 
@@ -289,6 +310,7 @@ class TimelineBuilder:
         self.sections: list[Section] = []
         self.reflections: list[ReflectionPoint] = []
         self.ambience: list[AmbienceChange] = []
+        self.clip_captions: list[Segment] = []
         self.position = 0
         self.done = False
         self._cue_line = 1
@@ -367,8 +389,21 @@ class TimelineBuilder:
                                          f"the clip {cue.path.name} is only {length_ms / 1000:.1f} s long; "
                                          "its from/to times go past its end")])
         end = min(end, total)
+        self._transcript(cue.path, start, end)
         return self._add(Segment("clip", self.position, end - start, clip_path=cue.path,
                                  clip_offset_sample=start, audio_samples=end - start))
+
+    def _transcript(self, path: Path, start: int, end: int) -> None:
+        """Captions for [start, end) of the recording, placed where that part plays."""
+        source = getattr(self.clips, "clip_transcript", None)
+        if source is None:
+            return
+        for cue in source(path):
+            a = max(start, us_to_sample(cue.start_us, self.sample_rate))
+            b = min(end, us_to_sample(cue.end_us, self.sample_rate))
+            if b > a:
+                self.clip_captions.append(Segment("caption", self.position + a - start, b - a,
+                                                  text=cue.text, audio_samples=b - a))
 
     def _reflect(self, cue: Reflect) -> Segment:
         index = len(self.reflections)
@@ -395,6 +430,7 @@ class TimelineBuilder:
             ambience=tuple(self.ambience),
             n_samples=self.position,
             voice_clarity=self.settings.voice_clarity,
+            clip_captions=tuple(self.clip_captions),
         )
 
     def sentence_count(self) -> int:

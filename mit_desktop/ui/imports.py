@@ -46,6 +46,7 @@ def import_recording(audio: Path, labels: Path, token: Token | None = None) -> P
     from mit_desktop.session.errors import SessionError
     from mit_desktop.session.labels import parse_labels, recording_script
     from mit_desktop.session.parser import parse_session
+    from mit_desktop.session.transcript import transcript_beside
 
     audio, labels = Path(audio), Path(labels)
     try:
@@ -58,6 +59,9 @@ def import_recording(audio: Path, labels: Path, token: Token | None = None) -> P
     copy = recordings / audio.name
     if copy.resolve() != audio.resolve():
         _copy(audio, copy, token)
+        transcript = transcript_beside(audio)  # its captions go with it
+        if transcript is not None:
+            _copy(transcript, copy.with_suffix(transcript.suffix), token)
     stem = audio.stem.lower().replace(" ", "-") or "recording"
     out = folder / f"{stem}.session.md"
     try:

@@ -30,9 +30,13 @@ def test_a_recording_is_renamed_given_inputs_and_deleted(window, tmp_path: Path,
     labels = tmp_path / "labels.txt"
     labels.write_text("30.0\t30.0\tHow does that feel?\n60.5\t61\tWhere in your body?\n",
                       encoding="utf-8")
+    (tmp_path / "evening_talk.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nGood evening.\n",
+                                              encoding="utf-8")
     library = window.library
     window.show_page("library")
     library.import_recording(audio, labels)
+    recordings = paths.data_dir() / "sessions" / "recordings"
+    assert (recordings / "evening_talk.srt").is_file()  # its captions came with it
     _select(library, "evening-talk")
     script = paths.data_dir() / "sessions" / "evening_talk.session.md"
     assert library.length.text() == "About 3 minutes"  # 100 s of talk, two 30 s reflections: 2.7 min
@@ -59,7 +63,8 @@ def test_a_recording_is_renamed_given_inputs_and_deleted(window, tmp_path: Path,
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     library.delete_button.click()
     assert not script.exists()
-    assert not (paths.data_dir() / "sessions" / "recordings" / "evening_talk.wav").exists()
+    assert not (recordings / "evening_talk.wav").exists()
+    assert not (recordings / "evening_talk.srt").exists()
     ids = [library.session_list.item(i).data(Qt.ItemDataRole.UserRole)
            for i in range(library.session_list.count())]
     assert "evening-talk" not in ids
