@@ -272,6 +272,8 @@ class MainWindow(PracticePages, QMainWindow):
                                       run_db=self.ctx.db)
         self.reminders.openRequested.connect(self._bring_to_front)
         self.reminders.helpNowRequested.connect(self.show_help_now)
+        self.reminders.inWindowReminder.connect(self.show_message)  # (a desktop without a tray)
+        self.settings.show_tray_note(not self.reminders.active)
         self.ctx.profileChanged.connect(self.reminders.set_profile)
         self.flow.ended.connect(lambda _how: self.reminders.rearm())
         self.settings.remindersChanged.connect(self.reminders.rearm)

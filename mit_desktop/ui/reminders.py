@@ -10,9 +10,10 @@ waits longer than :data:`MAX_WAIT_MS`, so a changed clock, a new time zone or
 a computer that slept is noticed within minutes; a reminder found more than
 :data:`GRACE_MS` late (the computer was asleep) is skipped quietly.
 
-:class:`ReminderTray` puts an icon in the system tray, if there is one (no
-tray: nothing is shown and nothing is scheduled), with a small menu: open the
-program, reminder times, start at login. :class:`ReminderSettingsDialog` edits
+:class:`ReminderTray` puts an icon in the system tray, if there is one, with a
+small menu: open the program, reminder times, start at login. Where the desktop
+has no tray, reminders are still scheduled and shown inside the window while it
+is open (``inWindowReminder``), and Settings says so. :class:`ReminderSettingsDialog` edits
 the profile's reminder settings.
 """
 
@@ -164,6 +165,7 @@ class ReminderTray(QObject):
     openRequested = Signal()
     settingsChanged = Signal()
     helpNowRequested = Signal()
+    inWindowReminder = Signal(str)  # the reminder's words, where there is no tray
 
     def __init__(self, store: HistoryStore, profile_id: int, parent: QObject | None = None,
                  *, tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
@@ -177,7 +179,9 @@ class ReminderTray(QObject):
         self.menu: QMenu | None = None
         self.dialog: ReminderSettingsDialog | None = None
         if not tray_available():
-            log.info("no system tray: reminders are not shown")
+            log.info("no system tray: reminders are shown inside the window while it is open")
+            self.scheduler.reminderDue.connect(self.notify)
+            self.scheduler.rearm()
             return
         self.icon = QSystemTrayIcon(_tray_icon_image(), self)
         self.icon.setToolTip(tr("MIT Desktop"))
@@ -209,21 +213,18 @@ class ReminderTray(QObject):
 
     def set_profile(self, profile_id: int) -> None:
         """Remind for another profile."""
-        if self.active:
-            self.scheduler.set_profile(profile_id)
-        else:
-            self.scheduler.profile_id = profile_id
+        self.scheduler.set_profile(profile_id)
 
     def rearm(self) -> None:
         """Ask again for the next reminder (after a practice or a settings change)."""
-        if self.active:
-            self.scheduler.rearm()
+        self.scheduler.rearm()
 
     def notify(self, kind: str) -> None:
-        """Show the ``kind`` reminder as a desktop notification."""
-        if self.icon is None:
-            return
+        """Show the ``kind`` reminder as a desktop notification (no tray: in the window)."""
         title, text = reminder_text(kind)
+        if self.icon is None:
+            self.inWindowReminder.emit(f"{title} {text}")
+            return
         self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information,
                               NOTIFICATION_MS)
 

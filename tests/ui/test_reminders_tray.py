@@ -194,15 +194,19 @@ def test_no_timer_when_reminders_are_off(
     assert scheduler.due is None and not scheduler.timer.isActive()
 
 
-def test_without_a_system_tray_nothing_is_shown_or_scheduled(
+def test_without_a_system_tray_reminders_appear_in_the_window(
     qtbot, store: HistoryStore, pid: int
 ) -> None:
+    """They were once silently never shown."""
     tray = ReminderTray(store, pid, tray_available=lambda: False)
     assert not tray.active and tray.icon is None
-    assert not tray.scheduler.timer.isActive()
-    tray.notify("morning")  # quietly nothing
+    shown: list[str] = []
+    tray.inWindowReminder.connect(shown.append)
+    tray.notify("morning")
+    assert len(shown) == 1 and shown[0].strip()
+    store.update_settings(pid, reminders_enabled=True)
     tray.rearm()
-    assert not tray.scheduler.timer.isActive()
+    assert tray.scheduler.timer.isActive()  # still scheduled
 
 
 @pytest.fixture
@@ -291,3 +295,14 @@ def test_settings_dialog_turns_reminders_off(
     scheduler = ReminderScheduler(store, pid)
     scheduler.rearm()
     assert scheduler.due is None
+
+
+def test_a_window_without_a_tray_says_so_and_shows_reminders_inside(window, qtbot) -> None:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    if QSystemTrayIcon.isSystemTrayAvailable():  # (the offscreen platform has none)
+        pytest.fail("this test needs a platform without a system tray (offscreen)")
+    window.show_page("settings")
+    assert window.settings.no_tray_note.isVisible()
+    window.reminders.notify("evening")
+    assert window.message_label.isVisible() and window.message_label.text().strip()

@@ -197,6 +197,13 @@ class SettingsScreen(QWidget):
               self.tr("A gentle reminder in the morning and evening; none in the evening if "
                       "you already practiced."))
         form.addRow(self.reminders)
+        self.no_tray_note = label(self.tr(
+            "This desktop has no system tray, so reminders cannot appear while MIT Desktop is "
+            "closed. While it is open they appear at the top of its window. To be reminded "
+            "otherwise, open MIT Desktop when you log in (Start when I log in) or use your "
+            "calendar's reminders."), "muted", p)
+        self.no_tray_note.hide()
+        form.addRow(self.no_tray_note)
         self.morning = QTimeEdit(p)
         self.evening = QTimeEdit(p)
         self.day_start = QTimeEdit(p)
@@ -245,6 +252,10 @@ class SettingsScreen(QWidget):
         self.cache = CacheSettings(self.ctx, form, p)
 
     # -- loading -----------------------------------------------------------------------
+
+    def show_tray_note(self, shown: bool) -> None:
+        """Say under "Remind me to practice" that this desktop has no system tray."""
+        self.no_tray_note.setVisible(shown)
 
     def refresh(self) -> None:
         """Show the current profile's settings."""
