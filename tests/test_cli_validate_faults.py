@@ -184,3 +184,16 @@ def test_a_session_name_too_long_for_a_path_is_explained_at_line_1(capsys) -> No
     assert err.startswith(f"mit-desktop: {name}:1: cannot read the file: the path (or a folder or "
                           "file name in it) is too long for this computer"), err[-300:]
     assert not INTERNALS.search(err)
+
+
+def test_a_recording_over_8_gb_is_refused_before_it_is_read(tmp_path: Path, capsys) -> None:
+    # was: hashed and probed byte by byte first (/proc/kcore, 128 TB, never ended)
+    big = tmp_path / "huge.wav"
+    with big.open("wb") as fh:  # sparse: takes no room on disk
+        fh.truncate(9_000_000_000)
+    script = script_with_clip(tmp_path, "huge.wav")
+    assert main(["validate", str(script)]) == 1
+    assert capsys.readouterr().err == (
+        f"{script}:6: Cannot play 'huge.wav': the file is 9.0 GB; a recording may be at most "
+        "8 GB. Split it into shorter recordings, or save it in a compressed format (FLAC, MP3, "
+        "OGG).\n")

@@ -91,6 +91,10 @@ MIN_SAMPLE_RATE_HZ = 1_000
 MAX_SAMPLE_RATE_HZ = 768_000
 MAX_CHANNELS = 64
 
+#: A recording file may be at most 8 GB (about 6 hours of 48 kHz 24-bit stereo WAV); a larger
+#: one (or a special file claiming a huge size, like /proc/kcore) is refused before it is read.
+MAX_CLIP_BYTES = 8_000_000_000
+
 
 class ClipError(Exception):
     """A clip cannot be played. ``str()`` is a message for the user, naming the file.
@@ -289,6 +293,11 @@ def _check_file(path: Path) -> None:
     if st.st_size == 0:
         raise _error(path, "the file is empty (0 bytes).",
                      hint="Record or export it again.")
+    if st.st_size > MAX_CLIP_BYTES:
+        raise _error(path, f"the file is {st.st_size / 1e9:,.1f} GB; a recording may be at most "
+                           f"{MAX_CLIP_BYTES / 1e9:.0f} GB.",
+                     hint="Split it into shorter recordings, or save it in a compressed format "
+                          "(FLAC, MP3, OGG).")
     if not os.access(path, os.R_OK):
         raise _error(path, "the file cannot be read (permission denied).",
                      hint="Check the file's permissions.")
