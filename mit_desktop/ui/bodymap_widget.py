@@ -813,6 +813,16 @@ class BodyMapWidget(QWidget):
             return
         self.mapChanged.emit()
 
+    def _mark_intensity_unset(self, unset: bool) -> None:
+        """Not set yet looks (a hollow, dashed handle) and is heard as not set, never as 0."""
+        slider = self.intensity_slider
+        if bool(slider.property("unset")) != unset:
+            slider.setProperty("unset", unset)
+            slider.style().unpolish(slider)
+            slider.style().polish(slider)
+            slider.update()
+        slider.setAccessibleDescription(self.tr("Not set yet.") if unset else "")
+
     def _intensity_changed(self, value: int) -> None:
         if self._syncing:
             return
@@ -836,6 +846,7 @@ class BodyMapWidget(QWidget):
                 if intensity is not None else self.tr("Intensity: not set yet"))
             if intensity is not None:
                 self.intensity_slider.setValue(intensity)
+            self._mark_intensity_unset(intensity is None)
             if bm.emotion in STUDY_EMOTIONS:
                 self.emotion_combo.setCurrentIndex(self.emotion_combo.findData(bm.emotion))
                 self.free_text.hide()

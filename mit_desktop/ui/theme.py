@@ -164,6 +164,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QSlider::groove:horizontal {{ height: 10px; background: {border}; border-radius: 5px; }}
     QSlider::handle:horizontal {{ width: 28px; margin: -10px 0; border-radius: 14px;
         background: {accent}; border: 2px solid {fg}; }}
+    QSlider[unset="true"]::handle:horizontal {{ background: {c.base}; border: 3px dashed {fg}; }}
     QScrollBar:vertical {{ width: 18px; background: {bg}; border: 1px solid {border}; }}
     QScrollBar:horizontal {{ height: 18px; background: {bg}; border: 1px solid {border}; }}
     QScrollBar::handle:vertical {{ min-height: 40px; background: {border}; border-radius: 6px;

@@ -301,3 +301,23 @@ def test_tab_moves_from_one_body_part_to_the_next(widget):
     assert QApplication.focusWidget().accessibleName().startswith("Stomach:")
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget().accessibleName().startswith("Lower belly and hips:")
+
+
+def test_intensity_not_set_yet_does_not_look_or_sound_like_zero(qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from mit_desktop.ui.bodymap_widget import BodyMapWidget
+    from mit_desktop.ui.theme import apply_theme
+
+    apply_theme(QApplication.instance(), 100, False)
+    widget = BodyMapWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    slider = widget.intensity_slider
+    unset = slider.grab().toImage()
+    assert "not set" in slider.accessibleDescription().lower()
+    slider.setValue(1)
+    slider.setValue(0)  # chosen: 0
+    assert widget.body_map().intensity == 0
+    assert slider.accessibleDescription() == ""
+    assert slider.grab().toImage() != unset  # the handle is drawn differently
