@@ -62,9 +62,3 @@ class PlayerBridge(QObject):
             except ValueError:
                 pass
         self._callbacks.clear()
-
-
-class TextRelay(QObject):
-    """Carries a sentence from any thread to the GUI thread (``text`` is queued there)."""
-
-    text = Signal(str)

@@ -292,12 +292,6 @@ class MainWindow(PracticePages, QMainWindow):
         self.window_server = WindowServer(self)
         self.window_server.showRequested.connect(self._bring_to_front)
         self.window_server.listen()
-        from mit_desktop.render import speech as speech_mod
-        from mit_desktop.ui.bridge import TextRelay
-
-        self.cache_notice = TextRelay(self)  # the speech cache's note comes from a worker
-        self.cache_notice.text.connect(self.show_message)
-        speech_mod.on_cache_problem(self.cache_notice.text.emit)
         notices = getattr(self.ctx, "notices", None)
         if notices:
             self.show_message(" ".join(notices))

@@ -227,19 +227,6 @@ def test_the_window_says_when_the_data_folder_is_full(
         store.close()
 
 
-def test_the_window_says_once_when_the_speech_cache_cannot_be_written(
-        window, qtbot, monkeypatch) -> None:
-    from mit_desktop.render import speech
-
-    monkeypatch.setattr(speech, "_cache_problem_said", False)
-    speech._say_cache_problem("The speech cache in /x cannot be written (full).")
-    qtbot.waitUntil(lambda: "speech cache" in window.message_label.text(), timeout=3000)
-    window.show_message("")
-    speech._say_cache_problem("The speech cache in /x cannot be written (again).")
-    QApplication.processEvents()
-    assert window.message_label.text() == ""
-
-
 def test_a_failure_before_the_window_exists_is_one_message_and_exit_1(
         qtbot, monkeypatch) -> None:
     from mit_desktop.ui import application
