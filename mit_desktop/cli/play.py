@@ -211,7 +211,10 @@ def cmd_devices(args: argparse.Namespace) -> int:
         print("No sound device was found on this computer.")
     for device in devices:
         mark = "  (system default)" if device.is_default else ""
-        print(f"{device.name}  [{device.host_api}]{mark}")
+        if device.label:  # a sound server's output: its description, then the name to use
+            print(f"{device.label}  (--device {device.name}){mark}")
+        else:
+            print(f"{device.name}  [{device.host_api}]{mark}")
     if args.test is None:
         return EXIT_OK
     try:

@@ -163,6 +163,19 @@ class PulseServer:
         self.pactl("suspend-sink", SINK, "0")
         self.pactl("set-default-sink", SINK)
 
+    @contextlib.contextmanager
+    def extra_sink(self, name: str, description: str) -> Iterator[str]:
+        """A second null sink `name` described as `description` (as a card's output is),
+        removed on exit; the default sink stays `cap`."""
+        loaded = self.pactl("load-module", "module-null-sink", f"sink_name={name}",
+                            f"rate={self.rate}",
+                            f"sink_properties='device.description=\"{description}\"'")
+        module = loaded.stdout.strip()
+        try:
+            yield name
+        finally:
+            self.pactl("unload-module", module, check=False)
+
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
@@ -197,8 +210,9 @@ class Capture:
     the recorder's latency (a few ms).
     """
 
-    def __init__(self, server: PulseServer, latency_ms: int = 10) -> None:
+    def __init__(self, server: PulseServer, latency_ms: int = 10, sink: str = SINK) -> None:
         self.server = server
+        self.sink = sink
         self.rate = server.rate
         self._latency_ms = latency_ms
         self._data = bytearray()
@@ -211,7 +225,7 @@ class Capture:
         self._process = subprocess.Popen(
             [
                 "parec",
-                f"--device={SINK}.monitor",
+                f"--device={self.sink}.monitor",
                 f"--rate={self.rate}",
                 "--channels=1",
                 "--format=s16le",
@@ -328,6 +342,138 @@ def trim_silence(samples: np.ndarray) -> np.ndarray:
     """`samples` from the first to the last non-zero sample."""
     nonzero = np.flatnonzero(samples)
     return samples[nonzero[0] : nonzero[-1] + 1] if len(nonzero) else samples[:0]
+
+
+_PROBE = r"""
+import sys, time
+interval, limit = 0.001, float(sys.argv[1])
+while True:
+    before = time.monotonic()
+    time.sleep(interval)
+    late = time.monotonic() - before - interval
+    if late >= limit:
+        print(f"{before + interval:.4f} {late * 1000:.1f}", flush=True)
+"""
+
+
+class StallProbe:
+    """What the shared machine did to a real-time test: a process at the tests' own niceness
+    asks to wake every millisecond and records each wake-up `min_late_ms` or more late.
+
+    A wake-up later than the stream's latency (70 ms) means any process at that priority
+    could have been kept off the CPU long enough to drop out, whatever the player does.
+    `near(t)` lists the stalls around a moment (monotonic s); `summary()` says it in words.
+    """
+
+    def __init__(self, min_late_ms: float = 20.0) -> None:
+        self.min_late_ms = min_late_ms
+        self._process: subprocess.Popen | None = None
+        self._started = 0.0
+        self._stopped = 0.0
+        self.stalls: list[tuple[float, float]] = []  # (monotonic s it should have woken, ms late)
+        self._load = (0.0, 0.0, 0.0)
+
+    def __enter__(self) -> StallProbe:
+        self._started = time.monotonic()
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _PROBE, str(self.min_late_ms / 1000)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True, preexec_fn=raised,
+        )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopped = time.monotonic()
+        self._load = os.getloadavg()
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.terminate()
+        out, _ = process.communicate(timeout=10)
+        for line in out.splitlines():
+            at, late = line.split()
+            self.stalls.append((float(at), float(late)))
+
+    def near(self, at_s: float, within_s: float = 0.5) -> list[tuple[float, float]]:
+        return [(t, late) for t, late in self.stalls if abs(t - at_s) <= within_s]
+
+    def summary(self) -> str:
+        worst = max((late for _t, late in self.stalls), default=0.0)
+        return (f"the machine, measured beside it for {self._stopped - self._started:.0f} s: "
+                f"{len(self.stalls)} wake-ups {self.min_late_ms:.0f} ms or more late (worst "
+                f"{worst:.0f} ms), {sum(late >= 70 for _t, late in self.stalls)} of them "
+                f"70 ms or more; load average {self._load[0]:.1f} on {os.cpu_count()} cores")
+
+
+#: A dropout: a run of silence of at least this many samples (4 ms at 22,050 Hz) put in
+#: where the render's own silence is shorter (the issue's definition, against the render).
+DROPOUT_SAMPLES = 88
+
+
+@dataclass(frozen=True)
+class Inserted:
+    """Silence put into what was heard: at heard sample `at` (of the trimmed capture),
+    `length` samples more than the render has there, in a silent run of `run` samples
+    where the render's own run is `own` samples."""
+
+    at: int
+    length: int
+    run: int
+    own: int
+
+    @property
+    def is_dropout(self) -> bool:
+        return self.run >= DROPOUT_SAMPLES and self.own < DROPOUT_SAMPLES
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What was heard against the render: the silences put in, and where (heard sample of
+    the trimmed capture) the two first differ otherwise (None: nowhere)."""
+
+    inserted: list[Inserted]
+    unexplained_at: int | None
+
+    @property
+    def dropouts(self) -> list[Inserted]:
+        return [i for i in self.inserted if i.is_dropout]
+
+    @property
+    def exact(self) -> bool:
+        return not self.inserted and self.unexplained_at is None
+
+
+def compare_with_render(heard: np.ndarray, expected: np.ndarray) -> Comparison:
+    """Compare what the server got with the render, both trimmed to their first and last sound.
+
+    A player that falls behind makes the device play silence and then goes on with the
+    very next sample (nothing is lost, through PortAudio or `paplay`), so what is heard
+    is the render with runs of zeros put in. Walking both: at each difference the zeros
+    `heard` has beyond the render's are an insertion. A difference that is not one
+    (samples lost or changed) ends the walk: everything after it is out of step.
+    """
+    heard, expected = trim_silence(heard), trim_silence(expected)
+    a = b = 0
+    found: list[Inserted] = []
+    while True:
+        n = min(len(heard) - a, len(expected) - b)
+        differ = np.flatnonzero(heard[a:a + n] != expected[b:b + n])
+        if not len(differ):
+            same_end = len(heard) - a == len(expected) - b
+            return Comparison(found, None if same_end else a + n)
+        a, b = a + int(differ[0]), b + int(differ[0])
+        start = a
+        while start > 0 and heard[start - 1] == 0:
+            start -= 1
+        loud_h, loud_e = np.flatnonzero(heard[a:]), np.flatnonzero(expected[b:])
+        if heard[a] != 0 or not len(loud_h) or not len(loud_e):
+            return Comparison(found, a)
+        a2, b2 = a + int(loud_h[0]), b + int(loud_e[0])
+        inserted = (a2 - a) - (b2 - b)
+        if inserted <= 0:
+            return Comparison(found, a)
+        found.append(Inserted(a, inserted, a2 - start, b2 - (b - (a - start))))
+        a, b = a2, b2
 
 
 @contextlib.contextmanager

@@ -25,9 +25,12 @@ chosen device, or the system default if the chosen one is gone.
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
+import os
 import threading
 import time
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -46,9 +49,10 @@ log = logging.getLogger(__name__)
 
 #: Asked of the device: how far ahead of the listener the stream runs. PortAudio's
 #: "low" (~9 ms) starves through ALSA's PulseAudio plugin; 50 ms played with dropouts on a
-#: busy two-core machine (the callback thread waits for a core); 80 ms did not. Pause to
-#: silence is about this plus the player's 20 ms fade.
-LATENCY_S = 0.08
+#: busy two-core machine (the callback thread waits for a core); 70 ms and 80 ms did not.
+#: Pause to silence is about this plus the player's 10 ms fade (70 + 10 + the server's few
+#: ms: about 85 ms through PulseAudio, where the goal is 100 ms).
+LATENCY_S = 0.07
 #: How much the player keeps queued here ahead of the device: enough to ride out a feeder
 #: thread kept off the CPU for a while. Pausing, seeking and volume changes drop what is
 #: queued, so this adds nothing to how fast they are heard.
@@ -126,18 +130,57 @@ def _outputs(sd: ModuleType) -> list[tuple[int, OutputDevice]]:
     return found
 
 
-def list_output_devices(refresh: bool = True) -> list[OutputDevice]:
-    """The output devices PortAudio sees now, the system default marked (may be empty).
+#: PortAudio's (ALSA's) names for "through the sound server": replaced by the server's own
+#: outputs when it lists them.
+THROUGH_SERVER = ("default", "pulse", "pipewire")
 
-    `refresh` re-initialises PortAudio first (unless a stream is open), so devices
-    plugged in or a sound server started since are seen. BackendError if the audio
-    library itself cannot be loaded.
+
+def list_output_devices(refresh: bool = True) -> list[OutputDevice]:
+    """The output devices there are now, the system default marked (may be empty).
+
+    When a sound server lists its outputs (`sinks.server_sinks`) and PortAudio reaches
+    it, those come first, by their descriptions (named "sink:NAME"), in place of ALSA's
+    "default" and "pulse"; then any other device PortAudio sees (a card the server
+    does not hold). Otherwise PortAudio's own names. `refresh` re-initialises PortAudio
+    first (unless a stream is open), so devices plugged in or a sound server started
+    since are seen. BackendError if the audio library itself cannot be loaded.
     """
+    from mit_desktop.playback.output.sinks import SINK_PREFIX, server_sinks
+
     sd = load_library()
     with _pa_lock:
         if refresh:
             _refresh(sd)
-        return [device for _index, device in _outputs(sd)]
+        found = [device for _index, device in _outputs(sd)]
+    if not any(device.name in THROUGH_SERVER for device in found):
+        return found
+    sinks = server_sinks()
+    if not sinks:
+        return found
+    return [OutputDevice(SINK_PREFIX + sink.name, "PulseAudio", sink.is_default,
+                         sink.description) for sink in sinks] + [
+        device for device in found if device.name not in THROUGH_SERVER]
+
+
+@contextlib.contextmanager
+def _pulse_sink(sink: str | None) -> Iterator[None]:
+    """While a stream is opened (the caller holds `_pa_lock`): PULSE_SINK names `sink`.
+
+    libpulse reads it when ALSA's PulseAudio plugin connects, and plays to that sink
+    instead of the server's default. Restored afterwards.
+    """
+    if sink is None:
+        yield
+        return
+    before = os.environ.get("PULSE_SINK")
+    os.environ["PULSE_SINK"] = sink
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PULSE_SINK", None)
+        else:
+            os.environ["PULSE_SINK"] = before
 
 
 class StreamBackend(Backend):
@@ -221,25 +264,58 @@ class StreamBackend(Backend):
         outputs = _outputs(sd)
         if not outputs:
             raise BackendError("PortAudio lists no output device", state=NO_DEVICE)
-        index, used = self._choose(outputs)
+        sink, shown = self._chosen_sink()
+        if sink is None:
+            index, used = self._choose(outputs)
+        else:
+            index, used = self._through_server(outputs)
         stream = None
         generation = self._generation
         try:
-            stream = sd.OutputStream(
-                samplerate=sample_rate, channels=1, dtype="int16", device=index,
-                latency=self.latency_s, callback=self._callback,
-                finished_callback=lambda: self._finished(generation),
-            )
-            stream.start()
+            with _pulse_sink(sink):
+                stream = sd.OutputStream(
+                    samplerate=sample_rate, channels=1, dtype="int16", device=index,
+                    latency=self.latency_s, callback=self._callback,
+                    finished_callback=lambda: self._finished(generation),
+                )
+                stream.start()
         except Exception as exc:  # noqa: BLE001 - sd.PortAudioError, ValueError for bad settings
             if stream is not None:
                 try:
                     stream.close(ignore_errors=True)
                 except Exception:  # noqa: BLE001 - already broken
                     pass
-            raise BackendError(f"cannot open {used.name!r}: {exc}", state=NOT_OPENED,
-                               device=self._named(used.name)) from None
-        return stream, used.name
+            raise BackendError(f"cannot open {shown or used.name!r}: {exc}", state=NOT_OPENED,
+                               device=self._named(shown or used.name)) from None
+        return stream, shown or used.name
+
+    def _chosen_sink(self) -> tuple[str | None, str]:
+        """The sound server's sink the listener chose and its description, if it is there now.
+
+        (None, "") when no sink was chosen, or when it is gone (then the system default
+        plays, as for any device not found).
+        """
+        from mit_desktop.playback.output.sinks import server_sinks, sink_of
+
+        wanted = sink_of(self.device)
+        if wanted is None:
+            return None, ""
+        for sink in server_sinks():
+            if sink.name == wanted:
+                return sink.name, sink.description
+        log.info("the chosen sound output is not found; using the system default")
+        return None, ""
+
+    def _through_server(self, outputs: list[tuple[int, OutputDevice]]
+                        ) -> tuple[int, OutputDevice]:
+        """PortAudio's way to the sound server: "pulse", else the system default."""
+        for index, device in outputs:
+            if device.name == "pulse":
+                return index, device
+        for index, device in outputs:
+            if device.is_default:
+                return index, device
+        return outputs[0]
 
     def _choose(self, outputs: list[tuple[int, OutputDevice]]) -> tuple[int, OutputDevice]:
         """The chosen device if PortAudio sees it, else the system default (else the first)."""
@@ -317,7 +393,11 @@ class StreamBackend(Backend):
                 if status and status.output_underflow:
                     self._underflows += 1
             self._last_callback_s = now
-        if counted:
+            ran_dry = counted > 0 and not self._pending
+        if ran_dry:
+            # Only when the queue has just run dry (a drain waiting for the end, or a feeder
+            # that fell behind): waking the feeder at every callback (50 a second) cost more
+            # CPU than everything else while playing; it wakes on its own clock otherwise.
             self._notify()
 
     def _stream_latency(self) -> float:

@@ -87,12 +87,16 @@ class SoundSettings(QWidget):
             # PortAudio's "default" is the system default: listed once, first.
             found = [d for d in found if d.name != "default"]
             names = [d.name for d in found]
+            shown = [d.shown for d in found]
             for d in found:
-                text = d.name if names.count(d.name) == 1 else f"{d.name} [{d.host_api}]"
-                self.device.addItem(text, text)
+                key = d.name if names.count(d.name) == 1 else f"{d.name} [{d.host_api}]"
+                text = d.shown if shown.count(d.shown) == 1 else f"{d.shown} [{d.host_api}]"
+                if d.label and shown.count(d.shown) > 1:  # two outputs described alike
+                    text = f"{d.label} ({d.name.removeprefix('sink:')})"
+                self.device.addItem(text, key)
             index = self.device.findData(chosen) if chosen else 0
             if chosen and index < 0:  # remembered, not seen now: keep it, say so
-                self.device.addItem(self.tr("{name} (not found now)").format(name=chosen), chosen)
+                self.device.addItem(self.tr("{name} (not found now)").format(name=chosen.removeprefix("sink:")), chosen)
                 index = self.device.count() - 1
             self.device.setCurrentIndex(max(0, index))
         finally:
