@@ -86,10 +86,10 @@ def test_pause_stops_the_sound_and_resume_goes_on_from_the_very_sample(
     practice.play_for(1.5)
     player.pause()
     assert player.wait_state((ev.PAUSED,), 5)
+    paused_seen = time.monotonic()
     paused_at = player.position_sample
-    at_pause = capture.now_sample()
     time.sleep(1.0)
-    assert not capture.samples()[at_pause:].any(), "sound after the pause had settled"
+    quiet_s = time.monotonic() - paused_seen  # from "paused" to Play pressed again
     practice.play_for(1.0)
     player.stop()
     assert player.wait_state((ev.STOPPED,), 5)
@@ -100,7 +100,10 @@ def test_pause_stops_the_sound_and_resume_goes_on_from_the_very_sample(
     practice.heard_matches(heard[:before], 0, paused_at)
     after = trim_silence(heard[before:])
     practice.heard_matches(after, paused_at, stopped_at)
-    assert len(heard) - before - len(after) > 0.9 * RATE  # the pause was silent
+    # The sound had stopped when the player said "paused": the silence lasts at least
+    # from then to Play (plus the time resumed sound takes to arrive). Measured in
+    # samples, not by when the recorder's chunks arrived (a busy machine delays those).
+    assert len(heard) - before - len(after) >= quiet_s * RATE
     assert practice.errors == []
 
 
