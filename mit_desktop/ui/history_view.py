@@ -278,6 +278,12 @@ class HistoryView(QWidget):
             label.setWordWrap(True)
             self.page_layout.addWidget(chart)
             self.page_layout.addWidget(label)
+        self.early_heading = QLabel(tr("Week by week: the change during practice"), page)
+        self.early_heading.setFont(bold)
+        self.page_layout.addWidget(self.early_heading)
+        self.early_label = QLabel(page)
+        self.early_label.setWordWrap(True)
+        self.page_layout.addWidget(self.early_label)
 
     # --- date range ---------------------------------------------------------------
     def today(self) -> dt.date:
@@ -423,6 +429,13 @@ class HistoryView(QWidget):
             before, after = chart.series[f"{chart.kind}_before"][1], \
                 chart.series[f"{chart.kind}_after"][1]
             label.setText(rating_summary(chart.kind, before, after))
+        from mit_desktop.practice.early_response import summary_lines, weekly_response
+
+        start = self.store.program_plan(self.profile_id).start_day
+        responses = [r for r in weekly_response(stats.mood_changes(self.store, self.profile_id),
+                                                start)
+                     if r.week == 1 or r.last_day >= first and r.first_day <= last]
+        self.early_label.setText("\n".join(summary_lines(responses)))
 
     def _refresh_measures(self) -> None:
         """A chart with its bands, and a sentence, for each questionnaire in the dates."""

@@ -195,6 +195,7 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
                      f"{_esc(tr('Open circles: before; filled triangles: after.'))}</p>")
         chart.deleteLater()
 
+    parts.extend(_early_response_html(store, profile_id, first_day, last_day, settings))
     parts.extend(_measures_html(document, store, profile_id, first_day, last_day,
                                 settings.day_boundary_min))
 
@@ -237,6 +238,27 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
     document.setHtml("\n".join(parts))
     return Report(document, profile.name, first_day, last_day, practices, listened, weeks,
                   entries, map_ids, events)
+
+
+def _early_response_html(store: HistoryStore, profile_id: int, first_day: dt.date,
+                         last_day: dt.date, settings: object) -> list[str]:
+    """Week 1 (always) and each week of the dates: the average mood and stress change
+    before→after practice, with the number of practices each rests on
+    (:mod:`mit_desktop.practice.early_response`)."""
+    from mit_desktop.practice.early_response import summary_lines, weekly_response
+
+    changes = stats.mood_changes(store, profile_id, settings)  # type: ignore[arg-type]
+    responses = [r for r in weekly_response(changes, store.program_plan(profile_id).start_day)
+                 if r.week == 1 or r.last_day >= first_day and r.first_day <= last_day]
+    parts = [f"<h2>{_esc(tr('Early response: the change during practice, week by week'))}</h2>",
+             "<p>" + _esc(tr("The average change in mood and stress from before to after "
+                             "practice (points on 0 to 10). In the 2014 caregiver study the "
+                             "week-1 change went with later practice and outcome; this is a "
+                             "summary for your conversation, not a prediction.")) + "</p>",
+             "<ul>"]
+    parts.extend(f"<li>{_esc(line)}</li>" for line in summary_lines(responses))
+    parts.append("</ul>")
+    return parts
 
 
 def _measures_html(document: QTextDocument, store: HistoryStore, profile_id: int,

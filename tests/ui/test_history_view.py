@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from mit_desktop.bodymap import BodyMap, read_signed_map, to_bytes
 from mit_desktop.bodymap.silhouette import body_mask
+from mit_desktop.history import stats
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.ui.history_data import SessionCatalog, SessionInfo
@@ -608,3 +609,15 @@ def test_questionnaires_are_charted_over_their_bands(view: HistoryView, store: H
     assert [day_of_x(x) for x in xs] == [dt.date(2026, 3, 10), dt.date(2026, 3, 17)]
     assert "15 (Severe)" in chart.accessibleDescription()
     assert not view.measures_label.isVisibleTo(view)
+
+
+def test_history_says_the_change_during_practice_week_by_week(view: HistoryView,
+                                                              store: HistoryStore,
+                                                              ann: int) -> None:
+    first = min(c.day for c in stats.mood_changes(store, ann))
+    store.set_program_start(ann, first)
+    view.set_date_range(first, first + dt.timedelta(days=27))
+    view.refresh()
+    text = view.early_label.text()
+    assert text.startswith("Week 1 (")
+    assert "after practice (over" in text or "too few to read anything into" in text

@@ -356,3 +356,14 @@ def test_questionnaires_are_charted_with_their_bands_and_item_9_is_flagged(
     image = report.document.resource(QTextDocument.ResourceType.ImageResource,
                                      QUrl("mit://chart/measure-phq9"))
     assert isinstance(image, QImage) and not image.isNull()
+
+
+def test_the_report_summarises_early_response_with_its_counts(qapp, store: HistoryStore
+                                                               ) -> None:
+    pid = fill(store)
+    store.set_program_start(pid, FIRST)
+    report = build_report(store, pid, FIRST, LAST, catalog=CATALOG)
+    text = report.document.toPlainText()
+    assert "Early response: the change during practice, week by week" in text
+    assert "Week 1 (2 Mar to 8 Mar 2026)" in text
+    assert "practice" in text.split("Week 1 (2 Mar to 8 Mar 2026)")[1].split("\n")[0]
