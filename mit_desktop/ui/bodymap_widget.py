@@ -69,6 +69,7 @@ from mit_desktop.bodymap import (
     Layer,
     PointDelta,
     RegionState,
+    Stroke,
     StrokeKind,
 )
 from mit_desktop.bodymap.colormap import hot_cold, paint_rgba
@@ -510,6 +511,7 @@ class BodyMapWidget(QWidget):
         self.editor = BodyMapEditor(body_map)
         self._read_only = False
         self._syncing = False
+        self.last_said = ""  # what a screen reader was last told about painting
         font = QFont(self.font())
         font.setPointSizeF(max(10.0, font.pointSizeF()) * 1.15)
         self.setFont(font)
@@ -799,6 +801,36 @@ class BodyMapWidget(QWidget):
     def _rasterise(self) -> None:
         self.editor.body_map.computed_map()  # the signed map, once per stroke
         self.mapChanged.emit()
+        self._say_what_was_painted()
+
+    def stroke_regions(self, stroke: Stroke) -> list[str]:
+        """The body parts a painted or erased stroke went over (in body order)."""
+        from mit_desktop.bodymap.layout import canvas_to_local
+        from mit_desktop.bodymap.silhouette import REGION_KEYS, region_mask
+
+        if stroke.kind == StrokeKind.REGION or len(stroke.samples) == 0:
+            return [stroke.region] if stroke.region else []
+        u, v = canvas_to_local(stroke.layer, stroke.samples[:, 1], stroke.samples[:, 2])
+        cols = np.clip(np.round(u).astype(int), 0, MAP_COLS - 1)
+        rows = np.clip(np.round(v).astype(int), 0, MAP_ROWS - 1)
+        return [key for key in REGION_KEYS if region_mask(key)[rows, cols].any()]
+
+    def _say_what_was_painted(self) -> None:
+        """A screen reader hears what a stroke added: "More: chest, arms"."""
+        from mit_desktop.ui.access import announce
+
+        strokes = self.editor.body_map.strokes
+        if not strokes or strokes[-1].kind == StrokeKind.REGION:
+            return
+        stroke = strokes[-1]
+        names = self._region_labels()
+        parts = ", ".join(names[k] for k in self.stroke_regions(stroke)) or \
+            self.tr("outside the body")
+        side = self.tr("More") if stroke.layer == Layer.ACTIVATION else self.tr("Less")
+        text = (self.tr("Erased from {side}: {parts}") if stroke.kind == StrokeKind.ERASE
+                else self.tr("Painted on {side}: {parts}")).format(side=side, parts=parts)
+        self.last_said = text
+        announce(self.canvas, text)
 
     def _emotion_changed(self) -> None:
         if self._syncing:

@@ -321,3 +321,44 @@ def test_intensity_not_set_yet_does_not_look_or_sound_like_zero(qtbot) -> None:
     assert widget.body_map().intensity == 0
     assert slider.accessibleDescription() == ""
     assert slider.grab().toImage() != unset  # the handle is drawn differently
+
+
+def test_painting_says_what_it_added(qtbot) -> None:
+    import numpy as np
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    from mit_desktop.bodymap import Layer
+    from mit_desktop.ui import access
+    from mit_desktop.ui.bodymap_widget import BodyMapWidget
+
+    heard: list[str] = []
+
+    def listen(_widget, text: str, _assertive: bool) -> None:
+        heard.append(text)
+
+    access.listeners.append(listen)
+    try:
+        widget = BodyMapWidget()
+        qtbot.addWidget(widget)
+        widget.resize(900, 700)
+        widget.show()
+        qtbot.waitExposed(widget)
+        canvas = widget.canvas
+        panel = canvas.panel_rect(Layer.ACTIVATION)
+
+        def at(u: float, v: float):
+            return QPointF(panel.x() + u * panel.width() / 171,
+                           panel.y() + v * panel.height() / 522).toPoint()
+
+        points = [at(60 + 50 * t, 170) for t in np.linspace(0, 1, 10)]  # across the chest
+        QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         points[0])
+        for p in points[1:]:
+            QTest.mouseMove(canvas, p)
+        QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                           points[-1])
+        qtbot.waitUntil(lambda: bool(heard), timeout=2000)
+        assert heard[-1].startswith("Painted on More:") and "Chest" in heard[-1]
+    finally:
+        access.listeners.remove(listen)
