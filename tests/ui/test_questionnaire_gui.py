@@ -89,3 +89,18 @@ def test_questionnaire_event_reads_as_a_flag_for_the_therapist(window, store) ->
         "item": 9, "answer": 2, "answer_label": "More than half the days"})
     text = event_text(store.safety_events(pid)[0], SessionCatalog())
     assert "question 9 of the PHQ-9" in text and "More than half the days" in text
+
+
+def test_a_clients_imported_copy_is_not_offered_questionnaires(window, store,
+                                                               tmp_path) -> None:
+    from mit_desktop.history import bundle
+
+    pid = window.ctx.profile_id
+    store.record_measure(pid, "phq9", [0] * 9)
+    out = tmp_path / "me.mitbundle"
+    bundle.export_bundle(store, pid, out)
+    client = bundle.import_bundle(store, out, "Ann").profile_id
+    window.ctx.set_profile(client)
+    window.show_page("today")
+    assert window.today.data.due == ()
+    assert not window.today.measure_card.isVisibleTo(window.today)

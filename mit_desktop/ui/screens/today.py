@@ -110,7 +110,12 @@ def gather(store: HistoryStore, profile_id: int) -> TodayData:
                            else (week.week_start, week.week_start + dt.timedelta(days=6)))
     dose = dose_between(store, profile_id, first_day, last_day,
                         program_session_modules(program), settings)
-    due = tuple(due_today(store, profile_id, INSTRUMENT_ORDER, program.weeks, week.today))
+    # a client's practice imported from bundles is the therapist's read-only copy: the
+    # client answers questionnaires on their own computer, never here
+    from mit_desktop.history.bundle import imported_sources
+
+    due = () if imported_sources(store, profile_id) else tuple(
+        due_today(store, profile_id, INSTRUMENT_ORDER, program.weeks, week.today))
     return TodayData(entry, reason, first,
                      titles.get(first.session_id, first.session_id) if first else "", week,
                      dose, offer, program.weeks, due)
