@@ -3,9 +3,9 @@
 - ``gui.startup_vs_bare_qt``: process start -> main window painted, divided by the same
   for a bare PySide6 window (goal <= 1.5). Median of several fresh processes each.
 - ``gui.max_stall_ms``: the longest event-loop stall seen by a 5 ms QTimer heartbeat
-  while a session renders cold (empty speech cache) and plays through the real window
-  and its background workers (goal <= 50). Baseline: the same heartbeat with nothing
-  running.
+  while a session is prepared cold (empty speech cache; the prepare worker process, about
+  30 s for the quick reset) and then plays through the real window and its background
+  workers (goal <= 50). Baseline: the same heartbeat with nothing running.
 
 Everything runs in child processes on Qt's offscreen platform with the null audio
 backend and temporary data and cache folders.
@@ -128,7 +128,7 @@ def _stall(mode: str, seconds: float) -> dict:
         return json.loads(out.strip().splitlines()[-1])
 
 
-def stall_records(seconds: float = 12.0) -> list[dict]:
+def stall_records(seconds: float = 60.0) -> list[dict]:
     idle = _stall("idle", seconds)
     busy = _stall("app", seconds)
     log.info("stall: idle %s, rendering and playing %s", idle, busy)
