@@ -61,6 +61,7 @@ def test_phq9_by_keyboard_with_item_9_shows_safety_first(window, qtbot, store) -
     assert screen.pages.currentWidget() is screen.result_page
     assert screen.result_score.text().startswith("Score 1 ")
     assert screen.result_band.text() == "Minimal"
+    assert "contact your therapist, doctor or counselor today" in screen.result_note.text()
     saved = store.measure_responses(pid)
     assert saved[0].answers == (0,) * 8 + (1,) and saved[0].occasion == "start"
     screen.result_done.click()

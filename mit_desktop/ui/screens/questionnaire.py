@@ -331,6 +331,10 @@ class QuestionnaireScreen(QWidget):
         notes = [self.tr("Higher scores mean more {what}.").format(what=instrument.measures)]
         if result.low_items and instrument.low_item_note:
             notes.append(instrument.low_item_note)
+        if self.run is not None and self.run.safety_recorded:
+            notes.append(self.tr("Please remember to contact your therapist, doctor or "
+                                 "counselor today. Help now (F1) has the numbers for where "
+                                 "you live."))
         self.result_note.setText(" ".join(notes))
         self.pages.setCurrentWidget(self.result_page)
         self.result_done.setFocus()
