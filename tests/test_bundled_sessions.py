@@ -49,6 +49,8 @@ def test_session_length_reflections_and_structure(engine: Engine, session_id: st
     # 23 to 25.5 min at the defaults. The dose is the therapists' call (see docs/playback.md).
     low, high = (2, 4) if session_id == "bam" else (20, 26)
     assert low * 60_000 <= timeline.duration_ms <= high * 60_000
+    # the library says "about N min" from the script's `minutes`: it must be what plays
+    assert abs(session.minutes * 60_000 - timeline.duration_ms) <= 45_000, timeline.duration_ms
     assert len(timeline.reflections) >= (1 if session_id == "bam" else 3)
     assert session.module == session_id
     kinds = {s.kind for s in timeline.segments}
