@@ -292,9 +292,27 @@ class MainWindow(PracticePages, QMainWindow):
         self.window_server = WindowServer(self)
         self.window_server.showRequested.connect(self._bring_to_front)
         self.window_server.listen()
+        self._cache_noted = False  # the speech cache's note is said once
+        self.cache_note_timer = QTimer(self)
+        self.cache_note_timer.setInterval(2000)
+        self.cache_note_timer.timeout.connect(self.check_cache_note)
+        self.cache_note_timer.start()
         notices = getattr(self.ctx, "notices", None)
         if notices:
             self.show_message(" ".join(notices))
+
+    def check_cache_note(self) -> None:
+        """Say once if speech could not be kept in the cache (the practice plays on)."""
+        if self._cache_noted or not self.ctx.has_player:
+            return
+        speech = getattr(getattr(self.ctx.player, "engine", None), "speech", None)
+        problem = getattr(speech, "cache_problem", None)
+        if problem:
+            self._cache_noted = True
+            self.show_message(self.tr(
+                "The speech cache cannot be written ({problem}). The practice plays on without "
+                "it; the voice is made again each time, so starting may take a little "
+                "longer.").format(problem=problem))
 
     def _bring_to_front(self) -> None:
         self.showNormal()

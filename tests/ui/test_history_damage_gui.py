@@ -240,3 +240,16 @@ def test_a_failure_before_the_window_exists_is_one_message_and_exit_1(
     monkeypatch.setattr(application, "apply_theme", broken_theme)
     assert application.run() == 1
     assert len(shown) == 1 and "OverflowError" in shown[0][1]
+
+
+def test_the_window_says_once_when_the_speech_cache_cannot_be_written(window, qtbot) -> None:
+    speech = window.ctx.player.engine.speech
+    window.check_cache_note()
+    assert not window.message_label.isVisible()  # nothing wrong yet
+    speech.cache_problem = "The disk is full: could not write /x/speech/ab/ab.s16."
+    window.check_cache_note()
+    assert "speech cache cannot be written" in window.message_label.text()
+    assert "The disk is full" in window.message_label.text()
+    window.show_message("")
+    window.check_cache_note()
+    assert window.message_label.text() == ""  # said once
