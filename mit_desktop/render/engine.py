@@ -21,7 +21,7 @@ from mit_desktop.render.pacing import PhrasedSpeech, SentenceLayout
 from mit_desktop.render.speech import PiperSpeech, SpeechRef
 from mit_desktop.session.errors import Problem
 from mit_desktop.session.model import Session
-from mit_desktop.session.transcript import TranscriptCue, read_transcript
+from mit_desktop.session.transcript import TranscriptCue, read_text_parts, read_transcript
 from mit_desktop.session.timeline import (
     SAMPLE_RATE,
     ListeningSettings,
@@ -52,7 +52,6 @@ class Engine:
         self.sounds_dir = self.cache_dir / "sounds"  # bells and ambience beds, made once
         self._clips: dict[Path, DecodedClip] = {}
         self._clip_lines: dict[Path, int] = {}
-        self._transcripts: dict[Path, list[TranscriptCue]] = {}
         self._session: Session | None = None
 
     # -- sources for the timeline builder -----------------------------------
@@ -80,9 +79,11 @@ class Engine:
 
     def clip_transcript(self, path: Path) -> list[TranscriptCue]:
         """The captions of a recording: the subtitle file beside it (session.transcript)."""
-        if path not in self._transcripts:
-            self._transcripts[path] = read_transcript(path)
-        return self._transcripts[path]
+        return read_transcript(path)  # read each time: a file added later is seen
+
+    def clip_text_parts(self, path: Path) -> list[str]:
+        """The paragraphs of a plain text transcript beside the recording (session.transcript)."""
+        return read_text_parts(path)
 
     def bell_samples(self, sound: str, strikes: int) -> int:
         one = bell_samples(sound, self.sample_rate)

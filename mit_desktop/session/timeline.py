@@ -311,6 +311,7 @@ class TimelineBuilder:
         self.reflections: list[ReflectionPoint] = []
         self.ambience: list[AmbienceChange] = []
         self.clip_captions: list[Segment] = []
+        self._parts_played: dict[Path, int] = {}  # clips of each recording placed so far
         self.position = 0
         self.done = False
         self._cue_line = 1
@@ -395,6 +396,20 @@ class TimelineBuilder:
 
     def _transcript(self, path: Path, start: int, end: int) -> None:
         """Captions for [start, end) of the recording, placed where that part plays."""
+        part = self._parts_played.get(path, 0)
+        self._parts_played[path] = part + 1
+        paragraphs_of = getattr(self.clips, "clip_text_parts", None)
+        paragraphs = paragraphs_of(path) if paragraphs_of is not None else []
+        if paragraphs:  # untimed: one paragraph per part of the recording, in order
+            parts = sum(1 for c in self.session.cues if isinstance(c, Clip) and c.path == path)
+            if len(paragraphs) != parts:
+                if part == 0:
+                    log.info("%s: %d paragraphs for %d parts; no captions from it",
+                             path.name, len(paragraphs), parts)
+            elif end > start:
+                self.clip_captions.append(Segment("caption", self.position, end - start,
+                                                  text=paragraphs[part], audio_samples=end - start))
+            return
         source = getattr(self.clips, "clip_transcript", None)
         if source is None:
             return

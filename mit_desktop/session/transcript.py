@@ -3,8 +3,16 @@
 
 SubRip (``.srt``) and WebVTT (``.vtt``) cues: a time line ``00:01:02,345 --> 00:01:04,000``
 (WebVTT: ``.`` before the milliseconds, hours optional) and the text lines after it.
-Cue numbers, WebVTT headers, notes and styling tags are ignored. A file that cannot be read
-gives no captions (logged), never an error: the recording still plays.
+Cue numbers, WebVTT headers, notes and styling tags are ignored.
+
+A plain text file (``talk.txt``), without times, is read as one paragraph (lines separated
+by a blank line) per part of the recording the session plays, in order: the parts between
+an imported recording's labels. Each paragraph is shown while its part plays. When the
+number of paragraphs is not the number of parts, no captions are made from it (logged):
+captions that drift from the voice would mislead more than help.
+
+A file that cannot be read gives no captions (logged), never an error: the recording
+still plays.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-TRANSCRIPT_SUFFIXES = (".srt", ".vtt")
+TRANSCRIPT_SUFFIXES = (".srt", ".vtt", ".txt")
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
 _CUE = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
 _TAG = re.compile(r"<[^>]*>")
@@ -66,18 +74,36 @@ def transcript_beside(recording: Path) -> Path | None:
     return None
 
 
-def read_transcript(recording: Path) -> list[TranscriptCue]:
-    """The cues of the transcript beside `recording` ([] when there is none or it is unusable)."""
-    path = transcript_beside(recording)
-    if path is None:
-        return []
+def _read_text(path: Path) -> str | None:
     try:
         raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8").removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        return parse_transcript(text)
     except OSError as exc:
         log.warning("the transcript %s could not be read: %s", path.name, exc)
+        return None
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def read_transcript(recording: Path) -> list[TranscriptCue]:
+    """The timed cues of the subtitle file beside `recording` ([] when there is none, it is a
+    plain text file, or it is unusable)."""
+    path = transcript_beside(recording)
+    if path is None or path.suffix == ".txt":
         return []
+    text = _read_text(path)
+    return parse_transcript(text) if text is not None else []
+
+
+def read_text_parts(recording: Path) -> list[str]:
+    """The paragraphs of the plain text transcript beside `recording` (``talk.txt``), each
+    joined into one line; [] when there is none (or a subtitle file is there instead)."""
+    path = transcript_beside(recording)
+    if path is None or path.suffix != ".txt":
+        return []
+    text = _read_text(path)
+    if text is None:
+        return []
+    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [" ".join(p.split()) for p in paragraphs if p.strip()]

@@ -75,3 +75,20 @@ def test_without_a_transcript_nothing_changes(tmp_path: Path) -> None:
     script.write_text('+++\nid = "talk"\ntitle = "Talk"\n+++\n[clip talk.wav]\n', encoding="utf-8")
     timeline = Engine().timeline(parse_session(script), ListeningSettings(mode=INTERACTIVE))
     assert timeline.captions == () and timeline.clip_captions == ()
+
+
+def test_a_plain_text_transcript_gives_one_paragraph_per_part(tmp_path: Path) -> None:
+    sf.write(tmp_path / "talk.wav", np.zeros(4 * RATE, dtype=np.int16), RATE)
+    (tmp_path / "talk.txt").write_text("Let your shoulders drop.\n\nNotice the breath,\n"
+                                       "without changing it.\n", encoding="utf-8")
+    script = tmp_path / "talk.session.md"
+    script.write_text('+++\nid = "talk"\ntitle = "Talk"\n+++\n'
+                      "[clip talk.wav to 0:01]\n[reflect 2s: How?]\n[clip talk.wav from 0:01]\n",
+                      encoding="utf-8")
+    timeline = Engine().timeline(parse_session(script), ListeningSettings(ambience="off"))
+    assert [(c.start_sample, c.audio_samples, c.text) for c in timeline.captions] == [
+        (0, RATE, "Let your shoulders drop."),
+        (3 * RATE, 3 * RATE, "Notice the breath, without changing it.")]
+    (tmp_path / "talk.txt").write_text("Only one paragraph for two parts.\n", encoding="utf-8")
+    again = Engine().timeline(parse_session(script), ListeningSettings(ambience="off"))
+    assert again.captions == ()  # captions that would drift are not made
