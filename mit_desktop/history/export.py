@@ -370,7 +370,7 @@ def export(store: HistoryStore, profile_id: int, fmt: str, out: Path,
         from mit_desktop.fsutil import disk_message
 
         raise ExportError(disk_message(exc, out)) from exc
-    log.info("exported profile %s as %s to %s", profile_id, fmt, out)
+    log.info("exported profile %s as %s", profile_id, fmt)  # the file name may hold a name
     return written
 
 
