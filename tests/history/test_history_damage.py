@@ -264,3 +264,16 @@ def test_read_only_history_file(data_dir: Path) -> None:
     os.chown(data_dir, NOBODY, NOBODY)
     err = one_clear_line(mit(data_dir, "history", "list", as_other_user=True))
     assert "cannot be written" in err
+
+
+def test_a_live_history_with_an_added_trigger_is_refused_before_notes_fail(
+        data_dir: Path) -> None:
+    _history_with(["Ann"])
+    path = paths.database_path()
+    _with_extra(path, "CREATE TRIGGER no_notes BEFORE INSERT ON reflections BEGIN "
+                      "SELECT RAISE(ABORT, 'nope'); END")
+    before = _digest(path)
+    with pytest.raises(CorruptDatabaseError) as raised:
+        HistoryStore.open()
+    assert "extra trigger no_notes" in str(raised.value)
+    assert _digest(path) == before
