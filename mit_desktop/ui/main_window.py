@@ -274,6 +274,8 @@ class MainWindow(PracticePages, QMainWindow):
         self.reminders.helpNowRequested.connect(self.show_help_now)
         self.reminders.inWindowReminder.connect(self.show_message)  # (a desktop without a tray)
         self.settings.show_tray_note(not self.reminders.active)
+        if not self.reminders.active:  # new reminder times count at once, tray or not
+            self.settings.remindersChanged.connect(self.reminders.scheduler.rearm)
         self.ctx.profileChanged.connect(self.reminders.set_profile)
         self.flow.ended.connect(lambda _how: self.reminders.rearm())
         self.settings.remindersChanged.connect(self.reminders.rearm)

@@ -216,8 +216,11 @@ class ReminderTray(QObject):
         self.scheduler.set_profile(profile_id)
 
     def rearm(self) -> None:
-        """Ask again for the next reminder (after a practice or a settings change)."""
-        self.scheduler.rearm()
+        """Ask again for the next reminder (after a practice or a settings change). Without
+        a tray the reminder re-checks when it is due (a practice since then drops it), so
+        nothing is read here, on the GUI thread, at the end of a practice."""
+        if self.active:
+            self.scheduler.rearm()
 
     def notify(self, kind: str) -> None:
         """Show the ``kind`` reminder as a desktop notification (no tray: in the window)."""

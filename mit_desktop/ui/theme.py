@@ -144,7 +144,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
         border-bottom: 6px solid {accent}; }}
     QComboBox, QAbstractSpinBox, QLineEdit {{ min-height: {MIN_TARGET_PX}px;
         border: 2px solid {border}; border-radius: 6px; padding: 0 8px; background: {c.base};
-        color: {fg}; }}
+        color: {fg}; placeholder-text-color: {c.placeholder}; }}
     QComboBox::drop-down {{ width: 32px; subcontrol-origin: content; }}
     QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: content;
         width: 28px; }}
@@ -174,7 +174,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; }}
     QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
     QPlainTextEdit, QListWidget, QTextBrowser {{ border: 2px solid {border}; border-radius: 6px;
-        background: {c.base}; color: {fg}; }}
+        background: {c.base}; color: {fg}; placeholder-text-color: {c.placeholder}; }}
     QTextBrowser[role="reading"] {{ border: 3px solid transparent; background: transparent;
         color: {fg}; }}
     QListWidget::item {{ min-height: {MIN_TARGET_PX}px; padding: 6px; color: {fg}; }}

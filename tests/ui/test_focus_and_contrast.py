@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLabel,
+    QLineEdit,
     QListWidget,
+    QPlainTextEdit,
     QScrollArea,
     QWidget,
 )
@@ -170,6 +172,9 @@ def _text_areas(page: QWidget) -> list[tuple[str, QWidget, QRect]]:
                     offset = w.viewport().mapTo(w, QPoint(0, 0))
                     found.append((w.item(i).text()[:30], w,
                                   rect.translated(offset).adjusted(3, 3, -3, -3)))
+        elif isinstance(w, (QLineEdit, QPlainTextEdit)) and w.placeholderText() and \
+                not (w.text() if isinstance(w, QLineEdit) else w.toPlainText()):
+            found.append((w.placeholderText()[:30], w, w.rect().adjusted(10, 5, -10, -5)))
         elif isinstance(w, QComboBox):
             found.append((w.currentText()[:30], w, w.rect().adjusted(5, 5, -36, -5)))
     return found

@@ -198,15 +198,14 @@ def test_without_a_system_tray_reminders_appear_in_the_window(
     qtbot, store: HistoryStore, pid: int
 ) -> None:
     """They were once silently never shown."""
+    store.update_settings(pid, reminders_enabled=True)
     tray = ReminderTray(store, pid, tray_available=lambda: False)
     assert not tray.active and tray.icon is None
+    assert tray.scheduler.timer.isActive()  # still scheduled
     shown: list[str] = []
     tray.inWindowReminder.connect(shown.append)
     tray.notify("morning")
     assert len(shown) == 1 and shown[0].strip()
-    store.update_settings(pid, reminders_enabled=True)
-    tray.rearm()
-    assert tray.scheduler.timer.isActive()  # still scheduled
 
 
 @pytest.fixture
