@@ -207,8 +207,53 @@ def cmd_import_recording(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_library_export(args: argparse.Namespace) -> int:
+    """Write one of the user's own sessions with its recordings to one share file."""
+    from mit_desktop.content.library import list_sessions
+    from mit_desktop.content.session_bundle import BundleError, export_session
+
+    entries, _errors = list_sessions()
+    own = [e for e in entries if e.source == "user" and e.id == args.session_id]
+    if not own:
+        bundled = any(e.id == args.session_id for e in entries)
+        if bundled:
+            return error(f"'{args.session_id}' comes with MIT Desktop, so every copy already has "
+                         "it; only sessions you made or imported can be shared")
+        mine = ", ".join(e.id for e in entries if e.source == "user") or "none yet"
+        return error(f"you have no session with id '{args.session_id}' (yours: {mine})")
+    try:
+        out = export_session(own[0].path, Path(args.output))
+    except BundleError as exc:
+        return error(str(exc))
+    print(f"{out}: '{own[0].title}' with its recordings, ready to give to another MIT Desktop")
+    return EXIT_OK
+
+
+def cmd_library_import(args: argparse.Namespace) -> int:
+    """Take a share file into the user's own sessions (never overwriting one)."""
+    from mit_desktop.content.library import user_sessions_dir
+    from mit_desktop.content.session_bundle import BundleError, import_bundle
+
+    try:
+        result = import_bundle(Path(args.file), user_sessions_dir())
+    except BundleError as exc:
+        return error(str(exc))
+    except OSError as exc:
+        from mit_desktop.fsutil import os_error_message
+
+        return error(os_error_message(exc))
+    if result.renamed_from:
+        print(f"you already had a session '{result.renamed_from}'; this one was added beside it "
+              f"as '{result.session_id}' ({result.title})")
+    print(f"{result.path}: '{result.title}' is now in your library (id {result.session_id})")
+    return EXIT_OK
+
+
 def cmd_library(args: argparse.Namespace) -> int:
     from mit_desktop.content.library import list_sessions
+
+    if getattr(args, "library_func", None) is not None:
+        return args.library_func(args)
 
     entries, errors = list_sessions()
     for problem in errors:
@@ -278,9 +323,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT.session.md")
     p.set_defaults(func=cmd_import_recording)
 
-    p = sub.add_parser("library", help="list the bundled sessions and your own")
+    p = sub.add_parser("library", help="list the bundled sessions and your own; share one")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_library)
+    p.set_defaults(func=cmd_library, library_func=None)
+    library_sub = p.add_subparsers(dest="library_command", metavar="ACTION")
+    q = library_sub.add_parser("export", help="write one of your own sessions and its recordings "
+                               "to one file another MIT Desktop can import")
+    q.add_argument("session_id", metavar="ID")
+    q.add_argument("-o", "--output", required=True, metavar="FILE.mitsession")
+    q.set_defaults(library_func=cmd_library_export)
+    q = library_sub.add_parser("import", help="add a session shared from another MIT Desktop "
+                               "to your library (never replaces one you have)")
+    q.add_argument("file", metavar="FILE")
+    q.set_defaults(library_func=cmd_library_import)
 
     p = sub.add_parser("voices", help="list installed voices")
     p.set_defaults(func=cmd_voices)

@@ -1,6 +1,7 @@
 """The Library: the program in order (grouped by week), with length, summary and safety
 note; imported recordings and the user's own scripts; import a recording with its
-Audacity labels; add a Piper voice.
+Audacity labels; share one of your own practices as one file and take in one shared with
+you; add a Piper voice.
 """
 
 from __future__ import annotations
@@ -98,6 +99,12 @@ class LibraryScreen(QWidget):
                        (self.delete_button, own.delete)):
             b.clicked.connect(lambda _c=False, act=act: self._own(act))
             self.own_buttons.addWidget(b)
+        self.share_button = button(self.tr("Share this session…"), self.tr("Share this session"),
+                                   self.tr("Save this practice and its recordings as one file "
+                                           "you can give to someone who uses MIT Desktop."),
+                                   None, detail_widget)
+        self.share_button.clicked.connect(self._ask_share)
+        self.own_buttons.addWidget(self.share_button)
         detail.addLayout(self.own_buttons)
         detail.addStretch(1)
         detail_area.setWidget(detail_widget)
@@ -112,11 +119,17 @@ class LibraryScreen(QWidget):
                                     self.tr("Choose a recording and its Audacity label file; "
                                             "each label becomes a reflection point."), None, self)
         self.import_button.clicked.connect(self._ask_import)
+        self.import_shared_button = button(
+            self.tr("Import a shared session…"), self.tr("Import a shared session"),
+            self.tr("Choose a practice file someone shared with you from MIT Desktop; it is "
+                    "added to your own practices."), None, self)
+        self.import_shared_button.clicked.connect(self._ask_import_shared)
         self.voice_button = button(self.tr("Add a voice…"), self.tr("Add a voice"),
                                    self.tr("Choose a Piper voice (.onnx file with its .onnx.json)."),
                                    None, self)
         self.voice_button.clicked.connect(self._ask_voice)
         row.addWidget(self.import_button)
+        row.addWidget(self.import_shared_button)
         row.addWidget(self.voice_button)
         row.addStretch(1)
         layout.addLayout(row)
@@ -193,7 +206,7 @@ class LibraryScreen(QWidget):
 
     def _show_own_buttons(self, entry: LibraryEntry | None) -> None:
         mine = entry is not None and entry.source == "user"
-        for b in (self.rename_button, self.inputs_button, self.delete_button):
+        for b in (self.rename_button, self.inputs_button, self.delete_button, self.share_button):
             b.setVisible(mine)
 
     def _show_safety(self, session_id: str, text: str) -> None:
@@ -263,6 +276,76 @@ class LibraryScreen(QWidget):
                               .format(why=exc) if str(exc) else self.tr("Import cancelled."))
 
         self.ctx.tasks.run(lambda: import_recording(audio, labels, token), done, failed)
+
+    def _ask_share(self) -> None:
+        entry = self.entries.get(self.current_id() or "")
+        if entry is None or entry.source != "user":
+            return
+        from mit_desktop.content.session_bundle import SHARE_SUFFIX
+
+        out, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Where should the shared practice be saved? (for example on a USB "
+                          "stick)"), str(Path.home() / f"{entry.id}{SHARE_SUFFIX}"),
+            self.tr("Shared practices (*{suffix})").format(suffix=SHARE_SUFFIX))
+        if out:
+            out_path = Path(out)
+            if not out_path.name.endswith(SHARE_SUFFIX):
+                out_path = out_path.with_name(out_path.name + SHARE_SUFFIX)
+            self.share(entry.id, out_path)
+
+    def share(self, session_id: str, out: Path) -> None:
+        """Write the user's practice ``session_id`` and its recordings to ``out`` in the
+        background; a message says what happened."""
+        from mit_desktop.content.session_bundle import export_session
+
+        entry = self.entries[session_id]
+        token = self._progress(self.tr("Saving the practice to share…"))
+        del token  # writing one file: it finishes or fails as a whole
+
+        def done(path: Path) -> None:
+            self._close_progress()
+            self.message.emit(self.tr("Saved “{title}” with its recordings as {file}. Give "
+                                      "this one file to the other person; in MIT Desktop they "
+                                      "choose “Import a shared session…”.")
+                              .format(title=entry.title, file=path))
+
+        def failed(exc: BaseException) -> None:
+            self._close_progress()
+            self.message.emit(self.tr("The practice could not be shared: {why}").format(why=exc))
+
+        self.ctx.tasks.run(lambda: export_session(entry.path, out), done, failed)
+
+    def _ask_import_shared(self) -> None:
+        from mit_desktop.content.session_bundle import SHARE_SUFFIX
+
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose the practice file that was shared with you"), str(Path.home()),
+            self.tr("Shared practices (*{suffix});;All files (*)").format(suffix=SHARE_SUFFIX))
+        if chosen:
+            self.import_shared(Path(chosen))
+
+    def import_shared(self, bundle: Path) -> None:
+        """Take a shared practice file into the user's own practices in the background; it
+        never replaces one they have. A message says what happened."""
+        from mit_desktop.content.library import user_sessions_dir
+        from mit_desktop.content.session_bundle import import_bundle
+
+        self._progress(self.tr("Adding the shared practice…"))
+
+        def done(result) -> None:  # type: ignore[no-untyped-def]
+            self._close_progress()
+            text = self.tr("Added “{title}” to your practices.").format(title=result.title)
+            if result.renamed_from:
+                text += " " + self.tr("You already had a practice like it, so both are kept; "
+                                      "the new one is called “{title}”.").format(title=result.title)
+            self.message.emit(text)
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._close_progress()
+            self.message.emit(self.tr("The shared practice was not added. {why}").format(why=exc))
+
+        self.ctx.tasks.run(lambda: import_bundle(bundle, user_sessions_dir()), done, failed)
 
     def add_voice(self, model: Path) -> None:
         token = self._progress(self.tr("Adding the voice…"))

@@ -1,0 +1,64 @@
+"""The library shares one of the user's own practices as one file and takes one in; a damaged
+file is refused with a message the user can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from mit_desktop import paths
+from mit_desktop.session.parser import parse_session
+
+
+def _ids(library) -> list[str]:
+    return [library.session_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(library.session_list.count())]
+
+
+def _select(library, session_id: str) -> None:
+    library.session_list.setCurrentRow(_ids(library).index(session_id))
+
+
+def test_share_then_import_a_shared_session(window, tmp_path: Path, monkeypatch) -> None:
+    audio = tmp_path / "evening_talk.wav"
+    sf.write(audio, np.zeros(22_050 * 5, dtype=np.int16), 22_050)
+    labels = tmp_path / "labels.txt"
+    labels.write_text("2.0\t2.0\tHow does that feel?\n", encoding="utf-8")
+    library = window.library
+    window.show_page("library")
+    messages: list[str] = []
+    library.message.connect(messages.append)
+    library.import_recording(audio, labels)
+    _select(library, "evening-talk")
+    assert library.share_button.isVisible() and library.share_button.isEnabled()
+    assert library.share_button.accessibleName() == "Share this session"
+    assert library.share_button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    out = tmp_path / "gift"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    library.share_button.click()
+    shared = tmp_path / "gift.mitsession"
+    assert shared.is_file() and "Give this one file" in messages[-1], messages
+
+    bundled = next(i for i in _ids(library) if i and library.entries[i].source == "bundled")
+    _select(library, bundled)
+    assert not library.share_button.isVisible()  # only the user's own practices are shared
+
+    assert library.import_shared_button.accessibleName() == "Import a shared session"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(shared), ""))
+    library.import_shared_button.click()
+    assert "both are kept" in messages[-1], messages  # the same id was here: a copy beside it
+    assert "evening-talk-2" in _ids(library)
+    copy = parse_session(paths.data_dir() / "sessions" / "evening-talk-2.session.md")
+    assert copy.title.endswith("(shared copy)") and copy.clips[0].path.is_file()
+
+    damaged = tmp_path / "damaged.mitsession"
+    damaged.write_bytes(shared.read_bytes()[:300])
+    before = sorted(p.name for p in (paths.data_dir() / "sessions").rglob("*"))
+    library.import_shared(damaged)
+    assert messages[-1].startswith("The shared practice was not added. ") and \
+        "Ask for the file again" in messages[-1], messages
+    assert sorted(p.name for p in (paths.data_dir() / "sessions").rglob("*")) == before
