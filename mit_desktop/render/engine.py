@@ -15,7 +15,13 @@ import numpy as np
 
 from mit_desktop import paths
 from mit_desktop.render.bells import BELL_STRIKE_INTERVAL_MS, bell_samples
-from mit_desktop.render.clips import ClipError, DecodedClip, decode_clip, find_cached_clip
+from mit_desktop.render.clips import (
+    ClipError,
+    DecodedClip,
+    decode_clip,
+    decode_clip_in_memory,
+    find_cached_clip,
+)
 from mit_desktop.render.mixer import Mixer
 from mit_desktop.render.pacing import PhrasedSpeech, SentenceLayout
 from mit_desktop.render.speech import PiperSpeech, SpeechRef
@@ -66,7 +72,14 @@ class Engine:
     def decoded_clip(self, path: Path) -> DecodedClip:
         """The decoded clip (decoding into the cache the first time). ClipError if it cannot be used."""
         if path not in self._clips:
-            self._clips[path] = decode_clip(path, self.sample_rate, self.cache_dir / "clips")
+            try:
+                self._clips[path] = decode_clip(path, self.sample_rate, self.cache_dir / "clips")
+            except ClipError as exc:
+                if not exc.cache_problem:
+                    raise
+                # only a cache: the recording plays from memory, and the listener is told once
+                self.speech.note_cache_problem(str(exc))
+                self._clips[path] = decode_clip_in_memory(path, self.sample_rate)
         return self._clips[path]
 
     def clip_samples(self, path: Path) -> int:

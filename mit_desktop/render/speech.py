@@ -227,3 +227,13 @@ class PiperSpeech:
                     "each time, so a practice may take a little longer to start.")
         self._memory[key] = samples
         return SpeechRef(key, len(samples))
+
+    def note_cache_problem(self, problem: str) -> None:
+        """Another cache (decoded recordings) could not be written: say it once, as for
+        speech, and keep ``cache_problem`` for the window's note."""
+        if self.cache_problem is None:
+            self.cache_problem = problem
+        _say_cache_problem(
+            f"The cache in {self.cache_dir.parent} cannot be written ({problem}) Playing on "
+            "without it: recordings are decoded again each time, so a practice may take a "
+            "little longer to start.")

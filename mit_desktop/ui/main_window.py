@@ -312,9 +312,9 @@ class MainWindow(PracticePages, QMainWindow):
         if problem:
             self._cache_noted = True
             self.show_message(self.tr(
-                "The speech cache cannot be written ({problem}). The practice plays on without "
-                "it; the voice is made again each time, so starting may take a little "
-                "longer.").format(problem=problem))
+                "The cache of prepared sound cannot be written ({problem}). The practice plays "
+                "on without it; the voice and recordings are prepared again each time, so "
+                "starting may take a little longer.").format(problem=problem))
 
     def _bring_to_front(self) -> None:
         self.showNormal()

@@ -403,8 +403,29 @@ def test_unwritable_cache_folder_is_a_clip_error(tmp_path: Path) -> None:
     path = _write(tmp_path / "s.wav", _sine(440, RATE, RATE), RATE, "FLOAT")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    with pytest.raises(ClipError, match=re.escape("s.wav")):
+    with pytest.raises(ClipError, match=re.escape("s.wav")) as caught:
         decode_clip(path, RATE, blocker / "clips")
+    assert caught.value.cache_problem  # the cache's fault, not the recording's
+
+
+def test_a_clip_plays_from_memory_when_the_cache_cannot_be_written(tmp_path: Path) -> None:
+    """Only a cache: an unwritable clip cache must not make a recording unplayable."""
+    from mit_desktop.render.clips import decode_clip_in_memory
+    from mit_desktop.render.engine import Engine
+
+    path = _write(tmp_path / "s.wav", _sine(440, RATE, RATE), RATE, "FLOAT")
+    cached = decode_clip(path, RATE, tmp_path / "good-cache")
+    in_memory = decode_clip_in_memory(path, RATE)
+    assert (in_memory.n_samples, in_memory.active_rms) == (cached.n_samples, cached.active_rms)
+    np.testing.assert_array_equal(in_memory.samples(), cached.samples())
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    engine = Engine(blocker)  # every cache folder under it is unusable
+    clip = engine.decoded_clip(path)
+    np.testing.assert_array_equal(clip.samples(), cached.samples())
+    assert engine.speech.cache_problem and "cannot be stored" in engine.speech.cache_problem
+    with pytest.raises(ClipError, match="does not exist"):  # the recording's own faults stay
+        engine.decoded_clip(tmp_path / "gone.wav")
 
 
 def test_long_clip_decodes_with_little_memory(tmp_path: Path) -> None:

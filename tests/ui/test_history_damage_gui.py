@@ -248,7 +248,7 @@ def test_the_window_says_once_when_the_speech_cache_cannot_be_written(window, qt
     assert not window.message_label.isVisible()  # nothing wrong yet
     speech.cache_problem = "The disk is full: could not write /x/speech/ab/ab.s16."
     window.check_cache_note()
-    assert "speech cache cannot be written" in window.message_label.text()
+    assert "cache of prepared sound cannot be written" in window.message_label.text()
     assert "The disk is full" in window.message_label.text()
     window.show_message("")
     window.check_cache_note()
