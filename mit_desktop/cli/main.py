@@ -249,6 +249,20 @@ def cmd_library_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new_session(args: argparse.Namespace) -> int:
+    """Write a new script with an MIT module's structure and safety lines, to fill in."""
+    from mit_desktop.content.session_template import TemplateError, write_template
+
+    try:
+        session = write_template(args.template, Path(args.output), args.title)
+    except TemplateError as exc:
+        return error(str(exc))
+    print(f"{args.output}: '{session.title}', {len(session.reflections)} reflection points; "
+          "write your own words where it says '// Write here', then check it with "
+          f"mit-desktop validate --strict {args.output}")
+    return EXIT_OK
+
+
 def cmd_library(args: argparse.Namespace) -> int:
     from mit_desktop.content.library import list_sessions
 
@@ -336,6 +350,16 @@ def build_parser() -> argparse.ArgumentParser:
                                "to your library (never replaces one you have)")
     q.add_argument("file", metavar="FILE")
     q.set_defaults(library_func=cmd_library_import)
+
+    from mit_desktop.session.vocabulary import PROGRAM_MODULE_IDS
+
+    p = sub.add_parser("new-session", help="start a new script from an MIT module's template "
+                       "(its sections, reflections and safety lines in place)")
+    p.add_argument("--template", required=True, choices=PROGRAM_MODULE_IDS, metavar="MODULE",
+                   help=f"one of: {', '.join(PROGRAM_MODULE_IDS)}")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.session.md")
+    p.add_argument("--title", default=None, help="the practice's name (default: My MODULE)")
+    p.set_defaults(func=cmd_new_session)
 
     p = sub.add_parser("voices", help="list installed voices")
     p.set_defaults(func=cmd_voices)

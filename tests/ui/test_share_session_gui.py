@@ -62,3 +62,27 @@ def test_share_then_import_a_shared_session(window, tmp_path: Path, monkeypatch)
     assert messages[-1].startswith("The shared practice was not added. ") and \
         "Ask for the file again" in messages[-1], messages
     assert sorted(p.name for p in (paths.data_dir() / "sessions").rglob("*")) == before
+
+
+def test_new_from_a_template_adds_the_users_own_script(window, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    library = window.library
+    window.show_page("library")
+    messages: list[str] = []
+    library.message.connect(messages.append)
+    assert library.template_button.accessibleName() == "New practice from a template"
+    assert library.template_button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    offered: list[list[str]] = []
+
+    def choose(_parent, _title, _label, items, *_a, **_k):
+        offered.append(list(items))
+        return next(i for i in items if "BAM" in i), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", choose)
+    library.template_button.click()
+    library.template_button.click()  # a second one is added beside the first, not over it
+    assert len(offered[0]) == 6 and "Write here" in messages[-1], messages
+    assert {"my-bam", "my-bam-2"} <= set(_ids(library))
+    assert library.entries["my-bam"].source == "user"
+    assert parse_session(paths.data_dir() / "sessions" / "my-bam-2.session.md").module == "bam"
