@@ -206,3 +206,15 @@ def test_a_member_larger_than_its_manifest_says_is_refused(
     with pytest.raises(BundleError, match="damaged"):
         import_bundle(lying, receiver)
     assert _snapshot(receiver) == before
+
+
+def test_a_killed_imports_leftover_is_removed_at_the_next_import(shared: Path,
+                                                                  receiver: Path) -> None:
+    leftover = receiver / ".share-import.abc123.partial"
+    (leftover / "recordings").mkdir(parents=True)
+    (leftover / "recordings" / "half.wav").write_bytes(b"RIFF")
+    os.utime(leftover, (1_000_000, 1_000_000))
+    fresh = receiver / ".share-import.busy.partial"  # another import still writing
+    fresh.mkdir()
+    import_bundle(shared, receiver)
+    assert not leftover.exists() and fresh.exists()

@@ -328,12 +328,37 @@ def _with_id_and_title(text: str, session_id: str, title: str | None) -> str:
     return head + body
 
 
+STAGING_PREFIX = ".share-import."
+
+
+def remove_stale_imports(sessions_folder: Path, older_than_s: float | None = None) -> list[Path]:
+    """Remove staging folders (``.share-import.*.partial``) left in ``sessions_folder`` by an
+    import that was killed, untouched for ``older_than_s`` seconds (default: the age
+    :data:`mit_desktop.fsutil.STALE_PARTIAL_S` after which temporary files are removed).
+    Never raises; returns what was removed."""
+    import time
+
+    from mit_desktop.fsutil import STALE_PARTIAL_S
+
+    limit = time.time() - (STALE_PARTIAL_S if older_than_s is None else older_than_s)
+    removed = []
+    for folder in Path(sessions_folder).glob(f"{STAGING_PREFIX}*.partial"):
+        try:
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime <= limit:
+                shutil.rmtree(folder)
+                removed.append(folder)
+        except OSError:
+            continue
+    return removed
+
+
 def import_bundle(bundle: Path, sessions_folder: Path) -> ImportResult:
     """Take the share file ``bundle`` into ``sessions_folder`` (the user's own sessions).
 
     Returns where the script went and under which id. On any refusal (BundleError) nothing
     is left in ``sessions_folder``; an existing session is never overwritten."""
     bundle, sessions_folder = Path(bundle), Path(sessions_folder)
+    remove_stale_imports(sessions_folder)  # a killed import's leftovers
     try:
         if not stat.S_ISREG(os.stat(bundle).st_mode):
             raise BundleError(f"{bundle.name} is not a file. Choose the shared practice file.")
@@ -364,7 +389,7 @@ def _lay_out(archive: zipfile.ZipFile, members: list[tuple[zipfile.ZipInfo, dict
     existed = sessions_folder.exists()
     recordings_existed = (sessions_folder / RECORDINGS).exists()
     private_folder(sessions_folder)
-    staging = Path(tempfile.mkdtemp(prefix=".share-import.", suffix=".partial",
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=".partial",
                                     dir=sessions_folder))
     moved: Path | None = None
     try:
