@@ -218,3 +218,28 @@ def test_a_killed_imports_leftover_is_removed_at_the_next_import(shared: Path,
     fresh.mkdir()
     import_bundle(shared, receiver)
     assert not leftover.exists() and fresh.exists()
+
+
+class _CancelAfter:
+    """Cancels at the n-th check, like the user pressing Cancel mid-way."""
+
+    def __init__(self, checks: int) -> None:
+        self.left = checks
+
+    def check(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise KeyboardInterrupt("cancelled")
+
+
+def test_cancelling_leaves_no_file_and_nothing_added(own: Path, shared: Path, receiver: Path,
+                                                     tmp_path: Path) -> None:
+    out = tmp_path / "cancelled.mitsession"
+    with pytest.raises(KeyboardInterrupt):
+        export_session(own, out, _CancelAfter(0))
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if ".partial" in p.name]
+    before = _snapshot(receiver)
+    for checks in (0, 3):  # while checking the checksums, then while unpacking
+        with pytest.raises(KeyboardInterrupt):
+            import_bundle(shared, receiver, _CancelAfter(checks))
+        assert _snapshot(receiver) == before

@@ -34,6 +34,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from mit_desktop.fsutil import atomic_path, atomic_writer, fsync_folder, private_folder
 from mit_desktop.session.errors import SessionError
@@ -62,6 +63,12 @@ _TITLE_LINE = re.compile(r"^title\s*=.*$", re.M)
 
 _DAMAGED = ("This share file is damaged (it may not have been copied completely). "
             "Ask for the file again.")
+
+
+class Token(Protocol):
+    """A cancel flag (the GUI's CancelToken): ``check()`` raises when the user cancelled."""
+
+    def check(self) -> None: ...
 
 
 class BundleError(Exception):
@@ -125,10 +132,11 @@ def _sha256_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def export_session(script: Path, out: Path) -> Path:
+def export_session(script: Path, out: Path, token: Token | None = None) -> Path:
     """Write the session at ``script`` with every recording (and transcript) it plays to the
     share file ``out``, atomically. Returns ``out``. BundleError if the session does not parse,
-    a recording cannot be read, or the file cannot be written."""
+    a recording cannot be read, or the file cannot be written. ``token.check()`` is called
+    between chunks; whatever it raises propagates and ``out`` is left as it was."""
     script, out = Path(script), Path(out)
     try:
         session = parse_session(script)
@@ -166,7 +174,11 @@ def export_session(script: Path, out: Path) -> Path:
                 archive.writestr(MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False))
                 archive.writestr(SCRIPT_NAME, script_bytes)
                 for name, source in files.items():
-                    archive.write(source, name)
+                    with open(source, "rb") as src, archive.open(name, "w") as dst:
+                        while chunk := src.read(_CHUNK_BYTES):
+                            if token is not None:
+                                token.check()
+                            dst.write(chunk)
     except OSError as exc:
         from mit_desktop.fsutil import os_error_message
 
@@ -237,7 +249,7 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
 
 
 def _stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int,
-                   destination: Path | None) -> str:
+                   destination: Path | None, token: Token | None = None) -> str:
     """Read one member (at most ``size`` bytes, else damaged), optionally writing it to
     ``destination``; return its SHA-256."""
     digest = hashlib.sha256()
@@ -246,6 +258,8 @@ def _stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int,
     try:
         with archive.open(info) as handle:
             while chunk := handle.read(_CHUNK_BYTES):
+                if token is not None:
+                    token.check()
                 count += len(chunk)
                 if count > size:
                     raise BundleError(_DAMAGED)
@@ -352,11 +366,12 @@ def remove_stale_imports(sessions_folder: Path, older_than_s: float | None = Non
     return removed
 
 
-def import_bundle(bundle: Path, sessions_folder: Path) -> ImportResult:
+def import_bundle(bundle: Path, sessions_folder: Path, token: Token | None = None) -> ImportResult:
     """Take the share file ``bundle`` into ``sessions_folder`` (the user's own sessions).
 
-    Returns where the script went and under which id. On any refusal (BundleError) nothing
-    is left in ``sessions_folder``; an existing session is never overwritten."""
+    Returns where the script went and under which id. On any refusal (BundleError), or
+    whatever ``token.check()`` raises between chunks, nothing is left in ``sessions_folder``;
+    an existing session is never overwritten."""
     bundle, sessions_folder = Path(bundle), Path(sessions_folder)
     remove_stale_imports(sessions_folder)  # a killed import's leftovers
     try:
@@ -376,15 +391,16 @@ def import_bundle(bundle: Path, sessions_folder: Path) -> ImportResult:
         manifest = _read_manifest(archive)
         members = _checked_members(archive, manifest)
         for info, member in members:  # pass 1: every checksum, nothing written
-            if _stream_member(archive, info, member["size"], None) != member["sha256"].lower():
+            if _stream_member(archive, info, member["size"], None, token) != \
+                    member["sha256"].lower():
                 raise BundleError("This share file has been changed or damaged since it was "
                                   "made (its contents do not match their checksums). Ask for "
                                   "the file again.")
-        return _lay_out(archive, members, sessions_folder)
+        return _lay_out(archive, members, sessions_folder, token)
 
 
 def _lay_out(archive: zipfile.ZipFile, members: list[tuple[zipfile.ZipInfo, dict]],
-             sessions_folder: Path) -> ImportResult:
+             sessions_folder: Path, token: Token | None) -> ImportResult:
     """Pass 2: unpack into a hidden staging folder, parse, then move into place."""
     existed = sessions_folder.exists()
     recordings_existed = (sessions_folder / RECORDINGS).exists()
@@ -396,7 +412,8 @@ def _lay_out(archive: zipfile.ZipFile, members: list[tuple[zipfile.ZipInfo, dict
         os.mkdir(staging / RECORDINGS, 0o700)
         for info, member in members:
             target = staging / info.filename
-            if _stream_member(archive, info, member["size"], target) != member["sha256"].lower():
+            if _stream_member(archive, info, member["size"], target, token) != \
+                    member["sha256"].lower():
                 raise BundleError(_DAMAGED)
             os.chmod(target, 0o600)
         script_text = (staging / SCRIPT_NAME).read_bytes().decode("utf-8", errors="strict")

@@ -306,7 +306,6 @@ class LibraryScreen(QWidget):
 
         entry = self.entries[session_id]
         token = self._progress(self.tr("Saving the practice to share…"))
-        del token  # writing one file: it finishes or fails as a whole
 
         def done(path: Path) -> None:
             self._close_progress()
@@ -317,9 +316,10 @@ class LibraryScreen(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._close_progress()
-            self.message.emit(self.tr("The practice could not be shared: {why}").format(why=exc))
+            self.message.emit(self.tr("The practice could not be shared: {why}").format(why=exc)
+                              if str(exc) else self.tr("Cancelled; no file was saved."))
 
-        self.ctx.tasks.run(lambda: export_session(entry.path, out), done, failed)
+        self.ctx.tasks.run(lambda: export_session(entry.path, out, token), done, failed)
 
     def _ask_import_shared(self) -> None:
         from mit_desktop.content.session_bundle import SHARE_SUFFIX
@@ -336,7 +336,7 @@ class LibraryScreen(QWidget):
         from mit_desktop.content.library import user_sessions_dir
         from mit_desktop.content.session_bundle import import_bundle
 
-        self._progress(self.tr("Adding the shared practice…"))
+        token = self._progress(self.tr("Adding the shared practice…"))
 
         def done(result) -> None:  # type: ignore[no-untyped-def]
             self._close_progress()
@@ -349,9 +349,11 @@ class LibraryScreen(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._close_progress()
-            self.message.emit(self.tr("The shared practice was not added. {why}").format(why=exc))
+            self.message.emit(self.tr("The shared practice was not added. {why}").format(why=exc)
+                              if str(exc) else self.tr("Cancelled; nothing was added."))
 
-        self.ctx.tasks.run(lambda: import_bundle(bundle, user_sessions_dir()), done, failed)
+        self.ctx.tasks.run(lambda: import_bundle(bundle, user_sessions_dir(), token), done,
+                           failed)
 
     def _ask_template(self) -> None:
         from PySide6.QtWidgets import QInputDialog
