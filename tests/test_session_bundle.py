@@ -243,3 +243,14 @@ def test_cancelling_leaves_no_file_and_nothing_added(own: Path, shared: Path, re
         with pytest.raises(KeyboardInterrupt):
             import_bundle(shared, receiver, _CancelAfter(checks))
         assert _snapshot(receiver) == before
+
+
+def test_a_compressed_recording_is_stored_as_it_is_and_a_wav_packed(own: Path,
+                                                                    tmp_path: Path) -> None:
+    sf.write(own.parent / "recordings" / "b.ogg", np.zeros(22_050, dtype=np.float32), 22_050)
+    own.write_text(SCRIPT + "[clip recordings/b.ogg]\n", encoding="utf-8")
+    with zipfile.ZipFile(export_session(own, tmp_path / "two.mitsession")) as archive:
+        assert archive.getinfo("recordings/b.ogg").compress_type == zipfile.ZIP_STORED
+        assert archive.getinfo("recordings/my-talk.wav").compress_type == zipfile.ZIP_DEFLATED
+    result = import_bundle(tmp_path / "two.mitsession", tmp_path / "in")
+    assert len({c.path for c in parse_session(result.path).clips}) == 2

@@ -57,6 +57,7 @@ MAX_MANIFEST_BYTES = 1024**2
 MAX_SCRIPT_BYTES = 4 * 1024**2
 MAX_ID_CHARS = 80
 _CHUNK_BYTES = 1024**2
+_PACKED_AUDIO = {".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac"}  # stored as they are
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
 _ID_LINE = re.compile(r"^id\s*=.*$", re.M)
 _TITLE_LINE = re.compile(r"^title\s*=.*$", re.M)
@@ -174,7 +175,11 @@ def export_session(script: Path, out: Path, token: Token | None = None) -> Path:
                 archive.writestr(MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False))
                 archive.writestr(SCRIPT_NAME, script_bytes)
                 for name, source in files.items():
-                    with open(source, "rb") as src, archive.open(name, "w") as dst:
+                    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_STORED if \
+                        source.suffix.lower() in _PACKED_AUDIO else zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o600 << 16
+                    with open(source, "rb") as src, archive.open(info, "w") as dst:
                         while chunk := src.read(_CHUNK_BYTES):
                             if token is not None:
                                 token.check()
