@@ -405,6 +405,7 @@ class StallProbe:
                 f"70 ms or more; load average {self._load[0]:.1f} on {os.cpu_count()} cores")
 
 
+RENDER_RATE = 22_050  # the sessions' sample rate (and the tests' sink's)
 #: A dropout: a run of silence of at least this many samples (4 ms at 22,050 Hz) put in
 #: where the render's own silence is shorter (the issue's definition, against the render).
 DROPOUT_SAMPLES = 88
@@ -443,7 +444,8 @@ class Comparison:
         return not self.inserted and self.unexplained_at is None
 
 
-def compare_with_render(heard: np.ndarray, expected: np.ndarray) -> Comparison:
+def compare_with_render(heard: np.ndarray, expected: np.ndarray,
+                        lost_head_ms: int = 0) -> Comparison:
     """Compare what the server got with the render, both trimmed to their first and last sound.
 
     A player that falls behind makes the device play silence and then goes on with the
@@ -451,9 +453,16 @@ def compare_with_render(heard: np.ndarray, expected: np.ndarray) -> Comparison:
     is the render with runs of zeros put in. Walking both: at each difference the zeros
     `heard` has beyond the render's are an insertion. A difference that is not one
     (samples lost or changed) ends the walk: everything after it is out of step.
+    `lost_head_ms` allows for a stream that lost up to that much of its start (as a new
+    PulseAudio stream, such as `paplay`'s, does): the walk starts where it was heard.
     """
     heard, expected = trim_silence(heard), trim_silence(expected)
     a = b = 0
+    probe = heard[:1000]
+    for offset in range(lost_head_ms * RENDER_RATE // 1000 + 1):
+        if np.array_equal(expected[offset:offset + len(probe)], probe):
+            b = offset
+            break
     found: list[Inserted] = []
     while True:
         n = min(len(heard) - a, len(expected) - b)

@@ -1,0 +1,49 @@
+"""How a recording is compared with the render (no server needed): silences put in are
+found one by one, a 4 ms one where the render has sound is a dropout, anything else is
+a difference at a place."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from realtime.pulse import compare_with_render
+
+SOUND = np.random.default_rng(7).integers(-3000, 3000, 50_000).astype(np.int16)
+SOUND[20_000:21_000] = 0  # the session's own pause (45 ms)
+SOUND[[0, -1]] = 5
+
+
+def _with_silence(at: int, length: int, sound: np.ndarray = SOUND) -> np.ndarray:
+    return np.concatenate([sound[:at], np.zeros(length, np.int16), sound[at:]])
+
+
+def test_the_render_itself_is_exact_whatever_silence_surrounds_it() -> None:
+    padded = np.concatenate([np.zeros(99, np.int16), SOUND, np.zeros(7, np.int16)])
+    assert compare_with_render(padded, SOUND).exact
+
+
+def test_each_silence_put_in_where_there_is_sound_is_one_dropout() -> None:
+    heard = _with_silence(30_000, 300, _with_silence(5_000, 100))
+    found = compare_with_render(heard, SOUND)
+    assert [(i.at, i.length) for i in found.dropouts] == [(5_000, 100), (30_000, 300)]
+    assert found.unexplained_at is None
+
+
+def test_a_silence_under_4_ms_or_inside_the_sessions_own_pause_is_no_dropout() -> None:
+    short = compare_with_render(_with_silence(5_000, 80), SOUND)
+    assert len(short.inserted) == 1 and short.dropouts == []
+    longer_pause = compare_with_render(_with_silence(20_500, 500), SOUND)
+    assert len(longer_pause.inserted) == 1 and longer_pause.dropouts == []
+
+
+def test_lost_samples_are_a_difference_at_their_place() -> None:
+    heard = np.concatenate([SOUND[:12_000], SOUND[12_050:]])
+    found = compare_with_render(heard, SOUND)
+    assert found.unexplained_at == 12_000 and not found.exact
+
+
+def test_a_lost_start_is_allowed_only_when_asked() -> None:
+    heard = _with_silence(10_000, 200, SOUND)[150:]
+    assert compare_with_render(heard, SOUND).unexplained_at == 0
+    found = compare_with_render(heard, SOUND, lost_head_ms=20)
+    assert [(i.at, i.length) for i in found.dropouts] == [(9_850, 200)]
