@@ -115,7 +115,7 @@ def bench_pointer_to_paint() -> dict:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from mit_desktop.bodymap import Brush, Layer
-    from mit_desktop.ui.bodymap_widget import BodyMapWidget
+    from mit_desktop.ui.bodymap import BodyMapWidget
 
     app = QApplication.instance() or QApplication([])
     widget = BodyMapWidget()

@@ -20,7 +20,7 @@ from mit_desktop.bodymap import (
     render_map_png,
 )
 from mit_desktop.bodymap.silhouette import region_mask
-from mit_desktop.ui.bodymap_widget import BodyMapWidget
+from mit_desktop.ui.bodymap import BodyMapWidget
 
 SILHOUETTE_GREY = (224, 224, 230)
 
@@ -306,7 +306,7 @@ def test_tab_moves_from_one_body_part_to_the_next(widget):
 def test_intensity_not_set_yet_does_not_look_or_sound_like_zero(qtbot) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from mit_desktop.ui.bodymap_widget import BodyMapWidget
+    from mit_desktop.ui.bodymap import BodyMapWidget
     from mit_desktop.ui.theme import apply_theme
 
     apply_theme(QApplication.instance(), 100, False)
@@ -330,7 +330,7 @@ def test_painting_says_what_it_added(qtbot) -> None:
 
     from mit_desktop.bodymap import Layer
     from mit_desktop.ui import access
-    from mit_desktop.ui.bodymap_widget import BodyMapWidget
+    from mit_desktop.ui.bodymap import BodyMapWidget
 
     heard: list[str] = []
 

@@ -196,7 +196,7 @@ class ReflectionScreen(QWidget):
             self._body = None
         if not wanted:
             return
-        from mit_desktop.ui.bodymap_widget import BodyMapWidget
+        from mit_desktop.ui.bodymap import BodyMapWidget
 
         self._body = BodyMapWidget(self)
         self._body.setMinimumHeight(520)
