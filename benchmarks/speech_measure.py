@@ -9,8 +9,8 @@ is the difference between conditions measured on the same sentences in the same 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

@@ -104,7 +104,11 @@ def test_loved_one_is_personalised(engine: Engine) -> None:
 def test_session_passes_the_strict_checks(engine: Engine, session_id: str) -> None:
     """Grounding in every eyes-closed stretch, a spoken question before every reflection,
     ratings that say what they measure, no sentence over 22 words (validate --strict)."""
-    from mit_desktop.session.strict import MAX_EYES_CLOSED_MS, eyes_closed_stretches, strict_problems
+    from mit_desktop.session.strict import (
+        MAX_EYES_CLOSED_MS,
+        eyes_closed_stretches,
+        strict_problems,
+    )
 
     session, timeline, _report = report_for(engine, session_id)
     assert [p.message for p in strict_problems(session, timeline)] == []

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-
 from shared_files import real_audio
 
 from mit_desktop.cli import main
@@ -80,7 +79,9 @@ def test_render_of_the_format_example_matches_its_timeline(example: Path, tmp_pa
     assert len(audio) == doc["n_samples"]  # exactly the timeline's length
     speech = [s for s in doc["segments"] if s["kind"] == "speech"]
     pauses = [s for s in doc["segments"] if s["kind"] == "silence" and s["end_ms"] - s["start_ms"] >= 8000]
-    at = lambda s: audio[s["start_sample"]: s["end_sample"]]
+    def at(s):
+        return audio[s["start_sample"]: s["end_sample"]]
+
     for seg in speech:
         assert rms(at(seg)) > 0.04, seg["text"]  # speech is audible
     for seg in pauses:

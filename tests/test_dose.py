@@ -7,11 +7,16 @@ import datetime as dt
 
 import pytest
 
-from mit_desktop.practice.dose import FULL_PRACTICE_MS, classify, dose_between, program_session_modules
-from mit_desktop.history import HistoryStore
 from mit_desktop.content.program import load_program
+from mit_desktop.history import HistoryStore
+from mit_desktop.practice.dose import (
+    FULL_PRACTICE_MS,
+    classify,
+    dose_between,
+    program_session_modules,
+)
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MONDAY = dt.date(2026, 3, 16)
 MODULES = program_session_modules(load_program())
 MIN = 60_000

@@ -12,7 +12,7 @@ WEEKS = 4
 
 
 def _answered(instrument: str, day: dt.date) -> MeasureResponse:
-    ms = int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc)
+    ms = int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
              .timestamp() * 1000)
     return MeasureResponse(1, 1, instrument, ms, 0, (0,), None, "")
 

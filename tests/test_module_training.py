@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from mit_desktop.content.datafiles import ProgramDataError
-from mit_desktop.history import HistoryStore
 from mit_desktop.content.module_training import (
     first_time_for_module,
     load_mentalizing_page,
@@ -16,6 +15,7 @@ from mit_desktop.content.module_training import (
     module_session_ids,
 )
 from mit_desktop.content.program import load_program
+from mit_desktop.history import HistoryStore
 from mit_desktop.session.vocabulary import PROGRAM_MODULE_IDS
 
 

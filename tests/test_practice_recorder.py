@@ -37,7 +37,7 @@ INTERACTIVE = SimpleNamespace(mode="interactive")
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[HistoryStore]:
-    with HistoryStore.open(tmp_path / "data" / "history.sqlite3", tz=dt.timezone.utc) as opened:
+    with HistoryStore.open(tmp_path / "data" / "history.sqlite3", tz=dt.UTC) as opened:
         yield opened
 
 

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
+from mit_desktop.content.program import load_program
 from mit_desktop.history import HistoryStore
 from mit_desktop.history.errors import InvalidInputError
-from mit_desktop.content.program import load_program
 from mit_desktop.practice.program_weeks import choose_offer, next_in_order, program_week, week_days
 
 PROGRAM = load_program()

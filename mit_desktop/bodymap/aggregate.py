@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Union
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from mit_desktop.bodymap.serialize import _read_header, read_cells, read_signed_
 
 log = logging.getLogger(__name__)
 
-MapLike = Union[BodyMap, bytes, bytearray, memoryview, np.ndarray]
+MapLike = BodyMap | bytes | bytearray | memoryview | np.ndarray
 
 
 @dataclass(frozen=True)

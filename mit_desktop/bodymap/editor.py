@@ -20,10 +20,10 @@ from mit_desktop.bodymap.silhouette import REGION_KEYS
 from mit_desktop.bodymap.strokes import (
     Brush,
     PaintedPoints,
+    PathResampler,
     PointEmitter,
     Stroke,
     StrokeKind,
-    PathResampler,
     erase,
 )
 

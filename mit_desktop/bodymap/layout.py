@@ -56,7 +56,7 @@ class Layer(str, Enum):
         return 0 if self is Layer.ACTIVATION else 1
 
     @staticmethod
-    def from_code(code: int) -> "Layer":
+    def from_code(code: int) -> Layer:
         return Layer.ACTIVATION if code == 0 else Layer.DEACTIVATION
 
 

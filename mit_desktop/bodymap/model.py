@@ -38,7 +38,7 @@ class BodyMap:
         if self.stored_map is not None and np.shape(self.stored_map) != MAP_SHAPE:
             raise ValueError(f"a stored map must be {MAP_SHAPE[0]} × {MAP_SHAPE[1]}")
 
-    def with_changes(self, **changes: object) -> "BodyMap":
+    def with_changes(self, **changes: object) -> BodyMap:
         """A copy with fields replaced (a new strokes tuple drops the stored map)."""
         if "strokes" in changes and "stored_map" not in changes:
             changes["stored_map"] = None

@@ -79,14 +79,14 @@ class PaintedPoints:
     layer: np.ndarray
 
     @staticmethod
-    def empty() -> "PaintedPoints":
+    def empty() -> PaintedPoints:
         return PaintedPoints(np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros(0, np.int8))
 
     def __len__(self) -> int:
         return len(self.times_ms)
 
     @staticmethod
-    def concat(parts: list["PaintedPoints"]) -> "PaintedPoints":
+    def concat(parts: list[PaintedPoints]) -> PaintedPoints:
         parts = [p for p in parts if len(p)]
         if not parts:
             return PaintedPoints.empty()
@@ -94,7 +94,7 @@ class PaintedPoints:
                              np.concatenate([p.xy for p in parts]),
                              np.concatenate([p.layer for p in parts]))
 
-    def select(self, keep: np.ndarray) -> "PaintedPoints":
+    def select(self, keep: np.ndarray) -> PaintedPoints:
         return PaintedPoints(self.times_ms[keep], self.xy[keep], self.layer[keep])
 
 
@@ -120,7 +120,7 @@ class Stroke:
     @staticmethod
     def create(kind: StrokeKind, layer: Layer, brush: Brush, samples: object,
                start_ms: int | None = None, end_ms: int | None = None,
-               region: str | None = None) -> "Stroke":
+               region: str | None = None) -> Stroke:
         """Validate and build a stroke (``samples``: anything convertible to n × 3)."""
         arr = np.asarray(samples, dtype=np.float64).reshape(-1, 3)
         if not np.isfinite(arr).all():

@@ -18,10 +18,9 @@ from typing import Any
 from mit_desktop.bodymap.embody_csv import EmbodyFormatError, body_map_from_embody, read_embody_csv
 from mit_desktop.bodymap.export import write_outputs
 from mit_desktop.bodymap.model import BodyMap
+from mit_desktop.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
 log = logging.getLogger(__name__)
-
-from mit_desktop.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
 
 def _error(message: str) -> None:

@@ -228,8 +228,8 @@ def _dose_record(store: HistoryStore, profile_id: int, week_start: str, modules:
 def _add_doses(store: HistoryStore, profile_id: int, summary: dict) -> None:
     """The honest dose in the summary: ``this_week_dose``, and each week's ``full_practices``
     with ``met_target``/``met_minimum`` counted in full practices (not days)."""
-    from mit_desktop.practice.dose import program_session_modules
     from mit_desktop.content.program import load_program
+    from mit_desktop.practice.dose import program_session_modules
 
     modules = program_session_modules(load_program())
     summary["this_week_dose"] = _dose_record(store, profile_id,

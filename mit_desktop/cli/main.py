@@ -62,11 +62,11 @@ def _validate_one(name: str, strict: bool) -> tuple[list[str], object]:
     """
     from mit_desktop import paths
     from mit_desktop.render.clips import ClipError, decode_clip
+    from mit_desktop.session.durations import us_to_sample
     from mit_desktop.session.errors import SessionError
     from mit_desktop.session.length import first_cue_past
     from mit_desktop.session.limits import MAX_SESSION_MS, format_limit_ms
     from mit_desktop.session.parser import parse_session
-    from mit_desktop.session.durations import us_to_sample
     from mit_desktop.session.timeline import CLIP_END_TOLERANCE_MS, SAMPLE_RATE
 
     try:

@@ -104,7 +104,10 @@ class PlayRecording:
             return ""
         from mit_desktop.content.datafiles import ProgramDataError
         from mit_desktop.content.module_training import (
-            first_time_for_module, load_module_training, module_session_ids)
+            first_time_for_module,
+            load_module_training,
+            module_session_ids,
+        )
         from mit_desktop.content.program import load_program
 
         try:

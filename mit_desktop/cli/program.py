@@ -110,9 +110,9 @@ def _cmd_assign(args: argparse.Namespace) -> int:
 
 def show_record(store: Any, profile: Any) -> dict[str, Any]:
     """What ``program show`` prints, as a JSON-ready dict."""
-    from mit_desktop.practice.dose import dose_between, program_session_modules
-    from mit_desktop.history.stats import week_progress
     from mit_desktop.content.program import load_program
+    from mit_desktop.history.stats import week_progress
+    from mit_desktop.practice.dose import dose_between, program_session_modules
     from mit_desktop.practice.program_weeks import today_offer
 
     program = load_program()

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mit_desktop import paths
 from mit_desktop.content.crisis import (  # noqa: F401 - re-exported: the crisis resources used to live here

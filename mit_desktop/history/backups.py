@@ -22,8 +22,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from mit_desktop.history.errors import BackupError
 from mit_desktop.fsutil import fsync_folder, make_private, private_folder, touch_private
+from mit_desktop.history.errors import BackupError
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class BackupInfo:
 def _utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         raise ValueError("backup times must be timezone-aware")
-    return moment.astimezone(dt.timezone.utc)
+    return moment.astimezone(dt.UTC)
 
 
 def list_backups(folder: Path) -> list[BackupInfo]:
@@ -61,7 +61,7 @@ def list_backups(folder: Path) -> list[BackupInfo]:
         if not match or not path.is_file():
             continue
         created = dt.datetime.strptime(match.group(1), _STAMP_FORMAT).replace(
-            tzinfo=dt.timezone.utc
+            tzinfo=dt.UTC
         )
         found.append(BackupInfo(path, created, match.group(2), path.stat().st_size))
     found.sort(key=lambda info: (info.created, info.path.name), reverse=True)

@@ -65,8 +65,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mit_desktop.history.errors import HistoryError, InvalidInputError
 from mit_desktop.fsutil import atomic_write_bytes, atomic_write_text, private_folder
+from mit_desktop.history.errors import HistoryError, InvalidInputError
 from mit_desktop.history.store import HistoryStore
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def epoch_ms(text: str) -> int:
     moment = dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise InvalidInputError(f"{text!r} has no UTC offset.")
-    delta = moment - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    delta = moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     return delta // dt.timedelta(milliseconds=1)
 
 

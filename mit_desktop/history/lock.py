@@ -12,8 +12,8 @@ import logging
 import os
 from pathlib import Path
 
-from mit_desktop.history.errors import AlreadyRunningError
 from mit_desktop.fsutil import FILE_MODE, make_private
+from mit_desktop.history.errors import AlreadyRunningError
 
 log = logging.getLogger(__name__)
 

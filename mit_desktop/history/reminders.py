@@ -71,4 +71,4 @@ def _local(date: dt.date, time: dt.time, tz: dt.tzinfo) -> dt.datetime:
     """Wall-clock ``date time`` in ``tz`` (through UTC, so DST gaps resolve forward)."""
     naive = dt.datetime.combine(date, time)
     aware = naive.replace(tzinfo=tz)
-    return aware.astimezone(dt.timezone.utc).astimezone(tz)
+    return aware.astimezone(dt.UTC).astimezone(tz)

@@ -361,7 +361,7 @@ def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def expected_objects(steps: int) -> tuple[tuple[tuple[str, str], str], ...]:
     """The schema objects a history has after the first ``steps`` migration steps."""
     db = Database(sqlite3.connect(":memory:"), execute_plugins=False)

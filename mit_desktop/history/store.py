@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from mit_desktop.fsutil import make_private, private_folder, touch_private
 from mit_desktop.history import backups as backups_mod
 from mit_desktop.history import schema
 from mit_desktop.history.errors import (
@@ -32,12 +33,11 @@ from mit_desktop.history.errors import (
     InvalidInputError,
     UnusableHistoryError,
 )
-from mit_desktop.fsutil import make_private, private_folder, touch_private
 from mit_desktop.history.journal import JournalMixin
+from mit_desktop.history.lock import DataFolderLock
 from mit_desktop.history.measures import MeasuresMixin
 from mit_desktop.history.program_plan import ProgramPlanMixin
 from mit_desktop.history.safety_events import SafetyEventsMixin
-from mit_desktop.history.lock import DataFolderLock
 from mit_desktop.history.timeutil import Clock, system_clock
 
 log = logging.getLogger(__name__)
@@ -280,7 +280,7 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin, MeasuresMi
                 log.error("history %s cannot be used: %s", path, problem)
                 raise CorruptDatabaseError(path, None, backups_mod.newest_good_backup(folder),
                                            problem)
-            stamp = dt.datetime.fromtimestamp(clock() / 1000, dt.timezone.utc)
+            stamp = dt.datetime.fromtimestamp(clock() / 1000, dt.UTC)
             moved = _move_aside(path, stamp.strftime("%Y%m%dT%H%M%SZ"))
         touch_private(path)
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -295,7 +295,7 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin, MeasuresMi
                 make_private(Path(f"{path}{suffix}"))
             pending = schema.pending_steps(db)
             if pending and schema.applied_steps(db):
-                now = dt.datetime.fromtimestamp(clock() / 1000, dt.timezone.utc)
+                now = dt.datetime.fromtimestamp(clock() / 1000, dt.UTC)
                 backups_mod.make_backup(
                     conn, path.parent / backups_mod.BACKUP_FOLDER, now, "pre-migration"
                 )
@@ -334,7 +334,7 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin, MeasuresMi
 
     def _now_dt(self, now: dt.datetime | None) -> dt.datetime:
         if now is None:
-            return dt.datetime.fromtimestamp(self.clock() / 1000, dt.timezone.utc)
+            return dt.datetime.fromtimestamp(self.clock() / 1000, dt.UTC)
         if now.tzinfo is None:
             raise InvalidInputError("Times for backups must include a time zone.")
         return now

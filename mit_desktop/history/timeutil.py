@@ -43,7 +43,7 @@ def system_clock() -> int:
 
 def utc_offset_min(epoch_ms: int, tz: dt.tzinfo | None = None) -> int:
     """Offset from UTC in minutes at ``epoch_ms`` in ``tz`` (None: the computer's zone)."""
-    moment = dt.datetime.fromtimestamp(epoch_ms / 1000, tz=dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(epoch_ms / 1000, tz=dt.UTC)
     local = moment.astimezone(tz) if tz is not None else moment.astimezone()
     offset = local.utcoffset() or dt.timedelta(0)
     return int(offset.total_seconds() // 60)

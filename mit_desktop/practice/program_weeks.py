@@ -156,8 +156,8 @@ def today_offer(store: Any, profile_id: int, program: Any, today: dt.date,
                 settings: Any = None, history_limit: int = 500) -> Offer:
     """What Today offers the profile on local day `today`, read from the history store
     (its plan, and the last `history_limit` practices); Qt-free, as the CLI shows it."""
-    from mit_desktop.practice.dose import session_counts
     from mit_desktop.history.timeutil import local_day
+    from mit_desktop.practice.dose import session_counts
 
     settings = settings or store.settings(profile_id)
     practices = store.list_practices(profile_id, limit=history_limit)

@@ -55,8 +55,8 @@ import numpy as np
 import soundfile as sf
 import soxr
 
-from mit_desktop.render.cache_limit import mark_used
 from mit_desktop.fsutil import atomic_write_bytes, atomic_writer
+from mit_desktop.render.cache_limit import mark_used
 
 log = logging.getLogger(__name__)
 

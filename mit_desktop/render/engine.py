@@ -8,8 +8,8 @@ use it, so they hear exactly the same samples.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -27,7 +27,6 @@ from mit_desktop.render.pacing import PhrasedSpeech, SentenceLayout
 from mit_desktop.render.speech import PiperSpeech, SpeechRef
 from mit_desktop.session.errors import Problem
 from mit_desktop.session.model import Session
-from mit_desktop.session.transcript import TranscriptCue, read_text_parts, read_transcript
 from mit_desktop.session.timeline import (
     SAMPLE_RATE,
     ListeningSettings,
@@ -36,6 +35,7 @@ from mit_desktop.session.timeline import (
     TimelineBuilder,
     TimelineError,
 )
+from mit_desktop.session.transcript import TranscriptCue, read_text_parts, read_transcript
 
 log = logging.getLogger(__name__)
 

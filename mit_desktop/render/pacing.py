@@ -15,8 +15,8 @@ file and the player agree sample for sample, whatever Piper would make next time
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 

@@ -8,8 +8,9 @@ any other failure leaves nothing there (and removes the partial file).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 import soundfile as sf
 

@@ -19,14 +19,14 @@ from mit_desktop.session.limits import MAX_CUE_MS, format_limit_ms, shown
 MAX_DIGITS = 9
 """Digits before the point in any one number of a duration (more is never a sensible length)."""
 
-_NUM = r"[0-9]{1,%d}(?:\.[0-9]{1,9})?" % MAX_DIGITS
+_NUM = rf"[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]{{1,9}})?"
 _DURATION = re.compile(
-    r"(?:(?P<ms>[0-9]{1,%d})ms|(?:(?P<m>%s)m)?(?:(?P<s>%s)s)?)" % (MAX_DIGITS, _NUM, _NUM),
+    rf"(?:(?P<ms>[0-9]{{1,{MAX_DIGITS}}})ms|(?:(?P<m>{_NUM})m)?(?:(?P<s>{_NUM})s)?)",
     re.ASCII,
 )
 _CLOCK = re.compile(
     r"(?:(?P<h>[0-9]{1,3}):)?(?P<m>[0-9]{1,2}):(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]{1,6}))?", re.ASCII)
-_LONG_NUMBER = re.compile(r"[0-9]{%d,}" % (MAX_DIGITS + 1), re.ASCII)
+_LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}", re.ASCII)
 _HINT = "write it like 500ms, 8s, 1.5s, 2m or 1m30s"
 _CLOCK_HINT = "write it like 0:05, 1:20.5, 1:02:03, 0:01.234567 or 1m30s"
 

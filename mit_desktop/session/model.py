@@ -7,10 +7,10 @@ them in from the session's variables and the listener's profile.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping, Union
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ class RateChange:
     line: int
 
 
-Cue = Union[Heading, Paragraph, Pause, Bell, Ambience, Clip, Reflect, VoiceChange, RateChange]
+Cue = Heading | Paragraph | Pause | Bell | Ambience | Clip | Reflect | VoiceChange | RateChange
 
 
 @dataclass(frozen=True)

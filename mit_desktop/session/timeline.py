@@ -18,11 +18,13 @@ has zero length and playback stops there.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Iterator, Mapping, Protocol
+from typing import Protocol
 
+from mit_desktop.session.durations import us_to_sample
 from mit_desktop.session.errors import Problem, SessionError
 from mit_desktop.session.limits import MAX_TIMELINE_MS, format_limit_ms
 from mit_desktop.session.model import (
@@ -38,7 +40,6 @@ from mit_desktop.session.model import (
     Session,
     VoiceChange,
 )
-from mit_desktop.session.durations import us_to_sample
 from mit_desktop.session.text import split_sentences, substitute
 from mit_desktop.session.transcript import TranscriptCue
 from mit_desktop.session.vocabulary import AMBIENCE_NAMES
@@ -254,7 +255,7 @@ class SpeechSource(Protocol):
     """What the timeline needs from speech: a sentence laid out from cached phrases."""
 
     def sentence(self, voice_id: str | None, rate: float, text: str,
-                 pacing: float) -> "SentenceAudio": ...
+                 pacing: float) -> SentenceAudio: ...
 
 
 class SentenceAudio(Protocol):

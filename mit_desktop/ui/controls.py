@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from mit_desktop.ui.theme import MIN_TARGET_PX, colours, set_role
+from mit_desktop.ui.widgets import clock, label, named
 
 FOCUS_RING_PX = 4
-from mit_desktop.ui.widgets import clock, label, named
 
 
 class RatingRow(QWidget):

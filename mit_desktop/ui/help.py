@@ -54,7 +54,11 @@ class HelpDialog(QDialog):
         self.pages: dict[str, QWidget] = {}
         self.add_page(HELP_NOW, self.help_now, self.tr("Help now"))
         from mit_desktop.ui.help_program import (
-            MENTALIZING, PRACTICES, mentalizing_page, practices_page)
+            MENTALIZING,
+            PRACTICES,
+            mentalizing_page,
+            practices_page,
+        )
 
         self.add_page(MENTALIZING, mentalizing_page(self.tabs), self.tr("What is mentalizing?"))
         self.add_page(PRACTICES, practices_page(self.tabs), self.tr("The practices"))

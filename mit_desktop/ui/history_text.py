@@ -77,5 +77,5 @@ def minutes_text(listened_ms: int) -> str:
 
 def store_now(store: HistoryStore) -> dt.datetime:
     """The store's clock as an aware local time (the store's zone, else the computer's)."""
-    moment = dt.datetime.fromtimestamp(store.clock() / 1000, dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(store.clock() / 1000, dt.UTC)
     return moment.astimezone(store.tz) if store.tz is not None else moment.astimezone()

@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from mit_desktop.practice.dose import Dose
 from mit_desktop.history.stats import DayTotal, WeekProgress
+from mit_desktop.practice.dose import Dose
 from mit_desktop.ui.history_text import long_date, minutes_text, qdate, tr
 
 log = logging.getLogger(__name__)

@@ -129,10 +129,10 @@ class MainWindow(PracticePages, QMainWindow):
 
         from mit_desktop.ui.practice import PracticeFlow
         from mit_desktop.ui.safety import StopScreen
-        from mit_desktop.ui.screens.questionnaire import QuestionnaireScreen
         from mit_desktop.ui.screens.checkin import CheckInScreen
         from mit_desktop.ui.screens.library import LibraryScreen
         from mit_desktop.ui.screens.player import PlayerScreen
+        from mit_desktop.ui.screens.questionnaire import QuestionnaireScreen
         from mit_desktop.ui.screens.reflection import ReflectionScreen
         from mit_desktop.ui.screens.settings import SettingsScreen
         from mit_desktop.ui.screens.support import SupportScreen

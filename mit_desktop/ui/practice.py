@@ -24,17 +24,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from mit_desktop.practice.prepare import (
-    Preparation,
-    PrepareError,
-    PrepareJob,
-    missing_sentences,
-    percent,
-)
-from mit_desktop.ui.preparer import prepare_ahead_enabled, preparer_for
-
-from mit_desktop.history import Practice
 from mit_desktop.content.library import find_session
+from mit_desktop.history import Practice
 from mit_desktop.playback import events as ev
 from mit_desktop.practice.answers import (
     AnswerTarget,
@@ -43,12 +34,20 @@ from mit_desktop.practice.answers import (
     write_answer,
     write_draft,
 )
+from mit_desktop.practice.prepare import (
+    Preparation,
+    PrepareError,
+    PrepareJob,
+    missing_sentences,
+    percent,
+)
 from mit_desktop.practice.recorder import PracticeRecorder
 from mit_desktop.session.model import RatingScale, Session
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE, ListeningSettings
 from mit_desktop.ui.bridge import PlayerBridge
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.inhibit import SleepInhibitor, SleepWatcher
+from mit_desktop.ui.preparer import prepare_ahead_enabled, preparer_for
 
 log = logging.getLogger(__name__)
 

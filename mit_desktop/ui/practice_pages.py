@@ -106,7 +106,10 @@ class PracticePages:
     def _offer_training(self, session: Session) -> None:
         """Before the first practice of a module, "What this practice trains"."""
         from mit_desktop.content.module_training import (
-            first_time_for_module, load_module_training, module_session_ids)
+            first_time_for_module,
+            load_module_training,
+            module_session_ids,
+        )
         from mit_desktop.content.program import load_program
 
         try:

@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mit_desktop.content.crisis import CrisisRegion, CrisisService, find_region, load_crisis_resources
+from mit_desktop.content.crisis import (
+    CrisisRegion,
+    CrisisService,
+    find_region,
+    load_crisis_resources,
+)
 from mit_desktop.content.program import load_safety_text
 from mit_desktop.ui.widgets import button, label, named
 

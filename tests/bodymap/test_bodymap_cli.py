@@ -2,8 +2,8 @@ import argparse
 
 import numpy as np
 import pytest
-
 from bodymap_reference import read_embody_blocks, reference_signed_map
+
 from mit_desktop.bodymap import BodyMap, Brush, Layer, Stroke, StrokeKind, read_embody_csv
 from mit_desktop.cli.bodymap import export_body_map, main, register
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from bodymap_reference import DATA, read_embody_blocks, reference_signed_map
+
 from mit_desktop.bodymap import (
     BodyMap,
     BodyMapEditor,

@@ -1,6 +1,6 @@
 import numpy as np
-
 from bodymap_reference import reference_signed_map
+
 from mit_desktop.bodymap.raster import (
     blur_counts,
     count_points,

@@ -26,6 +26,6 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def store(data_dir: Path, clock: FakeClock) -> Iterator[HistoryStore]:
-    opened = HistoryStore.open(clock=clock, tz=dt.timezone.utc)
+    opened = HistoryStore.open(clock=clock, tz=dt.UTC)
     yield opened
     opened.close()

@@ -14,7 +14,7 @@ from mit_desktop.history import backups
 from mit_desktop.history.errors import BackupError, CorruptDatabaseError
 from mit_desktop.history.store import HistoryStore
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
 
 

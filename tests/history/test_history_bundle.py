@@ -19,7 +19,7 @@ from mit_desktop.history import bundle
 from mit_desktop.history.bundle import BundleError, OtherClientError
 from mit_desktop.history.store import HistoryStore
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DAY = 86_400_000
 
 

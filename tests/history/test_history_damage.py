@@ -27,7 +27,7 @@ from mit_desktop.history.errors import (
 )
 from mit_desktop.history.store import HistoryStore
 
-NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
 
 
 def _drop_root_powers() -> None:

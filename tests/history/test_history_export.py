@@ -248,7 +248,7 @@ def test_iso_times_match_datetime_and_convert_back() -> None:
         moment_ms = rng.randrange(0, 4_000_000_000_000)
         offset = rng.choice([0, 60, 120, -300, 330, 345, -570, 840, -720])
         zone = dt.timezone(dt.timedelta(minutes=offset))
-        expected = (dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        expected = (dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
                     + dt.timedelta(milliseconds=moment_ms)).astimezone(zone)
         assert iso(moment_ms, offset) == expected.isoformat(timespec="milliseconds")
         assert epoch_ms(iso(moment_ms, offset) or "") == moment_ms

@@ -49,7 +49,7 @@ def day_of(moment: dt.datetime) -> dt.date:
 
 @pytest.fixture
 def london_store(data_dir, clock: FakeClock):
-    clock.ms = ms(dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc))
+    clock.ms = ms(dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
     store = HistoryStore.open(clock=clock, tz=LONDON)
     yield store
     store.close()
@@ -64,7 +64,7 @@ def populate(store: HistoryStore, profile: int, seed: int = 7) -> list[Made]:
             hour = rng.choice([0, 1, 2, 3, 8, 13, 19, 23])
             minute = rng.randrange(60)
             start = dt.datetime(date.year, date.month, date.day, hour, minute, tzinfo=LONDON)
-            if start.astimezone(dt.timezone.utc).astimezone(LONDON) != start:
+            if start.astimezone(dt.UTC).astimezone(LONDON) != start:
                 continue  # a wall time the clocks skipped over
             session = rng.choice(list(SESSIONS) + ["unmapped-session"])
             listened = rng.choice([0, 60_000, 300_000, 1_380_000, 1_500_000])
@@ -204,9 +204,9 @@ def test_profiles_are_kept_apart(london_store: HistoryStore) -> None:
 def test_day_boundary_puts_half_past_midnight_on_the_day_before(
     store: HistoryStore, clock: FakeClock
 ) -> None:
-    clock.ms = ms(dt.datetime(2026, 5, 1, tzinfo=dt.timezone.utc))
+    clock.ms = ms(dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
     profile = store.create_profile("Ann")
-    utc = dt.timezone.utc
+    utc = dt.UTC
     for hour, minute in ((0, 30), (2, 59), (3, 0)):
         start = dt.datetime(2026, 4, 10, hour, minute, tzinfo=utc)
         store.log_manual_practice(profile, "bam-1", ms(start), 120_000)
@@ -220,20 +220,20 @@ def test_day_boundary_puts_half_past_midnight_on_the_day_before(
 
 
 def test_local_day_uses_offset_at_the_time_of_practice(data_dir, clock: FakeClock) -> None:
-    clock.ms = ms(dt.datetime(2026, 5, 1, tzinfo=dt.timezone.utc))
+    clock.ms = ms(dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
     tokyo = ZoneInfo("Asia/Tokyo")
     with HistoryStore.open(clock=clock, tz=tokyo) as store:
         profile = store.create_profile("Ann")
         # 20:00 UTC on 9 April is 05:00 on 10 April in Tokyo
         store.log_manual_practice(profile, "bam-1", ms(dt.datetime(2026, 4, 9, 20, 0,
-                                                                   tzinfo=dt.timezone.utc)), 60_000)
+                                                                   tzinfo=dt.UTC)), 60_000)
         assert stats.practice_days(store, profile) == {dt.date(2026, 4, 10)}
 
 
 def test_streak_only_when_turned_on(store: HistoryStore, clock: FakeClock) -> None:
-    clock.ms = ms(dt.datetime(2026, 5, 1, tzinfo=dt.timezone.utc))
+    clock.ms = ms(dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
     profile = store.create_profile("Ann")
-    utc = dt.timezone.utc
+    utc = dt.UTC
     for day in (1, 3, 4, 5, 6):  # a gap on the 2nd
         store.log_manual_practice(profile, "bam-1", ms(dt.datetime(2026, 4, day, 12, tzinfo=utc)),
                                   60_000)
@@ -293,7 +293,7 @@ def test_reflection_diary_filters_and_order(store: HistoryStore, clock: FakeCloc
 def test_body_map_selection_by_emotion_and_dates(store: HistoryStore) -> None:
     profile = store.create_profile("Ann")
     other = store.create_profile("Bea")
-    utc = dt.timezone.utc
+    utc = dt.UTC
     ids = {}
     for day, emotion in ((1, "anxiety"), (8, "Anxiety "), (15, "love"), (22, "anxiety")):
         created = ms(dt.datetime(2026, 2, day, 12, tzinfo=utc))

@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from shared_files import real_audio
 
 from mit_desktop.render import clips
 from mit_desktop.render.clips import ClipError, decode_clip, probe_clip
 
-from shared_files import real_audio
 RATE = 22050
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mit_desktop.render import speech as speech_module
-from mit_desktop.render.speech import PiperSpeech, SpeechError
+from mit_desktop.render.speech import PiperSpeech
 from mit_desktop.render.voices import BUNDLED_VOICE_ID, VoiceError, find_voice, list_voices
 
 RATE = 22_050

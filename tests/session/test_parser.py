@@ -14,7 +14,17 @@ from mit_desktop.session.durations import (
     us_to_sample,
 )
 from mit_desktop.session.errors import SessionError
-from mit_desktop.session.model import Ambience, Bell, Clip, Heading, Paragraph, Pause, RateChange, Reflect, VoiceChange
+from mit_desktop.session.model import (
+    Ambience,
+    Bell,
+    Clip,
+    Heading,
+    Paragraph,
+    Pause,
+    RateChange,
+    Reflect,
+    VoiceChange,
+)
 from mit_desktop.session.parser import parse_session, parse_text
 from mit_desktop.session.text import split_sentences, substitute
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fakes import FakeSources
 
 from mit_desktop.session.errors import SessionError
 from mit_desktop.session.model import RatingScale, Reflect
@@ -19,7 +20,6 @@ from mit_desktop.session.strict import (
     word_count,
 )
 from mit_desktop.session.timeline import ListeningSettings, TimelineBuilder
-from fakes import FakeSources
 
 HEAD = '+++\nid = "t"\ntitle = "T"\n[variables]\nloved_one = "the person you care for"\n+++\n'
 

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QWidget,
 )
-
-from mit_desktop.ui.theme import apply_theme, colours, contrast_ratio
 from screen_walk import walk
 from test_keyboard_and_access import in_history_view, interactive_widgets
+
+from mit_desktop.ui.theme import apply_theme, colours, contrast_ratio
 
 
 def _hex(image: QImage, x: int, y: int) -> str:

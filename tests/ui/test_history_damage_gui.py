@@ -12,14 +12,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from disk_helpers import fill_disk
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from mit_desktop import paths
-from disk_helpers import fill_disk
 from mit_desktop.history import HistoryStore
 
-NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
 
 
 def press_when_shown(qtbot, starts_with: str, seen: list[str]) -> None:

@@ -34,11 +34,7 @@ from mit_desktop.ui.history_diary import BodyMapDialog
 from mit_desktop.ui.history_view import HistoryView
 from mit_desktop.ui.history_week import FUTURE_MARK, OPEN_MARK, PRACTICED_MARK
 
-
-
-
-
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 19, 20, 30, tzinfo=UTC)  # a Thursday evening
 BOUNDARY = dt.timedelta(hours=3)
 

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from realtime.conftest import RATE, write_tone_session
+from realtime.pulse import Capture, compare_with_render, find_sound, trim_silence
 
 from mit_desktop.playback import events as ev
 from mit_desktop.render.levels import to_int16
-from realtime.conftest import RATE, write_tone_session
-from realtime.pulse import Capture, compare_with_render, find_sound, trim_silence
 
 RENDER_TIMEOUT_MS = 120_000  # the first run synthesises the sentences with Piper
 

@@ -29,7 +29,7 @@ def test_start_the_program_today_from_the_today_page(window, qtbot, store) -> No
 def test_the_week_decides_and_the_module_repeats_through_it(window, qtbot, store) -> None:
     pid = window.ctx.profile_id
     store.set_program_start(pid, _today() - dt.timedelta(days=9))  # week 2: Nesting Doll
-    for n in range(2):
+    for _ in range(2):
         practice = store.start_practice(pid, "nesting-doll", "h", "hands-free")
         store.finish_practice(practice, True, 20 * 60_000, 20 * 60_000)
     window.today.refresh()

@@ -20,11 +20,7 @@ from mit_desktop.ui.reminders import (
     ReminderTray,
 )
 
-
-
-
-
-UTC = dt.timezone.utc
+UTC = dt.UTC
 THURSDAY = dt.date(2026, 3, 19)
 
 

@@ -22,17 +22,13 @@ from PySide6.QtGui import QImage, QTextDocument
 
 from mit_desktop.bodymap import BodyMap, to_bytes
 from mit_desktop.bodymap.silhouette import body_mask
+from mit_desktop.cli import report as report_cli
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.store import HistoryStore
-from mit_desktop.cli import report as report_cli
 from mit_desktop.ui.history_data import SessionCatalog, SessionInfo
 from mit_desktop.ui.report import build_report, write_report_pdf
 
-
-
-
-
-UTC = dt.timezone.utc
+UTC = dt.UTC
 REPO = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 3, 19, 20, 0, tzinfo=UTC)
 CATALOG = SessionCatalog((

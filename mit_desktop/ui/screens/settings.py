@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from mit_desktop import paths
-from mit_desktop.history import HistoryError
 from mit_desktop.content.program import load_crisis_resources
+from mit_desktop.history import HistoryError
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.screens.program_settings import ProgramSettings

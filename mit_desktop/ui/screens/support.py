@@ -7,13 +7,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from mit_desktop.content.program import load_safety_text
 from mit_desktop.practice.checkin_support import (
     MOOD_DROP_REASON,
     VERY_HIGH_STRESS_REASON,
     VERY_LOW_MOOD_REASON,
     SupportOffer,
 )
-from mit_desktop.content.program import load_safety_text
 from mit_desktop.ui.safety import CrisisPanel, _markdown_label
 from mit_desktop.ui.widgets import FlowRow, button, label, named
 

@@ -15,13 +15,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from mit_desktop import paths
-from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
+from mit_desktop.content.measures import INSTRUMENT_ORDER
+from mit_desktop.content.measures import instrument as find_instrument
+from mit_desktop.content.program import ProgramEntry, load_program
 from mit_desktop.history import HistoryStore, Practice
 from mit_desktop.history.stats import WeekProgress, week_progress
-from mit_desktop.content.program import ProgramEntry, load_program
+from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
 from mit_desktop.practice.measures_due import DueMeasure, due_today
 from mit_desktop.practice.program_weeks import Offer, today_offer
-from mit_desktop.content.measures import INSTRUMENT_ORDER, instrument as find_instrument
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.history_text import long_date
 from mit_desktop.ui.preparer import QUICK_RESET_ID, preparer_for
