@@ -154,6 +154,8 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin, MeasuresMi
         self.set_aside: Path | None = None
         #: True for a store from :meth:`open_for_reading` while another process writes
         self.read_only = False
+        #: True for a store from :meth:`open_in_memory`: nothing is saved, no backups
+        self.in_memory = False
 
     # ------------------------------------------------------------------ opening
 
@@ -214,6 +216,22 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin, MeasuresMi
         store = cls(db, path, lock, clock, tz)
         store.set_aside = moved
         log.debug("opened history %s", path)
+        return store
+
+    @classmethod
+    def open_in_memory(cls, *, clock: Clock = system_clock,
+                       tz: dt.tzinfo | None = None) -> HistoryStore:
+        """A history kept in memory only, for a window whose history file cannot be used (a
+        folder, read-only, the disk full): practices play and can be answered as usual, and
+        all of it is gone when the program closes. Nothing touches the disk: no file, no
+        lock, no backup (backups refuse with :class:`BackupError`)."""
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        db = Database(conn, execute_plugins=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        schema.migrate(db)
+        store = cls(db, Path(":memory:"), _NoLock(), clock, tz)
+        store.in_memory = True
+        log.info("history kept in memory for this run (the history file cannot be used)")
         return store
 
     @classmethod
@@ -308,7 +326,7 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin, MeasuresMi
 
     def close(self) -> None:
         """Close the database and release the lock (idempotent)."""
-        if self.read_only:
+        if self.read_only or self.in_memory:
             with contextlib.suppress(sqlite3.Error):
                 self.db.conn.close()
             return
@@ -329,7 +347,10 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin, MeasuresMi
 
     @property
     def backups_folder(self) -> Path:
-        """``<data folder>/backups`` (0700)."""
+        """``<data folder>/backups`` (0700). :class:`BackupError` for a history kept in memory."""
+        if self.in_memory:
+            raise BackupError("Your practices are not being saved this time, so there is "
+                              "nothing to back up.")
         return self.path.parent / backups_mod.BACKUP_FOLDER
 
     def _now_dt(self, now: dt.datetime | None) -> dt.datetime:
@@ -361,7 +382,9 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin, MeasuresMi
         return made
 
     def list_backups(self) -> list[backups_mod.BackupInfo]:
-        """Backups of this data folder, newest first."""
+        """Backups of this data folder, newest first (none for a history kept in memory)."""
+        if self.in_memory:
+            return []
         return backups_mod.list_backups(self.backups_folder)
 
     def restore_backup(
@@ -403,3 +426,15 @@ def open_store(path: Path | None = None) -> HistoryStore:
 
 
 __all__ = ["HistoryStore", "HistoryError", "open_store"]
+
+
+class _NoLock:
+    """The lock of a history kept in memory: there is no folder to hold."""
+
+    held = False
+
+    def acquire(self) -> None:
+        """Nothing to take."""
+
+    def release(self) -> None:
+        """Nothing to give back."""

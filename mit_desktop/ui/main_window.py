@@ -290,7 +290,8 @@ class MainWindow(PracticePages, QMainWindow):
         self.backups = BackupSchedule(self.ctx, self)
         self.backups.made.connect(lambda _p: self.settings.refresh_backups())
         self.backups.failed.connect(self.show_message)
-        self.backups.start()
+        if not getattr(self.ctx.store, "in_memory", False):  # nothing saved: nothing to back up
+            self.backups.start()
         self.window_server = WindowServer(self)
         self.window_server.showRequested.connect(self._bring_to_front)
         self.window_server.listen()

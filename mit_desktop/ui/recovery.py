@@ -5,8 +5,9 @@ database) is never replaced silently: every start asks, until the user chooses,
 whether to restore the newest good backup (one click; the damaged file is kept
 beside it) or to start a new, empty history (the damaged file is kept too), or to
 close and decide later. A history that cannot be used at all (a folder, a device,
-read-only, the disk full) gets one clear message. Nothing here ever leaves the
-window stuck on "Opening your practices…".
+read-only, the disk full) gets one clear message and the offer of what still works:
+practising without saving (the history kept in memory for this run). Nothing here ever
+leaves the window stuck on "Opening your practices…".
 """
 
 from __future__ import annotations
@@ -76,6 +77,26 @@ def ask_what_to_do(exc: CorruptDatabaseError, parent: QWidget | None = None) -> 
     return CLOSE
 
 
+def ask_practise_without_saving(exc: Exception, parent: QWidget | None = None) -> bool:
+    """The history file cannot be used at all: say why, and offer what still works (practising
+    without saving). True if the listener chose to practise."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(box.tr("MIT Desktop cannot open your history"))
+    box.setText(str(exc))
+    box.setInformativeText(box.tr(
+        "You can still practise now: the practices play as usual, but nothing you do or write "
+        "is saved, and it is gone when you close MIT Desktop. Or close, fix what the message "
+        "says, and start again."))
+    practise = box.addButton(box.tr("Practise without saving"),
+                             QMessageBox.ButtonRole.AcceptRole)
+    close = box.addButton(box.tr("Close"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(practise)
+    box.setEscapeButton(close)
+    box.exec()
+    return box.clickedButton() is practise
+
+
 def recover(exc: CorruptDatabaseError, choice: str) -> tuple[HistoryStore | None, str]:
     """Carry out ``choice`` for a damaged history: (the open store or None, a notice)."""
     from mit_desktop.history import HistoryStore
@@ -137,7 +158,13 @@ def open_store(app: QApplication, notices: list[str] | None = None) -> HistorySt
     except NewerDatabaseError as exc:
         QMessageBox.warning(None, app.tr("A newer MIT Desktop is needed"), str(exc))
     except UnusableHistoryError as exc:
-        QMessageBox.warning(None, app.tr("MIT Desktop cannot open your history"), str(exc))
+        if ask_practise_without_saving(exc):
+            if notices is not None:
+                notices.append(app.tr(
+                    "Your practices are not being saved this time ({problem}). You can practise "
+                    "as usual; what you enter is gone when you close MIT Desktop.").format(
+                    problem=exc))
+            return HistoryStore.open_in_memory()
     except HistoryError as exc:
         QMessageBox.warning(None, app.tr("The history could not be opened"), str(exc))
     return None

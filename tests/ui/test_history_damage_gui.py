@@ -97,11 +97,48 @@ def test_history_that_is_a_folder_gets_one_message_and_the_window_closes(
         qtbot, private_folders, monkeypatch) -> None:
     from mit_desktop.ui.application import create_window
 
+    from mit_desktop.ui import recovery
+
     paths.database_path().mkdir(parents=True)
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[1:]))
+    monkeypatch.setattr(recovery, "ask_practise_without_saving",
+                        lambda exc, parent=None: shown.append(str(exc)) or False)  # "Close"
     assert create_window(QApplication.instance()) is None
-    assert len(shown) == 1 and "is a folder" in shown[0][1]
+    assert len(shown) == 1 and "is a folder" in shown[0]
+
+
+def test_an_unusable_history_still_lets_the_listener_practise_without_saving(
+        qtbot, private_folders, monkeypatch) -> None:
+    """What still works is offered: the practices play and can be answered, nothing is
+    written anywhere, and the window says so."""
+    from mit_desktop.history.errors import BackupError
+    from mit_desktop.ui import recovery
+    from mit_desktop.ui.application import create_window
+
+    folder = paths.database_path()
+    folder.mkdir(parents=True)  # the history file is a folder
+    before = sorted(p.relative_to(private_folders) for p in private_folders.rglob("*"))
+    monkeypatch.setattr(recovery, "ask_practise_without_saving", lambda exc, parent=None: True)
+    window = create_window(QApplication.instance())
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        store = window.ctx.store
+        assert store.in_memory
+        assert any("not being saved" in n for n in window.ctx.notices)
+        practice = store.start_practice(window.ctx.profile_id, "bam", "0" * 64, "hands-free")
+        store.save_reflection(practice, "r1", prompt="How?", note="kept in memory only",
+                              profile_id=window.ctx.profile_id)
+        assert store.list_backups() == []
+        with pytest.raises(BackupError, match="not being saved"):
+            store.backup_now()
+    finally:
+        window.flow.shutdown()
+        window.ctx.close()
+        window.ctx.store.close()
+    after = sorted(p.relative_to(private_folders) for p in private_folders.rglob("*")
+                   if "history" in p.name or p.suffix == ".sqlite3")
+    assert [p for p in after if p not in before] == []  # no history file written anywhere
 
 
 def test_an_unexpected_failure_while_opening_is_a_message_not_a_stuck_window(
