@@ -95,9 +95,8 @@ def test_damaged_history_without_backup_can_start_empty_keeping_it(qtbot, privat
 
 def test_history_that_is_a_folder_gets_one_message_and_the_window_closes(
         qtbot, private_folders, monkeypatch) -> None:
-    from mit_desktop.ui.application import create_window
-
     from mit_desktop.ui import recovery
+    from mit_desktop.ui.application import create_window
 
     paths.database_path().mkdir(parents=True)
     shown = []
