@@ -42,18 +42,27 @@ def import_recording(audio: Path, labels: Path, token: Token | None = None) -> P
     """Copy `audio` into the user's sessions folder and write a session script with a
     reflection point at each Audacity label (as ``mit-desktop import-recording``).
     Returns the new script's path."""
-    from mit_desktop.render.clips import ClipError, probe_clip
+    from mit_desktop.render.clips import ClipError, decode_clip, decode_clip_in_memory
     from mit_desktop.session.errors import SessionError
     from mit_desktop.session.labels import parse_labels, recording_script
     from mit_desktop.session.parser import parse_session
+    from mit_desktop.session.timeline import SAMPLE_RATE
     from mit_desktop.session.transcript import transcript_beside
 
     audio, labels = Path(audio), Path(labels)
     try:
         parsed = parse_labels(labels)
-        info = probe_clip(audio)
+        # decoded first, as `mit-desktop import-recording` does: a damaged recording is named
+        # as such now (not when it is played), and its length is what plays
+        try:
+            decoded = decode_clip(audio, SAMPLE_RATE, paths.cache_dir() / "clips")
+        except (ClipError, OSError) as exc:
+            if isinstance(exc, ClipError) and not exc.cache_problem:
+                raise
+            decoded = decode_clip_in_memory(audio, SAMPLE_RATE)  # only the cache failed
     except (SessionError, ClipError) as exc:
         raise ImportProblem(str(exc)) from exc
+    duration_ms = decoded.n_samples * 1000 // SAMPLE_RATE
     folder = user_sessions_dir()
     recordings = paths.private_dir(folder / "recordings")
     copy = recordings / audio.name
@@ -65,7 +74,7 @@ def import_recording(audio: Path, labels: Path, token: Token | None = None) -> P
     stem = audio.stem.lower().replace(" ", "-") or "recording"
     out = folder / f"{stem}.session.md"
     try:
-        text = recording_script(copy, parsed, out, info.duration_ms)
+        text = recording_script(copy, parsed, out, duration_ms)
         with atomic_writer(out, 0o600) as handle:
             handle.write(text.encode("utf-8"))
         parse_session(out)

@@ -35,6 +35,24 @@ def test_importing_a_recording_with_labels_lists_it(window, qtbot, tmp_path: Pat
     assert (paths.data_dir() / "sessions" / "recordings" / "my_practice.wav").is_file()
 
 
+def test_a_damaged_recording_is_named_at_import_not_when_it_plays(window, tmp_path: Path) -> None:
+    """The window decodes the recording before importing it, as the command line does: a
+    recording cut short (its header still promising the whole) is refused, nothing written."""
+    audio = tmp_path / "cut.flac"
+    tone = (0.3 * np.sin(np.arange(22_050 * 3) / 10)).astype(np.float32)
+    sf.write(audio, tone, 22_050)
+    whole = audio.read_bytes()
+    audio.write_bytes(whole[: len(whole) // 2])  # its header still says 3 s
+    labels = tmp_path / "labels.txt"
+    labels.write_text("1.0\t1.0\tHow does that feel?\n", encoding="utf-8")
+    messages = []
+    window.library.message.connect(messages.append)
+    window.library.import_recording(audio, labels)
+    assert "could not be imported" in messages[-1] and "cut.flac" in messages[-1], messages
+    assert "damaged" in messages[-1]
+    assert not (paths.data_dir() / "sessions" / "cut.session.md").exists()
+
+
 def test_a_bad_label_file_is_explained(window, tmp_path: Path) -> None:
     audio = tmp_path / "a.wav"
     sf.write(audio, np.zeros(22_050, dtype=np.float32), 22_050)
