@@ -410,17 +410,18 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+    # what audio libraries print from C (libmpg123's "Note: Illegal Audio-MPEG-Header",
+    # ALSA ...) goes to the log (-v shows it), not between our messages: for every command,
+    # the window included (a recording imported there is decoded before any sound plays)
+    from mit_desktop.playback.output.quiet import route_native_stderr_to_log
+
+    route_native_stderr_to_log()
     if func is not cmd_gui:
         # SIGTERM ends a command as Ctrl-C does: half-written files are removed on the way out
         try:
             signal.signal(signal.SIGTERM, _terminated)
         except ValueError:  # not the main thread (called from a test or a library)
             pass
-        # what audio libraries print from C (libmpg123's "Note: Illegal Audio-MPEG-Header",
-        # ALSA ...) goes to the log (-v shows it), not between our messages
-        from mit_desktop.playback.output.quiet import route_native_stderr_to_log
-
-        route_native_stderr_to_log()
     try:
         return func(args)
     except _user_errors() as exc:
