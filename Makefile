@@ -22,6 +22,7 @@ run: setup
 test: setup
 	@bash scripts/ensure-system-packages.sh test
 	$(BIN)/lint-imports
+	$(BIN)/ruff check mit_desktop tests benchmarks
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 # the edit loop: no tests marked slow (whole bundled sessions rendered with the real voice,
@@ -29,6 +30,7 @@ test: setup
 test-fast: setup
 	@bash scripts/ensure-system-packages.sh test
 	$(BIN)/lint-imports
+	$(BIN)/ruff check mit_desktop tests benchmarks
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow"
 
 # the bench extra (an offline speech recogniser) only where benchmarks run

@@ -170,13 +170,14 @@ def _player_first_sound_ms(server: PulseServer, env: dict[str, str]) -> float:
 
 def _pause_resume_ms(server: PulseServer, folder: Path) -> tuple[list[float], list[float]]:
     """In this process: a tone played, paused and resumed REPEATS times."""
+    import soundfile as sf
+
     from mit_desktop.playback import events as ev
     from mit_desktop.playback.output import create_backend
     from mit_desktop.playback.player import Player
     from mit_desktop.render.engine import Engine
     from mit_desktop.session.parser import parse_session
     from mit_desktop.session.timeline import ListeningSettings
-    import soundfile as sf
 
     os.environ["PULSE_SERVER"] = server.env["PULSE_SERVER"]
     t = np.arange(60 * RATE) / RATE

@@ -242,7 +242,6 @@ def cmd_play(args: argparse.Namespace) -> int:
     from mit_desktop.cli import (
         play_history,  # records the practice, as the GUI does
     )
-
     from mit_desktop.render import speech as speech_mod
 
     speech_mod.on_cache_problem(lambda text: (sys.stderr.write(f"mit-desktop: note: {text}\n"),

@@ -39,11 +39,11 @@ from typing import Any
 import numpy as np
 
 from mit_desktop.playback import events as ev
-from mit_desktop.playback.output import Backend, BackendError, create_backend
-from mit_desktop.playback.output.null import NullBackend
 from mit_desktop.playback.clock import Clock, RealClock
 from mit_desktop.playback.messages import device_message, render_message
 from mit_desktop.playback.moments import Moments
+from mit_desktop.playback.output import Backend, BackendError, create_backend
+from mit_desktop.playback.output.null import NullBackend
 from mit_desktop.playback.render_ahead import RenderAhead
 from mit_desktop.playback.shaping import BlockShaper
 from mit_desktop.render.engine import Engine

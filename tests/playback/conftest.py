@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from mit_desktop.playback.clock import FakeClock
 from mit_desktop.playback.output import Backend
 from mit_desktop.playback.output.null import NullBackend
-from mit_desktop.playback.clock import FakeClock
 from mit_desktop.playback.player import Player
 from mit_desktop.render.engine import Engine
 from mit_desktop.render.levels import to_int16

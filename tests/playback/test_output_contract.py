@@ -210,7 +210,6 @@ def test_file_output_reports_an_unwritable_place(tmp_path: Path) -> None:
 def test_outputs_are_chosen_by_name_setting_first_then_the_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import sys
 
     monkeypatch.setenv("MIT_AUDIO_BACKEND", "null")
     assert isinstance(create_backend(), NullBackend)

@@ -95,7 +95,7 @@ def test_sections_captions_and_hands_free_reflection_arrive_in_order(make_rig) -
         "Notice your feet on the floor.",
         "Thank you for practising.",
     ]
-    for (t, caption), segment in zip(rig.seen["caption"], timeline.captions):
+    for (_t, caption), segment in zip(rig.seen["caption"], timeline.captions):
         assert caption.start_ms == timeline.ms(segment.start_sample)
     (reflection,) = rig.events("reflection")
     assert not reflection.waiting and reflection.prompt == "What do you notice?"

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator

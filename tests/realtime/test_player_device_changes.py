@@ -43,7 +43,7 @@ class Practice:
         self.player = Player(self.engine, create_backend("stream"), declick_ms=0, fallback="pause")
         self.errors: list[ev.PlayerError] = []
         self.player.events.error.connect(self.errors.append)
-        self.store = HistoryStore.open(folder / "data" / "history.sqlite3", tz=dt.timezone.utc)
+        self.store = HistoryStore.open(folder / "data" / "history.sqlite3", tz=dt.UTC)
         self.profile = choose_profile(self.store)
         self.recorder = PracticeRecorder(self.player, self.store, self.profile.id)
         self.recorder.open(self.session, self.settings)

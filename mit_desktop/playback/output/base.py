@@ -115,10 +115,10 @@ class Backend(abc.ABC):
     def flush(self) -> None:
         """Stop at once and drop everything queued (the sound stops mid-buffer)."""
 
-    def check(self) -> None:
+    def check(self) -> None:  # noqa: B027 - optional: most outputs cannot fail after opening
         """Raise BackendError if the device failed since it was opened (default: never)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: an output without a device has nothing
         """Release the device. The backend may be opened again."""
 
     def _notify(self) -> None:

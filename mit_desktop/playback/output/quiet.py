@@ -73,7 +73,7 @@ def _stream_handlers() -> list[logging.StreamHandler]:
 
 
 def _pump(read_fd: int) -> None:
-    with io.open(read_fd, "rb", buffering=0, closefd=True) as pipe:
+    with open(read_fd, "rb", buffering=0, closefd=True) as pipe:
         pending = b""
         while True:
             try:
