@@ -10,8 +10,10 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -114,7 +116,7 @@ class LibraryScreen(QWidget):
         named(self.errors_label, self.tr("Problems with your scripts"))
         self.errors_label.hide()
         layout.addWidget(self.errors_label)
-        row = QHBoxLayout()
+        row = QGridLayout()
         self.import_button = button(self.tr("Import a recording…"), self.tr("Import a recording"),
                                     self.tr("Choose a recording and its Audacity label file; "
                                             "each label becomes a reflection point."), None, self)
@@ -133,14 +135,36 @@ class LibraryScreen(QWidget):
                                    self.tr("Choose a Piper voice (.onnx file with its .onnx.json)."),
                                    None, self)
         self.voice_button.clicked.connect(self._ask_voice)
-        row.addWidget(self.import_button)
-        row.addWidget(self.import_shared_button)
-        row.addWidget(self.template_button)
-        row.addWidget(self.voice_button)
-        row.addStretch(1)
+        self.bottom_row = row
+        self.bottom_buttons = (self.import_button, self.import_shared_button,
+                               self.template_button, self.voice_button)
+        self._bottom_columns = 0
+        self._arrange_bottom(len(self.bottom_buttons))
         layout.addLayout(row)
         self.safety.hide()
         self._show_own_buttons(None)
+
+    def _arrange_bottom(self, columns: int) -> None:
+        """The bottom buttons in one row, or two by two when one row does not fit (large
+        text on a small screen): never cut, never scrolling sideways."""
+        if columns == self._bottom_columns:
+            return
+        self._bottom_columns = columns
+        for b in self.bottom_buttons:
+            self.bottom_row.removeWidget(b)
+        for i, b in enumerate(self.bottom_buttons):
+            self.bottom_row.addWidget(b, i // columns, i % columns)
+        for column in range(len(self.bottom_buttons) + 1):
+            self.bottom_row.setColumnStretch(column, 1 if column == columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        spacing = max(0, self.bottom_row.horizontalSpacing())
+        needed = sum(b.sizeHint().width() for b in self.bottom_buttons) \
+            + spacing * (len(self.bottom_buttons) - 1)
+        margins = self.layout().contentsMargins()
+        room = event.size().width() - margins.left() - margins.right()
+        self._arrange_bottom(len(self.bottom_buttons) if needed <= room else 2)
+        super().resizeEvent(event)
 
     # -- loading -------------------------------------------------------------------
 
