@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,13 +53,10 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(html_text)
             return 0
         if suffix == ".pdf":
-            if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-                os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-            from PySide6.QtWidgets import QApplication
-
             from mit_desktop.ui.guide_pdf import write_guide_pdf
+            from mit_desktop.ui.pdf_file import pdf_application
 
-            app = QApplication.instance() or QApplication(["mit-desktop"])
+            app = pdf_application()
             write_guide_pdf(html_text, f"Facilitator guide, week {guide.week}", out)
             del app
         else:

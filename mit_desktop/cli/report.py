@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,13 +74,10 @@ def run(args: argparse.Namespace) -> int:
     if args.output.suffix.lower() != ".pdf":
         print("mit-desktop history report: the output file must end in .pdf.", file=sys.stderr)
         return 1
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
+    from mit_desktop.ui.pdf_file import pdf_application
     from mit_desktop.ui.report import build_report, write_report_pdf
 
-    app = QApplication.instance() or QApplication(["mit-desktop"])
+    app = pdf_application()
     try:
         with HistoryStore.open_for_reading() as store:
             profile = store.profile_by_name(args.profile)

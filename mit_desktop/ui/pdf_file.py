@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QApplication
 
 from mit_desktop.fsutil import atomic_path
 
 log = logging.getLogger(__name__)
+
+
+def pdf_application() -> QApplication:
+    """The Qt application a command needs to print a PDF (created if there is none; offscreen
+    when there is no display). Keep it alive while printing."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance()
+    return app if isinstance(app, QApplication) else QApplication(["mit-desktop"])
 
 
 def write_pdf(document: QTextDocument, title: str, path: Path) -> Path:
