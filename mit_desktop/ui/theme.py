@@ -214,13 +214,22 @@ FOCUS_SELECTORS = ", ".join([
 
 
 def apply_theme(app: QApplication, scale_percent: int = 100, high_contrast: bool = False) -> None:
-    """Apply text size and contrast to the whole application."""
+    """Apply text size (``scale_percent``, 100 … 200) and contrast to the whole application.
+
+    Does nothing when the application already has this look.
+    """
     scale_percent = min(200, max(100, int(scale_percent)))
+    sheet = style_sheet(scale_percent, high_contrast)
+    palette = _palette(high_contrast)
+    point_size = base_point_size(scale_percent)
+    if (app.styleSheet() == sheet and app.palette() == palette
+            and app.font().pointSizeF() == point_size):
+        return  # unchanged: re-polishing every widget would only cost time
     font = QFont(app.font())
-    font.setPointSizeF(base_point_size(scale_percent))
+    font.setPointSizeF(point_size)
     app.setFont(font)
-    app.setPalette(_palette(high_contrast))
-    app.setStyleSheet(style_sheet(scale_percent, high_contrast))
+    app.setPalette(palette)
+    app.setStyleSheet(sheet)
     app.setProperty("mit_text_scale", scale_percent)
     app.setProperty("mit_high_contrast", high_contrast)
     log.info("theme: text %d%%, high contrast %s", scale_percent, high_contrast)

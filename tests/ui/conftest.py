@@ -6,6 +6,7 @@ run synchronously (like Picard's fake thread pool) and the null audio backend.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,9 +39,25 @@ def restore_app_look(qapp) -> Iterator[None]:
     that applies the theme (as the program does) cannot change the next test's sizes."""
     font, palette, sheet = qapp.font(), qapp.palette(), qapp.styleSheet()
     yield
+    _close_left_over_windows(qapp)
     qapp.setStyleSheet(sheet)
     qapp.setFont(font)
     qapp.setPalette(palette)
+
+
+def _close_left_over_windows(qapp) -> None:
+    """Delete every top-level widget a test left behind (dialogs, closed windows) and collect
+    Python garbage now, so neither happens later in the middle of another test's re-styling
+    (Qt walks every widget then; a wrapper freed during that walk crashed a full run)."""
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if shiboken6.isValid(widget):  # deleting one may already have deleted another
+            widget.deleteLater()
+    qapp.processEvents()
+    gc.collect()
+    qapp.processEvents()
 
 
 @pytest.fixture
