@@ -60,47 +60,17 @@ def _validate_one(name: str, strict: bool) -> tuple[list[str], object]:
     passes here plays; with its recordings' lengths the session must stay within
     MAX_SESSION_MS.
     """
-    from mit_desktop import paths
-    from mit_desktop.render.clips import ClipError, decode_clip
-    from mit_desktop.session.durations import us_to_sample
+    from mit_desktop.authoring.checks import session_problems
     from mit_desktop.session.errors import SessionError
-    from mit_desktop.session.length import first_cue_past
-    from mit_desktop.session.limits import MAX_SESSION_MS, format_limit_ms
     from mit_desktop.session.parser import parse_session
-    from mit_desktop.session.timeline import CLIP_END_TOLERANCE_MS, SAMPLE_RATE
 
     try:
         session = parse_session(Path(name))
     except SessionError as exc:
         return [str(p) for p in exc.problems], None
-    problems: list[str] = []
-    clip_samples: dict[Path, int] = {}
-    for clip in session.clips:
-        if clip.path in clip_samples:
-            continue
-        try:
-            decoded = decode_clip(clip.path, SAMPLE_RATE, paths.cache_dir() / "clips")
-        except ClipError as exc:
-            problems.append(f"{name}:{clip.line}: {exc}")
-            clip_samples[clip.path] = 0
-            continue
-        clip_samples[clip.path] = decoded.n_samples
-    tolerance = CLIP_END_TOLERANCE_MS * SAMPLE_RATE // 1000
-    for clip in session.clips:  # as the timeline places them
-        total = clip_samples.get(clip.path, 0)
-        start = 0 if clip.from_us is None else us_to_sample(clip.from_us, SAMPLE_RATE)
-        end = total if clip.to_us is None else us_to_sample(clip.to_us, SAMPLE_RATE)
-        if total and (start >= total or end > total + tolerance):
-            problems.append(f"{name}:{clip.line}: the clip {clip.path.name} is only "
-                            f"{total / SAMPLE_RATE:.1f} s long; its from/to times go past its end")
-    clip_ms = {path: n * 1000 // SAMPLE_RATE for path, n in clip_samples.items()}
-    if problems:
-        return problems, session
-    late = first_cue_past(session.cues, MAX_SESSION_MS, clip_ms)
-    if late is not None:
-        return [f"{name}:{late.line}: with its recordings, by this line the session lasts more "
-                f"than {format_limit_ms(MAX_SESSION_MS)}; a session may last at most "
-                f"{format_limit_ms(MAX_SESSION_MS)}"], session
+    found, _clip_ms = session_problems(session, name)
+    if found:
+        return [f.text for f in found], session
     if strict:
         return _strict_problems(session, name), session
     return [], session

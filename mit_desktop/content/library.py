@@ -33,7 +33,8 @@ class LibraryEntry:
 
 
 def user_sessions_dir() -> Path:
-    """Where imported recordings and the user's own scripts live."""
+    """Where imported recordings and the user's own scripts live (the scripts each profile
+    writes in the editor are in ``made/profile-<id>/`` inside it; the library lists them)."""
     return paths.private_dir(paths.data_dir() / "sessions")
 
 
@@ -67,7 +68,11 @@ def list_sessions(include_user: bool = True) -> tuple[list[LibraryEntry], list[S
     rows = _scan(paths.sessions_dir(), "bundled")
     if include_user:
         try:
-            rows += _scan(user_sessions_dir(), "user")
+            own = user_sessions_dir()
+            rows += _scan(own, "user")
+            for folder in sorted((own / "made").glob("*")):  # each profile's own scripts
+                if folder.is_dir():
+                    rows += _scan(folder, "user")
         except OSError as exc:  # an unusable data folder must not hide the bundled sessions
             log.warning("your own sessions could not be read: %s", exc)
     entries = [row[0] for row in rows if row[0] is not None]

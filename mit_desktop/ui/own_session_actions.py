@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mit_desktop.content.library import LibraryEntry, user_sessions_dir
+from mit_desktop.content.library import LibraryEntry
 from mit_desktop.content.own_sessions import (
     OwnSessionError,
     delete_session,
@@ -103,7 +103,7 @@ def delete(screen: LibraryScreen, entry: LibraryEntry) -> None:
     if answer != QMessageBox.StandardButton.Yes:
         return
     try:
-        delete_session(entry.path, user_sessions_dir())
+        delete_session(entry.path, entry.path.parent)  # its own folder's recordings
     except (OwnSessionError, Exception) as exc:  # noqa: BLE001 - said in words
         screen.message.emit(str(exc))
         return
