@@ -154,22 +154,25 @@ def test_interactive_mode_sends_nothing_past_the_reflection_until_continue(
     assert 2 * RATE < stop_at < len(rendered) - RATE
 
     capture = Capture(pulse).start()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mit_desktop", "play", str(script), "--mode", "interactive"],
-        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, preexec_fn=raised,
-    )
+    err_path = tmp_path / "stderr.txt"
+    with err_path.open("w", encoding="utf-8") as err_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mit_desktop", "play", str(script), "--mode", "interactive"],
+            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err_file,
+            text=True, preexec_fn=raised,
+        )
     prompted = threading.Event()
     lines: list[str] = []
 
-    def watch() -> None:
+    def watch() -> None:  # the only reader of stdout, to its end
         assert process.stdout is not None
         for line in process.stdout:
             lines.append(line)
             if "Press Enter to continue" in line:
                 prompted.set()
 
-    threading.Thread(target=watch, daemon=True).start()
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     assert prompted.wait(120), "".join(lines)
     at_prompt = capture.now_sample()
     time.sleep(2.0)  # the listener writes a note
@@ -177,8 +180,10 @@ def test_interactive_mode_sends_nothing_past_the_reflection_until_continue(
     assert len(waiting) > 1.5 * RATE and not waiting.any(), "sound while waiting at the reflection"
     assert process.stdin is not None
     process.stdin.write("\n")
-    process.stdin.flush()
-    _out, err = process.communicate(timeout=120)
+    process.stdin.close()
+    process.wait(timeout=120)
+    watcher.join(timeout=10)
+    err = err_path.read_text(encoding="utf-8")
     heard = trim_silence(capture.stop())
     assert process.returncode == 0, err
     assert_quiet(err)
