@@ -27,6 +27,18 @@ from mit_desktop.history.store import HistoryStore
 Handler = Callable[[argparse.Namespace], int]
 
 
+class _NoPassphraseHere(argparse.Action):
+    """``--passphrase``: refused without repeating what followed it. A passphrase on the
+    command line is visible to every user of the computer (``ps``) and kept in the shell's
+    history; it is asked for, or read from a file, instead."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        parser.error("a passphrase is never typed on the command line, where others on this "
+                     "computer could see it: use --protect to be asked for it, or "
+                     "--passphrase-file FILE")
+
+
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``history`` and its subcommands to ``subparsers`` (from ``add_subparsers()``)."""
     history = subparsers.add_parser(
@@ -66,6 +78,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                    help="with --bundle: up to this day")
     p.add_argument("--without-body-maps", action="store_true",
                    help="leave out the body maps' data (smaller files)")
+    p.add_argument("--protect", action="store_true",
+                   help="with --bundle: protect the bundle with a passphrase, asked for twice "
+                        "(never typed on the command line, where others could see it)")
+    p.add_argument("--passphrase-file", metavar="FILE", type=Path, default=None,
+                   help="with --bundle: protect it with the passphrase on the first line of "
+                        "FILE ('-': standard input)")
+    p.add_argument("--passphrase", nargs="?", action=_NoPassphraseHere, help=argparse.SUPPRESS)
     p.set_defaults(func=_guard(_cmd_export))
 
     p = commands.add_parser(
@@ -77,6 +96,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--profile", metavar="NAME", required=True, help="the client's profile")
     p.add_argument("--yes", action="store_true",
                    help="import even though the profile holds someone else's practice")
+    p.add_argument("--passphrase-file", metavar="FILE", type=Path, default=None,
+                   help="a protected bundle's passphrase: the first line of FILE ('-': "
+                        "standard input); without it the passphrase is asked for")
+    p.add_argument("--passphrase", nargs="?", action=_NoPassphraseHere, help=argparse.SUPPRESS)
     p.set_defaults(func=_guard(_cmd_import))
 
     p = commands.add_parser("backup", help="make a backup now (or list backups)")
@@ -307,29 +330,85 @@ def _day(text: str | None, what: str) -> dt.date | None:
         raise InvalidInputError(f"{what} must be a date like 2026-03-02, not {text!r}.") from None
 
 
+def _passphrase_from_file(path: Path) -> str:
+    """The first line of ``path`` (``-``: standard input), without its line ending.
+
+    A passphrase is never taken as a command-line argument: every user of the computer can
+    read other people's command lines (``ps``), and shells keep them in their history."""
+    try:
+        if str(path) == "-":
+            line = sys.stdin.readline()
+        else:
+            with open(path, encoding="utf-8") as stream:
+                line = stream.readline()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"The passphrase file {path} cannot be read: "
+                                f"{getattr(exc, 'strerror', None) or exc}.") from None
+    return line.rstrip("\r\n")
+
+
+def _ask_passphrase(prompt: str) -> str:
+    import getpass
+
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        raise InvalidInputError("No passphrase was given; nothing was written.") from None
+
+
+def _export_passphrase(args: argparse.Namespace) -> str | None:
+    from mit_desktop.history.bundle_lock import check_passphrase
+
+    if args.passphrase_file is not None:
+        return check_passphrase(_passphrase_from_file(args.passphrase_file))
+    if not args.protect:
+        return None
+    first = check_passphrase(_ask_passphrase("Passphrase for the bundle: "))
+    if _ask_passphrase("The same passphrase again: ") != first:
+        raise InvalidInputError("The two passphrases differ; nothing was written. Try again.")
+    return first
+
+
 def _cmd_export_bundle(args: argparse.Namespace) -> int:
     from mit_desktop.history.bundle import export_bundle
 
     if args.output is None:
         raise InvalidInputError("A bundle is one file: add -o FILE.mitbundle.")
     first, last = _day(args.first_day, "--from"), _day(args.last_day, "--to")
+    passphrase = _export_passphrase(args)
     with HistoryStore.open_for_reading() as store:
         profile = _export_profile(store, args.profile)
         if profile is None:
             raise InvalidInputError("There is no practice history to export yet.")
-        counts = export_bundle(store, profile.id, args.output, first, last)
-    print(f"wrote {args.output}: " + ", ".join(f"{n} {kind.replace('_', ' ')}s"
-                                                for kind, n in counts.items()))
+        counts = export_bundle(store, profile.id, args.output, first, last,
+                               passphrase=passphrase)
+    print(f"wrote {args.output}" + (" (protected by a passphrase)" if passphrase else "")
+          + ": " + ", ".join(f"{n} {kind.replace('_', ' ')}s" for kind, n in counts.items()))
     return 0
+
+
+def _import_passphrase(args: argparse.Namespace) -> str | None:
+    from mit_desktop.history.bundle import is_protected
+
+    if args.passphrase_file is not None:
+        return _passphrase_from_file(args.passphrase_file)
+    if not is_protected(args.bundle):
+        return None
+    if not sys.stdin.isatty():
+        raise InvalidInputError(f"{args.bundle.name} is protected by a passphrase: give it "
+                                "with --passphrase-file FILE (or run this in a terminal to "
+                                "be asked). Nothing was changed.")
+    return _ask_passphrase(f"Passphrase for {args.bundle.name}: ")
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from mit_desktop.history.bundle import OtherClientError, import_bundle
 
+    passphrase = _import_passphrase(args)
     with HistoryStore.open() as store:
         try:
             result = import_bundle(store, args.bundle, args.profile,
-                                   allow_other_client=args.yes)
+                                   allow_other_client=args.yes, passphrase=passphrase)
         except OtherClientError as exc:
             print(f"mit-desktop history: {exc} To import anyway, add --yes.", file=sys.stderr)
             return 1

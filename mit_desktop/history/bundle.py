@@ -29,9 +29,11 @@ read no further than that), a checksum that does not match, JSON nested deeper t
 a value of the wrong type or out of range, and text a spreadsheet would run as a
 formula (``=HYPERLINK(…``, ``@SUM(…``, ``-cmd|…``).
 
-Not encrypted: the file is written readable by the user only (0600); hand it over on a
-medium the two of you trust. (A passphrase needs a cryptography library this program
-does not ship yet; home-made cryptography is not an option.)
+Optionally protected by a passphrase (``passphrase=``): the whole file is then sealed
+by :mod:`.bundle_lock` (scrypt and AES-256-GCM from the ``cryptography`` library) and
+nothing of it, not even the manifest, can be read without the passphrase. Either way the
+file is written readable by the user only (0600). A wrong passphrase is refused with
+:class:`~.bundle_lock.WrongPassphraseError` before anything is read or written.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from mit_desktop.fsutil import atomic_write_bytes
+from mit_desktop.history import bundle_lock
 from mit_desktop.history.base import MAX_TEXT_CHARS
 from mit_desktop.history.errors import HistoryError, InvalidInputError
 from mit_desktop.history.store import HistoryStore
@@ -229,9 +232,15 @@ def bundle_bytes(document: dict[str, Any], created_ms: int) -> bytes:
 
 
 def export_bundle(store: HistoryStore, profile_id: int, out: Path,
-                  first: dt.date | None = None, last: dt.date | None = None) -> dict[str, int]:
-    """Write the profile's bundle to ``out`` (atomically, 0600); return its counts."""
+                  first: dt.date | None = None, last: dt.date | None = None, *,
+                  passphrase: str | None = None) -> dict[str, int]:
+    """Write the profile's bundle to ``out`` (atomically, 0600); return its counts.
+    With ``passphrase`` the file is protected by it (:mod:`.bundle_lock`; at least
+    :data:`~.bundle_lock.MIN_PASSPHRASE_CHARS` characters, checked before anything is
+    read or written)."""
     out = Path(out)
+    if passphrase is not None:
+        bundle_lock.check_passphrase(passphrase)
     if not out.parent.is_dir():
         raise InvalidInputError(f"The folder {out.parent} does not exist.")
     if out.is_dir():
@@ -240,8 +249,11 @@ def export_bundle(store: HistoryStore, profile_id: int, out: Path,
     if first is not None and last is not None and last < first:
         raise InvalidInputError("The end of the bundle's dates cannot be before its start.")
     document = collect_bundle(store, profile_id, first, last)
+    payload = bundle_bytes(document, store.clock())
+    if passphrase is not None:
+        payload = bundle_lock.lock(payload, passphrase)
     try:
-        atomic_write_bytes(out, bundle_bytes(document, store.clock()))
+        atomic_write_bytes(out, payload)
     except OSError as exc:
         from mit_desktop.fsutil import disk_message
 
@@ -312,9 +324,21 @@ def _loads(payload: bytes, name: str) -> Any:
         raise _refuse(f"its {name} is not valid ({exc})") from None
 
 
-def read_bundle(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+def is_protected(path: Path) -> bool:
+    """True when the file at ``path`` is a passphrase-protected bundle (False when it is
+    not, or cannot be read: reading it then says why)."""
+    try:
+        with open(path, "rb") as stream:
+            return bundle_lock.is_locked(stream.read(len(bundle_lock.MAGIC)))
+    except OSError:
+        return False
+
+
+def read_bundle(path: Path, passphrase: str | None = None
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(manifest, data)`` of a bundle file, checked (see the module docstring);
-    :class:`BundleError` otherwise."""
+    :class:`BundleError` otherwise. A protected bundle needs its ``passphrase``
+    (:class:`~.bundle_lock.PassphraseNeededError`, :class:`~.bundle_lock.WrongPassphraseError`)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -323,8 +347,16 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
                           f"{exc.strerror or exc}.") from None
     if size > MAX_FILE_BYTES:
         raise _refuse(f"it is too large ({size // (1024 * 1024)} MB)")
+    source: Path | io.BytesIO = path
+    if is_protected(path):
+        try:
+            locked = path.read_bytes()
+        except OSError as exc:
+            raise BundleError(f"The bundle {path} cannot be read: "
+                              f"{exc.strerror or exc}.") from None
+        source = io.BytesIO(bundle_lock.unlock(locked, passphrase))
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             names = archive.namelist()
             if sorted(names) != sorted([MANIFEST, DATA]) or len(names) != 2:
                 odd = [n for n in names if n not in (MANIFEST, DATA)]
@@ -526,10 +558,12 @@ def _check_document(data: Any) -> None:
 
 
 def import_bundle(store: HistoryStore, path: Path, profile_name: str, *,
-                  allow_other_client: bool = False) -> ImportResult:
+                  allow_other_client: bool = False,
+                  passphrase: str | None = None) -> ImportResult:
     """Read the bundle at ``path`` into the profile ``profile_name`` (made as a client
-    profile if there is none); see the module docstring. All or nothing."""
-    _manifest, data = read_bundle(path)
+    profile if there is none); see the module docstring. All or nothing; a protected
+    bundle is opened with ``passphrase`` before anything is written."""
+    _manifest, data = read_bundle(path, passphrase)
     source = data["source"]["id"]
     with store.transaction():
         try:

@@ -539,24 +539,45 @@ class HistoryView(QWidget):
         suggested = str(Path.home() / f"{name} {first.isoformat()} to {last.isoformat()}.mitbundle")
         path, _ = QFileDialog.getSaveFileName(self, tr("Save the practice bundle"), suggested,
                                               tr("Practice bundles (*.mitbundle)"))
-        if path:
-            self.save_bundle(Path(path if path.endswith(".mitbundle") else path + ".mitbundle"))
+        if not path:
+            return
+        target = Path(path if path.endswith(".mitbundle") else path + ".mitbundle")
+        from mit_desktop.ui.bundle_passphrase import ExportPassphraseDialog
 
-    def save_bundle(self, path: Path) -> None:
-        """Write the bundle of the shown dates to ``path``; say how it went."""
+        dialog = ExportPassphraseDialog(self)
+        self.passphrase_dialog: ExportPassphraseDialog | None = dialog
+
+        def finished(result: int) -> None:
+            if result == ExportPassphraseDialog.DialogCode.Accepted:
+                self.save_bundle(target, passphrase=dialog.passphrase())
+            else:
+                self._say(tr("The bundle was not saved."))
+            self.passphrase_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def save_bundle(self, path: Path, passphrase: str | None = None) -> None:
+        """Write the bundle of the shown dates to ``path`` (protected by ``passphrase``
+        when given); say how it went."""
         from mit_desktop.history.bundle import export_bundle
 
         first, last = self.date_range()
         pid = self.profile_id
 
         def done(counts: dict[str, int]) -> None:
-            self._say(tr("The bundle was saved as %1 (%2 practices, %3 questionnaires). Give "
-                         "it to your therapist on a medium you both trust: it is not "
-                         "encrypted.").replace("%1", str(path))
+            how = (tr("It is protected by your passphrase: tell it to your therapist in "
+                      "person or by phone, not with the file.") if passphrase else
+                   tr("Give it to your therapist on a medium you both trust: it has no "
+                      "passphrase."))
+            self._say(tr("The bundle was saved as %1 (%2 practices, %3 questionnaires).")
+                      .replace("%1", str(path))
                       .replace("%2", str(counts.get("practice", 0)))
-                      .replace("%3", str(counts.get("measure", 0))))
+                      .replace("%3", str(counts.get("measure", 0))) + " " + how)
 
-        self.run_db(lambda: export_bundle(self.store, pid, path, first, last), done,
+        self.run_db(lambda: export_bundle(self.store, pid, path, first, last,
+                                          passphrase=passphrase), done,
                     lambda exc: self._say(tr("The bundle could not be saved: %1")
                                           .replace("%1", str(exc))))
 
@@ -572,12 +593,26 @@ class HistoryView(QWidget):
         suggested = self.store.get_profile(self.profile_id).name
         name, ok = QInputDialog.getText(self, tr("Whose practice is it?"),
                                         tr("Import into the profile:"), text=suggested)
-        if ok and name.strip():
-            self.import_bundle(Path(path), name.strip())
+        if not (ok and name.strip()):
+            return
+        passphrase = None
+        from mit_desktop.history.bundle import is_protected
 
-    def import_bundle(self, path: Path, profile_name: str, *, confirmed: bool = False) -> None:
-        """Import ``path`` into ``profile_name``; if that profile holds someone else's
-        practice, ask first. Says what was added."""
+        if is_protected(Path(path)):
+            from mit_desktop.ui.bundle_passphrase import ask_import_passphrase
+
+            passphrase = ask_import_passphrase(self, Path(path).name)
+            if passphrase is None:
+                self._say(tr("Nothing was imported: the bundle is protected and no "
+                             "passphrase was given."))
+                return
+        self.import_bundle(Path(path), name.strip(), passphrase=passphrase)
+
+    def import_bundle(self, path: Path, profile_name: str, *, confirmed: bool = False,
+                      passphrase: str | None = None) -> None:
+        """Import ``path`` (opened with ``passphrase`` if it is protected) into
+        ``profile_name``; if that profile holds someone else's practice, ask first. Says
+        what was added, or why nothing was."""
         from mit_desktop.history.bundle import OtherClientError, import_bundle
 
         def done(result) -> None:  # type: ignore[no-untyped-def]
@@ -599,14 +634,16 @@ class HistoryView(QWidget):
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                     QMessageBox.StandardButton.No)
                 if answer == QMessageBox.StandardButton.Yes:
-                    self.import_bundle(path, profile_name, confirmed=True)
+                    self.import_bundle(path, profile_name, confirmed=True,
+                                       passphrase=passphrase)
                 else:
                     self._say(tr("Nothing was imported."))
                 return
             self._say(str(exc))
 
         self.run_db(lambda: import_bundle(self.store, path, profile_name,
-                                          allow_other_client=confirmed), done, failed)
+                                          allow_other_client=confirmed,
+                                          passphrase=passphrase), done, failed)
 
     def save_report(self, path: Path) -> Path | None:
         """Write the PDF report of the shown dates to ``path``; say how it went."""

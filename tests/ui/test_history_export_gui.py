@@ -29,6 +29,17 @@ def _fill(store, pid: int) -> bytes:
     return blob
 
 
+def _save_in_passphrase_dialog(view, first: str = "", again: str = "") -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = view.passphrase_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.first.setText(first)
+    dialog.again.setText(again)
+    QTest.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
+                     Qt.MouseButton.LeftButton)
+
+
 def _export(window, qtbot, monkeypatch, out: Path, chosen: str) -> str:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), chosen))
     window.show_page("history")
@@ -84,7 +95,10 @@ def test_a_bundle_goes_from_the_caregivers_window_into_the_therapists(
     view = window.history
     view.set_date_range(view.today() - __import__("datetime").timedelta(days=3), view.today())
     QTest.mouseClick(view.bundle_button, Qt.MouseButton.LeftButton)
+    # the passphrase field: left empty, the bundle is saved without one
+    _save_in_passphrase_dialog(view)
     assert out.exists() and "1 practices" in view.report_label.text()
+    assert "no passphrase" in view.report_label.text()
     assert view.bundle_button.accessibleName() and view.import_button.accessibleDescription()
     # the therapist imports it into a new client profile
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
@@ -106,3 +120,55 @@ def test_a_bundle_goes_from_the_caregivers_window_into_the_therapists(
     QTest.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
     assert asked and "Nothing was imported" in view.report_label.text()
     assert len(store.list_practices(store.profile_by_name("Ben").id)) == 1
+
+
+def test_a_bundle_with_a_passphrase_from_the_window(window, qtbot, store, monkeypatch,
+                                                   tmp_path: Path) -> None:
+    import datetime as dt
+
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from mit_desktop.history import bundle, bundle_lock
+
+    monkeypatch.setattr(bundle_lock, "SCRYPT_N", 2**14)
+    _fill(store, window.ctx.profile_id)
+    out = tmp_path / "me.mitbundle"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.show_page("history")
+    view = window.history
+    view.set_date_range(view.today() - dt.timedelta(days=3), view.today())
+    QTest.mouseClick(view.bundle_button, Qt.MouseButton.LeftButton)
+    dialog = view.passphrase_dialog
+    assert dialog.first.echoMode() == QLineEdit.EchoMode.Password
+    _save_in_passphrase_dialog(view, "kettle by the window", "kettle by the windwo")
+    assert dialog.isVisible() and "differ" in dialog.problem.text() and not out.exists()
+    _save_in_passphrase_dialog(view, "short", "short")
+    assert "at least 8" in dialog.problem.text() and not out.exists()
+    _save_in_passphrase_dialog(view, "kettle by the window", "kettle by the window")
+    assert bundle.is_protected(out) and "protected by your passphrase" in view.report_label.text()
+    # the therapist: asked for the passphrase (hidden); a wrong one is said plainly
+    answers = {"Import into the profile:": "Ann (client)"}
+    asked = []
+
+    def get_text(parent, title, label, *rest, **kw):
+        if label in answers:
+            return answers[label], True
+        asked.append(rest[0] if rest else kw.get("echo"))
+        return answers["passphrase"], True
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    answers["passphrase"] = "kettle by the door"
+    QTest.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
+    assert asked == [QLineEdit.EchoMode.Password]
+    assert "does not open the bundle" in view.report_label.text()
+    try:
+        store.profile_by_name("Ann (client)")
+        made = True
+    except Exception:  # noqa: BLE001
+        made = False
+    assert not made  # nothing written, not even the profile
+    answers["passphrase"] = "kettle by the window"
+    QTest.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
+    assert "Imported into Ann (client)" in view.report_label.text()
+    assert len(store.list_practices(store.profile_by_name("Ann (client)").id)) == 1
