@@ -152,27 +152,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_import_recording(args: argparse.Namespace) -> int:
-    from mit_desktop import paths
-    from mit_desktop.fsutil import atomic_writer, disk_message
-    from mit_desktop.render.clips import decode_clip
-    from mit_desktop.session.labels import parse_labels, recording_script
-    from mit_desktop.session.parser import parse_session
-    from mit_desktop.session.timeline import SAMPLE_RATE
+    from mit_desktop.fsutil import disk_message
+    from mit_desktop.recording.label_import import write_label_session
 
     audio, out = Path(args.audio), Path(args.output)
     if not out.name.endswith(".session.md"):
         return error(f"the output file name must end in .session.md (got {out.name})")
-    # decoded (into the cache play uses), so a damaged recording is named as such here,
-    # and its length is what plays, not a header's guess
-    decoded = decode_clip(audio, SAMPLE_RATE, paths.cache_dir() / "clips")
-    labels = parse_labels(Path(args.labels))
-    text = recording_script(audio, labels, out, decoded.n_samples * 1000 // SAMPLE_RATE)
+    # the recording is decoded (into the cache play uses), so a damaged recording is named
+    # as such here, and its length is what plays, not a header's guess
     try:
-        with atomic_writer(out, 0o644) as handle:
-            handle.write(text.encode("utf-8"))
+        session = write_label_session(audio, Path(args.labels), out, 0o644)
     except OSError as exc:
         return error(disk_message(exc, out))
-    session = parse_session(out)
     print(f"{out}: {len(session.reflections)} reflection points, {len(session.clips)} clips")
     return EXIT_OK
 

@@ -464,6 +464,17 @@ class _Loudness:
         return float(np.sqrt(self.active_sum_squares / self.active_samples))
 
 
+def gated_rms(samples: np.ndarray, sample_rate: int) -> float:
+    """The clip loudness measure (``active_rms`` of a decoded clip) of mono float samples:
+    linear RMS of the LOUDNESS_BLOCK_MS blocks at or above LOUDNESS_GATE_DBFS; 0.0 if none.
+
+    The one measure recorded narration is matched by: the mixer brings every clip to
+    `render.levels.VOICE_RMS` by it, as it brings the voice."""
+    loudness = _Loudness(sample_rate)
+    loudness.feed(np.asarray(samples, dtype=np.float32))
+    return loudness.result()
+
+
 @dataclass
 class _Source:
     """An opened source: native rate and an iterator of mono float32 blocks at that rate."""

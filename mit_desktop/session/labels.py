@@ -10,6 +10,11 @@ Times are kept exactly as Audacity wrote them (six decimals: microseconds), so
 a label at t seconds puts its reflection at sample round(t × rate) of the
 recording and the clips between labels join sample for sample. A region's end
 is not used: overlapping regions and point labels are all fine.
+
+A label whose text starts with ``#`` starts a section there instead (``# Your center``
+becomes the heading "Your center"; a bare ``#`` becomes "Part N"): the recording's
+chapters, which the listener can jump to. The recorder's whole-take mode writes its
+section starts this way.
 """
 
 from __future__ import annotations
@@ -111,13 +116,14 @@ def recording_script(audio: Path, labels: list[Label], out: Path, duration_ms: i
         rel = audio.resolve()
     stem = audio.stem
     title = stem.replace("_", " ").replace("-", " ").strip().title() or "Recording"
+    n_reflections = sum(not label.text.startswith("#") for label in labels)
     lines = [
         "+++",
         f'id = "{_session_id(out.name.removesuffix(".session.md") or stem)}"',
         f'title = "{title}"',
         'module = "recording"',
-        f'summary = "A recorded practice with {len(labels)} reflection point(s)."',
-        f"minutes = {max(0.1, round((duration_ms + len(labels) * reflect_ms) / 60_000, 1))}",
+        f'summary = "A recorded practice with {n_reflections} reflection point(s)."',
+        f"minutes = {max(0.1, round((duration_ms + n_reflections * reflect_ms) / 60_000, 1))}",
         "+++",
         "",
         f"# {title}",
@@ -126,12 +132,18 @@ def recording_script(audio: Path, labels: list[Label], out: Path, duration_ms: i
         "",
     ]
     position = 0  # microseconds
+    parts = 1
     for label in labels:
         if label.start_us > position:
             lines.append(f"[clip {rel} from {format_clock_us(position)} to {format_clock_us(label.start_us)}]")
-        prompt = _escape(label.text) or DEFAULT_PROMPT
-        lines.append(f"[reflect {reflect_ms // 1000}s note: {prompt}]")
-        lines.append("")
+        if label.text.startswith("#"):
+            parts += 1
+            heading = " ".join(label.text.lstrip("#").split()) or f"Part {parts}"
+            lines += ["", f"## {heading}", ""]
+        else:
+            prompt = _escape(label.text) or DEFAULT_PROMPT
+            lines.append(f"[reflect {reflect_ms // 1000}s note: {prompt}]")
+            lines.append("")
         position = label.start_us
     if position < duration_ms * 1000:
         lines.append(f"[clip {rel} from {format_clock_us(position)}]")

@@ -42,27 +42,20 @@ def import_recording(audio: Path, labels: Path, token: Token | None = None) -> P
     """Copy `audio` into the user's sessions folder and write a session script with a
     reflection point at each Audacity label (as ``mit-desktop import-recording``).
     Returns the new script's path."""
-    from mit_desktop.render.clips import ClipError, decode_clip, decode_clip_in_memory
+    from mit_desktop.recording.label_import import recording_length_ms, write_label_session
+    from mit_desktop.render.clips import ClipError
     from mit_desktop.session.errors import SessionError
-    from mit_desktop.session.labels import parse_labels, recording_script
-    from mit_desktop.session.parser import parse_session
-    from mit_desktop.session.timeline import SAMPLE_RATE
+    from mit_desktop.session.labels import parse_labels
     from mit_desktop.session.transcript import transcript_beside
 
     audio, labels = Path(audio), Path(labels)
     try:
         parsed = parse_labels(labels)
         # decoded first, as `mit-desktop import-recording` does: a damaged recording is named
-        # as such now (not when it is played), and its length is what plays
-        try:
-            decoded = decode_clip(audio, SAMPLE_RATE, paths.cache_dir() / "clips")
-        except (ClipError, OSError) as exc:
-            if isinstance(exc, ClipError) and not exc.cache_problem:
-                raise
-            decoded = decode_clip_in_memory(audio, SAMPLE_RATE)  # only the cache failed
+        # as such now (not when it is played, nor after it was copied)
+        recording_length_ms(audio)
     except (SessionError, ClipError) as exc:
         raise ImportProblem(str(exc)) from exc
-    duration_ms = decoded.n_samples * 1000 // SAMPLE_RATE
     folder = user_sessions_dir()
     recordings = paths.private_dir(folder / "recordings")
     copy = recordings / audio.name
@@ -73,16 +66,14 @@ def import_recording(audio: Path, labels: Path, token: Token | None = None) -> P
             _copy(transcript, copy.with_suffix(transcript.suffix), token)
     stem = audio.stem.lower().replace(" ", "-") or "recording"
     out = folder / f"{stem}.session.md"
-    try:
-        text = recording_script(copy, parsed, out, duration_ms)
-        with atomic_writer(out, 0o600) as handle:
-            handle.write(text.encode("utf-8"))
-        parse_session(out)
-    except SessionError as exc:
+    try:  # the same path as `mit-desktop import-recording` and the recorder's whole take
+        session = write_label_session(copy, labels, out, 0o600)
+    except (SessionError, ClipError) as exc:
         raise ImportProblem(str(exc)) from exc
     except OSError as exc:
         raise ImportProblem(disk_message(exc, out)) from exc
-    log.info("imported %s with %d labels as %s", audio, len(parsed), out)
+    log.info("imported %s with %d labels as %s (%d reflections)", audio, len(parsed), out,
+             len(session.reflections))
     return out
 
 

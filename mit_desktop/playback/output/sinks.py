@@ -38,7 +38,8 @@ class Sink:
     is_default: bool = False
 
 
-def _pactl(*args: str) -> str | None:
+def run_pactl(*args: str) -> str | None:
+    """pactl's standard output for `args`, or None (no pactl, no server, an error: logged)."""
     pactl = shutil.which("pactl")
     if pactl is None:
         return None
@@ -74,10 +75,10 @@ def parse_sinks(listing: str, default: str = "") -> list[Sink]:
 
 def server_sinks() -> list[Sink]:
     """The sound server's sinks, the default marked; [] if they cannot be read."""
-    listing = _pactl("-f", "json", "list", "sinks")
+    listing = run_pactl("-f", "json", "list", "sinks")
     if listing is None:
         return []
-    default = (_pactl("get-default-sink") or "").strip()
+    default = (run_pactl("get-default-sink") or "").strip()
     try:
         return parse_sinks(listing, default)
     except ValueError as exc:  # an older pactl prints text, not JSON

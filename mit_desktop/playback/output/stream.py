@@ -113,6 +113,25 @@ def _refresh(sd: ModuleType) -> bool:
         return True
 
 
+@contextlib.contextmanager
+def portaudio_stream_open() -> Iterator[None]:
+    """For other PortAudio streams of the program (the recorder's input): while inside,
+    PortAudio is not re-initialised by a device listing (that would close the stream)."""
+    global _open_streams
+    with _pa_lock:
+        _open_streams += 1
+    try:
+        yield
+    finally:
+        with _pa_lock:
+            _open_streams -= 1
+
+
+def refresh_portaudio(sd: ModuleType) -> bool:
+    """Re-initialise PortAudio (see `_refresh`) unless a stream is open. True if done."""
+    return _refresh(sd)
+
+
 def _outputs(sd: ModuleType) -> list[tuple[int, OutputDevice]]:
     try:
         devices = sd.query_devices()

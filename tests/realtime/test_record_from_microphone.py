@@ -1,0 +1,127 @@
+"""Recording through a real capture device: the private PulseAudio server of the real-time
+tests, where a null sink fed by `paplay` and a virtual source on its monitor play the part
+of a microphone (see ../shared/testing/pulse-capture.md)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from mit_desktop.recording.capture import SAMPLE_RATE, Capture, CaptureError, TakeResult
+from mit_desktop.recording.sources import list_input_devices
+
+MIC = "testmic"
+MIC_DESCRIPTION = "Test microphone"
+TONE_S = 3.0
+TONE_AMPLITUDE = 0.1  # a sine's RMS is amplitude/sqrt(2): -23.0 dBFS
+TONE_RMS_DBFS = 20 * np.log10(TONE_AMPLITUDE / np.sqrt(2))
+
+
+@contextlib.contextmanager
+def microphone(pulse) -> Iterator[dict[str, str]]:
+    """A "microphone" on the server: a null sink to play into and a source on its monitor.
+    Yields the module ids; both are removed on exit."""
+    feed = pulse.pactl("load-module", "module-null-sink", "sink_name=micfeed",
+                       f"rate={SAMPLE_RATE}", "channels=1").stdout.strip()
+    source = pulse.pactl("load-module", "module-virtual-source", f"source_name={MIC}",
+                         "master=micfeed.monitor",
+                         f"source_properties='device.description=\"{MIC_DESCRIPTION}\"'"
+                         ).stdout.strip()
+    try:
+        yield {"feed": feed, "source": source}
+    finally:
+        pulse.pactl("unload-module", source, check=False)
+        pulse.pactl("unload-module", feed, check=False)
+
+
+def tone_file(folder: Path) -> Path:
+    """0.5 s of silence (a new PulseAudio stream may lose its first part), the tone, 0.3 s."""
+    t = np.arange(int(TONE_S * SAMPLE_RATE)) / SAMPLE_RATE
+    tone = TONE_AMPLITUDE * np.sin(2 * np.pi * 440 * t)
+    audio = np.concatenate([np.zeros(SAMPLE_RATE // 2), tone, np.zeros(SAMPLE_RATE * 3 // 10)])
+    path = folder / "tone.wav"
+    sf.write(str(path), audio.astype(np.float32), SAMPLE_RATE, subtype="FLOAT")
+    return path
+
+
+def wait_until_recording(capture: Capture, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while capture.recorded_ms == 0:
+        assert time.monotonic() < deadline, "the microphone delivered nothing"
+        time.sleep(0.02)
+
+
+def test_the_microphone_is_listed_by_its_description_and_monitors_are_not(pulse) -> None:
+    with microphone(pulse):
+        devices = list_input_devices()
+    shown = [d.shown for d in devices]
+    assert MIC_DESCRIPTION in shown
+    assert not any(d.name.endswith(".monitor") for d in devices), shown
+
+
+def test_a_tone_played_into_the_microphone_is_recorded_at_its_level_and_length(
+        pulse, tmp_path: Path) -> None:
+    out = tmp_path / "session" / "take.wav"
+    levels = []
+    with microphone(pulse):
+        capture = Capture(out, f"source:{MIC}", on_level=levels.append)
+        capture.start()
+        try:
+            wait_until_recording(capture)
+            played = subprocess.run(["paplay", "-d", "micfeed", str(tone_file(tmp_path))],
+                                    env=dict(os.environ, **pulse.env), timeout=30,
+                                    capture_output=True, check=False)
+            assert played.returncode == 0, played.stderr
+            time.sleep(0.3)
+        finally:
+            result = capture.stop()
+    assert result.device_lost == "" and result.path == out
+    data, rate = sf.read(str(out), dtype="float32")
+    assert rate == SAMPLE_RATE and data.ndim == 1
+    assert sf.info(str(out)).subtype == "PCM_16"
+    loud = np.flatnonzero(np.abs(data) > TONE_AMPLITUDE / 2)
+    tone = data[loud[0]:loud[-1] + 1]
+    assert len(tone) / rate == pytest.approx(TONE_S, abs=0.02)
+    middle = tone[rate // 2:-rate // 2]
+    assert 20 * np.log10(np.sqrt(np.mean(middle**2))) == pytest.approx(TONE_RMS_DBFS, abs=0.3)
+    # the live meter saw the tone's level too
+    assert max(s.level.rms_dbfs for s in levels) == pytest.approx(TONE_RMS_DBFS, abs=0.5)
+    assert result.max_peak_dbfs == pytest.approx(20 * np.log10(TONE_AMPLITUDE), abs=0.3)
+    assert not list(out.parent.glob("*.partial"))
+
+
+def test_a_microphone_that_vanishes_keeps_what_was_recorded_and_says_so(
+        pulse, tmp_path: Path) -> None:
+    out = tmp_path / "take.wav"
+    stopped: list[TakeResult] = []
+    told = threading.Event()
+    with microphone(pulse) as modules:
+        capture = Capture(out, f"source:{MIC}",
+                          on_stopped=lambda r: (stopped.append(r), told.set()))
+        capture.start()
+        wait_until_recording(capture)
+        time.sleep(1.0)
+        pulse.pactl("unload-module", modules["source"])
+        assert told.wait(10), "the recorder did not notice the microphone had gone"
+        recorded_ms = capture.recorded_ms
+        result = capture.stop()
+    assert stopped == [result]
+    assert "microphone stopped" in result.device_lost and "is kept" in result.device_lost
+    assert result.path == out and result.duration_ms == recorded_ms >= 900
+    assert sf.info(str(out)).frames == result.n_samples
+
+
+def test_a_microphone_not_there_is_named_and_nothing_is_written(pulse, tmp_path: Path) -> None:
+    capture = Capture(tmp_path / "take.wav", "source:unplugged-mic")
+    with pytest.raises(CaptureError, match="not connected"):
+        capture.start()
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,98 @@
+"""Paragraph by paragraph: the script's paragraphs, takes kept, and the script given clips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+from recording.synthetic import RATE, recording
+
+from mit_desktop.recording.paragraphs import (
+    RECORDED_MARK,
+    TakeFolder,
+    apply_takes,
+    keep_take,
+    script_paragraphs,
+)
+from mit_desktop.recording.trim import TakeProblem
+from mit_desktop.session.model import Clip, Heading, Paragraph, Pause, Reflect
+from mit_desktop.session.parser import parse_session
+
+SCRIPT = """+++
+id = "my-arriving"
+title = "Arriving"
+[variables]
+loved_one = "your mother"
++++
+
+# Arriving
+
+[bell]
+Find a position that lets you be both relaxed and alert.
+// a note to myself
+Let your eyes close.
+// another note
+
+Now picture {loved_one} sitting in front of you.
+[reflect 30s note: What might {loved_one} be feeling?]
+
+Bring your attention back to the room.
+"""
+
+
+@pytest.fixture
+def script(tmp_path: Path) -> Path:
+    path = tmp_path / "mine" / "my-arriving.session.md"
+    path.parent.mkdir()
+    path.write_text(SCRIPT, encoding="utf-8")
+    return path
+
+
+def test_paragraphs_are_listed_with_their_text_and_lines(script: Path) -> None:
+    paragraphs = script_paragraphs(script)
+    assert [(p.number, p.first_line, p.last_line) for p in paragraphs] == [
+        (1, 11, 13), (2, 16, 16), (3, 19, 19)]
+    assert paragraphs[0].text == "Find a position that lets you be both relaxed and alert. " \
+                                 "Let your eyes close."
+    assert paragraphs[1].text == "Now picture your mother sitting in front of you."
+
+
+def test_takes_are_numbered_per_paragraph_in_the_scripts_folder(script: Path) -> None:
+    folder = TakeFolder(script)
+    assert folder.folder == script.parent / "recordings" / "my-arriving"
+    first = folder.new_take_path(2)
+    sf.write(str(first), recording([("voice", 500)]), RATE)
+    second = folder.new_take_path(2)
+    assert (first.name, second.name) == ("p002-t1.wav", "p002-t2.wav")
+    sf.write(str(second), recording([("voice", 500)]), RATE)
+    assert folder.takes(2) == [first, second] and folder.takes(1) == []
+
+
+def test_kept_takes_become_clips_in_place_of_their_paragraphs(script: Path) -> None:
+    folder = TakeFolder(script)
+    paragraphs = script_paragraphs(script)
+    clips = {}
+    for number in (1, 3):
+        take = folder.new_take_path(number)
+        sf.write(str(take), recording([("pause", 800), ("voice", 1500), ("pause", 900)]), RATE)
+        clips[number] = keep_take(folder, paragraphs[number - 1], take).path
+    assert apply_takes(script, clips) == 2
+    session = parse_session(script)
+    assert [type(c) for c in session.cues] == [Heading, type(session.cues[1]), Clip, Pause,
+                                               Paragraph, Reflect, Clip, Pause]
+    assert session.clips[0].path == clips[1].resolve()
+    text = script.read_text(encoding="utf-8")
+    assert RECORDED_MARK + "Find a position that lets you be both relaxed and alert." in text
+    assert "// a note to myself" in text and "[clip recordings/my-arriving/p001.wav]" in text
+    assert (folder.folder / "p001.txt").read_text(encoding="utf-8").startswith("Find a position")
+    assert "Now picture {loved_one}" in text  # the paragraph not recorded stays as it was
+
+
+def test_a_take_of_nothing_leaves_the_script_as_it_was(script: Path) -> None:
+    folder = TakeFolder(script)
+    take = folder.new_take_path(1)
+    sf.write(str(take), recording([("pause", 2000)]), RATE)
+    with pytest.raises(TakeProblem):
+        keep_take(folder, script_paragraphs(script)[0], take)
+    assert script.read_text(encoding="utf-8") == SCRIPT
