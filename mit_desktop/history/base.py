@@ -62,6 +62,16 @@ class StoreBase:
         with self.db.atomic():
             yield
 
+    def _refuse_imported(self, kind: str, row_id: int, what: str) -> None:
+        """Raise :class:`ReadOnlyCopyError` when row ``row_id`` of ``kind`` (as
+        ``bundle_imports`` names it: practice, check_in, reflection, body_map, measure,
+        safety_event) came from a practice bundle."""
+        from mit_desktop.history.errors import ReadOnlyCopyError
+
+        if self.conn.execute("SELECT 1 FROM bundle_imports WHERE kind = ? AND local_id = ? "
+                             "LIMIT 1", (kind, row_id)).fetchone() is not None:
+            raise ReadOnlyCopyError(what)
+
     def _now_ms(self, given: int | None = None) -> int:
         return self.clock() if given is None else check_ms(given, "time")
 

@@ -601,6 +601,14 @@ def imported_sources(store: HistoryStore, profile_id: int) -> list[str]:
         (profile_id,))]
 
 
+def is_therapist_copy(store: HistoryStore, profile_id: int) -> bool:
+    """True when the profile holds records imported from practice bundles: it is a
+    therapist's read-only copy of a client's practice (its records change only by
+    importing a newer bundle; the window neither edits nor deletes them)."""
+    return store.conn.execute("SELECT 1 FROM bundle_imports WHERE profile_id = ? LIMIT 1",
+                              (profile_id,)).fetchone() is not None
+
+
 def is_imported(store: HistoryStore, profile_id: int, kind: str, local_id: int) -> bool:
     """True when that row came from a bundle (the therapist's copy: read-only)."""
     return store.conn.execute(

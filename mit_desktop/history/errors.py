@@ -27,6 +27,17 @@ class UnknownPracticeError(InvalidInputError):
     """No practice with that id exists (or it belongs to another profile)."""
 
 
+class ReadOnlyCopyError(HistoryError):
+    """A change to a record imported from a client's practice bundle (the therapist's
+    copy is read-only: it changes only by importing a newer bundle)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"This {what} was imported from a client's practice bundle, so it cannot be "
+            "changed here: your copy shows exactly what the client recorded. A newer "
+            "bundle from the client brings anything new.")
+
+
 class AlreadyRunningError(HistoryError):
     """Another MIT Desktop process holds the data folder's lock file."""
 

@@ -265,6 +265,7 @@ class JournalMixin(ProfilesMixin):
         if mood is None and stress is None:
             raise InvalidInputError("A check-in needs a mood or a stress rating.")
         self.get_practice(practice_id)
+        self._refuse_imported("practice", practice_id, "practice")
         self.conn.execute(
             "INSERT INTO check_ins (practice_id, phase, recorded_ms, mood, stress) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (practice_id, phase) DO UPDATE SET "
@@ -292,6 +293,7 @@ class JournalMixin(ProfilesMixin):
         """
         check_text(text, "The note")
         self._own_practice(practice_id, profile_id)
+        self._refuse_imported("practice", practice_id, "practice")
         try:
             self.conn.execute(
                 "INSERT INTO drafts (practice_id, reflection_key, text, updated_ms) "
@@ -366,6 +368,7 @@ class JournalMixin(ProfilesMixin):
         """
         self._own_practice(practice_id, profile_id)
         practice = self.get_practice(practice_id)
+        self._refuse_imported("practice", practice_id, "practice")
         check_text(prompt, "The prompt")
         check_rating(rating, "The rating")
         if body_map_id is not None:
@@ -429,6 +432,8 @@ class JournalMixin(ProfilesMixin):
             emotion = check_text(emotion, "The emotion word").strip().lower() or None
         if practice_id is not None and self.get_practice(practice_id).profile_id != profile_id:
             raise UnknownPracticeError(f"Practice {practice_id} belongs to another profile.")
+        if practice_id is not None:
+            self._refuse_imported("practice", practice_id, "practice")
         now = self._now_ms(created_ms)
         cursor = self.conn.execute(
             "INSERT INTO body_maps (profile_id, practice_id, created_ms, utc_offset_min, emotion, "

@@ -67,6 +67,7 @@ class SafetyEventsMixin(ProfilesMixin):
         """Record whether the listener used the grounding steps after "I need to stop"."""
         if not isinstance(used, bool):
             raise InvalidInputError("Whether the grounding steps were used is yes or no.")
+        self._refuse_imported("safety_event", event_id, "record of a time they needed to stop")
         cursor = self.conn.execute(
             "UPDATE safety_events SET grounding_used = ? WHERE id = ? AND kind = 'need_to_stop'",
             (int(used), event_id))

@@ -160,6 +160,12 @@ class HistoryView(QWidget):
         self.log_button.setMinimumHeight(48)
         self.log_button.clicked.connect(self.open_manual_log)
         self.page_layout.addWidget(self.log_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # a therapist's copy of a client's practice (imported from bundles) is read-only
+        self.read_only_label = QLabel(page)
+        self.read_only_label.setWordWrap(True)
+        self.read_only_label.hide()
+        self.page_layout.addWidget(self.read_only_label)
+        self.therapist_copy = False
 
     def _build_range(self, page: QWidget) -> None:
         self._heading(page, tr("Your practice over time"))
@@ -368,6 +374,7 @@ class HistoryView(QWidget):
         try:
             profile = self.store.get_profile(self.profile_id)
             self.title_label.setText(tr("Practice of %1").replace("%1", profile.name))
+            self._show_read_only(profile.name)
             self.catalog = self.base_catalog.with_sessions(
                 practiced_session_ids(self.store, self.profile_id))
             self.diary.set_catalog(self.catalog)
@@ -385,6 +392,26 @@ class HistoryView(QWidget):
             self.error_label.show()
             return
         self.error_label.hide()
+
+    def _show_read_only(self, name: str) -> None:
+        """Say, and keep to it, that a therapist's copy of a client's practice is read-only."""
+        from mit_desktop.history.bundle import is_therapist_copy
+
+        self.therapist_copy = is_therapist_copy(self.store, self.profile_id)
+        self.log_button.setEnabled(not self.therapist_copy)
+        if self.therapist_copy:
+            why = tr("This is your copy of %1's practice, imported from their bundles. It is "
+                     "read-only: practices, notes, body maps and questionnaires cannot be "
+                     "added, changed or deleted here, so it always shows exactly what %1 "
+                     "recorded. A newer bundle from %1 brings anything new.").replace("%1", name)
+            self.read_only_label.setText(why)
+            self.read_only_label.setAccessibleName(why)
+            self.log_button.setAccessibleDescription(why)
+            self.log_button.setToolTip(why)
+        else:
+            self.log_button.setAccessibleDescription("")
+            self.log_button.setToolTip("")
+        self.read_only_label.setVisible(self.therapist_copy)
 
     def _refresh_week(self) -> None:
         settings = self.store.settings(self.profile_id)

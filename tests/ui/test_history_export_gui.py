@@ -172,3 +172,36 @@ def test_a_bundle_with_a_passphrase_from_the_window(window, qtbot, store, monkey
     QTest.mouseClick(view.import_button, Qt.MouseButton.LeftButton)
     assert "Imported into Ann (client)" in view.report_label.text()
     assert len(store.list_practices(store.profile_by_name("Ann (client)").id)) == 1
+
+
+def test_the_therapists_copy_is_read_only_in_the_window_and_says_why(
+        window, qtbot, store, monkeypatch, tmp_path: Path) -> None:
+    from mit_desktop.history import bundle
+
+    me = window.ctx.profile_id
+    _fill(store, me)
+    out = tmp_path / "me.mitbundle"
+    bundle.export_bundle(store, me, out)
+    ann = bundle.import_bundle(store, out, "Ann (client)").profile_id
+    window.refresh_profiles()
+    window.show_page("history")
+    view = window.history
+    assert view.log_button.isEnabled() and not view.read_only_label.isVisibleTo(view)
+    window.ctx.set_profile(ann)
+    qtbot.waitUntil(lambda: window.ctx.profile_id == ann, timeout=5000)
+    view = window.history
+    view.refresh()
+    assert not view.log_button.isEnabled()
+    said = view.read_only_label.text()
+    assert view.read_only_label.isVisibleTo(view)
+    assert "read-only" in said and "Ann (client)" in said and "newer bundle" in said
+    assert view.log_button.toolTip() == said
+    # Settings: deleting the copy is refused, in words, and nothing is deleted
+    messages: list[str] = []
+    window.settings.message.connect(messages.append)
+    window.show_page("settings")
+    window.settings.delete_profile_button.click()
+    qtbot.waitUntil(lambda: bool(messages), timeout=5000)
+    assert "read-only" in messages[-1] and "Ann (client)" in messages[-1]
+    assert window.settings.delete_dialog is None
+    assert len(store.list_practices(ann)) == 1

@@ -428,14 +428,24 @@ class SettingsScreen(QWidget):
         store, pid = self.ctx.store, self.ctx.profile_id
 
         def read() -> tuple:
-            return store.get_profile(pid), store.profile_data_counts(pid), len(store.list_profiles())
+            from mit_desktop.history.bundle import is_therapist_copy
+
+            return (store.get_profile(pid), store.profile_data_counts(pid),
+                    len(store.list_profiles()), is_therapist_copy(store, pid))
 
         self.ctx.db(read, self._confirm_delete, lambda exc: self.message.emit(str(exc)))
 
     def _confirm_delete(self, loaded: tuple) -> None:
-        profile, counts, n_profiles = loaded
+        profile, counts, n_profiles, therapist_copy = loaded
         if profile.id != self.ctx.profile_id:
             return  # the profile changed while counting
+        if therapist_copy:
+            self.message.emit(self.tr(
+                "“{name}” is your copy of a client's practice, imported from their bundles. "
+                "It is read-only: its practices, notes, body maps and questionnaires cannot "
+                "be changed or deleted in the window, so that your copy always shows exactly "
+                "what your client recorded.").format(name=profile.name))
+            return
         if n_profiles < 2:
             self.message.emit(self.tr("This is the only profile, and the program needs one. "
                                       "Make another profile first if you want to delete this "
