@@ -1,0 +1,1 @@
+"""Reminders: the tray icon, the notifications at the chosen times and the dialog that sets them."""
