@@ -74,8 +74,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output.suffix.lower() != ".pdf":
         print("mit-desktop history report: the output file must end in .pdf.", file=sys.stderr)
         return 1
+    from mit_desktop.ui.history.report import build_report, write_report_pdf
     from mit_desktop.ui.pdf_file import pdf_application
-    from mit_desktop.ui.report import build_report, write_report_pdf
 
     app = pdf_application()
     try:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mit_desktop.ui.practice_pages import PracticePages
+from mit_desktop.ui.practice.pages import PracticePages
 from mit_desktop.ui.theme import apply_theme, set_role
 from mit_desktop.ui.widgets import FlowRow, button, label, named
 
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 def _history_page(ctx: AppContext, parent: QWidget) -> QWidget:
     """The history views of the history issue, or a simple placeholder until they exist."""
     try:
-        from mit_desktop.ui.history_view import HistoryView  # type: ignore[import-not-found]
+        from mit_desktop.ui.history.view import HistoryView  # type: ignore[import-not-found]
     except ImportError:
         holder = QWidget(parent)
         layout = QVBoxLayout(holder)
@@ -127,13 +127,13 @@ class MainWindow(PracticePages, QMainWindow):
         """Build the screens over the shared context (after the first paint in the program)."""
         from PySide6.QtCore import Qt
 
-        from mit_desktop.ui.practice import PracticeFlow
+        from mit_desktop.ui.practice.checkin import CheckInScreen
+        from mit_desktop.ui.practice.flow import PracticeFlow
+        from mit_desktop.ui.practice.player import PlayerScreen
+        from mit_desktop.ui.practice.reflection import ReflectionScreen
         from mit_desktop.ui.safety import StopScreen
-        from mit_desktop.ui.screens.checkin import CheckInScreen
         from mit_desktop.ui.screens.library import LibraryScreen
-        from mit_desktop.ui.screens.player import PlayerScreen
         from mit_desktop.ui.screens.questionnaire import QuestionnaireScreen
-        from mit_desktop.ui.screens.reflection import ReflectionScreen
         from mit_desktop.ui.screens.settings import SettingsScreen
         from mit_desktop.ui.screens.support import SupportScreen
         from mit_desktop.ui.screens.today import TodayScreen
@@ -265,7 +265,7 @@ class MainWindow(PracticePages, QMainWindow):
         """The reminders tray of the history issue (nothing where there is no tray)."""
         self.reminders = None
         try:
-            from mit_desktop.ui.reminders import ReminderTray
+            from mit_desktop.ui.reminders.tray import ReminderTray
         except ImportError:
             return
         self.reminders = ReminderTray(self.ctx.store, self.ctx.profile_id, self,

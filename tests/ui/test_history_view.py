@@ -29,10 +29,10 @@ from mit_desktop.bodymap.silhouette import body_mask
 from mit_desktop.history import stats
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.store import HistoryStore
-from mit_desktop.ui.history_data import SessionCatalog, SessionInfo
-from mit_desktop.ui.history_diary import BodyMapDialog
-from mit_desktop.ui.history_view import HistoryView
-from mit_desktop.ui.history_week import FUTURE_MARK, OPEN_MARK, PRACTICED_MARK
+from mit_desktop.ui.history.data import SessionCatalog, SessionInfo
+from mit_desktop.ui.history.diary import BodyMapDialog
+from mit_desktop.ui.history.view import HistoryView
+from mit_desktop.ui.history.week import FUTURE_MARK, OPEN_MARK, PRACTICED_MARK
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 19, 20, 30, tzinfo=UTC)  # a Thursday evening
@@ -590,7 +590,7 @@ def test_i_need_to_stop_is_listed_on_its_own(view: HistoryView, store: HistorySt
 
 def test_questionnaires_are_charted_over_their_bands(view: HistoryView, store: HistoryStore,
                                                      clock: Clock, ann: int) -> None:
-    from mit_desktop.ui.history_measures import MeasureChart
+    from mit_desktop.ui.history.measures import MeasureChart
 
     assert "No questionnaires" in view.measures_label.text()
     clock.ms = ms(dt.datetime(2026, 3, 10, 9, 0, tzinfo=UTC))

@@ -53,7 +53,7 @@ def row(store, practice_id: int) -> tuple[Any, ...]:
 @pytest.fixture
 def flow(qtbot, store, sync_tasks):
     from mit_desktop.ui.context import AppContext
-    from mit_desktop.ui.practice import PracticeFlow
+    from mit_desktop.ui.practice.flow import PracticeFlow
     from mit_desktop.ui.state import load_state
 
     player = ScriptedPlayer()

@@ -81,8 +81,8 @@ def test_back_keeps_the_answer_and_stop_keeps_nothing(window, qtbot, store) -> N
 
 
 def test_questionnaire_event_reads_as_a_flag_for_the_therapist(window, store) -> None:
-    from mit_desktop.ui.history_data import SessionCatalog
-    from mit_desktop.ui.history_safety import event_text
+    from mit_desktop.ui.history.data import SessionCatalog
+    from mit_desktop.ui.history.safety import event_text
 
     pid = window.ctx.profile_id
     store.record_safety_event(pid, "support_offered", detail={

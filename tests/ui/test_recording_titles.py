@@ -4,7 +4,7 @@ a practice (the History screens, the log dialog and the PDF report use one catal
 from __future__ import annotations
 
 from mit_desktop.content.library import user_sessions_dir
-from mit_desktop.ui.history_data import load_catalog
+from mit_desktop.ui.history.data import load_catalog
 
 
 def test_an_imported_recording_is_named_by_its_title(private_folders) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from mit_desktop import autostart
 from mit_desktop.history.store import HistoryStore
-from mit_desktop.ui.reminders import (
+from mit_desktop.ui.reminders.tray import (
     GRACE_MS,
     MAX_WAIT_MS,
     ReminderScheduler,

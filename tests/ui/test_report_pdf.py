@@ -25,8 +25,8 @@ from mit_desktop.bodymap.silhouette import body_mask
 from mit_desktop.cli import report as report_cli
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.store import HistoryStore
-from mit_desktop.ui.history_data import SessionCatalog, SessionInfo
-from mit_desktop.ui.report import build_report, write_report_pdf
+from mit_desktop.ui.history.data import SessionCatalog, SessionInfo
+from mit_desktop.ui.history.report import build_report, write_report_pdf
 
 UTC = dt.UTC
 REPO = Path(__file__).resolve().parents[2]

@@ -17,8 +17,8 @@ from mit_desktop.bodymap.serialize import BodyMapFormatError
 from mit_desktop.history import stats
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.ui.bodymap import BodyMapWidget
-from mit_desktop.ui.history_data import body_map_emotions, body_maps_by_id
-from mit_desktop.ui.history_text import emotion_name, short_date, tr
+from mit_desktop.ui.history.data import body_map_emotions, body_maps_by_id
+from mit_desktop.ui.history.text import emotion_name, short_date, tr
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QWidget
 
 from mit_desktop.history.stats import DayTotal, MoodChange, WeekTotal
-from mit_desktop.ui.history_text import tr
+from mit_desktop.ui.history.text import tr
 
 log = logging.getLogger(__name__)
 

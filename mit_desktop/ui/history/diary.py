@@ -33,8 +33,8 @@ from mit_desktop.bodymap.serialize import BodyMapFormatError, from_bytes
 from mit_desktop.history.models import BodyMapRecord
 from mit_desktop.history.stats import DiaryEntry
 from mit_desktop.ui.bodymap import BodyMapWidget
-from mit_desktop.ui.history_data import MODULE_ORDER, SessionCatalog, thumbnail_rgb
-from mit_desktop.ui.history_text import emotion_name, long_date, module_name, tr
+from mit_desktop.ui.history.data import MODULE_ORDER, SessionCatalog, thumbnail_rgb
+from mit_desktop.ui.history.text import emotion_name, long_date, module_name, tr
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from mit_desktop.history.errors import HistoryError
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import to_ms
-from mit_desktop.ui.history_data import SessionCatalog
-from mit_desktop.ui.history_text import store_now, tr
+from mit_desktop.ui.history.data import SessionCatalog
+from mit_desktop.ui.history.text import store_now, tr
 from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
 from mit_desktop.practice.measures_history import MeasureSeries, series_summary
-from mit_desktop.ui.history_charts import DAY_S, _Chart, day_x
-from mit_desktop.ui.history_text import tr
+from mit_desktop.ui.history.charts import DAY_S, _Chart, day_x
+from mit_desktop.ui.history.text import tr
 
 POINT_COLOUR = "#1f4f8f"
 #: stripe colours, mildest first (light, so the dots and the band names stay readable)

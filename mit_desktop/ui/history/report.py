@@ -33,16 +33,16 @@ from mit_desktop.history.program_plan import ProgramPlan
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
 from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
-from mit_desktop.ui.history_charts import RatingChart, chart_image, rating_summary
-from mit_desktop.ui.history_data import (
+from mit_desktop.ui.history.charts import RatingChart, chart_image, rating_summary
+from mit_desktop.ui.history.data import (
     SessionCatalog,
     body_maps_by_id,
     load_catalog,
     practiced_session_ids,
 )
-from mit_desktop.ui.history_diary import rgb_image
-from mit_desktop.ui.history_safety import event_text, safety_events_in
-from mit_desktop.ui.history_text import emotion_name, long_date, minutes_text, store_now, tr
+from mit_desktop.ui.history.diary import rgb_image
+from mit_desktop.ui.history.safety import event_text, safety_events_in
+from mit_desktop.ui.history.text import emotion_name, long_date, minutes_text, store_now, tr
 from mit_desktop.ui.pdf_file import write_pdf
 
 log = logging.getLogger(__name__)
@@ -266,7 +266,7 @@ def _measures_html(document: QTextDocument, store: HistoryStore, profile_id: int
     """Each questionnaire answered in the dates: its chart over its bands, the scores in
     words, the bands and the citation; a PHQ-9 item 9 answer above "Not at all" is named."""
     from mit_desktop.practice.measures_history import measure_series, series_summary
-    from mit_desktop.ui.history_measures import bands_text, measure_charts
+    from mit_desktop.ui.history.measures import bands_text, measure_charts
 
     series = measure_series(store, profile_id, first_day, last_day, boundary_min)
     parts = [f"<h2>{_esc(tr('Questionnaires'))}</h2>"]

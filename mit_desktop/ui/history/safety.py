@@ -11,8 +11,8 @@ from mit_desktop.history.models import SafetyEvent
 from mit_desktop.history.safety_events import events_between
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day
-from mit_desktop.ui.history_data import SessionCatalog
-from mit_desktop.ui.history_text import long_date, tr
+from mit_desktop.ui.history.data import SessionCatalog
+from mit_desktop.ui.history.text import long_date, tr
 from mit_desktop.ui.widgets import clock
 
 _REASONS = {

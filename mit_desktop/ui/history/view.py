@@ -38,20 +38,20 @@ from mit_desktop.history import stats
 from mit_desktop.history.errors import HistoryError
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of, week_start
-from mit_desktop.ui.history_aggregate import AggregatePanel
-from mit_desktop.ui.history_charts import MinutesChart, RatingChart, legend_html, rating_summary
-from mit_desktop.ui.history_data import (
+from mit_desktop.ui.history.aggregate import AggregatePanel
+from mit_desktop.ui.history.charts import MinutesChart, RatingChart, legend_html, rating_summary
+from mit_desktop.ui.history.data import (
     SessionCatalog,
     body_maps_by_id,
     load_catalog,
     practiced_session_ids,
 )
-from mit_desktop.ui.history_diary import PAGE_SIZE, BodyMapDialog, DiaryPanel
-from mit_desktop.ui.history_manual import ManualPracticeDialog
-from mit_desktop.ui.history_safety import event_text, safety_events_in
-from mit_desktop.ui.history_text import long_date, pydate, qdate, store_now, tr
-from mit_desktop.ui.history_week import WeekStrip
-from mit_desktop.ui.report import build_report, write_report_pdf
+from mit_desktop.ui.history.diary import PAGE_SIZE, BodyMapDialog, DiaryPanel
+from mit_desktop.ui.history.manual import ManualPracticeDialog
+from mit_desktop.ui.history.report import build_report, write_report_pdf
+from mit_desktop.ui.history.safety import event_text, safety_events_in
+from mit_desktop.ui.history.text import long_date, pydate, qdate, store_now, tr
+from mit_desktop.ui.history.week import WeekStrip
 from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
@@ -467,7 +467,7 @@ class HistoryView(QWidget):
     def _refresh_measures(self) -> None:
         """A chart with its bands, and a sentence, for each questionnaire in the dates."""
         from mit_desktop.practice.measures_history import measure_series, series_summary
-        from mit_desktop.ui.history_measures import bands_text, measure_charts
+        from mit_desktop.ui.history.measures import bands_text, measure_charts
 
         first, last = self.date_range()
         boundary = self.store.settings(self.profile_id).day_boundary_min
@@ -545,7 +545,7 @@ class HistoryView(QWidget):
 
     def choose_export_file(self) -> None:
         """Ask where to export this profile's history (CSV in a zip, or JSON), then do it."""
-        from mit_desktop.ui.history_export import ask_path, export_history, suggested_path
+        from mit_desktop.ui.history.export import ask_path, export_history, suggested_path
 
         name = self.store.get_profile(self.profile_id).name
         out = ask_path(self, suggested_path(name, self.today().isoformat()))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from mit_desktop.history.stats import DayTotal, WeekProgress
 from mit_desktop.practice.dose import Dose
-from mit_desktop.ui.history_text import long_date, minutes_text, qdate, tr
+from mit_desktop.ui.history.text import long_date, minutes_text, qdate, tr
 
 log = logging.getLogger(__name__)
 

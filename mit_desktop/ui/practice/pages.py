@@ -231,7 +231,7 @@ class PracticePages:
         announce(stop, f"{stop.title.text()}. {stop.crisis_label.text()}", assertive=True)
 
     def _reflection_reached(self, r: ReflectionReached) -> None:
-        from mit_desktop.ui.practice import reflection_key
+        from mit_desktop.ui.practice.flow import reflection_key
 
         if not r.waiting:
             return

@@ -25,7 +25,7 @@ from mit_desktop.playback import events as ev
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.access import announce
 from mit_desktop.ui.controls import ProgressMarks, VolumeSlider
-from mit_desktop.ui.practice import PracticeFlow
+from mit_desktop.ui.practice.flow import PracticeFlow
 from mit_desktop.ui.widgets import button, clock, label, named
 
 log = logging.getLogger(__name__)

@@ -44,7 +44,7 @@ from mit_desktop.history.errors import HistoryError
 from mit_desktop.history.reminders import DueReminder, next_reminder
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
-from mit_desktop.ui.history_text import store_now, tr
+from mit_desktop.ui.history.text import store_now, tr
 from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)

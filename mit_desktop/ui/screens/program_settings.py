@@ -28,7 +28,7 @@ from mit_desktop.history.program_plan import MAX_WEEK, ProgramPlan
 from mit_desktop.history.timeutil import local_day_of
 from mit_desktop.practice.measures_due import schedules_for
 from mit_desktop.practice.program_weeks import program_week, week_days
-from mit_desktop.ui.history_text import long_date
+from mit_desktop.ui.history.text import long_date
 from mit_desktop.ui.widgets import button, label, named
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from mit_desktop.practice.dose import Dose, dose_between, program_session_module
 from mit_desktop.practice.measures_due import DueMeasure, due_today
 from mit_desktop.practice.program_weeks import Offer, today_offer
 from mit_desktop.ui.context import AppContext
-from mit_desktop.ui.history_text import long_date
+from mit_desktop.ui.history.text import long_date
 from mit_desktop.ui.preparer import QUICK_RESET_ID, preparer_for
 from mit_desktop.ui.theme import set_role
 from mit_desktop.ui.widgets import FlowRow, button, clock, label, named
