@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from mit_desktop.history.bundle_lock import MIN_PASSPHRASE_CHARS, PassphraseError, check_passphrase
-from mit_desktop.ui.history_text import tr
+from mit_desktop.ui.history.text import tr
 
 
 class ExportPassphraseDialog(QDialog):

@@ -569,7 +569,7 @@ class HistoryView(QWidget):
         if not path:
             return
         target = Path(path if path.endswith(".mitbundle") else path + ".mitbundle")
-        from mit_desktop.ui.bundle_passphrase import ExportPassphraseDialog
+        from mit_desktop.ui.history.passphrase import ExportPassphraseDialog
 
         dialog = ExportPassphraseDialog(self)
         self.passphrase_dialog: ExportPassphraseDialog | None = dialog
@@ -626,7 +626,7 @@ class HistoryView(QWidget):
         from mit_desktop.history.bundle import is_protected
 
         if is_protected(Path(path)):
-            from mit_desktop.ui.bundle_passphrase import ask_import_passphrase
+            from mit_desktop.ui.history.passphrase import ask_import_passphrase
 
             passphrase = ask_import_passphrase(self, Path(path).name)
             if passphrase is None:
