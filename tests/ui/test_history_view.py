@@ -399,6 +399,21 @@ def test_body_map_average_of_a_feeling_with_its_count(view: HistoryView) -> None
     assert panel.result.count == 1 and "love" in panel.count_label.text().lower()
 
 
+def test_history_tables_every_feeling_painted_in_the_dates(view: HistoryView) -> None:
+    panel = view.aggregate_panel
+    text = panel.table_label.text()
+    assert "Anxiety" in text and "Love" in text  # both feelings, not only the chosen one
+    assert text.index("Anxiety") < text.index("Love")  # the most painted first
+    assert "<table" in text and "6.0" in text
+    spoken = panel.table_label.accessibleName()
+    assert "Feeling: Anxiety; Body maps: 2" in spoken and "Feeling: Love; Body maps: 1" in spoken
+    view.set_date_range(dt.date(2026, 3, 16), dt.date(2026, 3, 19))
+    spoken = panel.table_label.accessibleName()
+    assert "Feeling: Anxiety; Body maps: 1" in spoken and "Love" in spoken
+    view.set_date_range(dt.date(2026, 1, 1), dt.date(2026, 1, 5))
+    assert panel.table_label.text() == "No body maps in these dates."
+
+
 # --- manual logging ---------------------------------------------------------------
 
 

@@ -363,3 +363,59 @@ def test_the_report_summarises_early_response_with_its_counts(qapp, store: Histo
     assert "Early response: the change during practice, week by week" in text
     assert "Week 1 (2 Mar to 8 Mar 2026)" in text
     assert "practice" in text.split("Week 1 (2 Mar to 8 Mar 2026)")[1].split("\n")[0]
+
+
+def test_practice_by_program_week_against_the_plan(qapp, store: HistoryStore) -> None:
+    from mit_desktop.content.program import load_program
+    from mit_desktop.practice.program_week_dose import program_week_doses
+
+    pid = fill(store)
+    text = build_report(store, pid, FIRST, LAST, catalog=CATALOG).document.toPlainText()
+    assert "Practice by program week, against the plan" in text
+    assert "No program week falls in these dates" in text
+    store.set_program_start(pid, dt.date(2026, 3, 4))  # a Wednesday: weeks run Wed to Tue
+    weeks = program_week_doses(store, pid, FIRST, LAST, load_program())
+    # 3 March is before the start; week 1 is 4-10 March (Nesting Doll 25 min on the 5th,
+    # BAM 3 min on the 6th), week 2 is 11-17 March, counted up to the 15th
+    assert [(w.week, w.first_day, w.last_day, w.whole_week) for w in weeks] == [
+        (1, dt.date(2026, 3, 4), dt.date(2026, 3, 10), True),
+        (2, dt.date(2026, 3, 11), dt.date(2026, 3, 15), False)]
+    one, two = weeks
+    assert one.modules == ("stretch-breathe", "eye-center") and not one.assigned
+    assert (one.days_practiced, one.listened_ms, one.dose.full, one.dose.bam,
+            one.planned_practices) == (2, 28 * 60_000, 1, 1, 0)
+    assert two.modules == ("nesting-doll",) and two.title == "Nesting Doll"
+    assert (two.days_practiced, two.listened_ms, two.dose.full, two.planned_practices) == (
+        1, 22 * 60_000, 1, 1)
+    store.assign_module(pid, 1, "nesting-doll")
+    text = build_report(store, pid, FIRST, LAST, catalog=CATALOG).document.toPlainText()
+    section = text.split("Practice by program week, against the plan")[1].split(
+        "Mood and stress")[0]
+    assert "Week 1 (Wednesday, 4 March 2026 to Tuesday, 10 March 2026)" in section
+    assert "Nesting Doll (chosen by the therapist)" in section
+    assert "(part of the week, inside these dates)" in section
+    assert section.count("1 / 5: below the minimum") == 2
+    assert "Times the planned practice was done" in section
+    # after the program's four weeks: any practice counts, none is planned
+    late = program_week_doses(store, pid, dt.date(2026, 4, 1), dt.date(2026, 4, 8),
+                              load_program())
+    assert [w.week for w in late] == [5, 6] and late[0].modules == ()
+
+
+def test_the_report_tables_every_feeling_painted(qapp, store: HistoryStore) -> None:
+    from mit_desktop.bodymap.silhouette import region_mask
+
+    pid = fill(store)
+    clock = store.test_clock  # type: ignore[attr-defined]
+    signed = np.zeros((522, 171))
+    signed[region_mask("hands")] = 0.9
+    clock.ms = ms(dt.datetime(2026, 3, 7, 10, 0, tzinfo=UTC))
+    store.add_body_map(pid, to_bytes(BodyMap(stored_map=signed)), emotion="anger", intensity=9)
+    store.add_body_map(pid, to_bytes(BodyMap(stored_map=-signed)))  # no feeling named
+    clock.ms = ms(NOW)
+    text = build_report(store, pid, FIRST, LAST, catalog=CATALOG).document.toPlainText()
+    section = text.split("Body maps by feeling")[1]
+    for words in ("Sadness", "Anger", "no feeling named", "Average strength (0–10)",
+                  "7.0", "9.0", "Hands"):
+        assert words in section, words
+    assert section.index("Sadness") < section.index("Anger") < section.index("no feeling")

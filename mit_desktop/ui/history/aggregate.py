@@ -1,4 +1,6 @@
-"""The body-map summary: the mean map of one feeling over the chosen dates, with its count.
+"""The body-map summary: a table of every feeling painted in the chosen dates (how many
+maps, their average strength, where in the body each was felt more and less), then the
+mean map of one chosen feeling, with its count.
 
 The feelings offered are those the profile has painted (most frequent first).
 The maps are found with ``stats.body_map_ids``, read in one query and averaged
@@ -8,11 +10,14 @@ with ``bodymap.aggregate``; the read-only :class:`BodyMapWidget` draws the mean.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from mit_desktop.bodymap.aggregate import Aggregate, aggregate
+from mit_desktop.bodymap.emotion_table import EmotionRow
 from mit_desktop.bodymap.serialize import BodyMapFormatError
 from mit_desktop.history import stats
 from mit_desktop.history.store import HistoryStore
@@ -21,6 +26,53 @@ from mit_desktop.ui.history.data import body_map_emotions, body_maps_by_id
 from mit_desktop.ui.history.text import emotion_name, short_date, tr
 
 log = logging.getLogger(__name__)
+
+
+def region_names(keys: tuple[str, ...]) -> str:
+    """Body regions for people ("Chest, Shoulders"); "–" for none."""
+    from mit_desktop.bodymap.silhouette import REGIONS
+
+    labels = {r.key: r.label for r in REGIONS}
+    return ", ".join(tr(labels.get(k, k)) for k in keys) or "–"
+
+
+EMOTION_TABLE_HEADINGS = ("Feeling", "Body maps", "Average strength (0–10)",
+                          "Felt more (activity raised)", "Felt less (activity lowered)")
+
+
+def emotion_table_cells(row: EmotionRow) -> tuple[str, ...]:
+    """One table row's cells in words (the headings are :data:`EMOTION_TABLE_HEADINGS`)."""
+    strength = ("–" if row.mean_intensity is None else
+                f"{row.mean_intensity:.1f}" + ("" if row.rated == row.count else " " + tr(
+                    "(%1 of %2 maps rated)").replace("%1", str(row.rated))
+                    .replace("%2", str(row.count))))
+    count = str(row.count) + ("" if not row.unreadable else " " + tr(
+        "(%1 could not be read)").replace("%1", str(row.unreadable)))
+    return (emotion_name(row.emotion), count, strength, region_names(row.raised),
+            region_names(row.lowered))
+
+
+def emotion_table_html(rows: list[EmotionRow], *, border: bool = True) -> str:
+    """Every feeling's row as an HTML table (for the report and History's label)."""
+    def esc(text: str) -> str:
+        return html.escape(text, quote=True)
+
+    head = "".join(f"<th align=\"left\">{esc(tr(h))}</th>" for h in EMOTION_TABLE_HEADINGS)
+    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in emotion_table_cells(r))
+                   + "</tr>" for r in rows)
+    frame = 'border="1" ' if border else ""
+    return (f'<table {frame}cellspacing="0" cellpadding="4" width="100%">'
+            f"<tr>{head}</tr>{body}</table>")
+
+
+def emotion_table_text(rows: list[EmotionRow]) -> str:
+    """The same table as plain sentences, one a feeling (for screen readers)."""
+    lines = []
+    for row in rows:
+        cells = emotion_table_cells(row)
+        lines.append("; ".join(f"{tr(h)}: {c}" for h, c in zip(EMOTION_TABLE_HEADINGS, cells,
+                                                               strict=True)))
+    return "\n".join(lines)
 
 
 class AggregatePanel(QWidget):
@@ -35,6 +87,12 @@ class AggregatePanel(QWidget):
         self.result: Aggregate | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # every feeling painted in the dates, one row each; then one feeling's mean map
+        self.table_label = QLabel(self)
+        self.table_label.setWordWrap(True)
+        self.table_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.table_label)
+        self.rows: list[EmotionRow] = []
         form = QFormLayout()
         self.emotion_combo = QComboBox(self)
         self.emotion_combo.setAccessibleName(tr("Feeling to summarise"))
@@ -56,6 +114,7 @@ class AggregatePanel(QWidget):
         """Use this profile and date range; refill the feelings and redraw."""
         self.store, self.profile_id = store, profile_id
         self.first_day, self.last_day = first_day, last_day
+        self._show_table()
         chosen = self.emotion_combo.currentData()
         self._filling = True
         try:
@@ -69,6 +128,23 @@ class AggregatePanel(QWidget):
         finally:
             self._filling = False
         self.refresh()
+
+    def _show_table(self) -> None:
+        from mit_desktop.practice.body_map_table import emotion_rows
+
+        assert self.store is not None
+        try:
+            self.rows = emotion_rows(self.store, self.profile_id, self.first_day, self.last_day)
+        except ValueError as exc:
+            log.warning("body-map table left out: %s", exc)
+            self.rows = []
+        if not self.rows:
+            self.table_label.setText(tr("No body maps in these dates."))
+            self.table_label.setAccessibleName(self.table_label.text())
+            return
+        intro = tr("Every feeling painted in these dates:")
+        self.table_label.setText(f"<p>{html.escape(intro)}</p>" + emotion_table_html(self.rows))
+        self.table_label.setAccessibleName(intro + "\n" + emotion_table_text(self.rows))
 
     def choose(self, emotion: str) -> None:
         """Select ``emotion`` (if the profile has maps of it) and redraw."""

@@ -99,7 +99,7 @@ def _summary_html(profile_name: str, first: dt.date, last: dt.date, made: dt.dat
                      .replace("%2", str(settings_minimum))) + "</p>",
         '<table border="1" cellspacing="0" cellpadding="4" width="100%">',
         "<tr>" + "".join(f"<th>{_esc(h)}</th>" for h in (
-            tr("Week of"), tr("Days practiced"), tr("Practices"), tr("Minutes"),
+            tr("Calendar week of"), tr("Days practiced"), tr("Practices"), tr("Minutes"),
             tr("Full practices against the aim"), tr("Also"))) + "</tr>",
     ]
     for week, dose in zip(weeks, doses, strict=True):
@@ -142,6 +142,50 @@ def _plan_html(plan: ProgramPlan, last_day: dt.date) -> str:
     return "<p>" + _esc(text) + "</p>"
 
 
+def _program_weeks_html(store: HistoryStore, profile_id: int, first: dt.date, last: dt.date,
+                        target: int) -> str:
+    """Practice days and minutes by program week against the program's weekly plan
+    (:mod:`mit_desktop.practice.program_week_dose`); a sentence without a start date."""
+    from mit_desktop.practice.program_week_dose import program_week_doses
+
+    weeks = program_week_doses(store, profile_id, first, last, load_program())
+    parts = [f"<h2>{_esc(tr('Practice by program week, against the plan'))}</h2>"]
+    if not weeks:
+        parts.append("<p>" + _esc(tr("No program week falls in these dates (without a program "
+                                     "start date the weeks above are calendar weeks only).")
+                                  ) + "</p>")
+        return "\n".join(parts)
+    parts.append("<p>" + _esc(tr("Each program week's planned practice, and what was done in "
+                                 "that week. The aim is about %1 full practices a week.")
+                              .replace("%1", str(target))) + "</p>")
+    parts.append('<table border="1" cellspacing="0" cellpadding="4" width="100%">')
+    parts.append("<tr>" + "".join(f"<th>{_esc(h)}</th>" for h in (
+        tr("Program week"), tr("Planned practice"), tr("Days practiced"), tr("Minutes"),
+        tr("Full practices against the aim"), tr("Times the planned practice was done")))
+        + "</tr>")
+    for week in weeks:
+        dates = tr("%1 to %2").replace("%1", long_date(week.first_day)).replace(
+            "%2", long_date(week.last_day))
+        when = tr("Week %1 (%2)").replace("%1", str(week.week)).replace("%2", dates)
+        if not week.whole_week:
+            when += " " + tr("(part of the week, inside these dates)")
+        if not week.modules:
+            planned = tr("after the program: any practice")
+        elif week.assigned:
+            planned = tr("%1 (chosen by the therapist)").replace("%1", week.title)
+        else:
+            planned = week.title
+        dose = week.dose
+        verdict = (tr("aim reached") if dose.met_target else tr("minimum reached")
+                   if dose.met_minimum else tr("below the minimum"))
+        cells = (when, planned, str(week.days_practiced), str(round(week.listened_ms / 60_000)),
+                 f"{dose.full} / {dose.target}: {verdict}",
+                 "–" if not week.modules else str(week.planned_practices))
+        parts.append("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
+    parts.append("</table>")
+    return "\n".join(parts)
+
+
 def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_day: dt.date,
                  *, catalog: SessionCatalog | None = None) -> Report:
     """Lay out the report of ``profile_id`` from ``first_day`` to ``last_day`` (local days)."""
@@ -177,6 +221,8 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
     parts = [_summary_html(profile.name, first_day, last_day, made, weeks, doses, practices,
                            listened, settings.weekly_target_days, settings.weekly_minimum_days)]
     parts.append(_plan_html(store.program_plan(profile_id), last_day))
+    parts.append(_program_weeks_html(store, profile_id, first_day, last_day,
+                                     settings.weekly_target_days))
 
     parts.append(f"<h2>{_esc(tr('Mood and stress, before and after practice'))}</h2>")
     for kind in ("mood", "stress"):
@@ -312,7 +358,19 @@ def _map_html(document: QTextDocument, record: BodyMapRecord) -> str:
 
 def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int,
                    first: dt.date, last: dt.date) -> str:
-    """The mean body map of each feeling painted in the dates, with its count."""
+    """Every feeling painted in the dates as a table (maps, strength, where felt more and
+    less), then the mean body map of each feeling, with its count."""
+    from mit_desktop.practice.body_map_table import emotion_rows
+    from mit_desktop.ui.history_aggregate import emotion_table_html
+
+    rows = emotion_rows(store, profile_id, first, last)
+    table = ""
+    if rows:
+        table = (f"<h2>{_esc(tr('Body maps by feeling'))}</h2>"
+                 + "<p>" + _esc(tr("Every feeling painted in these dates. “Felt more”: the "
+                                   "body regions the average map of that feeling marks most "
+                                   "strongly as more active; “Felt less”: as less active."))
+                 + "</p>" + emotion_table_html(rows))
     ids = stats.body_map_ids(store, profile_id, first_day=first, last_day=last)
     records = body_maps_by_id(store, profile_id, ids)
     by_emotion: dict[str, list[bytes]] = {}
@@ -321,8 +379,8 @@ def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int
         if record is not None and record.emotion:
             by_emotion.setdefault(record.emotion, []).append(record.data)
     if not by_emotion:
-        return ""
-    parts = [f"<h2>{_esc(tr('Body maps: the average of each feeling'))}</h2>"]
+        return table
+    parts = [table, f"<h2>{_esc(tr('Body maps: the average of each feeling'))}</h2>"]
     for emotion, blobs in sorted(by_emotion.items(), key=lambda item: (-len(item[1]), item[0])):
         try:
             mean = aggregate(blobs)

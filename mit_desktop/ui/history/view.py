@@ -127,7 +127,7 @@ class HistoryView(QWidget):
         self.diary.filtersChanged.connect(self._diary_filters_changed)
         self.diary.moreRequested.connect(self._more_diary)
         self.page_layout.addWidget(self.diary)
-        self._heading(page, tr("Body maps: the average of one feeling"))
+        self._heading(page, tr("Body maps by feeling"))
         self.aggregate_panel = AggregatePanel(page)
         self.page_layout.addWidget(self.aggregate_panel)
         self.page_layout.addStretch(1)

@@ -1,0 +1,25 @@
+"""The body maps of a date range summarised by emotion, every feeling painted (the
+report's and History's table). Qt-free: reads the store, hands the maps to
+:func:`mit_desktop.bodymap.emotion_table.emotion_table`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from mit_desktop.bodymap.emotion_table import EmotionRow, emotion_table
+from mit_desktop.history import stats
+from mit_desktop.history.store import HistoryStore
+
+
+def emotion_rows(store: HistoryStore, profile_id: int, first_day: dt.date | None,
+                 last_day: dt.date | None) -> list[EmotionRow]:
+    """One row per feeling among the profile's body maps made on local days
+    ``first_day``..``last_day`` (None: unbounded), maps with no feeling named included."""
+    ids = stats.body_map_ids(store, profile_id, first_day=first_day, last_day=last_day)
+    if not ids:
+        return []
+    rows = store.conn.execute(
+        "SELECT emotion, intensity, data FROM body_maps WHERE profile_id = ? AND id IN "
+        "(SELECT value FROM json_each(?)) ORDER BY id", (profile_id, json.dumps(ids)))
+    return emotion_table((emotion, intensity, bytes(data)) for emotion, intensity, data in rows)
