@@ -121,12 +121,10 @@ class Speaker:
 
     def span(self, text: str, condition: Condition) -> int:
         """The sentence's voiced span in samples, as `mit-desktop analyze` measures it."""
-        from mit_desktop.render.analysis import QUIET_DBFS
-        from mit_desktop.render.pacing import voiced_bounds
+        from mit_desktop.render.pacing import voiced_span_samples
 
         _mix, voice = self.render(text, condition)
-        first, end = voiced_bounds(voice, self.rate, 10 ** (QUIET_DBFS / 20))
-        return end - first
+        return voiced_span_samples(voice, self.rate)
 
 
 def _record(name: str, unit: str, after: tuple, before: tuple, baseline: str, n: int) -> dict:

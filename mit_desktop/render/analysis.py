@@ -14,10 +14,9 @@ import numpy as np
 from scipy.signal import lfilter
 
 from mit_desktop.render.mixer import Mixer
-from mit_desktop.render.pacing import voiced_bounds
+from mit_desktop.render.pacing import QUIET_DBFS, voiced_bounds, voiced_span_samples
 
 BLOCK_SAMPLES = 22_050 * 10
-QUIET_DBFS = -50.0  # quieter than this counts as silence
 _ABS_GATE_LUFS = -70.0
 _REL_GATE_LU = -10.0
 
@@ -148,11 +147,11 @@ def analyse(mixer: Mixer, block_samples: int = BLOCK_SAMPLES) -> SessionReport:
             dropout = max(dropout, run * frame)
         if seg.kind != "speech":
             continue
-        first, end = voiced_bounds(voice, rate, threshold)
+        span = voiced_span_samples(voice, rate)
         count = len((seg.text or "").split())
         words += count
-        span_samples += end - first
-        fastest = max(fastest, _wpm(count, end - first, rate))
+        span_samples += span
+        fastest = max(fastest, _wpm(count, span, rate))
         for offset, length in pieces:
             lo, hi = voiced_bounds(voice[offset:offset + length], rate, threshold)
             voiced_samples += hi - lo

@@ -22,6 +22,7 @@ import numpy as np
 from mit_desktop.render import ambience, bells, levels
 from mit_desktop.render.ambience import ambience_loop
 from mit_desktop.render.bells import BELL_STRIKE_INTERVAL_MS, bell_strike
+from mit_desktop.render.pacing import sentence_audio, speech_at_level
 from mit_desktop.render.sound_cache import cached_sound
 from mit_desktop.session.timeline import Segment, Timeline
 
@@ -192,28 +193,15 @@ class Mixer:
             raw = self._assemble(seg)
             if self._presence is not None:
                 raw = np.convolve(raw, self._presence)[len(self._presence) // 2:][:len(raw)]
-            gain = levels.voice_gain(levels.active_rms(raw, self.rate), float(np.max(np.abs(raw), initial=0)))
-            env = levels.fade_envelope(len(raw), 0, len(raw), self._n(levels.SPEECH_FADE_IN_MS),
-                                       self._n(levels.SPEECH_FADE_OUT_MS))
-            return (raw * gain * env).astype(np.float32)
+            return speech_at_level(raw, self.rate)
 
         return self._cached(("speech", seg.speech_parts or seg.speech_key), make)
 
     def _assemble(self, seg: Segment) -> np.ndarray:
-        """The sentence's phrases at their offsets (float, full scale 1.0); silence between them.
-        A phrase's inner edges (where its quiet was trimmed) get a short fade."""
+        """The sentence's phrases at their offsets (float, full scale 1.0); silence between them."""
         if not seg.speech_parts:  # a timeline made without phrase layout: one cached sentence
             return self.sources.speech_samples(seg.speech_key or "").astype(np.float32) / 32767.0
-        out = np.zeros(seg.audio_samples, dtype=np.float32)
-        fade = self._n(levels.PHRASE_EDGE_FADE_MS)
-        last = len(seg.speech_parts) - 1
-        for index, part in enumerate(seg.speech_parts):
-            source = self.sources.speech_samples(part.key)
-            piece = source[part.source_start:part.source_start + part.n_samples].astype(np.float32) / 32767.0
-            env = levels.fade_envelope(len(piece), 0, len(piece), fade if index else 0,
-                                       fade if index < last else 0)
-            out[part.offset:part.offset + len(piece)] += piece * env
-        return out
+        return sentence_audio(seg.speech_parts, seg.audio_samples, self.sources.speech_samples, self.rate)
 
     def _bell(self, sound: str, strikes: int) -> np.ndarray:
         def make() -> np.ndarray:

@@ -7,6 +7,11 @@ frame to last, in-sentence pauses included) comes to ``TARGET_WPM`` at the
 default rate, within each boundary's minimum and maximum pause. The listener's
 pacing multiplies every phrase pause, like every other gap.
 
+A sentence's voiced span has one measure (:func:`voiced_span_samples` on the voice as it
+plays, :func:`speech_at_level`): the pacer checks each sentence with it, and
+``mit-desktop analyze`` and ``benchmarks/bench_speech.py`` report with it, so a sentence the
+pacer passes is one the measurements pass.
+
 Everything here is arithmetic on whole samples: the layout (which slice of which
 cached phrase goes at which sample of the sentence) is decided once, when the
 timeline is built, and the mixer only follows it, so the timeline, the rendered
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mit_desktop.render import levels
 from mit_desktop.render.phrasing import (
     CHUNK,
     CLAUSE,
@@ -47,13 +53,20 @@ PAUSE_WEIGHT = {PUNCT: 1.4, CLAUSE: 1.2, CHUNK: 1.0, WEAK: 0.8}
 #: none is left, is spoken again at the voice rate times SLOWER_VOICE.
 MAX_SENTENCE_WPM = 160.0
 MAX_EXTRA_PAUSES = 2
+#: A sentence still faster than MAX_SENTENCE_WPM at the slower voice (a few short ones of
+#: short words: "You might see the two of you in it.") has its phrase pauses stretched past
+#: MAX_PAUSE_MS, just enough for MAX_SENTENCE_WPM, but no further than this (ms, before pacing).
+STRETCHED_MAX_PAUSE_MS = 1800
 #: 0.75 becomes 0.65, the clearest rate measured (word error 22.2 % against 22.7 % at 0.75;
 #: 27 % at 0.6: a slower voice blurs).
 SLOWER_VOICE = 0.87
 #: Quiet kept at a phrase's inner edges, so a soft consonant is never cut (ms).
 EDGE_MARGIN_MS = 20
+#: A 10 ms frame quieter than this (dBFS, the voice at its playing level) is not voice: the one
+#: threshold of the pacer, `mit-desktop analyze` and bench_speech (and analyze's silences).
+QUIET_DBFS = -50.0
 _FRAME_MS = 10
-_VOICED_FLOOR = 10 ** (-45 / 20)  # frames quieter than -45 dBFS are not voice
+_VOICED_FLOOR = 10 ** (QUIET_DBFS / 20)
 
 
 def target_wpm(rate: float) -> float:
@@ -72,7 +85,8 @@ def expected_wpm(rate: float, pacing: float) -> float:
 
 def voiced_bounds(audio: np.ndarray, sample_rate: int, floor: float = _VOICED_FLOOR) -> tuple[int, int]:
     """(first, end) sample of the voiced part: the 10 ms frames above `floor` (linear, of full
-    scale; int16 audio is scaled). (0, len) when nothing is voiced."""
+    scale, QUIET_DBFS unless given; int16 audio is scaled). (0, len) when nothing is voiced.
+    Give it the voice at its playing level (speech_at_level) to measure as analyze does."""
     x = np.asarray(audio)
     scale = 32768.0 if x.dtype == np.int16 else 1.0
     frame = max(1, sample_rate * _FRAME_MS // 1000)
@@ -86,28 +100,65 @@ def voiced_bounds(audio: np.ndarray, sample_rate: int, floor: float = _VOICED_FL
     return int(active[0]) * frame, min(len(x), (int(active[-1]) + 1) * frame)
 
 
-def plan_pauses_ms(voiced_ms: float, words: int, strengths: Sequence[int], rate: float) -> list[float]:
+def voiced_span_samples(voice: np.ndarray, sample_rate: int) -> int:
+    """A sentence's voiced span (samples, first voiced frame to last, phrase pauses included)
+    of `voice` at its playing level: the measure of the pacer, analyze and bench_speech."""
+    first, end = voiced_bounds(voice, sample_rate)
+    return end - first
+
+
+def speech_at_level(raw: np.ndarray, sample_rate: int) -> np.ndarray:
+    """`raw` speech (float, full scale 1.0) as it plays: at levels.VOICE_RMS active RMS (peak
+    limited), with its short fade in and out. float32, the same length."""
+    x = np.asarray(raw, dtype=np.float32)
+    gain = levels.voice_gain(levels.active_rms(x, sample_rate), float(np.max(np.abs(x), initial=0)))
+    n = len(x)
+    env = levels.fade_envelope(n, 0, n, sample_rate * levels.SPEECH_FADE_IN_MS // 1000,
+                               sample_rate * levels.SPEECH_FADE_OUT_MS // 1000)
+    return (x * np.float32(gain) * env).astype(np.float32)
+
+
+def sentence_audio(parts: Sequence[SpeechPart], n_samples: int, load: Callable[[str], np.ndarray],
+                   sample_rate: int) -> np.ndarray:
+    """The sentence's phrases at their offsets (float32, full scale 1.0), silence between them;
+    a phrase's inner edges (where its quiet was trimmed) get a PHRASE_EDGE_FADE_MS fade.
+    `load(key)` gives a cached phrase's int16 samples."""
+    out = np.zeros(n_samples, dtype=np.float32)
+    fade = int(round(levels.PHRASE_EDGE_FADE_MS * sample_rate / 1000))
+    last = len(parts) - 1
+    for index, part in enumerate(parts):
+        source = load(part.key)
+        piece = source[part.source_start:part.source_start + part.n_samples].astype(np.float32) / 32767.0
+        env = levels.fade_envelope(len(piece), 0, len(piece), fade if index else 0,
+                                   fade if index < last else 0)
+        out[part.offset:part.offset + len(piece)] += piece * env
+    return out
+
+
+def plan_pauses_ms(voiced_ms: float, words: int, strengths: Sequence[int], rate: float,
+                   wpm: float | None = None, longest_ms: float = MAX_PAUSE_MS) -> list[float]:
     """Pause after each phrase but the last (ms, before pacing), so `words` words over
-    `voiced_ms` of voice plus the pauses come to target_wpm(rate), each pause between its
-    boundary's minimum and MAX_PAUSE_MS, longer at stronger boundaries."""
+    `voiced_ms` of voice plus the pauses come to `wpm` (default target_wpm(rate)), each pause
+    between its boundary's minimum and `longest_ms`, longer at stronger boundaries."""
     if not strengths:
         return []
-    missing = words * 60_000 / target_wpm(rate) - voiced_ms
+    missing = words * 60_000 / (wpm or target_wpm(rate)) - voiced_ms
     lows = [float(MIN_PAUSE_MS[s]) for s in strengths]
     weights = [PAUSE_WEIGHT[s] for s in strengths]
+    top = float(longest_ms)
 
     def total(scale: float) -> float:
-        return sum(min(MAX_PAUSE_MS, max(lo, scale * w)) for lo, w in zip(lows, weights))
+        return sum(min(top, max(lo, scale * w)) for lo, w in zip(lows, weights))
 
     if total(0.0) >= missing:
         return lows
-    if total(MAX_PAUSE_MS) <= missing:
-        return [float(MAX_PAUSE_MS)] * len(strengths)
-    lo_scale, hi_scale = 0.0, float(MAX_PAUSE_MS)
+    if total(top) <= missing:
+        return [top] * len(strengths)
+    lo_scale, hi_scale = 0.0, top
     for _ in range(40):  # bisection: total() is monotonic in scale
         mid = (lo_scale + hi_scale) / 2
         lo_scale, hi_scale = (mid, hi_scale) if total(mid) < missing else (lo_scale, mid)
-    return [min(MAX_PAUSE_MS, max(lo, hi_scale * w)) for lo, w in zip(lows, weights)]
+    return [min(top, max(lo, hi_scale * w)) for lo, w in zip(lows, weights)]
 
 
 @dataclass(frozen=True)
@@ -129,8 +180,10 @@ class PhraseAudio:
 
 
 def layout_sentence(phrases: Sequence[Phrase], audio: Sequence[PhraseAudio], rate: float,
-                    pacing: float, sample_rate: int) -> SentenceLayout:
-    """Place the phrases one after another with the planned pauses between their voiced parts.
+                    pacing: float, sample_rate: int, wpm: float | None = None,
+                    longest_ms: float = MAX_PAUSE_MS) -> SentenceLayout:
+    """Place the phrases one after another with the planned pauses (plan_pauses_ms, towards
+    `wpm`, none longer than `longest_ms`) between their voiced parts.
 
     The first phrase keeps Piper's quiet before it and the last its quiet after, as a
     whole-sentence synthesis would; inner edges keep EDGE_MARGIN_MS of their quiet.
@@ -138,7 +191,7 @@ def layout_sentence(phrases: Sequence[Phrase], audio: Sequence[PhraseAudio], rat
     margin = sample_rate * EDGE_MARGIN_MS // 1000
     voiced_ms = sum(a.voiced_end - a.voiced_start for a in audio) * 1000 / sample_rate
     words = sum(p.words for p in phrases)
-    pauses = plan_pauses_ms(voiced_ms, words, [p.boundary for p in phrases[:-1]], rate)
+    pauses = plan_pauses_ms(voiced_ms, words, [p.boundary for p in phrases[:-1]], rate, wpm, longest_ms)
     parts: list[SpeechPart] = []
     voiced_end_at = 0  # sentence sample where the previous phrase's voice ends
     end = 0
@@ -166,20 +219,25 @@ class PhrasedSpeech:
         self._load = load
         self.sample_rate = sample_rate
         self._bounds: dict[str, tuple[int, int]] = {}
+        self._spans: dict[tuple[SpeechPart, ...], int] = {}
 
     def phrase(self, voice_id: str | None, rate: float, text: str) -> PhraseAudio:
+        """The cached phrase (synthesised if missing) and its voiced bounds, measured on the
+        phrase at its playing level as analyze measures a sentence."""
         ref = self._ensure(voice_id, rate, text)
         key, n = ref.key, ref.n_samples  # type: ignore[attr-defined]
         if key not in self._bounds:
-            self._bounds[key] = voiced_bounds(self._load(key), self.sample_rate)
+            raw = self._load(key).astype(np.float32) / 32767.0
+            self._bounds[key] = voiced_bounds(speech_at_level(raw, self.sample_rate), self.sample_rate)
         start, end = self._bounds[key]
         return PhraseAudio(key, n, start, end)
 
     def sentence(self, voice_id: str | None, rate: float, text: str, pacing: float) -> SentenceLayout:
         """Synthesise (or find cached) each phrase of `text` and lay the sentence out.
         `rate` is the voice rate asked for (session times listener). A sentence faster than
-        MAX_SENTENCE_WPM at pacing 1 gets more boundaries, or else the voice at
-        `rate * SLOWER_VOICE`."""
+        MAX_SENTENCE_WPM (scaled with the rate) at pacing 1 gets more boundaries, or else the
+        voice at `rate * SLOWER_VOICE`, and if it is still too fast, phrase pauses stretched
+        towards MAX_SENTENCE_WPM up to STRETCHED_MAX_PAUSE_MS."""
         target = target_wpm(rate)
         phrases = split_phrases(text, rate, target)
         audio = [self.phrase(voice_id, rate, p.text) for p in phrases]
@@ -192,12 +250,23 @@ class PhrasedSpeech:
                 audio = [self.phrase(voice_id, rate * SLOWER_VOICE, p.text) for p in phrases]
                 break
             phrases, audio = more, [self.phrase(voice_id, rate, p.text) for p in more]
+        if len(phrases) > 1 and self._too_fast(phrases, audio, rate):
+            return layout_sentence(phrases, audio, rate, pacing, self.sample_rate,
+                                   _max_wpm(rate), STRETCHED_MAX_PAUSE_MS)
         return layout_sentence(phrases, audio, rate, pacing, self.sample_rate)
 
     def _too_fast(self, phrases: Sequence[Phrase], audio: Sequence[PhraseAudio], rate: float) -> bool:
-        """Faster than MAX_SENTENCE_WPM (scaled with the rate) over its voiced span, planned
-        pauses included, at pacing 1."""
+        """Faster than MAX_SENTENCE_WPM (scaled with the rate) at pacing 1, by the one measure
+        (voiced_span_samples of the sentence as it plays)."""
         layout = layout_sentence(phrases, audio, rate, 1.0, self.sample_rate)
-        span = layout.n_samples - audio[0].voiced_start - (audio[-1].n_samples - audio[-1].voiced_end)
+        if layout.parts not in self._spans:
+            voice = sentence_audio(layout.parts, layout.n_samples, self._load, self.sample_rate)
+            self._spans[layout.parts] = voiced_span_samples(speech_at_level(voice, self.sample_rate),
+                                                            self.sample_rate)
         words = sum(p.words for p in phrases)
-        return words * 60 * self.sample_rate / max(span, 1) > MAX_SENTENCE_WPM * rate / DEFAULT_RATE
+        return words * 60 * self.sample_rate / max(self._spans[layout.parts], 1) > _max_wpm(rate)
+
+
+def _max_wpm(rate: float) -> float:
+    """MAX_SENTENCE_WPM at the default rate, faster in proportion to `rate`."""
+    return MAX_SENTENCE_WPM * rate / DEFAULT_RATE
