@@ -3,15 +3,19 @@
 A script's paragraphs (`session.model.Paragraph`) are what the therapist reads, one at a
 time. Takes are kept in the script's folder, under ``recordings/<session id>/``:
 
-- ``takes/pNNN-tK.wav``: take K of paragraph NNN as recorded (48 kHz mono WAV);
-- ``pNNN.wav``: the chosen take, trimmed and loudness matched (`trim.prepare_take`),
-  with ``pNNN.txt`` beside it (the paragraph's text: its captions while it plays).
+- ``takes/KEY-tK.wav``: take K of a paragraph as recorded (48 kHz mono WAV);
+- ``KEY.wav``: the chosen take, trimmed and loudness matched (`trim.prepare_take`),
+  with ``KEY.txt`` beside it (the paragraph's text: its captions while it plays).
+
+KEY names the paragraph by its text (its first words and a short hash of all of it), not
+by its place: once a paragraph is recorded it leaves the list of paragraphs to read, and
+the others' numbers change, but their takes and clips stay theirs.
 
 :func:`apply_takes` then writes the script with each recorded paragraph's narration
 replaced by its clip, atomically and only if the result parses::
 
     // recorded: Find a position that lets you be both relaxed and alert.
-    [clip recordings/arriving/p001.wav]
+    [clip recordings/arriving/find-a-position-that-3f2a1c.wav]
     [pause 3.5s]
 
 The original lines stay as ``// recorded:`` comments (so the text is still there to read
@@ -22,6 +26,7 @@ in the order of the script.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -38,7 +43,7 @@ from mit_desktop.session.timeline import ListeningSettings
 log = logging.getLogger(__name__)
 
 RECORDED_MARK = "// recorded: "
-_TAKE = re.compile(r"^p(\d{3,})-t(\d+)\.wav$")
+_TAKE = re.compile(r"^(?P<key>[a-z0-9-]+)-t(?P<n>\d+)\.wav$")
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,13 @@ class ScriptParagraph:
     text: str
     first_line: int
     last_line: int
+
+    @property
+    def key(self) -> str:
+        """The paragraph's name in file names: its first words and a hash of its text."""
+        words = re.sub(r"[^a-z0-9]+", "-", self.text.lower()).strip("-")[:24].strip("-")
+        digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:6]
+        return f"{words or 'paragraph'}-{digest}"
 
 
 def _is_narration(line: str) -> bool:
@@ -90,30 +102,30 @@ class TakeFolder:
     def takes_folder(self) -> Path:
         return self.folder / "takes"
 
-    def takes(self, number: int) -> list[Path]:
-        """Paragraph `number`'s takes, oldest first."""
+    def takes(self, key: str) -> list[Path]:
+        """The takes of the paragraph named `key`, oldest first."""
         if not self.takes_folder.is_dir():
             return []
         found = []
         for path in self.takes_folder.iterdir():
             match = _TAKE.match(path.name)
-            if match and int(match.group(1)) == number:
-                found.append((int(match.group(2)), path))
+            if match and match.group("key") == key:
+                found.append((int(match.group("n")), path))
         return [path for _k, path in sorted(found)]
 
-    def new_take_path(self, number: int) -> Path:
-        """Where the next take of paragraph `number` goes (the folder is made, private)."""
+    def new_take_path(self, key: str) -> Path:
+        """Where the next take of the paragraph named `key` goes (the folder made, private)."""
         self.takes_folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        taken = [int(_TAKE.match(p.name).group(2)) for p in self.takes(number)]  # type: ignore[union-attr]
-        return self.takes_folder / f"p{number:03d}-t{max(taken, default=0) + 1}.wav"
+        taken = [int(_TAKE.match(p.name).group("n")) for p in self.takes(key)]  # type: ignore[union-attr]
+        return self.takes_folder / f"{key}-t{max(taken, default=0) + 1}.wav"
 
-    def clip_path(self, number: int) -> Path:
-        return self.folder / f"p{number:03d}.wav"
+    def clip_path(self, key: str) -> Path:
+        return self.folder / f"{key}.wav"
 
 
 def keep_take(folder: TakeFolder, paragraph: ScriptParagraph, take: Path) -> PreparedTake:
     """Make `take` the paragraph's clip: trimmed, matched, written with its captions."""
-    prepared = prepare_take(take, folder.clip_path(paragraph.number))
+    prepared = prepare_take(take, folder.clip_path(paragraph.key))
     try:
         atomic_write_text(prepared.path.with_suffix(".txt"), paragraph.text + "\n")
     except OSError as exc:

@@ -61,12 +61,16 @@ def test_paragraphs_are_listed_with_their_text_and_lines(script: Path) -> None:
 def test_takes_are_numbered_per_paragraph_in_the_scripts_folder(script: Path) -> None:
     folder = TakeFolder(script)
     assert folder.folder == script.parent / "recordings" / "my-arriving"
-    first = folder.new_take_path(2)
+    second_paragraph = script_paragraphs(script)[1]
+    assert second_paragraph.key.startswith("now-picture-your-mother-")
+    first = folder.new_take_path(second_paragraph.key)
     sf.write(str(first), recording([("voice", 500)]), RATE)
-    second = folder.new_take_path(2)
-    assert (first.name, second.name) == ("p002-t1.wav", "p002-t2.wav")
+    second = folder.new_take_path(second_paragraph.key)
+    assert (first.name, second.name) == (f"{second_paragraph.key}-t1.wav",
+                                         f"{second_paragraph.key}-t2.wav")
     sf.write(str(second), recording([("voice", 500)]), RATE)
-    assert folder.takes(2) == [first, second] and folder.takes(1) == []
+    assert folder.takes(second_paragraph.key) == [first, second]
+    assert folder.takes(script_paragraphs(script)[0].key) == []
 
 
 def test_kept_takes_become_clips_in_place_of_their_paragraphs(script: Path) -> None:
@@ -74,7 +78,7 @@ def test_kept_takes_become_clips_in_place_of_their_paragraphs(script: Path) -> N
     paragraphs = script_paragraphs(script)
     clips = {}
     for number in (1, 3):
-        take = folder.new_take_path(number)
+        take = folder.new_take_path(paragraphs[number - 1].key)
         sf.write(str(take), recording([("pause", 800), ("voice", 1500), ("pause", 900)]), RATE)
         clips[number] = keep_take(folder, paragraphs[number - 1], take).path
     assert apply_takes(script, clips) == 2
@@ -84,14 +88,18 @@ def test_kept_takes_become_clips_in_place_of_their_paragraphs(script: Path) -> N
     assert session.clips[0].path == clips[1].resolve()
     text = script.read_text(encoding="utf-8")
     assert RECORDED_MARK + "Find a position that lets you be both relaxed and alert." in text
-    assert "// a note to myself" in text and "[clip recordings/my-arriving/p001.wav]" in text
-    assert (folder.folder / "p001.txt").read_text(encoding="utf-8").startswith("Find a position")
+    assert "// a note to myself" in text
+    assert f"[clip recordings/my-arriving/{paragraphs[0].key}.wav]" in text
+    assert clips[1].with_suffix(".txt").read_text(encoding="utf-8").startswith("Find a position")
     assert "Now picture {loved_one}" in text  # the paragraph not recorded stays as it was
+    # the one left to read keeps its takes' names although it is now paragraph 1
+    left = script_paragraphs(script)
+    assert [p.key for p in left] == [paragraphs[1].key]
 
 
 def test_a_take_of_nothing_leaves_the_script_as_it_was(script: Path) -> None:
     folder = TakeFolder(script)
-    take = folder.new_take_path(1)
+    take = folder.new_take_path(script_paragraphs(script)[0].key)
     sf.write(str(take), recording([("pause", 2000)]), RATE)
     with pytest.raises(TakeProblem):
         keep_take(folder, script_paragraphs(script)[0], take)

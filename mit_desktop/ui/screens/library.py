@@ -108,6 +108,12 @@ class LibraryScreen(QWidget):
         self.share_button.clicked.connect(self._ask_share)
         self.own_buttons.addWidget(self.share_button)
         detail.addLayout(self.own_buttons)
+        self.record_button = button(
+            self.tr("Record narration…"), self.tr("Record narration"),
+            self.tr("Read this practice's paragraphs aloud one by one; your recording "
+                    "replaces the computer voice."), None, detail_widget)
+        self.record_button.clicked.connect(self._ask_record)
+        detail.addWidget(self.record_button)
         detail.addStretch(1)
         detail_area.setWidget(detail_widget)
         body.addWidget(detail_area, 2)
@@ -135,9 +141,15 @@ class LibraryScreen(QWidget):
                                    self.tr("Choose a Piper voice (.onnx file with its .onnx.json)."),
                                    None, self)
         self.voice_button.clicked.connect(self._ask_voice)
+        self.record_whole_button = button(
+            self.tr("Record a whole practice…"), self.tr("Record a whole practice"),
+            self.tr("Record a practice in one take; pauses become reflection points and "
+                    "sections you can check on its waveform."), None, self)
+        self.record_whole_button.clicked.connect(self._ask_record_whole)
         self.bottom_row = row
-        self.bottom_buttons = (self.import_button, self.import_shared_button,
-                               self.template_button, self.voice_button)
+        self.bottom_buttons = (self.import_button, self.record_whole_button,
+                               self.import_shared_button, self.template_button,
+                               self.voice_button)
         self._bottom_columns = 0
         self._arrange_bottom(len(self.bottom_buttons))
         layout.addLayout(row)
@@ -236,7 +248,8 @@ class LibraryScreen(QWidget):
 
     def _show_own_buttons(self, entry: LibraryEntry | None) -> None:
         mine = entry is not None and entry.source == "user"
-        for b in (self.rename_button, self.inputs_button, self.delete_button, self.share_button):
+        for b in (self.rename_button, self.inputs_button, self.delete_button, self.share_button,
+                  self.record_button):
             b.setVisible(mine)
 
     def _show_safety(self, session_id: str, text: str) -> None:
@@ -266,6 +279,35 @@ class LibraryScreen(QWidget):
             self.tr("Label files (*.txt);;All files (*)"))
         if labels:
             self.import_recording(Path(audio), Path(labels))
+
+    def _ask_record(self) -> None:
+        """Record the chosen practice's narration, paragraph by paragraph."""
+        entry = self.entries.get(self.current_id() or "")
+        if entry is None or entry.source != "user":
+            return
+        from mit_desktop.session.errors import SessionError
+        from mit_desktop.ui.studio.record_paragraphs import RecordParagraphsDialog
+
+        try:
+            dialog = RecordParagraphsDialog(entry.path, self, self.ctx.tasks.run)
+        except (SessionError, OSError) as exc:
+            self.message.emit(self.tr("This practice cannot be recorded until its script "
+                                      "is mended: {why}").format(why=exc))
+            return
+        dialog.saved.connect(lambda _path: self.refresh())
+        dialog.resize(min(900, self.window().width()), min(700, self.window().height()))
+        dialog.open()
+        self._record_dialog = dialog
+
+    def _ask_record_whole(self) -> None:
+        """Record a whole practice in one take."""
+        from mit_desktop.ui.studio.record_whole import RecordWholeTakeDialog
+
+        dialog = RecordWholeTakeDialog(self, self.ctx.tasks.run)
+        dialog.saved.connect(lambda _path: self.refresh())
+        dialog.resize(min(900, self.window().width()), min(700, self.window().height()))
+        dialog.open()
+        self._record_dialog = dialog
 
     def _ask_voice(self) -> None:
         model, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a Piper voice"),

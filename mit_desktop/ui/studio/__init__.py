@@ -1,0 +1,1 @@
+"""The authoring studio: writing sessions, recording narration (record*.py)."""

@@ -1,0 +1,193 @@
+"""The recorder's controls shared by both modes: the microphone box, the level meter with
+its warning in words, and a Qt bridge over `recording.capture.Capture`.
+
+The meter is a progress bar from -60 to 0 dBFS (the peak of the latest block), so a
+screen reader reads its value ("-18 dB") through Qt's value interface; it is in the Tab
+order for that. The warning ("Too quiet", "Clipping") is written out beside it and
+announced when it changes, never shown by colour alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mit_desktop.recording.capture import Capture, CaptureError, TakeResult
+from mit_desktop.recording.levels import CLIPPING, TOO_QUIET, LevelState
+from mit_desktop.recording.sources import InputDevice, list_input_devices
+from mit_desktop.ui.access import announce
+from mit_desktop.ui.widgets import button, label, named
+
+log = logging.getLogger(__name__)
+
+METER_FLOOR_DBFS = -60
+
+
+class DeviceBox(QWidget):
+    """"Microphone:" and the list of input devices (the system default first chosen),
+    with a button that looks again (a microphone plugged in since)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        caption = label(self.tr("Microphone:"), None, self, wrap=False)
+        self.combo = QComboBox(self)
+        named(self.combo, self.tr("Microphone"), self.tr("The microphone to record from."))
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(12)
+        caption.setBuddy(self.combo)
+        self.refresh_button = button(self.tr("Look again"), self.tr("Look for microphones again"),
+                                     self.tr("Find a microphone plugged in since."), None, self)
+        self.refresh_button.clicked.connect(self.refresh)
+        row.addWidget(caption)
+        row.addWidget(self.combo, 1)
+        row.addWidget(self.refresh_button)
+        self.problem = ""
+
+    def refresh(self) -> None:
+        """List the microphones there are now (PortAudio and pactl answer in a few ms)."""
+        chosen = self.device()
+        self.combo.clear()
+        try:
+            devices: list[InputDevice] = list_input_devices()
+        except Exception as exc:  # noqa: BLE001 - BackendError: the library is missing
+            log.info("no input devices: %s", exc)
+            devices = []
+        self.problem = "" if devices else self.tr(
+            "No microphone was found. Plug one in (or switch it on), then press Look again.")
+        for device in devices:
+            shown = device.shown + (self.tr(" (the system's choice)") if device.is_default else "")
+            self.combo.addItem(shown, device.name)
+        index = self.combo.findData(chosen) if chosen else -1
+        if index < 0:
+            index = next((i for i, d in enumerate(devices) if d.is_default), 0)
+        if devices:
+            self.combo.setCurrentIndex(index)
+
+    def device(self) -> str | None:
+        data = self.combo.currentData()
+        return str(data) if data else None
+
+
+class LevelMeter(QWidget):
+    """The live level: a bar (peak of the latest block, -60..0 dBFS), its value in words,
+    and the warning."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(METER_FLOOR_DBFS, 0)
+        self.bar.setValue(METER_FLOOR_DBFS)
+        self.bar.setTextVisible(False)
+        self.bar.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        named(self.bar, self.tr("Microphone level"),
+              self.tr("How loud the microphone is, in dB below full scale (0 is the most it "
+                      "can take). Speak so it moves between -30 and -6."))
+        self.value = label(self.tr("Level: not recording"), "muted", self)
+        self.warning = label("", "error", self)
+        named(self.warning, self.tr("Level warning"))
+        self.warning.hide()
+        column.addWidget(self.bar)
+        column.addWidget(self.value)
+        column.addWidget(self.warning)
+        self.current_warning = ""
+
+    def show_state(self, state: LevelState) -> None:
+        peak = max(METER_FLOOR_DBFS, round(state.level.peak_dbfs))
+        rms = max(METER_FLOOR_DBFS, round(state.level.rms_dbfs))
+        self.bar.setValue(peak)
+        self.bar.setAccessibleDescription(self.tr("Peak {peak} dB, average {rms} dB")
+                                          .format(peak=peak, rms=rms))
+        self.value.setText(self.tr("Level: peak {peak} dB, average {rms} dB")
+                           .format(peak=peak, rms=rms))
+        self._warn(state.warning)
+
+    def _warn(self, warning: str) -> None:
+        if warning == self.current_warning:
+            return
+        self.current_warning = warning
+        text = {TOO_QUIET: self.tr("Too quiet: come closer to the microphone or speak up "
+                                   "(or turn its input level up)."),
+                CLIPPING: self.tr("Clipping: too loud, the sound is distorted. Move back "
+                                  "a little or turn the input level down.")}.get(warning, "")
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))
+        if text:
+            announce(self.warning, text, assertive=warning == CLIPPING)
+
+    def reset(self) -> None:
+        self.bar.setValue(METER_FLOOR_DBFS)
+        self.value.setText(self.tr("Level: not recording"))
+        self._warn("")
+
+
+class RecorderBridge(QObject):
+    """A Capture whose level and stop reach the GUI thread as signals.
+
+    ``level(LevelState)`` for every block; ``stopped(TakeResult)`` when a take ends,
+    by Stop or because the microphone went away; ``started()`` once the first sound
+    arrives (a stream through the sound server may take a second to start).
+    """
+
+    level = Signal(object)
+    stopped = Signal(object)
+    started = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.capture: Capture | None = None
+        self._first = False
+        self.stopped.connect(self._ended)
+
+    def _ended(self, _result: TakeResult) -> None:
+        self.capture = None  # also when the microphone went away by itself
+
+    @property
+    def recording(self) -> bool:
+        return self.capture is not None
+
+    def start(self, out: Path, device: str | None) -> None:
+        """Start a take into `out`. CaptureError (with a message to show) if it cannot."""
+        self._first = True
+
+        def on_level(state: LevelState) -> None:
+            if self._first:
+                self._first = False
+                self.started.emit()
+            self.level.emit(state)
+
+        capture = Capture(out, device, on_level=on_level, on_stopped=self._lost)
+        capture.start()
+        self.capture = capture
+
+    def _lost(self, result: TakeResult) -> None:  # the writer thread
+        self.stopped.emit(result)
+
+    def stop(self) -> TakeResult | None:
+        capture, self.capture = self.capture, None
+        if capture is None:
+            return None
+        result = capture.stop()
+        if not result.device_lost:
+            self.stopped.emit(result)
+        return result
+
+    def cancel(self) -> None:
+        capture, self.capture = self.capture, None
+        if capture is not None:
+            capture.cancel()
+
+
+__all__ = ["CaptureError", "DeviceBox", "LevelMeter", "RecorderBridge"]
