@@ -361,7 +361,7 @@ def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int
     """Every feeling painted in the dates as a table (maps, strength, where felt more and
     less), then the mean body map of each feeling, with its count."""
     from mit_desktop.practice.body_map_table import emotion_rows
-    from mit_desktop.ui.history_aggregate import emotion_table_html
+    from mit_desktop.ui.history.aggregate import emotion_table_html
 
     rows = emotion_rows(store, profile_id, first, last)
     table = ""
