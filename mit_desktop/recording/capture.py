@@ -1,5 +1,8 @@
 """One take from a microphone into a 48 kHz mono 16-bit WAV, written atomically.
 
+The stream is opened mono (a sound server mixes a stereo microphone down itself); a card
+reached directly through ALSA that refuses one channel is opened with two, averaged.
+
 :class:`Capture` opens one PortAudio input stream (the same library the player plays
 through) on the chosen :mod:`sources` device. PortAudio's callback only copies each
 block of :data:`levels.BLOCK_MS` ms into a queue; a `recorder-writer` thread writes the
@@ -187,11 +190,11 @@ class Capture:
                 refresh_portaudio(sd)
                 index, source, shown = self._choose(sd)
                 with _pulse_source(source):
-                    stream = sd.InputStream(
-                        samplerate=self.sample_rate, channels=1, dtype="float32",
-                        device=index, blocksize=self.block_samples, callback=self._callback,
-                        finished_callback=self._finished)
-                    stream.start()
+                    try:
+                        stream = self._open(sd, index, 1)
+                    except Exception as exc:  # noqa: BLE001 - a card that only does stereo
+                        log.info("mono input refused (%s); trying two channels", exc)
+                        stream = self._open(sd, index, 2)
                 self._pa_hold = portaudio_stream_open()
                 self._pa_hold.__enter__()
         except CaptureError:
@@ -212,12 +215,25 @@ class Capture:
         log.info("recording from %s at %d Hz", shown or "the default microphone",
                  self.sample_rate)
 
+    def _open(self, sd: ModuleType, index: int | None, channels: int) -> Any:
+        stream = sd.InputStream(
+            samplerate=self.sample_rate, channels=channels, dtype="float32", device=index,
+            blocksize=self.block_samples, callback=self._callback,
+            finished_callback=self._finished)
+        try:
+            stream.start()
+        except Exception:
+            stream.close(ignore_errors=True)
+            raise
+        return stream
+
     # -- PortAudio's thread ---------------------------------------------------------
 
     def _callback(self, indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         if status:
             log.info("input status: %s", status)
-        self._blocks.put(indata[:, 0].copy())
+        # mono; a stereo-only card's two sides are averaged
+        self._blocks.put(indata[:, 0].copy() if indata.shape[1] == 1 else indata.mean(axis=1))
 
     def _finished(self) -> None:
         if not self._stopping.is_set():
