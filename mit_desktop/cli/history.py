@@ -102,6 +102,16 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--passphrase", nargs="?", action=_NoPassphraseHere, help=argparse.SUPPRESS)
     p.set_defaults(func=_guard(_cmd_import))
 
+    p = commands.add_parser(
+        "delete-copy", help="delete a therapist's copy of a client's practice (when care ends)",
+        description="Deletes the profile NAME with everything in it, only if it is a "
+                    "therapist's copy imported from practice bundles (read-only in the "
+                    "window, which does not delete it). Without --yes it only says what "
+                    "would go.")
+    p.add_argument("profile", metavar="NAME", help="the client's profile")
+    p.add_argument("--yes", action="store_true", help="delete it")
+    p.set_defaults(func=_guard(_cmd_delete_copy))
+
     p = commands.add_parser("backup", help="make a backup now (or list backups)")
     p.add_argument("--list", action="store_true", help="list backups instead")
     p.set_defaults(func=_guard(_cmd_backup))
@@ -419,6 +429,28 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(f"Imported into {args.profile}: " + ", ".join(
             f"{n} {kind.replace('_', ' ')}s" for kind, n in result.added.items())
               + (f" ({result.already_there} already there)" if result.already_there else ""))
+    return 0
+
+
+def _cmd_delete_copy(args: argparse.Namespace) -> int:
+    from mit_desktop.history.bundle import is_therapist_copy
+
+    with HistoryStore.open() as store:
+        profile = store.profile_by_name(args.profile)
+        if not is_therapist_copy(store, profile.id):
+            raise InvalidInputError(
+                f"{profile.name!r} holds no practice imported from bundles, so it is not a "
+                "therapist's copy; delete a profile of your own in Settings in the window.")
+        counts = store.profile_data_counts(profile.id)
+        what = (f"{counts['practices']} practices, {counts['reflections']} reflection "
+                f"answers, {counts['body_maps']} body maps and their questionnaires")
+        if not args.yes:
+            print(f"This would delete your copy of {profile.name}'s practice ({what}). The "
+                  "client's own history is not touched. To delete it, add --yes.")
+            return 1
+        store.delete_profile(profile.id)
+    print(f"Deleted your copy of {profile.name}'s practice ({what}). Backups made before "
+          "today still hold it until they are replaced (about a month).")
     return 0
 
 

@@ -57,3 +57,36 @@ def test_imported_notes_check_ins_body_maps_and_stops_cannot_be_changed(copy) ->
     own = client.list_practices(client_pid)[0]
     client.save_reflection(own.id, "r1", prompt="?", note="changed my mind")
     client.set_grounding_used(client.safety_events(client_pid)[0].id, True)
+
+
+def test_the_command_line_deletes_a_therapists_copy_only_when_asked_and_only_a_copy(
+        tmp_path: Path, monkeypatch, capsys) -> None:
+    from mit_desktop.cli.main import main
+
+    monkeypatch.setenv("MIT_DESKTOP_DATA_DIR", str(tmp_path / "client"))
+    client = HistoryStore.open()
+    _fill(client, range(0, 2))
+    client.close()
+    out = tmp_path / "ann.mitbundle"
+    assert main(["history", "export", "--bundle", "-o", str(out)]) == 0
+    monkeypatch.setenv("MIT_DESKTOP_DATA_DIR", str(tmp_path / "therapist"))
+    assert main(["history", "import", str(out), "--profile", "Ann (client)"]) == 0
+    therapist = HistoryStore.open()
+    _fill(therapist, range(0, 1))  # the therapist's own profile "Ann", not a copy
+    therapist.close()
+    capsys.readouterr()
+    assert main(["history", "delete-copy", "Ann"]) == 1
+    assert "not a therapist's copy" in capsys.readouterr().err
+    assert main(["history", "delete-copy", "Ann (client)"]) == 1  # no --yes: only says
+    assert "2 practices" in capsys.readouterr().out
+    with HistoryStore.open() as store:
+        assert len(store.list_practices(store.profile_by_name("Ann (client)").id)) == 2
+    assert main(["history", "delete-copy", "Ann (client)", "--yes"]) == 0
+    with HistoryStore.open() as store:
+        assert [p.name for p in store.list_profiles()] == ["Ann"]
+        for table in ("bundle_imports", "measure_responses", "safety_events"):
+            left = store.conn.execute(
+                f"SELECT count(*) FROM {table} t JOIN profiles p ON p.id = t.profile_id "
+                "WHERE p.name != 'Ann'").fetchone()[0]
+            assert left == 0, table
+        assert store.conn.execute("SELECT count(*) FROM bundle_imports").fetchone()[0] == 0
