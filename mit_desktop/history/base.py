@@ -72,6 +72,20 @@ class StoreBase:
                              "LIMIT 1", (kind, row_id)).fetchone() is not None:
             raise ReadOnlyCopyError(what)
 
+    def _refuse_therapist_copy(self, profile_id: int) -> None:
+        """Raise :class:`TherapistCopyError` when the profile is a therapist's copy of a
+        client's practice: a client profile holding records imported from practice
+        bundles (read-only: nothing new is recorded in it). A caregiver's own profile that
+        imported their own bundle (a new computer) keeps recording."""
+        from mit_desktop.history.errors import TherapistCopyError
+
+        row = self.conn.execute(
+            "SELECT name FROM profiles WHERE id = ? AND kind = 'client' AND EXISTS "
+            "(SELECT 1 FROM bundle_imports WHERE profile_id = ?)",
+            (profile_id, profile_id)).fetchone()
+        if row is not None:
+            raise TherapistCopyError(row[0])
+
     def _now_ms(self, given: int | None = None) -> int:
         return self.clock() if given is None else check_ms(given, "time")
 

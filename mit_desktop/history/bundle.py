@@ -602,11 +602,15 @@ def imported_sources(store: HistoryStore, profile_id: int) -> list[str]:
 
 
 def is_therapist_copy(store: HistoryStore, profile_id: int) -> bool:
-    """True when the profile holds records imported from practice bundles: it is a
-    therapist's read-only copy of a client's practice (its records change only by
-    importing a newer bundle; the window neither edits nor deletes them)."""
-    return store.conn.execute("SELECT 1 FROM bundle_imports WHERE profile_id = ? LIMIT 1",
-                              (profile_id,)).fetchone() is not None
+    """True when the profile is a therapist's read-only copy of a client's practice: a
+    client profile holding records imported from practice bundles. Nothing new is recorded
+    in it, its records change only by importing a newer bundle, and the window neither
+    edits nor deletes them. (A caregiver's own profile into which they imported their own
+    bundle, on a new computer, is not a copy: only its imported rows are read-only.)"""
+    return store.conn.execute(
+        "SELECT 1 FROM profiles WHERE id = ? AND kind = 'client' AND EXISTS "
+        "(SELECT 1 FROM bundle_imports WHERE profile_id = ?)",
+        (profile_id, profile_id)).fetchone() is not None
 
 
 def is_imported(store: HistoryStore, profile_id: int, kind: str, local_id: int) -> bool:

@@ -38,6 +38,18 @@ class ReadOnlyCopyError(HistoryError):
             "bundle from the client brings anything new.")
 
 
+class TherapistCopyError(ReadOnlyCopyError):
+    """A new record for a profile that is a therapist's copy of a client's practice
+    (imported from bundles): nothing new is recorded in it."""
+
+    def __init__(self, name: str) -> None:
+        HistoryError.__init__(
+            self,
+            f"“{name}” is your copy of a client's practice, imported from their bundles, so "
+            "nothing new is recorded in it. To keep a record of your own practice, choose "
+            "your own profile.")
+
+
 class AlreadyRunningError(HistoryError):
     """Another MIT Desktop process holds the data folder's lock file."""
 

@@ -50,6 +50,7 @@ class JournalMixin(ProfilesMixin):
         if source not in SOURCES:
             raise InvalidInputError(f"Source must be one of {', '.join(SOURCES)}.")
         check_ms(position_ms, "position_ms")
+        self._refuse_therapist_copy(profile_id)
         now = self._now_ms(started_ms)
         with self.transaction():
             old = None
@@ -152,6 +153,7 @@ class JournalMixin(ProfilesMixin):
     ) -> int:
         """Record a practice done without the player (e.g. from a CD); return its id."""
         self._profile_row(profile_id)
+        self._refuse_therapist_copy(profile_id)
         check_ms(started_ms, "started_ms")
         check_ms(duration_ms, "duration_ms")
         if mode not in MODES:
@@ -425,6 +427,7 @@ class JournalMixin(ProfilesMixin):
         ``emotion`` and ``intensity`` (0–10) are kept in columns for filtering.
         """
         self._profile_row(profile_id)
+        self._refuse_therapist_copy(profile_id)
         if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) == 0:
             raise InvalidInputError("A body map needs its data.")
         check_rating(intensity, "Intensity")

@@ -89,6 +89,7 @@ class MeasuresMixin(ProfilesMixin):
     ) -> int:
         """Write one questionnaire's answers (item order; None = not answered); return its id."""
         self._profile_row(profile_id)
+        self._refuse_therapist_copy(profile_id)
         check_instrument_id(instrument)
         if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence) \
                 or not 1 <= len(answers) <= MAX_ITEMS:

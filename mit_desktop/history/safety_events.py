@@ -44,6 +44,7 @@ class SafetyEventsMixin(ProfilesMixin):
         was not written yet (stopped before the sound started).
         """
         self._profile_row(profile_id)
+        self._refuse_therapist_copy(profile_id)
         if kind not in SAFETY_EVENT_KINDS:
             raise InvalidInputError(f"A safety event is one of {', '.join(SAFETY_EVENT_KINDS)}.")
         if practice_id is not None:

@@ -90,3 +90,39 @@ def test_the_command_line_deletes_a_therapists_copy_only_when_asked_and_only_a_c
                 "WHERE p.name != 'Ann'").fetchone()[0]
             assert left == 0, table
         assert store.conn.execute("SELECT count(*) FROM bundle_imports").fetchone()[0] == 0
+
+
+def test_nothing_new_is_recorded_in_a_therapists_copy(copy, tmp_path: Path) -> None:
+    from mit_desktop.history.errors import TherapistCopyError
+
+    _client, _pid, therapist, profile = copy
+    before = bundle.collect_bundle(therapist, profile)
+    now = therapist.clock()
+    for write in (
+            lambda: therapist.start_practice(profile, "nesting-doll", "h", "hands-free"),
+            lambda: therapist.log_manual_practice(profile, "bam", now - 600_000, 300_000),
+            lambda: therapist.record_measure(profile, "phq9", [0] * 9),
+            lambda: therapist.add_body_map(profile, b"MITBMAP-1 x"),
+            lambda: therapist.record_safety_event(profile, "need_to_stop", session_id="bam")):
+        with pytest.raises(TherapistCopyError, match="“Ann” is your copy.*choose your own"):
+            write()
+    assert bundle.collect_bundle(therapist, profile) == before
+
+
+def test_a_caregiver_who_imports_their_own_bundle_keeps_recording(copy, tmp_path: Path) -> None:
+    client, client_pid, _therapist, _profile = copy
+    out = tmp_path / "mine.mitbundle"
+    bundle.export_bundle(client, client_pid, out)
+    new_computer = HistoryStore.open(tmp_path / "new" / "h.sqlite3",
+                                     clock=FakeClock(START_MS + 40 * DAY), tz=dt.UTC)
+    try:
+        me = new_computer.create_profile("Me")  # a caregiver's own profile
+        bundle.import_bundle(new_computer, out, "Me")
+        assert not bundle.is_therapist_copy(new_computer, me)
+        practice = new_computer.start_practice(me, "nesting-doll", "h", "hands-free")
+        new_computer.record_check_in(practice, "before", mood=5)
+        imported = [p for p in new_computer.list_practices(me) if p.id != practice][0]
+        with pytest.raises(ReadOnlyCopyError):  # what was imported stays as it was
+            new_computer.save_reflection(imported.id, "r1", note="changed")
+    finally:
+        new_computer.close()

@@ -188,3 +188,25 @@ def test_a_failed_write_is_shown_and_the_practice_goes_on(flow, qtbot, store,
     assert "could not be saved" in failed.args[0] and "disk is full" in failed.args[0]
     monkeypatch.undo()
     assert flow.active and flow.ctx.player.state == ev.PLAYING
+
+
+def test_a_practice_in_a_therapists_copy_plays_but_is_not_recorded_and_says_why(
+        flow, qtbot, store, tmp_path) -> None:
+    from mit_desktop.history import bundle
+
+    pid = flow.ctx.profile_id
+    done = store.start_practice(pid, "tiny", "sha-1", "hands-free")
+    store.finish_practice(done, True, 1000, 1000)
+    out = tmp_path / "me.mitbundle"
+    bundle.export_bundle(store, pid, out)
+    copy = bundle.import_bundle(store, out, "Ann (client)").profile_id
+    flow.ctx.set_profile(copy)
+    qtbot.waitUntil(lambda: flow.ctx.profile_id == copy, timeout=5000)
+    before = len(store.list_practices(copy))
+    with qtbot.waitSignal(flow.saveFailed, timeout=5000) as failed:
+        flow.begin("hands-free", (4, 6))
+    assert "could not be saved" in failed.args[0]
+    assert "your copy of a client's practice" in failed.args[0]
+    assert flow.active and flow.ctx.player.state == ev.PLAYING  # the sound goes on
+    flow.ctx.player.advance(4000)
+    assert len(store.list_practices(copy)) == before
