@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from mit_desktop import paths
-from mit_desktop.content.datafiles import ProgramDataError, check_keys, check_schema, read_toml
+from mit_desktop.content.datafiles import (
+    ProgramDataError,
+    check_keys,
+    check_schema,
+    check_table,
+    read_toml,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -109,9 +115,7 @@ def _check_date(path: Path, where: str, value: str) -> None:
 
 
 def _service(path: Path, where: str, raw: Any) -> CrisisService:
-    if not isinstance(raw, dict):
-        raise ProgramDataError(path, f"{where} is not a table")
-    check_keys(path, raw, _SERVICE_KEYS, _SERVICE_OPTIONAL_KEYS, where)
+    check_table(path, raw, _SERVICE_KEYS, _SERVICE_OPTIONAL_KEYS, where)
     phone = raw.get("phone", "").strip()
     text = raw.get("text", "").strip()
     notes = raw.get("notes", "").strip()
@@ -146,9 +150,7 @@ def load_crisis_resources(path: Path | None = None) -> tuple[CrisisRegion, ...]:
     codes: set[str] = set()
     for number, raw in enumerate(data["region"], start=1):
         where = f"[[region]] number {number}"
-        if not isinstance(raw, dict):
-            raise ProgramDataError(path, f"{where} is not a table")
-        check_keys(path, raw, _REGION_KEYS, _REGION_OPTIONAL_KEYS, where)
+        check_table(path, raw, _REGION_KEYS, _REGION_OPTIONAL_KEYS, where)
         code = raw["code"]
         where = f"[[region]] {code!r}"
         aliases = raw.get("aliases", [])

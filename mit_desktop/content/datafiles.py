@@ -1,6 +1,7 @@
 """Reading the bundled data files (TOML): errors that name the file, strict key checks.
 
-Shared by :mod:`mit_desktop.content.program` and :mod:`mit_desktop.content.crisis`; standard library only.
+Shared by the loaders of :mod:`mit_desktop.content` (program, crisis resources, module
+training); standard library only.
 """
 
 from __future__ import annotations
@@ -67,6 +68,20 @@ def check_keys(
             raise ProgramDataError(path, f"{where}: {key!r} must be {_type_name(kind)}")
         if isinstance(value, str) and not value.strip():
             raise ProgramDataError(path, f"{where}: {key!r} is empty")
+
+
+def check_table(
+    path: Path,
+    raw: Any,
+    required: dict[str, type],
+    optional: dict[str, type],
+    where: str,
+) -> dict[str, Any]:
+    """`raw` if it is a table with the keys :func:`check_keys` accepts; else the error."""
+    if not isinstance(raw, dict):
+        raise ProgramDataError(path, f"{where} is not a table")
+    check_keys(path, raw, required, optional, where)
+    return raw
 
 
 def check_schema(path: Path, data: dict[str, Any], version: int) -> None:

@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mit_desktop import paths
-from mit_desktop.content.datafiles import ProgramDataError, check_keys, check_schema, read_toml
+from mit_desktop.content.datafiles import (
+    ProgramDataError,
+    check_keys,
+    check_schema,
+    check_table,
+    read_toml,
+)
 from mit_desktop.content.program import SafetyText, load_safety_text
 from mit_desktop.session.vocabulary import PROGRAM_MODULE_IDS
 
@@ -67,10 +73,8 @@ def load_module_training(path: Path | None = None) -> dict[str, ModuleTraining]:
     result: dict[str, ModuleTraining] = {}
     for number, raw in enumerate(data["module"], start=1):
         where = f"[[module]] number {number}"
-        if not isinstance(raw, dict):
-            raise ProgramDataError(path, f"{where} is not a table")
-        check_keys(path, raw, {"id": str, "title": str, "trains": str, "prompts": list}, {},
-                   where)
+        check_table(path, raw, {"id": str, "title": str, "trains": str, "prompts": list}, {},
+                    where)
         module_id = raw["id"]
         where = f"[[module]] {module_id!r}"
         if module_id not in PROGRAM_MODULE_IDS:

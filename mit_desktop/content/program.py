@@ -33,7 +33,13 @@ from mit_desktop.content.crisis import (  # noqa: F401 - re-exported: the crisis
     normalise_region,
     resources_for_region,
 )
-from mit_desktop.content.datafiles import ProgramDataError, check_keys, check_schema, read_toml
+from mit_desktop.content.datafiles import (
+    ProgramDataError,
+    check_keys,
+    check_schema,
+    check_table,
+    read_toml,
+)
 from mit_desktop.session.vocabulary import PROGRAM_MODULE_IDS
 
 logger = logging.getLogger(__name__)
@@ -163,9 +169,7 @@ def load_program(path: Path | None = None, sessions_dir: Path | None = None) -> 
         raise ProgramDataError(path, "the program lists no [[session]]")
     for number, raw in enumerate(data["session"], start=1):
         where = f"[[session]] number {number}"
-        if not isinstance(raw, dict):
-            raise ProgramDataError(path, f"{where} is not a table")
-        check_keys(path, raw, _SESSION_KEYS, _SESSION_OPTIONAL_KEYS, where)
+        check_table(path, raw, _SESSION_KEYS, _SESSION_OPTIONAL_KEYS, where)
         session_id = raw["id"]
         where = f"[[session]] {session_id!r}"
         if not _ID_RE.match(session_id):
