@@ -93,3 +93,26 @@ def test_a_microphone_not_there_is_named_and_nothing_is_written(pulse, tmp_path:
     with pytest.raises(CaptureError, match="not connected"):
         capture.start()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_take_is_heard_through_the_programs_sound_output(pulse, tmp_path: Path,
+                                                           monkeypatch) -> None:
+    from mit_desktop.recording.listen import play_take
+    from realtime.pulse import Capture as ServerCapture
+    from realtime.pulse import find_sound
+
+    monkeypatch.setenv("MIT_AUDIO_BACKEND", "stream")
+    take = tmp_path / "take.wav"
+    t = np.arange(SAMPLE_RATE * 2) / SAMPLE_RATE
+    sf.write(str(take), (0.25 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), SAMPLE_RATE,
+             subtype="PCM_16")
+    heard = ServerCapture(pulse).start()
+    try:
+        played_ms = play_take(take, start_ms=500, end_ms=1500)
+        time.sleep(0.3)
+    finally:
+        samples = heard.stop()
+    assert played_ms == 1000
+    sound = find_sound(samples, heard.rate, threshold=2000)
+    assert sound.length_ms == pytest.approx(1000, abs=30)
+    assert np.max(np.abs(samples)) / 32767 == pytest.approx(0.25, abs=0.02)

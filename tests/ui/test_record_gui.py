@@ -136,6 +136,34 @@ def test_paragraph_takes_retake_choose_and_go_into_the_script(qtbot, script: Pat
     assert dialog.where.text() == "Paragraph 1 of 1"  # what is left to read
 
 
+def test_listen_plays_the_chosen_take_and_around_the_chosen_point(qtbot, script: Path,
+                                                                 private_folders: Path,
+                                                                 monkeypatch) -> None:
+    from mit_desktop.ui.studio import record_meter
+
+    played = []
+    monkeypatch.setattr(record_meter, "play_take",
+                        lambda take, device, stop, start, end: played.append((take, start, end)))
+    dialog = RecordParagraphsDialog(script, output_device="sink:speakers")
+    qtbot.addWidget(dialog)
+    assert not dialog.listen_button.isEnabled()
+    takes = []
+    monkeypatch.setattr(dialog.bridge, "start", lambda out, _device: takes.append(out))
+    for _ in range(2):
+        dialog.record_button.click()
+        dialog.bridge.stopped.emit(fake_take(takes[-1], [("voice", 500)]))
+    dialog.takes.setCurrentIndex(0)
+    dialog.listen_button.click()
+    assert played == [(takes[0], 0, None)]
+    assert dialog.listen_button.text() == "&Listen"  # back once it was heard
+
+    whole = whole_take_dialog(qtbot, private_folders)
+    whole.points.setCurrentRow(1)
+    whole.listen_button.click()
+    at = whole.proposals()[1].at_ms
+    assert played[-1] == (whole.audio, at - 3000, at + 3000)
+
+
 def test_a_microphone_that_went_away_is_said_and_the_take_kept(qtbot, script: Path,
                                                                monkeypatch) -> None:
     dialog = RecordParagraphsDialog(script)
@@ -208,7 +236,8 @@ def test_every_control_of_the_whole_take_is_reached_by_tab(qtbot, private_folder
     for w in (dialog.name, dialog.devices.combo, dialog.meter.bar, dialog.record_button,
               dialog.threshold, dialog.min_length, dialog.section_length, dialog.find_button,
               dialog.waveform, dialog.points, dialog.earlier_button, dialog.later_button,
-              dialog.kind_button, dialog.add_at, dialog.add_button, dialog.save_button):
+              dialog.kind_button, dialog.listen_button, dialog.add_at, dialog.add_button,
+              dialog.save_button):
         assert w in reached, w.accessibleName()
     unnamed = [type(w).__name__ for w in reached if not w.accessibleName()
                and not w.parent().inherits("QAbstractSpinBox")]  # a spin box's own field

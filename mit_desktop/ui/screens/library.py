@@ -56,7 +56,15 @@ class LibraryScreen(QWidget):
         self._token: CancelToken | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        layout.addWidget(label(self.tr("All practices"), "heading", self))
+        top = QHBoxLayout()
+        top.addWidget(label(self.tr("All practices"), "heading", self), 1)
+        self.record_whole_button = button(
+            self.tr("Record a whole practice…"), self.tr("Record a whole practice"),
+            self.tr("Record a practice in one take; pauses become reflection points and "
+                    "sections you can check on its waveform."), None, self)
+        self.record_whole_button.clicked.connect(self._ask_record_whole)
+        top.addWidget(self.record_whole_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         body = QHBoxLayout()
         self.session_list = QListWidget(self)
         named(self.session_list, self.tr("Practices"),
@@ -141,15 +149,9 @@ class LibraryScreen(QWidget):
                                    self.tr("Choose a Piper voice (.onnx file with its .onnx.json)."),
                                    None, self)
         self.voice_button.clicked.connect(self._ask_voice)
-        self.record_whole_button = button(
-            self.tr("Record a whole practice…"), self.tr("Record a whole practice"),
-            self.tr("Record a practice in one take; pauses become reflection points and "
-                    "sections you can check on its waveform."), None, self)
-        self.record_whole_button.clicked.connect(self._ask_record_whole)
         self.bottom_row = row
-        self.bottom_buttons = (self.import_button, self.record_whole_button,
-                               self.import_shared_button, self.template_button,
-                               self.voice_button)
+        self.bottom_buttons = (self.import_button, self.import_shared_button,
+                               self.template_button, self.voice_button)
         self._bottom_columns = 0
         self._arrange_bottom(len(self.bottom_buttons))
         layout.addLayout(row)
@@ -289,7 +291,8 @@ class LibraryScreen(QWidget):
         from mit_desktop.ui.studio.record_paragraphs import RecordParagraphsDialog
 
         try:
-            dialog = RecordParagraphsDialog(entry.path, self, self.ctx.tasks.run)
+            dialog = RecordParagraphsDialog(entry.path, self, self.ctx.tasks.run,
+                                            self.ctx.state.output_device)
         except (SessionError, OSError) as exc:
             self.message.emit(self.tr("This practice cannot be recorded until its script "
                                       "is mended: {why}").format(why=exc))
@@ -303,7 +306,7 @@ class LibraryScreen(QWidget):
         """Record a whole practice in one take."""
         from mit_desktop.ui.studio.record_whole import RecordWholeTakeDialog
 
-        dialog = RecordWholeTakeDialog(self, self.ctx.tasks.run)
+        dialog = RecordWholeTakeDialog(self, self.ctx.tasks.run, self.ctx.state.output_device)
         dialog.saved.connect(lambda _path: self.refresh())
         dialog.resize(min(900, self.window().width()), min(700, self.window().height()))
         dialog.open()

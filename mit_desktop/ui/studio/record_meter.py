@@ -10,6 +10,8 @@ announced when it changes, never shown by colour alone.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from mit_desktop.recording.capture import Capture, CaptureError, TakeResult
 from mit_desktop.recording.levels import CLIPPING, TOO_QUIET, LevelState
+from mit_desktop.recording.listen import ListenProblem, play_take
 from mit_desktop.recording.sources import InputDevice, list_input_devices
 from mit_desktop.ui.access import announce
 from mit_desktop.ui.widgets import button, label, named
@@ -190,4 +193,49 @@ class RecorderBridge(QObject):
             capture.cancel()
 
 
-__all__ = ["CaptureError", "DeviceBox", "LevelMeter", "RecorderBridge"]
+class TakeListener(QObject):
+    """Plays a take (or part of one) off the GUI thread through `run`; `button` reads
+    "Stop listening" meanwhile and stops it when pressed again. `say(text)` reports a
+    problem."""
+
+    def __init__(self, button_widget: QWidget, run: Callable[..., None],
+                 output_device: str | None, say: Callable[[str], None]) -> None:
+        super().__init__(button_widget)
+        self.button = button_widget
+        self.text = button_widget.text()  # type: ignore[attr-defined]
+        self.run = run
+        self.output_device = output_device
+        self.say = say
+        self._stop: threading.Event | None = None
+
+    @property
+    def playing(self) -> bool:
+        return self._stop is not None
+
+    def stop(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+
+    def toggle(self, take: Path, start_ms: int = 0, end_ms: int | None = None) -> None:
+        if self._stop is not None:
+            self.stop()
+            return
+        stop = self._stop = threading.Event()
+        self.button.setText(self.tr("Stop &listening"))  # type: ignore[attr-defined]
+        device = self.output_device
+
+        def done(_ms: object) -> None:
+            self._stop = None
+            self.button.setText(self.text)  # type: ignore[attr-defined]
+
+        def failed(exc: BaseException) -> None:
+            done(None)
+            if isinstance(exc, ListenProblem):
+                self.say(str(exc))
+            else:
+                log.error("listening failed", exc_info=exc)
+
+        self.run(lambda: play_take(take, device, stop, start_ms, end_ms), done, failed)
+
+
+__all__ = ["CaptureError", "DeviceBox", "LevelMeter", "RecorderBridge", "TakeListener"]

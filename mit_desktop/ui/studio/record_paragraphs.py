@@ -6,6 +6,8 @@ makes a retake (every take is kept on disk until the script is given its clips).
 recordings into the script" trims and matches each kept take and writes the script
 with clips in place of those paragraphs (`recording.paragraphs`).
 
+Listen (Alt+L) plays the chosen take through the program's sound output.
+
 Everything is reachable by keyboard: Tab through the controls, Alt+R Record, Alt+S Stop,
 Alt+N / Alt+P the next and previous paragraph.
 """
@@ -36,7 +38,7 @@ from mit_desktop.recording.paragraphs import (
 from mit_desktop.recording.trim import TakeProblem
 from mit_desktop.session.errors import SessionError
 from mit_desktop.ui.access import announce
-from mit_desktop.ui.studio.record_meter import DeviceBox, LevelMeter, RecorderBridge
+from mit_desktop.ui.studio.record_meter import DeviceBox, LevelMeter, RecorderBridge, TakeListener
 from mit_desktop.ui.widgets import FlowRow, button, clock, label, named
 from mit_desktop.ui.workers import DbRunner, run_here
 
@@ -50,7 +52,7 @@ class RecordParagraphsDialog(QDialog):
     saved = Signal(object)
 
     def __init__(self, script: Path, parent: QWidget | None = None,
-                 run: DbRunner | None = None) -> None:
+                 run: DbRunner | None = None, output_device: str | None = None) -> None:
         super().__init__(parent)
         self.script = Path(script)
         self.run = run or run_here
@@ -103,8 +105,12 @@ class RecordParagraphsDialog(QDialog):
         named(self.takes, self.tr("Take to keep"),
               self.tr("Which of this paragraph's takes goes into the script."))
         takes_caption.setBuddy(self.takes)
+        self.listen_button = button(self.tr("&Listen"), self.tr("Listen to this take"),
+                                    self.tr("Play the chosen take (press again to stop)."),
+                                    None, page)
         takes_row.addWidget(takes_caption)
         takes_row.addWidget(self.takes, 1)
+        takes_row.addWidget(self.listen_button)
         layout.addLayout(takes_row)
         self.status = label("", None, page)
         named(self.status, self.tr("What happened"))
@@ -128,6 +134,8 @@ class RecordParagraphsDialog(QDialog):
         self.takes.activated.connect(self._take_chosen)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
+        self.listener = TakeListener(self.listen_button, self.run, output_device, self._say)
+        self.listen_button.clicked.connect(self._listen)
         self.devices.refresh()
         if self.devices.problem:
             self._say(self.devices.problem)
@@ -180,6 +188,7 @@ class RecordParagraphsDialog(QDialog):
         self.next_button.setEnabled(has and not recording and self.index < len(self.paragraphs) - 1)
         self.devices.setEnabled(not recording)
         self.takes.setEnabled(not recording and self.takes.count() > 0)
+        self.listen_button.setEnabled(not recording and self.takes.count() > 0)
         self.save_button.setEnabled(not recording and bool(self.kept))
         paragraph = self.current()
         retake = paragraph is not None and bool(self.folder.takes(paragraph.key))
@@ -188,10 +197,16 @@ class RecordParagraphsDialog(QDialog):
 
     # -- recording -------------------------------------------------------------------
 
+    def _listen(self) -> None:
+        data = self.takes.currentData()
+        if data:
+            self.listener.toggle(Path(data))
+
     def record(self) -> None:
         paragraph = self.current()
         if paragraph is None or self.bridge.recording:
             return
+        self.listener.stop()
         try:
             self.bridge.start(self.folder.new_take_path(paragraph.key), self.devices.device())
         except (CaptureError, OSError) as exc:
@@ -268,6 +283,7 @@ class RecordParagraphsDialog(QDialog):
         announce(self.status, text)
 
     def reject(self) -> None:
+        self.listener.stop()
         if self.bridge.recording:
             self.bridge.stop()
         super().reject()

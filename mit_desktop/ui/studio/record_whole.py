@@ -48,7 +48,7 @@ from mit_desktop.recording.whole_take import whole_take_paths, write_whole_take_
 from mit_desktop.render.clips import ClipError
 from mit_desktop.session.errors import SessionError
 from mit_desktop.ui.access import announce
-from mit_desktop.ui.studio.record_meter import DeviceBox, LevelMeter, RecorderBridge
+from mit_desktop.ui.studio.record_meter import DeviceBox, LevelMeter, RecorderBridge, TakeListener
 from mit_desktop.ui.studio.record_waveform import WaveformView
 from mit_desktop.ui.widgets import FlowRow, button, clock, label, named
 from mit_desktop.ui.workers import DbRunner, run_here
@@ -56,6 +56,7 @@ from mit_desktop.ui.workers import DbRunner, run_here
 log = logging.getLogger(__name__)
 
 MOVE_MS = 500
+LISTEN_AROUND_MS = 3000
 
 
 class RecordWholeTakeDialog(QDialog):
@@ -63,7 +64,8 @@ class RecordWholeTakeDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, run: DbRunner | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, run: DbRunner | None = None,
+                 output_device: str | None = None) -> None:
         super().__init__(parent)
         self.run = run or run_here
         self.audio: Path | None = None
@@ -162,7 +164,11 @@ class RecordWholeTakeDialog(QDialog):
         self.kind_button = button(self.tr("Reflection or section"),
                                   self.tr("Change between reflection point and section start"),
                                   "", None, page)
-        for b in (self.earlier_button, self.later_button, self.kind_button):
+        self.listen_button = button(self.tr("&Listen around it"),
+                                    self.tr("Listen around the chosen point"),
+                                    self.tr("Play the take from 3 seconds before the chosen point "
+                                            "to 3 seconds after it."), None, page)
+        for b in (self.earlier_button, self.later_button, self.kind_button, self.listen_button):
             point_row.add(b)
         layout.addWidget(point_row)
         add_row = QHBoxLayout()
@@ -201,6 +207,8 @@ class RecordWholeTakeDialog(QDialog):
         self.later_button.clicked.connect(lambda: self._move(MOVE_MS))
         self.kind_button.clicked.connect(self._change_kind)
         self.add_button.clicked.connect(self._add)
+        self.listener = TakeListener(self.listen_button, self.run, output_device, self._say)
+        self.listen_button.clicked.connect(self._listen)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
         self.devices.refresh()
@@ -213,6 +221,7 @@ class RecordWholeTakeDialog(QDialog):
     def record(self) -> None:
         if self.bridge.recording:
             return
+        self.listener.stop()
         try:
             name = self.name.text()
             if self.audio is None or self.script is None or self.script.exists() \
@@ -313,6 +322,12 @@ class RecordWholeTakeDialog(QDialog):
             self._show_points(proposals, row)
             announce(self.points, self._describe(proposals[row]))
 
+    def _listen(self) -> None:
+        row = self.points.currentRow()
+        if self.audio is not None and 0 <= row < len(self.waveform.proposals):
+            at = self.waveform.proposals[row].at_ms
+            self.listener.toggle(self.audio, max(0, at - LISTEN_AROUND_MS), at + LISTEN_AROUND_MS)
+
     def _add(self) -> None:
         if not len(self.samples):
             return
@@ -336,7 +351,7 @@ class RecordWholeTakeDialog(QDialog):
         for w in (self.find_button, self.threshold, self.min_length, self.section_length,
                   self.add_at, self.add_button, self.points, self.waveform):
             w.setEnabled(have_take)
-        for w in (self.earlier_button, self.later_button, self.kind_button):
+        for w in (self.earlier_button, self.later_button, self.kind_button, self.listen_button):
             w.setEnabled(chosen)
         self.save_button.setEnabled(have_take and any(p.accepted for p in self.proposals()))
 
@@ -366,6 +381,7 @@ class RecordWholeTakeDialog(QDialog):
         announce(self.status, text)
 
     def reject(self) -> None:
+        self.listener.stop()
         if self.bridge.recording:
             self.bridge.stop()
         super().reject()
