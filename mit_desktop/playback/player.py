@@ -135,6 +135,7 @@ class Player:
         self._final = 0
         self._complete = False
         self._next_reflection = 0
+        self._answered: set[int] = set()  # reflections continued from (interactive mode)
         self._shaper = BlockShaper(self._target_gains, self.ramp, self.declick)
         self._preroll: tuple[int, np.ndarray] | None = None
         self._needs_fade_in = start_sample > 0
@@ -255,6 +256,11 @@ class Player:
     def session(self) -> Session | None:
         """The opened session."""
         return self._session
+
+    @property
+    def settings(self) -> ListeningSettings | None:
+        """The listening settings of the session open now (None before open())."""
+        return self._settings
 
     @property
     def mode(self) -> str | None:
@@ -484,6 +490,7 @@ class Player:
         self._emit_position(force=True)
 
     def _continue(self) -> None:
+        self._answered.add(self._next_reflection)
         self._next_reflection += 1
         self._start()
 
@@ -666,7 +673,7 @@ class Player:
             self._refresh()
             if self._complete:
                 target = min(target, self._final)
-        target = max(0, target)
+        target = self._not_past_a_reflection(max(0, target))
         if self._state in _ACTIVE:
             self.backend.flush()
         self._set_sent(target)
@@ -681,6 +688,17 @@ class Player:
             self._set_state(ev.PAUSED)
         self._emit_position(force=True)
         self._checkpoint("seek")
+
+    def _not_past_a_reflection(self, target: int) -> int:
+        """Interactive mode: a seek forward over a reflection not yet continued from lands on
+        that reflection (whose stop then offers it) instead of jumping over it silently."""
+        if self.mode != INTERACTIVE or self._timeline is None or target <= self._sent:
+            return target
+        for index, start in enumerate(self._moments.reflection_starts):
+            if self._sent <= start < target and index not in self._answered:
+                log.info("seek to sample %d stops at reflection %d first", target, index + 1)
+                return start
+        return target
 
     def _seek_section(self, index: int) -> None:
         assert self._ahead is not None

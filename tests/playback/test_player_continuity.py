@@ -9,6 +9,8 @@ import numpy as np
 from mit_desktop.playback import events as ev
 from mit_desktop.playback.output.null import NullBackend
 
+RATE_HZ = 22_050
+
 
 def test_plays_the_whole_session_exactly_as_render_makes_it(make_rig) -> None:
     rig = make_rig()
@@ -151,3 +153,37 @@ def test_opening_another_session_silences_the_last_one_at_once(make_rig) -> None
     full = rig.engine.timeline(rig.session, hands_free)
     expected = rig.expected(full)
     assert np.array_equal(rig.recorded(), np.concatenate([expected[:heard], expected]))
+
+
+def test_seeking_over_an_unanswered_reflection_stops_at_it(make_rig) -> None:
+    """Interactive mode: Forward, End or a click past a reflection not yet answered lands
+    on the reflection and offers it (it once jumped over it silently); once continued
+    from, it can be jumped over."""
+    rig = make_rig(mode="interactive")
+    player = rig.player
+    timeline = rig.timeline()
+    reflection = timeline.reflections[0]
+    later = timeline.sections[2].start_sample + RATE_HZ  # a second into the last section
+    assert reflection.start_sample < later
+    player.seek_sample(later)  # while still stopped
+    rig.settle()
+    assert player.position_sample == reflection.start_sample
+    player.play()
+    rig.wait_state(ev.REFLECTION)
+    assert player.position_sample == reflection.start_sample
+    assert rig.events("reflection")[-1].waiting
+    player.continue_()
+    rig.wait_state(ev.PLAYING)
+    player.seek_sample(0)
+    rig.settle()
+    player.seek_sample(later)  # answered now: the seek goes where it was asked
+    rig.settle()
+    assert player.position_sample >= later
+
+
+def test_hands_free_seeking_goes_where_it_was_asked(make_rig) -> None:
+    rig = make_rig()
+    later = rig.timeline().sections[2].start_sample + RATE_HZ
+    rig.player.seek_sample(later)
+    rig.settle()
+    assert rig.player.position_sample == later
