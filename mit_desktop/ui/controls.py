@@ -9,7 +9,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSlider,
     QButtonGroup,
+    QGroupBox,
     QHBoxLayout,
     QPushButton,
     QSizePolicy,
@@ -24,13 +26,20 @@ from mit_desktop.ui.widgets import clock, label, named
 FOCUS_RING_PX = 4
 
 
-class RatingRow(QWidget):
-    """A question and eleven large buttons 0-10 (arrow keys move, Space chooses)."""
+class RatingRow(QGroupBox):
+    """A question and eleven large buttons 0-10 (arrow keys move, Space chooses).
+
+    For a screen reader the row is a group named by its question, holding eleven radio
+    buttons; the checked one is the value ("How is your mood?: 7 of 10"), and the row's
+    description says it too. (A group box without a title or frame: it looks like a row.)
+    """
 
     changed = Signal(object)  # int | None
 
     def __init__(self, question: str, low: str, high: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setFlat(True)
+        self.setStyleSheet("QGroupBox { border: none; margin: 0px; padding: 0px; }")
         self.question = question
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -152,12 +161,17 @@ class VolumeSlider(QWidget):
         self.value_label.setText(f"{round(gain * 100)} %")
 
 
-class ProgressMarks(QWidget):
+class ProgressMarks(QAbstractSlider):
     """Position in the session with section ticks (|) and reflection diamonds (◆).
 
     Clicking or the arrow keys ask to seek (``seekRequested``, ms). The marks differ
-    in shape as well as colour.
+    in shape as well as colour. A slider for a screen reader, whose value is the position
+    in seconds (of the length in seconds, its maximum), refreshed every
+    ``VALUE_STEP_S`` seconds of play and at once after a jump, so a reader resting on it
+    is not talking every second; the description says it in minutes and seconds.
     """
+
+    VALUE_STEP_S = 10
 
     seekRequested = Signal(int)
 
@@ -170,6 +184,8 @@ class ProgressMarks(QWidget):
         self.setMinimumHeight(MIN_TARGET_PX)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setOrientation(Qt.Orientation.Horizontal)
+        self.setRange(0, 0)
         self._help = self.tr("Where you are in the practice. Lines mark sections, diamonds "
                              "mark reflections. Left and right arrows move back and forward.")
         named(self, self.tr("Progress"), self._help)
@@ -185,7 +201,21 @@ class ProgressMarks(QWidget):
         said += " " + self._help
         if said != self.accessibleDescription():  # (changes once a second at most)
             self.setAccessibleDescription(said)
+        seconds = position_ms // 1000
+        total = max(seconds, (duration_ms or 0) // 1000)
+        if total != self.maximum():
+            self.setRange(0, total)
+        if abs(seconds - self.value()) >= self.VALUE_STEP_S or seconds < self.value() \
+                or seconds == total:
+            self.setValue(seconds)
         self.update()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """The player's keys seek (its shortcuts); the slider never moves by itself."""
+        event.ignore()
+
+    def wheelEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        event.ignore()  # (the page scrolls instead)
 
     def _span(self) -> int:
         known = max([self.position_ms, *self.sections, *self.reflections, 1])

@@ -104,15 +104,44 @@ def test_every_control_has_a_name_and_exclusive_choices_are_radio_buttons(window
         assert iface(b).role() == QAccessible.Role.RadioButton
 
 
+def checked_choices(group) -> list[str]:  # type: ignore[no-untyped-def]
+    """The names of the checked radio buttons among an accessible group's children."""
+    found = []
+    for i in range(group.childCount()):
+        child = group.child(i)
+        if child.role() == QAccessible.Role.RadioButton and child.state().checked:
+            found.append(child.text(NAME))
+    return found
+
+
 def test_rating_rows_and_progress_expose_their_value(window, qtbot) -> None:
+    """Once the value was only in descriptions: a rating row is a group of radio buttons
+    named by its question whose checked one is the value; the progress is a slider whose
+    value (seconds played) and maximum (the length) a reader gets as numbers."""
+    window.show_page("checkin")
     rating = window.checkin.mood
+    row = iface(rating)
+    assert row.role() == QAccessible.Role.Grouping
+    assert row.text(NAME) == "How is your mood?"
+    assert checked_choices(row) == []
     assert "not chosen" in rating.accessibleDescription().lower()
     rating.buttons[7].click()
-    assert "7" in iface(rating).text(QAccessible.Text.Description)
-    assert iface(rating.buttons[7]).state().checked
+    assert checked_choices(row) == ["How is your mood?: 7 of 10"]
+    assert "7" in row.text(QAccessible.Text.Description)
+    rating.set_value(None)
+    assert checked_choices(row) == []
     progress = window.player.progress
     progress.set_state(65_000, 600_000, [0], [])
-    assert "1:05" in iface(progress).text(QAccessible.Text.Description)
+    value = iface(progress).valueInterface()
+    assert value is not None
+    assert (value.currentValue(), value.minimumValue(), value.maximumValue()) == (65, 0, 600)
+    progress.set_state(69_000, 600_000, [0], [])  # while playing: every 10 s, not every second
+    assert value.currentValue() == 65
+    progress.set_state(75_000, 600_000, [0], [])
+    assert value.currentValue() == 75
+    progress.set_state(300_000, 600_000, [0], [])  # a jump: at once
+    assert value.currentValue() == 300
+    assert "5:00" in iface(progress).text(QAccessible.Text.Description)
     assert "10:00" in iface(progress).text(QAccessible.Text.Description)
 
 
