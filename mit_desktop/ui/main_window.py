@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -125,7 +124,6 @@ class MainWindow(PracticePages, QMainWindow):
 
     def attach(self, ctx: AppContext) -> None:
         """Build the screens over the shared context (after the first paint in the program)."""
-        from PySide6.QtCore import Qt
 
         from mit_desktop.ui.practice.checkin import CheckInScreen
         from mit_desktop.ui.practice.flow import PracticeFlow
@@ -154,13 +152,9 @@ class MainWindow(PracticePages, QMainWindow):
         for page in (self.today, self.library, self.history, self.settings, self.checkin,
                      self.player, self.reflection, self.stop_screen, self.support,
                      self.questionnaire):
+            # (no page scrolls as a whole: the parts that can grow scroll inside it, so its
+            # main action, e.g. "Start this practice", stays in view at any text size)
             holder = page
-            if page is self.library:  # scroll at large text sizes (the check-in scrolls itself)
-                holder = QScrollArea(self)
-                holder.setWidgetResizable(True)
-                holder.setFrameShape(QScrollArea.Shape.NoFrame)
-                holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-                holder.setWidget(page)
             self._holders[page] = holder
             self.stack.addWidget(holder)
         self._connect()

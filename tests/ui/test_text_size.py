@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
-from screen_walk import walk
+from screen_walk import show_screen, walk
 from test_keyboard_and_access import in_history_view
 
 from mit_desktop.ui.theme import apply_theme
@@ -58,6 +58,40 @@ def layout_problems(page: QWidget) -> list[str]:
         elif isinstance(w, QComboBox) and w.currentText():
             if w.fontMetrics().horizontalAdvance(w.currentText()) + 36 > w.width():
                 found.append(f"choice {w.currentText()[:30]!r} cut short ({w.width()} px)")
+    return found + hidden_primary_actions(page)
+
+
+PRIMARY_ROLES = ("primary", "big", "danger")
+
+
+def _scroll_areas_around(w: QWidget) -> list[QAbstractScrollArea]:
+    found = []
+    parent = w.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            found.append(parent)
+        parent = parent.parentWidget()
+    return found
+
+
+def fully_in_view(w: QWidget) -> bool:
+    """The whole widget is drawn and inside the window (nothing of it scrolled away)."""
+    window = w.window()
+    top_left = w.mapTo(window, w.rect().topLeft())
+    bottom_right = w.mapTo(window, w.rect().bottomRight())
+    return w.visibleRegion().boundingRect().size() == w.size() and top_left.y() >= 0 \
+        and bottom_right.y() < window.height() and bottom_right.x() < window.width()
+
+
+def hidden_primary_actions(page: QWidget) -> list[str]:
+    """A primary action (Start, Pause, I need to stop …) below the fold with no visible
+    scroll bar to reach it."""
+    found = []
+    for b in page.findChildren(QAbstractButton):
+        if not _shown(b) or b.property("role") not in PRIMARY_ROLES or fully_in_view(b):
+            continue
+        if not any(area.verticalScrollBar().isVisible() for area in _scroll_areas_around(b)):
+            found.append(f"{b.text()!r} is out of view with no scroll bar to reach it")
     return found
 
 
@@ -155,3 +189,47 @@ def test_start_listening_stays_in_view_at_200_percent(window, qtbot) -> None:
     go = window.checkin.go_button
     assert go.visibleRegion().boundingRect().size() == go.size()
     assert go.mapTo(window, go.rect().bottomLeft()).y() <= window.height()
+
+
+@pytest.mark.parametrize("scale", [100, 200])
+def test_start_this_practice_and_pause_are_in_view_without_scrolling(window, qtbot,
+                                                                     scale: int) -> None:
+    """At 200 % on 1024 × 768 "Start this practice" was 400 px below its pane's visible part
+    and the big Pause below the fold; both stay in view (never inside what scrolls)."""
+    apply_theme(QApplication.instance(), scale, False)
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=2000)
+    window.show_page("library")
+    window.library.session_list.setCurrentRow(0)
+    QApplication.processEvents()
+    _assert_in_view_without_scrolling({"Start this practice": window.library.start_button})
+    show_screen(window, "player")  # with More controls open
+    QApplication.processEvents()
+    _assert_in_view_without_scrolling({"Pause": window.player.play_button,
+                                       "I need to stop": window.player.stop_button})
+
+
+def _assert_in_view_without_scrolling(buttons: dict[str, QWidget]) -> None:
+    for name, b in buttons.items():
+        assert b.isVisible(), name
+        assert fully_in_view(b), name
+        assert _scroll_areas_around(b) == [], f"{name} scrolls away with the page"
+
+
+def test_the_walk_finds_a_primary_action_below_the_fold(window, qtbot) -> None:
+    """The check itself: a primary button pushed below the window with no scroll bar."""
+    from PySide6.QtWidgets import QPushButton
+
+    window.resize(1024, 768)
+    window.show_page("today")
+    page = window.today
+    b = QPushButton("Start far below", page)
+    b.setProperty("role", "primary")
+    b.move(10, 2000)
+    b.show()
+    QApplication.processEvents()
+    assert any("Start far below" in p for p in hidden_primary_actions(page))
+    b.move(10, 10)
+    QApplication.processEvents()
+    assert hidden_primary_actions(page) == []
+    b.deleteLater()

@@ -87,13 +87,14 @@ class LibraryScreen(QWidget):
         self.summary = label("", None, detail_widget)
         self.safety = label("", "banner", detail_widget)
         named(self.safety, self.tr("Safety note for this practice"))
+        # "Start this practice" stays below the scrolling details, never scrolled out of
+        # sight (at 200 % text it was once 400 px below the visible part of the pane)
         self.start_button = button(self.tr("Start this practice"), self.tr("Start this practice"),
                                    self.tr("Start the practice chosen in the list."), "primary",
-                                   detail_widget)
+                                   self)
         self.start_button.clicked.connect(self._start)
         for w in (self.title, self.length, self.summary, self.safety):
             detail.addWidget(w)
-        detail.addWidget(self.start_button)
         from mit_desktop.ui import own_session_actions as own
 
         self.own_buttons = QHBoxLayout()
@@ -124,7 +125,10 @@ class LibraryScreen(QWidget):
         detail.addWidget(self.record_button)
         detail.addStretch(1)
         detail_area.setWidget(detail_widget)
-        body.addWidget(detail_area, 2)
+        detail_column = QVBoxLayout()
+        detail_column.addWidget(detail_area, 1)
+        detail_column.addWidget(self.start_button)
+        body.addLayout(detail_column, 2)
         layout.addLayout(body, 1)
         self.errors_label = label("", "banner", self)
         named(self.errors_label, self.tr("Problems with your scripts"))
