@@ -148,16 +148,20 @@ class Player:
 
     # -- public API (any thread) -------------------------------------------------
 
-    def open(self, session: Session, settings: ListeningSettings, start_ms: int = 0) -> None:
+    def open(self, session: Session, settings: ListeningSettings, start_ms: int = 0,
+             answered: Iterable[int] = ()) -> None:
         """Load `session` (stopping any other) and start rendering ahead; playback waits for play().
 
         `start_ms` resumes a practice from a checkpoint. The mode comes from `settings`.
+        `answered`: indices of reflections already continued from in this practice (when
+        it is opened again in another mode or speed), which a seek does not stop at.
         """
         self._shutdown_feeder()
         if self._backend_open:
             self.backend.flush()  # what the last session had queued is not heard after this
         self._session, self._settings = session, settings
         self._reset_feeder_state(self._ms_to_sample(start_ms))
+        self._answered = set(answered)
         self._state = ev.IDLE
         self.stats = PlayerStats()
         self._quit = False
@@ -256,6 +260,11 @@ class Player:
     def session(self) -> Session | None:
         """The opened session."""
         return self._session
+
+    @property
+    def answered_reflections(self) -> frozenset[int]:
+        """Indices of the reflections continued from since open() (interactive mode)."""
+        return frozenset(self._answered)
 
     @property
     def settings(self) -> ListeningSettings | None:
@@ -680,6 +689,10 @@ class Player:
         self._preroll = None
         self._shaper.settle_gains()
         self._next_reflection = self._moments.jumped(target)
+        starts = self._moments.reflection_starts
+        while self._next_reflection < len(starts) and starts[self._next_reflection] == target \
+                and self._next_reflection in self._answered:
+            self._next_reflection += 1  # landing on an answered reflection: not asked again
         self._needs_fade_in = True
         if self._state in _ACTIVE and self.declick and target > 0:
             self._shaper.fade_in_at = target

@@ -187,3 +187,23 @@ def test_hands_free_seeking_goes_where_it_was_asked(make_rig) -> None:
     rig.player.seek_sample(later)
     rig.settle()
     assert rig.player.position_sample == later
+
+
+def test_opened_again_at_an_answered_reflection_it_is_not_asked_again(make_rig) -> None:
+    """Another mode or speed opens the session again at a section; a reflection answered
+    before, where that section starts, is not asked a second time."""
+    rig = make_rig(mode="interactive")
+    player = rig.player
+    reflection = rig.timeline().reflections[0]
+    player.play()
+    rig.wait_state(ev.REFLECTION)
+    player.continue_()
+    rig.wait_state(ev.PLAYING)
+    assert player.answered_reflections == {0}
+    player.open(rig.session, rig.settings, 0, answered=player.answered_reflections)
+    assert player.wait_rendered(30.0)
+    seen = len(rig.states())
+    player.seek_sample(reflection.start_sample)
+    player.play()
+    rig.wait_state(ev.FINISHED)
+    assert ev.REFLECTION not in rig.states()[seen:]

@@ -47,6 +47,7 @@ from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE, ListeningSetti
 from mit_desktop.ui.bridge import PlayerBridge
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.inhibit import SleepInhibitor, SleepWatcher
+from mit_desktop.ui.practice.speed import PracticeSpeed
 from mit_desktop.ui.preparer import prepare_ahead_enabled, preparer_for
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class PendingReflection:
     scale: RatingScale | None = None
 
 
+SECTION_READY_S = 30.0  # at most, for the timeline of a prepared session to reach a section
 RENDER_NICE = 10  # background speech synthesis yields the CPU to the window and the audio
 
 
@@ -170,6 +172,7 @@ class PracticeFlow(QObject):
         self._inhibitor = SleepInhibitor()
         self._sleep = SleepWatcher()
         self._sleep.aboutToSleep.connect(self.pause_for_sleep)
+        self.speed = PracticeSpeed(self)
 
     # -- bridge and recorder ----------------------------------------------------------
 
@@ -251,7 +254,8 @@ class PracticeFlow(QObject):
     def settings(self, mode: str) -> ListeningSettings:
         prefs = self.ctx.prefs
         variables = dict(self.ctx.profile.variables)
-        return ListeningSettings(voice=prefs.voice, rate=prefs.rate, pacing=prefs.pacing,
+        rate = prefs.rate if self.speed.rate is None else self.speed.rate  # (this practice's)
+        return ListeningSettings(voice=prefs.voice, rate=rate, pacing=prefs.pacing,
                                  ambience=prefs.ambience, voice_clarity=prefs.voice_clarity,
                                  mode=mode, variables=MappingProxyType(variables))
 
@@ -269,6 +273,7 @@ class PracticeFlow(QObject):
         start_ms = self.resume.position_ms if self.resume else 0
         resume_of = self.resume.id if self.resume else None
         self.pending, self.active = [], True
+        self.speed.reset()
         bridge = self.bridge  # the recorder, then the bridge: connected before the player emits
         del bridge
         recorder = self.recorder
@@ -398,6 +403,7 @@ class PracticeFlow(QObject):
         if not self.active:
             return
         self.active = False
+        self.speed.reset()  # a speed chosen in the player was for this practice only
         self._lane.db(lambda: None, lambda _: self.saved.emit())  # after the recorder's write
         self.ended.emit("completed" if completed else "partial")
 
@@ -406,6 +412,8 @@ class PracticeFlow(QObject):
     def _on_section(self, s: ev.SectionEntered) -> None:
         self.section_index = s.index
         self.section_title = s.title
+        if self.active:
+            self.speed.section_entered(s.index)
 
     def switch_mode(self, mode: str) -> None:
         """Hands-free <-> stop at each reflection during a practice: the session is opened
@@ -415,17 +423,26 @@ class PracticeFlow(QObject):
         if not self.active or mode == self.mode or self.session is None:
             return
         self.mode = mode
-        session, settings, section = self.session, self.settings(mode), self.section_index
+        self.reopen_at_section(self.section_index, lambda: self.modeChanged.emit(mode))
+
+    def reopen_at_section(self, section: int, on_done: Callable[[], None]) -> None:
+        """Open the session again with :meth:`settings` (mode, this practice's speed) and
+        play on from the start of section ``section`` (0-based). The recorder goes on
+        recording the same practice."""
+        if self.session is None:
+            return
+        session, settings = self.session, self.settings(self.mode)
         player = self.ctx.player
 
         def reopen() -> None:
-            player.open(session, settings, 0)
+            player.open(session, settings, 0, answered=player.answered_reflections)
             lower_render_priority()
             if section > 0:
+                player.wait_rendered(SECTION_READY_S)  # the section's place is known
                 player.seek_section(section)
             player.play()
 
-        self.ctx.tasks.run(reopen, lambda _r: self.modeChanged.emit(mode), self._open_failed)
+        self.ctx.tasks.run(reopen, lambda _r: on_done(), self._open_failed)
 
     def _on_state(self, state: str) -> None:
         if state in (ev.PAUSED, ev.STOPPED):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -26,6 +27,7 @@ from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.access import announce
 from mit_desktop.ui.controls import ProgressMarks, VolumeSlider
 from mit_desktop.ui.practice.flow import PracticeFlow
+from mit_desktop.ui.practice.speed import speaking_speeds
 from mit_desktop.ui.widgets import button, clock, label, named
 
 log = logging.getLogger(__name__)
@@ -159,6 +161,9 @@ class PlayerScreen(QWidget):
         space = _OwnKeys((Qt.Key.Key_Space,), self)  # Space presses a focused button
         for b in self.findChildren(QAbstractButton):  # ("I need to stop" stops, Pause pauses)
             b.installEventFilter(space)
+        self.speed_box.installEventFilter(space)  # (and opens the speed's list)
+        flow.speed.waiting.connect(self._speed_said)
+        flow.speed.applied.connect(self._speed_said)
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)
         self._countdown.timeout.connect(self._tick_countdown)
@@ -183,7 +188,8 @@ class PlayerScreen(QWidget):
         self.stop_button.clicked.connect(self.stopRequested.emit)
         top.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignTop)
         root.addLayout(top)
-        # everything else scrolls at large text sizes; the title and "I need to stop" never do
+        # the caption, status and extra controls scroll at large text sizes; the title,
+        # "I need to stop", the progress and the play controls never do
         scroll = _PlayerScroll(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -231,38 +237,6 @@ class PlayerScreen(QWidget):
         self.reflect_label.hide()
         outer.addWidget(self.reflect_label)
 
-        self.progress = ProgressMarks(self)
-        self.progress.seekRequested.connect(self._seek_to)
-        outer.addWidget(self.progress)
-        times = QHBoxLayout()
-        self.elapsed_label = label("0:00", None, self, wrap=False)
-        named(self.elapsed_label, self.tr("Time played"))
-        self.remaining_label = label("", None, self, wrap=False)
-        named(self.remaining_label, self.tr("Time remaining"))
-        times.addWidget(self.elapsed_label)
-        times.addStretch(1)
-        times.addWidget(self.remaining_label)
-        outer.addLayout(times)
-
-        controls = QHBoxLayout()
-        self.back_button = button(self.tr("Back 10 s"), self.tr("Back 10 seconds"),
-                                  self.tr("Go back ten seconds (Left arrow)."), None, self)
-        self.back_button.clicked.connect(lambda: self.seek_by(-SEEK_STEP_MS))
-        self.play_button = button(self.tr("Pause"), self.tr("Play or pause"),
-                                  self.tr("Start, pause or go on with the practice (Space)."),
-                                  "big", self)
-        self.play_button.setMinimumWidth(260)
-        self.play_button.clicked.connect(self.toggle_play)
-        self.forward_button = button(self.tr("Forward 10 s"), self.tr("Forward 10 seconds"),
-                                     self.tr("Skip ten seconds ahead (Right arrow)."), None, self)
-        self.forward_button.clicked.connect(lambda: self.seek_by(SEEK_STEP_MS))
-        controls.addStretch(1)
-        controls.addWidget(self.back_button)
-        controls.addWidget(self.play_button)
-        controls.addWidget(self.forward_button)
-        controls.addStretch(1)
-        outer.addLayout(controls)
-
         extra_row = QHBoxLayout()
         self.more_button = button(self.tr("More controls"), self.tr("More controls"),
                                   self.tr("Show or hide volumes and the list of sections."),
@@ -295,6 +269,21 @@ class PlayerScreen(QWidget):
                       "goes back to the start of the current section."))
         self.stop_at_reflections.toggled.connect(self._mode_toggled)
         volumes.addWidget(self.stop_at_reflections)
+        speed_label = label(self.tr("Speaking speed for this practice:"), None, self.more)
+        self.speed_box = QComboBox(self.more)
+        for value, text in speaking_speeds():
+            self.speed_box.addItem(text, value)
+        named(self.speed_box, self.tr("Speaking speed for this practice"),
+              self.tr("How fast the voice speaks for the rest of this practice. The new speed "
+                      "starts at the next section. Your usual speed is chosen in Settings."))
+        speed_label.setBuddy(self.speed_box)
+        self.speed_box.activated.connect(self._speed_chosen)
+        self.speed_note = label("", "muted", self.more)
+        named(self.speed_note, self.tr("About the speed"))
+        self.speed_note.hide()
+        volumes.addWidget(speed_label)
+        volumes.addWidget(self.speed_box)
+        volumes.addWidget(self.speed_note)
         more_layout.addLayout(volumes, 1)
         sections = QVBoxLayout()
         sections.addWidget(label(self.tr("Sections"), "title", self.more))
@@ -307,6 +296,44 @@ class PlayerScreen(QWidget):
         more_layout.addLayout(sections, 1)
         self.more.hide()
         outer.addWidget(self.more)
+
+        # the progress and the big Pause stay in view below what scrolls, at any text size
+        # (at 200 % on a 1024 × 768 screen Pause was below the fold)
+        pinned = QVBoxLayout()
+        pinned.setSpacing(6)
+        self.progress = ProgressMarks(self)
+        self.progress.seekRequested.connect(self._seek_to)
+        pinned.addWidget(self.progress)
+        times = QHBoxLayout()
+        self.elapsed_label = label("0:00", None, self, wrap=False)
+        named(self.elapsed_label, self.tr("Time played"))
+        self.remaining_label = label("", None, self, wrap=False)
+        named(self.remaining_label, self.tr("Time remaining"))
+        times.addWidget(self.elapsed_label)
+        times.addStretch(1)
+        times.addWidget(self.remaining_label)
+        pinned.addLayout(times)
+
+        controls = QHBoxLayout()
+        self.back_button = button(self.tr("Back 10 s"), self.tr("Back 10 seconds"),
+                                  self.tr("Go back ten seconds (Left arrow)."), None, self)
+        self.back_button.clicked.connect(lambda: self.seek_by(-SEEK_STEP_MS))
+        self.play_button = button(self.tr("Pause"), self.tr("Play or pause"),
+                                  self.tr("Start, pause or go on with the practice (Space)."),
+                                  "big", self)
+        self.play_button.setMinimumWidth(260)
+        self.play_button.clicked.connect(self.toggle_play)
+        self.forward_button = button(self.tr("Forward 10 s"), self.tr("Forward 10 seconds"),
+                                     self.tr("Skip ten seconds ahead (Right arrow)."), None, self)
+        self.forward_button.clicked.connect(lambda: self.seek_by(SEEK_STEP_MS))
+        controls.addStretch(1)
+        controls.addWidget(self.back_button)
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.forward_button)
+        controls.addStretch(1)
+        pinned.addLayout(controls)
+
+        root.addLayout(pinned)
 
     # -- practice ------------------------------------------------------------------
 
@@ -344,6 +371,8 @@ class PlayerScreen(QWidget):
         self.stop_at_reflections.blockSignals(True)
         self.stop_at_reflections.setChecked(self.flow.mode == INTERACTIVE)
         self.stop_at_reflections.blockSignals(False)
+        self._show_speed(self.flow.speed.current())
+        self.speed_note.hide()
         therapist = self.flow.ctx.profile.kind == "client"
         self.more_button.setChecked(therapist)
         self.play_button.setText(self.tr("Pause"))
@@ -412,6 +441,20 @@ class PlayerScreen(QWidget):
 
     def _mode_toggled(self, on: bool) -> None:
         self.flow.switch_mode(INTERACTIVE if on else HANDS_FREE)
+
+    def _show_speed(self, rate: float) -> None:
+        values = [float(self.speed_box.itemData(i)) for i in range(self.speed_box.count())]
+        self.speed_box.setCurrentIndex(min(range(len(values)),
+                                           key=lambda i: abs(values[i] - rate)))
+
+    def _speed_chosen(self, index: int) -> None:
+        self.flow.speed.choose(float(self.speed_box.itemData(index)))
+
+    def _speed_said(self, text: str) -> None:
+        """What became of the chosen speed, on screen and for a screen reader."""
+        self.speed_note.setText(text)
+        self.speed_note.show()
+        announce(self.speed_note, text)
 
     def _volume_changed(self, stem: str, gain: float) -> None:
         setattr(self.flow.ctx.prefs, f"{stem}_volume", gain)

@@ -31,6 +31,7 @@ from mit_desktop.content.program import load_crisis_resources
 from mit_desktop.history import HistoryError
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.context import AppContext
+from mit_desktop.ui.practice.speed import speaking_speeds
 from mit_desktop.ui.screens.program_settings import ProgramSettings
 from mit_desktop.ui.screens.sound_settings import SoundSettings
 from mit_desktop.ui.state import TEXT_SCALES
@@ -143,10 +144,7 @@ class SettingsScreen(QWidget):
         self.voice.currentIndexChanged.connect(self._save_listening)
         self._row(form, self.tr("Voice:"), self.voice, self.tr("The voice that speaks."))
         self.rate = QComboBox(p)
-        for value, text in ((0.6, self.tr("Very slow (the voice may sound blurred)")),
-                            (0.65, self.tr("Slow")),
-                            (0.75, self.tr("Unhurried (usual)")), (0.85, self.tr("A little quicker")),
-                            (1.0, self.tr("The voice's natural speed"))):
+        for value, text in speaking_speeds():  # (the player offers the same speeds)
             self.rate.addItem(text, value)
         self.rate.currentIndexChanged.connect(self._save_listening)
         self._row(form, self.tr("Speaking speed:"), self.rate,

@@ -1,0 +1,115 @@
+"""The speaking speed of the practice playing, changed from the player (Settings keep the
+listener's usual speed).
+
+Piper speaks every sentence anew at another speed, so the new speed cannot start at the
+very next word: its sentences are first prepared in the worker process (at low priority,
+as before Start) while the practice plays on at the old speed, and the new speed starts
+where the next section starts (the session is opened again with the new speed and goes on
+from that section's first sample; the recorder keeps recording the same practice). In the
+last section there is no next section: the change waits for nothing and is not applied.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from mit_desktop.practice.prepare import Preparation, PrepareError, PrepareJob, missing_sentences
+from mit_desktop.ui.preparer import prepare_ahead_enabled
+
+if TYPE_CHECKING:
+    from mit_desktop.ui.practice.flow import PracticeFlow
+
+log = logging.getLogger(__name__)
+
+
+def speaking_speeds() -> list[tuple[float, str]]:
+    """The speeds a listener can choose (rate multiplier, plain words), slowest first."""
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("SpeakingSpeed", text)
+
+    return [(0.6, tr("Very slow (the voice may sound blurred)")), (0.65, tr("Slow")),
+            (0.75, tr("Unhurried (usual)")), (0.85, tr("A little quicker")),
+            (1.0, tr("The voice's natural speed"))]
+
+
+class PracticeSpeed(QObject):
+    """This practice's speed: ``rate`` (None: the listener's usual one from Settings) and a
+    change waiting for the next section. ``waiting`` and ``applied`` carry what to tell
+    the listener, in plain words."""
+
+    waiting = Signal(str)
+    applied = Signal(str)
+
+    def __init__(self, flow: PracticeFlow) -> None:
+        super().__init__(flow)
+        self.flow = flow
+        self.rate: float | None = None
+        self.pending: float | None = None
+        self._ready = False
+        self._asked_in_section = 0
+        self._generation = 0
+
+    def reset(self) -> None:
+        """A new practice: the usual speed, nothing waiting."""
+        self.rate, self.pending, self._ready = None, None, False
+        self._generation += 1
+
+    def current(self) -> float:
+        return self.flow.ctx.prefs.rate if self.rate is None else self.rate
+
+    def choose(self, rate: float) -> None:
+        """The listener chose ``rate`` for the rest of this practice."""
+        flow = self.flow
+        self._generation += 1
+        if not flow.active or flow.session is None or abs(rate - self.current()) < 1e-9:
+            self.pending, self._ready = None, False
+            if flow.active:
+                self.waiting.emit(self.tr("The practice goes on at the speed it has."))
+            return
+        timeline = flow.ctx.player.timeline if flow.ctx.has_player else None
+        if timeline is not None and flow.ctx.player.duration_ms is not None \
+                and flow.section_index + 1 >= len(timeline.sections):
+            self.pending, self._ready = None, False
+            self.waiting.emit(self.tr(
+                "This is the last section, so the speed stays as it is for this practice. "
+                "Your usual speed is chosen in Settings."))
+            return
+        self.pending, self._ready = rate, False
+        self._asked_in_section = flow.section_index
+        self.waiting.emit(self.tr("The new speed starts at the next section. Until then the "
+                                  "voice goes on as it is."))
+        generation = self._generation
+        settings = dataclasses.replace(flow.settings(flow.mode), rate=rate)
+        session = flow.session
+        engine = flow.ctx.player.engine
+
+        def prepare() -> None:
+            if session.path is None or not prepare_ahead_enabled():
+                return  # the player prepares it as it plays (slower to start)
+            job = PrepareJob(str(session.path), settings)
+            if missing_sentences(engine, job) == 0:
+                return
+            try:
+                Preparation([job], prune=False).run()
+            except PrepareError as exc:
+                log.warning("preparing the new speed: %s", exc)
+
+        def done(_r: object) -> None:
+            if generation == self._generation:
+                self._ready = True
+
+        flow.ctx.tasks.run(prepare, done, lambda exc: log.error(
+            "preparing the new speed failed", exc_info=exc))
+
+    def section_entered(self, index: int) -> None:
+        """(GUI thread) A section began: start the new speed here if it is ready."""
+        if self.pending is None or not self._ready or index <= self._asked_in_section:
+            return
+        self.rate, self.pending, self._ready = self.pending, None, False
+        log.info("practice speed %.2f from section %d", self.rate, index + 1)
+        self.flow.reopen_at_section(index, lambda: self.applied.emit(
+            self.tr("The voice now speaks at the speed you chose.")))
