@@ -27,7 +27,7 @@ from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.access import announce
 from mit_desktop.ui.controls import ProgressMarks, VolumeSlider
 from mit_desktop.ui.practice.flow import PracticeFlow
-from mit_desktop.ui.practice.speed import speaking_speeds
+from mit_desktop.ui.speaking_speeds import speaking_speeds
 from mit_desktop.ui.widgets import button, clock, label, named
 
 log = logging.getLogger(__name__)

@@ -13,27 +13,29 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from mit_desktop.practice.prepare import Preparation, PrepareError, PrepareJob, missing_sentences
 from mit_desktop.ui.preparer import prepare_ahead_enabled
 
-if TYPE_CHECKING:
-    from mit_desktop.ui.practice.flow import PracticeFlow
-
 log = logging.getLogger(__name__)
 
 
-def speaking_speeds() -> list[tuple[float, str]]:
-    """The speeds a listener can choose (rate multiplier, plain words), slowest first."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("SpeakingSpeed", text)
+class _Flow(Protocol):
+    """What of the practice flow (ui.practice.flow.PracticeFlow) the speed uses."""
 
-    return [(0.6, tr("Very slow (the voice may sound blurred)")), (0.65, tr("Slow")),
-            (0.75, tr("Unhurried (usual)")), (0.85, tr("A little quicker")),
-            (1.0, tr("The voice's natural speed"))]
+    ctx: Any
+    active: bool
+    session: Any
+    section_index: int
+    mode: str
+
+    def settings(self, mode: str) -> Any: ...
+
+    def reopen_at_section(self, section: int, on_done: Callable[[], None]) -> None: ...
 
 
 class PracticeSpeed(QObject):
@@ -44,8 +46,8 @@ class PracticeSpeed(QObject):
     waiting = Signal(str)
     applied = Signal(str)
 
-    def __init__(self, flow: PracticeFlow) -> None:
-        super().__init__(flow)
+    def __init__(self, flow: _Flow) -> None:
+        super().__init__(flow if isinstance(flow, QObject) else None)
         self.flow = flow
         self.rate: float | None = None
         self.pending: float | None = None

@@ -31,9 +31,9 @@ from mit_desktop.content.program import load_crisis_resources
 from mit_desktop.history import HistoryError
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.context import AppContext
-from mit_desktop.ui.practice.speed import speaking_speeds
 from mit_desktop.ui.screens.program_settings import ProgramSettings
 from mit_desktop.ui.screens.sound_settings import SoundSettings
+from mit_desktop.ui.speaking_speeds import speaking_speeds
 from mit_desktop.ui.state import TEXT_SCALES
 from mit_desktop.ui.widgets import button, label, named
 
