@@ -334,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     from mit_desktop.cli import history as history_cli
     from mit_desktop.cli import play as playback_cli
     from mit_desktop.cli import program as program_cli
+    from mit_desktop.cli import record as record_cli
     from mit_desktop.cli.report import register_report  # imports no Qt until it runs
 
     playback_cli.register(sub)
@@ -342,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     program_cli.register(sub)
     guide_cli.register(sub)
     cache_cli.register(sub)
+    record_cli.register(sub)
     return parser
 
 

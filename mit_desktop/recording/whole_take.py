@@ -42,13 +42,14 @@ def labels_path(audio: Path) -> Path:
     return Path(audio).with_suffix(".labels.txt")
 
 
-def whole_take_paths(name: str) -> tuple[Path, Path]:
-    """(recording, script) for a new whole take called `name`, in the user's own sessions
-    (where imported recordings go), neither of them an existing file."""
+def whole_take_paths(name: str, folder: Path | None = None) -> tuple[Path, Path]:
+    """(recording, script) for a new whole take called `name`: the script in `folder`
+    (default: the user's own sessions, where imported recordings go), the recording in
+    its ``recordings/``; neither of them an existing file."""
     stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "my-recording"
-    folder = user_sessions_dir()
+    folder = Path(folder) if folder is not None else user_sessions_dir()
     recordings = folder / "recordings"
-    recordings.mkdir(mode=0o700, exist_ok=True)
+    recordings.mkdir(mode=0o700, parents=True, exist_ok=True)
     for n in range(1, 10_000):
         candidate = stem if n == 1 else f"{stem}-{n}"
         audio, script = recordings / f"{candidate}.wav", folder / f"{candidate}.session.md"

@@ -116,3 +116,24 @@ def test_a_take_is_heard_through_the_programs_sound_output(pulse, tmp_path: Path
     sound = find_sound(samples, heard.rate, threshold=2000)
     assert sound.length_ms == pytest.approx(1000, abs=30)
     assert np.max(np.abs(samples)) / 32767 == pytest.approx(0.25, abs=0.02)
+
+
+def test_record_from_the_terminal(pulse, tmp_path: Path) -> None:
+    from realtime.conftest import cli_env, run_cli
+
+    env = cli_env(pulse, tmp_path)
+    with microphone(pulse):
+        listed = run_cli(["record", "--devices"], env, timeout=60)
+        assert listed.returncode == 0 and f"source:{MIC}" in listed.stdout
+        assert MIC_DESCRIPTION in listed.stdout and ".monitor" not in listed.stdout
+        out = tmp_path / "take.wav"
+        done = run_cli(["record", str(out), "--device", f"source:{MIC}", "--seconds", "2"], env,
+                       timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert f"{out}:" in done.stdout
+    assert sf.info(str(out)).samplerate == SAMPLE_RATE
+    assert sf.info(str(out)).duration == pytest.approx(2.0, abs=0.15)
+    missing = run_cli(["record", str(tmp_path / "x.wav"), "--device", "source:nope",
+                       "--seconds", "1"], env, timeout=60)
+    assert missing.returncode == 1 and "not connected" in missing.stderr
+    assert "Traceback" not in missing.stderr

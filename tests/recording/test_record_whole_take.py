@@ -82,3 +82,30 @@ def test_a_hash_label_in_an_audacity_file_starts_a_named_section(take: Path,
     session = parse_session(out)
     assert [h.title for h in session.headings][1:] == ["Your center"]
     assert [r.prompt for r in session.reflections] == ["What do you notice?"]
+
+
+def test_a_new_whole_take_never_takes_an_existing_name(private_folders: Path,
+                                                       tmp_path: Path) -> None:
+    from mit_desktop.content.library import user_sessions_dir
+    from mit_desktop.recording.whole_take import whole_take_paths
+
+    audio, script = whole_take_paths("Evening Practice!")
+    assert script == user_sessions_dir() / "evening-practice.session.md"
+    assert audio == user_sessions_dir() / "recordings" / "evening-practice.wav"
+    script.write_text("taken", encoding="utf-8")
+    assert whole_take_paths("Evening Practice!")[1].name == "evening-practice-2.session.md"
+    mine = tmp_path / "made" / "profile-1"
+    audio, script = whole_take_paths("", mine)
+    assert (audio.parent, script.parent) == (mine / "recordings", mine)
+    assert script.name == "my-recording.session.md"
+
+
+def test_the_pauses_command_writes_the_label_file_the_import_reads(take: Path, tmp_path: Path,
+                                                                    capsys) -> None:
+    labels = tmp_path / "points.txt"
+    assert main(["pauses", str(take), "-o", str(labels)]) == 0
+    printed = capsys.readouterr().out
+    assert "reflection point" in printed and "section start" in printed
+    assert labels.read_text(encoding="utf-8") == labels_text(proposals_for(take))
+    assert main(["pauses", str(take), "--min-pause", "60"]) == 1
+    assert "no pause long enough" in capsys.readouterr().err

@@ -65,9 +65,10 @@ class RecordWholeTakeDialog(QDialog):
     saved = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, run: DbRunner | None = None,
-                 output_device: str | None = None) -> None:
+                 output_device: str | None = None, folder: Path | None = None) -> None:
         super().__init__(parent)
         self.run = run or run_here
+        self.folder = folder  # where the practice goes (None: the user's own sessions)
         self.audio: Path | None = None
         self.script: Path | None = None
         self._take_name = ""
@@ -226,7 +227,7 @@ class RecordWholeTakeDialog(QDialog):
             name = self.name.text()
             if self.audio is None or self.script is None or self.script.exists() \
                     or name != self._take_name:
-                self.audio, self.script = whole_take_paths(name)
+                self.audio, self.script = whole_take_paths(name, self.folder)
                 self._take_name = name
             # (a retake of a practice not made yet replaces the take it follows)
             self.bridge.start(self.audio, self.devices.device())
