@@ -21,6 +21,7 @@ Positions are integer milliseconds from the start of the take. Qt-free, numpy on
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -63,23 +64,36 @@ class Proposal:
         return replace(self, at_ms=at_ms)
 
 
+#: Frames measured at a time, so a long take never needs a float64 copy of itself.
+_CHUNK_FRAMES = 6000
+
+
 def frame_levels_dbfs(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     """RMS of each FRAME_MS frame in dBFS (-120 for digital silence); the last partial
-    frame is left out."""
+    frame is left out. Measured a minute at a time (memory stays small)."""
     frame = sample_rate * FRAME_MS // 1000
     n = len(samples) // frame
-    if n == 0:
-        return np.zeros(0)
-    frames = samples[:n * frame].astype(np.float64).reshape(n, frame)
-    mean_square = np.mean(frames * frames, axis=1)
-    return 10.0 * np.log10(np.maximum(mean_square, 1e-12))
+    levels = np.empty(n, dtype=np.float64)
+    for first in range(0, n, _CHUNK_FRAMES):
+        last = min(n, first + _CHUNK_FRAMES)
+        frames = samples[first * frame:last * frame].astype(np.float64).reshape(-1, frame)
+        mean_square = np.mean(frames * frames, axis=1)
+        levels[first:last] = 10.0 * np.log10(np.maximum(mean_square, 1e-12))
+    return levels
 
 
 def find_silences(samples: np.ndarray, sample_rate: int,
                   threshold_dbfs: float = DEFAULT_THRESHOLD_DBFS,
                   min_silence_ms: int = DEFAULT_MIN_SILENCE_MS) -> list[Silence]:
     """Every silence of at least `min_silence_ms` between two sounds, in order."""
-    loud = frame_levels_dbfs(samples, sample_rate) >= threshold_dbfs
+    return silences_in(frame_levels_dbfs(samples, sample_rate), threshold_dbfs, min_silence_ms)
+
+
+def silences_in(levels_dbfs: np.ndarray, threshold_dbfs: float = DEFAULT_THRESHOLD_DBFS,
+                min_silence_ms: int = DEFAULT_MIN_SILENCE_MS) -> list[Silence]:
+    """:func:`find_silences` from the take's frame levels (:func:`frame_levels_dbfs`), so
+    new settings need no new pass over the audio."""
+    loud = levels_dbfs >= threshold_dbfs
     sound = np.flatnonzero(loud)
     if len(sound) < 2:
         return []
@@ -94,6 +108,54 @@ def find_silences(samples: np.ndarray, sample_rate: int,
         if end_ms - start_ms >= min_silence_ms:
             found.append(Silence(start_ms, end_ms))
     return found
+
+
+@dataclass(frozen=True)
+class TakeSummary:
+    """What the whole-take view needs of a take, without its samples: its length, the
+    level of every FRAME_MS frame, and its outline (peak per column, OUTLINE columns)."""
+
+    duration_ms: int
+    levels_dbfs: np.ndarray
+    outline: np.ndarray
+
+
+OUTLINE_COLUMNS = 4000
+_READ_FRAMES = 48_000 * 10
+
+
+def summarize_take(path: Path) -> TakeSummary:
+    """Read the take at `path` ten seconds at a time into a :class:`TakeSummary` (a
+    30-minute take needs a few MB, not the 350 MB of its samples as float32).
+    OSError / soundfile's errors if it cannot be read."""
+    import soundfile as sf
+
+    with sf.SoundFile(str(path)) as f:
+        rate, total = f.samplerate, f.frames
+        frame = rate * FRAME_MS // 1000
+        column_edges = np.linspace(0, total, OUTLINE_COLUMNS + 1).astype(np.int64)
+        outline = np.zeros(OUTLINE_COLUMNS, dtype=np.float32)
+        levels: list[np.ndarray] = []
+        carry = np.zeros(0, dtype=np.float32)
+        position = 0
+        for block in f.blocks(blocksize=_READ_FRAMES // frame * frame, dtype="float32",
+                              always_2d=True):
+            mono = block.mean(axis=1) if block.shape[1] > 1 else block[:, 0]
+            if len(mono):  # the peak of each column this block touches
+                first_col = int(np.searchsorted(column_edges, position, side="right")) - 1
+                inside = column_edges[(column_edges > position)
+                                      & (column_edges < position + len(mono))] - position
+                starts = np.concatenate(([0], inside)).astype(np.int64)
+                peaks = np.maximum.reduceat(np.abs(mono), starts)
+                cols = np.clip(first_col + np.arange(len(starts)), 0, OUTLINE_COLUMNS - 1)
+                np.maximum.at(outline, cols, peaks)
+            position += len(mono)
+            data = np.concatenate((carry, mono)) if len(carry) else mono
+            whole = len(data) // frame * frame
+            levels.append(frame_levels_dbfs(data[:whole], rate))
+            carry = data[whole:]
+    levels_db = np.concatenate(levels) if levels else np.zeros(0)
+    return TakeSummary(total * 1000 // rate, levels_db, np.clip(outline, 0.0, 1.0))
 
 
 def propose(silences: list[Silence],

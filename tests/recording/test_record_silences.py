@@ -79,3 +79,17 @@ def test_envelope_has_one_peak_per_column() -> None:
     outline = envelope(audio, 10)
     assert outline.tolist() == pytest.approx([0.5] + [0.0] * 8 + [0.8])
     assert len(envelope(audio, 3000)) == 3000
+
+
+def test_a_take_summarized_from_its_file_gives_the_same_pauses_and_outline(tmp_path) -> None:
+    import soundfile as sf
+
+    from mit_desktop.recording.silences import OUTLINE_COLUMNS, silences_in, summarize_take
+
+    audio = recording(PARTS)
+    path = tmp_path / "take.wav"
+    sf.write(str(path), audio, RATE, subtype="FLOAT")
+    summary = summarize_take(path)
+    assert summary.duration_ms == len(audio) * 1000 // RATE
+    assert silences_in(summary.levels_dbfs) == find_silences(audio, RATE)
+    assert summary.outline == pytest.approx(envelope(audio, OUTLINE_COLUMNS), abs=1e-6)

@@ -15,12 +15,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from mit_desktop.recording.silences import SECTION, Proposal, envelope
+from mit_desktop.recording.silences import SECTION, Proposal
 from mit_desktop.ui.theme import colours
 from mit_desktop.ui.widgets import named
 
-#: The take's outline is kept at this many columns and drawn scaled to the view.
-OUTLINE_COLUMNS = 4000
 GRAB_PX = 8
 STEP_MS = 100
 BIG_STEP_MS = 1000
@@ -46,9 +44,10 @@ class WaveformView(QWidget):
         self.current = -1
         self._dragging = False
 
-    def set_take(self, samples: np.ndarray, sample_rate: int) -> None:
-        self.outline = envelope(samples, OUTLINE_COLUMNS)
-        self.duration_ms = len(samples) * 1000 // sample_rate
+    def set_take(self, outline: np.ndarray, duration_ms: int) -> None:
+        """Show a take by its outline (`silences.TakeSummary.outline`: peak per column)."""
+        self.outline = np.asarray(outline, dtype=np.float32)
+        self.duration_ms = duration_ms
         self.update()
 
     def set_proposals(self, proposals: list[Proposal], current: int = -1) -> None:

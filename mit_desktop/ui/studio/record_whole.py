@@ -15,8 +15,6 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-import soundfile as sf
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -40,8 +38,10 @@ from mit_desktop.recording.silences import (
     REFLECTION,
     SECTION,
     Proposal,
-    find_silences,
+    TakeSummary,
     propose,
+    silences_in,
+    summarize_take,
 )
 from mit_desktop.recording.trim import TakeProblem
 from mit_desktop.recording.whole_take import whole_take_paths, write_whole_take_session
@@ -72,8 +72,7 @@ class RecordWholeTakeDialog(QDialog):
         self.audio: Path | None = None
         self.script: Path | None = None
         self._take_name = ""
-        self.samples = np.zeros(0, dtype=np.float32)
-        self.rate = 48_000
+        self.summary: TakeSummary | None = None
         self.bridge = RecorderBridge(self)
         self.bridge.level.connect(lambda state: self.meter.show_state(state))
         self.bridge.started.connect(lambda: self._say(self.tr(
@@ -247,26 +246,37 @@ class RecordWholeTakeDialog(QDialog):
             self._say(result.device_lost or self.tr("Nothing was recorded."))
             self._update_buttons()
             return
-        self.load_take(result.path)
         note = self.tr("Recorded {length}. ").format(length=clock(result.duration_ms))
-        self._say((result.device_lost + " " if result.device_lost else "") + note +
-                  self.tr("{n} point(s) proposed at the long pauses: check them below.")
-                  .format(n=len(self.waveform.proposals)))
+        self.load_take(result.path, (result.device_lost + " " if result.device_lost else "")
+                       + note)
 
-    def load_take(self, audio: Path) -> None:
-        """Show the take at `audio` and propose its points."""
+    def load_take(self, audio: Path, note: str = "") -> None:
+        """Show the take at `audio` and propose its points (read off the GUI thread: a
+        22-minute take takes a few seconds); `note` is said before the proposals."""
         self.audio = audio
-        data, self.rate = sf.read(str(audio), dtype="float32")
-        self.samples = data if data.ndim == 1 else data.mean(axis=1)
-        self.waveform.set_take(self.samples, self.rate)
-        self.add_at.setRange(0.0, len(self.samples) / self.rate)
-        self.find_pauses()
+        self.summary = None
+        self._say(self.tr("Finding the pauses…"))
+
+        def shown(summary: TakeSummary) -> None:
+            self.summary = summary
+            self.waveform.set_take(summary.outline, summary.duration_ms)
+            self.add_at.setRange(0.0, summary.duration_ms / 1000)
+            self.find_pauses()
+            self._say(note + self.tr("{n} point(s) proposed at the long pauses: check them "
+                                     "below.").format(n=len(self.waveform.proposals)))
+
+        def failed(exc: BaseException) -> None:
+            self._say(self.tr("The take could not be read ({why}). Record it again.")
+                      .format(why=exc))
+            self._update_buttons()
+
+        self.run(lambda: summarize_take(audio), shown, failed)
 
     def find_pauses(self) -> None:
-        if not len(self.samples):
+        if self.summary is None:
             return
-        silences = find_silences(self.samples, self.rate, float(self.threshold.value()),
-                                 round(self.min_length.value() * 1000))
+        silences = silences_in(self.summary.levels_dbfs, float(self.threshold.value()),
+                               round(self.min_length.value() * 1000))
         self._show_points(propose(silences, round(self.section_length.value() * 1000)), 0)
 
     # -- the points ------------------------------------------------------------------
@@ -330,7 +340,7 @@ class RecordWholeTakeDialog(QDialog):
             self.listener.toggle(self.audio, max(0, at - LISTEN_AROUND_MS), at + LISTEN_AROUND_MS)
 
     def _add(self) -> None:
-        if not len(self.samples):
+        if self.summary is None:
             return
         proposals = self.proposals()
         proposals.append(Proposal(round(self.add_at.value() * 1000), REFLECTION))
@@ -341,10 +351,10 @@ class RecordWholeTakeDialog(QDialog):
 
     def _update_buttons(self) -> None:
         recording = self.bridge.recording
-        have_take = bool(len(self.samples)) and not recording
+        have_take = self.summary is not None and not recording
         chosen = have_take and self.points.currentRow() >= 0
         self.record_button.setEnabled(not recording)
-        self.record_button.setText(self.tr("&Record again") if len(self.samples)
+        self.record_button.setText(self.tr("&Record again") if self.summary is not None
                                    else self.tr("&Record"))
         self.stop_button.setEnabled(recording)
         self.devices.setEnabled(not recording)
