@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut
@@ -47,7 +47,7 @@ def _history_page(ctx: AppContext, parent: QWidget) -> QWidget:
     return HistoryView(ctx.store, ctx.profile_id, parent, run_db=ctx.db)
 
 
-class MainWindow(PracticePages, QMainWindow):
+class MainWindow(QMainWindow):
     """The MIT Desktop window (see module docstring).
 
     ``MainWindow(ctx)`` builds everything at once (tests). ``MainWindow(None, opener)``
@@ -66,14 +66,7 @@ class MainWindow(PracticePages, QMainWindow):
         self.setWindowTitle(self.tr("MIT Desktop"))
         self.resize(1024, 760)
         self._fit_screen()
-        self._first_run: Any = None
-        self._pending_start: tuple[str, Practice | None] | None = None
-        self._after_queue: list[Any] = []
-        self._support_pending: Any = None  # (mode, (mood, stress)) of a practice not begun
-        self._support_checkin: tuple[Any, Any] = (None, None)
-        self._auto_begin: Any = None  # BAM chosen on the support page begins at once
-        self._mood_before: Any = None
-        self._stop_event: int | None = None  # the "I need to stop" event on the stop page
+        self.pages = PracticePages(self)  # the way through one practice's pages
         self._holders: dict[QWidget, QWidget] = {}
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -214,7 +207,6 @@ class MainWindow(PracticePages, QMainWindow):
         return header
 
     def _connect(self) -> None:
-        self.today.startRequested.connect(self.start_practice)
         self.today.libraryRequested.connect(lambda: self.show_page("library"))
         self.today.questionnaireRequested.connect(self.start_questionnaire)
         self.questionnaire.done.connect(lambda: self.show_page("today"))
@@ -222,32 +214,18 @@ class MainWindow(PracticePages, QMainWindow):
         self.questionnaire.message.connect(self.show_message)
         if hasattr(self.history, "bundleImported"):
             self.history.bundleImported.connect(self.refresh_profiles)
-        self.library.startRequested.connect(self.start_practice)
         self.library.message.connect(self.show_message)
         self.settings.message.connect(self.show_message)
         self.settings.displayChanged.connect(self._display_changed)
         self.settings.profilesChanged.connect(self.refresh_profiles)
         self.ctx.profileChanged.connect(self._profile_changed)
-        self.checkin.submitted.connect(self._checked_in)
-        self.checkin.back.connect(self._cancel_start)
-        self.flow.sessionReady.connect(self._session_ready)
-        self.flow.sessionFailed.connect(self._session_failed)
-        self.flow.reflectionReached.connect(self._reflection_reached)
-        self.flow.ended.connect(self._practice_ended)
         self.flow.saved.connect(self.ctx.historyChanged.emit)
         self.flow.saveFailed.connect(self.show_message)
         self.ctx.historyChanged.connect(self._history_changed)
-        self.player.stopRequested.connect(self.need_to_stop)
-        self.player.cancelRequested.connect(self._cancel_preparing)
-        self.reflection.answered.connect(self._answered)
-        self.reflection.stopRequested.connect(self.need_to_stop)
         self.reflection.draftChanged.connect(self.flow.save_draft)
         self.stop_screen.done.connect(lambda: self.show_page("today"))
         self.stop_screen.regionChosen.connect(self.set_region)
-        self.stop_screen.groundingAnswered.connect(self._grounding_answered)
-        self.support.bamRequested.connect(self._support_bam)
-        self.support.goOn.connect(self._support_go_on)
-        self.support.done.connect(self._support_done)
+        self.pages.connect()
 
     def _shortcuts(self) -> None:
         QShortcut(QKeySequence("F1"), self, self.show_help_now)
@@ -336,7 +314,7 @@ class MainWindow(PracticePages, QMainWindow):
 
     def show_page(self, key: str) -> None:
         """Show a page by key; the top-level sections are blocked during a practice."""
-        if not self.ready or key in self.NAV and self._in_practice():
+        if not self.ready or key in self.NAV and self.in_practice():
             return
         page = {"today": self.today, "library": self.library, "history": self.history,
                 "settings": self.settings, "checkin": self.checkin, "player": self.player,
@@ -369,7 +347,7 @@ class MainWindow(PracticePages, QMainWindow):
         """Open the questionnaire `instrument_id` (``phq9`` …) for the current profile."""
         from mit_desktop.content.measures import instrument
 
-        if not self.ready or self._in_practice():
+        if not self.ready or self.in_practice():
             return
         self.questionnaire.start(instrument(instrument_id), occasion)
         self.show_page("questionnaire")
@@ -380,7 +358,18 @@ class MainWindow(PracticePages, QMainWindow):
         holder = self.stack.currentWidget()
         return next((p for p, h in self._holders.items() if h is holder), holder)
 
-    def _in_practice(self) -> bool:
+    def start_practice(self, ref: str, resume: Practice | None = None) -> None:
+        """Start the practice ``ref`` (a bundled id or a script's path), or go on with
+        ``resume``: first-run notice if needed, then the check-in screen."""
+        self.pages.start_practice(ref, resume)
+
+    def show_today_after_practice(self) -> None:
+        """Leave the practice's pages for Today."""
+        self.stack.setCurrentWidget(self._holders[self.today])
+        self.show_page("today")
+
+    def in_practice(self) -> bool:
+        """Whether a practice's check-in, player or reflection page is shown."""
         return self.current_page() in (self.checkin, self.player, self.reflection)
 
     def show_message(self, text: str) -> None:
@@ -449,7 +438,7 @@ class MainWindow(PracticePages, QMainWindow):
         if not self.ready:
             return
         pid = self.profile_combo.itemData(index)
-        if pid is not None and not self._in_practice():
+        if pid is not None and not self.in_practice():
             self.ctx.set_profile(int(pid))
 
     def _profile_changed(self, pid: int) -> None:
@@ -482,7 +471,7 @@ class MainWindow(PracticePages, QMainWindow):
             return
         # a running practice is offered again next time, with its draft; a finished one's
         # "looking back" answer is saved now
-        self.leave_reflection(save=not self.flow.active)
+        self.pages.leave_reflection(save=not self.flow.active)
         self.flow.shutdown()
         self.ctx.state.geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self.ctx.save_state()

@@ -46,7 +46,7 @@ def test_a_practice_by_keyboard_alone(window, qtbot, tiny_session: Path, store) 
     while lib.current_id() != "tiny":
         press(Qt.Key.Key_Down)
     press(Qt.Key.Key_Return)  # Enter starts the chosen practice
-    dialog = window._first_run
+    dialog = window.pages.first_run
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=5000)
     assert dialog.focusWidget() is dialog.chooser.combo  # "Where do you live?" first
     QTest.keyClick(dialog.chooser.combo, Qt.Key.Key_Down)  # the first listed region

@@ -56,7 +56,7 @@ def test_an_interrupted_practice_can_be_continued(window, store) -> None:
 
 def test_first_run_notice_once_per_profile(window, qtbot, tiny_session: Path, store) -> None:
     window.start_practice(str(tiny_session))
-    dialog = window._first_run
+    dialog = window.pages.first_run
     assert dialog is not None and dialog.isVisible()
     assert "does not replace" in dialog.body.text()
     assert "Talk to a clinician first if" in dialog.body.text()
@@ -75,14 +75,14 @@ def test_first_run_notice_once_per_profile(window, qtbot, tiny_session: Path, st
     qtbot.waitUntil(lambda: window.current_page() is window.checkin, timeout=5000)
     QTest.mouseClick(window.checkin.back_button, Qt.MouseButton.LeftButton)
     window.start_practice(str(tiny_session))
-    assert window._first_run is None and window.current_page() is window.checkin
+    assert window.pages.first_run is None and window.current_page() is window.checkin
     QTest.mouseClick(window.checkin.back_button, Qt.MouseButton.LeftButton)
     window.settings.create_profile("Client A")
     assert store.get_profile(window.ctx.profile_id).name == "Client A"
     assert window.profile_combo.currentText() == "Client A"
     window.start_practice(str(tiny_session))
-    assert window._first_run is not None and window._first_run.isVisible()
-    window._first_run.reject()
+    assert window.pages.first_run is not None and window.pages.first_run.isVisible()
+    window.pages.first_run.reject()
 
 
 def test_state_is_saved_and_the_last_profile_comes_back(window, store, private_folders) -> None:

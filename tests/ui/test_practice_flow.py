@@ -15,10 +15,10 @@ RENDER_TIMEOUT_MS = 60_000  # the first run synthesises the sentences with Piper
 
 
 def accept_first_run(window, qtbot) -> None:
-    qtbot.waitUntil(lambda: window._first_run is not None and window._first_run.isVisible(),
+    qtbot.waitUntil(lambda: window.pages.first_run is not None and window.pages.first_run.isVisible(),
                     timeout=5000)
-    window._first_run.chooser.set_code("GB")  # "Where do you live?" must be answered
-    QTest.mouseClick(window._first_run.accept_button, Qt.MouseButton.LeftButton)
+    window.pages.first_run.chooser.set_code("GB")  # "Where do you live?" must be answered
+    QTest.mouseClick(window.pages.first_run.accept_button, Qt.MouseButton.LeftButton)
 
 
 def at(body, layer: Layer, u: float, v: float) -> QPoint:

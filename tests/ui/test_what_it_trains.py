@@ -20,7 +20,7 @@ def test_the_first_practice_of_a_module_says_what_it_trains(window, qtbot, store
     qtbot.waitUntil(lambda: window.checkin.trains_label.isVisible(), timeout=5000)
     assert window.checkin.trains_label.text() == trains
     assert window.checkin.trains_heading.text() == "What this practice trains"
-    window._cancel_start()
+    window.pages.cancel_start()
     practice = store.start_practice(window.ctx.profile_id, "situation-solver", "h",
                                     "hands-free")
     store.finish_practice(practice, False, 60_000, 60_000)
