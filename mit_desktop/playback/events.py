@@ -31,6 +31,8 @@ PAUSED = "paused"  # paused by the listener, by a device fault or by a render fa
 REFLECTION = "reflection"  # interactive mode: stopped at a reflection, waiting for continue_()
 STOPPED = "stopped"
 FINISHED = "finished"
+#: the states in which sound is being handed over (the heard position moves)
+ACTIVE = (PLAYING, BUFFERING)
 
 
 class Signal(Generic[T]):
