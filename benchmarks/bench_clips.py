@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from mit_desktop.render import clips
+from mit_desktop.render import clips, ffmpeg_decode
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def _aac_records(work: Path) -> list[dict]:
         return []
     seconds = clips.probe_clip(path).duration_ms / 1000
     decode_s = _best_seconds(_fresh_decode(path, work), 5)
-    command = [clips._ffmpeg_exe(), "-v", "error", "-nostdin", "-i", str(path),
+    command = [ffmpeg_decode.ffmpeg_exe(), "-v", "error", "-nostdin", "-i", str(path),
                "-f", "f32le", "-ac", "1", "-ar", str(RATE), "-"]
     bare_s = _best_seconds(lambda: subprocess.run(command, capture_output=True, check=True), 5)
     return [_record("clips.decode_aac_x_realtime", seconds / decode_s, "x",

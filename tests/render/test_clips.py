@@ -22,7 +22,7 @@ import pytest
 import soundfile as sf
 from shared_files import real_audio
 
-from mit_desktop.render import clips
+from mit_desktop.render import clip_sources, clips, ffmpeg_decode
 from mit_desktop.render.clips import ClipError, decode_clip, probe_clip
 
 RATE = 22050
@@ -166,9 +166,9 @@ def test_extension_alias_decodes_to_the_same_samples(tmp_path: Path) -> None:
 def test_aac_without_ffmpeg_is_an_error_naming_file_and_format(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def unavailable() -> str:
-        raise clips._FfmpegUnavailableError("no ffmpeg binary for this platform")
+        raise ffmpeg_decode.FfmpegUnavailableError("no ffmpeg binary for this platform")
 
-    monkeypatch.setattr(clips, "_ffmpeg_exe", unavailable)
+    monkeypatch.setattr(ffmpeg_decode, "ffmpeg_exe", unavailable)
     for name in ("format_test.m4a", "wrong_extension.aac"):
         with pytest.raises(ClipError) as caught:
             decode_clip(real_audio(name), RATE, tmp_path)
@@ -367,7 +367,7 @@ def test_samples_of_a_removed_cache_file_is_a_clip_error(tmp_path: Path) -> None
 def test_disk_full_while_caching_leaves_no_file(fail_on_write: int, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     # 4 read blocks long, so the cache is written in several pieces
-    path = _write(tmp_path / "long.wav", _sine(440, RATE, 4 * clips.READ_BLOCK_FRAMES), RATE,
+    path = _write(tmp_path / "long.wav", _sine(440, RATE, 4 * clip_sources.READ_BLOCK_FRAMES), RATE,
                   "PCM_16")
     cache = tmp_path / "cache"
     real_writer = clips.atomic_writer
@@ -560,8 +560,8 @@ def test_ffmpeg_failing_mid_stream_is_a_clip_error(tmp_path: Path, monkeypatch: 
         "esac\n"
     )
     fake.chmod(0o755)
-    monkeypatch.setattr(clips, "_ffmpeg_exe", lambda: str(fake))
-    with caplog.at_level(logging.INFO, logger="mit_desktop.render.clips"):
+    monkeypatch.setattr(ffmpeg_decode, "ffmpeg_exe", lambda: str(fake))
+    with caplog.at_level(logging.INFO, logger="mit_desktop.render.ffmpeg_decode"):
         message = _clip_error(real_audio("format_test.m4a"), tmp_path / "c")
     assert "AAC audio in an MP4 container could not be decoded (its audio data is damaged)" in message
     assert "Decoding error" not in message and "Decoding error: bad data" in caplog.text
