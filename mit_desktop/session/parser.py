@@ -6,10 +6,8 @@ together as a SessionError whose problems read ``path:line:column: message``.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import logging
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -17,13 +15,11 @@ from types import MappingProxyType
 from typing import Any
 
 from mit_desktop.session import vocabulary as vocab
-from mit_desktop.session.durations import parse_clip_time_us, parse_duration_ms
+from mit_desktop.session.directives import HANDLERS, suggest
 from mit_desktop.session.errors import Problem, SessionError
-from mit_desktop.session.files import not_a_file, os_problem, read_small_file
+from mit_desktop.session.files import read_small_file
 from mit_desktop.session.length import least_cue_ms
 from mit_desktop.session.limits import (
-    MAX_CLIP_TIME_MS,
-    MAX_CUE_MS,
     MAX_LINE_CHARS,
     MAX_PROBLEMS,
     MAX_SCRIPT_BYTES,
@@ -32,18 +28,10 @@ from mit_desktop.session.limits import (
     shown,
 )
 from mit_desktop.session.model import (
-    Ambience,
-    Bell,
-    Clip,
     Cue,
     Heading,
     Paragraph,
-    Pause,
-    RateChange,
-    RatingScale,
-    Reflect,
     Session,
-    VoiceChange,
 )
 from mit_desktop.session.text import placeholder_names, placeholder_problems
 
@@ -54,18 +42,11 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _HEADING = re.compile(r"^(#{1,6})(\s+(.*))?$")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-_ASCII_NUMBER = re.compile(r"[0-9]+", re.ASCII)
-_MAX_CLIP_PATH_CHARS = 4096
 _LONGEST_TEXT = (f"a session may last at most {format_limit_ms(MAX_SESSION_MS)} "
                  "(pauses, reflections, bells, recordings and speech together)")
 
 
-def _suggest(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word[:64], choices, n=1, cutoff=0.5)
-    return f"; did you mean '{close[0]}'?" if close else f"; use one of: {', '.join(choices)}"
-
-
-class _Parser:
+class Parser:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.text = text
@@ -110,7 +91,7 @@ class _Parser:
         self._end_paragraph()
         return self.meta, self.cues
 
-    def _add(self, cue: Cue) -> None:
+    def add(self, cue: Cue) -> None:
         """Append `cue`; one problem when the session's least length passes MAX_SESSION_MS."""
         self.cues.append(cue)
         self.least_ms += least_cue_ms(cue)
@@ -174,7 +155,7 @@ class _Parser:
         for key in data:
             if key not in vocab.FRONT_MATTER_KEYS:
                 bad(key, f"unknown front-matter key '{shown(key)}'"
-                         f"{_suggest(key, vocab.FRONT_MATTER_KEYS)}")
+                         f"{suggest(key, vocab.FRONT_MATTER_KEYS)}")
         for key in ("id", "title"):
             if key not in data:
                 self.problem(1, None, f"front matter is missing the required key '{key}'")
@@ -188,7 +169,7 @@ class _Parser:
             bad("title", "title must not be empty")
         module = data.get("module")
         if isinstance(module, str) and module not in vocab.MODULE_IDS:
-            bad("module", f"unknown module '{shown(module)}'{_suggest(module, vocab.MODULE_IDS)}")
+            bad("module", f"unknown module '{shown(module)}'{suggest(module, vocab.MODULE_IDS)}")
         language = data.get("language")
         if isinstance(language, str) and not _LANGUAGE.match(language):
             bad("language", f"language '{shown(language)}' is not a language tag like 'en' or 'en-GB'")
@@ -224,16 +205,16 @@ class _Parser:
 
     def _end_paragraph(self) -> None:
         if self._paragraph:
-            self._add(Paragraph(" ".join(self._paragraph), self._paragraph_line))
+            self.add(Paragraph(" ".join(self._paragraph), self._paragraph_line))
             self._paragraph = []
 
-    def _check_template(self, template: str, line: int, column: int) -> None:
+    def check_template(self, template: str, line: int, column: int) -> None:
         for offset, message in placeholder_problems(template):
             self.problem(line, column + offset, message)
         for offset, name in placeholder_names(template):
             if name not in self.variables:
                 known = tuple(self.variables)
-                hint = _suggest(name, known) if known else "; define it under [variables]"
+                hint = suggest(name, known) if known else "; define it under [variables]"
                 self.problem(line, column + offset, f"unknown variable '{{{shown(name)}}}'{hint}")
 
     def _body_line(self, number: int, raw: str) -> None:
@@ -266,7 +247,7 @@ class _Parser:
             return
         if not self._paragraph:
             self._paragraph_line = number
-        self._check_template(stripped, number, indent + 1)
+        self.check_template(stripped, number, indent + 1)
         self._paragraph.append(stripped)
 
     def _directive(self, number: int, bracket_col: int, inner: str) -> None:
@@ -281,242 +262,12 @@ class _Parser:
         arg_col = name_col + len(name) + 1 + (len(content) - len(name) - 1 - len(rest.lstrip()) if rest else 0)
         if name.endswith(":"):
             name = name[:-1]
-        handler = getattr(self, f"_d_{name}", None) if name in vocab.DIRECTIVES else None
+        handler = HANDLERS.get(name)
         if handler is None:
             self.problem(number, name_col,
-                         f"unknown directive '{shown(name)}'{_suggest(name, vocab.DIRECTIVES)}")
+                         f"unknown directive '{shown(name)}'{suggest(name, vocab.DIRECTIVES)}")
             return
-        handler(number, arg_col, rest)
-
-    def _duration(self, number: int, column: int, text: str, what: str) -> int | None:
-        """The duration `text` in ms, above zero and at most MAX_CUE_MS; None after a problem."""
-        try:
-            value = parse_duration_ms(text)
-        except ValueError as exc:
-            self.problem(number, column, str(exc))
-            return None
-        if value <= 0:
-            self.problem(number, column, f"'{shown(text)}' must be longer than zero")
-            return None
-        if value > MAX_CUE_MS:
-            self.problem(number, column, f"'{shown(text)}' is too long: a {what} may last at most "
-                         f"{format_limit_ms(MAX_CUE_MS)}")
-            return None
-        return value
-
-    def _d_pause(self, number: int, column: int, rest: str) -> None:
-        if not rest or len(rest.split()) != 1:
-            self.problem(number, column, "pause takes one duration, like [pause 8s]")
-            return
-        value = self._duration(number, column, rest, "pause")
-        if value is not None:
-            self._add(Pause(value, number))
-
-    def _d_bell(self, number: int, column: int, rest: str) -> None:
-        sound, strikes, ok = vocab.DEFAULT_BELL, 1, True
-        for token in rest.split():
-            if _ASCII_NUMBER.fullmatch(token):
-                strikes = int(token) if len(token) <= 3 else vocab.MAX_BELL_STRIKES + 1
-                if not 1 <= strikes <= vocab.MAX_BELL_STRIKES:
-                    self.problem(number, column + rest.find(token),
-                                 f"a bell can strike 1 to {vocab.MAX_BELL_STRIKES} times")
-                    ok = False
-            elif token.lower() in vocab.BELL_NAMES:
-                sound = token.lower()
-            elif any(ch.isdigit() for ch in token):
-                self.problem(number, column + rest.find(token),
-                             f"'{shown(token)}' is not a number of strikes; write 1 to "
-                             f"{vocab.MAX_BELL_STRIKES} with the digits 0-9")
-                ok = False
-            else:
-                self.problem(number, column + rest.find(token),
-                             f"unknown bell '{shown(token)}'{_suggest(token.lower(), vocab.BELL_NAMES)}")
-                ok = False
-            if self.full:
-                return
-        if ok:
-            self._add(Bell(sound, strikes, number))
-
-    def _d_ambience(self, number: int, column: int, rest: str) -> None:
-        tokens = rest.split()
-        if tokens == ["off"]:
-            self.cues.append(Ambience(None, 0, number))
-            return
-        if not tokens or len(tokens) > 2:
-            self.problem(number, column, "write [ambience NAME LEVEL%] (e.g. [ambience stream 15%]) "
-                         "or [ambience off]")
-            return
-        name = tokens[0].lower()
-        level = vocab.DEFAULT_AMBIENCE_PERCENT
-        ok = True
-        if name not in vocab.AMBIENCE_NAMES:
-            self.problem(number, column,
-                         f"unknown ambience '{shown(tokens[0])}'{_suggest(name, vocab.AMBIENCE_NAMES)}")
-            ok = False
-        if len(tokens) == 2:
-            match = re.fullmatch(r"([0-9]{1,3})%", tokens[1], re.ASCII)
-            if not match or int(match.group(1)) > 100:
-                self.problem(number, column + rest.find(tokens[1]),
-                             f"'{shown(tokens[1])}' is not a level; write a percentage from 0% to 100%")
-                ok = False
-            else:
-                level = int(match.group(1))
-        if ok:
-            self.cues.append(Ambience(name, level, number))
-
-    def _d_clip(self, number: int, column: int, rest: str) -> None:
-        path_text, found = _split_clip(rest)
-        if not path_text:
-            self.problem(number, column, "write [clip PATH] or [clip PATH from 0:05 to 1:20]")
-            return
-        times: dict[str, int | None] = {"from": None, "to": None}
-        for key, (text, offset) in found.items():
-            try:
-                value = parse_clip_time_us(text)
-            except ValueError as exc:
-                self.problem(number, column + offset, str(exc))
-                return
-            if value > MAX_CLIP_TIME_MS * 1000:
-                self.problem(number, column + offset, f"'{shown(text)}' is past any recording's end: "
-                             f"a time in a recording may be at most {format_limit_ms(MAX_CLIP_TIME_MS)}")
-                return
-            times[key] = value
-        start, end = times["from"], times["to"]
-        if start is not None and end is not None and end <= start:
-            self.problem(number, column + found["to"][1],
-                         "the clip's 'to' time must come after its 'from' time")
-            return
-        path, message = _clip_file(self.path.parent, path_text)
-        if message is not None or path is None:
-            self.problem(number, column, message or "the clip file cannot be used")
-            return
-        self._add(Clip(path, start, end, number))
-
-    def _d_reflect(self, number: int, column: int, rest: str) -> None:
-        head, colon, prompt = rest.partition(":")
-        prompt_col = column + len(head) + 1 + (len(prompt) - len(prompt.lstrip()))
-        prompt = prompt.strip()
-        if not colon or not prompt:
-            self.problem(number, column, "a reflection needs a prompt after ':', like "
-                         "[reflect 40s note: What do you notice?]")
-            return
-        duration = vocab.DEFAULT_REFLECT_MS
-        inputs: list[str] = []
-        ok = True
-        for index, token in enumerate(head.split()):
-            token_col = column + head.find(token)
-            if index == 0 and token[0].isdigit():
-                value = self._duration(number, token_col, token, "reflection")
-                if value is None:
-                    ok = False
-                else:
-                    duration = value
-            elif token.lower() in vocab.REFLECT_INPUTS:
-                if token.lower() not in inputs:
-                    inputs.append(token.lower())
-            else:
-                self.problem(number, token_col,
-                             f"unknown reflection input '{shown(token)}'"
-                             f"{_suggest(token.lower(), vocab.REFLECT_INPUTS)}")
-                ok = False
-                if self.full:
-                    return
-        scale = None
-        if "|" in prompt:
-            prompt, scale, ok = self._rating_scale(number, prompt_col, prompt, inputs, ok)
-        self._check_template(prompt, number, prompt_col)
-        if ok:
-            self._add(Reflect(duration, tuple(inputs), prompt, number, scale))
-
-    def _rating_scale(self, number: int, column: int, text: str, inputs: list[str], ok: bool
-                      ) -> tuple[str, RatingScale | None, bool]:
-        """Split ``PROMPT | QUESTION | 0 LOW | 10 HIGH`` (what a rating measures)."""
-        parts = [part.strip() for part in text.split("|")]
-        usage = ("write what the rating measures as PROMPT | QUESTION | 0 LOW WORDS | 10 HIGH WORDS, "
-                 "like [reflect 40s note rating: What did you notice? | How settled do you feel "
-                 "now? | 0 not at all | 10 completely]")
-        if "rating" not in inputs:
-            self.problem(number, column + text.find("|"),
-                         "a '|' after the prompt describes a rating, but this reflection has no "
-                         "'rating' input; " + usage)
-            return parts[0], None, False
-        if len(parts) != 4 or not all(parts):
-            self.problem(number, column + text.find("|"), usage)
-            return parts[0], None, False
-        low = re.fullmatch(r"0\s+(.+)", parts[2])
-        high = re.fullmatch(r"10\s+(.+)", parts[3])
-        if low is None or high is None:
-            self.problem(number, column + text.find("|"),
-                         "the rating's ends must start with 0 and 10; " + usage)
-            return parts[0], None, False
-        scale = RatingScale(parts[1], low.group(1).strip(), high.group(1).strip())
-        for part in (scale.question, scale.low, scale.high):
-            self._check_template(part, number, column + text.find(part))
-        return parts[0], scale, ok
-
-    def _d_voice(self, number: int, column: int, rest: str) -> None:
-        if not rest or len(rest.split()) != 1:
-            self.problem(number, column, "write [voice ID] with one voice id (see 'mit-desktop voices')")
-            return
-        self.cues.append(VoiceChange(rest, number))
-
-    def _d_rate(self, number: int, column: int, rest: str) -> None:
-        if not re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,6})?|\.[0-9]{1,6}", rest, re.ASCII):
-            self.problem(number, column, f"'{shown(rest)}' is not a rate; write a number like 0.85")
-            return
-        rate = float(rest)
-        if not vocab.MIN_RATE <= rate <= vocab.MAX_RATE:
-            self.problem(number, column, f"rate must be between {vocab.MIN_RATE} and {vocab.MAX_RATE}")
-            return
-        self.cues.append(RateChange(rate, number))
-
-
-def _split_clip(rest: str) -> tuple[str, dict[str, tuple[str, int]]]:
-    """Split ``PATH [from TIME] [to TIME]`` into the path and each time with its 0-based offset.
-
-    Works from the right on whitespace (no regular expression), so it takes time in
-    proportion to the line's length whatever it holds.
-    """
-    found: dict[str, tuple[str, int]] = {}
-    head = rest.rstrip()
-    for key in ("to", "from"):
-        parts = head.rsplit(None, 2)
-        if len(parts) == 3 and parts[1].lower() == key:
-            offset = len(head) - len(parts[2])
-            found[key] = (parts[2], offset)
-            head = head[: offset].rstrip()
-            head = head[: len(head) - len(parts[1])].rstrip()
-    return head.strip(), found
-
-
-def _clip_file(folder: Path, text: str) -> tuple[Path | None, str | None]:
-    """The clip's resolved path, or None and a message saying why it cannot be used."""
-    if "\x00" in text:
-        return None, "a clip path cannot contain a NUL character (\\x00); retype the file name"
-    if len(text) > _MAX_CLIP_PATH_CHARS:
-        return None, (f"the clip path is {len(text):,} characters long; a path may have at most "
-                      f"{_MAX_CLIP_PATH_CHARS:,}")
-    joined = folder / text
-    try:
-        path = joined.resolve()
-    except (OSError, RuntimeError, ValueError):  # a loop of links (RuntimeError in 3.11), ...
-        path = joined
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as exc:
-        reason = os_problem(exc)
-        if reason == "not found":
-            return None, f"clip file not found: {shown(text, 200)} (looked for {shown(str(path), 300)})"
-        return None, f"the clip file {shown(text, 200)} cannot be used: {reason}"
-    except ValueError:
-        return None, "a clip path cannot contain a NUL character (\\x00); retype the file name"
-    kind = not_a_file(mode)
-    if kind is not None:
-        return None, (f"the clip {shown(text, 200)} is {kind}, not a recording; name an audio "
-                      "file (WAV, FLAC, MP3, OGG, M4A)")
-    if not os.access(path, os.R_OK):
-        return None, f"clip file cannot be read (check its permissions): {path}"
-    return path, None
+        handler(self, number, arg_col, rest)
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -548,7 +299,7 @@ def parse_session(path: Path) -> Session:
 
 
 def _build(path: Path, text: str, digest: str) -> Session:
-    parser = _Parser(path, text)
+    parser = Parser(path, text)
     meta, cues = parser.parse()
     if parser.problems:
         raise SessionError(parser.problems)

@@ -201,3 +201,12 @@ def test_substitution_and_literal_braces() -> None:
     assert substitute("Hi {name}, {{x}}.", {"name": "Ann"}) == "Hi Ann, {x}."
     with pytest.raises(KeyError):
         substitute("{who}", {})
+
+
+def test_every_directive_of_the_vocabulary_has_one_handler() -> None:
+    """The directive handlers are a table (session/directives.py), not methods found by name:
+    every directive of the vocabulary has one, and nothing else has."""
+    from mit_desktop.session import vocabulary
+    from mit_desktop.session.directives import HANDLERS
+
+    assert set(HANDLERS) == set(vocabulary.DIRECTIVES)
