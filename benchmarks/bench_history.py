@@ -38,6 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mit_desktop.history import export, stats
+from mit_desktop.history.diary import body_map_ids, reflection_diary
 from mit_desktop.history.store import HistoryStore
 
 log = logging.getLogger(__name__)
@@ -187,9 +188,9 @@ def all_statistics(store: HistoryStore, profile: int, now: dt.datetime) -> None:
     stats.practice_days(store, profile, settings=settings)
     stats.mood_changes(store, profile, settings)
     stats.module_coverage(store, profile, SESSIONS, settings)
-    stats.reflection_diary(store, profile, limit=50, settings=settings)
+    reflection_diary(store, profile, limit=50, settings=settings)
     for emotion in ("sadness", "anxiety", "calm", "love", "anger"):
-        stats.body_map_ids(store, profile, emotion=emotion, settings=settings)
+        body_map_ids(store, profile, emotion=emotion, settings=settings)
 
 
 def run_ten_years(folder: Path) -> list[dict]:

@@ -21,67 +21,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.settings import ProfileSettings
+from mit_desktop.history.stats_sql import (
+    DAY_NUMBER_SQL,
+    WEEK_SQL,
+    check_range,
+    counted_cte,
+    day_or_none,
+    profile_params,
+    range_params,
+)
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import (
-    LOCAL_DAY_NUMBER_SQL,
     day_number,
     from_day_number,
     local_day_of,
     week_start,
 )
-
-MAX_RANGE_DAYS = 3700
-#: Local days are grouped and compared as integer day numbers (``timeutil.day_number``);
-#: only the rows returned are turned into dates. A week starts on the Monday, the day
-#: number ``dn - (dn + 3) % 7`` (1970-01-01 was a Thursday).
-_DN = LOCAL_DAY_NUMBER_SQL.format(t="started_ms")
-_WEEK = "({d} - ({d} + 3) % 7)"
-#: How far a practice's local day can be from its UTC day (offsets and the day boundary).
-_MARGIN_MS = 2 * 86_400_000
-
-
-def _counted(ranged: bool = False) -> str:
-    """CTE ``counted`` of the profile's counted practices with their day number ``dn``.
-
-    Needs ``:p`` and ``:boundary_min``; ``ranged`` also ``:from_ms``/``:to_ms``, a
-    generous window of start times that lets the index skip the rest of the log.
-    """
-    window = "AND started_ms >= :from_ms AND started_ms < :to_ms" if ranged else ""
-    return f"""
-counted AS (
-    SELECT id, session_id, listened_ms, (resumed_from IS NULL) AS is_new, {_DN} AS dn
-    FROM practices WHERE profile_id = :p AND listened_ms > 0 {window}
-)"""
-
-
-def _day(number: int | None) -> dt.date | None:
-    return None if number is None else from_day_number(number)
-
-
-def _params(store: HistoryStore, profile_id: int, settings: ProfileSettings | None) -> dict:
-    settings = settings or store.settings(profile_id)
-    return {"p": profile_id, "boundary_min": settings.day_boundary_min}
-
-
-def _range_params(first_day: dt.date | None, last_day: dt.date | None) -> dict:
-    """``:first``/``:last`` day numbers (None: open) and the start-time window around them."""
-    first = None if first_day is None else day_number(first_day)
-    last = None if last_day is None else day_number(last_day)
-    return {
-        "first": first,
-        "last": last,
-        "from_ms": -(2**62) if first is None else first * 86_400_000 - _MARGIN_MS,
-        "to_ms": 2**62 if last is None else (last + 1) * 86_400_000 + _MARGIN_MS,
-    }
-
-
-def _check_range(first_day: dt.date, last_day: dt.date) -> None:
-    if last_day < first_day:
-        raise InvalidInputError("The end of a date range cannot be before its start.")
-    if (last_day - first_day).days > MAX_RANGE_DAYS:
-        raise InvalidInputError(f"A date range can span at most {MAX_RANGE_DAYS} days.")
 
 
 @dataclass(frozen=True)
@@ -101,11 +57,11 @@ def daily_totals(
     settings: ProfileSettings | None = None,
 ) -> list[DayTotal]:
     """One :class:`DayTotal` for every day in ``[first_day, last_day]``, zeros included."""
-    _check_range(first_day, last_day)
-    params = _params(store, profile_id, settings)
-    params.update(_range_params(first_day, last_day))
+    check_range(first_day, last_day)
+    params = profile_params(store, profile_id, settings)
+    params.update(range_params(first_day, last_day))
     sql = f"""
-        WITH {_counted(ranged=True)}
+        WITH {counted_cte(ranged=True)}
         SELECT dn, sum(is_new), sum(listened_ms) FROM counted
         WHERE dn BETWEEN :first AND :last GROUP BY dn
     """
@@ -137,15 +93,15 @@ def weekly_totals(
     """Every ISO week touching ``[first_day, last_day]`` (whole weeks counted), zeros included."""
     settings = settings or store.settings(profile_id)
     first, last = week_start(first_day), week_start(last_day) + dt.timedelta(days=6)
-    _check_range(first, last)
-    params = _params(store, profile_id, settings)
-    params.update(_range_params(first, last))
+    check_range(first, last)
+    params = profile_params(store, profile_id, settings)
+    params.update(range_params(first, last))
     sql = f"""
         WITH RECURSIVE weeks(wk) AS (
             SELECT :first UNION ALL SELECT wk + 7 FROM weeks WHERE wk + 7 <= :last
-        ), {_counted(ranged=True)},
+        ), {counted_cte(ranged=True)},
         per_week AS (
-            SELECT {_WEEK.format(d="dn")} AS wk, count(DISTINCT dn) AS days,
+            SELECT {WEEK_SQL.format(d="dn")} AS wk, count(DISTINCT dn) AS days,
                    sum(is_new) AS practices, sum(listened_ms) AS listened
             FROM counted WHERE dn BETWEEN :first AND :last GROUP BY 1
         )
@@ -207,10 +163,10 @@ def practice_days(
     settings: ProfileSettings | None = None,
 ) -> set[dt.date]:
     """The local days on which the profile practiced (for reminders and calendars)."""
-    params = _params(store, profile_id, settings)
-    params.update(_range_params(first_day, last_day))
+    params = profile_params(store, profile_id, settings)
+    params.update(range_params(first_day, last_day))
     sql = f"""
-        WITH {_counted(ranged=True)}
+        WITH {counted_cte(ranged=True)}
         SELECT DISTINCT dn FROM counted
         WHERE (:first IS NULL OR dn >= :first) AND (:last IS NULL OR dn <= :last)
     """
@@ -228,10 +184,10 @@ def current_streak(
     if not settings.streaks_enabled:
         return None
     today = local_day_of(now, settings.day_boundary_min)
-    params = _params(store, profile_id, settings)
+    params = profile_params(store, profile_id, settings)
     params["today"] = day_number(today)
     sql = f"""
-        WITH {_counted()},
+        WITH {counted_cte()},
         d AS (SELECT DISTINCT dn FROM counted WHERE dn <= :today),
         g AS (SELECT dn, dn - row_number() OVER (ORDER BY dn) AS grp FROM d)
         SELECT count(*), max(dn) FROM g GROUP BY grp ORDER BY max(dn) DESC LIMIT 1
@@ -260,7 +216,7 @@ class MoodChange:
 
 _MOOD_PAIRS = f"""
     pairs AS (
-        SELECT p.id, {_DN} AS dn, p.session_id,
+        SELECT p.id, {DAY_NUMBER_SQL} AS dn, p.session_id,
                b.mood AS mb, a.mood AS ma, a.mood - b.mood AS md,
                b.stress AS sb, a.stress AS sa, a.stress - b.stress AS sd
         FROM practices p
@@ -277,7 +233,7 @@ def mood_changes(
 
     A change is None when one side lacks that rating (e.g. stress not asked).
     """
-    params = _params(store, profile_id, settings)
+    params = profile_params(store, profile_id, settings)
     sql = f"""
         WITH {_MOOD_PAIRS}
         SELECT id, dn, session_id, mb, ma, md, sb, sa, sd FROM pairs
@@ -303,10 +259,10 @@ def mood_trend(
     store: HistoryStore, profile_id: int, settings: ProfileSettings | None = None
 ) -> list[MoodTrendWeek]:
     """Weeks that have at least one before/after pair, oldest first."""
-    params = _params(store, profile_id, settings)
+    params = profile_params(store, profile_id, settings)
     sql = f"""
         WITH {_MOOD_PAIRS}
-        SELECT {_WEEK.format(d="dn")} AS week, count(*), avg(md), avg(sd) FROM pairs
+        SELECT {WEEK_SQL.format(d="dn")} AS week, count(*), avg(md), avg(sd) FROM pairs
         WHERE md IS NOT NULL OR sd IS NOT NULL GROUP BY week ORDER BY week
     """
     return [
@@ -338,10 +294,10 @@ def module_coverage(
     sessions missing from the mapping are gathered in one last entry with
     ``module_id=None`` (only if there are any).
     """
-    params = _params(store, profile_id, settings)
+    params = profile_params(store, profile_id, settings)
     params["mapping"] = json.dumps(dict(session_modules))
     sql = f"""
-        WITH {_counted()},
+        WITH {counted_cte()},
         per_session AS (
             SELECT session_id, sum(is_new) AS practices, sum(listened_ms) AS listened,
                    min(dn) AS first_dn, max(dn) AS last_dn
@@ -364,97 +320,9 @@ def module_coverage(
         ORDER BY 6
     """
     return [
-        ModuleCoverage(module, n, ms, _day(first), _day(last))
+        ModuleCoverage(module, n, ms, day_or_none(first), day_or_none(last))
         for module, n, ms, first, last, _ord in store.conn.execute(sql, params)
     ]
-
-
-@dataclass(frozen=True)
-class DiaryEntry:
-    """One saved reflection with its practice's context, for the reflection diary."""
-
-    reflection_id: int
-    practice_id: int
-    day: dt.date
-    saved_ms: int
-    session_id: str
-    module_id: str | None
-    reflection_key: str
-    prompt: str
-    note: str
-    rating: int | None
-    body_map_id: int | None
-
-
-def reflection_diary(
-    store: HistoryStore,
-    profile_id: int,
-    *,
-    session_id: str | None = None,
-    module_id: str | None = None,
-    session_modules: Mapping[str, str] | None = None,
-    first_day: dt.date | None = None,
-    last_day: dt.date | None = None,
-    limit: int | None = None,
-    settings: ProfileSettings | None = None,
-) -> list[DiaryEntry]:
-    """Reflections newest first, filtered by session, module (needs ``session_modules``) and day."""
-    if module_id is not None and session_modules is None:
-        raise InvalidInputError("Filtering by module needs the session → module mapping.")
-    params = _params(store, profile_id, settings)
-    params.update(_range_params(first_day, last_day))
-    params.update(session=session_id, module=module_id,
-                  mapping=json.dumps(dict(session_modules or {})), limit=limit)
-    # Reflections newest first straight from the saved_ms index (CROSS JOIN keeps that
-    # order), so a page of the diary stops after its last row.
-    sql = f"""
-        WITH mapping AS (SELECT key AS session_id, value AS module_id FROM json_each(:mapping))
-        SELECT r.id, p.id, {LOCAL_DAY_NUMBER_SQL.format(t="p.started_ms")} AS dn,
-               r.saved_ms, p.session_id, m.module_id, r.reflection_key, r.prompt, r.note,
-               r.rating, r.body_map_id
-        FROM reflections r CROSS JOIN practices p ON p.id = r.practice_id
-        LEFT JOIN mapping m ON m.session_id = p.session_id
-        WHERE p.profile_id = :p
-          AND (:session IS NULL OR p.session_id = :session)
-          AND (:module IS NULL OR m.module_id = :module)
-          AND (:first IS NULL OR dn >= :first) AND (:last IS NULL OR dn <= :last)
-        ORDER BY r.saved_ms DESC, r.id DESC LIMIT coalesce(:limit, -1)
-    """
-    return [
-        DiaryEntry(row[0], row[1], from_day_number(row[2]), *row[3:])
-        for row in store.conn.execute(sql, params)
-    ]
-
-
-def body_map_ids(
-    store: HistoryStore,
-    profile_id: int,
-    *,
-    emotion: str | None = None,
-    first_day: dt.date | None = None,
-    last_day: dt.date | None = None,
-    settings: ProfileSettings | None = None,
-) -> list[int]:
-    """Ids of the profile's body maps (oldest first) for an aggregate, by emotion and day range."""
-    params = _params(store, profile_id, settings)
-    params.update(_range_params(first_day, last_day))
-    params["emotion"] = emotion.strip().lower() if emotion else None
-    day = LOCAL_DAY_NUMBER_SQL.format(t="created_ms")
-    # With an emotion, the (profile_id, emotion, created_ms, utc_offset_min) index answers
-    # the whole query; without one, (profile_id, created_ms) gives the order.
-    # (The planner, without statistics, prefers the created_ms index for the order; the
-    # covering one avoids reading each map's row and is named for it.)
-    emotion_index, by_emotion = "", ""
-    if params["emotion"] is not None:
-        emotion_index, by_emotion = "INDEXED BY body_maps_profile_emotion", "AND emotion = :emotion"
-    window = ("AND created_ms >= :from_ms AND created_ms < :to_ms"
-              if first_day is not None or last_day is not None else "")
-    sql = f"""
-        SELECT id FROM body_maps {emotion_index} WHERE profile_id = :p {by_emotion} {window}
-          AND (:first IS NULL OR {day} >= :first) AND (:last IS NULL OR {day} <= :last)
-        ORDER BY created_ms, id
-    """
-    return [row[0] for row in store.conn.execute(sql, params)]
 
 
 def totals(store: HistoryStore, profile_id: int, settings: ProfileSettings | None = None) -> dict:
@@ -462,9 +330,9 @@ def totals(store: HistoryStore, profile_id: int, settings: ProfileSettings | Non
 
     Keys: ``practices``, ``listened_ms``, ``days_practiced``, ``first_day``, ``last_day``.
     """
-    params = _params(store, profile_id, settings)
+    params = profile_params(store, profile_id, settings)
     sql = f"""
-        WITH {_counted()}
+        WITH {counted_cte()}
         SELECT coalesce(sum(is_new), 0), coalesce(sum(listened_ms), 0), count(DISTINCT dn),
                min(dn), max(dn)
         FROM counted
@@ -474,8 +342,8 @@ def totals(store: HistoryStore, profile_id: int, settings: ProfileSettings | Non
         "practices": n,
         "listened_ms": ms,
         "days_practiced": days,
-        "first_day": _day(first),
-        "last_day": _day(last),
+        "first_day": day_or_none(first),
+        "last_day": day_or_none(last),
     }
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 from mit_desktop.bodymap.emotion_table import EmotionRow, emotion_table
-from mit_desktop.history import stats
+from mit_desktop.history.diary import body_map_ids
 from mit_desktop.history.store import HistoryStore
 
 
@@ -16,7 +16,7 @@ def emotion_rows(store: HistoryStore, profile_id: int, first_day: dt.date | None
                  last_day: dt.date | None) -> list[EmotionRow]:
     """One row per feeling among the profile's body maps made on local days
     ``first_day``..``last_day`` (None: unbounded), maps with no feeling named included."""
-    ids = stats.body_map_ids(store, profile_id, first_day=first_day, last_day=last_day)
+    ids = body_map_ids(store, profile_id, first_day=first_day, last_day=last_day)
     if not ids:
         return []
     rows = store.conn.execute(

@@ -13,6 +13,7 @@ import pytest
 from history_helpers import FakeClock
 
 from mit_desktop.history import stats
+from mit_desktop.history.diary import body_map_ids, reflection_diary
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.store import HistoryStore
 
@@ -273,21 +274,21 @@ def test_reflection_diary_filters_and_order(store: HistoryStore, clock: FakeCloc
         clock.advance(86_400_000)
     hidden = store.start_practice(other, "bam-1", "h", "interactive")
     store.save_reflection(hidden, "felt", note="not Ann's")
-    diary = stats.reflection_diary(store, profile)
+    diary = reflection_diary(store, profile)
     assert [e.reflection_id for e in diary] == [rid for rid, _ in reversed(entries)]
     assert diary[0].body_map_id == body and diary[0].rating == 2
     assert diary[0].prompt == "What did you feel?"
-    bam_only = stats.reflection_diary(store, profile, session_id="bam-1")
+    bam_only = reflection_diary(store, profile, session_id="bam-1")
     assert [e.note for e in bam_only] == ["note 1"]
-    by_module = stats.reflection_diary(store, profile, module_id="nesting-doll",
+    by_module = reflection_diary(store, profile, module_id="nesting-doll",
                                        session_modules=SESSIONS)
     assert [e.note for e in by_module] == ["note 2", "note 0"]
     assert {e.module_id for e in by_module} == {"nesting-doll"}
     start_day = dt.date(2026, 3, 3)
-    assert [e.note for e in stats.reflection_diary(store, profile, first_day=start_day,
+    assert [e.note for e in reflection_diary(store, profile, first_day=start_day,
                                                    last_day=start_day)] == ["note 1"]
     with pytest.raises(InvalidInputError):
-        stats.reflection_diary(store, profile, module_id="bam")
+        reflection_diary(store, profile, module_id="bam")
 
 
 def test_body_map_selection_by_emotion_and_dates(store: HistoryStore) -> None:
@@ -301,10 +302,10 @@ def test_body_map_selection_by_emotion_and_dates(store: HistoryStore) -> None:
                                       created_ms=created)
     store.add_body_map(other, b"x", emotion="anxiety", created_ms=ms(dt.datetime(2026, 2, 9,
                                                                                  tzinfo=utc)))
-    assert stats.body_map_ids(store, profile, emotion="anxiety") == [ids[1], ids[8], ids[22]]
-    assert stats.body_map_ids(store, profile, emotion="ANXIETY", first_day=dt.date(2026, 2, 5),
+    assert body_map_ids(store, profile, emotion="anxiety") == [ids[1], ids[8], ids[22]]
+    assert body_map_ids(store, profile, emotion="ANXIETY", first_day=dt.date(2026, 2, 5),
                               last_day=dt.date(2026, 2, 22)) == [ids[8], ids[22]]
-    assert stats.body_map_ids(store, profile) == [ids[1], ids[8], ids[15], ids[22]]
+    assert body_map_ids(store, profile) == [ids[1], ids[8], ids[15], ids[22]]
     record = store.get_body_map(ids[15], profile)
     assert (record.emotion, record.intensity, record.data) == ("love", 5, b"x")
     with pytest.raises(InvalidInputError):

@@ -3,7 +3,7 @@ maps, their average strength, where in the body each was felt more and less), th
 mean map of one chosen feeling, with its count.
 
 The feelings offered are those the profile has painted (most frequent first).
-The maps are found with ``stats.body_map_ids``, read in one query and averaged
+The maps are found with ``body_map_ids``, read in one query and averaged
 with ``bodymap.aggregate``; the read-only :class:`BodyMapWidget` draws the mean.
 """
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidg
 from mit_desktop.bodymap.aggregate import Aggregate, aggregate
 from mit_desktop.bodymap.emotion_table import EmotionRow
 from mit_desktop.bodymap.serialize import BodyMapFormatError
-from mit_desktop.history import stats
+from mit_desktop.history.diary import body_map_ids
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.ui.bodymap import BodyMapWidget
 from mit_desktop.ui.history.data import body_map_emotions, body_maps_by_id
@@ -163,7 +163,7 @@ class AggregatePanel(QWidget):
             self.count_label.setText(tr("No body maps with a feeling yet."))
             self.map_widget.hide()
             return
-        ids = stats.body_map_ids(self.store, self.profile_id, emotion=emotion,
+        ids = body_map_ids(self.store, self.profile_id, emotion=emotion,
                                  first_day=self.first_day, last_day=self.last_day)
         records = body_maps_by_id(self.store, self.profile_id, ids)
         try:

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from mit_desktop.bodymap.serialize import BodyMapFormatError, from_bytes
+from mit_desktop.history.diary import DiaryEntry
 from mit_desktop.history.models import BodyMapRecord
-from mit_desktop.history.stats import DiaryEntry
 from mit_desktop.ui.bodymap import BodyMapWidget
 from mit_desktop.ui.history.data import MODULE_ORDER, SessionCatalog, thumbnail_rgb
 from mit_desktop.ui.history.text import emotion_name, long_date, module_name, tr

@@ -27,6 +27,7 @@ from mit_desktop.bodymap.render import render_map_image
 from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
 from mit_desktop.content.program import load_program
 from mit_desktop.history import stats
+from mit_desktop.history.diary import DiaryEntry, body_map_ids, reflection_diary
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.models import BodyMapRecord, SafetyEvent
 from mit_desktop.history.program_plan import ProgramPlan
@@ -63,7 +64,7 @@ class Report:
     practices: int
     listened_ms: int
     weeks: list[stats.WeekTotal]
-    reflections: list[stats.DiaryEntry]
+    reflections: list[DiaryEntry]
     body_map_ids: list[int] = field(default_factory=list)
     safety_events: list[SafetyEvent] = field(default_factory=list)
 
@@ -200,7 +201,7 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
     listened = sum(d.listened_ms for d in days)
     changes = [c for c in stats.mood_changes(store, profile_id, settings)
                if first_day <= c.day <= last_day]
-    entries = stats.reflection_diary(store, profile_id, first_day=first_day, last_day=last_day,
+    entries = reflection_diary(store, profile_id, first_day=first_day, last_day=last_day,
                                      limit=MAX_REFLECTIONS, settings=settings)
     entries.reverse()  # oldest first reads like a diary
     map_ids = [e.body_map_id for e in entries if e.body_map_id is not None]
@@ -371,7 +372,7 @@ def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int
                                    "body regions the average map of that feeling marks most "
                                    "strongly as more active; “Felt less”: as less active."))
                  + "</p>" + emotion_table_html(rows))
-    ids = stats.body_map_ids(store, profile_id, first_day=first, last_day=last)
+    ids = body_map_ids(store, profile_id, first_day=first, last_day=last)
     records = body_maps_by_id(store, profile_id, ids)
     by_emotion: dict[str, list[bytes]] = {}
     for map_id in ids:

@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from mit_desktop.history import stats
+from mit_desktop.history.diary import DiaryEntry, reflection_diary
 from mit_desktop.history.errors import HistoryError
+from mit_desktop.history.stats_sql import MAX_RANGE_DAYS
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of, week_start
 from mit_desktop.ui.history.aggregate import AggregatePanel
@@ -331,7 +333,7 @@ class HistoryView(QWidget):
         weeks = PRESET_WEEKS.get(key)
         if key == "all":
             first = stats.totals(self.store, self.profile_id)["first_day"] or today
-            first = max(first, today - dt.timedelta(days=stats.MAX_RANGE_DAYS - 7))
+            first = max(first, today - dt.timedelta(days=MAX_RANGE_DAYS - 7))
         elif weeks is not None:
             first = week_start(today) - dt.timedelta(weeks=weeks - 1)
         else:
@@ -499,7 +501,7 @@ class HistoryView(QWidget):
 
     def _refresh_diary(self) -> None:
         first, last = self.date_range()
-        entries = stats.reflection_diary(
+        entries = reflection_diary(
             self.store, self.profile_id, session_id=self.diary.session_filter(),
             module_id=self.diary.module_filter(), session_modules=self.catalog.session_modules(),
             first_day=first, last_day=last, limit=self.diary_limit + 1)
@@ -689,7 +691,7 @@ class HistoryView(QWidget):
         self.report_label.show()
         return written
 
-    def open_body_map(self, entry: stats.DiaryEntry) -> BodyMapDialog | None:
+    def open_body_map(self, entry: DiaryEntry) -> BodyMapDialog | None:
         """Open the body map of a diary entry read-only (non-blocking)."""
         if entry.body_map_id is None:
             return None
