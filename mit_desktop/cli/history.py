@@ -1,3 +1,4 @@
+# Over 400 lines: every `mit-desktop history` subcommand's arguments and output.
 """``mit-desktop history …``: list, stats, export, backup, restore.
 
 :func:`register` adds the ``history`` command to an argparse subparsers object;

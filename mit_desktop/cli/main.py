@@ -1,3 +1,4 @@
+# Over 400 lines: the parser of every command in one place, by design (one answer to "where is mit-desktop X?").
 """`mit-desktop …`: the command line. Exit 0 ok, 1 invalid input, 2 usage.
 
 User errors print one clear message to stderr, never a traceback. With no

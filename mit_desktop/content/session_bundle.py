@@ -1,3 +1,4 @@
+# Over 400 lines: one file format (write, validate, read) whose checks mirror each other.
 """Share one of the user's own sessions as ONE file, and take such a file into the library.
 
 A share file is a zip archive holding exactly:

@@ -1,3 +1,4 @@
+# Over 400 lines: one file format: export, validation and import of a bundle, whose checks mirror each other.
 """Practice bundles: a caregiver's practice carried, as one file, into the therapist's copy.
 
 ``mit-desktop history export --bundle -o FILE`` (and History → "Bundle for my therapist…")

@@ -1,3 +1,4 @@
+# Over 400 lines: the practice log's writes (practices, check-ins, reflections, drafts, body maps), each with its crash-safety rule.
 """The practice journal: the append-only practice log with crash-safe checkpoints,
 mood/stress check-ins, reflections with their drafts, and body maps."""
 

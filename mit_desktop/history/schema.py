@@ -1,3 +1,4 @@
+# Over 400 lines: the ordered migration steps; a step stays as written once shipped.
 """The database schema, as an ordered list of sqlite-utils ``Migrations``.
 
 sqlite-utils 4.2 ships :class:`sqlite_utils.migrations.Migrations`: each step

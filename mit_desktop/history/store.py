@@ -1,3 +1,4 @@
+# Over 400 lines: the store's connection, lock, transactions and profiles: one object other modules extend.
 """The practice-history store: one SQLite database per data folder.
 
 Open it once per process with :meth:`HistoryStore.open` (it takes the data

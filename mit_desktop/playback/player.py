@@ -1,3 +1,4 @@
+# Over 400 lines: the player's API and the state its feeder modules share (feeder, blocks, commands, reporting, faults are apart).
 """The real-time player: a session's timeline, mixed block by block, fed to a backend.
 
 One feeder thread per opened session renders ~100 ms blocks with the mixer

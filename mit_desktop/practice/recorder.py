@@ -1,3 +1,4 @@
+# Over 400 lines: one state machine from player events to the store; its transitions read best together.
 """Records what a :class:`~mit_desktop.playback.player.Player` plays in the practice history.
 
 Qt-free; the GUI and ``mit-desktop play`` both use it the same way::

@@ -1,3 +1,4 @@
+# Over 400 lines: four loop recipes sharing the exactly-periodic synthesis helpers.
 """Program-made ambience loops: stream, rain, ocean and a warm drone.
 
 Every loop is built to be *exactly periodic* in its length, so playing it end

@@ -1,3 +1,4 @@
+# Over 400 lines: one builder placing every kind of segment at exact samples; the placement rules depend on each other.
 """Session + listening settings -> an exact timeline of segments at sample positions.
 
 Positions are exact samples; there is no grid. Each clip occupies exactly its

@@ -1,3 +1,4 @@
+# Over 400 lines: the window's frame, navigation, profiles and closing (the practice's pages are ui/practice/pages.py).
 """The main window: a header (sections, profile, help), a stack of screens, and the
 practice flow that leads from Today to check-in, player, reflections and back.
 """

@@ -1,3 +1,4 @@
+# Over 400 lines: one PortAudio stream: callback, queue and device recovery share one lock and state.
 """The `stream` output (the default): one continuous stream through PortAudio.
 
 PortAudio (through the `sounddevice` package) reaches PulseAudio, PipeWire and

@@ -1,3 +1,4 @@
+# Over 400 lines: one painting surface: its pointer, keyboard and paint events (the colouring is bodymap/paint.py).
 """The painting surface of the body map: two figures (more, less) or one mean map, strokes
 under the pointer, brush outline and scale bar. Its pictures come from
 :mod:`mit_desktop.bodymap.paint`; the controls around it are in :mod:`.widget`."""

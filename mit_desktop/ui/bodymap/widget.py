@@ -1,3 +1,4 @@
+# Over 400 lines: the body-map screen's panels and its keyboard path (canvas and colouring are apart).
 """The body-map widget: paint where a feeling is felt, or pick body parts by keyboard.
 
 Two silhouettes side by side — "More" (left, warm colours) and "Less" (right, cool

@@ -1,3 +1,4 @@
+# Over 400 lines: one PDF document built section by section; the sections share the document and its styles.
 """A client report as PDF: practice summary, mood and stress charts, reflections, body maps.
 
 For one profile and a date range, :func:`build_report` collects the numbers

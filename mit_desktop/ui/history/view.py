@@ -1,3 +1,4 @@
+# Over 400 lines: the History screen's layout and the wiring of its panels (the panels are their own modules).
 """The history screen: this week, minutes, mood and stress, the reflection diary, body maps.
 
 ``HistoryView(store, profile_id)`` is a scrollable page the main window embeds.

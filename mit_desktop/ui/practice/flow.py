@@ -1,3 +1,4 @@
+# Over 400 lines: one practice's life (player, store lane, drafts, keep-awake) on one shared state.
 """One practice from start to end: opens the session in the player, keeps the
 check-ins, reflections and drafts in the history store (on the database thread)
 and keeps the computer awake.

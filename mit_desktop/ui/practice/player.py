@@ -1,3 +1,4 @@
+# Over 400 lines: one screen: controls, progress, captions and their screen-reader texts.
 """The Player screen: one large Play/Pause, an always-visible "I need to stop",
 progress with section and reflection marks, elapsed and remaining time, the current
 section, captions (and a large-type presenter window), volumes, a section list.

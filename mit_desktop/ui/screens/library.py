@@ -1,3 +1,4 @@
+# Over 400 lines: one screen: the list, its details and its import and share actions.
 """The Library: the program in order (grouped by week), with length, summary and safety
 note; imported recordings and the user's own scripts; import a recording with its
 Audacity labels; share one of your own practices as one file and take in one shared with

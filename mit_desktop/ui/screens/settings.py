@@ -1,3 +1,4 @@
+# Over 400 lines: one screen of many small groups of settings (the larger groups are their own modules).
 """Settings, applied as they change: profile (name, the name used for {loved_one},
 region for crisis help), the program's start and a module assigned to a week
 (``program_settings``), listening (voice, speed, pacing, default mode), the sound device

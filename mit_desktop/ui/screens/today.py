@@ -1,3 +1,4 @@
+# Over 400 lines: one screen's layout and its refresh from the history.
 """The Today screen: the next practice in the program and why, "Continue where you left
 off" after an interrupted practice, the BAM quick reset and a quiet practice one click
 away, and this week's full practices against the aim, with BAM, quiet practice and shorter
