@@ -304,3 +304,14 @@ def test_a_paragraph_recorded_through_the_microphone(qtbot, pulse, script: Path,
     assert dialog.takes.count() == 1
     data, rate = sf.read(dialog.takes.itemData(0))
     assert rate == 48_000 and np.max(np.abs(data)) == pytest.approx(0.1, abs=0.01)
+
+
+def test_no_microphone_is_said_in_words_and_recording_explains(qtbot, script: Path,
+                                                                monkeypatch) -> None:
+    from mit_desktop.ui.studio import record_meter
+
+    monkeypatch.setattr(record_meter, "list_input_devices", lambda: [])
+    dialog = RecordParagraphsDialog(script)
+    qtbot.addWidget(dialog)
+    assert dialog.status.text().startswith("No microphone was found")
+    assert dialog.devices.combo.count() == 0
