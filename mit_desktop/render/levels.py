@@ -35,8 +35,9 @@ class Ducking:
     under_voice_db: float
 
 
-#: The default: the bed drops 20 dB under the voice, so with the default beds the
-#: offline recogniser's word error is within a few points of no bed at all (bench_speech).
+#: The default: the bed drops 20 dB under the voice (and a pitched bed, ambience.PITCHED,
+#: turns into its unpitched wash as it drops), so with every default bed the offline
+#: recogniser's word error is within a few points of no bed at all (bench_speech).
 DUCKING = Ducking(bed_db=0.0, under_voice_db=-20.0)
 #: "Voice clarity" (for hearing aids): the whole bed 6 dB lower, and lower still under the voice.
 CLARITY_DUCKING = Ducking(bed_db=-6.0, under_voice_db=-24.0)

@@ -139,6 +139,8 @@ class Mixer:
         clarity = timeline.voice_clarity
         #: where the bed sits (a benchmark may set another to compare; set it before rendering)
         self.ducking: levels.Ducking = levels.CLARITY_DUCKING if clarity else levels.DUCKING
+        #: a pitched bed turns into its unpitched wash under the voice (a benchmark may turn it off)
+        self.unpitched_under_voice = True
         self._presence = presence_filter(self.rate) if clarity else None
 
     # -- helpers --------------------------------------------------------
@@ -277,8 +279,9 @@ class Mixer:
         stems["ambience"] = self._ambience(start, n)
         return stems
 
-    def _duck(self, positions: np.ndarray) -> np.ndarray:
-        """Linear gain of the bed at `positions` (self.ducking; see levels.Ducking)."""
+    def _duck_weight(self, positions: np.ndarray) -> np.ndarray:
+        """How far the bed is down at `positions`: 0 away from the voice, 1 under it, along a
+        raised-cosine curve (see levels.Ducking)."""
         attack = float(self._n(levels.DUCK_RAMP_MS))
         release = float(self._n(levels.DUCK_RELEASE_MS))
         weight = np.zeros(len(positions), dtype=np.float64)
@@ -290,26 +293,42 @@ class Mixer:
             falling = np.clip(1.0 - (positions - b) / release, 0.0, 1.0)
             w = np.minimum(rising, falling)
             weight = np.maximum(weight, 0.5 - 0.5 * np.cos(np.pi * w))
+        return weight
+
+    def _duck(self, weight: np.ndarray) -> np.ndarray:
+        """Linear gain of the bed for duck `weight` (self.ducking; see levels.Ducking)."""
         gain_db = self.ducking.bed_db + self.ducking.under_voice_db * weight
         return (10.0 ** (gain_db / 20.0)).astype(np.float32)
 
+    def _loop(self, name: str, unpitched: bool = False) -> np.ndarray:
+        key = f"{name}-unpitched" if unpitched else name
+        if key not in self._loops:
+            make = (lambda _key, rate: ambience.unpitched_loop(name, rate)) if unpitched else ambience_loop
+            self._loops[key] = cached_sound(self._sounds_dir, ambience, key, self.rate, make)
+        return self._loops[key]
+
     def _ambience(self, start: int, n: int) -> np.ndarray:
+        """The beds at their levels, ducked under the voice; a pitched bed (ambience.PITCHED)
+        turns into its unpitched wash as it ducks (equal-power crossfade: the level follows
+        the duck alone), and back as it rises."""
         out = np.zeros(n, dtype=np.float32)
         if not self._beds or n == 0:
             return out
         positions = np.arange(start, start + n, dtype=np.float64)
-        duck = None
+        weight = duck = None
         for name, (xs, ys) in self._beds.items():
             gain = np.interp(positions, xs, ys)
             if not np.any(gain):
                 continue
-            if duck is None:
-                duck = self._duck(positions)
-            if name not in self._loops:
-                self._loops[name] = cached_sound(self._sounds_dir, ambience, name, self.rate, ambience_loop)
-            loop = self._loops[name]
-            idx = (np.arange(start, start + n) % len(loop))
-            out += (loop[idx] * gain * duck).astype(np.float32)
+            if weight is None:
+                weight = self._duck_weight(positions)
+                duck = self._duck(weight)
+            idx = (np.arange(start, start + n) % len(self._loop(name)))
+            bed = self._loop(name)[idx]
+            if self.unpitched_under_voice and name in ambience.PITCHED and np.any(weight):
+                angle = weight * (np.pi / 2)
+                bed = bed * np.cos(angle) + self._loop(name, unpitched=True)[idx] * np.sin(angle)
+            out += (bed * gain * duck).astype(np.float32)
         return out
 
     def render(self, start: int, n: int, gains: StemGains | None = None) -> np.ndarray:

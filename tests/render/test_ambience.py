@@ -16,7 +16,13 @@ import sys
 import numpy as np
 import pytest
 
-from mit_desktop.render.ambience import AMBIENCE_LOOP_MS, AMBIENCE_NAMES, ambience_loop
+from mit_desktop.render.ambience import (
+    AMBIENCE_LOOP_MS,
+    AMBIENCE_NAMES,
+    PITCHED,
+    ambience_loop,
+    unpitched_loop,
+)
 
 RATE = 22_050
 _OCTAVE_EDGES_HZ = (125, 250, 500, 1000, 2000, 4000, 8000)
@@ -274,3 +280,26 @@ def test_drone_is_a_low_tonal_chord() -> None:
         if freqs[i] < 400 and all(abs(freqs[i] - p) > 20 for p in peaks):
             peaks.append(float(freqs[i]))
     assert len(peaks) >= 3
+
+
+def _tone_share(x: np.ndarray) -> float:
+    """Share of the power in the 200 strongest FFT bins: near 1 for a few tones, small for noise."""
+    power = np.abs(np.fft.rfft(_f64(x))) ** 2
+    return float(np.sort(power)[::-1][:200].sum() / power.sum())
+
+
+def test_the_drone_is_the_pitched_bed() -> None:
+    assert PITCHED == frozenset({"drone"})
+
+
+def test_unpitched_drone_keeps_the_loops_contract_and_colour_without_its_tones() -> None:
+    tones, wash = ambience_loop("drone", RATE), unpitched_loop("drone", RATE)
+    assert wash.dtype == np.float32 and wash.shape == tones.shape and not wash.flags.writeable
+    assert np.sqrt(np.mean(_f64(wash) ** 2)) == pytest.approx(0.1, rel=1e-4)
+    assert abs(float(np.mean(wash))) < 1e-6 and np.max(np.abs(wash)) < 0.6
+    assert unpitched_loop("drone", RATE) is wash  # memoized
+    assert _tone_share(tones) > 0.99 and _tone_share(wash) < 0.05  # its chord is gone
+    for lo, hi in ((60.0, 250.0), (250.0, 700.0), (700.0, 2000.0)):  # the same colour
+        assert _power_share(wash, RATE, lo, hi) == pytest.approx(_power_share(tones, RATE, lo, hi), abs=0.05)
+    with pytest.raises(ValueError, match="known ambiences"):
+        unpitched_loop("wind", RATE)

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "session"))
 from fakes import FakeSources  # noqa: E402
 
 from mit_desktop.render import levels  # noqa: E402
-from mit_desktop.render.ambience import ambience_loop  # noqa: E402
+from mit_desktop.render.ambience import ambience_loop, unpitched_loop  # noqa: E402
 from mit_desktop.render.mixer import Mixer, presence_filter  # noqa: E402
 from mit_desktop.session.parser import parse_text  # noqa: E402
 from mit_desktop.session.timeline import ListeningSettings, TimelineBuilder  # noqa: E402
@@ -136,3 +136,42 @@ def test_clarity_clips_render_the_same_in_any_block_size(tmp_path: Path) -> None
     mixer = Mixer(timeline, sources)
     blocks = np.concatenate([mixer.render(s, 1000) for s in range(0, timeline.n_samples, 1000)])
     assert np.array_equal(whole, blocks[:timeline.n_samples])
+
+
+DRONE_BODY = BODY.replace("[ambience stream 15%]", "[ambience drone 12%]")
+
+
+def test_under_speech_the_drone_loses_its_pitch_and_keeps_its_ducked_level() -> None:
+    mixer = mixer_for(DRONE_BODY)
+    t = mixer.timeline
+    amb = mixer.render_stems(0, t.n_samples)["ambience"]
+    first, second, _third = t.captions
+    tones, wash = ambience_loop("drone", RATE), unpitched_loop("drone", RATE)
+    at = np.arange(t.n_samples) % len(tones)
+    under = slice(first.start_sample, second.start_sample + second.audio_samples)  # two sentences and their gap
+    down = 0.12 * 10 ** (levels.DUCKING.under_voice_db / 20)
+    assert np.allclose(amb[under], wash[at[under]] * down, atol=1e-6)  # the wash, fully down
+    away = slice(4 * RATE, first.start_sample - levels.DUCK_RAMP_MS * RATE // 1000)
+    assert np.allclose(amb[away], tones[at[away]] * 0.12, atol=1e-6)  # the chord itself in a pause
+
+
+def test_the_drones_change_to_and_from_its_wash_does_not_pump() -> None:
+    mixer = mixer_for(DRONE_BODY)
+    t = mixer.timeline
+    amb = mixer.render_stems(0, t.n_samples)["ambience"].astype(np.float64)
+    positions = np.arange(t.n_samples, dtype=np.float64)
+    weight = mixer._duck_weight(positions)
+    gain = 0.12 * mixer._duck(weight).astype(np.float64)
+    at = np.arange(t.n_samples) % len(ambience_loop("drone", RATE))
+    tones = ambience_loop("drone", RATE)[at] * gain
+    wash = unpitched_loop("drone", RATE)[at] * gain
+    changing = np.flatnonzero((weight > 0.05) & (weight < 0.95))
+    assert len(changing) > 2 * RATE  # the ramps down to each sentence and up after the last
+    width = RATE // 5  # 200 ms windows through every ramp
+    for start in range(changing[0], changing[-1] - width, width // 2):
+        window = slice(start, start + width)
+        if not 0.05 < weight[start + width // 2] < 0.95:
+            continue
+        power, a, b = (float(np.mean(x[window] ** 2)) for x in (amb, tones, wash))
+        # as loud as the chord or its wash would be at that point of the duck: no dip, no bump
+        assert 10 * np.log10(min(a, b)) - 1.0 <= 10 * np.log10(power) <= 10 * np.log10(max(a, b)) + 1.0

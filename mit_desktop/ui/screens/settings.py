@@ -182,7 +182,9 @@ class SettingsScreen(QWidget):
                       "voice's consonants a little clearer."))
         form.addRow(self.clarity)
         form.addRow(label(self.tr("The background always drops well below the voice while it "
-                                  "speaks. Voice clarity lowers it further and makes the "
+                                  "speaks, and the soft drone turns from a chord into a soft "
+                                  "hush, so nothing in it sounds like a second voice. "
+                                  "Voice clarity lowers it further and makes the "
                                   "consonants a little crisper: try it if you use hearing aids "
                                   "or words are hard to catch."), "muted", p))
         form.addRow(label(self.tr("Volumes of the voice, bells and background are in the player "
