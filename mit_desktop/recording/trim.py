@@ -6,15 +6,11 @@ is kept before the first (the soft start of a word and the breath before it) and
 :data:`KEEP_AFTER_MS` after the last (a word's decay and the room's ring), within the
 take. Anything quieter than the floor for the whole take is "nothing heard".
 
-Loudness: the program has one loudness measure for recordings, the gated RMS a clip is
-measured by when it is imported (`render.clips.gated_rms`: 50 ms blocks at or above
--50 dBFS). A take is scaled so that measure equals the narration's level
-(`render.levels.VOICE_RMS`, -20 dBFS) unless its peak would pass
-`render.levels.VOICE_PEAK_LIMIT` (-1 dBFS); then the peak decides. The gate is absolute,
-so a quiet take's quietest blocks pass it only once raised: the gain is measured again
-on the raised take (up to MATCH_ROUNDS times) until the measure after it is the target. (`render.analysis`
-holds BS.1770 loudness too, but only for reports on a whole render; the voice and the
-clips are levelled by the gated RMS, so a take is matched by it.)
+Loudness: the program's one measure (`render.loudness`, BS.1770 integrated loudness),
+the one the voice, imported clips and the analyser's report use. A take is scaled so
+that measure equals the narration's level (`render.levels.VOICE_LUFS`) unless its peak
+would pass `render.levels.VOICE_PEAK_LIMIT` (-1 dBFS); then the peak decides. The
+measure's gate is relative, so one measurement gives the gain.
 
 Qt-free: numpy, soundfile.
 """
@@ -30,9 +26,8 @@ import numpy as np
 import soundfile as sf
 
 from mit_desktop.fsutil import atomic_path, disk_message
-from mit_desktop.recording.levels import to_dbfs
-from mit_desktop.render.clips import gated_rms
 from mit_desktop.render.levels import voice_gain
+from mit_desktop.render.loudness import loudness_lufs
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +36,6 @@ TRIM_FLOOR_DBFS = -45.0
 KEEP_BEFORE_MS = 150
 KEEP_AFTER_MS = 300
 EDGE_FADE_MS = 10
-MATCH_ROUNDS = 4
 """The kept edges are faded in and out over this long, so a cut never clicks."""
 
 
@@ -71,15 +65,15 @@ def voice_edges(samples: np.ndarray, sample_rate: int,
 @dataclass(frozen=True)
 class PreparedTake:
     """A take written ready to play: where, how long (samples at `sample_rate`), where the
-    kept part began in the raw take (ms), the gain applied (dB) and its loudness after,
-    by the clip measure (dBFS)."""
+    kept part began in the raw take (ms), the gain applied (dB) and its loudness after
+    (LUFS, `render.loudness`)."""
 
     path: Path
     n_samples: int
     sample_rate: int
     trimmed_start_ms: int
     gain_db: float
-    loudness_dbfs: float
+    loudness_lufs: float
 
     @property
     def duration_ms(self) -> int:
@@ -98,13 +92,7 @@ def prepare_samples(samples: np.ndarray, sample_rate: int,
     first, end = edges
     kept = samples[first:end].astype(np.float32)
     peak = float(np.max(np.abs(kept)))
-    gain = voice_gain(gated_rms(kept, sample_rate), peak)
-    for _ in range(MATCH_ROUNDS):  # the gate is absolute: quiet blocks raised above it count
-        after = gated_rms(kept * np.float32(gain), sample_rate) / gain
-        better = voice_gain(after, peak)
-        if abs(better - gain) <= 1e-3 * gain:
-            break
-        gain = better
+    gain = voice_gain(loudness_lufs(kept, sample_rate), peak)
     fade = min(len(kept) // 2, sample_rate * EDGE_FADE_MS // 1000)
     out = kept * np.float32(gain)
     if fade:
@@ -129,7 +117,7 @@ def prepare_take(raw: Path, out: Path, floor_dbfs: float = TRIM_FLOOR_DBFS) -> P
             sf.write(str(tmp), prepared, rate, subtype="PCM_16", format="WAV")
     except OSError as exc:
         raise TakeProblem(disk_message(exc, out)) from None
-    loudness = to_dbfs(gated_rms(prepared, rate))
+    loudness = loudness_lufs(prepared, rate)
     log.info("take %s: trimmed from %d ms, %d ms long, gain %.1f dB", raw.name,
              first * 1000 // rate, len(prepared) * 1000 // rate, 20 * math.log10(gain))
     return PreparedTake(out, len(prepared), rate, first * 1000 // rate,

@@ -1,8 +1,8 @@
 """Listening by numbers: loudness, peaks, silences and pace of a rendered session.
 
-Integrated loudness follows ITU-R BS.1770-4 (K-weighting, 400 ms blocks with
-75 % overlap, absolute gate -70 LUFS, relative gate -10 LU), computed while
-streaming the mix block by block so an hour-long session never sits in memory.
+Integrated loudness is the program's one measure (`render.loudness`, ITU-R BS.1770-4),
+computed while streaming the mix block by block so an hour-long session never sits in
+memory.
 """
 
 from __future__ import annotations
@@ -11,65 +11,12 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy.signal import lfilter
 
+from mit_desktop.render.loudness import LoudnessMeter
 from mit_desktop.render.mixer import Mixer
 from mit_desktop.render.pacing import QUIET_DBFS, voiced_bounds, voiced_span_samples
 
 BLOCK_SAMPLES = 22_050 * 10
-_ABS_GATE_LUFS = -70.0
-_REL_GATE_LU = -10.0
-
-
-def k_weighting(sample_rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The two BS.1770 pre-filter biquads (high shelf, then high pass) for `sample_rate`, as (b, a)."""
-    k = math.tan(math.pi * 1681.974450955533 / sample_rate)
-    q = 0.7071752369554196
-    vh = 10 ** (3.999843853973347 / 20)
-    vb = vh ** 0.4996667741545416
-    a0 = 1 + k / q + k * k
-    shelf = (np.array([(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0]),
-             np.array([1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]))
-    k = math.tan(math.pi * 38.13547087602444 / sample_rate)
-    q = 0.5003270373238773
-    a0 = 1 + k / q + k * k
-    highpass = (np.array([1.0, -2.0, 1.0]), np.array([1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]))
-    return [shelf, highpass]
-
-
-class LoudnessMeter:
-    """Streaming BS.1770 integrated loudness of mono audio; feed blocks in order, then `lufs()`."""
-
-    def __init__(self, sample_rate: int) -> None:
-        self.filters = k_weighting(sample_rate)
-        self.states = [np.zeros(2) for _ in self.filters]
-        self.step = sample_rate // 10  # 100 ms: a quarter of a 400 ms gating block
-        self._pending = np.zeros(0)
-        self._quarters: list[float] = []
-
-    def feed(self, audio: np.ndarray) -> None:
-        x = np.asarray(audio, dtype=np.float64)
-        for i, (b, a) in enumerate(self.filters):
-            x, self.states[i] = lfilter(b, a, x, zi=self.states[i])
-        x = np.concatenate([self._pending, x])
-        n = len(x) // self.step * self.step
-        if n:
-            self._quarters.extend(np.mean(x[:n].reshape(-1, self.step) ** 2, axis=1).tolist())
-        self._pending = x[n:]
-
-    def lufs(self) -> float:
-        """Integrated loudness in LUFS (-inf for silence or audio shorter than 400 ms)."""
-        q = np.array(self._quarters)
-        if len(q) < 4:
-            return float("-inf")
-        blocks = (q[:-3] + q[1:-2] + q[2:-1] + q[3:]) / 4
-        loud = -0.691 + 10 * np.log10(np.maximum(blocks, 1e-20))
-        gated = blocks[loud > _ABS_GATE_LUFS]
-        if not len(gated):
-            return float("-inf")
-        relative = -0.691 + 10 * np.log10(np.mean(gated)) + _REL_GATE_LU
-        final = blocks[(loud > _ABS_GATE_LUFS) & (loud > relative)]
-        return float(-0.691 + 10 * np.log10(np.mean(final)))
 
 
 @dataclass(frozen=True)

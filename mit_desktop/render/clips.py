@@ -17,13 +17,13 @@ Contracts
   measured for loudness and written block by block to the cache. Peak memory is a
   few blocks, independent of the clip's length.
 - Cache: ``<cache_dir>/<key>.f32`` holds raw little-endian float32 mono samples;
-  ``<key>.json`` beside it holds ``n_samples``, ``active_rms``, ``format_name``.
+  ``<key>.json`` beside it holds ``n_samples``, ``loudness_lufs``, ``format_name``.
   ``key`` is the sha256 of the source's bytes, the target rate and
   :data:`DECODER_VERSION`. Both files are written atomically (temp file in the same
   folder, fsync, rename; the ``.json`` last, so it marks a complete entry).
-- Loudness: ``active_rms`` is the linear RMS over the 50 ms blocks whose own RMS is
-  at or above -50 dBFS (1.0 = full-scale RMS), i.e. pauses and room tone between
-  phrases do not pull the level down; 0.0 if every block is below the gate.
+- Loudness: ``loudness_lufs`` is the program's one measure (:mod:`render.loudness`,
+  BS.1770 integrated loudness, gated so pauses and room tone between phrases do not pull
+  it down), measured on the decoded samples as they are written; ``-inf`` if silent.
 - Every failure a user can cause (missing, empty, unreadable, truncated, damaged,
   unsupported file; cache folder full or not writable) is a :class:`ClipError` whose
   ``str()`` names the file and says what to do. No library exception escapes.
@@ -42,6 +42,7 @@ import hashlib
 import io
 import json
 import logging
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -67,18 +68,14 @@ from mit_desktop.render.clip_sources import (
     soundfile_format_name,
 )
 from mit_desktop.render.ffmpeg_decode import ffmpeg_probe
+from mit_desktop.render.loudness import LoudnessMeter
 
 log = logging.getLogger(__name__)
 
 #: Bumped whenever decoding, mixing, resampling or loudness changes: old cache entries
 #: are then simply not found (their key differs) and the clip is decoded again.
-DECODER_VERSION = 1
+DECODER_VERSION = 2  # 2: loudness in LUFS (render.loudness) in place of a gated RMS
 
-
-#: Length of one loudness block, in milliseconds, and the gate below which a block
-#: counts as silence, in dBFS (RMS relative to a full-scale RMS of 1.0).
-LOUDNESS_BLOCK_MS = 50
-LOUDNESS_GATE_DBFS = -50.0
 
 #: soxr quality recipe: "HQ" is 20-bit precision, passband to 91% of Nyquist.
 RESAMPLE_QUALITY = "HQ"
@@ -107,15 +104,15 @@ class ClipInfo:
 class DecodedClip:
     """A decoded clip: mono float32 at ``sample_rate`` Hz, ``n_samples`` samples long.
 
-    ``active_rms`` is the linear RMS of the clip's active (non-silent) 50 ms blocks,
-    0.0 if it is silent throughout. ``cache_path`` is the raw float32 file that
+    ``loudness_lufs`` is its loudness (:mod:`render.loudness`), ``-inf`` if it is silent
+    throughout. ``cache_path`` is the raw float32 file that
     :meth:`samples` maps.
     """
 
     source: Path
     sample_rate: int
     n_samples: int
-    active_rms: float
+    loudness_lufs: float
     format_name: str
     cache_path: Path = field(repr=False)
     #: the samples themselves when the cache could not be written (decode_clip_in_memory)
@@ -200,12 +197,12 @@ def decode_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedClip:
         return cached
 
     started = time.perf_counter()
-    n_samples, active_rms, format_name = _decode_to_cache(path, sample_rate, data_path)
+    n_samples, loudness, format_name = _decode_to_cache(path, sample_rate, data_path)
     meta = {
         "decoder_version": DECODER_VERSION,
         "sample_rate": sample_rate,
         "n_samples": n_samples,
-        "active_rms": active_rms,
+        "loudness_lufs": loudness if math.isfinite(loudness) else None,
         "format_name": format_name,
         "source_sha256": digest,
     }
@@ -214,11 +211,11 @@ def decode_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedClip:
     except OSError as exc:
         raise _cache_error(path, cache_dir, exc) from exc
     log.info(
-        "clip %s (%s): %d samples at %d Hz, active RMS %.4f, decoded in %.2f s",
-        path.name, format_name, n_samples, sample_rate, active_rms,
+        "clip %s (%s): %d samples at %d Hz, %.1f LUFS, decoded in %.2f s",
+        path.name, format_name, n_samples, sample_rate, loudness,
         time.perf_counter() - started,
     )
-    return DecodedClip(path, sample_rate, n_samples, active_rms, format_name, data_path)
+    return DecodedClip(path, sample_rate, n_samples, loudness, format_name, data_path)
 
 
 def find_cached_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedClip | None:
@@ -283,13 +280,19 @@ def _open_cached(
         ):
             log.warning("clip cache entry %s does not match; decoding again", meta_path.name)
             return None
-        return DecodedClip(path, sample_rate, n_samples, float(meta["active_rms"]),
+        return DecodedClip(path, sample_rate, n_samples, _lufs_of(meta),
                            str(meta["format_name"]), data_path)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("clip cache entry %s unreadable (%s); decoding again", meta_path.name, exc)
         return None
+
+
+def _lufs_of(meta: dict) -> float:
+    """A cache entry's loudness (``null``: a silent clip, ``-inf``)."""
+    value = meta["loudness_lufs"]
+    return float("-inf") if value is None else float(value)
 
 
 def _cache_error(path: Path, cache_dir: Path, exc: OSError) -> ClipError:
@@ -308,52 +311,6 @@ def _cache_error(path: Path, cache_dir: Path, exc: OSError) -> ClipError:
 # Decoding
 
 
-class _Loudness:
-    """Gated RMS, fed block by block: 50 ms blocks below the gate are ignored."""
-
-    def __init__(self, sample_rate: int):
-        self.block_samples = max(1, sample_rate * LOUDNESS_BLOCK_MS // 1000)
-        self.gate_mean_square = 10.0 ** (LOUDNESS_GATE_DBFS / 10.0)
-        self.carry = np.zeros(0, dtype=np.float32)
-        self.active_sum_squares = 0.0
-        self.active_samples = 0
-
-    def feed(self, mono: np.ndarray) -> None:
-        data = np.concatenate((self.carry, mono)) if self.carry.size else mono
-        n_whole = data.size // self.block_samples * self.block_samples
-        if n_whole:
-            blocks = data[:n_whole].reshape(-1, self.block_samples).astype(np.float64)
-            sums = np.einsum("ij,ij->i", blocks, blocks)
-            self._add(sums, self.block_samples)
-        self.carry = data[n_whole:].copy()
-
-    def _add(self, sums: np.ndarray, block_samples: int) -> None:
-        active = sums / block_samples >= self.gate_mean_square
-        self.active_sum_squares += float(sums[active].sum())
-        self.active_samples += int(active.sum()) * block_samples
-
-    def result(self) -> float:
-        """Linear RMS of the active blocks (the last partial block counts as one)."""
-        if self.carry.size:
-            tail = self.carry.astype(np.float64)
-            self._add(np.array([float(tail @ tail)]), tail.size)
-            self.carry = np.zeros(0, dtype=np.float32)
-        if not self.active_samples:
-            return 0.0
-        return float(np.sqrt(self.active_sum_squares / self.active_samples))
-
-
-def gated_rms(samples: np.ndarray, sample_rate: int) -> float:
-    """The clip loudness measure (``active_rms`` of a decoded clip) of mono float samples:
-    linear RMS of the LOUDNESS_BLOCK_MS blocks at or above LOUDNESS_GATE_DBFS; 0.0 if none.
-
-    The one measure recorded narration is matched by: the mixer brings every clip to
-    `render.levels.VOICE_RMS` by it, as it brings the voice."""
-    loudness = _Loudness(sample_rate)
-    loudness.feed(np.asarray(samples, dtype=np.float32))
-    return loudness.result()
-
-
 def decode_clip_in_memory(path: Path, sample_rate: int) -> DecodedClip:
     """:func:`decode_clip` without the cache, for when the cache cannot be written: the decoded
     samples are kept in memory (4 bytes a sample: about 5 MB a minute at 22,050 Hz).
@@ -361,19 +318,19 @@ def decode_clip_in_memory(path: Path, sample_rate: int) -> DecodedClip:
     path = Path(path)
     check_file(path)
     buffer = io.BytesIO()
-    n_samples, active_rms, format_name = _decode_into(path, sample_rate, buffer, path.parent)
+    n_samples, loudness, format_name = _decode_into(path, sample_rate, buffer, path.parent)
     samples = np.frombuffer(buffer.getbuffer(), dtype="<f4", count=n_samples)
     samples.flags.writeable = False
     log.info("clip %s decoded in memory (%d samples): the cache cannot be written",
              path.name, n_samples)
-    return DecodedClip(path, sample_rate, n_samples, active_rms, format_name, Path(),
+    return DecodedClip(path, sample_rate, n_samples, loudness, format_name, Path(),
                        memory=samples)
 
 
 def _decode_to_cache(path: Path, sample_rate: int, data_path: Path) -> tuple[int, float, str]:
     """Decode, resample, measure and write ``data_path`` atomically.
 
-    Returns ``(n_samples, active_rms, format_name)``. Raises ClipError.
+    Returns ``(n_samples, loudness_lufs, format_name)``. Raises ClipError.
     """
     try:
         with atomic_writer(data_path) as out:
@@ -384,10 +341,10 @@ def _decode_to_cache(path: Path, sample_rate: int, data_path: Path) -> tuple[int
 
 def _decode_into(path: Path, sample_rate: int, out: BinaryIO,
                  cache_dir: Path) -> tuple[int, float, str]:
-    """Decode, resample and measure ``path`` into ``out``; ``(n_samples, active_rms,
+    """Decode, resample and measure ``path`` into ``out``; ``(n_samples, loudness_lufs,
     format_name)``. Raises ClipError (a write that fails: the cache's problem)."""
     with open_source(path) as source:
-        loudness = _Loudness(sample_rate)
+        loudness = LoudnessMeter(sample_rate)
         resampler = None
         if source.sample_rate != sample_rate:
             resampler = soxr.ResampleStream(source.sample_rate, sample_rate, 1,
@@ -409,10 +366,10 @@ def _decode_into(path: Path, sample_rate: int, out: BinaryIO,
             raise clip_error(path, "it contains no audio.", format_name=source.format_name,
                          hint="Record or export it again.")
         check_not_truncated(path, source, n_in)
-        return n_out, loudness.result(), source.format_name
+        return n_out, loudness.lufs(), source.format_name
 
 
-def _emit(mono: np.ndarray, out: BinaryIO, loudness: _Loudness) -> int:
+def _emit(mono: np.ndarray, out: BinaryIO, loudness: LoudnessMeter) -> int:
     if not mono.size:
         return 0
     mono = np.ascontiguousarray(mono, dtype="<f4")

@@ -109,7 +109,7 @@ class Engine:
 
     def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float]:
         clip = self.decoded_clip(path)
-        return clip.samples(), clip.active_rms
+        return clip.samples(), clip.loudness_lufs
 
     # -- the public face --------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Loudness targets and gain helpers shared by the mixer.
 
-Narration and clips are normalised to the same active RMS; bells to a fixed
+Narration and clips are brought to the same loudness (VOICE_LUFS, measured by the
+program's one measure, `render.loudness`); bells to a fixed
 peak; ambience beds (RMS 0.1 as made) scaled by the script's level, so
 `[ambience stream 15%]` sits 16.5 dB under the voice between sentences, and are
 ducked a further UNDER_VOICE_DB while the voice speaks (see `Ducking`).
@@ -8,11 +9,14 @@ ducked a further UNDER_VOICE_DB while the voice speaks (see `Ducking`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-VOICE_RMS = 0.1  # -20 dBFS, active parts of narration and clips
+#: the loudness of narration and clips (render.loudness, BS.1770): -22 LUFS is where the
+#: Piper voice sat when it was levelled by a gated RMS of -20 dBFS (median of 8 sentences)
+VOICE_LUFS = -22.0
 VOICE_PEAK_LIMIT = 0.89  # -1 dBFS
 BELL_PEAK = {"bowl": 0.45, "chime": 0.4, "soft": 0.22}
 AMBIENCE_REFERENCE_RMS = 0.1
@@ -48,27 +52,12 @@ SPEECH_FADE_IN_MS = 5
 SPEECH_FADE_OUT_MS = 20
 CLIP_FADE_MS = 20
 PHRASE_EDGE_FADE_MS = 10  # where a phrase's quiet edge was trimmed (already below -45 dBFS)
-_FRAME_MS = 20
-_ACTIVE_FLOOR = 10 ** (-45 / 20)
-
-
-def active_rms(audio: np.ndarray, sample_rate: int) -> float:
-    """RMS of the 20 ms frames louder than -45 dBFS (0.0 if none): loudness of what is heard."""
-    frame = max(1, sample_rate * _FRAME_MS // 1000)
-    n = len(audio) // frame * frame
-    if n == 0:
-        return 0.0
-    frames = audio[:n].astype(np.float64).reshape(-1, frame)
-    energy = np.mean(frames**2, axis=1)
-    active = energy[energy > _ACTIVE_FLOOR**2]
-    return float(np.sqrt(np.mean(active))) if len(active) else 0.0
-
-
-def voice_gain(rms: float, peak: float) -> float:
-    """Gain bringing audio of this active RMS to VOICE_RMS without its peak passing the limit."""
-    if rms <= 0.0:
+def voice_gain(lufs: float, peak: float) -> float:
+    """Gain bringing audio of this loudness (LUFS, measured by :mod:`render.loudness`) to
+    VOICE_LUFS without its peak passing VOICE_PEAK_LIMIT; 1.0 for silence (``-inf``)."""
+    if not math.isfinite(lufs):
         return 1.0
-    gain = VOICE_RMS / rms
+    gain = 10.0 ** ((VOICE_LUFS - lufs) / 20.0)
     if peak > 0:
         gain = min(gain, VOICE_PEAK_LIMIT / peak)
     return gain

@@ -37,7 +37,7 @@ class AudioSources(Protocol):
         ...
 
     def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float]:
-        """Decoded clip (float32, memory-mapped) and its active RMS."""
+        """Decoded clip (float32, memory-mapped) and its loudness in LUFS (render.loudness)."""
         ...
 
 
@@ -221,7 +221,7 @@ class Mixer:
         at one gain (the whole recording's), faded only at the ends of its run (ClipRun)."""
         seg = self.timeline.segments[index]
         run = self._runs.get(index) or ClipRun(0, seg.audio_samples, seg.clip_offset_sample)
-        samples, rms = self.sources.clip_samples_array(seg.clip_path)  # type: ignore[arg-type]
+        samples, lufs = self.sources.clip_samples_array(seg.clip_path)  # type: ignore[arg-type]
         length = max(0, min(length, seg.audio_samples - offset))
         if length == 0:
             return np.zeros(0, dtype=np.float32)
@@ -235,7 +235,7 @@ class Mixer:
             a, b = max(lo, begin - reach), min(hi, begin + length + reach)
             wide[a - (begin - reach):b - (begin - reach)] = samples[a:b]
             part = np.convolve(wide, self._presence, mode="valid").astype(np.float32)
-        gain = levels.voice_gain(rms, 1.0) if rms > 0 else 1.0
+        gain = levels.voice_gain(lufs, 1.0)
         fade = self._n(levels.CLIP_FADE_MS)
         envelope = levels.fade_envelope(len(part), run.offset + offset, run.n_samples, fade, fade)
         return part * np.float32(gain) * envelope

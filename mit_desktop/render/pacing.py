@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mit_desktop.render import levels
+from mit_desktop.render.loudness import loudness_lufs
 from mit_desktop.render.phrasing import (
     CHUNK,
     CLAUSE,
@@ -108,10 +109,10 @@ def voiced_span_samples(voice: np.ndarray, sample_rate: int) -> int:
 
 
 def speech_at_level(raw: np.ndarray, sample_rate: int) -> np.ndarray:
-    """`raw` speech (float, full scale 1.0) as it plays: at levels.VOICE_RMS active RMS (peak
+    """`raw` speech (float, full scale 1.0) as it plays: at levels.VOICE_LUFS (peak
     limited), with its short fade in and out. float32, the same length."""
     x = np.asarray(raw, dtype=np.float32)
-    gain = levels.voice_gain(levels.active_rms(x, sample_rate), float(np.max(np.abs(x), initial=0)))
+    gain = levels.voice_gain(loudness_lufs(x, sample_rate), float(np.max(np.abs(x), initial=0)))
     n = len(x)
     env = levels.fade_envelope(n, 0, n, sample_rate * levels.SPEECH_FADE_IN_MS // 1000,
                                sample_rate * levels.SPEECH_FADE_OUT_MS // 1000)

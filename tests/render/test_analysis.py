@@ -4,7 +4,8 @@ import numpy as np
 import pyloudnorm
 import pytest
 
-from mit_desktop.render.analysis import LoudnessMeter, _runs_ms
+from mit_desktop.render.analysis import _runs_ms
+from mit_desktop.render.loudness import LoudnessMeter
 
 
 @pytest.mark.parametrize("rate", [22_050, 44_100, 48_000])

@@ -18,12 +18,14 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+import pyloudnorm
 import pytest
 import soundfile as sf
 from shared_files import real_audio
 
 from mit_desktop.render import clip_sources, clips, ffmpeg_decode
 from mit_desktop.render.clips import ClipError, decode_clip, probe_clip
+from mit_desktop.render.loudness import loudness_lufs
 
 RATE = 22050
 
@@ -138,7 +140,7 @@ def test_real_recording_decodes_to_its_header_length(name: str, format_name: str
     assert x.dtype == np.float32 and x.shape == (clip.n_samples,)
     assert np.isfinite(x).all()
     assert 0.001 < float(np.abs(x).max()) <= 1.05
-    assert 0.0 < clip.active_rms < 1.0
+    assert -60.0 < clip.loudness_lufs < 0.0
 
 
 def test_empty_wav_from_the_real_set_is_a_clear_error(tmp_path: Path) -> None:
@@ -273,22 +275,25 @@ def test_ffmpeg_path_also_averages_channels(tmp_path: Path,
     assert np.allclose(clip.samples(), _sine(440, RATE, RATE, 0.4), atol=1e-6)
 
 
-def test_active_rms_ignores_silent_stretches(tmp_path: Path) -> None:
-    block = RATE * clips.LOUDNESS_BLOCK_MS // 1000  # aligned, so no block is half tone
-    tone = _sine(440, RATE, 20 * block, 0.5)
-    hush = (1e-4 * np.random.default_rng(1).standard_normal(40 * block)).astype(np.float32)
+def test_a_clip_is_measured_by_the_one_loudness_measure_ignoring_silent_stretches(
+        tmp_path: Path) -> None:
+    tone = _sine(440, RATE, 2 * RATE, 0.5)
+    hush = (1e-4 * np.random.default_rng(1).standard_normal(4 * RATE)).astype(np.float32)
     path = _write(tmp_path / "t.wav", np.concatenate([hush, tone, hush]), RATE, "FLOAT")
     clip = decode_clip(path, RATE, tmp_path / "cache")
-    assert clip.active_rms == pytest.approx(0.5 / np.sqrt(2), rel=0.01)
-    overall = float(np.sqrt(np.mean(np.asarray(clip.samples(), np.float64) ** 2)))
-    assert overall < 0.5 * clip.active_rms  # the plain RMS would be much lower
+    whole = np.asarray(clip.samples(), np.float64)
+    assert clip.loudness_lufs == pytest.approx(pyloudnorm.Meter(RATE).integrated_loudness(whole),
+                                               abs=0.1)
+    # the hush is gated out: within a dB of the tone alone, not 5 dB under it as an average
+    assert abs(clip.loudness_lufs - loudness_lufs(tone, RATE)) < 1.0
 
 
-def test_silent_clip_has_zero_active_rms(tmp_path: Path) -> None:
+def test_silent_clip_has_no_loudness(tmp_path: Path) -> None:
     path = _write(tmp_path / "z.wav", np.zeros(RATE, np.float32), RATE, "PCM_16")
     clip = decode_clip(path, RATE, tmp_path / "cache")
     assert clip.n_samples == RATE
-    assert clip.active_rms == 0.0
+    assert clip.loudness_lufs == float("-inf")
+    assert decode_clip(path, RATE, tmp_path / "cache").loudness_lufs == float("-inf")  # cached
 
 
 def test_format_is_decided_by_content_not_by_name(tmp_path: Path) -> None:
@@ -416,7 +421,7 @@ def test_a_clip_plays_from_memory_when_the_cache_cannot_be_written(tmp_path: Pat
     path = _write(tmp_path / "s.wav", _sine(440, RATE, RATE), RATE, "FLOAT")
     cached = decode_clip(path, RATE, tmp_path / "good-cache")
     in_memory = decode_clip_in_memory(path, RATE)
-    assert (in_memory.n_samples, in_memory.active_rms) == (cached.n_samples, cached.active_rms)
+    assert (in_memory.n_samples, in_memory.loudness_lufs) == (cached.n_samples, cached.loudness_lufs)
     np.testing.assert_array_equal(in_memory.samples(), cached.samples())
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
@@ -447,7 +452,8 @@ def test_long_clip_decodes_with_little_memory(tmp_path: Path) -> None:
     assert abs(clip.n_samples - minutes * 60 * RATE) <= 1
     # measured: about 2 MB (a few read blocks) for 53 MB of decoded audio
     assert peak_bytes < decoded_bytes / 10, (peak_bytes, decoded_bytes)
-    assert clip.active_rms == pytest.approx(0.3 / np.sqrt(2), rel=0.01)
+    assert clip.loudness_lufs == pytest.approx(loudness_lufs(_sine(440, RATE, 10 * RATE, 0.3), RATE),
+                                               abs=0.3)
 
 
 # ----------------------------------------------------------------------------------------

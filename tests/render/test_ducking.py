@@ -14,6 +14,7 @@ from fakes import FakeSources  # noqa: E402
 
 from mit_desktop.render import levels  # noqa: E402
 from mit_desktop.render.ambience import ambience_loop, unpitched_loop  # noqa: E402
+from mit_desktop.render.loudness import loudness_lufs  # noqa: E402
 from mit_desktop.render.mixer import Mixer, presence_filter  # noqa: E402
 from mit_desktop.session.parser import parse_text  # noqa: E402
 from mit_desktop.session.timeline import ListeningSettings, TimelineBuilder  # noqa: E402
@@ -112,7 +113,7 @@ def test_voice_clarity_lifts_the_presence_range_and_keeps_the_voice_level() -> N
     b = clear.render_stems(seg.start_sample, seg.audio_samples)["voice"]
     lift = (band_db(b, 2500, 4500) - band_db(b, 200, 1000)) - (band_db(a, 2500, 4500) - band_db(a, 200, 1000))
     assert lift == pytest.approx(levels.CLARITY_PRESENCE_DB, abs=0.7)
-    assert levels.active_rms(b, RATE) == pytest.approx(levels.VOICE_RMS, rel=0.02)
+    assert loudness_lufs(b, RATE) == pytest.approx(levels.VOICE_LUFS, abs=0.3)
 
 
 def test_presence_filter_is_symmetric_and_flat_in_the_low_range() -> None:

@@ -11,6 +11,7 @@ from fakes import FakeSources  # noqa: E402
 
 from mit_desktop.render import levels  # noqa: E402
 from mit_desktop.render.ambience import ambience_loop  # noqa: E402
+from mit_desktop.render.loudness import loudness_lufs  # noqa: E402
 from mit_desktop.render.mixer import Mixer, StemGains  # noqa: E402
 from mit_desktop.session.parser import parse_text  # noqa: E402
 from mit_desktop.session.timeline import ListeningSettings, TimelineBuilder  # noqa: E402
@@ -46,7 +47,7 @@ def test_pauses_are_silent_and_speech_is_at_the_voice_level() -> None:
     speech, gap, pause = mixer.timeline.segments[0], mixer.timeline.segments[1], mixer.timeline.segments[2]
     audio = mixer.render(0, mixer.timeline.n_samples)
     spoken = audio[speech.start_sample:speech.start_sample + speech.audio_samples]
-    assert rms(spoken[200:-500]) == pytest.approx(levels.VOICE_RMS, rel=0.05)
+    assert loudness_lufs(spoken[200:-500], RATE) == pytest.approx(levels.VOICE_LUFS, abs=0.3)
     assert not np.any(audio[speech.start_sample + speech.audio_samples:])  # gap and pause: digital silence
     assert pause.kind == "silence" and gap.kind == "silence"
 
@@ -56,7 +57,8 @@ def test_speech_fades_in_and_out_without_a_step() -> None:
     seg = mixer.timeline.segments[0]
     audio = mixer.render(0, seg.n_samples)
     steps = np.abs(np.diff(np.concatenate([[0.0], audio, [0.0]])))
-    tone_step = 2 * np.pi * 300 / RATE * levels.VOICE_RMS * np.sqrt(2)  # largest step of the tone itself
+    peak = float(np.max(np.abs(audio)))
+    tone_step = 2 * np.pi * 300 / RATE * peak  # largest step of the tone itself
     assert steps.max() <= tone_step * 1.05
 
 
@@ -122,5 +124,5 @@ def test_clips_are_normalised_and_trimmed(tmp_path: Path) -> None:
     timeline = TimelineBuilder(parse_session(script), ListeningSettings(), sources, sources, sources).build()
     audio = Mixer(timeline, sources).render(0, timeline.n_samples)
     assert timeline.segments[0].audio_samples == 2 * RATE
-    assert rms(audio[1000:-1000]) == pytest.approx(levels.VOICE_RMS, rel=0.02)
+    assert loudness_lufs(audio, RATE) == pytest.approx(levels.VOICE_LUFS, abs=0.2)
     assert abs(audio[0]) < 0.01 and abs(audio[2 * RATE - 1]) < 0.01  # faded at the cut points

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from mit_desktop.render.loudness import loudness_lufs
+
 RATE = 22_050
 
 
@@ -59,4 +61,5 @@ class FakeSources:
     def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float]:
         n = self.clip_lengths[path]
         t = np.arange(n) / RATE
-        return (0.3 * np.sin(2 * np.pi * 500 * t)).astype(np.float32), 0.3 / np.sqrt(2)
+        tone = (0.3 * np.sin(2 * np.pi * 500 * t)).astype(np.float32)
+        return tone, loudness_lufs(tone, RATE)

@@ -1,0 +1,92 @@
+"""The program's one loudness measure (render.loudness) against pyloudnorm, an independent
+BS.1770 implementation, on speech (the real Piper voice), a tone and noise; and the voice,
+an imported clip and a recorded take all come out at the same loudness by it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyloudnorm
+import pytest
+import soundfile as sf
+
+from mit_desktop.recording.trim import prepare_samples
+from mit_desktop.render import levels
+from mit_desktop.render.clips import decode_clip
+from mit_desktop.render.loudness import LoudnessMeter, loudness_lufs
+from mit_desktop.render.pacing import speech_at_level
+from mit_desktop.render.speech import PiperSpeech
+
+RATE = 22_050
+SENTENCES = ("Notice the feeling of your breath as it moves in and out.",
+             "When you are ready, let that image fade, and come back to the room around you.")
+
+
+@pytest.fixture(scope="module")
+def piper_speech(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    """Two sentences of the real voice with a second of silence between (float, full scale 1)."""
+    speech = PiperSpeech(tmp_path_factory.mktemp("speech"), RATE)
+    parts = [speech.synthesize(None, 1.0, text).astype(np.float32) / 32767.0 for text in SENTENCES]
+    return np.concatenate([parts[0], np.zeros(RATE, np.float32), parts[1]])
+
+
+def tone(seconds: float, amplitude: float, rate: int = RATE) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (amplitude * np.sin(2 * np.pi * 997 * t)).astype(np.float32)
+
+
+def noise(seconds: float, amplitude: float, rate: int = RATE) -> np.ndarray:
+    return (amplitude * np.random.default_rng(3).standard_normal(int(seconds * rate))
+            ).astype(np.float32)
+
+
+def oracle(audio: np.ndarray, rate: int = RATE) -> float:
+    return float(pyloudnorm.Meter(rate).integrated_loudness(np.asarray(audio, np.float64)))
+
+
+def test_speech_measures_as_pyloudnorm_does(piper_speech: np.ndarray) -> None:
+    for gain in (0.1, 1.0):
+        assert loudness_lufs(piper_speech * gain, RATE) == pytest.approx(
+            oracle(piper_speech * gain), abs=0.1)
+
+
+@pytest.mark.parametrize("rate", [22_050, 48_000])
+def test_a_tone_and_noise_measure_as_pyloudnorm_does(rate: int) -> None:
+    quiet_then_loud = np.concatenate([tone(3, 0.05, rate), np.zeros(rate, np.float32),
+                                      tone(5, 0.4, rate)])
+    for audio in (tone(4, 0.2, rate), noise(6, 0.05, rate), quiet_then_loud):
+        assert loudness_lufs(audio, rate) == pytest.approx(oracle(audio, rate), abs=0.1)
+
+
+def test_fed_in_odd_blocks_it_measures_the_same() -> None:
+    audio = np.concatenate([noise(3, 0.1), np.zeros(RATE, np.float32), tone(3, 0.3)])
+    meter = LoudnessMeter(RATE)
+    for start in range(0, len(audio), 9_999):  # the filters' state carries over
+        meter.feed(audio[start:start + 9_999])
+    assert meter.lufs() == pytest.approx(loudness_lufs(audio, RATE), abs=1e-9)
+
+
+def test_a_word_shorter_than_one_block_still_gets_a_level_and_silence_none() -> None:
+    short = tone(0.3, 0.1)  # pyloudnorm has no 400 ms block to gate here
+    assert loudness_lufs(short, RATE) == pytest.approx(loudness_lufs(tone(4, 0.1), RATE), abs=0.3)
+    assert loudness_lufs(np.zeros(RATE, np.float32), RATE) == float("-inf")
+
+
+def test_voice_clip_and_take_come_out_at_the_same_loudness(piper_speech: np.ndarray,
+                                                            tmp_path: Path) -> None:
+    """The synthetic voice, a therapist's imported recording and a recorded take are matched
+    by one measure: each reads VOICE_LUFS to pyloudnorm as it plays."""
+    voice = speech_at_level(piper_speech, RATE)
+    assert oracle(voice) == pytest.approx(levels.VOICE_LUFS, abs=0.3)
+
+    # a loud recording of the same words (the mixer only lowers a clip: its peak is unknown)
+    loud = piper_speech * np.float32(0.99 / np.max(np.abs(piper_speech)))
+    path = tmp_path / "therapist.wav"
+    sf.write(str(path), loud, RATE, subtype="FLOAT")
+    clip = decode_clip(path, RATE, tmp_path / "cache")
+    played = np.asarray(clip.samples()) * levels.voice_gain(clip.loudness_lufs, 1.0)
+    assert oracle(played) == pytest.approx(levels.VOICE_LUFS, abs=0.3)
+
+    take, _first, _gain = prepare_samples(0.02 * piper_speech, RATE)  # a quiet take
+    assert oracle(take) == pytest.approx(levels.VOICE_LUFS, abs=0.3)
