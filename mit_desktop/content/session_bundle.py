@@ -38,9 +38,10 @@ from pathlib import Path
 from typing import Protocol
 
 from mit_desktop.fsutil import atomic_path, atomic_writer, fsync_folder, private_folder
+from mit_desktop.session.directives import split_clip
 from mit_desktop.session.errors import SessionError
 from mit_desktop.session.model import Clip, Session
-from mit_desktop.session.parser import _split_clip, parse_session, parse_text
+from mit_desktop.session.parser import parse_session, parse_text
 from mit_desktop.session.transcript import transcript_beside
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ def _rewrite_clip_lines(text: str, clips: list[Clip], new_paths: dict[Path, str]
             raise BundleError(f"Line {clip.line} of this practice could not be prepared for "
                               "sharing; write the clip on a line of its own.")
         rest = match.group("rest")
-        path_text, _times = _split_clip(rest)
+        path_text, _times = split_clip(rest)
         start = rest.find(path_text)
         rest = rest[:start] + new_paths[clip.path] + rest[start + len(path_text):]
         lines[index] = match.group("lead") + rest + match.group("tail")

@@ -131,7 +131,7 @@ def _ambience(p: Parser, number: int, column: int, rest: str) -> None:
 
 
 def _clip(p: Parser, number: int, column: int, rest: str) -> None:
-    path_text, found = _split_clip(rest)
+    path_text, found = split_clip(rest)
     if not path_text:
         p.problem(number, column, "write [clip PATH] or [clip PATH from 0:05 to 1:20]")
         return
@@ -241,7 +241,7 @@ def _rate(p: Parser, number: int, column: int, rest: str) -> None:
     p.cues.append(RateChange(rate, number))
 
 
-def _split_clip(rest: str) -> tuple[str, dict[str, tuple[str, int]]]:
+def split_clip(rest: str) -> tuple[str, dict[str, tuple[str, int]]]:
     """Split ``PATH [from TIME] [to TIME]`` into the path and each time with its 0-based offset.
 
     Works from the right on whitespace (no regular expression), so it takes time in
