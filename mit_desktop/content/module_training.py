@@ -19,7 +19,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from mit_desktop import paths
 from mit_desktop.content.datafiles import (
@@ -30,6 +30,8 @@ from mit_desktop.content.datafiles import (
     read_toml,
 )
 from mit_desktop.content.program import SafetyText, load_safety_text
+from mit_desktop.history.practice_queries import heard_any
+from mit_desktop.history.store import HistoryStore
 from mit_desktop.session.vocabulary import PROGRAM_MODULE_IDS
 
 log = logging.getLogger(__name__)
@@ -105,9 +107,6 @@ def load_mentalizing_page(directory: Path | None = None) -> SafetyText:
                             else directory)
 
 
-class _Connected(Protocol):
-    conn: Any
-
 
 def module_session_ids(module_id: str, entries: Iterable[Any], session_id: str = "") -> set[str]:
     """The session ids that practice `module_id`: the program entries of that module
@@ -119,14 +118,8 @@ def module_session_ids(module_id: str, entries: Iterable[Any], session_id: str =
     return ids
 
 
-def first_time_for_module(store: _Connected, profile_id: int, session_ids: Iterable[str]) -> bool:
+def first_time_for_module(store: HistoryStore, profile_id: int, session_ids: Iterable[str]) -> bool:
     """True if the profile has not yet heard any of `session_ids` (no practice of theirs
     with listened time above 0): the time to show "What this practice trains"."""
-    ids = sorted(set(session_ids))
-    if not ids:
-        return False
-    marks = ", ".join("?" for _ in ids)
-    row = store.conn.execute(
-        f"SELECT 1 FROM practices WHERE profile_id = ? AND listened_ms > 0 "
-        f"AND session_id IN ({marks}) LIMIT 1", (profile_id, *ids)).fetchone()
-    return row is None
+    ids = set(session_ids)
+    return bool(ids) and not heard_any(store, profile_id, ids)

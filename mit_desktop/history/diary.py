@@ -1,5 +1,7 @@
 """The reflection diary and the body maps of a range, read in SQL for the History screen
-and the report (newest reflections first; body-map ids oldest first). Days are local days
+and the report (newest reflections first; body-map ids oldest first); the body maps of a
+page read together (:func:`body_maps_by_id`, so a screen never queries once per row), the
+feelings painted and the sessions practised. Days are local days
 with the profile's day boundary, as in :mod:`mit_desktop.history.stats`.
 """
 
@@ -7,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from mit_desktop.history.errors import InvalidInputError
+from mit_desktop.history.models import BodyMapRecord
 from mit_desktop.history.settings import ProfileSettings
 from mit_desktop.history.stats_sql import profile_params, range_params
 from mit_desktop.history.store import HistoryStore
@@ -106,3 +109,49 @@ def body_map_ids(
         ORDER BY created_ms, id
     """
     return [row[0] for row in store.conn.execute(sql, params)]
+
+
+def practiced_session_ids(store: HistoryStore, profile_id: int) -> list[str]:
+    """Distinct session ids the profile has practices of."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT session_id FROM practices WHERE profile_id = ? ORDER BY session_id",
+        (profile_id,),
+    )
+    return [row[0] for row in rows]
+
+
+def body_map_emotions(store: HistoryStore, profile_id: int) -> list[tuple[str, int]]:
+    """``(emotion, number of maps)`` of the profile's body maps, most frequent first."""
+    rows = store.conn.execute(
+        "SELECT emotion, count(*) FROM body_maps WHERE profile_id = ? AND emotion IS NOT NULL "
+        "GROUP BY emotion ORDER BY count(*) DESC, emotion",
+        (profile_id,),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def body_maps_by_id(
+    store: HistoryStore, profile_id: int, ids: Iterable[int]
+) -> dict[int, BodyMapRecord]:
+    """The profile's body maps with these ids, in one query (ids of other profiles are absent)."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    rows = store.conn.execute(
+        "SELECT id, profile_id, practice_id, created_ms, utc_offset_min, emotion, intensity, "
+        "data FROM body_maps WHERE profile_id = ? AND id IN (SELECT value FROM json_each(?))",
+        (profile_id, json.dumps(wanted)),
+    )
+    return {row[0]: BodyMapRecord(*row) for row in rows}
+
+
+def body_map_feelings(store: HistoryStore, profile_id: int, ids: Iterable[int]
+                      ) -> list[tuple[str | None, int | None, bytes]]:
+    """``(emotion, intensity, data)`` of the profile's body maps with these ids, by id."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return []
+    rows = store.conn.execute(
+        "SELECT emotion, intensity, data FROM body_maps WHERE profile_id = ? AND id IN "
+        "(SELECT value FROM json_each(?)) ORDER BY id", (profile_id, json.dumps(wanted)))
+    return [(emotion, intensity, bytes(data)) for emotion, intensity, data in rows]

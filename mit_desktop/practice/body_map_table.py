@@ -5,10 +5,9 @@ report's and History's table). Qt-free: reads the store, hands the maps to
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from mit_desktop.bodymap.emotion_table import EmotionRow, emotion_table
-from mit_desktop.history.diary import body_map_ids
+from mit_desktop.history.diary import body_map_feelings, body_map_ids
 from mit_desktop.history.store import HistoryStore
 
 
@@ -19,7 +18,4 @@ def emotion_rows(store: HistoryStore, profile_id: int, first_day: dt.date | None
     ids = body_map_ids(store, profile_id, first_day=first_day, last_day=last_day)
     if not ids:
         return []
-    rows = store.conn.execute(
-        "SELECT emotion, intensity, data FROM body_maps WHERE profile_id = ? AND id IN "
-        "(SELECT value FROM json_each(?)) ORDER BY id", (profile_id, json.dumps(ids)))
-    return emotion_table((emotion, intensity, bytes(data)) for emotion, intensity, data in rows)
+    return emotion_table(body_map_feelings(store, profile_id, ids))

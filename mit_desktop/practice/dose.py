@@ -22,9 +22,11 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from mit_desktop.history.practice_queries import practices_started_between
 from mit_desktop.history.settings import ProfileSettings
+from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day
 
 log = logging.getLogger(__name__)
@@ -37,12 +39,6 @@ QUIET_PREFIX = "quiet-"
 #: Margin around a day range when reading start times: time zones, the day boundary,
 #: and a continued practice whose first row started up to a week earlier.
 _MARGIN_MS = 9 * 86_400_000
-
-
-class _Store(Protocol):
-    conn: Any
-
-    def settings(self, profile_id: int) -> ProfileSettings: ...
 
 
 def classify(session_id: str, listened_ms: int, session_modules: Mapping[str, str | None]) -> str:
@@ -111,7 +107,7 @@ class HeardPractice:
     listened_ms: int
 
 
-def heard_practices(store: _Store, profile_id: int, first_day: dt.date, last_day: dt.date,
+def heard_practices(store: HistoryStore, profile_id: int, first_day: dt.date, last_day: dt.date,
                     boundary_min: int) -> list[HeardPractice]:
     """The profile's practices with listened time above 0 whose local day (of the first row,
     with the day boundary ``boundary_min`` minutes after midnight) is in
@@ -121,10 +117,7 @@ def heard_practices(store: _Store, profile_id: int, first_day: dt.date, last_day
     epoch = dt.date(1970, 1, 1)
     from_ms = (first_day - epoch).days * 86_400_000 - _MARGIN_MS
     to_ms = ((last_day - epoch).days + 1) * 86_400_000 + _MARGIN_MS
-    rows = store.conn.execute(
-        "SELECT id, session_id, started_ms, utc_offset_min, listened_ms, resumed_from "
-        "FROM practices WHERE profile_id = ? AND started_ms >= ? AND started_ms < ? "
-        "ORDER BY started_ms, id", (profile_id, from_ms, to_ms)).fetchall()
+    rows = practices_started_between(store, profile_id, from_ms, to_ms)
     by_id = {row[0]: row for row in rows}
     root_of: dict[int, int] = {}
     for row in rows:  # oldest first: a continued row's parent is already placed
@@ -143,7 +136,7 @@ def heard_practices(store: _Store, profile_id: int, first_day: dt.date, last_day
     return result
 
 
-def session_counts(store: _Store, profile_id: int, first_day: dt.date, last_day: dt.date,
+def session_counts(store: HistoryStore, profile_id: int, first_day: dt.date, last_day: dt.date,
                    settings: ProfileSettings | None = None) -> dict[str, int]:
     """Session id → practices heard in ``[first_day, last_day]`` (any length)."""
     settings = settings or store.settings(profile_id)
@@ -155,7 +148,7 @@ def session_counts(store: _Store, profile_id: int, first_day: dt.date, last_day:
 
 
 def dose_between(
-    store: _Store,
+    store: HistoryStore,
     profile_id: int,
     first_day: dt.date,
     last_day: dt.date,

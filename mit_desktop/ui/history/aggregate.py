@@ -19,10 +19,9 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidg
 from mit_desktop.bodymap.aggregate import Aggregate, aggregate
 from mit_desktop.bodymap.emotion_table import EmotionRow
 from mit_desktop.bodymap.serialize import BodyMapFormatError
-from mit_desktop.history.diary import body_map_ids
+from mit_desktop.history.diary import body_map_emotions, body_map_ids, body_maps_by_id
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.ui.bodymap import BodyMapWidget
-from mit_desktop.ui.history.data import body_map_emotions, body_maps_by_id
 from mit_desktop.ui.history.text import emotion_name, short_date, tr
 
 log = logging.getLogger(__name__)

@@ -1,15 +1,11 @@
-"""Data the history screens need beyond ``history.stats`` (no Qt here).
-
-Each function is one SQL query over one profile, so a screen never queries
-once per row: the body maps of a page of diary entries are read together by
-:func:`body_maps_by_id`. :class:`SessionCatalog` maps session ids to titles
-and modules from the bundled program.
+"""What the history screens show beyond the store's queries (no Qt, no SQL here: the
+queries are ``history.stats`` and ``history.diary``). :class:`SessionCatalog` maps session
+ids to titles and modules from the bundled program; small body-map pictures for the diary.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +16,6 @@ from mit_desktop.bodymap.colormap import hot_cold
 from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
 from mit_desktop.bodymap.silhouette import body_mask
 from mit_desktop.history.models import BodyMapRecord
-from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day
 
 log = logging.getLogger(__name__)
@@ -92,40 +87,6 @@ def load_catalog() -> SessionCatalog:
     except Exception as exc:  # noqa: BLE001 - own sessions unreadable: shown by their id
         log.warning("your own sessions are not listed in the history: %s", exc)
     return SessionCatalog(tuple(sessions))
-
-
-def practiced_session_ids(store: HistoryStore, profile_id: int) -> list[str]:
-    """Distinct session ids the profile has practices of."""
-    rows = store.conn.execute(
-        "SELECT DISTINCT session_id FROM practices WHERE profile_id = ? ORDER BY session_id",
-        (profile_id,),
-    )
-    return [row[0] for row in rows]
-
-
-def body_map_emotions(store: HistoryStore, profile_id: int) -> list[tuple[str, int]]:
-    """``(emotion, number of maps)`` of the profile's body maps, most frequent first."""
-    rows = store.conn.execute(
-        "SELECT emotion, count(*) FROM body_maps WHERE profile_id = ? AND emotion IS NOT NULL "
-        "GROUP BY emotion ORDER BY count(*) DESC, emotion",
-        (profile_id,),
-    )
-    return [(row[0], row[1]) for row in rows]
-
-
-def body_maps_by_id(
-    store: HistoryStore, profile_id: int, ids: Iterable[int]
-) -> dict[int, BodyMapRecord]:
-    """The profile's body maps with these ids, in one query (ids of other profiles are absent)."""
-    wanted = sorted({int(i) for i in ids})
-    if not wanted:
-        return {}
-    rows = store.conn.execute(
-        "SELECT id, profile_id, practice_id, created_ms, utc_offset_min, emotion, intensity, "
-        "data FROM body_maps WHERE profile_id = ? AND id IN (SELECT value FROM json_each(?))",
-        (profile_id, json.dumps(wanted)),
-    )
-    return {row[0]: BodyMapRecord(*row) for row in rows}
 
 
 def body_map_day(record: BodyMapRecord, boundary_min: int) -> dt.date:

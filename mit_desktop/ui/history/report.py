@@ -28,7 +28,13 @@ from mit_desktop.bodymap.render import render_map_image
 from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
 from mit_desktop.content.program import load_program
 from mit_desktop.history import stats
-from mit_desktop.history.diary import DiaryEntry, body_map_ids, reflection_diary
+from mit_desktop.history.diary import (
+    DiaryEntry,
+    body_map_ids,
+    body_maps_by_id,
+    practiced_session_ids,
+    reflection_diary,
+)
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.models import BodyMapRecord, SafetyEvent
 from mit_desktop.history.program_plan import ProgramPlan
@@ -36,12 +42,7 @@ from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
 from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
 from mit_desktop.ui.history.charts import RatingChart, chart_image, rating_summary
-from mit_desktop.ui.history.data import (
-    SessionCatalog,
-    body_maps_by_id,
-    load_catalog,
-    practiced_session_ids,
-)
+from mit_desktop.ui.history.data import SessionCatalog, load_catalog
 from mit_desktop.ui.history.diary import rgb_image
 from mit_desktop.ui.history.safety import event_text, safety_events_in
 from mit_desktop.ui.history.text import emotion_name, long_date, minutes_text, store_now, tr

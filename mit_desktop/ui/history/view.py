@@ -36,19 +36,19 @@ from PySide6.QtWidgets import (
 )
 
 from mit_desktop.history import stats
-from mit_desktop.history.diary import DiaryEntry, reflection_diary
+from mit_desktop.history.diary import (
+    DiaryEntry,
+    body_maps_by_id,
+    practiced_session_ids,
+    reflection_diary,
+)
 from mit_desktop.history.errors import HistoryError
 from mit_desktop.history.stats_sql import MAX_RANGE_DAYS
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of, week_start
 from mit_desktop.ui.history.aggregate import AggregatePanel
 from mit_desktop.ui.history.charts import MinutesChart, RatingChart, legend_html, rating_summary
-from mit_desktop.ui.history.data import (
-    SessionCatalog,
-    body_maps_by_id,
-    load_catalog,
-    practiced_session_ids,
-)
+from mit_desktop.ui.history.data import SessionCatalog, load_catalog
 from mit_desktop.ui.history.diary import PAGE_SIZE, BodyMapDialog, DiaryPanel
 from mit_desktop.ui.history.manual import ManualPracticeDialog
 from mit_desktop.ui.history.report import build_report, write_report_pdf
