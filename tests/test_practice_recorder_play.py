@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from child_signals import ctrl_c_reaches_child
 
 from mit_desktop.history import stats
 from mit_desktop.history.store import HistoryStore
@@ -106,7 +107,8 @@ def _kill_after(setup: Setup, data: Path, delay_s: float) -> Killed:
     """Start `play`, wait for playback to start, SIGKILL it `delay_s` later."""
     child = subprocess.Popen(_command(setup), env=_env(data, setup.cache),
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, bufsize=1)
+                             stderr=subprocess.PIPE, text=True, bufsize=1,
+                             preexec_fn=ctrl_c_reaches_child)
     try:
         assert child.stdout is not None
         lines = []

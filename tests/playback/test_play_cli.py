@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from child_signals import ctrl_c_reaches_child
 
 
 def _env(tmp_path: Path, home: Path) -> dict[str, str]:
@@ -51,6 +52,7 @@ def test_ctrl_c_stops_cleanly_with_exit_130(tmp_path: Path, cached: bool) -> Non
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_reaches_child,
     )
     started = threading.Event()
 
