@@ -107,8 +107,7 @@ def _kill_after(setup: Setup, data: Path, delay_s: float) -> Killed:
     """Start `play`, wait for playback to start, SIGKILL it `delay_s` later."""
     child = subprocess.Popen(_command(setup), env=_env(data, setup.cache),
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, bufsize=1,
-                             preexec_fn=ctrl_c_reaches_child)
+                             stderr=subprocess.PIPE, text=True, bufsize=1)
     try:
         assert child.stdout is not None
         lines = []
@@ -249,7 +248,8 @@ def test_ctrl_c_keeps_a_partial_practice_where_it_stopped(setup: Setup, tmp_path
     data = tmp_path / "data"
     child = subprocess.Popen(_command(setup), env=_env(data, setup.cache),
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, bufsize=1)
+                             stderr=subprocess.PIPE, text=True, bufsize=1,
+                             preexec_fn=ctrl_c_reaches_child)
     try:
         assert child.stdout is not None
         while True:  # bounded: readline returns at each line or at the child's exit
