@@ -101,3 +101,15 @@ class FlowRow(QWidget):
         widest = max((w.minimumSizeHint().width() for w in self.items), default=0)
         hint.setWidth(widest)
         return hint
+
+
+def repaint_when_scrolled(area: QWidget) -> None:
+    """Repaint the whole visible part of the scroll area ``area`` after it scrolls.
+
+    Qt scrolls by moving the pixels already drawn and painting only what comes into
+    view; a focus ring drawn to a control's very edge then left a line behind when the
+    arrow keys scrolled the body map (a row drawn twice, half-drawn radio buttons).
+    """
+    viewport = area.viewport()  # type: ignore[attr-defined]
+    for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):  # type: ignore[attr-defined]
+        bar.valueChanged.connect(viewport.update)  # (a Qt connection: gone with the viewport)

@@ -70,6 +70,7 @@ from mit_desktop.bodymap import (
 from mit_desktop.bodymap.layout import MAP_COLS, MAP_ROWS
 from mit_desktop.bodymap.silhouette import REGION_KEYS
 from mit_desktop.ui.bodymap.canvas import MIN_CONTROL_HEIGHT, BodyCanvas
+from mit_desktop.ui.widgets import repaint_when_scrolled
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,7 @@ class BodyMapWidget(QWidget):
         self.side_scroll.setWidgetResizable(True)
         self.side_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        repaint_when_scrolled(self.side_scroll)
 
         self._side = side
         self._centre = centre

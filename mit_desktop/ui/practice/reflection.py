@@ -22,7 +22,7 @@ from mit_desktop.bodymap import BodyMap
 from mit_desktop.practice.answers import AnswerTarget, ReflectionAnswer, answer_for
 from mit_desktop.session.model import RatingScale
 from mit_desktop.ui.controls import RatingRow
-from mit_desktop.ui.widgets import button, label, named
+from mit_desktop.ui.widgets import button, label, named, repaint_when_scrolled
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ class ReflectionScreen(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         named(self.scroll, self.tr("Reflection inputs"))
+        repaint_when_scrolled(self.scroll)  # (the body map inside it scrolls by keyboard)
         inner = QWidget(self.scroll)
         self.inner_layout = QVBoxLayout(inner)
         self.inner_layout.setContentsMargins(0, 0, 0, 0)
