@@ -3,6 +3,7 @@ accessibility checks (focus, contrast, text size, the accessibility tree)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from PySide6.QtWidgets import QApplication, QWidget
@@ -16,7 +17,10 @@ SCREENS = ("today", "library", "history", "settings", "checkin", "player", "refl
 def show_screen(window, key: str) -> QWidget:  # type: ignore[no-untyped-def]
     """Show screen ``key`` with typical content; returns the page widget."""
     w = window
-    if key in ("today", "library", "history", "settings"):
+    if key == "history":
+        _some_history(w)
+        w.show_page(key)
+    elif key in ("today", "library", "settings"):
         w.show_page(key)
     elif key == "checkin":
         w.checkin.show_phase("before", "Tiny practice")
@@ -48,6 +52,24 @@ def show_screen(window, key: str) -> QWidget:  # type: ignore[no-untyped-def]
     for _ in range(3):
         QApplication.processEvents()
     return w.current_page()
+
+
+def _some_history(window) -> None:  # type: ignore[no-untyped-def]
+    """Two practices of the last days, with check-ins and a note, so History shows its
+    charts, texts and diary (once, in the window's own store)."""
+    store, pid = window.ctx.store, window.ctx.profile_id
+    if store.list_practices(pid):
+        return
+    now_ms = int(time.time() * 1000)
+    for days_ago, session, (mood, after) in ((3, "nesting-doll", (4, 6)),
+                                             (1, "eye-center", (5, 7))):
+        start = now_ms - days_ago * 86_400_000
+        practice = store.start_practice(pid, session, "hash", "interactive", started_ms=start)
+        store.finish_practice(practice, True, 20 * 60_000, 20 * 60_000)
+        store.record_check_in(practice, "before", mood=mood, stress=5)
+        store.record_check_in(practice, "after", mood=after, stress=3)
+        store.save_reflection(practice, "r1", prompt="What do you notice in your body?",
+                              note="Warmth in the chest.", rating=6)
 
 
 def walk(window) -> Iterator[tuple[str, QWidget]]:  # type: ignore[no-untyped-def]

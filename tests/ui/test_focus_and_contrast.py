@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from screen_walk import walk
-from test_keyboard_and_access import in_history_view, interactive_widgets
+from test_keyboard_and_access import interactive_widgets
 
 from mit_desktop.ui.theme import apply_theme, colours, contrast_ratio
 
@@ -102,7 +102,7 @@ def _ring_sides(before: QImage, after: QImage, visible: QRect) -> dict[str, int]
 def _focusable(page: QWidget) -> list[QWidget]:
     return [w for w in interactive_widgets(page)
             if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
-            and not in_history_view(w) and w.width() > 12 and w.height() > 12]
+            and w.width() > 12 and w.height() > 12]
 
 
 @pytest.mark.parametrize("high_contrast", [False, True])

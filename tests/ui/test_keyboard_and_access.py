@@ -144,15 +144,6 @@ def in_body_map(w: QWidget) -> bool:
     return False
 
 
-def in_history_view(w: QWidget) -> bool:
-    """The history views belong to the history issue; they are checked in their own tests."""
-    while w is not None:
-        if type(w).__name__ == "HistoryView":
-            return True
-        w = w.parentWidget()
-    return False
-
-
 def interactive_widgets(root: QWidget) -> list[QWidget]:
     """Every widget a user can operate, without the parts inside compound widgets."""
     found = []
@@ -172,7 +163,7 @@ def interactive_widgets(root: QWidget) -> list[QWidget]:
 def unnamed(root: QWidget) -> list[str]:
     return [f"{type(w).__name__} {getattr(w, 'text', lambda: '')()!r} in "
             f"{type(w.parentWidget()).__name__}"
-            for w in interactive_widgets(root) if not w.accessibleName() and not in_history_view(w)]
+            for w in interactive_widgets(root) if not w.accessibleName()]
 
 
 def test_every_interactive_widget_has_an_accessible_name(window, qtbot, tiny_session: Path,
@@ -192,9 +183,9 @@ def test_every_interactive_widget_has_an_accessible_name(window, qtbot, tiny_ses
     assert len(widgets) > 150  # the walk reaches every page, the body map included
     assert unnamed(window) == []
     undescribed = [f"{type(w).__name__} {w.accessibleName()}" for w in widgets
-                   if not w.accessibleDescription() and not in_history_view(w)
+                   if not w.accessibleDescription()
                    and not in_body_map(w) and isinstance(w, INTERACTIVE)]
-    assert undescribed == [], undescribed
+    assert undescribed == [], "\n".join(undescribed)
     for dialog_type in (HelpDialog, FirstRunDialog):
         dialog = dialog_type(window)
         assert unnamed(dialog) == []

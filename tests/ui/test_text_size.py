@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -16,13 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from screen_walk import show_screen, walk
-from test_keyboard_and_access import in_history_view
 
 from mit_desktop.ui.theme import apply_theme
 
 
 def _shown(w: QWidget) -> bool:
-    return w.isVisible() and not in_history_view(w) and w.width() > 0 and w.height() > 0
+    return w.isVisible() and w.width() > 0 and w.height() > 0
 
 
 def layout_problems(page: QWidget) -> list[str]:
@@ -42,6 +42,15 @@ def layout_problems(page: QWidget) -> list[str]:
                 if needed > w.height() + 2:
                     found.append(f"label {w.text()[:30]!r} cut at the bottom "
                                  f"({w.height()} of {needed} px)")
+            elif w.textFormat() == Qt.TextFormat.RichText or (
+                    w.textFormat() == Qt.TextFormat.AutoText and "<" in w.text() and ">" in w.text()):
+                doc = QTextDocument()
+                doc.setDefaultFont(w.font())
+                doc.setDocumentMargin(0)
+                doc.setHtml(w.text())
+                if doc.idealWidth() > rect.width() + 1:
+                    found.append(f"label {doc.toPlainText()[:30]!r} cut at the side "
+                                 f"({rect.width()} of {doc.idealWidth():.0f} px)")
             else:
                 widest = max(fm.horizontalAdvance(line) for line in w.text().splitlines())
                 if widest > rect.width() + 1:

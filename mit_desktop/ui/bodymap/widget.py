@@ -137,6 +137,7 @@ class BodyMapWidget(QWidget):
         self.side_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         repaint_when_scrolled(self.side_scroll)
+        self.side_scroll.setAccessibleName(self.tr("Feeling and body regions"))
 
         self._side = side
         self._centre = centre

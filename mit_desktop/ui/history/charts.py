@@ -51,6 +51,9 @@ class _Chart(pg.PlotWidget):
         self.series: Series = {}
         self.setMinimumHeight(max(220, self.fontMetrics().height() * 11))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # (its drawing surface too: Tab once stopped on it, unnamed and without a focus ring;
+        # the text under each chart says what it shows)
+        self.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMouseEnabled(x=False, y=False)
         self.setMenuEnabled(False)
         self.hideButtons()

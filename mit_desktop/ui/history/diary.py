@@ -215,8 +215,10 @@ class DiaryPanel(QWidget):
         filters.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.session_combo = QComboBox(self)
         self.session_combo.setAccessibleName(tr("Show reflections of session"))
+        self.session_combo.setAccessibleDescription(tr("Show only the reflections written in one practice, or in all."))
         self.module_combo = QComboBox(self)
         self.module_combo.setAccessibleName(tr("Show reflections of module"))
+        self.module_combo.setAccessibleDescription(tr("Show only the reflections of one module of the program, or of all."))
         for combo in (self.session_combo, self.module_combo):
             combo.setMinimumHeight(40)
             combo.currentIndexChanged.connect(self._changed)
@@ -231,6 +233,7 @@ class DiaryPanel(QWidget):
         layout.addLayout(self.cards_box)
         self.more_button = QPushButton(tr("Show more reflections"), self)
         self.more_button.setAccessibleName(tr("Show more reflections"))
+        self.more_button.setAccessibleDescription(tr("Show older reflections below these."))
         self.more_button.setMinimumHeight(44)
         self.more_button.clicked.connect(self.moreRequested)
         layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignLeft)

@@ -117,7 +117,10 @@ class HistoryView(QWidget):
         self.safety_label = QLabel(page)
         self.safety_label.setWordWrap(True)
         self.safety_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.safety_label.setAccessibleName(tr("Times you needed to stop, and help offered"))
+        # its text is its name (a fixed name hid it from a screen reader); what it is, its
+        # description
+        self.safety_label.setAccessibleDescription(tr("Times you needed to stop, and help "
+                                                      "offered"))
         self.page_layout.addWidget(self.safety_label)
         self.error_label = QLabel(page)
         self.error_label.setWordWrap(True)
@@ -160,6 +163,7 @@ class HistoryView(QWidget):
         self.page_layout.addLayout(row)
         self.log_button = QPushButton(tr("Add a practice done away from the computer"), page)
         self.log_button.setAccessibleName(tr("Add a practice done away from the computer"))
+        self.log_button.setAccessibleDescription(self._log_help())
         self.log_button.setMinimumHeight(48)
         self.log_button.clicked.connect(self.open_manual_log)
         self.page_layout.addWidget(self.log_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -176,6 +180,7 @@ class HistoryView(QWidget):
         row.setSpacing(10)
         self.range_combo = QComboBox(page)
         self.range_combo.setAccessibleName(tr("Which dates to show"))
+        self.range_combo.setAccessibleDescription(tr("Choose which dates the charts, texts and reflections below show."))
         for key, text in (("4w", tr("The last 4 weeks")), ("3m", tr("The last 3 months")),
                           ("12m", tr("The last 12 months")), ("all", tr("All my practice")),
                           ("custom", tr("Dates I choose"))):
@@ -183,8 +188,10 @@ class HistoryView(QWidget):
         self.range_combo.currentIndexChanged.connect(self._preset_chosen)
         self.from_edit = QDateEdit(page)
         self.from_edit.setAccessibleName(tr("Show from this date"))
+        self.from_edit.setAccessibleDescription(tr("The first day shown. Up and down arrows change the date."))
         self.to_edit = QDateEdit(page)
         self.to_edit.setAccessibleName(tr("Show up to this date"))
+        self.to_edit.setAccessibleDescription(tr("The last day shown. Up and down arrows change the date."))
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
@@ -211,6 +218,7 @@ class HistoryView(QWidget):
         self.page_layout.addLayout(row)
         self.report_button = QPushButton(tr("Save a report of these dates (PDF)…"), page)
         self.report_button.setAccessibleName(tr("Save a report of these dates as a PDF file"))
+        self.report_button.setAccessibleDescription(tr("Save these dates as a PDF file you can print or bring to your therapist."))
         self.report_button.setMinimumHeight(44)
         self.report_button.clicked.connect(self.choose_report_file)
         self.page_layout.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -218,6 +226,7 @@ class HistoryView(QWidget):
         self.export_button.setAccessibleName(tr("Export this profile's whole history"))
         self.export_button.setToolTip(tr("Every practice, reflection, check-in and body map "
                                          "of this profile, for a therapist or a spreadsheet."))
+        self.export_button.setAccessibleDescription(self.export_button.toolTip())
         self.export_button.setMinimumHeight(44)
         self.export_button.clicked.connect(self.choose_export_file)
         self.page_layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -257,6 +266,7 @@ class HistoryView(QWidget):
         row.addWidget(minutes_heading, 1)
         self.period_combo = QComboBox(page)
         self.period_combo.setAccessibleName(tr("Minutes per day or per week"))
+        self.period_combo.setAccessibleDescription(tr("Show the minutes of practice for each day or added up for each week."))
         self.period_combo.addItem(tr("Per day"), "day")
         self.period_combo.addItem(tr("Per week"), "week")
         self.period_combo.setMinimumHeight(40)
@@ -396,6 +406,11 @@ class HistoryView(QWidget):
             return
         self.error_label.hide()
 
+    @staticmethod
+    def _log_help() -> str:
+        return tr("Write down a practice you did without the computer, with its date and "
+                  "length.")
+
     def _show_read_only(self, name: str) -> None:
         """Say, and keep to it, that a therapist's copy of a client's practice is read-only."""
         from mit_desktop.history.bundle import is_therapist_copy
@@ -412,7 +427,7 @@ class HistoryView(QWidget):
             self.log_button.setAccessibleDescription(why)
             self.log_button.setToolTip(why)
         else:
-            self.log_button.setAccessibleDescription("")
+            self.log_button.setAccessibleDescription(self._log_help())
             self.log_button.setToolTip("")
         self.read_only_label.setVisible(self.therapist_copy)
 
