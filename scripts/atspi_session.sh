@@ -13,6 +13,18 @@ ORCA=$!
 .venv/bin/python -m mit_desktop gui >"$ATSPI_OUT/app.log" 2>&1 &
 APP=$!
 sleep 8
+# no window manager here: make the window the active one, or Orca presents nothing
+if command -v xdotool >/dev/null; then
+    xdotool search --name "MIT Desktop" windowfocus --sync 2>/dev/null || true
+    sleep 1
+    # Tab through the first screen, as a listener would (Orca speaks each stop)
+    for _ in $(seq 1 12); do xdotool key Tab; sleep 0.7; done
+    # "Quiet practice": before a first practice the safety notice opens (Orca reads it)
+    xdotool key ctrl+1; sleep 1
+    for _ in $(seq 1 3); do xdotool key Tab; sleep 0.5; done
+    xdotool key Return; sleep 3
+    for _ in $(seq 1 4); do xdotool key Tab; sleep 0.7; done
+fi
 /usr/bin/python3 scripts/atspi_walk.py "$ATSPI_OUT" || echo "the walk failed"
 sleep 2
 kill "$APP" "$ORCA" "$BUS" 2>/dev/null
