@@ -69,6 +69,11 @@ class AppContext(QObject):
 
             self._player.set_backend(create_backend("stream", device=device))
 
+    def new_player(self) -> Player:
+        """A player of its own (the script editor's previews: what it plays is no practice in
+        the history), made as the practice's player is; its owner closes it."""
+        return self._player_factory()
+
     @property
     def has_player(self) -> bool:
         return self._player is not None

@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         from mit_desktop.ui.screens.settings import SettingsScreen
         from mit_desktop.ui.screens.support import SupportScreen
         from mit_desktop.ui.screens.today import TodayScreen
+        from mit_desktop.ui.studio.sessions_screen import StudioScreen
 
         self.ctx = ctx
         self.flow = PracticeFlow(ctx, self)
@@ -143,9 +144,10 @@ class MainWindow(QMainWindow):
         self.stop_screen = StopScreen(self)
         self.support = SupportScreen(self)
         self.questionnaire = QuestionnaireScreen(ctx, self)
+        self.studio = StudioScreen(ctx, self)
         for page in (self.today, self.library, self.history, self.settings, self.checkin,
                      self.player, self.reflection, self.stop_screen, self.support,
-                     self.questionnaire):
+                     self.questionnaire, self.studio):
             # (no page scrolls as a whole: the parts that can grow scroll inside it, so its
             # main action, e.g. "Start this practice", stays in view at any text size)
             holder = page
@@ -216,6 +218,9 @@ class MainWindow(QMainWindow):
         if hasattr(self.history, "bundleImported"):
             self.history.bundleImported.connect(self.refresh_profiles)
         self.library.message.connect(self.show_message)
+        self.library.studioRequested.connect(lambda: self.show_page("studio"))
+        self.studio.message.connect(self.show_message)
+        self.studio.playRequested.connect(self.start_practice)
         self.settings.message.connect(self.show_message)
         self.settings.displayChanged.connect(self._display_changed)
         self.settings.profilesChanged.connect(self.refresh_profiles)
@@ -233,6 +238,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Q"), self, self.close)
         for i, key in enumerate(self.NAV, start=1):
             QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda k=key: self.show_page(k))
+        QShortcut(QKeySequence("Ctrl+5"), self, lambda: self.show_page("studio"))
 
     def _start_reminders(self) -> None:
         """The reminders tray of the history issue (nothing where there is no tray)."""
@@ -315,12 +321,13 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> None:
         """Show a page by key; the top-level sections are blocked during a practice."""
-        if not self.ready or key in self.NAV and self.in_practice():
+        if not self.ready or (key in self.NAV or key == "studio") and self.in_practice():
             return
         page = {"today": self.today, "library": self.library, "history": self.history,
                 "settings": self.settings, "checkin": self.checkin, "player": self.player,
                 "reflection": self.reflection, "stop": self.stop_screen,
-                "support": self.support, "questionnaire": self.questionnaire}[key]
+                "support": self.support, "questionnaire": self.questionnaire,
+                "studio": self.studio}[key]
         during_practice = key in ("checkin", "player", "reflection")
         for k, b in self.nav_buttons.items():
             b.setAutoExclusive(False)  # (so none is checked on a page outside the sections)
@@ -337,12 +344,18 @@ class MainWindow(QMainWindow):
             self.settings.refresh()
         elif key == "history" and hasattr(self.history, "refresh"):
             self.history.refresh()
+        elif key == "studio" and self.studio.pages.currentWidget() is self.studio.list:
+            self.studio.refresh()
         self.stack.setCurrentWidget(self._holders[page])
         if key == "today":  # its main action, not seven Tab presses away
             resume = self.today.resume_button
             (resume if resume.isVisibleTo(self.today) else self.today.start_button).setFocus()
         elif key in self.NAV:
             self.nav_buttons[key].setFocus()
+        elif key == "studio":
+            current = self.studio.pages.currentWidget()
+            (self.studio.list.sessions if current is self.studio.list
+             else self.studio.editor.text).setFocus()
 
     def start_questionnaire(self, instrument_id: str, occasion: str = "") -> None:
         """Open the questionnaire `instrument_id` (``phq9`` …) for the current profile."""
@@ -444,12 +457,13 @@ class MainWindow(QMainWindow):
 
     def _profile_changed(self, pid: int) -> None:
         self.reflection.leave()  # nothing typed for one profile is kept on screen for another
+        self.studio.profile_changed()  # nor a script: it stays a draft of the profile it was
         self._update_title()
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(pid)))
         if hasattr(self.history, "set_profile"):
             self.history.set_profile(pid)
         current = self.current_page()
-        key = next((k for k in self.NAV if getattr(self, k) is current), "today")
+        key = next((k for k in (*self.NAV, "studio") if getattr(self, k) is current), "today")
         self.show_page(key)
 
     def _history_changed(self) -> None:
@@ -470,6 +484,10 @@ class MainWindow(QMainWindow):
         if not self.ready:
             super().closeEvent(event)
             return
+        if not self.studio.may_close():  # unsaved script: the user chose to stay
+            event.ignore()
+            return
+        self.studio.editor.close_preview()
         # a running practice is offered again next time, with its draft; a finished one's
         # "looking back" answer is saved now
         self.pages.leave_reflection(save=not self.flow.active)

@@ -49,6 +49,7 @@ class LibraryScreen(QWidget):
 
     startRequested = Signal(str, object)
     message = Signal(str)
+    studioRequested = Signal()  # "Sessions I made": the profile's own scripts and the editor
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -154,8 +155,12 @@ class LibraryScreen(QWidget):
                                    self.tr("Choose a Piper voice (.onnx file with its .onnx.json)."),
                                    None, self)
         self.voice_button.clicked.connect(self._ask_voice)
+        self.studio_button = button(
+            self.tr("Sessions I made…"), self.tr("Sessions I made"),
+            self.tr("Write, check and hear your own session scripts (Ctrl+5)."), None, self)
+        self.studio_button.clicked.connect(self.studioRequested)
         self.bottom_row = row
-        self.bottom_buttons = (self.import_button, self.import_shared_button,
+        self.bottom_buttons = (self.studio_button, self.import_button, self.import_shared_button,
                                self.template_button, self.voice_button)
         self._bottom_columns = 0
         self._arrange_bottom(len(self.bottom_buttons))

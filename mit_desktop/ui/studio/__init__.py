@@ -1,1 +1,3 @@
-"""The authoring studio: writing sessions, recording narration (record*.py)."""
+"""The authoring studio: "Sessions I made" (a profile's own scripts) and the script editor
+(colours, live checks, the timeline strip, previews, drafts; the work is done Qt-free in
+:mod:`mit_desktop.authoring`), and recording narration (record*.py)."""
