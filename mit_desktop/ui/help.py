@@ -24,6 +24,9 @@ def shortcuts(widget: QWidget) -> list[tuple[str, str]]:
         (tr("Home / End"), tr("Back to the start of this section, or on to the next one")),
         (tr("Escape"), tr("I need to stop (during a practice)")),
         (tr("Ctrl+1 … Ctrl+4"), tr("Today, All practices, History, Settings")),
+        (tr("Ctrl+5"), tr("Sessions I made: write your own sessions")),
+        (tr("Ctrl+S, F5 … F8"), tr("In the script editor: save; hear the sentence, paragraph "
+                                   "or section under the cursor; stop hearing")),
         (tr("F1"), tr("Help now: what to do, and whom to call, if you are upset; then the "
                       "rest of this help")),
         (tr("Ctrl+Z / Ctrl+Shift+Z"), tr("Undo or redo painting on the body map")),

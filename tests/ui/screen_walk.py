@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from mit_desktop.practice.answers import AnswerTarget
 
 SCREENS = ("today", "library", "history", "settings", "checkin", "player", "reflection",
-           "stop", "questionnaire", "questionnaire-safety")
+           "stop", "questionnaire", "questionnaire-safety", "studio", "studio-editor")
 
 
 def show_screen(window, key: str) -> QWidget:  # type: ignore[no-untyped-def]
@@ -46,6 +46,21 @@ def show_screen(window, key: str) -> QWidget:  # type: ignore[no-untyped-def]
     elif key == "questionnaire-safety":
         w.start_questionnaire("phq9")
         w.questionnaire._show_safety()
+    elif key == "studio":  # "Sessions I made" with a script in it
+        if not w.studio.made:
+            w.studio.new_blank("Evening calm")
+        w.show_page("studio")
+        w.studio.show_list()
+    elif key == "studio-editor":  # a script with a problem and a piece of advice
+        if not w.studio.made:
+            w.studio.new_blank("Evening calm")
+            w.studio.show_list()
+        w.show_page("studio")
+        w.studio.open_chosen()
+        editor = w.studio.editor
+        editor.text.setPlainText(editor.saved_text.replace("[bell]\n", "[bel]\n", 1))
+        editor.run_checks()
+        editor.saved_text = editor.text.toPlainText()  # nothing unsaved to ask about
     elif key == "stop":
         w.stop_screen.show_for_region("US")
         w.show_page("stop")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from mit_desktop.authoring import my_sessions
 from mit_desktop.ui.studio.button_grid import ButtonGrid
-from mit_desktop.ui.studio.editor import ScriptEditor
+from mit_desktop.ui.studio.editor import ScriptEditor, keep_ring_clear
 from mit_desktop.ui.widgets import button, label, named
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class SessionsList(QWidget):
         self.sessions.setWordWrap(True)
         self.sessions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sessions.setMinimumHeight(140)
+        keep_ring_clear(self.sessions)
         layout.addWidget(self.sessions, 1)
         self.empty_label = label(self.tr("You have not made a session yet. Start with “New "
                                          "from a template…”: the sections, pauses, reflections "
