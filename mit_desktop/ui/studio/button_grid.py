@@ -28,8 +28,8 @@ class ButtonGrid(QWidget):
             self.grid.removeWidget(b)
         for i, b in enumerate(self.buttons):
             self.grid.addWidget(b, i // columns, i % columns)
-        for column in range(len(self.buttons) + 1):
-            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        for column in range(len(self.buttons) + 1):  # each button at its own width
+            self.grid.setColumnStretch(column, 1 if column == columns else 0)
 
     def fitting_columns(self, width: int) -> int:
         """The most columns whose widest buttons fit side by side in ``width`` pixels."""
