@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from mit_desktop.content.datafiles import ProgramDataError
 from mit_desktop.content.module_training import load_mentalizing_page, load_module_training
-from mit_desktop.ui.widgets import label, named
+from mit_desktop.ui.widgets import label, named, scroll_page
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +22,7 @@ def _scrolling_page(parent: QWidget, name: str) -> tuple[QWidget, QVBoxLayout]:
     page = QWidget(parent)
     outer = QVBoxLayout(page)
     outer.setContentsMargins(0, 0, 0, 0)
-    scroll = QScrollArea(page)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-    named(scroll, name)
-    inner = QWidget(scroll)
-    layout = QVBoxLayout(inner)
-    layout.setContentsMargins(0, 0, 8, 0)
-    scroll.setWidget(inner)
+    scroll, _inner, layout = scroll_page(page, name)
     outer.addWidget(scroll, 1)
     return page, layout
 

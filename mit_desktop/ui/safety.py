@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from mit_desktop.content.crisis import (
     load_crisis_resources,
 )
 from mit_desktop.content.program import load_safety_text
-from mit_desktop.ui.widgets import button, label, named
+from mit_desktop.ui.widgets import button, label, named, scroll_page
 
 log = logging.getLogger(__name__)
 
@@ -37,18 +36,6 @@ def _markdown_label(markdown: str, parent: QWidget, name: str = "") -> QWidget:
     from mit_desktop.ui.access import ReadingText
 
     return ReadingText(name, parent, markdown)
-
-
-def _scroll(parent: QWidget, name: str) -> tuple[QScrollArea, QWidget, QVBoxLayout]:
-    scroll = QScrollArea(parent)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-    named(scroll, name)
-    inner = QWidget(scroll)
-    layout = QVBoxLayout(inner)
-    layout.setContentsMargins(0, 0, 8, 0)
-    scroll.setWidget(inner)
-    return scroll, inner, layout
 
 
 class RegionChooser(QWidget):
@@ -172,7 +159,7 @@ class FirstRunDialog(QDialog):
         self.chooser = RegionChooser(self)
         self.chooser.set_code(region)
         layout.addWidget(self.chooser)
-        scroll, inner, inner_layout = _scroll(self, self.tr("Safety information"))
+        scroll, inner, inner_layout = scroll_page(self, self.tr("Safety information"))
         self.crisis = CrisisPanel(inner)
         inner_layout.addWidget(self.crisis)
         self.body = _markdown_label(text.body, inner)
@@ -217,7 +204,7 @@ class HelpNowPage(QWidget):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll, inner, layout = _scroll(self, self.tr("Help now"))
+        scroll, inner, layout = scroll_page(self, self.tr("Help now"))
         text = load_safety_text("help_now")
         layout.addWidget(label(text.title, "heading", inner))
         self.chooser = RegionChooser(inner)
@@ -252,7 +239,7 @@ class StopScreen(QWidget):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
-        scroll, inner, layout = _scroll(self, self.tr("Help after stopping"))
+        scroll, inner, layout = scroll_page(self, self.tr("Help after stopping"))
         text = load_safety_text("stop_screen")
         self.title = label(text.title, "heading", inner)
         layout.addWidget(self.title)

@@ -1,10 +1,12 @@
-"""Small shared helpers: buttons and labels with accessible names, a time format, and a
-row that becomes a column when its contents do not fit (see ``controls`` for the rest).
+"""Small shared helpers: buttons and labels with accessible names, a time format, a
+scrolling page, and a row that becomes a column when its contents do not fit (see
+``controls`` for the rest).
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from mit_desktop.ui.theme import MIN_TARGET_PX, set_role
 
@@ -25,6 +27,36 @@ def named(widget: QWidget, name: str, description: str = "") -> QWidget:
         widget.setAccessibleDescription(description)
         widget.setToolTip(description)
     return widget
+
+
+def scroll_page(parent: QWidget, name: str = "", *,
+                margins: tuple[int, int, int, int] | None = (0, 0, 8, 0),
+                spacing: int | None = None,
+                horizontal: bool = True, focusable: bool = True
+                ) -> tuple[QScrollArea, QWidget, QVBoxLayout]:
+    """A page that scrolls when its contents do not fit (large text, a small screen):
+    ``(scroll, inner, layout)``, a frameless QScrollArea that resizes ``inner`` to its width,
+    named ``name`` for a screen reader, and ``inner``'s vertical layout (``margins`` left,
+    top, right, bottom in px; ``margins`` and ``spacing`` None: the style's). ``horizontal=False``:
+    never a horizontal scroll bar (the contents wrap); ``focusable=False``: the scroll area
+    itself is not a Tab stop (its contents are)."""
+    scroll = QScrollArea(parent)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    if not horizontal:
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    if not focusable:
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if name:
+        named(scroll, name)
+    inner = QWidget(scroll)
+    layout = QVBoxLayout(inner)
+    if margins is not None:
+        layout.setContentsMargins(*margins)
+    if spacing is not None:
+        layout.setSpacing(spacing)
+    scroll.setWidget(inner)
+    return scroll, inner, layout
 
 
 def button(text: str, name: str | None = None, description: str = "", role: str | None = None,

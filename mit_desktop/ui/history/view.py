@@ -25,12 +25,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +53,7 @@ from mit_desktop.ui.history.report import build_report, write_report_pdf
 from mit_desktop.ui.history.safety import event_text, safety_events_in
 from mit_desktop.ui.history.text import long_date, pydate, qdate, store_now, tr
 from mit_desktop.ui.history.week import WeekStrip
+from mit_desktop.ui.widgets import scroll_page
 from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
@@ -86,16 +85,8 @@ class HistoryView(QWidget):
         self._updating = False
         self.setAccessibleName(tr("Practice history"))
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setAccessibleName(tr("Practice history"))
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        page = QWidget(self.scroll)
-        self.page_layout = QVBoxLayout(page)
-        self.page_layout.setContentsMargins(24, 16, 24, 24)
-        self.page_layout.setSpacing(14)
-        self.scroll.setWidget(page)
+        self.scroll, page, self.page_layout = scroll_page(self, tr("Practice history"),
+                                                          margins=(24, 16, 24, 24), spacing=14)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)

@@ -4,19 +4,18 @@ controls, every part skippable. Before a practice it also asks how to listen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
 from mit_desktop.ui.controls import RatingRow
-from mit_desktop.ui.widgets import FlowRow, button, label, named
+from mit_desktop.ui.widgets import FlowRow, button, label, named, scroll_page
 
 
 def _before_session_text() -> str:
@@ -40,15 +39,7 @@ class CheckInScreen(QWidget):
         # view below them (at 200 % "Start listening" was below the fold)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        body = QWidget(self.scroll)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(0, 0, 8, 0)
-        layout.setSpacing(14)
-        self.scroll.setWidget(body)
+        self.scroll, body, layout = scroll_page(self, spacing=14, focusable=False)
         outer.addWidget(self.scroll, 1)
         self.heading = label("", "heading", self)
         layout.addWidget(self.heading)

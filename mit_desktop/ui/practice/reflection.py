@@ -16,13 +16,13 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from mit_desktop.bodymap import BodyMap
 from mit_desktop.practice.answers import AnswerTarget, ReflectionAnswer, answer_for
 from mit_desktop.session.model import RatingScale
 from mit_desktop.ui.controls import RatingRow
-from mit_desktop.ui.widgets import button, label, named, repaint_when_scrolled
+from mit_desktop.ui.widgets import button, label, named, repaint_when_scrolled, scroll_page
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +65,9 @@ class ReflectionScreen(QWidget):
                                   "rest and press Continue."), "muted", self)
         outer.addWidget(self.hint)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        named(self.scroll, self.tr("Reflection inputs"))
+        self.scroll, inner, self.inner_layout = scroll_page(self, self.tr("Reflection inputs"),
+                                                            margins=(0, 0, 0, 0))
         repaint_when_scrolled(self.scroll)  # (the body map inside it scrolls by keyboard)
-        inner = QWidget(self.scroll)
-        self.inner_layout = QVBoxLayout(inner)
-        self.inner_layout.setContentsMargins(0, 0, 0, 0)
         self.note_label = label(self.tr("Your note"), "title", inner)
         self.note = QPlainTextEdit(inner)
         self.note.setTabChangesFocus(True)
@@ -90,7 +85,6 @@ class ReflectionScreen(QWidget):
             self.inner_layout.addWidget(w)
         self.inner_layout.addLayout(self.body_holder)
         self.inner_layout.addStretch(1)
-        self.scroll.setWidget(inner)
         outer.addWidget(self.scroll, 1)
 
         row = QHBoxLayout()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QProgressDialog,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,7 @@ from mit_desktop.content.program import load_program
 from mit_desktop.session.parser import parse_session
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.imports import add_voice, import_recording
-from mit_desktop.ui.widgets import button, label, named
+from mit_desktop.ui.widgets import button, label, named, scroll_page
 from mit_desktop.ui.workers import CancelToken
 
 log = logging.getLogger(__name__)
@@ -76,14 +75,8 @@ class LibraryScreen(QWidget):
         self.session_list.currentItemChanged.connect(self._selected)
         self.session_list.itemActivated.connect(lambda _i: self._start())
         body.addWidget(self.session_list, 3)
-        detail_area = QScrollArea(self)
-        detail_area.setWidgetResizable(True)
-        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        named(detail_area, self.tr("About the chosen practice"))
-        detail_widget = QWidget(detail_area)
-        detail = QVBoxLayout(detail_widget)
-        detail.setContentsMargins(0, 0, 8, 0)
+        detail_area, detail_widget, detail = scroll_page(
+            self, self.tr("About the chosen practice"), horizontal=False)
         self.title = label("", "title", detail_widget)
         self.length = label("", "muted", detail_widget)
         self.summary = label("", None, detail_widget)
@@ -126,7 +119,6 @@ class LibraryScreen(QWidget):
         self.record_button.clicked.connect(self._ask_record)
         detail.addWidget(self.record_button)
         detail.addStretch(1)
-        detail_area.setWidget(detail_widget)
         detail_column = QVBoxLayout()
         detail_column.addWidget(detail_area, 1)
         detail_column.addWidget(self.start_button)

@@ -38,7 +38,7 @@ from mit_desktop.ui.access import announce
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.safety import CrisisPanel, RegionChooser, _markdown_label
 from mit_desktop.ui.theme import MIN_TARGET_PX
-from mit_desktop.ui.widgets import FlowRow, button, label, named
+from mit_desktop.ui.widgets import FlowRow, button, label, named, scroll_page
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +61,8 @@ class _Writer:
 
 
 def _scroll_page(parent: QWidget, name: str) -> tuple[QScrollArea, QVBoxLayout, QWidget]:
-    scroll = QScrollArea(parent)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    named(scroll, name)
-    inner = QWidget(scroll)
-    layout = QVBoxLayout(inner)
-    layout.setContentsMargins(24, 16, 24, 16)
-    layout.setSpacing(14)
-    scroll.setWidget(inner)
+    scroll, inner, layout = scroll_page(parent, name, margins=(24, 16, 24, 16), spacing=14,
+                                        focusable=False)
     return scroll, layout, inner
 
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QMessageBox,
-    QScrollArea,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -36,7 +35,7 @@ from mit_desktop.ui.screens.program_settings import ProgramSettings
 from mit_desktop.ui.screens.sound_settings import SoundSettings
 from mit_desktop.ui.speaking_speeds import speaking_speeds
 from mit_desktop.ui.state import TEXT_SCALES
-from mit_desktop.ui.widgets import button, label, named
+from mit_desktop.ui.widgets import button, label, named, scroll_page
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +60,8 @@ class SettingsScreen(QWidget):
         self.delete_dialog: QMessageBox | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        named(scroll, self.tr("Settings page"))
-        inner = QWidget(scroll)
-        self.layout_ = QVBoxLayout(inner)
-        self.layout_.setContentsMargins(24, 16, 24, 16)
+        scroll, inner, self.layout_ = scroll_page(self, self.tr("Settings page"),
+                                                  margins=(24, 16, 24, 16))
         self.layout_.addWidget(label(self.tr("Settings"), "heading", inner))
         self._build_profile(inner)
         self.program = ProgramSettings(ctx, self._form(self.tr("Program"), inner), inner)
@@ -78,7 +72,6 @@ class SettingsScreen(QWidget):
         self._build_display(inner)
         self._build_data(inner)
         self.layout_.addStretch(1)
-        scroll.setWidget(inner)
         outer.addWidget(scroll)
 
     def _form(self, title: str, parent: QWidget) -> QFormLayout:

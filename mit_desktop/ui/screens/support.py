@@ -5,7 +5,7 @@ the listener lives. Before a practice the listener may still go on with it."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from mit_desktop.content.program import load_safety_text
 from mit_desktop.practice.checkin_support import (
@@ -15,7 +15,7 @@ from mit_desktop.practice.checkin_support import (
     SupportOffer,
 )
 from mit_desktop.ui.safety import CrisisPanel, _markdown_label
-from mit_desktop.ui.widgets import FlowRow, button, label, named
+from mit_desktop.ui.widgets import FlowRow, button, label, named, scroll_page
 
 
 class SupportScreen(QWidget):
@@ -29,12 +29,7 @@ class SupportScreen(QWidget):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        named(scroll, self.tr("Some care for right now"))
-        inner = QWidget(scroll)
-        layout = QVBoxLayout(inner)
+        scroll, inner, layout = scroll_page(self, self.tr("Some care for right now"), margins=None)
         self.heading = label(self.tr("Some care for right now"), "heading", inner)
         layout.addWidget(self.heading)
         self.message = label("", "banner", inner)
@@ -59,7 +54,6 @@ class SupportScreen(QWidget):
         self.crisis = CrisisPanel(inner)
         layout.addWidget(self.crisis)
         layout.addStretch(1)
-        scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
         row = FlowRow(self)
         self.back_button = button(self.tr("Back to Today"), self.tr("Back to Today"),

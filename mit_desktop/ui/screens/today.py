@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from mit_desktop import paths
 from mit_desktop.content.measures import INSTRUMENT_ORDER
@@ -28,7 +28,7 @@ from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.history.text import long_date
 from mit_desktop.ui.preparer import QUICK_RESET_ID, preparer_for
 from mit_desktop.ui.theme import set_role
-from mit_desktop.ui.widgets import FlowRow, button, clock, label, named
+from mit_desktop.ui.widgets import FlowRow, button, clock, label, named, scroll_page
 
 log = logging.getLogger(__name__)
 
@@ -171,14 +171,8 @@ class TodayScreen(QWidget):
         self._not_today: dt.date | None = None  # "Not today" on the questionnaire card
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        named(scroll, self.tr("Today page"))
-        inner = QWidget(scroll)
-        layout = QVBoxLayout(inner)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.setSpacing(14)
+        scroll, inner, layout = scroll_page(self, self.tr("Today page"), margins=(24, 16, 24, 16),
+                                            spacing=14)
         self.greeting = label(self.tr("Today"), "heading", inner)
         layout.addWidget(self.greeting)
 
@@ -283,7 +277,6 @@ class TodayScreen(QWidget):
                                     "clinician."), "muted", inner)
         layout.addWidget(self.notice)
         layout.addStretch(1)
-        scroll.setWidget(inner)
         outer.addWidget(scroll)
         self.resume_card.hide()
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +38,7 @@ from mit_desktop.recording.trim import TakeProblem
 from mit_desktop.session.errors import SessionError
 from mit_desktop.ui.access import announce
 from mit_desktop.ui.studio.record_meter import DeviceBox, LevelMeter, RecorderBridge, TakeListener
-from mit_desktop.ui.widgets import FlowRow, button, clock, label, named
+from mit_desktop.ui.widgets import FlowRow, button, clock, label, named, scroll_page
 from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
@@ -66,13 +65,7 @@ class RecordParagraphsDialog(QDialog):
         self.bridge.started.connect(self._started)
         self.setWindowTitle(self.tr("Record your narration"))
         outer = QVBoxLayout(self)
-        area = QScrollArea(self)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        named(area, self.tr("Record your narration"))
-        page = QWidget(area)
-        layout = QVBoxLayout(page)
+        area, page, layout = scroll_page(self, self.tr("Record your narration"), margins=None, horizontal=False)
         layout.addWidget(label(self.tr("Record your narration"), "heading", page))
         layout.addWidget(label(self.tr(
             "Read each paragraph aloud in your own voice. Silence before and after is cut, "
@@ -116,7 +109,6 @@ class RecordParagraphsDialog(QDialog):
         named(self.status, self.tr("What happened"))
         layout.addWidget(self.status)
         layout.addStretch(1)
-        area.setWidget(page)
         outer.addWidget(area, 1)
         bottom = FlowRow(self)
         self.save_button = button(self.tr("Put the recordings into the script"),

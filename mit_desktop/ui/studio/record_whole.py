@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -51,7 +50,7 @@ from mit_desktop.session.errors import SessionError
 from mit_desktop.ui.access import announce
 from mit_desktop.ui.studio.record_meter import DeviceBox, LevelMeter, RecorderBridge, TakeListener
 from mit_desktop.ui.studio.record_waveform import WaveformView
-from mit_desktop.ui.widgets import FlowRow, button, clock, label, named
+from mit_desktop.ui.widgets import FlowRow, button, clock, label, named, scroll_page
 from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
@@ -82,13 +81,7 @@ class RecordWholeTakeDialog(QDialog):
         self.bridge.stopped.connect(self._stopped)
         self.setWindowTitle(self.tr("Record a whole practice"))
         outer = QVBoxLayout(self)
-        area = QScrollArea(self)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        named(area, self.tr("Record a whole practice"))
-        page = QWidget(area)
-        layout = QVBoxLayout(page)
+        area, page, layout = scroll_page(self, self.tr("Record a whole practice"), margins=None, horizontal=False)
         layout.addWidget(label(self.tr("Record a whole practice"), "heading", page))
         name_row = QHBoxLayout()
         name_caption = label(self.tr("Name of the practice:"), None, page, wrap=False)
@@ -185,7 +178,6 @@ class RecordWholeTakeDialog(QDialog):
         add_row.addWidget(self.add_at)
         add_row.addWidget(self.add_button)
         layout.addLayout(add_row)
-        area.setWidget(page)
         outer.addWidget(area, 1)
         bottom = FlowRow(self)
         self.save_button = button(self.tr("Make the practice"), self.tr("Make the practice"),
