@@ -4,9 +4,9 @@
 #
 #   bash scripts/atspi_check.sh [OUT_DIR]
 #
-# Needs the Debian packages xvfb, at-spi2-core, python3-pyatspi, orca and xdotool (apt-get
-# install --no-install-recommends orca python3-pyatspi xvfb xdotool). Uses a fresh data folder, so the
-# first-run notice shows first. Writes OUT_DIR/tree.txt (every accessible object: role,
+# Needs the Debian packages xvfb, at-spi2-core, python3-pyatspi, orca and xdotool
+# (apt-get install --no-install-recommends orca python3-pyatspi xvfb xdotool). Uses a fresh
+# data folder, so the first-run notice shows first. Writes OUT_DIR/tree.txt (every accessible object: role,
 # name, value, description) and OUT_DIR/orca.txt (the lines Orca would have spoken).
 set -euo pipefail
 cd "$(dirname "$0")/.."

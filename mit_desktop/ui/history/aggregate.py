@@ -95,7 +95,8 @@ class AggregatePanel(QWidget):
         form = QFormLayout()
         self.emotion_combo = QComboBox(self)
         self.emotion_combo.setAccessibleName(tr("Feeling to summarise"))
-        self.emotion_combo.setAccessibleDescription(tr("Choose a feeling to see the average of its body maps in these dates."))
+        self.emotion_combo.setAccessibleDescription(tr("Choose a feeling to see the average of its "
+                                                       "body maps in these dates."))
         self.emotion_combo.setMinimumHeight(40)
         self.emotion_combo.currentIndexChanged.connect(self.refresh)
         form.addRow(tr("Feeling:"), self.emotion_combo)

@@ -215,10 +215,12 @@ class DiaryPanel(QWidget):
         filters.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.session_combo = QComboBox(self)
         self.session_combo.setAccessibleName(tr("Show reflections of session"))
-        self.session_combo.setAccessibleDescription(tr("Show only the reflections written in one practice, or in all."))
+        self.session_combo.setAccessibleDescription(tr("Show only the reflections written in one "
+                                                       "practice, or in all."))
         self.module_combo = QComboBox(self)
         self.module_combo.setAccessibleName(tr("Show reflections of module"))
-        self.module_combo.setAccessibleDescription(tr("Show only the reflections of one module of the program, or of all."))
+        self.module_combo.setAccessibleDescription(tr("Show only the reflections of one module of "
+                                                      "the program, or of all."))
         for combo in (self.session_combo, self.module_combo):
             combo.setMinimumHeight(40)
             combo.currentIndexChanged.connect(self._changed)

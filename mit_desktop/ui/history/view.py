@@ -171,7 +171,8 @@ class HistoryView(QWidget):
         row.setSpacing(10)
         self.range_combo = QComboBox(page)
         self.range_combo.setAccessibleName(tr("Which dates to show"))
-        self.range_combo.setAccessibleDescription(tr("Choose which dates the charts, texts and reflections below show."))
+        self.range_combo.setAccessibleDescription(tr("Choose which dates the charts, texts and "
+                                                     "reflections below show."))
         for key, text in (("4w", tr("The last 4 weeks")), ("3m", tr("The last 3 months")),
                           ("12m", tr("The last 12 months")), ("all", tr("All my practice")),
                           ("custom", tr("Dates I choose"))):
@@ -179,10 +180,12 @@ class HistoryView(QWidget):
         self.range_combo.currentIndexChanged.connect(self._preset_chosen)
         self.from_edit = QDateEdit(page)
         self.from_edit.setAccessibleName(tr("Show from this date"))
-        self.from_edit.setAccessibleDescription(tr("The first day shown. Up and down arrows change the date."))
+        self.from_edit.setAccessibleDescription(tr("The first day shown. Up and down arrows change "
+                                                   "the date."))
         self.to_edit = QDateEdit(page)
         self.to_edit.setAccessibleName(tr("Show up to this date"))
-        self.to_edit.setAccessibleDescription(tr("The last day shown. Up and down arrows change the date."))
+        self.to_edit.setAccessibleDescription(tr("The last day shown. Up and down arrows change "
+                                                 "the date."))
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
@@ -209,7 +212,8 @@ class HistoryView(QWidget):
         self.page_layout.addLayout(row)
         self.report_button = QPushButton(tr("Save a report of these dates (PDF)…"), page)
         self.report_button.setAccessibleName(tr("Save a report of these dates as a PDF file"))
-        self.report_button.setAccessibleDescription(tr("Save these dates as a PDF file you can print or bring to your therapist."))
+        self.report_button.setAccessibleDescription(tr("Save these dates as a PDF file you can "
+                                                       "print or bring to your therapist."))
         self.report_button.setMinimumHeight(44)
         self.report_button.clicked.connect(self.choose_report_file)
         self.page_layout.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -257,7 +261,8 @@ class HistoryView(QWidget):
         row.addWidget(minutes_heading, 1)
         self.period_combo = QComboBox(page)
         self.period_combo.setAccessibleName(tr("Minutes per day or per week"))
-        self.period_combo.setAccessibleDescription(tr("Show the minutes of practice for each day or added up for each week."))
+        self.period_combo.setAccessibleDescription(tr("Show the minutes of practice for each day "
+                                                      "or added up for each week."))
         self.period_combo.addItem(tr("Per day"), "day")
         self.period_combo.addItem(tr("Per week"), "week")
         self.period_combo.setMinimumHeight(40)
