@@ -1,4 +1,3 @@
-# Over 400 lines: the clip cache and its streaming decode loop (ffmpeg, sources and errors are apart).
 """Recorded clips: decoding to mono float32 at the session's rate, cached and memory-mapped.
 
 A therapist imports their own recordings (WAV, MP3, OGG, FLAC, and whatever else the

@@ -1,4 +1,3 @@
-# Over 400 lines: one dialog: recording a take, its silence proposals and placing them are one workflow.
 """Record a whole practice in one take, then place its reflection points and sections.
 
 After Stop the program finds the long silences (threshold and minimum length
