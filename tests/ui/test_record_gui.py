@@ -315,3 +315,28 @@ def test_no_microphone_is_said_in_words_and_recording_explains(qtbot, script: Pa
     qtbot.addWidget(dialog)
     assert dialog.status.text().startswith("No microphone was found")
     assert dialog.devices.combo.count() == 0
+
+
+def test_sessions_i_made_opens_the_recorder_for_the_chosen_script(window, monkeypatch) -> None:
+    from mit_desktop.authoring import my_sessions
+    from mit_desktop.ui.studio.editor import ScriptEditor
+
+    monkeypatch.setattr(ScriptEditor, "ask", lambda self, title, text, choices:
+                        "discard" if "discard" in choices else "no")
+    studio = window.studio
+    window.show_page("studio")
+    studio.new_blank("Evening calm")
+    studio.editor.back_button.click()
+    studio.list.sessions.setCurrentRow(0)
+    assert studio.list.record_button.isEnabled()
+    studio.list.record_button.click()
+    dialog = studio.recorder_dialog
+    assert isinstance(dialog, RecordParagraphsDialog)
+    assert dialog.script == Path(studio.chosen_path())
+    assert dialog.paragraphs  # the blank script's paragraphs, ready to read
+    dialog.reject()
+    studio.list.record_whole_button.click()
+    whole = studio.recorder_dialog
+    assert isinstance(whole, RecordWholeTakeDialog)
+    assert whole.folder == my_sessions.made_dir(window.ctx.profile_id)
+    whole.reject()

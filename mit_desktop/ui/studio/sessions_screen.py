@@ -75,8 +75,19 @@ class SessionsList(QWidget):
         self.share_button = button(self.tr("Share…"), self.tr("Share the chosen script"),
                                    self.tr("Save the chosen session and its recordings as one "
                                            "file for someone who uses MIT Desktop."), None, self)
+        self.record_button = button(self.tr("Record narration…"),
+                                    self.tr("Record narration for the chosen script"),
+                                    self.tr("Read the chosen script aloud paragraph by paragraph; "
+                                            "your recording replaces the computer voice."),
+                                    None, self)
+        self.record_whole_button = button(self.tr("Record a whole take…"),
+                                          self.tr("Record a whole session in one take"),
+                                          self.tr("Record a session in one take; its pauses "
+                                                  "become reflection points and sections."),
+                                          None, self)
         self.row = ButtonGrid([self.open_button, self.new_template_button, self.new_blank_button,
-                               self.duplicate_button, self.delete_button, self.share_button], self)
+                               self.duplicate_button, self.delete_button, self.share_button,
+                               self.record_button, self.record_whole_button], self)
         layout.addWidget(self.row)
 
 
@@ -108,6 +119,8 @@ class StudioScreen(QWidget):
         lst.duplicate_button.clicked.connect(self.duplicate_chosen)
         lst.delete_button.clicked.connect(self._ask_delete)
         lst.share_button.clicked.connect(self._ask_share)
+        lst.record_button.clicked.connect(self.record_chosen)
+        lst.record_whole_button.clicked.connect(self.record_whole)
         self.editor.back.connect(self.show_list)
         self.editor.message.connect(self.message)
         self.editor.playWholeRequested.connect(self.playRequested)
@@ -162,7 +175,7 @@ class StudioScreen(QWidget):
     def _enable(self) -> None:
         has = self.chosen_path() is not None
         for b in (self.list.open_button, self.list.duplicate_button, self.list.delete_button,
-                  self.list.share_button):
+                  self.list.share_button, self.list.record_button):
             b.setEnabled(has)
 
     def show_list(self) -> None:
@@ -177,6 +190,41 @@ class StudioScreen(QWidget):
         self.pages.setCurrentWidget(self.editor)
         self.editor.load(Path(path), self.profile_id)
         self.editor.text.setFocus()
+
+    def record_chosen(self) -> None:
+        """Record narration for the chosen script, paragraph by paragraph (ui/studio/
+        record_paragraphs.py)."""
+        path = self.chosen_path()
+        if not path:
+            return
+        from mit_desktop.session.errors import SessionError
+        from mit_desktop.ui.studio.record_paragraphs import RecordParagraphsDialog
+
+        try:
+            dialog = RecordParagraphsDialog(Path(path), self, self.ctx.tasks.run,
+                                            self.ctx.state.output_device)
+        except (SessionError, OSError) as exc:
+            self.message.emit(self.tr("This script cannot be recorded until it is mended: "
+                                      "{why}").format(why=exc))
+            return
+        dialog.saved.connect(lambda _p: self.refresh())
+        self._open_recorder(dialog)
+
+    def record_whole(self) -> None:
+        """Record a whole session in one take into this profile's folder
+        (ui/studio/record_whole.py)."""
+        from mit_desktop.ui.studio.record_whole import RecordWholeTakeDialog
+
+        dialog = RecordWholeTakeDialog(self, self.ctx.tasks.run, self.ctx.state.output_device,
+                                       my_sessions.made_dir(self.profile_id))
+        dialog.saved.connect(lambda _p: self.refresh())
+        self._open_recorder(dialog)
+
+    def _open_recorder(self, dialog: QWidget) -> None:
+        window = self.window()
+        dialog.resize(min(900, window.width()), min(700, window.height()))
+        dialog.open()  # type: ignore[attr-defined]
+        self.recorder_dialog = dialog
 
     def open_chosen(self) -> None:
         path = self.chosen_path()
