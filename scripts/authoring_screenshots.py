@@ -1,4 +1,4 @@
-"""Make the authoring guide's screenshots (docs/images/studio-*.png) from the real window,
+"""Make the authoring guide's screenshots (docs/images/studio-*.png, record-*.png) from the real window,
 offscreen, over a throw-away data folder: ``.venv/bin/python scripts/authoring_screenshots.py``.
 """
 
@@ -71,10 +71,64 @@ def main() -> int:
         app.processEvents()
     window.grab().save(str(OUT / "studio-advice.png"))
     editor.saved_text = editor.text.toPlainText()  # nothing to ask about on closing
+    recorder_shots(app, studio)
     window.flow.shutdown()
     window.close()
     ctx.close()
     return 0
+
+
+def recorder_shots(app: QApplication, studio) -> None:  # type: ignore[no-untyped-def]
+    """The recorder: a paragraph being recorded, and a whole take's proposals (a generated
+    take with known pauses, tests/recording/synthetic.py; the microphone's name made up)."""
+    import soundfile as sf
+    from PySide6.QtWidgets import QScrollArea
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from recording.synthetic import RATE, recording
+    from recording.test_record_silences import PARTS
+
+    from mit_desktop.authoring import my_sessions
+    from mit_desktop.recording.capture import TakeResult
+    from mit_desktop.recording.levels import BlockLevel, LevelState
+    from mit_desktop.ui.studio.record_paragraphs import RecordParagraphsDialog
+    from mit_desktop.ui.studio.record_whole import RecordWholeTakeDialog
+
+    mic = "Built-in Audio Analog Stereo (the system's choice)"
+    studio.list.sessions.setCurrentRow(1)
+    dialog = RecordParagraphsDialog(Path(studio.chosen_path()), studio)
+    dialog.resize(900, 640)
+    dialog.show()
+    dialog.devices.combo.clear()
+    dialog.devices.combo.addItem(mic, "source:mic")
+    dialog.meter.show_state(LevelState(BlockLevel(0, 50, -14.2, -24.0), -12.0, "ok"))
+    dialog.status.setText("Recording. Read the paragraph, then press Stop.")
+    dialog.record_button.setEnabled(False)
+    dialog.stop_button.setEnabled(True)
+    for _ in range(5):
+        app.processEvents()
+    dialog.grab().save(str(OUT / "record-paragraphs.png"))
+    dialog.close()
+    whole = RecordWholeTakeDialog(studio, folder=my_sessions.made_dir(studio.profile_id))
+    whole.resize(900, 900)
+    whole.show()
+    whole.devices.combo.clear()
+    whole.devices.combo.addItem(mic, "source:mic")
+    take = recording(PARTS)
+    audio = whole.folder / "recordings" / "my-recorded-practice.wav"
+    audio.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(str(audio), take, RATE, subtype="PCM_16")
+    whole.audio, whole.script = audio, whole.folder / "my-recorded-practice.session.md"
+    whole.bridge.stopped.emit(TakeResult(audio, len(take), RATE, -10.0, 0))
+    whole.points.setCurrentRow(1)
+    area = whole.findChild(QScrollArea)
+    for _ in range(5):
+        app.processEvents()
+    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+    for _ in range(5):
+        app.processEvents()
+    whole.grab().save(str(OUT / "record-whole-take.png"))
+    whole.close()
 
 
 if __name__ == "__main__":
