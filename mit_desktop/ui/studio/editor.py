@@ -1,3 +1,4 @@
+# Over 400 lines: one editor page whose text, live checks, strip, previews, saving and drafts act on the same script; the maths is Qt-free in authoring/.
 """The script editor: a session script with colours, checked as it is typed (each problem
 underlined with a wavy line and listed with the message ``mit-desktop validate`` prints,
 the strict safety checks as advice in their own colour and section), the timeline strip
