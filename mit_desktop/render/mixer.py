@@ -295,9 +295,10 @@ class Mixer:
             weight = np.maximum(weight, 0.5 - 0.5 * np.cos(np.pi * w))
         return weight
 
-    def _duck(self, weight: np.ndarray) -> np.ndarray:
-        """Linear gain of the bed for duck `weight` (self.ducking; see levels.Ducking)."""
-        gain_db = self.ducking.bed_db + self.ducking.under_voice_db * weight
+    def _duck(self, weight: np.ndarray, extra_db: float = 0.0) -> np.ndarray:
+        """Linear gain of the bed for duck `weight` (self.ducking; see levels.Ducking), with
+        `extra_db` more under the voice (a pitched bed: levels.PITCHED_EXTRA_UNDER_VOICE_DB)."""
+        gain_db = self.ducking.bed_db + (self.ducking.under_voice_db + extra_db) * weight
         return (10.0 ** (gain_db / 20.0)).astype(np.float32)
 
     def _loop(self, name: str, unpitched: bool = False) -> np.ndarray:
@@ -310,7 +311,8 @@ class Mixer:
     def _ambience(self, start: int, n: int) -> np.ndarray:
         """The beds at their levels, ducked under the voice; a pitched bed (ambience.PITCHED)
         turns into its unpitched wash as it ducks (equal-power crossfade: the level follows
-        the duck alone), and back as it rises."""
+        the duck alone) and ducks levels.PITCHED_EXTRA_UNDER_VOICE_DB further along the same
+        curve (gone under the voice), and back as it rises."""
         out = np.zeros(n, dtype=np.float32)
         if not self._beds or n == 0:
             return out
@@ -325,10 +327,12 @@ class Mixer:
                 duck = self._duck(weight)
             idx = (np.arange(start, start + n) % len(self._loop(name)))
             bed = self._loop(name)[idx]
+            bed_duck = duck
             if self.unpitched_under_voice and name in ambience.PITCHED and np.any(weight):
                 angle = weight * (np.pi / 2)
                 bed = bed * np.cos(angle) + self._loop(name, unpitched=True)[idx] * np.sin(angle)
-            out += (bed * gain * duck).astype(np.float32)
+                bed_duck = self._duck(weight, levels.PITCHED_EXTRA_UNDER_VOICE_DB)
+            out += (bed * gain * bed_duck).astype(np.float32)
         return out
 
     def render(self, start: int, n: int, gains: StemGains | None = None) -> np.ndarray:

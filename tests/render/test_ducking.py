@@ -142,7 +142,7 @@ def test_clarity_clips_render_the_same_in_any_block_size(tmp_path: Path) -> None
 DRONE_BODY = BODY.replace("[ambience stream 15%]", "[ambience drone 12%]")
 
 
-def test_under_speech_the_drone_loses_its_pitch_and_keeps_its_ducked_level() -> None:
+def test_under_speech_the_drone_loses_its_pitch_and_ducks_further_than_a_noise_bed() -> None:
     mixer = mixer_for(DRONE_BODY)
     t = mixer.timeline
     amb = mixer.render_stems(0, t.n_samples)["ambience"]
@@ -150,8 +150,9 @@ def test_under_speech_the_drone_loses_its_pitch_and_keeps_its_ducked_level() -> 
     tones, wash = ambience_loop("drone", RATE), unpitched_loop("drone", RATE)
     at = np.arange(t.n_samples) % len(tones)
     under = slice(first.start_sample, second.start_sample + second.audio_samples)  # two sentences and their gap
-    down = 0.12 * 10 ** (levels.DUCKING.under_voice_db / 20)
-    assert np.allclose(amb[under], wash[at[under]] * down, atol=1e-6)  # the wash, fully down
+    down = 0.12 * 10 ** ((levels.DUCKING.under_voice_db + levels.PITCHED_EXTRA_UNDER_VOICE_DB) / 20)
+    assert levels.PITCHED_EXTRA_UNDER_VOICE_DB <= -10.0  # further down than a noise bed
+    assert np.allclose(amb[under], wash[at[under]] * down, atol=1e-7)  # the wash, fully down
     away = slice(4 * RATE, first.start_sample - levels.DUCK_RAMP_MS * RATE // 1000)
     assert np.allclose(amb[away], tones[at[away]] * 0.12, atol=1e-6)  # the chord itself in a pause
 
@@ -162,7 +163,8 @@ def test_the_drones_change_to_and_from_its_wash_does_not_pump() -> None:
     amb = mixer.render_stems(0, t.n_samples)["ambience"].astype(np.float64)
     positions = np.arange(t.n_samples, dtype=np.float64)
     weight = mixer._duck_weight(positions)
-    gain = 0.12 * mixer._duck(weight).astype(np.float64)
+    gain = 0.12 * mixer._duck(weight, levels.PITCHED_EXTRA_UNDER_VOICE_DB).astype(np.float64)
+    assert np.all(np.diff(np.log(gain[: t.captions[0].start_sample])) <= 1e-12)  # down in one smooth move
     at = np.arange(t.n_samples) % len(ambience_loop("drone", RATE))
     tones = ambience_loop("drone", RATE)[at] * gain
     wash = unpitched_loop("drone", RATE)[at] * gain

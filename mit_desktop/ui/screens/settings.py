@@ -175,8 +175,9 @@ class SettingsScreen(QWidget):
                       "voice's consonants a little clearer."))
         form.addRow(self.clarity)
         form.addRow(label(self.tr("The background always drops well below the voice while it "
-                                  "speaks, and the soft drone turns from a chord into a soft "
-                                  "hush, so nothing in it sounds like a second voice. "
+                                  "speaks, and the soft drone fades out altogether, so nothing "
+                                  "in it sounds like a second voice; it comes back in longer "
+                                  "pauses. "
                                   "Voice clarity lowers it further and makes the "
                                   "consonants a little crisper: try it if you use hearing aids "
                                   "or words are hard to catch."), "muted", p))
