@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from mit_desktop.playback import blocks, reporting
 from mit_desktop.playback import events as ev
-from mit_desktop.playback import reporting
 from mit_desktop.playback.messages import device_message, render_message
 from mit_desktop.playback.output import Backend, BackendError
 from mit_desktop.playback.render_ahead import RenderAhead
@@ -58,6 +58,8 @@ def start(p: Player) -> None:
     if p._needs_fade_in and p.declick and p._sent > 0:
         p._shaper.fade_in_at = p._sent
     p._needs_fade_in = False
+    if p._ahead is not None:
+        blocks.refresh(p)  # the newest snapshot: a prepared practice's first event has its length
     p._set_state(ev.PLAYING)
     reporting.emit_position(p, force=True)
 

@@ -89,6 +89,9 @@ def test_a_prepared_practice_plays_at_once_with_its_final_timeline(window, qtbot
     assert engine.speech.synthesis_count == 0 and not engine.speech._models  # no Piper here
     assert player.wait_rendered(5.0)
     timeline = player.timeline
+    # the timeline is put together from the cache a few ms after Start: events sent before
+    # that (no length yet) may still be on their way to the window, which waited above
+    qtbot.waitUntil(lambda: window.player._duration_ms is not None, timeout=2000)
     seen = _watch_marks(window, qtbot, 1.5)
     assert seen, "no position events while playing"
     duration = timeline.duration_ms
@@ -96,7 +99,7 @@ def test_a_prepared_practice_plays_at_once_with_its_final_timeline(window, qtbot
     reflections = tuple(timeline.ms(r.start_sample) for r in timeline.reflections)
     assert len(sections) == 2 and len(reflections) == 1
     # from the first event on: the full length and the final marks, never changing
-    assert all(s == (duration, sections, reflections) for s in seen)
+    assert all(s == (duration, sections, reflections) for s in seen), (seen[:3], (duration, sections, reflections))
     assert player.timeline is timeline
 
 
