@@ -61,6 +61,10 @@ STRETCHED_MAX_PAUSE_MS = 1800
 #: 0.75 becomes 0.65, the clearest rate measured (word error 22.2 % against 22.7 % at 0.75;
 #: 27 % at 0.6: a slower voice blurs).
 SLOWER_VOICE = 0.87
+#: A sentence of one phrase (nothing to stretch) still faster than MAX_SENTENCE_WPM at the
+#: slower voice (Piper's timing varies by a few per cent from one synthesis to the next) is
+#: spoken once more just slow enough, but never slower than SLOWER_VOICE times this.
+LAST_RESORT_VOICE = 0.9
 #: Quiet kept at a phrase's inner edges, so a soft consonant is never cut (ms).
 EDGE_MARGIN_MS = 20
 #: A 10 ms frame quieter than this (dBFS, the voice at its playing level) is not voice: the one
@@ -251,6 +255,10 @@ class PhrasedSpeech:
                 audio = [self.phrase(voice_id, rate * SLOWER_VOICE, p.text) for p in phrases]
                 break
             phrases, audio = more, [self.phrase(voice_id, rate, p.text) for p in more]
+        if len(phrases) == 1 and self._too_fast(phrases, audio, rate):
+            needed = _max_wpm(rate) / self._wpm(phrases, audio, rate)
+            slower = rate * SLOWER_VOICE * max(LAST_RESORT_VOICE, needed)
+            audio = [self.phrase(voice_id, round(slower, 3), phrases[0].text)]
         if len(phrases) > 1 and self._too_fast(phrases, audio, rate):
             return layout_sentence(phrases, audio, rate, pacing, self.sample_rate,
                                    _max_wpm(rate), STRETCHED_MAX_PAUSE_MS)
@@ -259,13 +267,17 @@ class PhrasedSpeech:
     def _too_fast(self, phrases: Sequence[Phrase], audio: Sequence[PhraseAudio], rate: float) -> bool:
         """Faster than MAX_SENTENCE_WPM (scaled with the rate) at pacing 1, by the one measure
         (voiced_span_samples of the sentence as it plays)."""
+        return self._wpm(phrases, audio, rate) > _max_wpm(rate)
+
+    def _wpm(self, phrases: Sequence[Phrase], audio: Sequence[PhraseAudio], rate: float) -> float:
+        """Words a minute of the sentence at pacing 1, by the one measure."""
         layout = layout_sentence(phrases, audio, rate, 1.0, self.sample_rate)
         if layout.parts not in self._spans:
             voice = sentence_audio(layout.parts, layout.n_samples, self._load, self.sample_rate)
             self._spans[layout.parts] = voiced_span_samples(speech_at_level(voice, self.sample_rate),
                                                             self.sample_rate)
         words = sum(p.words for p in phrases)
-        return words * 60 * self.sample_rate / max(self._spans[layout.parts], 1) > _max_wpm(rate)
+        return words * 60 * self.sample_rate / max(self._spans[layout.parts], 1)
 
 
 def _max_wpm(rate: float) -> float:
