@@ -73,12 +73,25 @@ def test_a_word_shorter_than_one_block_still_gets_a_level_and_silence_none() -> 
     assert loudness_lufs(np.zeros(RATE, np.float32), RATE) == float("-inf")
 
 
+def level_reached(audio: np.ndarray, assumed_peak: float | None = None) -> float:
+    """VOICE_LUFS, or lower where the peak limit holds audio with a high peak back (LUFS).
+    Piper's output differs a little between versions of it and of onnxruntime; a
+    synthesis with a high peak is meant to come out a little quieter, not clipped."""
+    lufs = loudness_lufs(audio, RATE)
+    peak = float(np.max(np.abs(audio))) if assumed_peak is None else assumed_peak
+    return min(levels.VOICE_LUFS,
+               lufs + 20 * float(np.log10(levels.VOICE_PEAK_LIMIT / peak)))
+
+
 def test_voice_clip_and_take_come_out_at_the_same_loudness(piper_speech: np.ndarray,
                                                             tmp_path: Path) -> None:
     """The synthetic voice, a therapist's imported recording and a recorded take are matched
-    by one measure: each reads VOICE_LUFS to pyloudnorm as it plays."""
+    by one measure: each reads VOICE_LUFS to pyloudnorm as it plays (less only where the
+    peak limit holds it back), and the three read the same."""
+    reached = level_reached(piper_speech)
+    assert reached > levels.VOICE_LUFS - 3  # real speech: the limit holds back little
     voice = speech_at_level(piper_speech, RATE)
-    assert oracle(voice) == pytest.approx(levels.VOICE_LUFS, abs=0.3)
+    assert oracle(voice) == pytest.approx(reached, abs=0.3)
 
     # a loud recording of the same words (the mixer only lowers a clip: its peak is unknown)
     loud = piper_speech * np.float32(0.99 / np.max(np.abs(piper_speech)))
@@ -86,7 +99,8 @@ def test_voice_clip_and_take_come_out_at_the_same_loudness(piper_speech: np.ndar
     sf.write(str(path), loud, RATE, subtype="FLOAT")
     clip = decode_clip(path, RATE, tmp_path / "cache")
     played = np.asarray(clip.samples()) * levels.voice_gain(clip.loudness_lufs, 1.0)
-    assert oracle(played) == pytest.approx(levels.VOICE_LUFS, abs=0.3)
+    assert oracle(played) == pytest.approx(level_reached(loud, assumed_peak=1.0), abs=0.3)
 
     take, _first, _gain = prepare_samples(0.02 * piper_speech, RATE)  # a quiet take
-    assert oracle(take) == pytest.approx(levels.VOICE_LUFS, abs=0.3)
+    assert oracle(take) == pytest.approx(reached, abs=0.3)
+    assert oracle(take) == pytest.approx(oracle(voice), abs=0.3)
