@@ -18,6 +18,10 @@ over sentences as ci_low/ci_high and baseline_ci_low/baseline_ci_high):
 - speech.wer_bed_minus_none_points: word error with a default bed (at its script level,
   ducked as the mixer does) minus without, in points, for the worst of the default beds
   (paired bootstrap); speech.bed_minus_none_points.<bed> for each bed.
+- speech.wer_slower_voice: word error on every sentence (program and unseen) that the
+  pacer speaks with a voice slower than the rate asked for (its slower voice, or the
+  one-phrase last resort), against the same sentences whole at 0.75; `sentences` says
+  how many there are (few: the figure is a check, not a precise rate).
 - speech.unseen.*: the same on sentences that are not in the program
   (benchmarks/data/unseen_sentences.txt).
 
@@ -123,6 +127,24 @@ class Speaker:
         mix = stems["voice"] + stems["bells"] + stems["ambience"]
         return mix, stems["voice"]
 
+    def slowest_voice(self, text: str, rate: float = 0.75) -> float:
+        """The slowest voice rate the pacer speaks `text` with at `rate` (== rate unless it
+        chose its slower voice or the last resort)."""
+        pacer = self.engine.phrased
+        asked: list[float] = []
+        original = pacer.phrase
+
+        def noting(voice_id, phrase_rate, phrase_text):  # type: ignore[no-untyped-def]
+            asked.append(phrase_rate)
+            return original(voice_id, phrase_rate, phrase_text)
+
+        pacer.phrase = noting  # type: ignore[method-assign]
+        try:
+            pacer.sentence(None, rate, text, 1.0)
+        finally:
+            del pacer.phrase
+        return min(asked)
+
     def span(self, text: str, condition: Condition) -> int:
         """The sentence's voiced span in samples, as `mit-desktop analyze` measures it."""
         from mit_desktop.render.pacing import voiced_span_samples
@@ -200,6 +222,26 @@ def wer_records(pool: Executor, sentences: list[str], prefix: str, with_rate1: b
     return records
 
 
+def slower_voice_records(speaker: Speaker, pool: Executor, sentences: list[str]) -> list[dict]:
+    """Word error on the sentences the pacer slows the voice for, before and after."""
+    slowed = []
+    for sentence in dict.fromkeys(sentences):  # each sentence once
+        rate = speaker.slowest_voice(sentence)
+        if rate < 0.75 - 1e-9:
+            slowed.append(sentence)
+            log.info("slower voice %.3f: %s", rate, sentence)
+    if not slowed:
+        return []
+    result = {}
+    for phrased in (False, True):
+        hyps = list(pool.map(_transcribe, slowed, [Condition(phrased)] * len(slowed)))
+        result[phrased] = sm.score(slowed, hyps)
+        log.info("slowed sentences, phrased=%s: WER %.1f %%", phrased, result[phrased].wer_percent)
+    before, after = ((result[p].wer_percent, *sm.wer_interval(result[p])) for p in (False, True))
+    return [_record("speech.wer_slower_voice", "%", after, before,
+                    "the same sentences whole at rate 0.75 (before issue 14)", len(slowed))]
+
+
 #: The bed under the voice before issue 14: 6 dB below the script's level (0.5 in gain).
 DUCKING_BEFORE = -6.02
 
@@ -226,4 +268,5 @@ def run() -> list[dict]:
                              initializer=_start_worker) as pool:
         records += wer_records(pool, sample, "speech.", with_rate1=True)
         records += wer_records(pool, unseen, "speech.unseen.", with_rate1=False)
+        records += slower_voice_records(speaker, pool, program + unseen)
     return records
