@@ -35,7 +35,7 @@ from pathlib import Path
 from mit_desktop.fsutil import atomic_write_text, disk_message
 from mit_desktop.recording.trim import PreparedTake, TakeProblem, prepare_take
 from mit_desktop.session.errors import SessionError
-from mit_desktop.session.model import Paragraph
+from mit_desktop.session.model import Paragraph, Session
 from mit_desktop.session.parser import parse_session, parse_text
 from mit_desktop.session.text import substitute
 from mit_desktop.session.timeline import ListeningSettings
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 RECORDED_MARK = "// recorded: "
 _TAKE = re.compile(r"^(?P<key>[a-z0-9-]+)-t(?P<n>\d+)\.wav$")
+TAKE_NAME = _TAKE  # a take's file name: KEY-tK.wav
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,17 @@ def _is_narration(line: str) -> bool:
 def script_paragraphs(script: Path) -> list[ScriptParagraph]:
     """The paragraphs of the script at `script`, in order. SessionError if it does not parse."""
     session = parse_session(script)
-    lines = script.read_text(encoding="utf-8").splitlines()
+    return _paragraphs(session, script.read_text(encoding="utf-8").splitlines())
+
+
+def text_paragraphs(text: str, script: Path) -> list[ScriptParagraph]:
+    """The paragraphs of script `text` as if saved at `script` (an editor's draft).
+    SessionError if it does not parse."""
+    text = text.removeprefix("\ufeff")
+    return _paragraphs(parse_text(text, script), text.splitlines())
+
+
+def _paragraphs(session: Session, lines: list[str]) -> list[ScriptParagraph]:
     found = []
     number = 0
     for cue in session.cues:

@@ -289,12 +289,15 @@ class LibraryScreen(QWidget):
         entry = self.entries.get(self.current_id() or "")
         if entry is None or entry.source != "user":
             return
+        from mit_desktop.authoring import drafts
         from mit_desktop.session.errors import SessionError
         from mit_desktop.ui.studio.record_paragraphs import RecordParagraphsDialog
 
         try:
-            dialog = RecordParagraphsDialog(entry.path, self, self.ctx.tasks.run,
-                                            self.ctx.state.output_device)
+            pid = self.ctx.profile_id
+            dialog = RecordParagraphsDialog(
+                entry.path, self, self.ctx.tasks.run, self.ctx.state.output_device,
+                other_texts=lambda: [d.text for d in drafts.list_drafts(pid)])
         except (SessionError, OSError) as exc:
             self.message.emit(self.tr("This practice cannot be recorded until its script "
                                       "is mended: {why}").format(why=exc))

@@ -78,6 +78,7 @@ class ScriptEditor(QWidget):
     playWholeRequested = Signal(str)
     message = Signal(str)
     saved = Signal(str)
+    recordRequested = Signal(str)
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +89,7 @@ class ScriptEditor(QWidget):
         self.result: CheckResult | None = None
         self._generation = 0
         self._preview_player: Any = None
+        self.last_record_notice = ""  # what record_narration said before the recorder opened
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
         self.title_label = label("", "title", self)
@@ -110,6 +112,10 @@ class ScriptEditor(QWidget):
         self.whole_button = button(self.tr("Play whole session"), self.tr("Play the whole session"),
                                    self.tr("Save, then play the whole session in the player, "
                                            "as a listener hears it."), None, self)
+        self.record_button = button(self.tr("Record narration…"),
+                                    self.tr("Record narration for this script"),
+                                    self.tr("Read this script aloud paragraph by paragraph; "
+                                            "unsaved changes are saved first."), None, self)
         self.back_button = button(self.tr("Back to my sessions"), self.tr("Back to my sessions"),
                                   self.tr("Back to the list; what is not saved is kept as a "
                                           "draft."), None, self)
@@ -118,10 +124,11 @@ class ScriptEditor(QWidget):
         self.section_button.clicked.connect(lambda: self.preview(SECTION))
         self.stop_button.clicked.connect(self.stop_preview)
         self.whole_button.clicked.connect(self.play_whole)
+        self.record_button.clicked.connect(self.record_narration)
         self.back_button.clicked.connect(self._go_back)
         self.tools = ButtonGrid([self.save_button, self.sentence_button, self.paragraph_button,
                                  self.section_button, self.stop_button, self.whole_button,
-                                 self.back_button], self)
+                                 self.record_button, self.back_button], self)
         layout.addWidget(self.tools)
         self.text = QPlainTextEdit(self)
         named(self.text, self.tr("Script"),
@@ -254,8 +261,9 @@ class ScriptEditor(QWidget):
         except OSError as exc:
             log.error("a draft could not be kept: %s", exc.strerror)
 
-    def save(self) -> bool:
-        """Save atomically; True when saved. The draft goes once the file holds the text."""
+    def save(self, quiet: bool = False) -> bool:
+        """Save atomically; True when saved. The draft goes once the file holds the text.
+        ``quiet``: the caller says what happened (no "Saved." message)."""
         if self.path is None:
             return False
         text = self.text.toPlainText()
@@ -268,9 +276,10 @@ class ScriptEditor(QWidget):
         drafts.discard_draft(self.profile_id, self.path)
         self._show_title()
         n = len(self.result.errors) if self.result else 0
-        self.message.emit(self.tr("Saved.") if not n else self.tr(
-            "Saved. The script still has {n} problem(s) to fix before it can be played.")
-            .format(n=n))
+        if not quiet:
+            self.message.emit(self.tr("Saved.") if not n else self.tr(
+                "Saved. The script still has {n} problem(s) to fix before it can be played.")
+                .format(n=n))
         self.saved.emit(str(self.path))
         return True
 
@@ -291,6 +300,59 @@ class ScriptEditor(QWidget):
         drafts.discard_draft(self.profile_id, self.path)
         self.saved_text = self.text.toPlainText()  # nothing left to ask about
         return True
+
+    def reload_saved(self) -> None:
+        """Show the file as it is on disk now (another part of the program, the recorder,
+        rewrote it); only when nothing typed here is unsaved, so no text is lost."""
+        if self.path is None or self.dirty:
+            return
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.message.emit(self.tr("The script could not be read: {why}").format(why=exc))
+            return
+        if text == self.saved_text:
+            return
+        line = self.text.textCursor().blockNumber() + 1
+        self.saved_text = text
+        self.text.setPlainText(text)
+        self.text.document().setModified(False)
+        self.go_to(line, None)
+        self._show_title()
+        self.run_checks()
+
+    def record_narration(self) -> None:
+        """Record narration for the text the editor shows: a text that does not parse is
+        not recorded (the first problem is said with its line, and the cursor put on it);
+        unsaved changes are saved first (takes belong to the paragraphs of the saved file),
+        then ``recordRequested(path)``."""
+        if self.path is None:
+            return
+        from mit_desktop.session.parser import parse_text
+
+        text = self.text.toPlainText()
+        try:
+            parse_text(text.removeprefix("\ufeff"), self.path)
+        except SessionError as exc:
+            first = exc.problems[0] if exc.problems else None
+            if first is None:
+                self.message.emit(self.tr("This script cannot be recorded until its problems "
+                                          "are fixed."))
+                return
+            self.message.emit(self.tr(
+                "This script cannot be recorded until this problem is fixed – line {line}: "
+                "{why}").format(line=first.line, why=first.message))
+            self.go_to(first.line, first.column)
+            return
+        notice = ""
+        if self.dirty:
+            if not self.save(quiet=True):
+                return
+            notice = self.tr("Saved your changes before recording.")
+            self.message.emit(notice)
+        self.stop_preview()
+        self.last_record_notice = notice
+        self.recordRequested.emit(str(self.path))
 
     def _go_back(self) -> None:
         self.keep_draft()

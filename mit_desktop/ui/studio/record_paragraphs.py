@@ -8,6 +8,10 @@ with clips in place of those paragraphs (`recording.paragraphs`).
 
 Listen (Alt+L) plays the chosen take through the program's sound output.
 
+"Tidy up recordings…" lists the takes and clips of this script that nothing uses any more
+(`recording.tidy`: retakes once a paragraph plays its kept recording, the recordings of
+paragraphs since deleted) with their sizes, and removes them once the therapist agrees.
+
 Everything is reachable by keyboard: Tab through the controls, Alt+R Record, Alt+S Stop,
 Alt+N / Alt+P the next and previous paragraph.
 """
@@ -15,6 +19,7 @@ Alt+N / Alt+P the next and previous paragraph.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +39,13 @@ from mit_desktop.recording.paragraphs import (
     apply_takes,
     keep_take,
     script_paragraphs,
+)
+from mit_desktop.recording.tidy import (
+    TidyProblem,
+    UnusedRecording,
+    remove_unused,
+    size_words,
+    unused_recordings,
 )
 from mit_desktop.recording.trim import TakeProblem
 from mit_desktop.session.errors import SessionError
@@ -46,14 +59,17 @@ log = logging.getLogger(__name__)
 
 class RecordParagraphsDialog(QDialog):
     """Record the paragraphs of the script at `script`. ``saved(path)`` when the script
-    was given its clips. `run` runs the saving off the GUI thread (a TaskManager's run)."""
+    was given its clips. `run` runs the saving off the GUI thread (a TaskManager's run).
+    `other_texts` gives the texts of unsaved drafts, whose recordings a tidy keeps."""
 
     saved = Signal(object)
 
     def __init__(self, script: Path, parent: QWidget | None = None,
-                 run: DbRunner | None = None, output_device: str | None = None) -> None:
+                 run: DbRunner | None = None, output_device: str | None = None,
+                 other_texts: Callable[[], list[str]] | None = None) -> None:
         super().__init__(parent)
         self.script = Path(script)
+        self.other_texts = other_texts or list
         self.run = run or run_here
         self.paragraphs: list[ScriptParagraph] = script_paragraphs(self.script)
         self.folder = TakeFolder(self.script)
@@ -115,8 +131,13 @@ class RecordParagraphsDialog(QDialog):
                                   self.tr("Put the recordings into the script"),
                                   self.tr("Each kept take replaces its paragraph's spoken text; "
                                           "the text stays in the script as a note."), None, self)
+        self.tidy_button = button(self.tr("Tidy up recordings…"),
+                                  self.tr("Tidy up recordings"),
+                                  self.tr("List the takes no paragraph uses any more, with their "
+                                          "size, and remove them if you agree."), None, self)
         self.close_button = button(self.tr("Close"), self.tr("Close"), "", None, self)
         bottom.add(self.save_button)
+        bottom.add(self.tidy_button)
         bottom.add(self.close_button)
         outer.addWidget(bottom)
         self.previous_button.clicked.connect(lambda: self.show_paragraph(self.index - 1))
@@ -125,6 +146,7 @@ class RecordParagraphsDialog(QDialog):
         self.stop_button.clicked.connect(self.stop)
         self.takes.activated.connect(self._take_chosen)
         self.save_button.clicked.connect(self.save)
+        self.tidy_button.clicked.connect(self.tidy)
         self.close_button.clicked.connect(self.reject)
         self.listener = TakeListener(self.listen_button, self.run, output_device, self._say)
         self.listen_button.clicked.connect(self._listen)
@@ -182,6 +204,7 @@ class RecordParagraphsDialog(QDialog):
         self.takes.setEnabled(not recording and self.takes.count() > 0)
         self.listen_button.setEnabled(not recording and self.takes.count() > 0)
         self.save_button.setEnabled(not recording and bool(self.kept))
+        self.tidy_button.setEnabled(not recording)
         paragraph = self.current()
         retake = paragraph is not None and bool(self.folder.takes(paragraph.key))
         self.record_button.setText(self.tr("&Record again (retake)") if retake
@@ -248,8 +271,14 @@ class RecordParagraphsDialog(QDialog):
             return apply_takes(script, clips)
 
         def done(count: int) -> None:
-            self._say(self.tr("{n} paragraph(s) of the script now play your recording.")
-                      .format(n=count))
+            said = self.tr("{n} paragraph(s) of the script now play your recording.").format(
+                n=count)
+            unused = self._unused_quietly()
+            if unused:
+                said += " " + self.tr("{k} recording(s) ({size}) are no longer used; “Tidy "
+                                      "up recordings…” removes them.").format(
+                    k=len(unused), size=size_words(sum(u.size_bytes for u in unused)))
+            self._say(said)
             self.saved.emit(self.script)
             try:
                 self.paragraphs = script_paragraphs(self.script)
@@ -269,6 +298,81 @@ class RecordParagraphsDialog(QDialog):
 
         self.save_button.setEnabled(False)
         self.run(work, done, failed)
+
+    # -- tidying ---------------------------------------------------------------------
+
+    def _unused_quietly(self) -> list[UnusedRecording]:
+        try:
+            return unused_recordings(self.script, self.other_texts())
+        except (SessionError, TidyProblem, OSError) as exc:
+            log.info("unused takes not counted: %s", type(exc).__name__)
+            return []
+
+    def tidy(self) -> None:
+        """List the recordings nothing uses (with sizes), and remove them once confirmed;
+        what is used, or outside this script's recordings folder, is never touched."""
+        if self.bridge.recording:
+            return
+        self.listener.stop()
+        script, other_texts = self.script, self.other_texts()
+
+        def listed(unused: list[UnusedRecording]) -> None:
+            if not unused:
+                self._say(self.tr("Every recording of this script is in use; there is "
+                                  "nothing to tidy."))
+                return
+            if not self.confirm_tidy(unused):
+                self._say(self.tr("Nothing was removed."))
+                return
+            self.run(lambda: remove_unused(script, [u.path for u in unused], other_texts),
+                     removed, failed)
+
+        def removed(paths: list[Path]) -> None:
+            wavs = [p for p in paths if p.suffix == ".wav"]
+            self._say(self.tr("{n} recording(s) no longer used were removed.")
+                      .format(n=len(wavs)))
+            self._fill_takes()
+            self._update_buttons()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, TidyProblem | SessionError | OSError):
+                self._say(self.tr("The recordings could not be tidied: {why}").format(why=exc))
+            else:
+                log.error("tidying recordings failed", exc_info=exc)
+                self._say(self.tr("The recordings could not be tidied."))
+
+        self.run(lambda: unused_recordings(script, other_texts), listed, failed)
+
+    def tidy_question(self, unused: list[UnusedRecording]) -> str:
+        """The question before removing: how many files, how much space, and each file
+        with its size and why it is no longer used (the first 12)."""
+        total = size_words(sum(u.size_bytes for u in unused))
+        lines = [self.tr("These {n} recording(s) of this script are no longer used ({size} "
+                         "in all). Remove them? This cannot be undone; the recordings your "
+                         "script plays are kept.").format(n=len(unused), size=total), ""]
+        whys = {"take of a paragraph that now plays its kept recording":
+                self.tr("a take of a paragraph that now plays its kept recording"),
+                "take of a paragraph no longer in the script":
+                self.tr("a take of a paragraph no longer in the script"),
+                "recording no script plays any more":
+                self.tr("a recording no script plays any more")}
+        for u in unused[:12]:
+            lines.append(f"• {u.path.name} ({size_words(u.size_bytes)}): "
+                         f"{whys.get(u.why, u.why)}")
+        if len(unused) > 12:
+            lines.append(self.tr("… and {n} more.").format(n=len(unused) - 12))
+        return "\n".join(lines)
+
+    def confirm_tidy(self, unused: list[UnusedRecording]) -> bool:
+        """Ask before removing (tests replace this)."""
+        answer = QMessageBox.question(self, self.tr("Remove recordings no longer used?"),
+                                      self.tidy_question(unused))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def put_first(self, notice: str) -> None:
+        """Say ``notice`` (such as "Saved your changes before recording.") before what the
+        status line already says."""
+        self._say(f"{notice} {self.status.text()}".strip())
 
     def _say(self, text: str) -> None:
         self.status.setText(text)

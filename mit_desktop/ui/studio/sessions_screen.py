@@ -125,6 +125,8 @@ class StudioScreen(QWidget):
         self.editor.message.connect(self.message)
         self.editor.playWholeRequested.connect(self.playRequested)
         self.editor.saved.connect(lambda _p: self.refresh())
+        self.editor.recordRequested.connect(
+            lambda p: self.record_script(Path(p), self.editor.last_record_notice))
         self._enable()
 
     # -- the list ------------------------------------------------------------------------
@@ -193,22 +195,58 @@ class StudioScreen(QWidget):
 
     def record_chosen(self) -> None:
         """Record narration for the chosen script, paragraph by paragraph (ui/studio/
-        record_paragraphs.py)."""
+        record_paragraphs.py). When the editor holds unsaved changes to it, the editor
+        records (saving them first); when only a kept draft has them, the therapist is
+        told to open it, so takes never go to paragraphs the script no longer has."""
         path = self.chosen_path()
         if not path:
             return
+        editor = self.editor
+        if editor.path is not None and Path(path) == editor.path and editor.dirty:
+            editor.record_narration()
+            return
+        if any(m.has_draft for m in self.made if str(m.path) == path):
+            self.message.emit(self.tr(
+                "“{name}” has unsaved changes kept from the editor. Open it and press "
+                "“Record narration…” there: your changes are saved first.")
+                .format(name=Path(path).name))
+            return
+        self.record_script(Path(path))
+
+    def record_script(self, path: Path, notice: str = "") -> None:
+        """Open the paragraph recorder on the saved script at ``path``; ``notice`` (such as
+        "Saved your changes before recording.") is shown in its status line. When the
+        recordings go into the script, the editor shows the new file if it has it open."""
         from mit_desktop.session.errors import SessionError
         from mit_desktop.ui.studio.record_paragraphs import RecordParagraphsDialog
 
         try:
             dialog = RecordParagraphsDialog(Path(path), self, self.ctx.tasks.run,
-                                            self.ctx.state.output_device)
+                                            self.ctx.state.output_device,
+                                            other_texts=self._draft_texts)
         except (SessionError, OSError) as exc:
             self.message.emit(self.tr("This script cannot be recorded until it is mended: "
                                       "{why}").format(why=exc))
             return
+        if notice:  # before what the recorder said on opening (no microphone, …)
+            dialog.put_first(notice)
         dialog.saved.connect(lambda _p: self.refresh())
+        dialog.saved.connect(lambda p: self._recorded(Path(p)))
         self._open_recorder(dialog)
+
+    def _draft_texts(self) -> list[str]:
+        """The unsaved text of every script this profile has open or kept as a draft: a
+        tidy keeps the recordings they name."""
+        from mit_desktop.authoring import drafts
+
+        texts = [d.text for d in drafts.list_drafts(self.profile_id)]
+        if self.editor.dirty:
+            texts.append(self.editor.text.toPlainText())
+        return texts
+
+    def _recorded(self, path: Path) -> None:
+        if self.editor.path is not None and self.editor.path == Path(path):
+            self.editor.reload_saved()
 
     def record_whole(self) -> None:
         """Record a whole session in one take into this profile's folder
