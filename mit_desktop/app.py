@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
@@ -14,7 +15,7 @@ log = logging.getLogger(__name__)
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating log whose every file (the current one and each rotated one) is 0600."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> io.TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         os.fchmod(fd, 0o600)
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
@@ -30,17 +31,18 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         try:
             super().flush()
         except OSError:
-            self.handleError(None)  # type: ignore[arg-type]
+            self.handleError(None)
 
     def close(self) -> None:
         try:
             super().close()
         except OSError:
-            self.handleError(None)  # type: ignore[arg-type]
+            self.handleError(None)
 
-    def handleError(self, record: logging.LogRecord) -> None:
+    def handleError(self, record: logging.LogRecord | None) -> None:
         """A log line that cannot be written (a full disk) is dropped quietly: the log is
-        never the reason a practice stops, nor a traceback on the terminal."""
+        never the reason a practice stops, nor a traceback on the terminal. ``record`` is
+        None when flushing or closing the file failed."""
         global LOG_WRITE_FAILED
         LOG_WRITE_FAILED = True
 

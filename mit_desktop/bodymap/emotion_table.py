@@ -76,6 +76,7 @@ def emotion_table(maps: Iterable[tuple[str | None, int | None, bytes]]) -> list[
     for emotion, items in grouped.items():
         strengths = [i for i, _ in items if i is not None]
         blobs = [blob for _, blob in items]
+        mean: np.ndarray | None
         try:
             readable = blobs
             mean = aggregate(blobs).mean

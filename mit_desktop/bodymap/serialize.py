@@ -56,6 +56,9 @@ FORMAT_VERSION = 1
 _PREFIX = struct.Struct("<7sBII")
 _FLOAT16_MAX = 65504.0
 
+#: what the readers accept as a stored body map: the bytes from SQLite or a file, or a view
+BlobLike = bytes | bytearray | memoryview
+
 
 class BodyMapFormatError(ValueError):
     """The bytes are not a body map this version can read (message says why)."""
@@ -128,7 +131,7 @@ def _cells_of(body_map: BodyMap) -> tuple[np.ndarray, np.ndarray] | None:
     return index, counts
 
 
-def _read_header(blob: bytes) -> tuple[dict, int]:
+def _read_header(blob: BlobLike) -> tuple[dict, int]:
     """Parsed header and the offset of the map section."""
     if not isinstance(blob, (bytes, bytearray, memoryview)):
         raise BodyMapFormatError("body map data must be bytes")
@@ -154,7 +157,7 @@ def _read_header(blob: bytes) -> tuple[dict, int]:
     return header, _PREFIX.size + head_len
 
 
-def _inflate(blob: bytes, start: int, size: int, expected: int | None, what: str) -> bytes:
+def _inflate(blob: BlobLike, start: int, size: int, expected: int | None, what: str) -> bytes:
     chunk = blob[start:start + size]
     if len(chunk) != size:
         raise BodyMapFormatError(f"the body map data is truncated ({what} section)")
@@ -168,7 +171,7 @@ def _inflate(blob: bytes, start: int, size: int, expected: int | None, what: str
     return raw
 
 
-def read_signed_map(blob: bytes, dtype: type = np.float32) -> np.ndarray:
+def read_signed_map(blob: BlobLike, dtype: type = np.float32) -> np.ndarray:
     """Only the stored signed map (522 × 171, ``dtype``), without decoding strokes."""
     header, offset = _read_header(blob)
     raw = _inflate(blob, offset, int(header["map"]["size"]), MAP_ROWS * MAP_COLS * 2, "map")
@@ -186,7 +189,7 @@ def _cells_size(header: dict) -> int:
     return 0 if cells is None else int(cells["size"])
 
 
-def read_cells(blob: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+def read_cells(blob: BlobLike) -> tuple[np.ndarray, np.ndarray] | None:
     """The stored sparse point counts ``(flat index, count)``, or None if absent.
 
     ``flat index`` is ``row * 900 + col`` in the 600 × 900 grid (int64 array);

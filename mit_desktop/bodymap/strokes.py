@@ -225,10 +225,10 @@ class PointEmitter:
                 fresh = (u - pu) ** 2 + (v - pv) ** 2 > r * r  # outside the previous disk
                 u, v = u[fresh], v[fresh]
             self._prev = (cx, cy)
-            x, y = local_to_canvas(self.layer, u, v)
-            xs.append(x)
-            ys.append(y)
-            times.append(np.full(len(x), t))
+            disk_x, disk_y = local_to_canvas(self.layer, u, v)
+            xs.append(disk_x)
+            ys.append(disk_y)
+            times.append(np.full(len(disk_x), t))
         if not xs:
             return PaintedPoints.empty()
         xy = np.column_stack([np.concatenate(xs), np.concatenate(ys)])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mit_desktop.session.model import Session
@@ -50,7 +50,7 @@ def listening_settings(args: argparse.Namespace) -> ListeningSettings:
     """The listening settings the options of :func:`add_listening_options` ask for."""
     from mit_desktop.session.timeline import ListeningSettings
 
-    kwargs = {"mode": getattr(args, "mode", "hands-free")}
+    kwargs: dict[str, Any] = {"mode": getattr(args, "mode", "hands-free")}
     if getattr(args, "voice", None):
         kwargs["voice"] = args.voice
     if getattr(args, "rate", None) is not None:

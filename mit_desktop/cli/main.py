@@ -15,6 +15,7 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mit_desktop.cli.common import (
     EXIT_INVALID,
@@ -25,6 +26,11 @@ from mit_desktop.cli.common import (
     find_session_for,
     listening_settings,
 )
+
+if TYPE_CHECKING:
+    from mit_desktop.render.engine import Engine
+    from mit_desktop.session.model import Session
+    from mit_desktop.session.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +47,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except Exception:  # a fault of ours: one line for the user, the details in the log (-v)
             log.info("checking %s failed", name, exc_info=True)
             problems, session = [f"{name}:1: {INTERNAL_FAULT}"], None
-        if problems:
+        if problems or session is None:  # no session: the problems say why
             print("\n".join(problems), file=sys.stderr)
             failed += 1
             continue
@@ -54,7 +60,7 @@ INTERNAL_FAULT = ("this file could not be checked because of a fault in MIT Desk
                   "script; please report it (run with -v to see the details)")
 
 
-def _validate_one(name: str, strict: bool) -> tuple[list[str], object]:
+def _validate_one(name: str, strict: bool) -> tuple[list[str], Session | None]:
     """The problems of one script (empty if none) and the parsed session (None if it did not parse).
 
     Every clip is decoded (into the same cache `render` and `play` use), so a clip that
@@ -77,7 +83,7 @@ def _validate_one(name: str, strict: bool) -> tuple[list[str], object]:
     return [], session
 
 
-def _strict_problems(session, name: str) -> list[str]:  # session: Session
+def _strict_problems(session: Session, name: str) -> list[str]:
     """The strict findings for one parsed script, as ``path:line: message`` lines.
 
     The eyes-closed check needs real speech lengths: the hands-free timeline is built
@@ -91,7 +97,8 @@ def _strict_problems(session, name: str) -> list[str]:  # session: Session
     return [problem.format(Path(name)) for problem in strict_problems(session, timeline)]
 
 
-def _load_timeline(args: argparse.Namespace, label: str = "preparing speech"):
+def _load_timeline(args: argparse.Namespace, label: str = "preparing speech"
+                   ) -> tuple[Session, Engine, Timeline]:
     from mit_desktop.render.engine import Engine
 
     session = find_session_for(args)

@@ -244,8 +244,11 @@ def cmd_play(args: argparse.Namespace) -> int:
     )
     from mit_desktop.render import speech as speech_mod
 
-    speech_mod.on_cache_problem(lambda text: (sys.stderr.write(f"mit-desktop: note: {text}\n"),
-                                              sys.stderr.flush()))
+    def note(text: str) -> None:
+        sys.stderr.write(f"mit-desktop: note: {text}\n")
+        sys.stderr.flush()
+
+    speech_mod.on_cache_problem(note)
     recording = play_history.start(args, player)
     if recording is None:
         return EXIT_FAILED

@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from mit_desktop.history.program_plan import ASSIGNABLE_MODULES
@@ -46,7 +47,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return program
 
 
-def _guard(handler):  # type: ignore[no-untyped-def]
+def _guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``handler`` with the program's data errors as one line on stderr and exit code 1."""
     from mit_desktop.content.datafiles import ProgramDataError
     from mit_desktop.history.errors import HistoryError
 
@@ -120,7 +122,8 @@ def show_record(store: Any, profile: Any) -> dict[str, Any]:
     progress = week_progress(store, profile.id, dt.datetime.now().astimezone(), settings)
     offer = today_offer(store, profile.id, program, progress.today, settings)
     plan = store.program_plan(profile.id)
-    first, last = ((offer.first_day, offer.last_day) if offer.first_day is not None else
+    first, last = ((offer.first_day, offer.last_day)
+                   if offer.first_day is not None and offer.last_day is not None else
                    (progress.week_start, progress.week_start + dt.timedelta(days=6)))
     dose = dose_between(store, profile.id, first, last, program_session_modules(program),
                         settings)

@@ -101,8 +101,11 @@ def cmd_record(args: argparse.Namespace) -> int:
             started.wait(START_WAIT_S)
             ended.wait(args.seconds)
         else:
-            waiter = threading.Thread(target=lambda: (sys.stdin.readline(), ended.set()),
-                                      daemon=True)
+            def stop_on_enter() -> None:
+                sys.stdin.readline()
+                ended.set()
+
+            waiter = threading.Thread(target=stop_on_enter, daemon=True)
             waiter.start()
             ended.wait()
     finally:

@@ -29,8 +29,9 @@ def session_facts() -> dict[str, SessionFacts]:
     try:
         from mit_desktop.content.program import load_program
 
-        for entry in load_program().entries:
-            facts[entry.id] = SessionFacts(entry.title, entry.module, entry.week)
+        for program_entry in load_program().entries:
+            facts[program_entry.id] = SessionFacts(program_entry.title, program_entry.module,
+                                                   program_entry.week)
     except Exception as exc:  # noqa: BLE001
         log.warning("program unavailable for the export: %s", exc)
     return facts

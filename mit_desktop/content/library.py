@@ -51,7 +51,7 @@ def _program_order() -> list[str]:
 
 
 def _scan(folder: Path, source: str) -> list[tuple[LibraryEntry | None, Path, SessionError | None]]:
-    found = []
+    found: list[tuple[LibraryEntry | None, Path, SessionError | None]] = []
     for path in sorted(folder.glob(f"*{SUFFIX}")):
         try:
             session = parse_session(path)

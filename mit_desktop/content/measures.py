@@ -197,7 +197,8 @@ def load_instrument(path: Path) -> Instrument:
         if entry["number"] != index:
             raise ProgramDataError(path, f"item {index}: numbered {entry['number']}")
         items.append(Item(index, entry["text"], entry.get("reverse", False)))
-    follow_up, follow_up_options = "", ()
+    follow_up = ""
+    follow_up_options: tuple[Option, ...] = ()
     if "follow_up" in data:
         check_keys(path, data["follow_up"], {"text": str, "options": list}, {}, "follow_up")
         follow_up = data["follow_up"]["text"]

@@ -11,6 +11,7 @@ import fcntl
 import logging
 import os
 from pathlib import Path
+from typing import Protocol
 
 from mit_desktop.fsutil import FILE_MODE, make_private
 from mit_desktop.history.errors import AlreadyRunningError
@@ -18,6 +19,24 @@ from mit_desktop.history.errors import AlreadyRunningError
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "history.lock"
+
+
+class FolderLock(Protocol):
+    """What a store needs of its folder's lock: :class:`DataFolderLock`, or a stand-in for a
+    history kept in memory (no folder, nothing to hold)."""
+
+    @property
+    def held(self) -> bool:
+        """True while the lock is held."""
+        ...
+
+    def acquire(self) -> None:
+        """Take the lock (raise if someone else holds it)."""
+        ...
+
+    def release(self) -> None:
+        """Give the lock back (idempotent)."""
+        ...
 
 
 class DataFolderLock:

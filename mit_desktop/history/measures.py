@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.profiles import ProfilesMixin
@@ -145,7 +146,8 @@ class MeasuresMixin(ProfilesMixin):
              int(bool(schedule.at_end)), self._now_ms()))
 
 
-def _response(row: tuple[object, ...]) -> MeasureResponse:
+def _response(row: tuple[Any, ...]) -> MeasureResponse:
+    """A response from its ``measure_responses`` row (SQLite values, as stored)."""
     rid, profile_id, instrument, recorded_ms, offset, answers, follow_up, occasion = row
     values = json.loads(str(answers))
     return MeasureResponse(int(rid), int(profile_id), str(instrument), int(recorded_ms),

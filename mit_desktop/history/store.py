@@ -35,7 +35,7 @@ from mit_desktop.history.errors import (
     UnusableHistoryError,
 )
 from mit_desktop.history.journal import JournalMixin
-from mit_desktop.history.lock import DataFolderLock
+from mit_desktop.history.lock import DataFolderLock, FolderLock
 from mit_desktop.history.measures import MeasuresMixin
 from mit_desktop.history.program_plan import ProgramPlanMixin
 from mit_desktop.history.safety_events import SafetyEventsMixin
@@ -140,7 +140,7 @@ class HistoryStore(JournalMixin, SafetyEventsMixin, ProgramPlanMixin, MeasuresMi
         self,
         db: Database,
         path: Path,
-        lock: DataFolderLock,
+        lock: FolderLock,
         clock: Clock,
         tz: dt.tzinfo | None,
     ) -> None:

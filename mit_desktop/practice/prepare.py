@@ -122,8 +122,8 @@ class Preparation:
                 if self.on_ready:
                     self.on_ready(int(rest))
             elif kind == "failed":
-                index, _, message = rest.partition(" ")
-                self.failures[int(index)] = message
+                failed, _, message = rest.partition(" ")
+                self.failures[int(failed)] = message
         except ValueError:
             log.debug("unexpected line from the prepare worker: %r", line[:80])
 
@@ -181,7 +181,11 @@ def worker_main() -> int:
             builder = engine.builder(session, job.settings)
             total = builder.sentence_count()
             _say(f"progress {index} 0 {total}")
-            builder.build(lambda done, total, i=index: _say(f"progress {i} {done} {total}"))
+
+            def progress(done: int, total: int, i: int = index) -> None:
+                _say(f"progress {i} {done} {total}")
+
+            builder.build(progress)
             keep |= engine.needed_files(session, job.settings)
             _say(f"ready {index}")
         except Exception as exc:  # noqa: BLE001 - one practice failing does not stop the others

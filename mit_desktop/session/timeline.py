@@ -260,8 +260,18 @@ class SpeechSource(Protocol):
 
 
 class SentenceAudio(Protocol):
-    parts: tuple[SpeechPart, ...]
-    n_samples: int
+    """A sentence's audio as the timeline reads it (read-only: the render layer's
+    ``SentenceLayout`` is a frozen dataclass)."""
+
+    @property
+    def parts(self) -> tuple[SpeechPart, ...]:
+        """Slices of cached phrases at sample offsets."""
+        ...
+
+    @property
+    def n_samples(self) -> int:
+        """The sentence's length in samples at the timeline rate."""
+        ...
 
 
 class ClipSource(Protocol):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,7 +76,14 @@ def backend_spec(setting: str | None = None) -> str:
 def backend_class(name: str) -> type[Backend]:
     """Import and return the output class registered as `name`. KeyError if unknown."""
     module_name, _sep, class_name = BACKENDS[name].partition(":")
-    return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def _constructor(name: str) -> Callable[..., Backend]:
+    """The output class registered as ``name``, as the constructor it is: each output takes
+    its own arguments (a device, a clock, a path), which Backend's own signature does not
+    say."""
+    return backend_class(name)
 
 
 def create_backend(setting: str | None = None, clock: Clock | None = None,
@@ -91,11 +99,11 @@ def create_backend(setting: str | None = None, clock: Clock | None = None,
         log.info("audio output '%s' was replaced by '%s'", name, _RENAMED[name])
         name = _RENAMED[name]
     if name == "stream":
-        return backend_class("stream")(device=arg or device)  # type: ignore[call-arg]
+        return _constructor("stream")(device=arg or device)
     if name == "null" and not sep:
-        return backend_class("null")(clock)  # type: ignore[call-arg]
+        return _constructor("null")(clock)
     if name == "file" and arg:
-        return backend_class("file")(Path(arg).expanduser())  # type: ignore[call-arg]
+        return _constructor("file")(Path(arg).expanduser())
     raise ValueError(
         f"unknown audio output '{spec}'; use stream, stream:DEVICE, null or file:PATH "
         f"(in --backend or {ENV_VAR})"

@@ -32,7 +32,7 @@ class FileBackend(Backend):
                 return
             try:
                 if self.path.suffix.lower() in (".wav", ".flac"):
-                    import soundfile as sf  # type: ignore[import-untyped]
+                    import soundfile as sf
 
                     fmt = "WAV" if self.path.suffix.lower() == ".wav" else "FLAC"
                     self._sound = sf.SoundFile(
