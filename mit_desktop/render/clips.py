@@ -16,13 +16,18 @@ Contracts
   measured for loudness and written block by block to the cache. Peak memory is a
   few blocks, independent of the clip's length.
 - Cache: ``<cache_dir>/<key>.f32`` holds raw little-endian float32 mono samples;
-  ``<key>.json`` beside it holds ``n_samples``, ``loudness_lufs``, ``format_name``.
+  ``<key>.json`` beside it holds ``n_samples``, ``loudness_lufs``, ``peak``, ``format_name``.
   ``key`` is the sha256 of the source's bytes, the target rate and
   :data:`DECODER_VERSION`. Both files are written atomically (temp file in the same
   folder, fsync, rename; the ``.json`` last, so it marks a complete entry).
 - Loudness: ``loudness_lufs`` is the program's one measure (:mod:`render.loudness`,
   BS.1770 integrated loudness, gated so pauses and room tone between phrases do not pull
   it down), measured on the decoded samples as they are written; ``-inf`` if silent.
+- Peak: ``peak`` is the largest absolute sample of the whole decoded recording (full scale
+  1.0), measured in the same pass. The mixer gives a recording one gain from both
+  (`render.levels.voice_gain`), so it plays at the voice's loudness unless its peak would
+  pass the voice's peak limit. A cache entry written before peaks were kept has its peak
+  measured once from the cached samples and added to its ``.json``.
 - Every failure a user can cause (missing, empty, unreadable, truncated, damaged,
   unsupported file; cache folder full or not writable) is a :class:`ClipError` whose
   ``str()`` names the file and says what to do. No library exception escapes.
@@ -62,6 +67,7 @@ from mit_desktop.render.clip_errors import (
     clip_error,
 )
 from mit_desktop.render.clip_sources import (
+    READ_BLOCK_FRAMES,
     check_not_truncated,
     open_source,
     soundfile_format_name,
@@ -104,14 +110,15 @@ class DecodedClip:
     """A decoded clip: mono float32 at ``sample_rate`` Hz, ``n_samples`` samples long.
 
     ``loudness_lufs`` is its loudness (:mod:`render.loudness`), ``-inf`` if it is silent
-    throughout. ``cache_path`` is the raw float32 file that
-    :meth:`samples` maps.
+    throughout; ``peak`` its largest absolute sample (full scale 1.0; 0.0 if silent).
+    ``cache_path`` is the raw float32 file that :meth:`samples` maps.
     """
 
     source: Path
     sample_rate: int
     n_samples: int
     loudness_lufs: float
+    peak: float
     format_name: str
     cache_path: Path = field(repr=False)
     #: the samples themselves when the cache could not be written (decode_clip_in_memory)
@@ -196,12 +203,13 @@ def decode_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedClip:
         return cached
 
     started = time.perf_counter()
-    n_samples, loudness, format_name = _decode_to_cache(path, sample_rate, data_path)
+    n_samples, loudness, peak, format_name = _decode_to_cache(path, sample_rate, data_path)
     meta = {
         "decoder_version": DECODER_VERSION,
         "sample_rate": sample_rate,
         "n_samples": n_samples,
         "loudness_lufs": loudness if math.isfinite(loudness) else None,
+        "peak": peak,
         "format_name": format_name,
         "source_sha256": digest,
     }
@@ -210,11 +218,11 @@ def decode_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedClip:
     except OSError as exc:
         raise _cache_error(path, cache_dir, exc) from exc
     log.info(
-        "clip %s (%s): %d samples at %d Hz, %.1f LUFS, decoded in %.2f s",
-        path.name, format_name, n_samples, sample_rate, loudness,
+        "clip %s (%s): %d samples at %d Hz, %.1f LUFS, peak %.3f, decoded in %.2f s",
+        path.name, format_name, n_samples, sample_rate, loudness, peak,
         time.perf_counter() - started,
     )
-    return DecodedClip(path, sample_rate, n_samples, loudness, format_name, data_path)
+    return DecodedClip(path, sample_rate, n_samples, loudness, peak, format_name, data_path)
 
 
 def find_cached_clip(path: Path, sample_rate: int, cache_dir: Path) -> DecodedClip | None:
@@ -279,7 +287,8 @@ def _open_cached(
         ):
             log.warning("clip cache entry %s does not match; decoding again", meta_path.name)
             return None
-        return DecodedClip(path, sample_rate, n_samples, _lufs_of(meta),
+        peak = _peak_of(meta, meta_path, data_path, n_samples)
+        return DecodedClip(path, sample_rate, n_samples, _lufs_of(meta), peak,
                            str(meta["format_name"]), data_path)
     except FileNotFoundError:
         return None
@@ -292,6 +301,30 @@ def _lufs_of(meta: dict) -> float:
     """A cache entry's loudness (``null``: a silent clip, ``-inf``)."""
     value = meta["loudness_lufs"]
     return float("-inf") if value is None else float(value)
+
+
+def _peak_of(meta: dict, meta_path: Path, data_path: Path, n_samples: int) -> float:
+    """A cache entry's peak. An entry written before peaks were kept (no ``peak``, or not a
+    number) has it measured from its cached samples, block by block, and added to its
+    ``.json`` (if that cannot be written, it is measured again next time). Raises OSError if
+    the samples cannot be read (the caller then decodes the clip again)."""
+    value = meta.get("peak")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+            and value >= 0:
+        return float(value)
+    samples = np.memmap(data_path, dtype="<f4", mode="r", shape=(n_samples,))
+    peak = 0.0
+    for start in range(0, n_samples, READ_BLOCK_FRAMES):
+        block = np.asarray(samples[start:start + READ_BLOCK_FRAMES])
+        peak = max(peak, float(np.max(np.abs(block), initial=0.0)))
+    del samples
+    meta = dict(meta, peak=peak)
+    try:
+        atomic_write_bytes(meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+    except OSError as exc:
+        log.warning("clip cache entry %s: its peak cannot be stored (%s)", meta_path.name, exc)
+    log.info("clip cache entry %s: peak %.3f measured from its samples", meta_path.name, peak)
+    return peak
 
 
 def _cache_error(path: Path, cache_dir: Path, exc: OSError) -> ClipError:
@@ -317,19 +350,20 @@ def decode_clip_in_memory(path: Path, sample_rate: int) -> DecodedClip:
     path = Path(path)
     check_file(path)
     buffer = io.BytesIO()
-    n_samples, loudness, format_name = _decode_into(path, sample_rate, buffer, path.parent)
+    n_samples, loudness, peak, format_name = _decode_into(path, sample_rate, buffer, path.parent)
     samples = np.frombuffer(buffer.getbuffer(), dtype="<f4", count=n_samples)
     samples.flags.writeable = False
     log.info("clip %s decoded in memory (%d samples): the cache cannot be written",
              path.name, n_samples)
-    return DecodedClip(path, sample_rate, n_samples, loudness, format_name, Path(),
+    return DecodedClip(path, sample_rate, n_samples, loudness, peak, format_name, Path(),
                        memory=samples)
 
 
-def _decode_to_cache(path: Path, sample_rate: int, data_path: Path) -> tuple[int, float, str]:
+def _decode_to_cache(path: Path, sample_rate: int,
+                     data_path: Path) -> tuple[int, float, float, str]:
     """Decode, resample, measure and write ``data_path`` atomically.
 
-    Returns ``(n_samples, loudness_lufs, format_name)``. Raises ClipError.
+    Returns ``(n_samples, loudness_lufs, peak, format_name)``. Raises ClipError.
     """
     try:
         with atomic_writer(data_path) as out:
@@ -339,11 +373,11 @@ def _decode_to_cache(path: Path, sample_rate: int, data_path: Path) -> tuple[int
 
 
 def _decode_into(path: Path, sample_rate: int, out: BinaryIO,
-                 cache_dir: Path) -> tuple[int, float, str]:
-    """Decode, resample and measure ``path`` into ``out``; ``(n_samples, loudness_lufs,
+                 cache_dir: Path) -> tuple[int, float, float, str]:
+    """Decode, resample and measure ``path`` into ``out``; ``(n_samples, loudness_lufs, peak,
     format_name)``. Raises ClipError (a write that fails: the cache's problem)."""
     with open_source(path) as source:
-        loudness = LoudnessMeter(sample_rate)
+        measures = _Measures(LoudnessMeter(sample_rate))
         resampler = None
         if source.sample_rate != sample_rate:
             resampler = soxr.ResampleStream(source.sample_rate, sample_rate, 1,
@@ -355,24 +389,36 @@ def _decode_into(path: Path, sample_rate: int, out: BinaryIO,
                 n_in += mono.size
                 if resampler is not None:
                     mono = resampler.resample_chunk(mono, last=False)
-                n_out += _emit(mono, out, loudness)
+                n_out += _emit(mono, out, measures)
             if resampler is not None:
                 n_out += _emit(resampler.resample_chunk(np.zeros(0, np.float32), last=True),
-                               out, loudness)
+                               out, measures)
         except OSError as exc:
             raise _cache_error(path, cache_dir, exc) from exc
         if n_in == 0 or n_out == 0:
             raise clip_error(path, "it contains no audio.", format_name=source.format_name,
                          hint="Record or export it again.")
         check_not_truncated(path, source, n_in)
-        return n_out, loudness.lufs(), source.format_name
+        return n_out, measures.meter.lufs(), measures.peak, source.format_name
 
 
-def _emit(mono: np.ndarray, out: BinaryIO, loudness: LoudnessMeter) -> int:
+@dataclass
+class _Measures:
+    """What is measured on the decoded samples as they are written: loudness and peak."""
+
+    meter: LoudnessMeter
+    peak: float = 0.0
+
+    def feed(self, mono: np.ndarray) -> None:
+        self.meter.feed(mono)
+        self.peak = max(self.peak, float(np.max(np.abs(mono), initial=0.0)))
+
+
+def _emit(mono: np.ndarray, out: BinaryIO, measures: _Measures) -> int:
     if not mono.size:
         return 0
     mono = np.ascontiguousarray(mono, dtype="<f4")
-    loudness.feed(mono)
+    measures.feed(mono)
     out.write(mono.data)
     return int(mono.size)
 

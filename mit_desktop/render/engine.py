@@ -107,9 +107,9 @@ class Engine:
     def speech_samples(self, key: str) -> np.ndarray:
         return self.speech.load(key)
 
-    def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float]:
+    def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float, float]:
         clip = self.decoded_clip(path)
-        return clip.samples(), clip.loudness_lufs
+        return clip.samples(), clip.loudness_lufs, clip.peak
 
     # -- the public face --------------------------------------------------------
 

@@ -36,8 +36,9 @@ class AudioSources(Protocol):
         """Cached sentence, int16 at the timeline rate."""
         ...
 
-    def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float]:
-        """Decoded clip (float32, memory-mapped) and its loudness in LUFS (render.loudness)."""
+    def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float, float]:
+        """Decoded clip (float32, memory-mapped), its loudness in LUFS (render.loudness) and
+        its peak (largest absolute sample of the whole recording, full scale 1.0)."""
         ...
 
 
@@ -218,10 +219,11 @@ class Mixer:
 
     def _clip_part(self, index: int, offset: int, length: int) -> np.ndarray:
         """Samples [offset, offset+length) of clip segment `index`: the recording's own samples
-        at one gain (the whole recording's), faded only at the ends of its run (ClipRun)."""
+        at one gain (the whole recording's: its loudness brought to the voice's, unless its
+        peak would pass the voice's peak limit), faded only at the ends of its run (ClipRun)."""
         seg = self.timeline.segments[index]
         run = self._runs.get(index) or ClipRun(0, seg.audio_samples, seg.clip_offset_sample)
-        samples, lufs = self.sources.clip_samples_array(seg.clip_path)  # type: ignore[arg-type]
+        samples, lufs, peak = self.sources.clip_samples_array(seg.clip_path)  # type: ignore[arg-type]
         length = max(0, min(length, seg.audio_samples - offset))
         if length == 0:
             return np.zeros(0, dtype=np.float32)
@@ -235,7 +237,7 @@ class Mixer:
             a, b = max(lo, begin - reach), min(hi, begin + length + reach)
             wide[a - (begin - reach):b - (begin - reach)] = samples[a:b]
             part = np.convolve(wide, self._presence, mode="valid").astype(np.float32)
-        gain = levels.voice_gain(lufs, 1.0)
+        gain = levels.voice_gain(lufs, peak)
         fade = self._n(levels.CLIP_FADE_MS)
         envelope = levels.fade_envelope(len(part), run.offset + offset, run.n_samples, fade, fade)
         return part * np.float32(gain) * envelope

@@ -296,6 +296,45 @@ def test_silent_clip_has_no_loudness(tmp_path: Path) -> None:
     assert decode_clip(path, RATE, tmp_path / "cache").loudness_lufs == float("-inf")  # cached
 
 
+def test_a_clip_keeps_its_peak_over_the_whole_recording(tmp_path: Path) -> None:
+    """The peak is the largest absolute sample anywhere in the recording (here in its last
+    block, past many read blocks), kept in the cache entry and read back from it."""
+    quiet = _sine(440, RATE, 10 * RATE, 0.2)
+    loud = _sine(440, RATE, RATE // 2, 0.9)
+    path = _write(tmp_path / "p.wav", np.concatenate([quiet, -loud]), RATE, "FLOAT")
+    clip = decode_clip(path, RATE, tmp_path / "cache")
+    assert clip.peak == pytest.approx(float(np.max(np.abs(loud))), abs=1e-6)
+    again = decode_clip(path, RATE, tmp_path / "cache")  # from the cache
+    assert again.peak == clip.peak
+    silent = decode_clip(_write(tmp_path / "z.wav", np.zeros(RATE, np.float32), RATE, "PCM_16"),
+                         RATE, tmp_path / "cache")
+    assert silent.peak == 0.0
+
+
+@pytest.mark.parametrize("stored", ["missing", None, "loud", -1.0])
+def test_a_cache_entry_from_before_peaks_were_kept_gets_its_peak(tmp_path: Path,
+                                                                  stored) -> None:
+    """An entry written without a peak (or with a damaged one) is not refused and does not
+    crash: the peak is measured from the cached samples and stored in its .json."""
+    import json
+    path = _write(tmp_path / "old.wav", _sine(440, RATE, 3 * RATE, 0.6), RATE, "FLOAT")
+    cache = tmp_path / "cache"
+    first = decode_clip(path, RATE, cache)
+    meta_path = next(cache.glob("*.json"))
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if stored == "missing":
+        del meta["peak"]
+    else:
+        meta["peak"] = stored
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    data_mtime = first.cache_path.stat().st_mtime_ns
+    reopened = decode_clip(path, RATE, cache)
+    assert reopened.peak == pytest.approx(0.6, abs=1e-4)
+    assert reopened.peak == pytest.approx(first.peak, abs=1e-9)
+    assert json.loads(meta_path.read_text(encoding="utf-8"))["peak"] == reopened.peak
+    assert first.cache_path.stat().st_mtime_ns == data_mtime  # not decoded again
+
+
 def test_format_is_decided_by_content_not_by_name(tmp_path: Path) -> None:
     wav_named_mp3 = tmp_path / "really-a-wav.mp3"
     wav_named_mp3.write_bytes((real_audio("test1-8bit.wav")).read_bytes())

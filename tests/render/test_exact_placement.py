@@ -104,9 +104,9 @@ def test_labelled_recording_plays_back_as_the_recording_with_reflections_at_thei
     block = 4_321  # not related to any segment or label
     rendered = np.concatenate([mixer.render(s, min(block, timeline.n_samples - s))
                                for s in range(0, timeline.n_samples, block)])
-    decoded, rms = engine.clip_samples_array(session.clips[0].path)
+    decoded, lufs, peak = engine.clip_samples_array(session.clips[0].path)
     assert np.array_equal(np.asarray(decoded), source.astype(np.float32) / 32768.0)
-    gain = np.float32(levels.voice_gain(rms, 1.0))
+    gain = np.float32(levels.voice_gain(lufs, peak))
     fade = round(levels.CLIP_FADE_MS * RATE / 1000)
     expected = np.asarray(decoded) * gain
     # sample for sample, across all 61 joins; only the very start and end are faded
@@ -134,10 +134,10 @@ def test_a_resampled_recording_still_joins_sample_for_sample(imported) -> None:
     engine = Engine()
     timeline = engine.timeline(session, ListeningSettings(mode=INTERACTIVE, ambience="off"))
     assert [r.start_sample for r in timeline.reflections] == [label_sample(t) for t in starts]
-    decoded, rms = engine.clip_samples_array(session.clips[0].path)
+    decoded, lufs, peak = engine.clip_samples_array(session.clips[0].path)
     assert timeline.n_samples == len(decoded)
     rendered = engine.mixer(timeline).render(0, timeline.n_samples)
-    gain = np.float32(levels.voice_gain(rms, 1.0))
+    gain = np.float32(levels.voice_gain(lufs, peak))
     fade = round(levels.CLIP_FADE_MS * RATE / 1000)
     assert np.array_equal(rendered[fade:-fade], (np.asarray(decoded) * gain)[fade:-fade])
 

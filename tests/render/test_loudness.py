@@ -73,12 +73,12 @@ def test_a_word_shorter_than_one_block_still_gets_a_level_and_silence_none() -> 
     assert loudness_lufs(np.zeros(RATE, np.float32), RATE) == float("-inf")
 
 
-def level_reached(audio: np.ndarray, assumed_peak: float | None = None) -> float:
+def level_reached(audio: np.ndarray) -> float:
     """VOICE_LUFS, or lower where the peak limit holds audio with a high peak back (LUFS).
     Piper's output differs a little between versions of it and of onnxruntime; a
     synthesis with a high peak is meant to come out a little quieter, not clipped."""
     lufs = loudness_lufs(audio, RATE)
-    peak = float(np.max(np.abs(audio))) if assumed_peak is None else assumed_peak
+    peak = float(np.max(np.abs(audio)))
     return min(levels.VOICE_LUFS,
                lufs + 20 * float(np.log10(levels.VOICE_PEAK_LIMIT / peak)))
 
@@ -93,14 +93,48 @@ def test_voice_clip_and_take_come_out_at_the_same_loudness(piper_speech: np.ndar
     voice = speech_at_level(piper_speech, RATE)
     assert oracle(voice) == pytest.approx(reached, abs=0.3)
 
-    # a loud recording of the same words (the mixer only lowers a clip: its peak is unknown)
+    # a loud recording of the same words: its own peak (kept with its loudness) sets its gain
     loud = piper_speech * np.float32(0.99 / np.max(np.abs(piper_speech)))
     path = tmp_path / "therapist.wav"
     sf.write(str(path), loud, RATE, subtype="FLOAT")
     clip = decode_clip(path, RATE, tmp_path / "cache")
-    played = np.asarray(clip.samples()) * levels.voice_gain(clip.loudness_lufs, 1.0)
-    assert oracle(played) == pytest.approx(level_reached(loud, assumed_peak=1.0), abs=0.3)
+    assert clip.peak == pytest.approx(0.99, abs=1e-6)
+    played = np.asarray(clip.samples()) * levels.voice_gain(clip.loudness_lufs, clip.peak)
+    assert oracle(played) == pytest.approx(level_reached(loud), abs=0.3)
+    assert oracle(played) == pytest.approx(oracle(voice), abs=0.3)
 
     take, _first, _gain = prepare_samples(0.02 * piper_speech, RATE)  # a quiet take
     assert oracle(take) == pytest.approx(reached, abs=0.3)
     assert oracle(take) == pytest.approx(oracle(voice), abs=0.3)
+
+
+@pytest.mark.parametrize("recording", ["loud", "quiet", "take"])
+def test_an_imported_recording_plays_at_the_voice_loudness(piper_speech: np.ndarray,
+                                                            tmp_path: Path,
+                                                            recording: str) -> None:
+    """A therapist's recording of the same words, played in a session through the engine's
+    mixer, reads to pyloudnorm as the synthetic voice does: a loud one (peak 0.99), a quiet
+    one (peak 0.25: it must be raised) and a recorded take (made ready at the voice's level
+    by recording.trim). Its gain comes from its own peak: with an assumed full-scale peak the
+    mixer never raised a recording by more than 0.89 (about -1 dB), so the take played
+    about 1 dB and the quiet recording about 8 dB under the voice."""
+    from mit_desktop.render.engine import Engine
+    from mit_desktop.session.parser import parse_session
+    from mit_desktop.session.timeline import INTERACTIVE, ListeningSettings
+
+    if recording == "take":
+        audio, _first, _gain = prepare_samples(0.05 * piper_speech, RATE)
+    else:
+        peak = 0.99 if recording == "loud" else 0.25
+        audio = piper_speech * np.float32(peak / np.max(np.abs(piper_speech)))
+    sf.write(str(tmp_path / "therapist.wav"), audio, RATE, subtype="FLOAT")
+    script = tmp_path / "mine.session.md"
+    script.write_text('+++\nid = "mine"\ntitle = "Mine"\n+++\n\n[clip therapist.wav]\n',
+                      encoding="utf-8")
+    engine = Engine()
+    timeline = engine.timeline(parse_session(script),
+                               ListeningSettings(mode=INTERACTIVE, ambience="off"))
+    played = engine.mixer(timeline).render(0, timeline.n_samples)
+    voice = speech_at_level(piper_speech, RATE)
+    assert oracle(played) == pytest.approx(oracle(voice), abs=0.3)
+    assert oracle(played) == pytest.approx(level_reached(piper_speech), abs=0.3)

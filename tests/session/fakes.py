@@ -58,8 +58,8 @@ class FakeSources:
     def speech_samples(self, key: str) -> np.ndarray:
         return self.speech[key]
 
-    def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float]:
+    def clip_samples_array(self, path: Path) -> tuple[np.ndarray, float, float]:
         n = self.clip_lengths[path]
         t = np.arange(n) / RATE
         tone = (0.3 * np.sin(2 * np.pi * 500 * t)).astype(np.float32)
-        return tone, loudness_lufs(tone, RATE)
+        return tone, loudness_lufs(tone, RATE), float(np.max(np.abs(tone), initial=0.0))
