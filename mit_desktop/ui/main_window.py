@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
             self.history.bundleImported.connect(self.refresh_profiles)
         self.library.message.connect(self.show_message)
         self.library.studioRequested.connect(lambda: self.show_page("studio"))
+        self.library.templateRequested.connect(self.new_from_template)
         self.studio.message.connect(self.show_message)
         self.studio.playRequested.connect(self.start_practice)
         self.settings.message.connect(self.show_message)
@@ -356,6 +357,13 @@ class MainWindow(QMainWindow):
             current = self.studio.pages.currentWidget()
             (self.studio.list.sessions if current is self.studio.list
              else self.studio.editor.text).setFocus()
+
+    def new_from_template(self) -> None:
+        """The Library's "New from a template…": the studio's own, so the new script is made
+        in this profile's "Sessions I made" folder and opens in the editor."""
+        self.show_page("studio")
+        if self.stack.currentWidget() is self._holders[self.studio]:
+            self.studio.ask_template()
 
     def start_questionnaire(self, instrument_id: str, occasion: str = "") -> None:
         """Open the questionnaire `instrument_id` (``phq9`` …) for the current profile."""

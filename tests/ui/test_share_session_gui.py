@@ -64,13 +64,18 @@ def test_share_then_import_a_shared_session(window, tmp_path: Path, monkeypatch)
     assert sorted(p.name for p in (paths.data_dir() / "sessions").rglob("*")) == before
 
 
-def test_new_from_a_template_adds_the_users_own_script(window, monkeypatch) -> None:
+def test_new_from_a_template_makes_the_profiles_own_script_and_opens_it_in_the_editor(
+        window, monkeypatch) -> None:
+    """The Library's "New from a template…" is the studio's: the new script is made in this
+    profile's "Sessions I made" folder (not loose in sessions/) and opens in the editor."""
     from PySide6.QtWidgets import QInputDialog
+
+    from mit_desktop.authoring import my_sessions
 
     library = window.library
     window.show_page("library")
     messages: list[str] = []
-    library.message.connect(messages.append)
+    window.studio.message.connect(messages.append)
     assert library.template_button.accessibleName() == "New practice from a template"
     assert library.template_button.focusPolicy() & Qt.FocusPolicy.TabFocus
     offered: list[list[str]] = []
@@ -80,9 +85,44 @@ def test_new_from_a_template_adds_the_users_own_script(window, monkeypatch) -> N
         return next(i for i in items if "BAM" in i), True
 
     monkeypatch.setattr(QInputDialog, "getItem", choose)
+    sessions = paths.data_dir() / "sessions"
+    loose_before = sorted(sessions.glob("*.session.md"))
     library.template_button.click()
-    library.template_button.click()  # a second one is added beside the first, not over it
+    editor = window.studio.editor
+    assert window.stack.currentWidget() is window._holders[window.studio]
+    assert window.studio.pages.currentWidget() is editor
+    made = my_sessions.made_dir(window.ctx.profile_id)
+    first = editor.path
+    assert first is not None and first.parent == made and first.is_file()
+    assert editor.text.toPlainText() == first.read_text(encoding="utf-8")
+    assert parse_session(first).module == "bam" and "Write here" in editor.text.toPlainText()
     assert len(offered[0]) == 6 and "Write here" in messages[-1], messages
-    assert {"my-bam", "my-bam-2"} <= set(_ids(library))
-    assert library.entries["my-bam"].source == "user"
-    assert parse_session(paths.data_dir() / "sessions" / "my-bam-2.session.md").module == "bam"
+
+    window.show_page("library")
+    library.template_button.click()  # a second one is made beside the first, not over it
+    second = editor.path
+    assert second != first and second.parent == made and first.is_file()
+    assert sorted(p.name for p in made.glob("*.session.md")) == sorted([first.name, second.name])
+    assert sorted(sessions.glob("*.session.md")) == loose_before  # nothing loose in sessions/
+
+
+def test_a_new_script_from_the_library_keeps_unsaved_text_of_the_one_open(window,
+                                                                           monkeypatch) -> None:
+    """Text typed but not saved in the editor is kept as that script's draft when the
+    Library's "New from a template…" opens the new script in the editor."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from mit_desktop.authoring import drafts
+
+    window.show_page("studio")
+    window.studio.new_blank("Evening calm")
+    editor = window.studio.editor
+    first = editor.path
+    editor.text.setPlainText(editor.text.toPlainText() + "\nWords not saved yet.\n")
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        lambda _p, _t, _l, items, *_a, **_k: (items[0], True))
+    window.show_page("library")
+    window.library.template_button.click()
+    assert editor.path != first
+    kept = drafts.load_draft(window.ctx.profile_id, first)
+    assert kept is not None and kept.text.endswith("Words not saved yet.\n")

@@ -49,6 +49,7 @@ class LibraryScreen(QWidget):
     startRequested = Signal(str, object)
     message = Signal(str)
     studioRequested = Signal()  # "Sessions I made": the profile's own scripts and the editor
+    templateRequested = Signal()  # "New from a template…": made and opened in the studio
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,8 +142,9 @@ class LibraryScreen(QWidget):
         self.template_button = button(
             self.tr("New from a template…"), self.tr("New practice from a template"),
             self.tr("Start your own script with the sections, pauses, reflections and safety "
-                    "lines of one MIT module in place."), None, self)
-        self.template_button.clicked.connect(self._ask_template)
+                    "lines of one MIT module in place; it opens in the editor of "
+                    "“Sessions I made”."), None, self)
+        self.template_button.clicked.connect(self.templateRequested)
         self.voice_button = button(self.tr("Add a voice…"), self.tr("Add a voice"),
                                    self.tr("Choose a Piper voice (.onnx file with its .onnx.json)."),
                                    None, self)
@@ -428,53 +430,6 @@ class LibraryScreen(QWidget):
 
         self.ctx.tasks.run(lambda: import_bundle(bundle, user_sessions_dir(), token), done,
                            failed)
-
-    def _ask_template(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        from mit_desktop.content.session_template import template_modules
-
-        titles = {self._module_title(m): m for m in template_modules()}
-        chosen, ok = QInputDialog.getItem(
-            self, self.tr("New practice from a template"),
-            self.tr("Which MIT module should your practice follow?"), list(titles), 0, False)
-        if ok and chosen:
-            self.new_from_template(titles[chosen])
-
-    def _module_title(self, module: str) -> str:
-        for entry in self.entries.values():
-            if entry.source == "bundled" and entry.module == module:
-                return entry.title
-        return module
-
-    def new_from_template(self, module: str) -> None:
-        """Add a new script of the user's with ``module``'s structure and safety lines (never
-        over a file that exists); a message says where it is and what to do next."""
-        from mit_desktop.content.library import user_sessions_dir
-        from mit_desktop.content.session_template import write_template
-
-        def make() -> object:
-            folder = user_sessions_dir()
-            number = 1
-            taken = set(self.entries)
-            while True:
-                stem = f"my-{module}{'' if number == 1 else f'-{number}'}"
-                if not (folder / f"{stem}.session.md").exists() and stem not in taken:
-                    break
-                number += 1
-            return write_template(module, folder / f"{stem}.session.md")
-
-        def done(session) -> None:  # type: ignore[no-untyped-def]
-            self.message.emit(self.tr("Added “{title}” to your practices. Open {file} in a text "
-                                      "editor and write your own words where it says “Write "
-                                      "here”; the safety lines are already in place.")
-                              .format(title=session.title, file=session.path))
-            self.refresh()
-
-        def failed(exc: BaseException) -> None:
-            self.message.emit(self.tr("The new practice could not be made: {why}").format(why=exc))
-
-        self.ctx.tasks.run(make, done, failed)
 
     def add_voice(self, model: Path) -> None:
         token = self._progress(self.tr("Adding the voice…"))

@@ -194,8 +194,9 @@ class ScriptEditor(QWidget):
 
     def load(self, path: Path, profile_id: int) -> None:
         """Open the script at ``path`` for ``profile_id``; a kept draft of it is offered back
-        (:meth:`offer_draft`)."""
+        (:meth:`offer_draft`). Unsaved text of the script open before is kept as its draft."""
         self.stop_preview()
+        self.keep_draft()
         self.path, self.profile_id = Path(path), int(profile_id)
         try:
             self.saved_text = self.path.read_text(encoding="utf-8")

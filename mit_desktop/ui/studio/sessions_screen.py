@@ -114,7 +114,7 @@ class StudioScreen(QWidget):
         lst.sessions.itemActivated.connect(lambda _i: self.open_chosen())
         lst.sessions.currentItemChanged.connect(lambda *_a: self._enable())
         lst.open_button.clicked.connect(self.open_chosen)
-        lst.new_template_button.clicked.connect(self._ask_template)
+        lst.new_template_button.clicked.connect(self.ask_template)
         lst.new_blank_button.clicked.connect(self._ask_blank)
         lst.duplicate_button.clicked.connect(self.duplicate_chosen)
         lst.delete_button.clicked.connect(self._ask_delete)
@@ -292,7 +292,9 @@ class StudioScreen(QWidget):
         pid = self.profile_id
         self._made(lambda: my_sessions.new_blank(pid, title), self.tr("new session"))
 
-    def _ask_template(self) -> None:
+    def ask_template(self) -> None:
+        """Ask which MIT module to follow, then make the new script in this profile's folder
+        and open it in the editor (also the Library's "New from a template…")."""
         from mit_desktop.content.library import list_sessions
         from mit_desktop.content.session_template import template_modules
 
