@@ -17,9 +17,17 @@ import logging
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtCore import QLocale, QObject, QSize, Qt
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDateTimeEdit,
+    QFrame,
+    QSizePolicy,
+    QTextEdit,
+    QTimeEdit,
+    QWidget,
+)
 
 from mit_desktop.ui.theme import set_role
 
@@ -42,17 +50,53 @@ def announce(widget: QObject, text: str, assertive: bool = False) -> None:
         listener(widget, text, assertive)
 
 
-class ReadingText(QTextBrowser):
+def spoken_date_time(edit: QDateTimeEdit) -> str:
+    """What a date, time or date-and-time box shows, in words: "Tuesday 1 December 2026",
+    "09:30" or "Tuesday 1 December 2026, 14:30" (day and month names in the user's
+    language)."""
+    locale = QLocale()
+    date = locale.toString(edit.date(), "dddd d MMMM yyyy")
+    time = locale.toString(edit.time(), "HH:mm")
+    if isinstance(edit, QTimeEdit):
+        return time
+    if isinstance(edit, QDateEdit):
+        return date
+    return f"{date}, {time}"
+
+
+def speak_date_time(edit: QDateTimeEdit, about: str = "") -> QDateTimeEdit:
+    """Have a screen reader hear a date or time box as the text it shows; return it.
+
+    Qt gives such a box a numeric value it does not have (over AT-SPI it read "0 of
+    0..0"); its accessible description becomes what it shows in words
+    (:func:`spoken_date_time`), then ``about`` (what the box is for), and follows every
+    change (Qt tells the reader the description changed). Give the box its accessible
+    name as well: what it is ("When you started")."""
+
+    def describe() -> None:
+        edit.setAccessibleDescription(f"{spoken_date_time(edit)}. {about}".strip())
+
+    edit.dateTimeChanged.connect(describe)
+    describe()
+    return edit
+
+
+class ReadingText(QTextEdit):
     """A long read-only text (Markdown or plain) that looks like a label but is one stop
     in the Tab order whose text a screen reader can walk line by line. Its height follows
-    its text (it never scrolls itself; the page around it does)."""
+    its text (it never scrolls itself; the page around it does).
+
+    A read-only ``QTextEdit``, not a ``QTextBrowser``: Qt gives a text browser the role of
+    a label, and Orca reads a focused label's name alone (Tab onto the safety notice said
+    "Before you begin" and nothing more); a read-only text edit is read-only text, of which
+    Orca says the name and the line at the caret, and reads on line by line with the arrows.
+    """
 
     def __init__(self, name: str, parent: QWidget | None = None, markdown: str = "") -> None:
         super().__init__(parent)
         set_role(self, "reading")
         self.setAccessibleName(name)
         self.setReadOnly(True)
-        self.setOpenLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setTabChangesFocus(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse

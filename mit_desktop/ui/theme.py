@@ -175,7 +175,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
     QPlainTextEdit, QListWidget, QTextBrowser {{ border: 2px solid {border}; border-radius: 6px;
         background: {c.base}; color: {fg}; placeholder-text-color: {c.placeholder}; }}
-    QTextBrowser[role="reading"] {{ border: 3px solid transparent; background: transparent;
+    QTextEdit[role="reading"] {{ border: 3px solid transparent; background: transparent;
         color: {fg}; }}
     QListWidget::item {{ min-height: {MIN_TARGET_PX}px; padding: 6px; color: {fg}; }}
     QListWidget::item:selected {{ background: {accent}; color: {primary_fg};
@@ -209,8 +209,8 @@ FOCUS_SELECTORS = ", ".join([
     'QPushButton[role="danger"]:focus', 'QPushButton[role="big"]:focus',
     'QPushButton[role="rating"]:focus', 'QPushButton[role="rating"]:checked:focus',
     "QListWidget:focus", "QSlider:focus", "QComboBox:focus", "QAbstractSpinBox:focus",
-    "QPlainTextEdit:focus", "QTextBrowser:focus", "QLineEdit:focus", "QCheckBox:focus",
-    "QRadioButton:focus", "QScrollArea:focus"])
+    "QPlainTextEdit:focus", "QTextBrowser:focus", 'QTextEdit[role="reading"]:focus',
+    "QLineEdit:focus", "QCheckBox:focus", "QRadioButton:focus", "QScrollArea:focus"])
 
 
 def apply_theme(app: QApplication, scale_percent: int = 100, high_contrast: bool = False) -> None:

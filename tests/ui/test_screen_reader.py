@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDateEdit,
+    QLabel,
+    QTextEdit,
+    QTimeEdit,
+    QWidget,
+)
 from screen_walk import walk
 from test_keyboard_and_access import interactive_widgets
 
@@ -225,3 +233,75 @@ def test_preparing_is_announced_in_steps(window, monkeypatch, heard) -> None:
         player._on_preparing(percent)
     assert [text for text, _ in heard] == ["Preparing… 3 %", "Preparing… 21 %",
                                            "Preparing… 41 %"]
+
+
+def test_tab_onto_a_long_text_reads_its_text(window, qtbot) -> None:
+    """Once the long texts were text browsers, which Qt shows a screen reader as a label:
+    Tab onto the safety notice made Orca say its name ("Before you begin") and nothing
+    more. Now each is read-only text: Orca says its name, then the line at the caret, and
+    the arrows read on line by line."""
+    from mit_desktop.ui.access import ReadingText
+    from mit_desktop.ui.safety import FirstRunDialog
+
+    dialog = FirstRunDialog(window)
+    dialog.show()
+    window.show_page("stop")
+    texts = dialog.findChildren(ReadingText) + window.stop_screen.findChildren(ReadingText)
+    assert len(texts) >= 2
+    for text in texts:
+        text.window().activateWindow()
+        text.setFocus()
+        qtbot.waitUntil(text.hasFocus, timeout=2000)
+        i = iface(text)
+        assert i.role() == QAccessible.Role.EditableText  # read-only text, not a label
+        assert i.state().readOnly
+        reading = i.textInterface()
+        assert reading.cursorPosition() == 0
+        first_line = text.toPlainText().strip().splitlines()[0]
+        assert reading.text(0, reading.characterCount()).startswith(first_line)
+    dialog.close()
+
+
+def test_date_and_time_boxes_are_heard_as_the_text_they_show(window, qtbot) -> None:
+    """Once a date or time box gave a reader only Qt's numeric value, which it does not
+    have ("0 of 0..0" over AT-SPI). Each is named, and its description is what it shows in
+    words, following every change."""
+    from PySide6.QtCore import QDate, QDateTime, QTime
+    from PySide6.QtWidgets import QDateTimeEdit
+
+    from mit_desktop.ui.reminders.tray import ReminderSettingsDialog
+
+    boxes: dict[str, QDateTimeEdit] = {}
+    for screen, page in walk(window):
+        for edit in page.findChildren(QDateTimeEdit):
+            boxes[f"{screen}: {edit.accessibleName()}"] = edit
+    window.show_page("history")
+    manual = window.history.open_manual_log()
+    reminders = ReminderSettingsDialog(window.ctx.store, window.ctx.profile_id)
+    for dialog in (manual, reminders):
+        for edit in dialog.findChildren(QDateTimeEdit):
+            boxes[f"{dialog.accessibleName()}: {edit.accessibleName()}"] = edit
+    kinds = {type(edit).__name__ for edit in boxes.values()}
+    assert kinds == {"QDateEdit", "QTimeEdit", "QDateTimeEdit"}, kinds
+    assert len(boxes) >= 8, sorted(boxes)
+    wrong = []
+    for where, edit in boxes.items():
+        i = iface(edit)
+        edit.setMinimumDateTime(QDateTime(QDate(2000, 1, 1), QTime(0, 0)))
+        edit.setDateTime(QDateTime(QDate(2026, 12, 1), QTime(9, 30)))
+        first = i.text(QAccessible.Text.Description)
+        edit.setDateTime(QDateTime(QDate(2026, 11, 30), QTime(21, 5)))
+        second = i.text(QAccessible.Text.Description)
+        if not i.text(NAME).strip():
+            wrong.append(f"{where}: no name")
+        if isinstance(edit, QTimeEdit):
+            expected = ("09:30", "21:05")
+        elif isinstance(edit, QDateEdit):
+            expected = ("Tuesday 1 December 2026", "Monday 30 November 2026")
+        else:
+            expected = ("Tuesday 1 December 2026, 09:30", "Monday 30 November 2026, 21:05")
+        if not (first.startswith(expected[0]) and second.startswith(expected[1])):
+            wrong.append(f"{where}: heard {first!r}, then {second!r}")
+    manual.close()
+    reminders.close()
+    assert wrong == []

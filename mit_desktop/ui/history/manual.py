@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from mit_desktop.history.errors import HistoryError
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import to_ms
+from mit_desktop.ui.access import speak_date_time
 from mit_desktop.ui.history.data import SessionCatalog
 from mit_desktop.ui.history.text import store_now, tr
 from mit_desktop.ui.workers import DbRunner, run_here
@@ -122,6 +123,7 @@ class ManualPracticeDialog(QDialog):
         self.when_edit.setMaximumDateTime(current)
         self.when_edit.setDateTime(current.addSecs(-30 * 60))
         self.when_edit.setAccessibleName(tr("When you started"))
+        speak_date_time(self.when_edit)
         self.minutes_box = QSpinBox(self)
         self.minutes_box.setRange(1, 360)
         self.minutes_box.setValue(20)

@@ -44,6 +44,7 @@ from mit_desktop.history.errors import HistoryError
 from mit_desktop.history.stats_sql import MAX_RANGE_DAYS
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of, week_start
+from mit_desktop.ui.access import speak_date_time
 from mit_desktop.ui.history.aggregate import AggregatePanel
 from mit_desktop.ui.history.charts import MinutesChart, RatingChart, legend_html, rating_summary
 from mit_desktop.ui.history.data import SessionCatalog, load_catalog
@@ -180,13 +181,12 @@ class HistoryView(QWidget):
         self.range_combo.currentIndexChanged.connect(self._preset_chosen)
         self.from_edit = QDateEdit(page)
         self.from_edit.setAccessibleName(tr("Show from this date"))
-        self.from_edit.setAccessibleDescription(tr("The first day shown. Up and down arrows change "
-                                                   "the date."))
         self.to_edit = QDateEdit(page)
         self.to_edit.setAccessibleName(tr("Show up to this date"))
-        self.to_edit.setAccessibleDescription(tr("The last day shown. Up and down arrows change "
-                                                 "the date."))
-        for edit in (self.from_edit, self.to_edit):
+        for edit, about in (
+                (self.from_edit, tr("The first day shown. Up and down arrows change the date.")),
+                (self.to_edit, tr("The last day shown. Up and down arrows change the date."))):
+            speak_date_time(edit, about)
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
             edit.dateChanged.connect(self._dates_edited)

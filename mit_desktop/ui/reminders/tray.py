@@ -44,6 +44,7 @@ from mit_desktop.history.errors import HistoryError
 from mit_desktop.history.reminders import DueReminder, next_reminder
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
+from mit_desktop.ui.access import speak_date_time
 from mit_desktop.ui.history.text import store_now, tr
 from mit_desktop.ui.workers import DbRunner, run_here
 
@@ -299,6 +300,7 @@ class ReminderSettingsDialog(QDialog):
         for edit in (self.morning_time, self.evening_time):
             edit.setDisplayFormat("HH:mm")
             edit.setMinimumHeight(40)
+            speak_date_time(edit)
         self.autostart_box = QCheckBox(tr("Start MIT Desktop when I log in"), self)
         self.autostart_box.setAccessibleName(tr("Start MIT Desktop when I log in"))
         self.autostart_box.setChecked(autostart.is_enabled())

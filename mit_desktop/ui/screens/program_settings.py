@@ -28,6 +28,7 @@ from mit_desktop.history.program_plan import MAX_WEEK, ProgramPlan
 from mit_desktop.history.timeutil import local_day_of
 from mit_desktop.practice.measures_due import schedules_for
 from mit_desktop.practice.program_weeks import program_week, week_days
+from mit_desktop.ui.access import speak_date_time
 from mit_desktop.ui.history.text import long_date
 from mit_desktop.ui.widgets import button, label, named
 
@@ -62,9 +63,10 @@ class ProgramSettings(QWidget):
         self.start.setDisplayFormat("d MMMM yyyy")
         start_label = label(self.tr("The program starts on:"), None, parent)
         start_label.setBuddy(self.start)
-        named(self.start, self.tr("The program starts on"),
-              self.tr("Week 1 begins on this day; each week is seven days from it, so a group "
-                      "that meets on Wednesdays changes week on Wednesdays."))
+        about = self.tr("Week 1 begins on this day; each week is seven days from it, so a "
+                        "group that meets on Wednesdays changes week on Wednesdays.")
+        named(self.start, self.tr("The program starts on"), about)
+        speak_date_time(self.start, about)
         form.addRow(start_label, self.start)
         row = QHBoxLayout()
         self.set_button = button(self.tr("Set the start"), self.tr("Set the start"),

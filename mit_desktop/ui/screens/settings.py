@@ -30,6 +30,7 @@ from mit_desktop import paths
 from mit_desktop.content.program import load_crisis_resources
 from mit_desktop.history import HistoryError
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE
+from mit_desktop.ui.access import speak_date_time
 from mit_desktop.ui.context import AppContext
 from mit_desktop.ui.screens.program_settings import ProgramSettings
 from mit_desktop.ui.screens.sound_settings import SoundSettings
@@ -214,6 +215,7 @@ class SettingsScreen(QWidget):
             w.setButtonSymbols(QTimeEdit.ButtonSymbols.NoButtons)  # type with the keyboard
             w.editingFinished.connect(self._save_reminders)
             self._row(form, text, w, desc)
+            speak_date_time(w, desc)
 
     def _build_display(self, p: QWidget) -> None:
         form = self._form(self.tr("Display"), p)
