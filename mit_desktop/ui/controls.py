@@ -29,9 +29,12 @@ FOCUS_RING_PX = 4
 class RatingRow(QGroupBox):
     """A question and eleven large buttons 0-10 (arrow keys move, Space chooses).
 
-    For a screen reader the row is a group named by its question, holding eleven radio
-    buttons; the checked one is the value ("How is your mood?: 7 of 10"), and the row's
-    description says it too. (A group box without a title or frame: it looks like a row.)
+    For a screen reader the row is a group holding eleven radio buttons; the checked one is
+    the value ("How is your mood?: 7 of 10"). The group's name is its question with the value
+    ("How is your mood?: 7 of 10", "How is your mood?: not chosen yet"), renamed on every
+    change (Qt sends a name-changed event), since a reader entering the row says the group's
+    name but not which of its buttons is checked; its description says the value too. (A
+    group box without a title or frame: it looks like a row.)
     """
 
     changed = Signal(object)  # int | None
@@ -95,9 +98,11 @@ class RatingRow(QGroupBox):
         self.changed.emit(value)
 
     def _describe_value(self) -> None:
-        """The row's name is its question; its description says what is chosen."""
+        """The row's name is its question and what is chosen; its description says it too."""
         value = self.value()
-        self.setAccessibleName(self.question)
+        self.setAccessibleName(
+            self.tr("{question}: not chosen yet").format(question=self.question) if value is None
+            else self.tr("{question}: {value} of 10").format(question=self.question, value=value))
         self.setAccessibleDescription(
             self.tr("Not chosen yet.") if value is None
             else self.tr("Chosen: {value} of 10.").format(value=value))

@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -132,21 +134,30 @@ def checked_choices(group) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_rating_rows_and_progress_expose_their_value(window, qtbot) -> None:
-    """Once the value was only in descriptions: a rating row is a group of radio buttons
-    named by its question whose checked one is the value; the progress is a slider whose
-    value (seconds played) and maximum (the length) a reader gets as numbers."""
+    """Once the value was only in descriptions, then only in the checked radio button (a
+    reader entering the row says the group's name, not which button is checked): a rating
+    row is a group of radio buttons whose checked one is the value, and whose name is its
+    question with the value; the progress is a slider whose value (seconds played) and
+    maximum (the length) a reader gets as numbers."""
     window.show_page("checkin")
     rating = window.checkin.mood
     row = iface(rating)
     assert row.role() == QAccessible.Role.Grouping
-    assert row.text(NAME) == "How is your mood?"
+    assert row.text(NAME) == "How is your mood?: not chosen yet"
     assert checked_choices(row) == []
     assert "not chosen" in rating.accessibleDescription().lower()
     rating.buttons[7].click()
     assert checked_choices(row) == ["How is your mood?: 7 of 10"]
+    assert row.text(NAME) == "How is your mood?: 7 of 10"
     assert "7" in row.text(QAccessible.Text.Description)
+    rating.buttons[6].setFocus()
+    QTest.keyClick(rating.buttons[6], Qt.Key.Key_Space)  # by keyboard too
+    assert row.text(NAME) == "How is your mood?: 6 of 10"
+    rating.set_value(3)
+    assert row.text(NAME) == "How is your mood?: 3 of 10"
     rating.set_value(None)
     assert checked_choices(row) == []
+    assert row.text(NAME) == "How is your mood?: not chosen yet"
     progress = window.player.progress
     progress.set_state(65_000, 600_000, [0], [])
     value = iface(progress).valueInterface()
