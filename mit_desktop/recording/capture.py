@@ -108,7 +108,7 @@ def _pulse_source(source: str | None) -> Iterator[None]:
 
 
 class Capture:
-    """Records from `device` (an `InputDevice.name`; None: the system default) into `out`.
+    """Records from `device` (an `AudioDevice.name`; None: the system default) into `out`.
 
     `on_level(state)` is called for every block, `on_stopped(result)` once if the device
     stops by itself; both on the writer thread. Use: ``start()``, then ``stop()`` (or

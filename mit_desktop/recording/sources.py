@@ -16,31 +16,15 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from types import ModuleType
 
+from mit_desktop.playback.output.devices import AudioDevice
 from mit_desktop.playback.output.sinks import run_pactl
 from mit_desktop.playback.output.stream import THROUGH_SERVER, _pa_lock, refresh_portaudio
 
 log = logging.getLogger(__name__)
 
 SOURCE_PREFIX = "source:"
-
-
-@dataclass(frozen=True)
-class InputDevice:
-    """A microphone: `name` is what a setting remembers and what `capture` is given
-    (``source:NAME`` for a sound server's source); `label` is what the therapist sees
-    when it differs; `is_default` marks the system's default input."""
-
-    name: str
-    host_api: str
-    is_default: bool = False
-    label: str = ""
-
-    @property
-    def shown(self) -> str:
-        return self.label or self.name
 
 
 def source_of(device: str | None) -> str | None:
@@ -50,8 +34,8 @@ def source_of(device: str | None) -> str | None:
     return None
 
 
-def parse_sources(listing: str, default: str = "") -> list[InputDevice]:
-    """`pactl -f json list sources` output as InputDevices, monitors left out
+def parse_sources(listing: str, default: str = "") -> list[AudioDevice]:
+    """`pactl -f json list sources` output as AudioDevices, monitors left out
     (ValueError if it is not that JSON)."""
     found = json.loads(listing)
     if not isinstance(found, list):
@@ -71,12 +55,12 @@ def parse_sources(listing: str, default: str = "") -> list[InputDevice]:
         description = entry.get("description")
         if not isinstance(description, str) or not description.strip():
             description = name
-        devices.append(InputDevice(SOURCE_PREFIX + name, "PulseAudio", name == default,
+        devices.append(AudioDevice(SOURCE_PREFIX + name, "PulseAudio", name == default,
                                    description.strip()))
     return devices
 
 
-def server_sources() -> list[InputDevice]:
+def server_sources() -> list[AudioDevice]:
     """The sound server's sources (not monitors), the default marked; [] if unreadable."""
     listing = run_pactl("-f", "json", "list", "sources")
     if listing is None:
@@ -89,7 +73,7 @@ def server_sources() -> list[InputDevice]:
         return []
 
 
-def portaudio_inputs(sd: ModuleType) -> list[tuple[int, InputDevice]]:
+def portaudio_inputs(sd: ModuleType) -> list[tuple[int, AudioDevice]]:
     """PortAudio's input devices with their indexes (the caller holds `_pa_lock`)."""
     try:
         devices = sd.query_devices()
@@ -101,12 +85,12 @@ def portaudio_inputs(sd: ModuleType) -> list[tuple[int, InputDevice]]:
     except Exception as exc:  # noqa: BLE001 - PortAudio not initialised: nothing to list
         log.info("no input devices listed: %s", exc)
         return []
-    return [(index, InputDevice(device["name"], apis[device["hostapi"]]["name"],
+    return [(index, AudioDevice(device["name"], apis[device["hostapi"]]["name"],
                                 index == default))
             for index, device in enumerate(devices) if device["max_input_channels"] > 0]
 
 
-def list_input_devices(refresh: bool = True) -> list[InputDevice]:
+def list_input_devices(refresh: bool = True) -> list[AudioDevice]:
     """The microphones there are now, the system default marked (may be empty).
 
     `refresh` re-initialises PortAudio first (unless a stream is open), so a microphone

@@ -32,8 +32,8 @@ from mit_desktop.playback.output.base import (
     STOPPED,
     Backend,
     BackendError,
-    OutputDevice,
 )
+from mit_desktop.playback.output.devices import AudioDevice
 
 if TYPE_CHECKING:
     from mit_desktop.playback.clock import Clock
@@ -51,6 +51,7 @@ BACKENDS = {
 _RENAMED = {"simpleaudio": "stream", "alsa": "stream"}
 
 __all__ = [
+    "AudioDevice",
     "BACKENDS",
     "DEFAULT_BACKEND",
     "ENV_VAR",
@@ -59,7 +60,6 @@ __all__ = [
     "STOPPED",
     "Backend",
     "BackendError",
-    "OutputDevice",
     "backend_class",
     "backend_spec",
     "create_backend",
@@ -110,7 +110,7 @@ def create_backend(setting: str | None = None, clock: Clock | None = None,
     )
 
 
-def list_output_devices(refresh: bool = True) -> list[OutputDevice]:
+def list_output_devices(refresh: bool = True) -> list[AudioDevice]:
     """The output devices the default (`stream`) output can play to; may be empty.
 
     BackendError if the audio library itself cannot be loaded.

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -45,27 +44,6 @@ class BackendError(Exception):
         self.state = state
         self.opened = state == STOPPED
         self.device = device
-
-
-@dataclass(frozen=True)
-class OutputDevice:
-    """An output device the audio library sees.
-
-    `name` is what a setting remembers and what the `stream` output is given;
-    `host_api` is the way to reach it (e.g. "ALSA", "Windows WASAPI", "PulseAudio");
-    `is_default` marks the system's default output; `label` is what the listener
-    sees when it differs from `name` (a sound server's description of its output).
-    """
-
-    name: str
-    host_api: str
-    is_default: bool = False
-    label: str = ""
-
-    @property
-    def shown(self) -> str:
-        """What the listener sees: the label, else the name."""
-        return self.label or self.name
 
 
 class Backend(abc.ABC):

@@ -43,8 +43,8 @@ from mit_desktop.playback.output.base import (
     STOPPED,
     Backend,
     BackendError,
-    OutputDevice,
 )
+from mit_desktop.playback.output.devices import AudioDevice
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def refresh_portaudio(sd: ModuleType) -> bool:
     return _refresh(sd)
 
 
-def _outputs(sd: ModuleType) -> list[tuple[int, OutputDevice]]:
+def _outputs(sd: ModuleType) -> list[tuple[int, AudioDevice]]:
     try:
         devices = sd.query_devices()
         apis = sd.query_hostapis()
@@ -148,7 +148,7 @@ def _outputs(sd: ModuleType) -> list[tuple[int, OutputDevice]]:
     for index, device in enumerate(devices):
         if device["max_output_channels"] > 0:
             api = apis[device["hostapi"]]["name"]
-            found.append((index, OutputDevice(device["name"], api, index == default)))
+            found.append((index, AudioDevice(device["name"], api, index == default)))
     return found
 
 
@@ -157,7 +157,7 @@ def _outputs(sd: ModuleType) -> list[tuple[int, OutputDevice]]:
 THROUGH_SERVER = ("default", "pulse", "pipewire")
 
 
-def list_output_devices(refresh: bool = True) -> list[OutputDevice]:
+def list_output_devices(refresh: bool = True) -> list[AudioDevice]:
     """The output devices there are now, the system default marked (may be empty).
 
     When a sound server lists its outputs (`sinks.server_sinks`) and PortAudio reaches
@@ -179,8 +179,8 @@ def list_output_devices(refresh: bool = True) -> list[OutputDevice]:
     sinks = server_sinks()
     if not sinks:
         return found
-    return [OutputDevice(SINK_PREFIX + sink.name, "PulseAudio", sink.is_default,
-                         sink.description) for sink in sinks] + [
+    return [AudioDevice(SINK_PREFIX + sink.name, "PulseAudio", sink.is_default,
+                        sink.description) for sink in sinks] + [
         device for device in found if device.name not in THROUGH_SERVER]
 
 
@@ -208,7 +208,7 @@ def _pulse_sink(sink: str | None) -> Iterator[None]:
 class StreamBackend(Backend):
     """One continuous PortAudio output stream on `device` (None: the system default).
 
-    `device` is an :attr:`OutputDevice.name` (or "NAME [HOST API]" when a name exists
+    `device` is an :attr:`AudioDevice.name` (or "NAME [HOST API]" when a name exists
     under several host APIs). See the module docstring for how it plays and fails.
     """
 
@@ -328,8 +328,8 @@ class StreamBackend(Backend):
         log.info("the chosen sound output is not found; using the system default")
         return None, ""
 
-    def _through_server(self, outputs: list[tuple[int, OutputDevice]]
-                        ) -> tuple[int, OutputDevice]:
+    def _through_server(self, outputs: list[tuple[int, AudioDevice]]
+                        ) -> tuple[int, AudioDevice]:
         """PortAudio's way to the sound server: "pulse", else the system default."""
         for index, device in outputs:
             if device.name == "pulse":
@@ -339,7 +339,7 @@ class StreamBackend(Backend):
                 return index, device
         return outputs[0]
 
-    def _choose(self, outputs: list[tuple[int, OutputDevice]]) -> tuple[int, OutputDevice]:
+    def _choose(self, outputs: list[tuple[int, AudioDevice]]) -> tuple[int, AudioDevice]:
         """The chosen device if PortAudio sees it, else the system default (else the first)."""
         if self.device:
             for index, device in outputs:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QWidget
 from mit_desktop.ui.widgets import button, label, named
 
 if TYPE_CHECKING:
-    from mit_desktop.playback.output.base import OutputDevice
+    from mit_desktop.playback.output.devices import AudioDevice
     from mit_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class SoundSettings(QWidget):
             return
         self.find_button.setEnabled(False)
 
-        def listing() -> list[OutputDevice]:
+        def listing() -> list[AudioDevice]:
             from mit_desktop.playback.output import list_output_devices
 
             return list_output_devices()
@@ -77,7 +77,7 @@ class SoundSettings(QWidget):
         self.ctx.tasks.run(listing, lambda found: self._show_devices(found, None),
                            lambda exc: self._show_devices([], exc))
 
-    def _show_devices(self, found: list[OutputDevice], error: BaseException | None) -> None:
+    def _show_devices(self, found: list[AudioDevice], error: BaseException | None) -> None:
         self.find_button.setEnabled(True)
         chosen = self.ctx.state.output_device
         self._loading = True

@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mit_desktop.playback.output.devices import AudioDevice
 from mit_desktop.recording.capture import Capture, CaptureError, TakeResult
 from mit_desktop.recording.levels import CLIPPING, TOO_QUIET, LevelState
 from mit_desktop.recording.listen import ListenProblem, play_take
-from mit_desktop.recording.sources import InputDevice, list_input_devices
+from mit_desktop.recording.sources import list_input_devices
 from mit_desktop.ui.access import announce
 from mit_desktop.ui.widgets import button, label, named
 
@@ -62,7 +63,7 @@ class DeviceBox(QWidget):
         chosen = self.device()
         self.combo.clear()
         try:
-            devices: list[InputDevice] = list_input_devices()
+            devices: list[AudioDevice] = list_input_devices()
         except Exception as exc:  # noqa: BLE001 - BackendError: the library is missing
             log.info("no input devices: %s", exc)
             devices = []
