@@ -40,6 +40,7 @@ import soundfile as sf
 
 from mit_desktop.fsutil import atomic_path, disk_message
 from mit_desktop.playback.output.base import BackendError
+from mit_desktop.playback.output.devices import portaudio_devices
 from mit_desktop.playback.output.stream import (
     THROUGH_SERVER,
     _pa_lock,
@@ -48,7 +49,7 @@ from mit_desktop.playback.output.stream import (
     refresh_portaudio,
 )
 from mit_desktop.recording.levels import BLOCK_MS, LevelState, LevelWatch, block_level
-from mit_desktop.recording.sources import portaudio_inputs, server_sources, source_of
+from mit_desktop.recording.sources import server_sources, source_of
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ class Capture:
 
     def _choose(self, sd: ModuleType) -> tuple[int | None, str | None, str]:
         """(PortAudio index or None for the default, PULSE_SOURCE, name shown)."""
-        inputs = portaudio_inputs(sd)
+        inputs = portaudio_devices(sd, "input")
         if not inputs:
             raise CaptureError("No microphone was found. Plug one in (or switch it on), "
                                "then choose it in the list.")

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import json
 import logging
-from types import ModuleType
 
-from mit_desktop.playback.output.devices import AudioDevice
+from mit_desktop.playback.output.devices import AudioDevice, portaudio_devices
 from mit_desktop.playback.output.sinks import run_pactl
 from mit_desktop.playback.output.stream import THROUGH_SERVER, _pa_lock, refresh_portaudio
 
@@ -73,23 +72,6 @@ def server_sources() -> list[AudioDevice]:
         return []
 
 
-def portaudio_inputs(sd: ModuleType) -> list[tuple[int, AudioDevice]]:
-    """PortAudio's input devices with their indexes (the caller holds `_pa_lock`)."""
-    try:
-        devices = sd.query_devices()
-        apis = sd.query_hostapis()
-        default = sd.default.device[0]
-        if default is None or default < 0:
-            default = next((api["default_input_device"] for api in apis
-                            if api["default_input_device"] >= 0), -1)
-    except Exception as exc:  # noqa: BLE001 - PortAudio not initialised: nothing to list
-        log.info("no input devices listed: %s", exc)
-        return []
-    return [(index, AudioDevice(device["name"], apis[device["hostapi"]]["name"],
-                                index == default))
-            for index, device in enumerate(devices) if device["max_input_channels"] > 0]
-
-
 def list_input_devices(refresh: bool = True) -> list[AudioDevice]:
     """The microphones there are now, the system default marked (may be empty).
 
@@ -102,7 +84,7 @@ def list_input_devices(refresh: bool = True) -> list[AudioDevice]:
     with _pa_lock:
         if refresh:
             refresh_portaudio(sd)
-        found = [device for _index, device in portaudio_inputs(sd)]
+        found = [device for _index, device in portaudio_devices(sd, "input")]
     if not any(device.name in THROUGH_SERVER for device in found):
         return found
     sources = server_sources()

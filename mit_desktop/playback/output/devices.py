@@ -1,15 +1,25 @@
-"""Sound devices, for both directions: outputs and microphones.
+"""Sound devices as PortAudio lists them, for both directions: outputs and microphones.
 
 One type (:class:`AudioDevice`) names a device the player plays to
 (`stream.list_output_devices`) and one the recorder records from
-(`recording.sources.list_input_devices`).
+(`recording.sources.list_input_devices`); :func:`portaudio_devices` lists either kind
+from PortAudio.
 
-Imports no audio library.
+Imports no audio library: the caller passes `sounddevice` in, and holds
+`stream._pa_lock` around PortAudio's calls.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from types import ModuleType
+from typing import Literal
+
+log = logging.getLogger(__name__)
+
+#: What a listing asks PortAudio for: "input" (microphones) or "output" (speakers).
+Kind = Literal["input", "output"]
 
 
 @dataclass(frozen=True)
@@ -32,3 +42,25 @@ class AudioDevice:
     def shown(self) -> str:
         """What a person sees: the label, else the name."""
         return self.label or self.name
+
+
+def portaudio_devices(sd: ModuleType, kind: Kind) -> list[tuple[int, AudioDevice]]:
+    """PortAudio's devices of `kind` with their indexes, the system default marked.
+
+    `sd` is the loaded `sounddevice` module; the caller holds `stream._pa_lock`.
+    [] (logged) when PortAudio cannot list devices (not initialised).
+    """
+    column = 0 if kind == "input" else 1
+    try:
+        devices = sd.query_devices()
+        apis = sd.query_hostapis()
+        default = sd.default.device[column]
+        if default is None or default < 0:
+            default = next((api[f"default_{kind}_device"] for api in apis
+                            if api[f"default_{kind}_device"] >= 0), -1)
+    except Exception as exc:  # noqa: BLE001 - PortAudio not initialised: nothing to list
+        log.info("no %s devices listed: %s", kind, exc)
+        return []
+    return [(index, AudioDevice(device["name"], apis[device["hostapi"]]["name"],
+                                index == default))
+            for index, device in enumerate(devices) if device[f"max_{kind}_channels"] > 0]

@@ -44,7 +44,7 @@ from mit_desktop.playback.output.base import (
     Backend,
     BackendError,
 )
-from mit_desktop.playback.output.devices import AudioDevice
+from mit_desktop.playback.output.devices import AudioDevice, portaudio_devices
 
 log = logging.getLogger(__name__)
 
@@ -133,25 +133,6 @@ def refresh_portaudio(sd: ModuleType) -> bool:
     return _refresh(sd)
 
 
-def _outputs(sd: ModuleType) -> list[tuple[int, AudioDevice]]:
-    try:
-        devices = sd.query_devices()
-        apis = sd.query_hostapis()
-        default = sd.default.device[1]
-        if default is None or default < 0:
-            default = next((api["default_output_device"] for api in apis
-                            if api["default_output_device"] >= 0), -1)
-    except Exception as exc:  # noqa: BLE001 - PortAudio not initialised: nothing to list
-        log.info("no devices listed: %s", exc)
-        return []
-    found = []
-    for index, device in enumerate(devices):
-        if device["max_output_channels"] > 0:
-            api = apis[device["hostapi"]]["name"]
-            found.append((index, AudioDevice(device["name"], api, index == default)))
-    return found
-
-
 #: PortAudio's (ALSA's) names for "through the sound server": replaced by the server's own
 #: outputs when it lists them.
 THROUGH_SERVER = ("default", "pulse", "pipewire")
@@ -173,7 +154,7 @@ def list_output_devices(refresh: bool = True) -> list[AudioDevice]:
     with _pa_lock:
         if refresh:
             _refresh(sd)
-        found = [device for _index, device in _outputs(sd)]
+        found = [device for _index, device in portaudio_devices(sd, "output")]
     if not any(device.name in THROUGH_SERVER for device in found):
         return found
     sinks = server_sinks()
@@ -283,7 +264,7 @@ class StreamBackend(Backend):
     def _open_stream(self, sd: ModuleType, sample_rate: int, refresh: bool) -> tuple[Any, str]:
         if refresh:
             _refresh(sd)
-        outputs = _outputs(sd)
+        outputs = portaudio_devices(sd, "output")
         if not outputs:
             raise BackendError("PortAudio lists no output device", state=NO_DEVICE)
         sink, shown = self._chosen_sink()
