@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -40,7 +39,7 @@ import soundfile as sf
 
 from mit_desktop.fsutil import atomic_path, disk_message
 from mit_desktop.playback.output.base import BackendError
-from mit_desktop.playback.output.devices import portaudio_devices
+from mit_desktop.playback.output.devices import portaudio_devices, pulse_device
 from mit_desktop.playback.output.stream import (
     THROUGH_SERVER,
     _pa_lock,
@@ -89,23 +88,6 @@ def lost_message(recorded_ms: int) -> str:
     return (f"The microphone stopped sending sound (it was unplugged, switched off or taken "
             f"by another program). What was recorded until then ({recorded_ms / 1000:.1f} s) "
             "is kept. Check the microphone, choose it again in the list and record again.")
-
-
-@contextlib.contextmanager
-def _pulse_source(source: str | None) -> Iterator[None]:
-    """While the stream opens (the caller holds `_pa_lock`): PULSE_SOURCE names `source`."""
-    if source is None:
-        yield
-        return
-    before = os.environ.get("PULSE_SOURCE")
-    os.environ["PULSE_SOURCE"] = source
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("PULSE_SOURCE", None)
-        else:
-            os.environ["PULSE_SOURCE"] = before
 
 
 class Capture:
@@ -190,7 +172,7 @@ class Capture:
             with _pa_lock:
                 refresh_portaudio(sd)
                 index, source, shown = self._choose(sd)
-                with _pulse_source(source):
+                with pulse_device("input", source):
                     try:
                         stream = self._open(sd, index, 1)
                     except Exception as exc:  # noqa: BLE001 - a card that only does stereo

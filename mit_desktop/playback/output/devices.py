@@ -3,7 +3,8 @@
 One type (:class:`AudioDevice`) names a device the player plays to
 (`stream.list_output_devices`) and one the recorder records from
 (`recording.sources.list_input_devices`); :func:`portaudio_devices` lists either kind
-from PortAudio.
+from PortAudio; :func:`pulse_device` names the sound server's sink or source that a
+stream opened through ALSA's PulseAudio plugin reaches.
 
 Imports no audio library: the caller passes `sounddevice` in, and holds
 `stream._pa_lock` around PortAudio's calls.
@@ -11,7 +12,10 @@ Imports no audio library: the caller passes `sounddevice` in, and holds
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Literal
@@ -64,3 +68,27 @@ def portaudio_devices(sd: ModuleType, kind: Kind) -> list[tuple[int, AudioDevice
     return [(index, AudioDevice(device["name"], apis[device["hostapi"]]["name"],
                                 index == default))
             for index, device in enumerate(devices) if device[f"max_{kind}_channels"] > 0]
+
+
+@contextlib.contextmanager
+def pulse_device(kind: Kind, name: str | None) -> Iterator[None]:
+    """While a stream is opened (the caller holds `stream._pa_lock`): PULSE_SINK (for an
+    output) or PULSE_SOURCE (for an input) names the server's device `name`.
+
+    libpulse reads it when ALSA's PulseAudio plugin connects, and uses that sink or source
+    instead of the server's default. The variable is restored afterwards. None: nothing
+    is set.
+    """
+    if name is None:
+        yield
+        return
+    variable = "PULSE_SOURCE" if kind == "input" else "PULSE_SINK"
+    before = os.environ.get(variable)
+    os.environ[variable] = name
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(variable, None)
+        else:
+            os.environ[variable] = before

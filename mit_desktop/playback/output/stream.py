@@ -28,7 +28,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -44,7 +43,7 @@ from mit_desktop.playback.output.base import (
     Backend,
     BackendError,
 )
-from mit_desktop.playback.output.devices import AudioDevice, portaudio_devices
+from mit_desktop.playback.output.devices import AudioDevice, portaudio_devices, pulse_device
 
 log = logging.getLogger(__name__)
 
@@ -165,27 +164,6 @@ def list_output_devices(refresh: bool = True) -> list[AudioDevice]:
         device for device in found if device.name not in THROUGH_SERVER]
 
 
-@contextlib.contextmanager
-def _pulse_sink(sink: str | None) -> Iterator[None]:
-    """While a stream is opened (the caller holds `_pa_lock`): PULSE_SINK names `sink`.
-
-    libpulse reads it when ALSA's PulseAudio plugin connects, and plays to that sink
-    instead of the server's default. Restored afterwards.
-    """
-    if sink is None:
-        yield
-        return
-    before = os.environ.get("PULSE_SINK")
-    os.environ["PULSE_SINK"] = sink
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("PULSE_SINK", None)
-        else:
-            os.environ["PULSE_SINK"] = before
-
-
 class StreamBackend(Backend):
     """One continuous PortAudio output stream on `device` (None: the system default).
 
@@ -275,7 +253,7 @@ class StreamBackend(Backend):
         stream = None
         generation = self._generation
         try:
-            with _pulse_sink(sink):
+            with pulse_device("output", sink):
                 stream = sd.OutputStream(
                     samplerate=sample_rate, channels=1, dtype="int16", device=index,
                     latency=self.latency_s, callback=self._callback,
