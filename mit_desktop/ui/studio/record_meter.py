@@ -1,5 +1,6 @@
 """The recorder's controls shared by both modes: the microphone box, the level meter with
-its warning in words, and a Qt bridge over `recording.capture.Capture`.
+its warning in words, a Qt bridge over `recording.capture.Capture`, and the dialog base
+both recording dialogs build on.
 
 The meter is a progress bar from -60 to 0 dBFS (the peak of the latest block), so a
 screen reader reads its value ("-18 dB") through Qt's value interface; it is in the Tab
@@ -17,7 +18,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
+    QLabel,
     QProgressBar,
     QVBoxLayout,
     QWidget,
@@ -240,3 +243,48 @@ class TakeListener(QObject):
 
 
 __all__ = ["CaptureError", "DeviceBox", "LevelMeter", "RecorderBridge", "TakeListener"]
+
+
+class RecordingDialog(QDialog):
+    """What both recording dialogs share: the microphone box and level meter, the status
+    line that says what happened (and is announced), and closing that stops the
+    microphone and any take being listened to.
+
+    A subclass makes `bridge` (a RecorderBridge) before `add_microphone`, `status` (the
+    label `say` writes to) and `listener` (a TakeListener) in its ``__init__``.
+    """
+
+    bridge: RecorderBridge
+    listener: TakeListener
+    status: QLabel
+    devices: DeviceBox
+    meter: LevelMeter
+
+    def add_microphone(self, page: QWidget, layout: QVBoxLayout) -> None:
+        """Put the microphone box and the level meter (fed by `bridge`) into `layout`."""
+        self.devices = DeviceBox(page)
+        layout.addWidget(self.devices)
+        self.meter = LevelMeter(page)
+        layout.addWidget(self.meter)
+        self.bridge.level.connect(self.meter.show_state)
+
+    def find_microphones(self) -> None:
+        """List the microphones; say so when there is none (or none can be listed)."""
+        self.devices.refresh()
+        if self.devices.problem:
+            self._say(self.devices.problem)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        announce(self.status, text)
+
+    def reject(self) -> None:
+        self.listener.stop()
+        if self.bridge.recording:
+            self.bridge.stop()
+        super().reject()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.bridge.recording:
+            self.bridge.stop()
+        super().closeEvent(event)

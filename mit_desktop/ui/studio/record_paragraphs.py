@@ -25,7 +25,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QMessageBox,
     QVBoxLayout,
@@ -49,15 +48,14 @@ from mit_desktop.recording.tidy import (
 )
 from mit_desktop.recording.trim import TakeProblem
 from mit_desktop.session.errors import SessionError
-from mit_desktop.ui.access import announce
-from mit_desktop.ui.studio.record_meter import DeviceBox, LevelMeter, RecorderBridge, TakeListener
+from mit_desktop.ui.studio.record_meter import RecorderBridge, RecordingDialog, TakeListener
 from mit_desktop.ui.widgets import FlowRow, button, clock, label, named, scroll_page
 from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
 
 
-class RecordParagraphsDialog(QDialog):
+class RecordParagraphsDialog(RecordingDialog):
     """Record the paragraphs of the script at `script`. ``saved(path)`` when the script
     was given its clips. `run` runs the saving off the GUI thread (a TaskManager's run).
     `other_texts` gives the texts of unsaved drafts, whose recordings a tidy keeps."""
@@ -76,7 +74,6 @@ class RecordParagraphsDialog(QDialog):
         self.index = 0
         self.kept: dict[int, Path] = {}
         self.bridge = RecorderBridge(self)
-        self.bridge.level.connect(self._level)
         self.bridge.stopped.connect(self._stopped)
         self.bridge.started.connect(self._started)
         self.setWindowTitle(self.tr("Record your narration"))
@@ -86,10 +83,7 @@ class RecordParagraphsDialog(QDialog):
         layout.addWidget(label(self.tr(
             "Read each paragraph aloud in your own voice. Silence before and after is cut, "
             "and the level is matched to the rest of the program."), "muted", page))
-        self.devices = DeviceBox(page)
-        layout.addWidget(self.devices)
-        self.meter = LevelMeter(page)
-        layout.addWidget(self.meter)
+        self.add_microphone(page, layout)
         self.where = label("", "title", page)
         layout.addWidget(self.where)
         self.text = label("", "prompt", page)
@@ -150,9 +144,7 @@ class RecordParagraphsDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.listener = TakeListener(self.listen_button, self.run, output_device, self._say)
         self.listen_button.clicked.connect(self._listen)
-        self.devices.refresh()
-        if self.devices.problem:
-            self._say(self.devices.problem)
+        self.find_microphones()
         if not self.paragraphs:
             self._say(self.tr("This script has no paragraphs to read yet. Write some text "
                               "in it first."))
@@ -233,9 +225,6 @@ class RecordParagraphsDialog(QDialog):
 
     def _started(self) -> None:
         self._say(self.tr("Recording. Read the paragraph, then press Stop."))
-
-    def _level(self, state: object) -> None:
-        self.meter.show_state(state)  # type: ignore[arg-type]
 
     def stop(self) -> None:
         self.bridge.stop()
@@ -373,18 +362,3 @@ class RecordParagraphsDialog(QDialog):
         """Say ``notice`` (such as "Saved your changes before recording.") before what the
         status line already says."""
         self._say(f"{notice} {self.status.text()}".strip())
-
-    def _say(self, text: str) -> None:
-        self.status.setText(text)
-        announce(self.status, text)
-
-    def reject(self) -> None:
-        self.listener.stop()
-        if self.bridge.recording:
-            self.bridge.stop()
-        super().reject()
-
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self.bridge.recording:
-            self.bridge.stop()
-        super().closeEvent(event)

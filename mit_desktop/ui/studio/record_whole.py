@@ -17,7 +17,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
@@ -47,7 +46,7 @@ from mit_desktop.recording.whole_take import whole_take_paths, write_whole_take_
 from mit_desktop.render.clips import ClipError
 from mit_desktop.session.errors import SessionError
 from mit_desktop.ui.access import announce
-from mit_desktop.ui.studio.record_meter import DeviceBox, LevelMeter, RecorderBridge, TakeListener
+from mit_desktop.ui.studio.record_meter import RecorderBridge, RecordingDialog, TakeListener
 from mit_desktop.ui.studio.record_waveform import WaveformView
 from mit_desktop.ui.widgets import FlowRow, button, clock, label, named, scroll_page
 from mit_desktop.ui.workers import DbRunner, run_here
@@ -58,7 +57,7 @@ MOVE_MS = 500
 LISTEN_AROUND_MS = 3000
 
 
-class RecordWholeTakeDialog(QDialog):
+class RecordWholeTakeDialog(RecordingDialog):
     """``saved(path)`` with the new script once the practice is made."""
 
     saved = Signal(object)
@@ -73,7 +72,6 @@ class RecordWholeTakeDialog(QDialog):
         self._take_name = ""
         self.summary: TakeSummary | None = None
         self.bridge = RecorderBridge(self)
-        self.bridge.level.connect(lambda state: self.meter.show_state(state))
         self.bridge.started.connect(lambda: self._say(self.tr(
             "Recording. Read the whole practice; pause in silence where a reflection or a "
             "new section should come. Press Stop at the end.")))
@@ -91,10 +89,7 @@ class RecordWholeTakeDialog(QDialog):
         name_row.addWidget(name_caption)
         name_row.addWidget(self.name, 1)
         layout.addLayout(name_row)
-        self.devices = DeviceBox(page)
-        layout.addWidget(self.devices)
-        self.meter = LevelMeter(page)
-        layout.addWidget(self.meter)
+        self.add_microphone(page, layout)
         take_row = FlowRow(page)
         self.record_button = button(self.tr("&Record"), self.tr("Record"),
                                     self.tr("Start recording the whole practice."), "primary", page)
@@ -203,9 +198,7 @@ class RecordWholeTakeDialog(QDialog):
         self.listen_button.clicked.connect(self._listen)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
-        self.devices.refresh()
-        if self.devices.problem:
-            self._say(self.devices.problem)
+        self.find_microphones()
         self._update_buttons()
 
     # -- recording -------------------------------------------------------------------
@@ -378,18 +371,3 @@ class RecordWholeTakeDialog(QDialog):
                 self._say(self.tr("The practice could not be made."))
 
         self.run(lambda: write_whole_take_session(audio, proposals, script), done, failed)
-
-    def _say(self, text: str) -> None:
-        self.status.setText(text)
-        announce(self.status, text)
-
-    def reject(self) -> None:
-        self.listener.stop()
-        if self.bridge.recording:
-            self.bridge.stop()
-        super().reject()
-
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self.bridge.recording:
-            self.bridge.stop()
-        super().closeEvent(event)
