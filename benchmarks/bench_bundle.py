@@ -58,7 +58,13 @@ def _fill_year(db_path: Path) -> None:
     """A client's history with one year of daily practice (see the module docstring)."""
     import random
 
-    from benchmarks.bench_history import PROMPTS, SESSIONS, WORDS, _body_map_blobs
+    from benchmarks.bench_history import (
+        PROMPTS,
+        SESSIONS,
+        WORDS,
+        _body_map_blobs,
+        insert_practices,
+    )
     from mit_desktop.history.store import HistoryStore
 
     rng = random.Random(17)
@@ -99,20 +105,7 @@ def _fill_year(db_path: Path) -> None:
                     measures.append((profile, instrument, day_ms + 9 * 3_600_000, 60,
                                      json.dumps(answers), None, "weekly"))
         with store.transaction():
-            store.conn.executemany(
-                "INSERT INTO practices (id, profile_id, session_id, session_hash, mode, source, "
-                "status, started_ms, utc_offset_min, ended_ms, checkpoint_ms, position_ms, "
-                "listened_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", practices)
-            store.conn.executemany(
-                "INSERT INTO check_ins (practice_id, phase, recorded_ms, mood, stress) "
-                "VALUES (?, ?, ?, ?, ?)", check_ins)
-            store.conn.executemany(
-                "INSERT INTO body_maps (id, profile_id, practice_id, created_ms, "
-                "utc_offset_min, emotion, intensity, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                body_maps)
-            store.conn.executemany(
-                "INSERT INTO reflections (practice_id, reflection_key, prompt, note, rating, "
-                "body_map_id, saved_ms) VALUES (?, ?, ?, ?, ?, ?, ?)", reflections)
+            insert_practices(store, practices, check_ins, body_maps, reflections)
             store.conn.executemany(
                 "INSERT INTO measure_responses (profile_id, instrument, recorded_ms, "
                 "utc_offset_min, answers, follow_up, occasion) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -61,6 +61,29 @@ def _record(name: str, value: float, baseline: str, baseline_value: float,
             "baseline_value": baseline_value}
 
 
+def insert_practices(store: HistoryStore, practices: list[tuple], check_ins: list[tuple],
+                     body_maps: list[tuple], reflections: list[tuple]) -> None:
+    """Bulk-insert generated rows (the caller holds a transaction): practices (id,
+    profile_id, session_id, session_hash, mode, source, status, started_ms,
+    utc_offset_min, ended_ms, checkpoint_ms, position_ms, listened_ms), check-ins
+    (practice_id, phase, recorded_ms, mood, stress), body maps (id, profile_id,
+    practice_id, created_ms, utc_offset_min, emotion, intensity, data) and reflections
+    (practice_id, reflection_key, prompt, note, rating, body_map_id, saved_ms)."""
+    store.conn.executemany(
+        "INSERT INTO practices (id, profile_id, session_id, session_hash, mode, source, "
+        "status, started_ms, utc_offset_min, ended_ms, checkpoint_ms, position_ms, "
+        "listened_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", practices)
+    store.conn.executemany(
+        "INSERT INTO check_ins (practice_id, phase, recorded_ms, mood, stress) "
+        "VALUES (?, ?, ?, ?, ?)", check_ins)
+    store.conn.executemany(
+        "INSERT INTO body_maps (id, profile_id, practice_id, created_ms, utc_offset_min, "
+        "emotion, intensity, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", body_maps)
+    store.conn.executemany(
+        "INSERT INTO reflections (practice_id, reflection_key, prompt, note, rating, "
+        "body_map_id, saved_ms) VALUES (?, ?, ?, ?, ?, ?, ?)", reflections)
+
+
 def _bare_update_ms(folder: Path, repeats: int) -> float:
     conn = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
@@ -152,19 +175,7 @@ def _ten_years(store: HistoryStore, profile: int, end_ms: int) -> int:
                 reflections.append((pid, f"r{k}", prompt, note, rng.randrange(11),
                                     map_id if k == 0 else None, started + 60_000 * (k + 1)))
     with store.transaction():
-        store.conn.executemany(
-            "INSERT INTO practices (id, profile_id, session_id, session_hash, mode, source, "
-            "status, started_ms, utc_offset_min, ended_ms, checkpoint_ms, position_ms, "
-            "listened_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", practices)
-        store.conn.executemany(
-            "INSERT INTO check_ins (practice_id, phase, recorded_ms, mood, stress) "
-            "VALUES (?, ?, ?, ?, ?)", check_ins)
-        store.conn.executemany(
-            "INSERT INTO body_maps (id, profile_id, practice_id, created_ms, utc_offset_min, "
-            "emotion, intensity, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", body_maps)
-        store.conn.executemany(
-            "INSERT INTO reflections (practice_id, reflection_key, prompt, note, rating, "
-            "body_map_id, saved_ms) VALUES (?, ?, ?, ?, ?, ?, ?)", reflections)
+        insert_practices(store, practices, check_ins, body_maps, reflections)
     log.info("ten years: %d practices, %d check-ins, %d reflections, %d body maps",
              len(practices), len(check_ins), len(reflections), len(body_maps))
 
