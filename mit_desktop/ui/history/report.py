@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -41,7 +43,7 @@ from mit_desktop.history.program_plan import ProgramPlan
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
 from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
-from mit_desktop.ui.history.charts import RatingChart, chart_image, rating_summary
+from mit_desktop.ui.history.charts import RatingChart, _Chart, chart_image, rating_summary
 from mit_desktop.ui.history.data import SessionCatalog, load_catalog
 from mit_desktop.ui.history.diary import rgb_image
 from mit_desktop.ui.history.safety import event_text, safety_events_in
@@ -73,6 +75,20 @@ class Report:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+def _chart_html(document: QTextDocument, chart: _Chart, url: str,
+                show: Callable[[], None]) -> str:
+    """Draws `chart` for print (12-point text, CHART_WIDTH_PX x CHART_HEIGHT_PX) after
+    `show` fills it, adds the image to `document` under `url` and returns the HTML
+    paragraph that shows it 600 px wide."""
+    chart_font = QFont(chart.font())
+    chart_font.setPointSizeF(12)
+    chart.apply_font(chart_font)
+    show()
+    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
+                         chart_image(chart, CHART_WIDTH_PX, CHART_HEIGHT_PX))
+    return f'<p><img src="{url}" width="600"></p>'
 
 
 def _map_image(blob: bytes) -> QImage | None:
@@ -230,16 +246,11 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
     parts.append(f"<h2>{_esc(tr('Mood and stress, before and after practice'))}</h2>")
     for kind in ("mood", "stress"):
         chart = RatingChart(kind)
-        chart_font = QFont(chart.font())
-        chart_font.setPointSizeF(12)
-        chart.apply_font(chart_font)
-        chart.show_changes(changes, first_day, last_day)
-        url = f"mit://chart/{kind}"
-        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
-                             chart_image(chart, CHART_WIDTH_PX, CHART_HEIGHT_PX))
+        image = _chart_html(document, chart, f"mit://chart/{kind}",
+                            partial(chart.show_changes, changes, first_day, last_day))
         before = chart.series[f"{kind}_before"][1]
         after = chart.series[f"{kind}_after"][1]
-        parts.append(f'<p><img src="{url}" width="600"></p>')
+        parts.append(image)
         parts.append(f"<p>{_esc(rating_summary(kind, before, after))} "
                      f"{_esc(tr('Open circles: before; filled triangles: after.'))}</p>")
         chart.deleteLater()
@@ -323,15 +334,10 @@ def _measures_html(document: QTextDocument, store: HistoryStore, profile_id: int
         parts.append(f"<p>{_esc(tr('No questionnaires answered in these dates.'))}</p>")
         return parts
     for each, chart in zip(series, measure_charts(series, first_day, last_day)):
-        chart_font = QFont(chart.font())
-        chart_font.setPointSizeF(12)
-        chart.apply_font(chart_font)
-        chart.show_series(each, first_day, last_day)
-        url = f"mit://chart/measure-{each.instrument.id}"
-        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
-                             chart_image(chart, CHART_WIDTH_PX, CHART_HEIGHT_PX))
+        image = _chart_html(document, chart, f"mit://chart/measure-{each.instrument.id}",
+                            partial(chart.show_series, each, first_day, last_day))
         parts.append(f"<h3>{_esc(each.instrument.short_name)}</h3>")
-        parts.append(f'<p><img src="{url}" width="600"></p>')
+        parts.append(image)
         rows = "".join(
             f"<tr><td>{_esc(long_date(p.day))}</td><td>{_esc(p.occasion)}</td>"
             f"<td>{_esc(p.score.text)}{_esc(each.instrument.score_unit)}</td>"
