@@ -49,26 +49,25 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     commands = history.add_subparsers(dest="history_command", metavar="COMMAND")
     commands.required = True
 
-    p = commands.add_parser("list", help="list practices, newest first")
-    p.add_argument("--profile", metavar="NAME", help="only this profile")
+    p = _command(commands, "list", _cmd_list, "list practices, newest first")
+    _profile_option(p, "only this profile")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="at most N per profile")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=_guard(_cmd_list))
+    _json_option(p)
 
-    p = commands.add_parser("stats", help="practice statistics")
-    p.add_argument("--profile", metavar="NAME", help="only this profile")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=_guard(_cmd_stats))
+    p = _command(commands, "stats", _cmd_stats, "practice statistics")
+    _profile_option(p, "only this profile")
+    _json_option(p)
 
-    p = commands.add_parser(
-        "export", help="export one profile's practices, reflections and check-ins",
-        description="JSON goes to standard output unless -o is given; CSV (one file per "
-                    "table) needs -o FILE.zip or -o FOLDER.")
+    p = _command(
+        commands, "export", _cmd_export,
+        "export one profile's practices, reflections and check-ins",
+        "JSON goes to standard output unless -o is given; CSV (one file per "
+        "table) needs -o FILE.zip or -o FOLDER.")
     p.add_argument("--format", choices=export_mod.FORMATS, default=None,
                    help="json or csv (default: from -o: .zip or a folder means csv; else json)")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, default=None,
                    help="FILE.json, FILE.zip or a FOLDER (default: JSON to standard output)")
-    p.add_argument("--profile", metavar="NAME", help="the profile (needed when there are several)")
+    _profile_option(p, "the profile (needed when there are several)")
     p.add_argument("--bundle", action="store_true",
                    help="a practice bundle for your therapist (one .mitbundle file: practices, "
                         "check-ins, reflections, body maps, questionnaires, times you needed "
@@ -82,63 +81,84 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--protect", action="store_true",
                    help="with --bundle: protect the bundle with a passphrase, asked for twice "
                         "(never typed on the command line, where others could see it)")
-    p.add_argument("--passphrase-file", metavar="FILE", type=Path, default=None,
-                   help="with --bundle: protect it with the passphrase on the first line of "
-                        "FILE ('-': standard input)")
-    p.add_argument("--passphrase", nargs="?", action=_NoPassphraseHere, help=argparse.SUPPRESS)
-    p.set_defaults(func=_guard(_cmd_export))
+    _passphrase_options(p, "with --bundle: protect it with the passphrase on the first line of "
+                           "FILE ('-': standard input)")
 
-    p = commands.add_parser(
-        "import", help="import a client's practice bundle into their profile",
-        description="Reads a practice bundle (.mitbundle) into the profile NAME (made as a "
-                    "client profile if there is none). Importing the same bundle again adds "
-                    "nothing; a newer one adds only what is new.")
+    p = _command(
+        commands, "import", _cmd_import,
+        "import a client's practice bundle into their profile",
+        "Reads a practice bundle (.mitbundle) into the profile NAME (made as a "
+        "client profile if there is none). Importing the same bundle again adds "
+        "nothing; a newer one adds only what is new.")
     p.add_argument("bundle", metavar="FILE", type=Path, help="the .mitbundle file")
     p.add_argument("--profile", metavar="NAME", required=True, help="the client's profile")
     p.add_argument("--yes", action="store_true",
                    help="import even though the profile holds someone else's practice")
-    p.add_argument("--passphrase-file", metavar="FILE", type=Path, default=None,
-                   help="a protected bundle's passphrase: the first line of FILE ('-': "
-                        "standard input); without it the passphrase is asked for")
-    p.add_argument("--passphrase", nargs="?", action=_NoPassphraseHere, help=argparse.SUPPRESS)
-    p.set_defaults(func=_guard(_cmd_import))
+    _passphrase_options(p, "a protected bundle's passphrase: the first line of FILE ('-': "
+                           "standard input); without it the passphrase is asked for")
 
-    p = commands.add_parser(
-        "delete-copy", help="delete a therapist's copy of a client's practice (when care ends)",
-        description="Deletes the profile NAME with everything in it, only if it is a "
-                    "therapist's copy imported from practice bundles (read-only in the "
-                    "window, which does not delete it). Without --yes it only says what "
-                    "would go.")
+    p = _command(
+        commands, "delete-copy", _cmd_delete_copy,
+        "delete a therapist's copy of a client's practice (when care ends)",
+        "Deletes the profile NAME with everything in it, only if it is a "
+        "therapist's copy imported from practice bundles (read-only in the "
+        "window, which does not delete it). Without --yes it only says what "
+        "would go.")
     p.add_argument("profile", metavar="NAME", help="the client's profile")
     p.add_argument("--yes", action="store_true", help="delete it")
-    p.set_defaults(func=_guard(_cmd_delete_copy))
 
-    p = commands.add_parser("backup", help="make a backup now (or list backups)")
+    p = _command(commands, "backup", _cmd_backup, "make a backup now (or list backups)")
     p.add_argument("--list", action="store_true", help="list backups instead")
-    p.set_defaults(func=_guard(_cmd_backup))
 
-    p = commands.add_parser(
-        "region", help="where the listener lives, for the crisis numbers (show or set)",
-        description="Show the profile's region and its crisis numbers, or set it: a listed "
-                    "region code (US, CA, GB, IE, AU) or 'elsewhere' for somewhere else.")
+    p = _command(
+        commands, "region", _cmd_region,
+        "where the listener lives, for the crisis numbers (show or set)",
+        "Show the profile's region and its crisis numbers, or set it: a listed "
+        "region code (US, CA, GB, IE, AU) or 'elsewhere' for somewhere else.")
     p.add_argument("code", nargs="?", metavar="CODE", help="the region to set")
-    p.add_argument("--profile", metavar="NAME", help="the profile (needed when there are several)")
-    p.set_defaults(func=_guard(_cmd_region))
+    _profile_option(p, "the profile (needed when there are several)")
 
-    p = commands.add_parser(
-        "restore", help="replace the history with a backup",
-        description="Replace the history with a backup. The history it replaces is kept: "
-                    "backed up first, or, if it is damaged, kept unchanged beside it.")
+    p = _command(
+        commands, "restore", _cmd_restore, "replace the history with a backup",
+        "Replace the history with a backup. The history it replaces is kept: "
+        "backed up first, or, if it is damaged, kept unchanged beside it.")
     p.add_argument("backup", metavar="BACKUP",
                    help="a backup file, or its name in the backups folder")
-    p.set_defaults(func=_guard(_cmd_restore))
 
-    p = commands.add_parser(
-        "start-new", help="put a damaged history aside and start a new, empty one",
-        description="Only for a history that cannot be used: it is kept, unchanged, as "
-                    "history-damaged-DATE.sqlite3, and a new, empty history is started.")
-    p.set_defaults(func=_guard(_cmd_start_new))
+    _command(
+        commands, "start-new", _cmd_start_new,
+        "put a damaged history aside and start a new, empty one",
+        "Only for a history that cannot be used: it is kept, unchanged, as "
+        "history-damaged-DATE.sqlite3, and a new, empty history is started.")
     return history
+
+
+def _command(commands: Any, name: str, handler: Handler, summary: str,
+             description: str | None = None) -> argparse.ArgumentParser:
+    """A ``history NAME`` subcommand running `handler` through `_guard`; `summary` is its
+    line in ``history --help``, `description` (if given) heads its own ``--help``."""
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=summary,
+                                                          description=description)
+    parser.set_defaults(func=_guard(handler))
+    return parser
+
+
+def _profile_option(parser: argparse.ArgumentParser, text: str) -> None:
+    """``--profile NAME`` (optional), described by `text`."""
+    parser.add_argument("--profile", metavar="NAME", help=text)
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    """``--json``: print JSON instead of text."""
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _passphrase_options(parser: argparse.ArgumentParser, text: str) -> None:
+    """``--passphrase-file FILE`` (described by `text`) and the hidden ``--passphrase``
+    that refuses a passphrase typed on the command line."""
+    parser.add_argument("--passphrase-file", metavar="FILE", type=Path, default=None, help=text)
+    parser.add_argument("--passphrase", nargs="?", action=_NoPassphraseHere,
+                        help=argparse.SUPPRESS)
 
 
 def damaged_advice(exc: CorruptDatabaseError) -> str:
