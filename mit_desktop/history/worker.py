@@ -7,8 +7,9 @@ Jobs run first in, first out; :meth:`StoreWorker.flush` returns once every job
 handed over before it has run, so whatever they wrote is durable (the store
 commits with ``synchronous=FULL`` before each write method returns).
 
-The GUI has its own database lane (``ui/workers.py``) and passes its
-``submit`` function to the practice recorder instead of using this class.
+This is the program's one ordered job lane for the store: the GUI's database lane
+(``ui/workers.py`` ``TaskManager.db``) is one of these too, and passes itself to the
+practice recorder as its ``submit``.
 """
 
 from __future__ import annotations

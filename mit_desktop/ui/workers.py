@@ -2,22 +2,30 @@
 thread and get its result (or its exception) back on the GUI thread.
 
 Two lanes: ``run`` uses a small general pool (rendering, parsing, file copies);
-``db`` uses a single worker thread, so the history store (one SQLite connection,
-"used from one thread at a time") only ever runs on that thread, in order.
+``db`` is the history store's one ordered job lane, the same
+:class:`~mit_desktop.history.worker.StoreWorker` the terminal uses: one thread, jobs
+first in, first out, from any thread (the window's calls and the practice recorder's,
+handed over on the player's feeder thread), so the store (one SQLite connection, "used
+from one thread at a time") only ever runs there, in the order the calls were made.
 
-Tests set :attr:`TaskManager.synchronous` (or ``MIT_DESKTOP_SYNC_WORKERS=1``):
-every job then runs at once on the calling thread, like Picard's fake thread pool.
+Tests set :attr:`TaskManager.synchronous` (or ``MIT_DESKTOP_SYNC_WORKERS=1``): every
+job then runs on the GUI thread, like Picard's fake thread pool: at once when handed
+over there, and a store job handed over on another thread waits, in order, until the
+GUI thread next hands one over or its event loop runs.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+from mit_desktop.history.worker import StoreWorker
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +75,7 @@ class _Relay(QObject):
     """Lives on the GUI thread; the worker emits, the slot runs on the GUI thread (queued)."""
 
     finished = Signal(object, object, object, object)  # on_done, on_error, result, exception
+    wake = Signal()  # (synchronous tasks) store jobs were handed over on another thread
 
     def __init__(self) -> None:
         super().__init__()
@@ -89,6 +98,14 @@ def _deliver(on_done: Done | None, on_error: Failed | None, result: Any,
         log.error("background job failed", exc_info=error)
 
 
+def _outcome(fn: Callable[[], Any]) -> tuple[Any, BaseException | None]:
+    """(fn's result, None), or (None, the exception it raised)."""
+    try:
+        return fn(), None
+    except BaseException as exc:  # noqa: BLE001 - handed back to the GUI thread
+        return None, exc
+
+
 class _Job(QRunnable):
     def __init__(self, relay: _Relay, fn: Callable[[], Any], on_done: Done | None,
                  on_error: Failed | None) -> None:
@@ -96,47 +113,66 @@ class _Job(QRunnable):
         self.relay, self.fn, self.on_done, self.on_error = relay, fn, on_done, on_error
 
     def run(self) -> None:
-        try:
-            result, error = self.fn(), None
-        except BaseException as exc:  # noqa: BLE001 - handed back to the GUI thread
-            result, error = None, exc
-        self.relay.finished.emit(self.on_done, self.on_error, result, error)
+        self.relay.finished.emit(self.on_done, self.on_error, *_outcome(self.fn))
 
 
 class TaskManager:
-    """Runs jobs off the GUI thread; callbacks come back on the GUI thread."""
+    """Runs jobs off the GUI thread; callbacks come back on the GUI thread.
+
+    Made on the GUI thread. :meth:`db` may be called from any thread.
+    """
 
     synchronous: bool = bool(os.environ.get("MIT_DESKTOP_SYNC_WORKERS"))
 
     def __init__(self) -> None:
         self._relay = _Relay()
+        self._relay.wake.connect(self._drain, type=Qt.ConnectionType.QueuedConnection)
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(2)
-        self._db_pool = QThreadPool()
-        self._db_pool.setMaxThreadCount(1)  # the store is used from one thread at a time
-        self._db_pool.setExpiryTimeout(-1)  # keep the database thread for the whole run
+        self._store_lane: StoreWorker | None = None  # started on the first store job
+        self._lane_lock = threading.Lock()
+        self._gui_thread = threading.get_ident()
+        # (synchronous tasks) store jobs waiting for the GUI thread, in the order handed over
+        self._pending: collections.deque[Callable[[], None]] = collections.deque()
 
     def run(self, fn: Callable[[], Any], on_done: Done | None = None,
             on_error: Failed | None = None) -> None:
         """Run `fn` on the general pool."""
-        self._start(self._pool, fn, on_done, on_error)
+        if self.synchronous:
+            _deliver(on_done, on_error, *_outcome(fn))
+            return
+        self._pool.start(_Job(self._relay, fn, on_done, on_error))
 
     def db(self, fn: Callable[[], Any], on_done: Done | None = None,
            on_error: Failed | None = None) -> None:
-        """Run `fn` (history-store work) on the single database thread, in order."""
-        self._start(self._db_pool, fn, on_done, on_error)
-
-    def _start(self, pool: QThreadPool, fn: Callable[[], Any], on_done: Done | None,
-               on_error: Failed | None) -> None:
+        """Run `fn` (history-store work) on the store's lane, after every store job handed
+        over before it (from any thread); `on_done`/`on_error` come on the GUI thread."""
         if self.synchronous:
-            try:
-                result, error = fn(), None
-            except BaseException as exc:  # noqa: BLE001
-                result, error = None, exc
-            _deliver(on_done, on_error, result, error)
+            self._pending.append(lambda: _deliver(on_done, on_error, *_outcome(fn)))
+            if threading.get_ident() == self._gui_thread:
+                self._drain()
+            else:
+                self._relay.wake.emit()
             return
-        pool.start(_Job(self._relay, fn, on_done, on_error))
+        relay = self._relay
+
+        def job() -> None:
+            relay.finished.emit(on_done, on_error, *_outcome(fn))
+
+        with self._lane_lock:
+            if self._store_lane is None:
+                self._store_lane = StoreWorker("gui-history-store")
+            self._store_lane.submit(job)
+
+    @Slot()
+    def _drain(self) -> None:
+        """(synchronous tasks, GUI thread) Run the store jobs handed over so far, in order."""
+        while self._pending:
+            self._pending.popleft()()
 
     def wait(self, timeout_ms: int = 10_000) -> bool:
         """Block until every queued job has run (at exit); False on timeout."""
-        return self._pool.waitForDone(timeout_ms) and self._db_pool.waitForDone(timeout_ms)
+        with self._lane_lock:
+            lane = self._store_lane
+        return self._pool.waitForDone(timeout_ms) and (
+            lane is None or lane.flush(timeout_ms / 1000))

@@ -1,4 +1,4 @@
-# Over 400 lines: one practice's life (player, store lane, drafts, keep-awake) on one shared state.
+# Over 400 lines: one practice's life (player, store calls, drafts, keep-awake) on one shared state.
 """One practice from start to end: opens the session in the player, keeps the
 check-ins, reflections and drafts in the history store (on the database thread)
 and keeps the computer awake.
@@ -6,7 +6,7 @@ and keeps the computer awake.
 The practice itself (its row, checkpoints, listened time, completed or partial)
 is recorded by :class:`~mit_desktop.practice.recorder.PracticeRecorder`, exactly
 as ``mit-desktop play`` records it; its store calls go through the GUI's
-database lane (:class:`StoreLane`).
+database lane (``ctx.db``), in order with the window's own.
 
 The screens only call this object and listen to its signals; it owns the
 :class:`PlayerBridge`, so player events reach the GUI thread as Qt signals.
@@ -14,7 +14,6 @@ The screens only call this object and listen to its signals; it owns the
 
 from __future__ import annotations
 
-import collections
 import logging
 import os
 import threading
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal
 
 from mit_desktop.content.library import find_session
 from mit_desktop.history import Practice
@@ -90,54 +89,6 @@ def reflection_key(index: int) -> str:
     return f"reflection-{index + 1}"
 
 
-class StoreLane(QObject):
-    """The practice recorder's ``submit``: store calls reach the database lane
-    (``ctx.db``) in the order they were handed over, from any thread.
-
-    The recorder hands its calls over on the player's feeder thread; they are
-    queued here and passed to ``ctx.db`` on the GUI thread (at once when handed
-    over on the GUI thread, otherwise through a queued signal). :meth:`db` does
-    the same for the window's own store calls, after whatever the recorder
-    queued before (e.g. a reflection is saved after its practice's row).
-    With synchronous tasks (tests) every call thus runs on the GUI thread.
-    """
-
-    _wake = Signal()
-
-    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._gui_thread = threading.get_ident()
-        self._jobs: collections.deque[Callable[[], object]] = collections.deque()
-        self._lock = threading.Lock()
-        self._wake.connect(self.drain, Qt.ConnectionType.QueuedConnection)
-
-    def submit(self, job: Callable[[], object]) -> None:
-        """Queue ``job`` for the database thread (any thread; returns at once)."""
-        with self._lock:
-            self._jobs.append(job)
-        if threading.get_ident() == self._gui_thread:
-            self.drain()
-        else:
-            self._wake.emit()
-
-    @Slot()
-    def drain(self) -> None:
-        """Pass every queued job to the database lane, in order (GUI thread)."""
-        while True:
-            with self._lock:
-                if not self._jobs:
-                    return
-                job = self._jobs.popleft()
-            self._ctx.db(job)
-
-    def db(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-           on_error: Callable[[BaseException], None] | None = None) -> None:
-        """``ctx.db`` after the jobs queued so far (GUI thread)."""
-        self.drain()
-        self._ctx.db(fn, on_done, on_error)
-
-
 class PracticeFlow(QObject):
     """The current practice. Signals are emitted on the GUI thread."""
 
@@ -167,7 +118,6 @@ class PracticeFlow(QObject):
         self._bridge: PlayerBridge | None = None
         self._recorder: PracticeRecorder | None = None
         self._shut = False
-        self._lane = StoreLane(ctx, self)
         self._written.connect(self.saved, Qt.ConnectionType.QueuedConnection)
         self._failed.connect(self._show_failure, Qt.ConnectionType.QueuedConnection)
         self._inhibitor = SleepInhibitor()
@@ -198,7 +148,7 @@ class PracticeFlow(QObject):
         """
         if self._recorder is None:
             self._recorder = PracticeRecorder(
-                self.ctx.player, self.ctx.store, self.ctx.profile_id, submit=self._lane.submit,
+                self.ctx.player, self.ctx.store, self.ctx.profile_id, submit=self.ctx.db,
                 on_error=self._record_failed, on_started=self._practice_started)
         return self._recorder
 
@@ -219,7 +169,7 @@ class PracticeFlow(QObject):
             practice_id = recorder.practice_id
             return None if practice_id is None else fn(practice_id)
 
-        self._lane.db(job, on_done, lambda exc: log.error("%s failed", what, exc_info=exc))
+        self.ctx.db(job, on_done, lambda exc: log.error("%s failed", what, exc_info=exc))
 
     def _practice_started(self, practice_id: int) -> None:
         """(database thread) The practice's row is written: the "before" check-in follows."""
@@ -372,7 +322,7 @@ class PracticeFlow(QObject):
             if on_done is not None:
                 on_done(event_id)
 
-        self._lane.db(write, done, lambda exc: log.error("the stop was not recorded",
+        self.ctx.db(write, done, lambda exc: log.error("the stop was not recorded",
                                                           exc_info=exc))
 
     def record_support_offered(self, detail: dict[str, object], with_practice: bool) -> None:
@@ -388,7 +338,7 @@ class PracticeFlow(QObject):
                                              practice_id=practice_id, session_id=session_id,
                                              detail=detail)
 
-        self._lane.db(write, lambda _id: self.saved.emit(),
+        self.ctx.db(write, lambda _id: self.saved.emit(),
                       lambda exc: log.error("the offer of help was not recorded", exc_info=exc))
 
     def stop_now(self) -> None:
@@ -405,7 +355,7 @@ class PracticeFlow(QObject):
             return
         self.active = False
         self.speed.reset()  # a speed chosen in the player was for this practice only
-        self._lane.db(lambda: None, lambda _: self.saved.emit())  # after the recorder's write
+        self.ctx.db(lambda: None, lambda _: self.saved.emit())  # after the recorder's write
         self.ended.emit("completed" if completed else "partial")
 
     # -- player events (GUI thread) ------------------------------------------------------
@@ -483,7 +433,7 @@ class PracticeFlow(QObject):
             target.practice_id = None if recorder is None else recorder.practice_id
 
         if not self._shut:
-            self._lane.db(resolve, None, lambda exc: log.error("resolving a reflection failed",
+            self.ctx.db(resolve, None, lambda exc: log.error("resolving a reflection failed",
                                                                exc_info=exc))
         return target
 
@@ -492,7 +442,7 @@ class PracticeFlow(QObject):
         if self._shut:
             return
         store = self.ctx.store
-        self._lane.db(lambda: write_draft(store, target, text), None,
+        self.ctx.db(lambda: write_draft(store, target, text), None,
                       lambda exc: log.error("saving a draft failed", exc_info=exc))
 
     def read_draft(self, target: AnswerTarget, on_done: Callable[[str], None]) -> None:
@@ -500,7 +450,7 @@ class PracticeFlow(QObject):
         if self._shut:
             return
         store = self.ctx.store
-        self._lane.db(lambda: read_draft(store, target), on_done,
+        self.ctx.db(lambda: read_draft(store, target), on_done,
                       lambda exc: log.error("reading a draft failed", exc_info=exc))
 
     def save_answer(self, target: AnswerTarget, answer: ReflectionAnswer) -> None:
@@ -508,7 +458,7 @@ class PracticeFlow(QObject):
         if self._shut:
             return
         store = self.ctx.store
-        self._lane.db(lambda: write_answer(store, target, answer), lambda _: self.saved.emit(),
+        self.ctx.db(lambda: write_answer(store, target, answer), lambda _: self.saved.emit(),
                       self._answer_failed)
 
     def _answer_failed(self, exc: BaseException) -> None:
