@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QLocale, QObject, QSize, Qt
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
@@ -130,7 +130,7 @@ class ReadingText(QTextEdit):
     def minimumSizeHint(self) -> QSize:
         return QSize(120, self.heightForWidth(max(200, self.width())))
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.oldSize().width() != event.size().width():
             self.updateGeometry()

@@ -48,8 +48,9 @@ class AppContext(QObject):
     def _initial_profile(self) -> int:
         profiles = self.store.list_profiles()
         ids = [p.id for p in profiles]
-        if self.state.last_profile_id in ids:
-            return int(self.state.last_profile_id)  # type: ignore[arg-type]
+        last = self.state.last_profile_id
+        if last is not None and last in ids:
+            return int(last)
         if ids:
             return ids[0]
         return self.store.create_profile(self.tr("Me"), "caregiver")

@@ -87,7 +87,9 @@ class SleepWatcher(QObject):
             return
         self.connected = bus.connect("org.freedesktop.login1", "/org/freedesktop/login1",
                                      "org.freedesktop.login1.Manager", "PrepareForSleep",
-                                     self, SLOT("prepare_for_sleep(bool)"))
+                                     # PySide6's stub wants the slot as bytes; SLOT() gives
+                                     # the str PySide6 takes
+                                     self, SLOT("prepare_for_sleep(bool)"))  # type: ignore[call-overload]
         log.info("watching for suspend: %s", self.connected)
 
     @Slot(bool)

@@ -26,7 +26,7 @@ from mit_desktop.ui.theme import apply_theme, set_role
 from mit_desktop.ui.widgets import FlowRow, button, label, named
 
 if TYPE_CHECKING:  # imported when the window is filled in, after its first paint
-    from mit_desktop.history import Practice
+    from mit_desktop.history import Practice, Profile
     from mit_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 def _history_page(ctx: AppContext, parent: QWidget) -> QWidget:
     """The history views of the history issue, or a simple placeholder until they exist."""
     try:
-        from mit_desktop.ui.history.view import HistoryView  # type: ignore[import-not-found]
+        from mit_desktop.ui.history.view import HistoryView
     except ImportError:
         holder = QWidget(parent)
         layout = QVBoxLayout(holder)
@@ -375,8 +375,8 @@ class MainWindow(QMainWindow):
         self.show_page("questionnaire")
         self.questionnaire.begin_button.setFocus()
 
-    def current_page(self) -> QWidget:
-        """The page shown (not the scroll area holding it)."""
+    def current_page(self) -> QWidget | None:
+        """The page shown (not the scroll area holding it); None before any page is added."""
         holder = self.stack.currentWidget()
         return next((p for p, h in self._holders.items() if h is holder), holder)
 
@@ -446,7 +446,7 @@ class MainWindow(QMainWindow):
         """The window title names the profile, so a therapist sees whose session this is."""
         self.setWindowTitle(self.tr("MIT Desktop – {name}").format(name=self.ctx.profile.name))
 
-    def _fill_profiles(self, profiles: list) -> None:  # type: ignore[type-arg]
+    def _fill_profiles(self, profiles: list[Profile]) -> None:
         self._update_title()
         self.profile_combo.blockSignals(True)
         self.profile_combo.clear()

@@ -9,6 +9,7 @@ few words around them are written here, through ``tr()``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -73,7 +74,7 @@ class RegionChooser(QWidget):
             self.chosen.emit(self.code())
 
 
-def _service_text(tr, service: CrisisService) -> str:  # type: ignore[no-untyped-def]
+def _service_text(tr: Callable[[str], str], service: CrisisService) -> str:
     if service.phone and service.phone == service.text:
         how = tr("call or text {number}").format(number=service.phone)
     elif service.phone and service.text:
@@ -87,7 +88,7 @@ def _service_text(tr, service: CrisisService) -> str:  # type: ignore[no-untyped
     return " – ".join(part for part in (service.name, how, service.hours) if part)
 
 
-def emergency_text(tr, region: CrisisRegion) -> str:  # type: ignore[no-untyped-def]
+def emergency_text(tr: Callable[[str], str], region: CrisisRegion) -> str:
     """What to do in immediate danger, in the listener's words."""
     if not region.emergency:
         return tr("If you are in immediate danger, call your local emergency number.")

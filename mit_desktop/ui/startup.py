@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
@@ -39,5 +40,6 @@ def failure_text(exc: BaseException) -> str:
 
 def report_startup_failure(exc: BaseException, parent: QWidget | None = None) -> None:
     """Show :func:`failure_text` in a window (the caller then closes)."""
-    QMessageBox.critical(parent, QMessageBox.tr("MIT Desktop could not start"),
+    QMessageBox.critical(parent, QCoreApplication.translate("QMessageBox",
+                                                            "MIT Desktop could not start"),
                          failure_text(exc))

@@ -5,8 +5,15 @@ scrolling page, and a row that becomes a column when its contents do not fit (se
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QResizeEvent
+    from PySide6.QtWidgets import QAbstractScrollArea
 
 from mit_desktop.ui.theme import MIN_TARGET_PX, set_role
 
@@ -71,7 +78,7 @@ def button(text: str, name: str | None = None, description: str = "", role: str 
     return b
 
 
-def _plain_text():  # type: ignore[no-untyped-def]
+def _plain_text() -> Qt.TextFormat:
     """Qt.TextFormat.PlainText, imported on first use: the Qt namespace costs 15 ms at
     start-up and the window frame is painted without it."""
     from PySide6.QtCore import Qt
@@ -119,7 +126,7 @@ class FlowRow(QWidget):
         return sum(w.sizeHint().width() for w in self.items if not w.isHidden()) + \
             self.box.spacing() * max(0, len(self.items) - 1)
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         from PySide6.QtWidgets import QBoxLayout
 
         wanted = (QBoxLayout.Direction.TopToBottom if self._needed() > event.size().width()
@@ -128,20 +135,20 @@ class FlowRow(QWidget):
             self.box.setDirection(wanted)
         super().resizeEvent(event)
 
-    def minimumSizeHint(self):  # type: ignore[no-untyped-def]
+    def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         widest = max((w.minimumSizeHint().width() for w in self.items), default=0)
         hint.setWidth(widest)
         return hint
 
 
-def repaint_when_scrolled(area: QWidget) -> None:
+def repaint_when_scrolled(area: QAbstractScrollArea) -> None:
     """Repaint the whole visible part of the scroll area ``area`` after it scrolls.
 
     Qt scrolls by moving the pixels already drawn and painting only what comes into
     view; a focus ring drawn to a control's very edge then left a line behind when the
     arrow keys scrolled the body map (a row drawn twice, half-drawn radio buttons).
     """
-    viewport = area.viewport()  # type: ignore[attr-defined]
-    for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):  # type: ignore[attr-defined]
+    viewport = area.viewport()
+    for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
         bar.valueChanged.connect(viewport.update)  # (a Qt connection: gone with the viewport)

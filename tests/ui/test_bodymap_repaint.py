@@ -59,7 +59,7 @@ def test_keyboard_scrolling_leaves_nothing_half_drawn(window, qtbot) -> None:
         QTest.keyClick(QApplication.focusWidget(), key)
         for _ in range(3):
             QApplication.processEvents()
-        scrolled.add((window.reflection.scroll.verticalScrollBar().value(),
+        scrolled.add((window.reflection.scroll_area.verticalScrollBar().value(),
                       body.side_scroll.verticalScrollBar().value()))
         n = stale_pixels(window)
         if n:

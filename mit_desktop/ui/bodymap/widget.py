@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -148,7 +149,8 @@ class BodyMapWidget(QWidget):
         self.outer.addWidget(self.side_scroll)
         for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo),
                            (QKeySequence.StandardKey.Redo, self.redo)):
-            QShortcut(QKeySequence(keys), self, activated=slot)
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(slot)
         self._sync_controls()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -187,7 +189,7 @@ class BodyMapWidget(QWidget):
         narrow = self.tools.minimumWidth() + 260 + 2 * self.outer.spacing() + 24
         return QSize(min(hint.width(), narrow), hint.height())
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event: QShowEvent) -> None:
         """The tool column as wide as its widest label in the font shown (the style sheet
         sets it, at any text size): "Medium" was once clipped to "M…m"."""
         widest = max(b.sizeHint().width() for b in self.brush_buttons.values())
@@ -249,8 +251,8 @@ class BodyMapWidget(QWidget):
         self.redo_button = self._tool_button(self.tr("Redo"), self.tr("Redo"), None, self.redo)
         self.clear_button = self._tool_button(self.tr("Clear"), self.tr("Clear all painting"),
                                               None, self.clear)
-        for button in (self.undo_button, self.redo_button, self.clear_button):
-            row.addWidget(button)
+        for tool in (self.undo_button, self.redo_button, self.clear_button):
+            row.addWidget(tool)
         row.addStretch(1)
         self.brush_buttons[Brush.MEDIUM].setChecked(True)
         return bar
@@ -340,8 +342,12 @@ class BodyMapWidget(QWidget):
                 radio = QRadioButton(box)
                 radio.setAccessibleName(pattern.replace("%1", labels[key]))
                 radio.setMinimumHeight(36)
-                radio.toggled.connect(
-                    lambda on, k=key, s=state: on and self.set_region(k, s))
+
+                def chosen(on: bool, k: str = key, s: RegionState = state) -> None:
+                    if on:
+                        self.set_region(k, s)
+
+                radio.toggled.connect(chosen)
                 group.addButton(radio)
                 grid.addWidget(radio, row, col, Qt.AlignmentFlag.AlignCenter)
                 self.region_buttons[(key, state)] = radio

@@ -137,7 +137,7 @@ class DiaryCard(QFrame):
     """One reflection: date and session, the question, the note, the rating, the body map."""
 
     def __init__(self, entry: DiaryEntry, catalog: SessionCatalog,
-                 record: BodyMapRecord | None, open_map: Callable[[DiaryEntry], None],
+                 record: BodyMapRecord | None, open_map: Callable[[DiaryEntry], object],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.entry = entry
@@ -208,7 +208,8 @@ class DiaryPanel(QWidget):
         super().__init__(parent)
         self.catalog = SessionCatalog()
         self.cards: list[DiaryCard] = []
-        self.open_map: Callable[[DiaryEntry], None] = lambda entry: None
+        # what opens an entry's body map (the view's; whatever it returns is not used)
+        self.open_map: Callable[[DiaryEntry], object] = lambda entry: None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         filters = QFormLayout()

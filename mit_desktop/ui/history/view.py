@@ -86,11 +86,11 @@ class HistoryView(QWidget):
         self._updating = False
         self.setAccessibleName(tr("Practice history"))
 
-        self.scroll, page, self.page_layout = scroll_page(self, tr("Practice history"),
+        self.scroll_area, page, self.page_layout = scroll_page(self, tr("Practice history"),
                                                           margins=(24, 16, 24, 24), spacing=14)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll)
+        outer.addWidget(self.scroll_area)
         self._build_header(page)
         self.week_strip = WeekStrip(page)
         self.page_layout.addWidget(self.week_strip)
@@ -654,9 +654,9 @@ class HistoryView(QWidget):
         """Import ``path`` (opened with ``passphrase`` if it is protected) into
         ``profile_name``; if that profile holds someone else's practice, ask first. Says
         what was added, or why nothing was."""
-        from mit_desktop.history.bundle import OtherClientError, import_bundle
+        from mit_desktop.history.bundle import ImportResult, OtherClientError, import_bundle
 
-        def done(result) -> None:  # type: ignore[no-untyped-def]
+        def done(result: ImportResult) -> None:
             if not result.added_total:
                 self._say(tr("Nothing new: everything in this bundle was already in %1's "
                              "history.").replace("%1", profile_name))

@@ -9,7 +9,14 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QHideEvent,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -97,7 +104,7 @@ class PresenterWindow(QWidget):
         self.caption.setText(text)
         self._fit()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 
@@ -428,7 +435,7 @@ class PlayerScreen(QWidget):
         self.play_button.setText(shown)
         self.play_button.setMinimumWidth(max(260, widest))
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event: QShowEvent) -> None:
         self._fix_play_width()  # (in the text size shown)
         super().showEvent(event)
 
@@ -641,6 +648,6 @@ class PlayerScreen(QWidget):
             "Settings (under Sound), or continue without sound – the words keep showing here."
         ).format(t=t)
 
-    def hideEvent(self, event) -> None:  # type: ignore[override]
+    def hideEvent(self, event: QHideEvent) -> None:
         self._countdown.stop()
         super().hideEvent(event)

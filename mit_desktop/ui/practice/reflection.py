@@ -13,6 +13,7 @@ ever be saved where it was typed.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
@@ -23,6 +24,9 @@ from mit_desktop.practice.answers import AnswerTarget, ReflectionAnswer, answer_
 from mit_desktop.session.model import RatingScale
 from mit_desktop.ui.controls import RatingRow
 from mit_desktop.ui.widgets import button, label, named, repaint_when_scrolled, scroll_page
+
+if TYPE_CHECKING:
+    from mit_desktop.ui.bodymap import BodyMapWidget
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ class ReflectionScreen(QWidget):
         self.prompt = ""
         self.inputs: tuple[str, ...] = ()
         self.scale: RatingScale | None = None
-        self._body: QWidget | None = None
+        self._body: BodyMapWidget | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
@@ -65,9 +69,9 @@ class ReflectionScreen(QWidget):
                                   "rest and press Continue."), "muted", self)
         outer.addWidget(self.hint)
 
-        self.scroll, inner, self.inner_layout = scroll_page(self, self.tr("Reflection inputs"),
+        self.scroll_area, inner, self.inner_layout = scroll_page(self, self.tr("Reflection inputs"),
                                                             margins=(0, 0, 0, 0))
-        repaint_when_scrolled(self.scroll)  # (the body map inside it scrolls by keyboard)
+        repaint_when_scrolled(self.scroll_area)  # (the body map inside it scrolls by keyboard)
         self.note_label = label(self.tr("Your note"), "title", inner)
         self.note = QPlainTextEdit(inner)
         self.note.setTabChangesFocus(True)
@@ -85,7 +89,7 @@ class ReflectionScreen(QWidget):
             self.inner_layout.addWidget(w)
         self.inner_layout.addLayout(self.body_holder)
         self.inner_layout.addStretch(1)
-        outer.addWidget(self.scroll, 1)
+        outer.addWidget(self.scroll_area, 1)
 
         row = QHBoxLayout()
         self.countdown_label = label("", "muted", self)
@@ -206,9 +210,9 @@ class ReflectionScreen(QWidget):
     def _body_in_reading_order(self, body: QWidget) -> None:
         """The body map is made after Continue; put its controls before Continue in the Tab
         order, after the rating, where it is on screen."""
-        inside = []
+        inside: list[QWidget] = []
         w = body.nextInFocusChain()
-        while w is not body and len(inside) < 2000:
+        while w is not None and w is not body and len(inside) < 2000:
             if body.isAncestorOf(w) and w.focusPolicy() != Qt.FocusPolicy.NoFocus:
                 inside.append(w)
             w = w.nextInFocusChain()
@@ -242,7 +246,7 @@ class ReflectionScreen(QWidget):
         """What was entered, for the inputs this reflection asks for only."""
         body: BodyMap | None = None
         if self._body is not None:
-            body = self._body.body_map()  # type: ignore[attr-defined]
+            body = self._body.body_map()
         return answer_for(self.inputs, self.key, self.prompt, self.note.toPlainText(),
                           self.rating.value(), body)
 
