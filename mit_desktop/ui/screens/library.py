@@ -8,11 +8,13 @@ you; add a Piper voice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -56,7 +58,9 @@ class LibraryScreen(QWidget):
         self.ctx = ctx
         self.entries: dict[str, LibraryEntry] = {}
         self._token: CancelToken | None = None
-        layout = QVBoxLayout(self)
+        self._dialog: QProgressDialog | None = None  # the progress of an import or a share
+        self._record_dialog: QDialog | None = None  # kept while a recording dialog is open
+        layout = self.outer = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         top = QHBoxLayout()
         top.addWidget(label(self.tr("All practices"), "heading", self), 1)
@@ -179,7 +183,7 @@ class LibraryScreen(QWidget):
         spacing = max(0, self.bottom_row.horizontalSpacing())
         needed = sum(b.sizeHint().width() for b in self.bottom_buttons) \
             + spacing * (len(self.bottom_buttons) - 1)
-        margins = self.layout().contentsMargins()
+        margins = self.outer.contentsMargins()
         room = event.size().width() - margins.left() - margins.right()
         self._arrange_bottom(len(self.bottom_buttons) if needed <= room else 2)
         super().resizeEvent(event)
@@ -247,7 +251,7 @@ class LibraryScreen(QWidget):
                            lambda text: self._show_safety(entry.id, text),
                            lambda exc: log.warning("could not read %s: %s", path, exc))
 
-    def _own(self, act) -> None:  # type: ignore[no-untyped-def]
+    def _own(self, act: Callable[[LibraryScreen, LibraryEntry], None]) -> None:
         entry = self.entries.get(self.current_id() or "")
         if entry is not None and entry.source == "user":
             act(self, entry)
@@ -410,11 +414,11 @@ class LibraryScreen(QWidget):
         """Take a shared practice file into the user's own practices in the background; it
         never replaces one they have. A message says what happened."""
         from mit_desktop.content.library import user_sessions_dir
-        from mit_desktop.content.session_bundle import import_bundle
+        from mit_desktop.content.session_bundle import ImportResult, import_bundle
 
         token = self._progress(self.tr("Adding the shared practice…"))
 
-        def done(result) -> None:  # type: ignore[no-untyped-def]
+        def done(result: ImportResult) -> None:
             self._close_progress()
             text = self.tr("Added “{title}” to your practices.").format(title=result.title)
             if result.renamed_from:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -307,7 +308,7 @@ class ProgramSettings(QWidget):
         self.guide_label.show()
         return path
 
-    def _write(self, fn, ok: str) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, fn: Callable[[], object], ok: str) -> None:
         def done(_result: object) -> None:
             self.message.emit(ok)
             self.changed.emit()

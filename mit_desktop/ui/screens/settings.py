@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QTime, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -83,7 +84,7 @@ class SettingsScreen(QWidget):
         self.__dict__.setdefault("_forms", []).append(form)
         return form
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         """With large text on a small screen every label goes above its field, so each
         field (a practice's name in a choice box too) has the page's whole width."""
         narrow = self.fontMetrics().averageCharWidth() * 90 > event.size().width()
@@ -162,10 +163,11 @@ class SettingsScreen(QWidget):
         self._row(form, self.tr("Usual way to listen:"), self.mode,
                   self.tr("Hands-free plays through; the other waits at each reflection."))
         self.ambience = QComboBox(p)
-        for value, text in ((None, self.tr("As each practice has it (usual)")), ("off", self.tr("None")),
-                            ("stream", self.tr("Stream")), ("rain", self.tr("Rain")),
-                            ("ocean", self.tr("Ocean")), ("drone", self.tr("Soft drone"))):
-            self.ambience.addItem(text, value)
+        for ambience, text in ((None, self.tr("As each practice has it (usual)")),
+                               ("off", self.tr("None")),
+                               ("stream", self.tr("Stream")), ("rain", self.tr("Rain")),
+                               ("ocean", self.tr("Ocean")), ("drone", self.tr("Soft drone"))):
+            self.ambience.addItem(text, ambience)
         self.ambience.currentIndexChanged.connect(self._save_listening)
         self._row(form, self.tr("Background sound:"), self.ambience,
                   self.tr("The quiet sound under the voice; choose None for silence."))
@@ -325,7 +327,7 @@ class SettingsScreen(QWidget):
 
     # -- saving --------------------------------------------------------------------------
 
-    def _write(self, fn, ok: str = "") -> None:  # type: ignore[no-untyped-def]
+    def _write(self, fn: Callable[[], object], ok: str = "") -> None:
         def done(_result: object) -> None:
             self.ctx.reload_profile()
             if ok:

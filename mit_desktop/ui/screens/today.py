@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,7 +109,8 @@ def gather(store: HistoryStore, profile_id: int) -> TodayData:
     else:
         entry, reason = offer.entry, offer.kind
     # the dose of the program week while following the program, else the calendar week
-    first_day, last_day = ((offer.first_day, offer.last_day) if offer.first_day is not None
+    first_day, last_day = ((offer.first_day, offer.last_day)
+                           if offer.first_day is not None and offer.last_day is not None
                            else (week.week_start, week.week_start + dt.timedelta(days=6)))
     dose = dose_between(store, profile_id, first_day, last_day,
                         program_session_modules(program), settings)
@@ -123,7 +125,7 @@ def gather(store: HistoryStore, profile_id: int) -> TodayData:
                      dose, offer, program.weeks, due)
 
 
-def dose_words(dose: Dose, tr=lambda text: text) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def dose_words(dose: Dose, tr: Callable[[str], str] = lambda text: text) -> tuple[str, str]:
     """(the week against its aim, what else was practiced) in plain words.
 
     Only full practices (a program practice heard for at least 15 minutes) count towards
@@ -312,7 +314,7 @@ class TodayScreen(QWidget):
         self.plan_button.setVisible(no_plan)
         if entry is not None:
             self.next_title.setText(entry.title)
-            self.next_reason.setText(self._reason(data))
+            self.next_reason.setText(self._reason(data, entry))
             self.next_summary.setText(entry.summary)
             self.start_button.setAccessibleDescription(
                 self.tr("Start {title}.").format(title=entry.title))
@@ -347,9 +349,9 @@ class TodayScreen(QWidget):
         self.prepare_label.setText(text.format(n=n))
         self.prepare_label.show()
 
-    def _reason(self, data: TodayData) -> str:
-        """Why this practice today, in plain words."""
-        offer, entry = data.offer, data.next_entry
+    def _reason(self, data: TodayData, entry: ProgramEntry) -> str:
+        """Why ``entry`` (the practice offered) today, in plain words."""
+        offer = data.offer
         if offer.kind == "no-plan":
             week = self.tr("Week {n} of the program.").format(n=entry.week)
             reason = {"first": self.tr("A good place to begin."),
@@ -358,8 +360,11 @@ class TodayScreen(QWidget):
                                        "deepens them.")}.get(data.reason, "")
             return f"{week} {reason}"
         if offer.kind == "before-start":
+            assert offer.start_day is not None  # (a plan that starts later)
             return self.tr("Your program starts on {day}. Until then you can try the first "
                            "practice.").format(day=long_date(offer.start_day))
+        # every other kind is a week of a plan, so its days are known
+        assert offer.first_day is not None and offer.last_day is not None
         days = self.tr("{first} to {last}").format(first=long_date(offer.first_day),
                                                    last=long_date(offer.last_day))
         if offer.kind == "after":

@@ -226,7 +226,7 @@ class ScriptEditor(QWidget):
             self.text.setPlainText(draft.text)
             self.message.emit(self.tr("Your unsaved changes are back; save them when you are "
                                       "ready."))
-        else:
+        elif self.path is not None:  # (a draft is offered only for an open script)
             drafts.discard_draft(self.profile_id, self.path)
 
     def ask(self, title: str, text: str, choices: tuple[str, ...]) -> str:
@@ -298,7 +298,8 @@ class ScriptEditor(QWidget):
             return False
         if answer == "save":
             return self.save()
-        drafts.discard_draft(self.profile_id, self.path)
+        if self.path is not None:  # (only an open script has changes: see ``dirty``)
+            drafts.discard_draft(self.profile_id, self.path)
         self.saved_text = self.text.toPlainText()  # nothing left to ask about
         return True
 

@@ -142,9 +142,9 @@ class WaveformView(QWidget):
             columns = np.linspace(0, len(self.outline), w + 1).astype(int)
             peaks = np.maximum.reduceat(self.outline, np.minimum(columns[:-1], len(self.outline) - 1))
             painter.setPen(QPen(QColor(c.muted), 1))
-            for x, peak in enumerate(peaks):
+            for column, peak in enumerate(peaks):
                 half = float(peak) * (mid - 4)
-                painter.drawLine(QPointF(x, mid - half), QPointF(x, mid + half))
+                painter.drawLine(QPointF(column, mid - half), QPointF(column, mid + half))
         for i, p in enumerate(self.proposals):
             x = self.x_of(p.at_ms)
             chosen = i == self.current
