@@ -61,7 +61,6 @@ class RecordWholeTakeDialog(RecordingDialog):
     """``saved(path)`` with the new script once the practice is made."""
 
     saved = Signal(object)
-    meter: LevelMeter  # made with its page, after the recorder's signals are connected
 
     def __init__(self, parent: QWidget | None = None, run: DbRunner | None = None,
                  output_device: str | None = None, folder: Path | None = None) -> None:
