@@ -23,6 +23,7 @@ test: setup
 	@bash scripts/ensure-system-packages.sh test
 	$(BIN)/lint-imports
 	$(BIN)/ruff check mit_desktop tests benchmarks
+	$(BIN)/mypy mit_desktop
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 # the edit loop: no tests marked slow (whole bundled sessions rendered with the real voice,
@@ -31,6 +32,7 @@ test-fast: setup
 	@bash scripts/ensure-system-packages.sh test
 	$(BIN)/lint-imports
 	$(BIN)/ruff check mit_desktop tests benchmarks
+	$(BIN)/mypy mit_desktop
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow"
 
 # the bench extra (an offline speech recogniser) only where benchmarks run
@@ -50,4 +52,4 @@ fuzz: setup
 	$(BIN)/python tests/fuzz/script_fuzz.py --count $(FUZZ_COUNT) --quiet $(if $(SEED),--seed $(SEED),) --json build/fuzz.json
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache
