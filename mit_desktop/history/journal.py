@@ -38,12 +38,14 @@ class JournalMixin(ProfilesMixin):
         resume_of: int | None = None,
         position_ms: int = 0,
         started_ms: int | None = None,
+        speech_rate: float | None = None,
     ) -> int:
         """Write the practice row as playback starts; return its id.
 
         ``resume_of``: an interrupted practice this one continues (it is closed
         as partial in the same transaction); ``position_ms``: where playback
-        starts (e.g. 452_000 to continue from 7:32).
+        starts (e.g. 452_000 to continue from 7:32); ``speech_rate``: the speaking
+        speed it plays at (0.5 to 2.0; None: not known).
         """
         self._profile_row(profile_id)
         if mode not in MODES:
@@ -51,6 +53,7 @@ class JournalMixin(ProfilesMixin):
         if source not in SOURCES:
             raise InvalidInputError(f"Source must be one of {', '.join(SOURCES)}.")
         check_ms(position_ms, "position_ms")
+        _check_speech_rate(speech_rate)
         self._refuse_therapist_copy(profile_id)
         now = self._now_ms(started_ms)
         with self.transaction():
@@ -63,8 +66,8 @@ class JournalMixin(ProfilesMixin):
                     self._close_partial(old)
             cursor = self.conn.execute(
                 "INSERT INTO practices (profile_id, session_id, session_hash, mode, source, "
-                "started_ms, utc_offset_min, checkpoint_ms, position_ms, resumed_from) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "started_ms, utc_offset_min, checkpoint_ms, position_ms, resumed_from, "
+                "speech_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     profile_id,
                     session_id,
@@ -76,6 +79,7 @@ class JournalMixin(ProfilesMixin):
                     now,
                     position_ms,
                     resume_of,
+                    speech_rate,
                 ),
             )
             practice_id = int(cursor.lastrowid or 0)
@@ -121,6 +125,22 @@ class JournalMixin(ProfilesMixin):
             return True
         self.get_practice(practice_id)
         log.warning("checkpoint for finished practice %s ignored", practice_id)
+        return False
+
+    def set_speech_rate(self, practice_id: int, speech_rate: float) -> bool:
+        """The listener changed the speaking speed of a running practice (0.5 to 2.0).
+
+        Returns False (and logs) if the practice is already finished; raises
+        :class:`UnknownPracticeError` if there is no such practice."""
+        _check_speech_rate(speech_rate)
+        cursor = self.conn.execute(
+            "UPDATE practices SET speech_rate = ? WHERE id = ? AND status = 'in_progress'",
+            (speech_rate, practice_id),
+        )
+        if cursor.rowcount == 1:
+            return True
+        self.get_practice(practice_id)
+        log.warning("speed of finished practice %s not changed", practice_id)
         return False
 
     def finish_practice(
@@ -185,7 +205,8 @@ class JournalMixin(ProfilesMixin):
 
     _PRACTICE_COLUMNS = (
         "id, profile_id, session_id, session_hash, mode, source, status, started_ms, "
-        "utc_offset_min, ended_ms, checkpoint_ms, position_ms, listened_ms, resumed_from"
+        "utc_offset_min, ended_ms, checkpoint_ms, position_ms, listened_ms, resumed_from, "
+        "speech_rate"
     )
 
     def get_practice(self, practice_id: int) -> Practice:
@@ -457,3 +478,13 @@ class JournalMixin(ProfilesMixin):
         if row is None:
             raise InvalidInputError(f"There is no body map number {body_map_id} in this profile.")
         return BodyMapRecord(*row)
+
+
+def _check_speech_rate(speech_rate: float | None) -> None:
+    """A speaking speed as ``ListeningSettings`` takes it (0.5 to 2.0), or None."""
+    if speech_rate is None:
+        return
+    if isinstance(speech_rate, bool) or not isinstance(speech_rate, (int, float)) \
+            or not 0.5 <= speech_rate <= 2.0:
+        raise InvalidInputError(
+            f"A speaking speed must be between 0.5 and 2, not {speech_rate!r}.")

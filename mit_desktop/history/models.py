@@ -51,6 +51,8 @@ class Practice:
     "minutes practiced" counts. ``status`` is ``in_progress`` until finished or
     closed; a practice left ``in_progress`` by a killed process is "interrupted".
     ``resumed_from`` links a practice that continued an interrupted one.
+    ``speech_rate`` is the speaking speed it plays at (``ListeningSettings.rate``; None:
+    not known), which a continued practice keeps: ``position_ms`` is a place at that speed.
     """
 
     id: int
@@ -67,6 +69,7 @@ class Practice:
     position_ms: int
     listened_ms: int
     resumed_from: int | None
+    speech_rate: float | None = None
 
     @property
     def completed(self) -> bool:

@@ -313,6 +313,16 @@ def m008_bundle_imports(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m009_practice_speech_rate(db: Database) -> None:
+    """The speaking speed a practice is played at (``speech_rate``, the rate of
+    ``ListeningSettings``; NULL: not known, as for practices from before and logged
+    ones), kept up to date when the listener changes it in the player, so a practice
+    continued later goes on at that speed and its saved position means the same place."""
+    _run(db, ["ALTER TABLE practices ADD COLUMN speech_rate REAL CHECK (speech_rate IS NULL "
+              "OR speech_rate BETWEEN 0.5 AND 2.0)"])
+
+
 def known_steps() -> list[str]:
     """Names of every migration step this version knows, in order (what an empty database
     would still need: sqlite-utils has no public list of its steps)."""

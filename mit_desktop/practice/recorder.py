@@ -40,6 +40,7 @@ by nobody else while the recorder is open (or only through the same lane).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import threading
@@ -113,6 +114,16 @@ def resume_offer(store: HistoryStore, profile_id: int, session_id: str | None = 
     return None
 
 
+def settings_to_continue(practice: Practice, settings: ListeningSettings) -> ListeningSettings:
+    """``settings`` for continuing ``practice``: at the speaking speed it was played at
+    (when its row knows it), not the listener's usual one, since its ``position_ms`` is a
+    place at that speed."""
+    rate = practice.speech_rate
+    if rate is None or abs(rate - settings.rate) < 1e-9 or not 0.5 <= rate <= 2.0:
+        return settings
+    return dataclasses.replace(settings, rate=rate)
+
+
 @dataclass(frozen=True)
 class _Expected:
     """What the recorder was told is about to play."""
@@ -120,6 +131,7 @@ class _Expected:
     session_id: str
     session_sha256: str
     mode: str
+    speech_rate: float | None = None
 
 
 class _Run:
@@ -192,7 +204,8 @@ class PracticeRecorder:
             if self._closed:
                 raise RuntimeError("the practice recorder is closed")
             job = self._finish_locked(completed=False)
-            self._expected = _Expected(session.id, session.content_sha256, settings.mode)
+            self._expected = _Expected(session.id, session.content_sha256, settings.mode,
+                                       getattr(settings, "rate", None))
             self._next_resume_of = resume_of
             self._position_ms = start_ms
             self._last = None
@@ -203,14 +216,37 @@ class PracticeRecorder:
         """Continue an interrupted ``practice`` of ``session`` from its last checkpoint.
 
         The session file may have changed since (``practice.session_hash``
-        differs); playback still continues at the same position.
+        differs); playback still continues at the same position. It goes on at the
+        speaking speed it was played at (``practice.speech_rate``, when known) whatever
+        ``settings.rate`` says: its position is a place at that speed.
         """
         if practice.session_id != session.id:
             raise InvalidInputError(
                 f"Practice {practice.id} was of {practice.session_id!r}, not {session.id!r}.")
         if practice.session_hash != session.content_sha256:
             log.info("session %s changed since practice %s", session.id, practice.id)
-        self.open(session, settings, practice.position_ms, resume_of=practice.id)
+        self.open(session, settings_to_continue(practice, settings), practice.position_ms,
+                  resume_of=practice.id)
+
+    def set_speech_rate(self, rate: float) -> None:
+        """The listener changed the speaking speed of the practice playing (the player was
+        opened again at ``rate``): kept on its row, so continuing it later goes on at that
+        speed."""
+        with self._lock:
+            if self._expected is not None:
+                self._expected = dataclasses.replace(self._expected, speech_rate=rate)
+            run = self._run
+            if run is None or run.closed:
+                return  # the row, when written, takes the rate from _expected
+            run.expected = dataclasses.replace(run.expected, speech_rate=rate)
+
+        def write() -> None:
+            with self._lock:
+                practice_id = run.practice_id
+            if practice_id is not None:  # else its start, queued before, writes the rate
+                self.store.set_speech_rate(practice_id, rate)
+
+        self._submit(write)
 
     def stop(self, timeout_s: float = 5.0) -> bool:
         """Stop playback; return once the practice is durably closed (False on timeout)."""
@@ -370,11 +406,13 @@ class PracticeRecorder:
         args = (self.profile_id, expected.session_id, expected.session_sha256, expected.mode)
         try:
             practice_id = self.store.start_practice(
-                *args, "player", resume_of=resume_of, position_ms=run.start_position_ms)
+                *args, "player", resume_of=resume_of, position_ms=run.start_position_ms,
+                speech_rate=expected.speech_rate)
         except UnknownPracticeError as exc:  # e.g. deleted meanwhile: record it unlinked
             log.warning("cannot continue practice %s (%s); recording a new one", resume_of, exc)
             practice_id = self.store.start_practice(
-                *args, "player", position_ms=run.start_position_ms)
+                *args, "player", position_ms=run.start_position_ms,
+                speech_rate=expected.speech_rate)
         with self._lock:
             run.practice_id = practice_id
         log.debug("practice %s started at %d ms", practice_id, run.start_position_ms)

@@ -43,6 +43,7 @@ from mit_desktop.practice.prepare import (
 )
 from mit_desktop.practice.recorder import PracticeRecorder
 from mit_desktop.session.model import RatingScale, Session
+from mit_desktop.session.speed_switch import same_place
 from mit_desktop.session.timeline import HANDS_FREE, INTERACTIVE, ListeningSettings
 from mit_desktop.ui.bridge import PlayerBridge
 from mit_desktop.ui.context import AppContext
@@ -137,6 +138,7 @@ class PracticeFlow(QObject):
             self._bridge.finished.connect(self._on_finished)
             self._bridge.state.connect(self._on_state)
             self._bridge.section.connect(self._on_section)
+            self._bridge.position.connect(self._on_position)
         return self._bridge
 
     @property
@@ -224,7 +226,9 @@ class PracticeFlow(QObject):
         start_ms = self.resume.position_ms if self.resume else 0
         resume_of = self.resume.id if self.resume else None
         self.pending, self.active = [], True
-        self.speed.reset()
+        # a continued practice goes on at the speed it was played at: its position is a
+        # place at that speed (None: not known, the usual speed)
+        self.speed.reset(self.resume.speech_rate if self.resume else None)
         bridge = self.bridge  # the recorder, then the bridge: connected before the player emits
         del bridge
         recorder = self.recorder
@@ -394,6 +398,38 @@ class PracticeFlow(QObject):
             player.play()
 
         self.ctx.tasks.run(reopen, lambda _r: on_done(), self._open_failed)
+
+    def reopen_in_place(self, on_done: Callable[[], None]) -> None:
+        """Open the session again with :meth:`settings` (this practice's new speed) and go
+        on from the same place (``session.speed_switch.same_place``: as far into the same
+        gap or pause, or the start of the same sentence). The recorder goes on recording
+        the same practice."""
+        if self.session is None:
+            return
+        session, settings = self.session, self.settings(self.mode)
+        player = self.ctx.player
+
+        def reopen() -> None:
+            old, heard = player.timeline, player.position_sample
+            player.open(session, settings, 0, answered=player.answered_reflections)
+            lower_render_priority()
+            player.wait_rendered(SECTION_READY_S)
+            new = player.timeline
+            if old is not None and new is not None:
+                player.seek_sample(same_place(old, heard, new))
+            player.play()
+
+        self.ctx.tasks.run(reopen, lambda _r: on_done(), self._open_failed)
+
+    def note_speech_rate(self, rate: float) -> None:
+        """The practice now plays at ``rate``: its row keeps it (continued another day, it
+        goes on at that speed)."""
+        if self._recorder is not None:
+            self._recorder.set_speech_rate(rate)
+
+    def _on_position(self, p: ev.Position) -> None:
+        if self.active:
+            self.speed.position(p.position_sample, p.state)
 
     def _on_state(self, state: str) -> None:
         if state in (ev.PAUSED, ev.STOPPED):

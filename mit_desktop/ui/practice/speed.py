@@ -5,8 +5,10 @@ Piper speaks every sentence anew at another speed, so the new speed cannot start
 very next word: its sentences are first prepared in the worker process (at low priority,
 as before Start) while the practice plays on at the old speed, and the new speed starts
 where the next section starts (the session is opened again with the new speed and goes on
-from that section's first sample; the recorder keeps recording the same practice). In the
-last section there is no next section: the change waits for nothing and is not applied.
+from that section's first sample; the recorder keeps recording the same practice, and its
+row keeps the new speed, so continuing it another day goes on at that speed). In the last
+section there is no next section: the new speed starts in the next gap between sentences
+or pause, at the same place (``session.speed_switch``), so no sentence is cut or repeated.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from mit_desktop.playback import events as ev
 from mit_desktop.practice.prepare import Preparation, PrepareError, PrepareJob, missing_sentences
+from mit_desktop.session.model import Heading
+from mit_desktop.session.speed_switch import in_a_pause
 from mit_desktop.ui.preparer import prepare_ahead_enabled
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,10 @@ class _Flow(Protocol):
 
     def reopen_at_section(self, section: int, on_done: Callable[[], None]) -> None: ...
 
+    def reopen_in_place(self, on_done: Callable[[], None]) -> None: ...
+
+    def note_speech_rate(self, rate: float) -> None: ...
+
 
 class PracticeSpeed(QObject):
     """This practice's speed: ``rate`` (None: the listener's usual one from Settings) and a
@@ -52,12 +61,14 @@ class PracticeSpeed(QObject):
         self.rate: float | None = None
         self.pending: float | None = None
         self._ready = False
+        self._in_place = False  # (the last section) at the next pause, not the next section
         self._asked_in_section = 0
         self._generation = 0
 
-    def reset(self) -> None:
-        """A new practice: the usual speed, nothing waiting."""
-        self.rate, self.pending, self._ready = None, None, False
+    def reset(self, rate: float | None = None) -> None:
+        """A new practice: the usual speed (``rate``: a continued practice's own), nothing
+        waiting."""
+        self.rate, self.pending, self._ready, self._in_place = rate, None, False, False
         self._generation += 1
 
     def current(self) -> float:
@@ -72,18 +83,16 @@ class PracticeSpeed(QObject):
             if flow.active:
                 self.waiting.emit(self.tr("The practice goes on at the speed it has."))
             return
-        timeline = flow.ctx.player.timeline if flow.ctx.has_player else None
-        if timeline is not None and flow.ctx.player.duration_ms is not None \
-                and flow.section_index + 1 >= len(timeline.sections):
-            self.pending, self._ready = None, False
-            self.waiting.emit(self.tr(
-                "This is the last section, so the speed stays as it is for this practice. "
-                "Your usual speed is chosen in Settings."))
-            return
+        # (the script's headings are its sections, known before the timeline is built)
+        sections = sum(1 for cue in flow.session.cues if isinstance(cue, Heading))
+        self._in_place = flow.section_index + 1 >= sections
         self.pending, self._ready = rate, False
         self._asked_in_section = flow.section_index
-        self.waiting.emit(self.tr("The new speed starts at the next section. Until then the "
-                                  "voice goes on as it is."))
+        self.waiting.emit(
+            self.tr("This is the last section: the new speed starts at the next pause, once "
+                    "it is ready. Until then the voice goes on as it is.") if self._in_place
+            else self.tr("The new speed starts at the next section. Until then the voice goes "
+                         "on as it is."))
         generation = self._generation
         settings = dataclasses.replace(flow.settings(flow.mode), rate=rate)
         session = flow.session
@@ -109,9 +118,27 @@ class PracticeSpeed(QObject):
 
     def section_entered(self, index: int) -> None:
         """(GUI thread) A section began: start the new speed here if it is ready."""
-        if self.pending is None or not self._ready or index <= self._asked_in_section:
+        if self.pending is None or not self._ready or self._in_place \
+                or index <= self._asked_in_section:
             return
         self.rate, self.pending, self._ready = self.pending, None, False
         log.info("practice speed %.2f from section %d", self.rate, index + 1)
-        self.flow.reopen_at_section(index, lambda: self.applied.emit(
-            self.tr("The voice now speaks at the speed you chose.")))
+        self.flow.note_speech_rate(self.rate)
+        self.flow.reopen_at_section(index, self._said_applied)
+
+    def position(self, position_sample: int, state: str) -> None:
+        """(GUI thread) Where the practice is: in the last section, start the new speed in
+        the first gap or pause once it is ready, at the same place."""
+        if self.pending is None or not self._ready or not self._in_place \
+                or state != ev.PLAYING or not self.flow.ctx.has_player:
+            return
+        timeline = self.flow.ctx.player.timeline
+        if timeline is None or not in_a_pause(timeline, position_sample):
+            return
+        self.rate, self.pending, self._ready, self._in_place = self.pending, None, False, False
+        log.info("practice speed %.2f from %d ms", self.rate, timeline.ms(position_sample))
+        self.flow.note_speech_rate(self.rate)
+        self.flow.reopen_in_place(self._said_applied)
+
+    def _said_applied(self) -> None:
+        self.applied.emit(self.tr("The voice now speaks at the speed you chose."))
