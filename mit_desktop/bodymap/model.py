@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -38,11 +39,11 @@ class BodyMap:
         if self.stored_map is not None and np.shape(self.stored_map) != MAP_SHAPE:
             raise ValueError(f"a stored map must be {MAP_SHAPE[0]} × {MAP_SHAPE[1]}")
 
-    def with_changes(self, **changes: object) -> BodyMap:
+    def with_changes(self, **changes: Any) -> BodyMap:
         """A copy with fields replaced (a new strokes tuple drops the stored map)."""
         if "strokes" in changes and "stored_map" not in changes:
             changes["stored_map"] = None
-        return replace(self, _cache={}, **changes)  # type: ignore[arg-type]
+        return replace(self, _cache={}, **changes)
 
     def painted_points(self) -> PaintedPoints:
         """The points left after replaying all strokes (eraser strokes applied)."""

@@ -25,10 +25,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mit_desktop.history.measures import MeasureResponse, MeasureSchedule
 from mit_desktop.history.timeutil import local_day
 from mit_desktop.practice.program_weeks import program_week, week_days
+
+if TYPE_CHECKING:
+    from mit_desktop.history.store import HistoryStore
 
 DEFAULT_SCHEDULES: dict[str, MeasureSchedule] = {
     "phq9": MeasureSchedule("phq9", True, 1, True),
@@ -102,13 +106,12 @@ def _occasion(schedule: MeasureSchedule, last: dt.date | None, today: dt.date,
     return ""
 
 
-def due_today(store: object, profile_id: int, instrument_ids: Sequence[str], weeks: int,
+def due_today(store: HistoryStore, profile_id: int, instrument_ids: Sequence[str], weeks: int,
               today: dt.date) -> list[DueMeasure]:
     """:func:`due_measures` read from the history store (its plan, schedules, answers)."""
-    settings = store.settings(profile_id)  # type: ignore[attr-defined]
-    plan = store.program_plan(profile_id)  # type: ignore[attr-defined]
-    schedules = schedules_for(instrument_ids,
-                              store.measure_schedules(profile_id))  # type: ignore[attr-defined]
-    responses = store.measure_responses(profile_id)  # type: ignore[attr-defined]
+    settings = store.settings(profile_id)
+    plan = store.program_plan(profile_id)
+    schedules = schedules_for(instrument_ids, store.measure_schedules(profile_id))
+    responses = store.measure_responses(profile_id)
     return due_measures(schedules, responses, today, plan.start_day, weeks,
                         settings.day_boundary_min)

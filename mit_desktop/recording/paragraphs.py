@@ -127,7 +127,7 @@ class TakeFolder:
     def new_take_path(self, key: str) -> Path:
         """Where the next take of the paragraph named `key` goes (the folder made, private)."""
         self.takes_folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        taken = [int(_TAKE.match(p.name).group("n")) for p in self.takes(key)]  # type: ignore[union-attr]
+        taken = [int(m.group("n")) for p in self.takes(key) if (m := _TAKE.match(p.name))]
         return self.takes_folder / f"{key}-t{max(taken, default=0) + 1}.wav"
 
     def clip_path(self, key: str) -> Path:

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import soundfile as sf
@@ -17,6 +18,12 @@ from mit_desktop.render.clip_errors import check_riff_complete, check_stream, cl
 from mit_desktop.render.ffmpeg_decode import FfmpegDecode, ffmpeg_probe
 
 log = logging.getLogger(__name__)
+
+
+class _Closable(Protocol):
+    """What a decoder holds open: a soundfile handle or an ffmpeg process."""
+
+    def close(self) -> None: ...
 
 
 #: Frames read from the source per block (per channel).
@@ -64,7 +71,7 @@ class open_source:  # noqa: N801 - used like a function: `with open_source(path)
 
     def __init__(self, path: Path):
         self.path = path
-        self._closers: list[object] = []
+        self._closers: list[_Closable] = []
 
     def __enter__(self) -> ClipSource:
         try:
@@ -103,7 +110,7 @@ class open_source:  # noqa: N801 - used like a function: `with open_source(path)
     def __exit__(self, *exc_info: object) -> None:
         for item in reversed(self._closers):
             try:
-                item.close()  # type: ignore[attr-defined]
+                item.close()
             except Exception:  # closing must never mask the real error
                 log.debug("closing %r failed", item, exc_info=True)
 

@@ -223,7 +223,8 @@ class Mixer:
         peak would pass the voice's peak limit), faded only at the ends of its run (ClipRun)."""
         seg = self.timeline.segments[index]
         run = self._runs.get(index) or ClipRun(0, seg.audio_samples, seg.clip_offset_sample)
-        samples, lufs, peak = self.sources.clip_samples_array(seg.clip_path)  # type: ignore[arg-type]
+        assert seg.clip_path is not None  # (a clip segment always names its recording)
+        samples, lufs, peak = self.sources.clip_samples_array(seg.clip_path)
         length = max(0, min(length, seg.audio_samples - offset))
         if length == 0:
             return np.zeros(0, dtype=np.float32)

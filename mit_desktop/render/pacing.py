@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,6 +38,9 @@ from mit_desktop.render.phrasing import (
     split_phrases,
 )
 from mit_desktop.session.timeline import SpeechPart
+
+if TYPE_CHECKING:
+    from mit_desktop.render.speech import SpeechRef
 
 #: The default voice rate (ListeningSettings.rate) the target pace is set for.
 DEFAULT_RATE = 0.75
@@ -218,7 +222,7 @@ def layout_sentence(phrases: Sequence[Phrase], audio: Sequence[PhraseAudio], rat
 class PhrasedSpeech:
     """Sentences as phrases with pauses, over any phrase source with `ensure` and `load`."""
 
-    def __init__(self, ensure: Callable[[str | None, float, str], object],
+    def __init__(self, ensure: Callable[[str | None, float, str], SpeechRef],
                  load: Callable[[str], np.ndarray], sample_rate: int) -> None:
         self._ensure = ensure
         self._load = load
@@ -230,7 +234,7 @@ class PhrasedSpeech:
         """The cached phrase (synthesised if missing) and its voiced bounds, measured on the
         phrase at its playing level as analyze measures a sentence."""
         ref = self._ensure(voice_id, rate, text)
-        key, n = ref.key, ref.n_samples  # type: ignore[attr-defined]
+        key, n = ref.key, ref.n_samples
         if key not in self._bounds:
             raw = self._load(key).astype(np.float32) / 32767.0
             self._bounds[key] = voiced_bounds(speech_at_level(raw, self.sample_rate), self.sample_rate)

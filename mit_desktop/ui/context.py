@@ -16,6 +16,7 @@ from mit_desktop.ui.workers import TaskManager
 if TYPE_CHECKING:
     from mit_desktop.history import HistoryStore, Profile
     from mit_desktop.playback.player import Player
+    from mit_desktop.ui.preparer import Preparer
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class AppContext(QObject):
         self.tasks = tasks or TaskManager()
         self._player_factory = player_factory or (lambda: _default_player(state.output_device))
         self._player: Player | None = None
+        self._preparer: Preparer | None = None  # made by preparer_for() on first use
         self.notices: list[str] = []  # sentences to show once the window is open
         self.profile_id: int = self._initial_profile()
         self.profile: Profile = store.get_profile(self.profile_id)  # refreshed on the DB thread
@@ -119,9 +121,8 @@ class AppContext(QObject):
         self.tasks.db(fn, on_done, on_error)
 
     def close(self) -> None:
-        preparer = getattr(self, "_preparer", None)
-        if preparer is not None:  # the worker process ends with the window
-            preparer.cancel()
+        if self._preparer is not None:  # the worker process ends with the window
+            self._preparer.cancel()
         if self._player is not None:
             try:
                 self._player.close()

@@ -117,8 +117,6 @@ class Preparer(QObject):
 
 def preparer_for(ctx: AppContext) -> Preparer:
     """The window's one Preparer (made on first use)."""
-    found = getattr(ctx, "_preparer", None)
-    if found is None:
-        found = Preparer(ctx)
-        ctx._preparer = found  # type: ignore[attr-defined]
-    return found
+    if ctx._preparer is None:
+        ctx._preparer = Preparer(ctx)
+    return ctx._preparer

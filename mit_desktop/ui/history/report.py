@@ -40,6 +40,7 @@ from mit_desktop.history.diary import (
 from mit_desktop.history.errors import InvalidInputError
 from mit_desktop.history.models import BodyMapRecord, SafetyEvent
 from mit_desktop.history.program_plan import ProgramPlan
+from mit_desktop.history.settings import ProfileSettings
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
 from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
@@ -301,13 +302,13 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
 
 
 def _early_response_html(store: HistoryStore, profile_id: int, first_day: dt.date,
-                         last_day: dt.date, settings: object) -> list[str]:
+                         last_day: dt.date, settings: ProfileSettings) -> list[str]:
     """Week 1 (always) and each week of the dates: the average mood and stress change
     before→after practice, with the number of practices each rests on
     (:mod:`mit_desktop.practice.early_response`)."""
     from mit_desktop.practice.early_response import summary_lines, weekly_response
 
-    changes = stats.mood_changes(store, profile_id, settings)  # type: ignore[arg-type]
+    changes = stats.mood_changes(store, profile_id, settings)
     responses = [r for r in weekly_response(changes, store.program_plan(profile_id).start_day)
                  if r.week == 1 or r.last_day >= first_day and r.first_day <= last_day]
     parts = [f"<h2>{_esc(tr('Early response: the change during practice, week by week'))}</h2>",

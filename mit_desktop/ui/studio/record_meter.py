@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -203,11 +204,11 @@ class TakeListener(QObject):
     "Stop listening" meanwhile and stops it when pressed again. `say(text)` reports a
     problem."""
 
-    def __init__(self, button_widget: QWidget, run: Callable[..., None],
+    def __init__(self, button_widget: QAbstractButton, run: Callable[..., None],
                  output_device: str | None, say: Callable[[str], None]) -> None:
         super().__init__(button_widget)
         self.button = button_widget
-        self.text = button_widget.text()  # type: ignore[attr-defined]
+        self.text = button_widget.text()
         self.run = run
         self.output_device = output_device
         self.say = say
@@ -226,12 +227,12 @@ class TakeListener(QObject):
             self.stop()
             return
         stop = self._stop = threading.Event()
-        self.button.setText(self.tr("Stop &listening"))  # type: ignore[attr-defined]
+        self.button.setText(self.tr("Stop &listening"))
         device = self.output_device
 
         def done(_ms: object) -> None:
             self._stop = None
-            self.button.setText(self.text)  # type: ignore[attr-defined]
+            self.button.setText(self.text)
 
         def failed(exc: BaseException) -> None:
             done(None)

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QInputDialog,
     QListWidget,
@@ -258,10 +259,10 @@ class StudioScreen(QWidget):
         dialog.saved.connect(lambda _p: self.refresh())
         self._open_recorder(dialog)
 
-    def _open_recorder(self, dialog: QWidget) -> None:
+    def _open_recorder(self, dialog: QDialog) -> None:
         window = self.window()
         dialog.resize(min(900, window.width()), min(700, window.height()))
-        dialog.open()  # type: ignore[attr-defined]
+        dialog.open()
         self.recorder_dialog = dialog
 
     def open_chosen(self) -> None:
