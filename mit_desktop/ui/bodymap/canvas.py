@@ -223,7 +223,7 @@ class BodyCanvas(QWidget):
         if self._aggregate is not None:
             count = self._aggregate.count
             title = (self.tr("One map") if count == 1
-                     else self.tr("Average of %1 maps").replace("%1", str(count)))
+                     else self.tr("Average of {count} maps").format(count=count))
             subtitle = self.tr("warm: more, cool: less")
             colour = QColor(40, 40, 48)
         elif layer is Layer.ACTIVATION:

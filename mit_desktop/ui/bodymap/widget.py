@@ -331,8 +331,9 @@ class BodyMapWidget(QWidget):
         self.region_groups: dict[str, QButtonGroup] = {}
         self.region_buttons: dict[tuple[str, RegionState], QRadioButton] = {}
         labels = self._region_labels()
-        states = ((RegionState.MORE, self.tr("%1: more")), (RegionState.LESS, self.tr("%1: less")),
-                  (RegionState.NOTHING, self.tr("%1: nothing")))
+        states = ((RegionState.MORE, self.tr("{region}: more")),
+                  (RegionState.LESS, self.tr("{region}: less")),
+                  (RegionState.NOTHING, self.tr("{region}: nothing")))
         for row, key in enumerate(REGION_KEYS, start=1):
             name = QLabel(labels[key], box)
             grid.addWidget(name, row, 0)
@@ -340,7 +341,7 @@ class BodyMapWidget(QWidget):
             group.setExclusive(True)
             for col, (state, pattern) in enumerate(states, start=1):
                 radio = QRadioButton(box)
-                radio.setAccessibleName(pattern.replace("%1", labels[key]))
+                radio.setAccessibleName(pattern.format(region=labels[key]))
                 radio.setMinimumHeight(36)
 
                 def chosen(on: bool, k: str = key, s: RegionState = state) -> None:
@@ -476,7 +477,7 @@ class BodyMapWidget(QWidget):
             bm = self.editor.body_map
             intensity = bm.intensity
             self.intensity_label.setText(
-                self.tr("Intensity: %1 of 10").replace("%1", str(intensity))
+                self.tr("Intensity: {intensity} of 10").format(intensity=intensity)
                 if intensity is not None else self.tr("Intensity: not set yet"))
             if intensity is not None:
                 self.intensity_slider.setValue(intensity)
@@ -495,9 +496,10 @@ class BodyMapWidget(QWidget):
     def _summary_text(self, bm: BodyMap) -> str:
         labels = self._emotion_labels()
         word = labels.get(bm.emotion or "", bm.emotion) if bm.emotion else self.tr("not given")
-        level = (self.tr("%1 of 10").replace("%1", str(bm.intensity)) if bm.intensity is not None
+        level = (self.tr("{intensity} of 10").format(
+            intensity=bm.intensity) if bm.intensity is not None
                  else self.tr("not given"))
-        return self.tr("Feeling: %1    Intensity: %2").replace("%1", word).replace("%2", level)
+        return self.tr("Feeling: {word}    Intensity: {level}").format(word=word, level=level)
 
     # --- modes ------------------------------------------------------------------
     def body_map(self) -> BodyMap:

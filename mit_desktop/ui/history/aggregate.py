@@ -43,10 +43,9 @@ def emotion_table_cells(row: EmotionRow) -> tuple[str, ...]:
     """One table row's cells in words (the headings are :data:`EMOTION_TABLE_HEADINGS`)."""
     strength = ("–" if row.mean_intensity is None else
                 f"{row.mean_intensity:.1f}" + ("" if row.rated == row.count else " " + tr(
-                    "(%1 of %2 maps rated)").replace("%1", str(row.rated))
-                    .replace("%2", str(row.count))))
+                    "({rated} of {count} maps rated)").format(rated=row.rated, count=row.count)))
     count = str(row.count) + ("" if not row.unreadable else " " + tr(
-        "(%1 could not be read)").replace("%1", str(row.unreadable)))
+        "({unreadable} could not be read)").format(unreadable=row.unreadable))
     return (emotion_name(row.emotion), count, strength, region_names(row.raised),
             region_names(row.lowered))
 
@@ -121,9 +120,10 @@ class AggregatePanel(QWidget):
         try:
             self.emotion_combo.clear()
             for emotion, count in body_map_emotions(store, profile_id):
-                label = (tr("%1 (1 map in all)") if count == 1 else tr("%1 (%2 maps in all)"))
+                label = (tr("{feeling} (1 map in all)") if count == 1
+                         else tr("{feeling} ({count} maps in all)"))
                 self.emotion_combo.addItem(
-                    label.replace("%1", emotion_name(emotion)).replace("%2", str(count)), emotion)
+                    label.format(feeling=emotion_name(emotion), count=count), emotion)
             index = self.emotion_combo.findData(chosen) if chosen is not None else 0
             self.emotion_combo.setCurrentIndex(max(0, index))
         finally:
@@ -175,18 +175,17 @@ class AggregatePanel(QWidget):
             self.count_label.setText(tr("These body maps could not be read."))
             self.map_widget.hide()
             return
-        dates = (tr("from %1 to %2").replace("%1", short_date(self.first_day))
-                 .replace("%2", short_date(self.last_day))) if self.first_day and self.last_day \
-            else ""
+        dates = tr("from {first} to {last}").format(
+            first=short_date(self.first_day), last=short_date(self.last_day)) \
+            if self.first_day and self.last_day else ""
         name = emotion_name(emotion)
         if self.result.count == 0:
-            self.count_label.setText(tr("No body maps for the feeling “%1” %2.")
-                                     .replace("%1", name).replace("%2", dates))
+            self.count_label.setText(tr("No body maps for the feeling “{feeling}” {dates}.")
+                                     .format(feeling=name, dates=dates))
             self.map_widget.hide()
             return
-        text = (tr("1 body map for the feeling “%1” %2.") if self.result.count == 1
-                else tr("Average of %3 body maps for the feeling “%1” %2."))
-        self.count_label.setText(text.replace("%1", name).replace("%2", dates)
-                                 .replace("%3", str(self.result.count)))
+        text = (tr("1 body map for the feeling “{feeling}” {dates}.") if self.result.count == 1
+                else tr("Average of {count} body maps for the feeling “{feeling}” {dates}."))
+        self.count_label.setText(text.format(feeling=name, dates=dates, count=self.result.count))
         self.map_widget.show_aggregate(self.result)
         self.map_widget.show()

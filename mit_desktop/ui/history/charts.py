@@ -97,7 +97,7 @@ class MinutesChart(_Chart):
         total = sum(ys)
         days = sum(1 for y in ys if y > 0)
         self.setAccessibleDescription(
-            tr("%1 minutes on %2 days").replace("%1", str(round(total))).replace("%2", str(days)))
+            tr("{total} minutes on {days} days").format(total=round(total), days=days))
 
     def show_weeks(self, weeks: Sequence[WeekTotal]) -> None:
         """One bar per ISO week, centred on the week."""
@@ -107,8 +107,7 @@ class MinutesChart(_Chart):
         if weeks:
             self._x_range(weeks[0].week_start, weeks[-1].week_start + dt.timedelta(days=6))
         self.setAccessibleDescription(
-            tr("%1 minutes over %2 weeks").replace("%1", str(round(sum(ys))))
-            .replace("%2", str(len(ys))))
+            tr("{total} minutes over {count} weeks").format(total=round(sum(ys)), count=len(ys)))
 
     def _draw(self, xs: list[float], ys: list[float], width: float, key: str) -> None:
         self.clear()
@@ -192,19 +191,23 @@ def rating_summary(kind: str, before: Sequence[float], after: Sequence[float]) -
     mean = sum(a - b for b, a in zip(before, after, strict=True)) / len(before)
     count = str(len(before))
     if abs(mean) < 0.05:
-        text = (tr("Over %1 practices, mood was on average the same after practice.")
+        text = (tr("Over {count} practices, mood was on average the same after practice.")
                 if kind == "mood" else
-                tr("Over %1 practices, stress was on average the same after practice."))
-        return text.replace("%1", count)
+                tr("Over {count} practices, stress was on average the same after practice."))
+        return text.format(count=count)
     if kind == "mood":
-        text = (tr("Over %1 practices, mood was on average %2 points higher after practice.")
+        text = (tr("Over {count} practices, mood was on average {points} points higher after "
+                   "practice.")
                 if mean > 0 else
-                tr("Over %1 practices, mood was on average %2 points lower after practice."))
+                tr("Over {count} practices, mood was on average {points} points lower after "
+                   "practice."))
     else:
-        text = (tr("Over %1 practices, stress was on average %2 points lower after practice.")
+        text = (tr("Over {count} practices, stress was on average {points} points lower after "
+                   "practice.")
                 if mean < 0 else
-                tr("Over %1 practices, stress was on average %2 points higher after practice."))
-    return text.replace("%1", count).replace("%2", f"{abs(mean):.1f}")
+                tr("Over {count} practices, stress was on average {points} points higher after "
+                   "practice."))
+    return text.format(count=count, points=f"{abs(mean):.1f}")
 
 
 def chart_image(chart: _Chart, width: int, height: int) -> QImage:

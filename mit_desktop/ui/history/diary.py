@@ -52,7 +52,7 @@ def body_map_label(record: BodyMapRecord) -> str:
     """"Anxiety, strength 6 of 10" (or just the feeling)."""
     text = emotion_name(record.emotion)
     if record.intensity is not None:
-        text += tr(", strength %1 of 10").replace("%1", str(record.intensity))
+        text += tr(", strength {intensity} of 10").format(intensity=record.intensity)
     return text
 
 
@@ -62,7 +62,7 @@ class BodyMapDialog(QDialog):
     def __init__(self, record: BodyMapRecord, day_text: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("Body map of %1").replace("%1", day_text))
+        self.setWindowTitle(tr("Body map of {day}").format(day=day_text))
         self.setAccessibleName(self.windowTitle())
         layout = QVBoxLayout(self)
         heading = QLabel(day_text, self)  # the map widget itself shows feeling and strength
@@ -124,11 +124,10 @@ class BodyMapDialog(QDialog):
         try:
             write_outputs(self.map_widget.body_map(), **{kind: path})
         except OSError as exc:
-            text = tr("The body map could not be saved as %1: %2. Choose another folder, "
-                      "or free some space.").replace("%1", str(path)).replace(
-                          "%2", exc.strerror or str(exc))
+            text = tr("The body map could not be saved as {path}: {strerror}. Choose another folder, "
+                      "or free some space.").format(path=path, strerror=exc.strerror or str(exc))
         else:
-            text = tr("Saved as %1.").replace("%1", str(path))
+            text = tr("Saved as {path}.").format(path=path)
         self.status.setText(text)
         return text
 
@@ -162,9 +161,9 @@ class DiaryCard(QFrame):
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.note.setAccessibleName(tr("Note: %1").replace("%1", self.note.text()))
+        self.note.setAccessibleName(tr("Note: {text}").format(text=self.note.text()))
         self.rating = QLabel(
-            tr("Rating: %1 of 10").replace("%1", str(entry.rating)) if entry.rating is not None
+            tr("Rating: {rating} of 10").format(rating=entry.rating) if entry.rating is not None
             else tr("No rating"), self)
         for label in (self.heading, self.prompt, self.note, self.rating):
             text.addWidget(label)
@@ -185,8 +184,8 @@ class DiaryCard(QFrame):
             self.map_button.setText(tr("Body map"))
             self.map_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             self.map_button.setAccessibleName(
-                tr("Open the body map of %1: %2").replace("%1", long_date(entry.day))
-                .replace("%2", what))
+                tr("Open the body map of {day}: {what}").format(
+                    day=long_date(entry.day), what=what))
             self.map_button.setToolTip(self.map_button.accessibleName())
             self.map_button.clicked.connect(lambda: open_map(entry))
             row.addWidget(self.map_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -304,10 +303,10 @@ class DiaryPanel(QWidget):
             self.cards_box.addWidget(card)
             self.cards.append(card)
         if entries:
-            self.count_label.setText(tr("Showing the newest %1 reflections.")
-                                     .replace("%1", str(len(entries))) if has_more
+            self.count_label.setText(tr("Showing the newest {count} reflections.").format(
+                count=len(entries)) if has_more
                                      else tr("1 reflection.") if len(entries) == 1
-                                     else tr("%1 reflections.").replace("%1", str(len(entries))))
+                                     else tr("{count} reflections.").format(count=len(entries)))
         else:
             self.count_label.setText(tr("No reflections for these choices."))
         self.more_button.setVisible(has_more)

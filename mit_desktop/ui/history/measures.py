@@ -28,7 +28,8 @@ class MeasureChart(_Chart):
         unit = f" {instrument.score_unit}" if instrument.score_unit else ""
         super().__init__(parent, f"{instrument.short_name}{unit}")
         self.instrument = instrument
-        self.setAccessibleName(tr("Chart of %1 scores").replace("%1", instrument.short_name))
+        self.setAccessibleName(tr("Chart of {instrument} scores").format(
+            instrument=instrument.short_name))
 
     def show_series(self, series: MeasureSeries, first: dt.date, last: dt.date) -> None:
         self.clear()

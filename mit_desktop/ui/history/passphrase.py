@@ -37,8 +37,8 @@ class ExportPassphraseDialog(QDialog):
             "A passphrase keeps the bundle closed to anyone without it. Leave both fields "
             "empty to save it without one, and then hand it over on a medium you both "
             "trust. Tell your therapist the passphrase in person or by phone, not with the "
-            "file. At least %1 characters; a few words you will both remember is best.")
-            .replace("%1", str(MIN_PASSPHRASE_CHARS)), self)
+            "file. At least {least} characters; a few words you will both remember is best.").format(
+                least=MIN_PASSPHRASE_CHARS), self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -97,6 +97,6 @@ def ask_import_passphrase(parent: QWidget, file_name: str) -> str | None:
     the person cancels."""
     text, ok = QInputDialog.getText(
         parent, tr("This bundle is protected"),
-        tr("%1 is protected by a passphrase. Type the passphrase your client gave you:")
-        .replace("%1", file_name), QLineEdit.EchoMode.Password)
+        tr("{file} is protected by a passphrase. Type the passphrase your client gave "
+           "you:").format(file=file_name), QLineEdit.EchoMode.Password)
     return text if ok and text else None

@@ -105,18 +105,17 @@ def _summary_html(profile_name: str, first: dt.date, last: dt.date, made: dt.dat
                   listened_ms: int, settings_target: int, settings_minimum: int) -> str:
     days = sum(w.days_practiced for w in weeks)
     parts = [
-        f"<h1>{_esc(tr('Practice report: %1').replace('%1', profile_name))}</h1>",
-        "<p>" + _esc(tr("From %1 to %2. Made on %3.").replace("%1", long_date(first))
-                     .replace("%2", long_date(last)).replace("%3", long_date(made))) + "</p>",
+        f"<h1>{_esc(tr('Practice report: {name}').format(name=profile_name))}</h1>",
+        "<p>" + _esc(tr("From {first} to {last}. Made on {made}.").format(
+            first=long_date(first), last=long_date(last), made=long_date(made))) + "</p>",
         f"<h2>{_esc(tr('Practice'))}</h2>",
-        "<p>" + _esc(tr("%1 practices on %2 days, %3 in all.").replace("%1", str(practices))
-                     .replace("%2", str(days)).replace("%3", minutes_text(listened_ms))) + "</p>",
-        "<p>" + _esc(tr("The program suggests about %1 full practices a week; %2 is the least "
-                        "that counts. A full practice is one of the program's practices "
+        "<p>" + _esc(tr("{practices} practices on {days} days, {minutes} in all.").format(
+            practices=practices, days=days, minutes=minutes_text(listened_ms))) + "</p>",
+        "<p>" + _esc(tr("The program suggests about {target} full practices a week; {minimum} is "
+                        "the least that counts. A full practice is one of the program's practices "
                         "(not BAM) with at least 15 minutes listened; BAM, quiet practice and "
-                        "shorter practices are counted apart.")
-                     .replace("%1", str(settings_target))
-                     .replace("%2", str(settings_minimum))) + "</p>",
+                        "shorter practices are counted apart.").format(
+            target=settings_target, minimum=settings_minimum)) + "</p>",
         '<table border="1" cellspacing="0" cellpadding="4" width="100%">',
         "<tr>" + "".join(f"<th>{_esc(h)}</th>" for h in (
             tr("Calendar week of"), tr("Days practiced"), tr("Practices"), tr("Minutes"),
@@ -148,17 +147,17 @@ def _plan_html(plan: ProgramPlan, last_day: dt.date) -> str:
     if plan.start_day is None:
         return "<p>" + _esc(tr("No program start date is set: the practices are offered in "
                               "program order.")) + "</p>"
-    text = tr("The program started on %1; %2 is in week %3.").replace(
-        "%1", long_date(plan.start_day)).replace("%2", long_date(last_day)).replace(
-        "%3", str(program_week(plan.start_day, last_day)))
+    text = tr("The program started on {start_day}; {last_day} is in week {program_week}.").format(
+        start_day=long_date(plan.start_day), last_day=long_date(last_day),
+        program_week=program_week(plan.start_day, last_day))
     if program_week(plan.start_day, last_day) == 0:
-        text = tr("The program starts on %1.").replace("%1", long_date(plan.start_day))
+        text = tr("The program starts on {start_day}.").format(start_day=long_date(plan.start_day))
     titles = {e.module: e.title for e in load_program().entries}
-    chosen = "; ".join(tr("week %1: %2").replace("%1", str(week))
-                       .replace("%2", titles.get(module, module))
+    chosen = "; ".join(tr("week {week}: {module}").format(
+        week=week, module=titles.get(module, module))
                        for week, module in sorted(plan.assignments.items()))
     if chosen:
-        text += " " + tr("Chosen by the therapist: %1.").replace("%1", chosen)
+        text += " " + tr("Chosen by the therapist: {chosen}.").format(chosen=chosen)
     return "<p>" + _esc(text) + "</p>"
 
 
@@ -176,23 +175,23 @@ def _program_weeks_html(store: HistoryStore, profile_id: int, first: dt.date, la
                                   ) + "</p>")
         return "\n".join(parts)
     parts.append("<p>" + _esc(tr("Each program week's planned practice, and what was done in "
-                                 "that week. The aim is about %1 full practices a week.")
-                              .replace("%1", str(target))) + "</p>")
+                                 "that week. The aim is about {target} full practices a week.").format(
+                                     target=target)) + "</p>")
     parts.append('<table border="1" cellspacing="0" cellpadding="4" width="100%">')
     parts.append("<tr>" + "".join(f"<th>{_esc(h)}</th>" for h in (
         tr("Program week"), tr("Planned practice"), tr("Days practiced"), tr("Minutes"),
         tr("Full practices against the aim"), tr("Times the planned practice was done")))
         + "</tr>")
     for week in weeks:
-        dates = tr("%1 to %2").replace("%1", long_date(week.first_day)).replace(
-            "%2", long_date(week.last_day))
-        when = tr("Week %1 (%2)").replace("%1", str(week.week)).replace("%2", dates)
+        dates = tr("{first_day} to {last_day}").format(
+            first_day=long_date(week.first_day), last_day=long_date(week.last_day))
+        when = tr("Week {week} ({dates})").format(week=week.week, dates=dates)
         if not week.whole_week:
             when += " " + tr("(part of the week, inside these dates)")
         if not week.modules:
             planned = tr("after the program: any practice")
         elif week.assigned:
-            planned = tr("%1 (chosen by the therapist)").replace("%1", week.title)
+            planned = tr("{title} (chosen by the therapist)").format(title=week.title)
         else:
             planned = week.title
         dose = week.dose
@@ -266,11 +265,10 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
         parts.append(f"<p>{_esc(tr('None in these dates.'))}</p>")
     else:
         stops = sum(1 for e in events if e.kind == "need_to_stop")
-        parts.append("<p>" + _esc(tr("“I need to stop” was pressed %1 times; help was offered "
-                                     "after a check-in %2 times. Each is listed below, apart "
-                                     "from ordinary pauses and unfinished practices.")
-                                  .replace("%1", str(stops))
-                                  .replace("%2", str(len(events) - stops))) + "</p><ul>")
+        parts.append("<p>" + _esc(tr("“I need to stop” was pressed {stops} times; help was offered "
+                                     "after a check-in {helped} times. Each is listed below, apart "
+                                     "from ordinary pauses and unfinished practices.").format(
+                                         stops=stops, helped=len(events) - stops)) + "</p><ul>")
         for event in events:
             parts.append(f"<li>{_esc(event_text(event, catalog, settings.day_boundary_min))}</li>")
         parts.append("</ul>")
@@ -279,7 +277,7 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
     if not entries:
         parts.append(f"<p>{_esc(tr('No reflections in these dates.'))}</p>")
     for entry in entries:
-        rating = (tr("Rating: %1 of 10").replace("%1", str(entry.rating))
+        rating = (tr("Rating: {rating} of 10").format(rating=entry.rating)
                   if entry.rating is not None else tr("No rating"))
         text = (f"<b>{_esc(long_date(entry.day))} · {_esc(catalog.title(entry.session_id))}</b>"
                 f"<br><span class=\"prompt\">{_esc(entry.prompt)}</span>"
@@ -361,9 +359,9 @@ def _map_html(document: QTextDocument, record: BodyMapRecord) -> str:
     document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
     what = emotion_name(record.emotion)
     if record.intensity is not None:
-        what += tr(", strength %1 of 10").replace("%1", str(record.intensity))
+        what += tr(", strength {intensity} of 10").format(intensity=record.intensity)
     return (f'<img src="{url}" height="230"><br>'
-            f'<span class="small">{_esc(tr("Body map: %1").replace("%1", what))}</span>')
+            f'<span class="small">{_esc(tr("Body map: {what}").format(what=what))}</span>')
 
 
 def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int,
@@ -400,13 +398,14 @@ def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int
         url = f"mit://average/{emotion}"
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
                              rgb_image(render_map_image(mean.mean, count=mean.count, scale=1)))
-        label = (tr("%1: 1 body map") if mean.count == 1 else tr("%1: average of %2 body maps"))
-        label = label.replace("%1", emotion_name(emotion)).replace("%2", str(mean.count))
+        label = (tr("{feeling}: 1 body map") if mean.count == 1
+                 else tr("{feeling}: average of {count} body maps"))
+        label = label.format(feeling=emotion_name(emotion), count=mean.count)
         parts.append(f'<p><img src="{url}" height="260"><br>{_esc(label)}</p>')
     return "\n".join(parts)
 
 
 def write_report_pdf(report: Report, path: Path) -> Path:
     """Print ``report`` to an A4 PDF at ``path`` (atomically, mode 0600); return the path."""
-    return write_pdf(report.document, tr("Practice report: %1").replace("%1", report.profile_name),
-                     path)
+    return write_pdf(report.document,
+                     tr("Practice report: {name}").format(name=report.profile_name), path)

@@ -37,23 +37,24 @@ def event_text(event: SafetyEvent, catalog: SessionCatalog, boundary_min: int = 
     if event.kind == "need_to_stop":
         where = ""
         if event.section:
-            where += tr(", in “%1”").replace("%1", event.section)
+            where += tr(", in “{section}”").format(section=event.section)
         if event.position_ms is not None:
-            where += tr(", at %1").replace("%1", clock(event.position_ms))
+            where += tr(", at {position}").format(position=clock(event.position_ms))
         grounding = {True: tr("The grounding steps were used afterwards."),
                      False: tr("The grounding steps were not used."),
                      None: tr("Not said whether the grounding steps were used.")}
-        return (tr("%1: “I need to stop” in %2%3.").replace("%1", day).replace("%2", title)
-                .replace("%3", where) + " " + grounding[event.grounding_used])
+        return (tr("{day}: “I need to stop” in {title}{where}.").format(
+            day=day, title=title, where=where) + " " + grounding[event.grounding_used])
     if event.detail.get("source") == "questionnaire":
-        return (tr("%1: help offered after question %2 of the %3 (thoughts of being better "
-                   "off dead or of self-harm) was answered “%4”. Please follow this up.")
-                .replace("%1", day).replace("%2", str(event.detail.get("item", "")))
-                .replace("%3", _INSTRUMENT_NAMES.get(str(event.detail.get("instrument")),
-                                                     tr("questionnaire")))
-                .replace("%4", str(event.detail.get("answer_label", ""))))
+        return tr("{day}: help offered after question {item} of the {instrument} (thoughts of "
+                  "being better off dead or of self-harm) was answered “{answer}”. Please follow "
+                  "this up.").format(
+            day=day, item=event.detail.get("item", ""),
+            instrument=_INSTRUMENT_NAMES.get(str(event.detail.get("instrument")),
+                                             tr("questionnaire")),
+            answer=event.detail.get("answer_label", ""))
     reasons = [tr(_REASONS[r]) for r in event.detail.get("reasons", []) if r in _REASONS]
-    when = (tr("before %1") if event.detail.get("phase") == "before" else tr("after %1"))
-    return (tr("%1: help offered after the check-in %2, for %3.").replace("%1", day)
-            .replace("%2", when.replace("%1", title))
-            .replace("%3", tr(" and ").join(reasons) or tr("the answers given")))
+    when = (tr("before {title}") if event.detail.get("phase") == "before"
+            else tr("after {title}")).format(title=title)
+    return tr("{day}: help offered after the check-in {when}, for {reasons}.").format(
+        day=day, when=when, reasons=tr(" and ").join(reasons) or tr("the answers given"))

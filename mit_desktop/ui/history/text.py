@@ -72,7 +72,7 @@ def short_date(day: dt.date) -> str:
 def minutes_text(listened_ms: int) -> str:
     """Listened time in whole minutes, e.g. "23 minutes" (rounded; "1 minute")."""
     minutes = round(listened_ms / 60_000)
-    return tr("1 minute") if minutes == 1 else tr("%1 minutes").replace("%1", str(minutes))
+    return tr("1 minute") if minutes == 1 else tr("{minutes} minutes").format(minutes=minutes)
 
 
 def store_now(store: HistoryStore) -> dt.datetime:

@@ -382,7 +382,7 @@ class HistoryView(QWidget):
         """Read everything again from the store and redraw."""
         try:
             profile = self.store.get_profile(self.profile_id)
-            self.title_label.setText(tr("Practice of %1").replace("%1", profile.name))
+            self.title_label.setText(tr("Practice of {name}").format(name=profile.name))
             self._show_read_only(profile.name)
             self.catalog = self.base_catalog.with_sessions(
                 practiced_session_ids(self.store, self.profile_id))
@@ -414,10 +414,10 @@ class HistoryView(QWidget):
         self.therapist_copy = is_therapist_copy(self.store, self.profile_id)
         self.log_button.setEnabled(not self.therapist_copy)
         if self.therapist_copy:
-            why = tr("This is your copy of %1's practice, imported from their bundles. It is "
+            why = tr("This is your copy of {name}'s practice, imported from their bundles. It is "
                      "read-only: practices, notes, body maps and questionnaires cannot be "
-                     "added, changed or deleted here, so it always shows exactly what %1 "
-                     "recorded. A newer bundle from %1 brings anything new.").replace("%1", name)
+                     "added, changed or deleted here, so it always shows exactly what {name} "
+                     "recorded. A newer bundle from {name} brings anything new.").format(name=name)
             self.read_only_label.setText(why)
             self.read_only_label.setAccessibleName(why)
             self.log_button.setAccessibleDescription(why)
@@ -455,9 +455,9 @@ class HistoryView(QWidget):
             self.minutes_chart.show_days(days)
             practices = sum(d.practices for d in days)
             listened = sum(d.listened_ms for d in days)
-        text = (tr("%1 practices, %2 minutes in all, from %3 to %4.")
-                .replace("%1", str(practices)).replace("%2", str(round(listened / 60_000)))
-                .replace("%3", long_date(first)).replace("%4", long_date(last)))
+        text = (tr("{practices} practices, {minutes} minutes in all, from {first} to {last}.").format(
+            practices=practices, minutes=round(listened / 60_000), first=long_date(first),
+            last=long_date(last)))
         self.minutes_label.setText(text)
 
     def _refresh_moods(self) -> None:
@@ -612,15 +612,15 @@ class HistoryView(QWidget):
                       "person or by phone, not with the file.") if passphrase else
                    tr("Give it to your therapist on a medium you both trust: it has no "
                       "passphrase."))
-            self._say(tr("The bundle was saved as %1 (%2 practices, %3 questionnaires).")
-                      .replace("%1", str(path))
-                      .replace("%2", str(counts.get("practice", 0)))
-                      .replace("%3", str(counts.get("measure", 0))) + " " + how)
+            self._say(tr("The bundle was saved as {path} ({practice} practices, {measure} "
+                         "questionnaires).").format(
+                path=path, practice=counts.get("practice", 0),
+                measure=counts.get("measure", 0)) + " " + how)
 
         self.run_db(lambda: export_bundle(self.store, pid, path, first, last,
                                           passphrase=passphrase), done,
-                    lambda exc: self._say(tr("The bundle could not be saved: %1")
-                                          .replace("%1", str(exc))))
+                    lambda exc: self._say(tr("The bundle could not be saved: {exc}").format(
+                        exc=exc)))
 
     def choose_bundle_to_import(self) -> None:
         """Ask for a bundle and the client's profile, then import it."""
@@ -658,12 +658,12 @@ class HistoryView(QWidget):
 
         def done(result: ImportResult) -> None:
             if not result.added_total:
-                self._say(tr("Nothing new: everything in this bundle was already in %1's "
-                             "history.").replace("%1", profile_name))
+                self._say(tr("Nothing new: everything in this bundle was already in {name}'s "
+                             "history.").format(name=profile_name))
             else:
-                self._say(tr("Imported into %1: %2 new records (practices, check-ins, "
-                             "reflections, body maps, questionnaires, safety events).")
-                          .replace("%1", profile_name).replace("%2", str(result.added_total)))
+                self._say(tr("Imported into {name}: {count} new records (practices, check-ins, "
+                             "reflections, body maps, questionnaires, safety events).").format(
+                                 name=profile_name, count=result.added_total))
             self.refresh()
             self.bundleImported.emit()
 
@@ -695,11 +695,10 @@ class HistoryView(QWidget):
             written = write_report_pdf(report, path)
         except (HistoryError, OSError) as exc:
             log.warning("report not saved: %s", exc)
-            self.report_label.setText(tr("The report could not be saved: %1")
-                                      .replace("%1", str(exc)))
+            self.report_label.setText(tr("The report could not be saved: {exc}").format(exc=exc))
             self.report_label.show()
             return None
-        self.report_label.setText(tr("Report saved: %1").replace("%1", str(written)))
+        self.report_label.setText(tr("Report saved: {written}").format(written=written))
         self.report_label.show()
         return written
 

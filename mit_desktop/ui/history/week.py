@@ -36,10 +36,10 @@ _STYLES = {
 
 def week_summary(progress: WeekProgress, dose: Dose) -> str:
     """"2 of 5 full practices this week, on 3 days"."""
-    text = (tr("%1 of %2 full practices this week, on 1 day") if progress.days_practiced == 1
-            else tr("%1 of %2 full practices this week, on %3 days"))
-    return (text.replace("%1", str(dose.full)).replace("%2", str(dose.target))
-            .replace("%3", str(progress.days_practiced)))
+    text = (tr("{full} of {target} full practices this week, on 1 day")
+            if progress.days_practiced == 1
+            else tr("{full} of {target} full practices this week, on {days} days"))
+    return text.format(full=dose.full, target=dose.target, days=progress.days_practiced)
 
 
 def week_encouragement(progress: WeekProgress, dose: Dose) -> str:
@@ -70,7 +70,7 @@ class DayTile(QLabel):
         day = total.day
         if total.listened_ms > 0:
             self.state, self.mark = "practiced", PRACTICED_MARK
-            status = tr("practiced, %1").replace("%1", minutes_text(total.listened_ms))
+            status = tr("practiced, {minutes}").format(minutes=minutes_text(total.listened_ms))
         elif day > today:
             self.state, self.mark = "future", FUTURE_MARK
             status = tr("still to come")
@@ -122,6 +122,6 @@ class WeekStrip(QFrame):
         self.summary_label.setText(week_summary(progress, dose))
         minutes = minutes_text(progress.listened_ms)
         self.detail_label.setText(
-            tr("%1 of practice this week. %2").replace("%1", minutes)
-            .replace("%2", week_encouragement(progress, dose)))
+            tr("{minutes} of practice this week. {week_encouragement}").format(
+                minutes=minutes, week_encouragement=week_encouragement(progress, dose)))
         self.summary_label.setAccessibleName(self.summary_label.text())

@@ -73,7 +73,7 @@ class CacheSettings(QWidget):
         return cl.cache_usage(paths.cache_dir()).total_bytes
 
     def _show_usage(self, n_bytes: int) -> None:
-        self.usage.setText(self.tr("In use now: %1").replace("%1", cl.describe_mb(n_bytes)))
+        self.usage.setText(self.tr("In use now: {size}").format(size=cl.describe_mb(n_bytes)))
 
     def _chosen(self) -> None:
         if self._loading:
@@ -81,8 +81,8 @@ class CacheSettings(QWidget):
         try:
             cl.save_limit_mb(int(self.limit.currentData()))
         except OSError as exc:
-            self.usage.setText(self.tr("The size could not be saved (%1).").replace(
-                "%1", exc.strerror or str(exc)))
+            self.usage.setText(self.tr("The size could not be saved ({strerror}).").format(
+                strerror=exc.strerror or str(exc)))
 
     def clear(self) -> None:
         """Remove the cache's contents off the GUI thread, then show the room in use."""

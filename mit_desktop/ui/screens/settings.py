@@ -316,9 +316,8 @@ class SettingsScreen(QWidget):
 
         wpm = int(round(expected_wpm(rate, pacing) / 5) * 5)
         self.pace_note.setText(self.tr(
-            "With these choices the voice speaks about %1 words a minute, resting briefly "
-            "between phrases. About 120 to 150 is easy to follow for most people.").replace(
-            "%1", str(wpm)))
+            "With these choices the voice speaks about {wpm} words a minute, resting briefly "
+            "between phrases. About 120 to 150 is easy to follow for most people.").format(wpm=wpm))
 
     @staticmethod
     def _nearest(combo: QComboBox, value: float) -> int:
