@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mit_desktop.content.facilitator_guide import (
     BELL_MS,
@@ -31,6 +32,9 @@ from mit_desktop.content.facilitator_guide import (
 from mit_desktop.render.pacing import TARGET_WPM
 from mit_desktop.session.model import Bell, Clip, Heading, Paragraph, Pause, Reflect, Session
 from mit_desktop.session.text import split_sentences, substitute
+
+if TYPE_CHECKING:
+    from mit_desktop.session.timeline import Timeline
 
 SPEECH, GAP, PAUSE, BELL, REFLECTION, CLIP = "speech", "gap", "pause", "bell", "reflection", "clip"
 KINDS = (SPEECH, GAP, PAUSE, BELL, REFLECTION, CLIP)
@@ -126,7 +130,7 @@ def estimate_strip(session: Session, clip_ms: Mapping[Path, int] | None = None) 
     return Strip(tuple(items), tuple(sections), int(position))
 
 
-def estimated_timeline(session: Session, strip: Strip):  # -> Timeline
+def estimated_timeline(session: Session, strip: Strip) -> Timeline:
     """A hands-free :class:`~mit_desktop.session.timeline.Timeline` with the strip's speech
     segments (text and place), for the strict eyes-closed check without making speech."""
     from mit_desktop.session.timeline import HANDS_FREE, SAMPLE_RATE, Segment, Timeline

@@ -12,6 +12,7 @@ data lands on the right body parts, but the drawing is ours.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,7 +81,8 @@ _TORSO = _mirror([
 ])
 
 
-def _sides(fn, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+def _sides(fn: Callable[[np.ndarray, np.ndarray], np.ndarray], u: np.ndarray, v: np.ndarray
+           ) -> np.ndarray:
     """Evaluate a left-side shape and its mirror image, return the union."""
     return np.minimum(fn(u, v), fn(2 * CENTRE_U - u, v))
 
