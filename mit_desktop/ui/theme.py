@@ -210,7 +210,8 @@ FOCUS_SELECTORS = ", ".join([
     'QPushButton[role="rating"]:focus', 'QPushButton[role="rating"]:checked:focus',
     "QListWidget:focus", "QSlider:focus", "QComboBox:focus", "QAbstractSpinBox:focus",
     "QPlainTextEdit:focus", "QTextBrowser:focus", 'QTextEdit[role="reading"]:focus',
-    "QLineEdit:focus", "QCheckBox:focus", "QRadioButton:focus", "QScrollArea:focus"])
+    "QLineEdit:focus", "QCheckBox:focus", "QRadioButton:focus", "QScrollArea:focus",
+    "QProgressBar:focus"])
 
 
 def apply_theme(app: QApplication, scale_percent: int = 100, high_contrast: bool = False) -> None:

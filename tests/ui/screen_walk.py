@@ -1,22 +1,33 @@
 """Put the real window on each of its screens in turn, as a user would see them, for the
-accessibility checks (focus, contrast, text size, the accessibility tree)."""
+accessibility checks (focus, contrast, text size, the accessibility tree). The studio's
+two recorders are windows of their own, opened from Sessions I made as a therapist opens
+them: their screens are the dialogs."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
 from mit_desktop.practice.answers import AnswerTarget
 
 SCREENS = ("today", "library", "history", "settings", "checkin", "player", "reflection",
-           "stop", "questionnaire", "questionnaire-safety", "studio", "studio-editor")
+           "stop", "questionnaire", "questionnaire-safety", "studio", "studio-editor",
+           "studio-record-paragraphs", "studio-record-whole")
+MIC = "Built-in Audio Analog Stereo (the system's choice)"  # a typical microphone's name
 
 
 def show_screen(window, key: str) -> QWidget:  # type: ignore[no-untyped-def]
-    """Show screen ``key`` with typical content; returns the page widget."""
+    """Show screen ``key`` with typical content; returns the page widget (a recorder:
+    its dialog)."""
     w = window
+    recorder = getattr(w.studio, "recorder_dialog", None)
+    if recorder is not None and recorder.isVisible():
+        recorder.reject()
+    if key in ("studio-record-paragraphs", "studio-record-whole"):
+        return _recorder(w, key)
     if key == "history":
         _some_history(w)
         w.show_page(key)
@@ -67,6 +78,51 @@ def show_screen(window, key: str) -> QWidget:  # type: ignore[no-untyped-def]
     for _ in range(3):
         QApplication.processEvents()
     return w.current_page()
+
+
+def _recorder(window, key: str) -> QWidget:  # type: ignore[no-untyped-def]
+    """A recorder as Sessions I made opens it, with a microphone chosen and a take made:
+    the paragraph recorder with a take of the first paragraph, the whole-take recorder with
+    the proposals of a take with known pauses (tests/recording/synthetic.py)."""
+    import soundfile as sf
+    from recording.synthetic import RATE, recording
+    from recording.test_record_silences import PARTS
+
+    from mit_desktop.recording.capture import TakeResult
+
+    studio = window.studio
+    if not studio.made:
+        studio.new_blank("Evening calm")
+    window.show_page("studio")
+    studio.show_list()
+    studio.list.sessions.setCurrentRow(0)
+    if key == "studio-record-paragraphs":
+        studio.record_chosen()
+    else:
+        studio.record_whole()
+    dialog = studio.recorder_dialog
+    dialog.devices.combo.clear()
+    dialog.devices.combo.addItem(MIC, "source:mic")
+    if key == "studio-record-paragraphs":
+        take = dialog.folder.new_take_path(dialog.current().key)
+        parts = [("pause", 300), ("voice", 1500), ("pause", 300)]
+    else:
+        take = dialog.folder / "recordings" / "my-recorded-practice.wav"
+        take.parent.mkdir(parents=True, exist_ok=True)
+        dialog.audio, dialog.script = take, Path(dialog.folder) / "my-recorded-practice.session.md"
+        parts = PARTS
+    audio = recording(parts)
+    sf.write(str(take), audio, RATE, subtype="PCM_16")
+    dialog.bridge.stopped.emit(TakeResult(take, len(audio), RATE, -10.0, 0))
+    for _ in range(3):
+        QApplication.processEvents()
+    if key == "studio-record-whole":  # scrolled to the proposals, as a therapist goes on
+        from PySide6.QtWidgets import QScrollArea
+
+        bar = dialog.findChild(QScrollArea).verticalScrollBar()
+        bar.setValue(bar.maximum())
+        QApplication.processEvents()
+    return dialog
 
 
 def _some_history(window) -> None:  # type: ignore[no-untyped-def]

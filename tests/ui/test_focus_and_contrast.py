@@ -36,9 +36,10 @@ def _hex(image: QImage, x: int, y: int) -> str:
 def seen(w: QWidget) -> QImage:
     """What the window shows where ``w`` is (a transparent control over its background)."""
     parent = w.parentWidget()
-    while parent is not None:  # scrolled into view, as Tab would
-        if isinstance(parent, QScrollArea):
-            parent.ensureWidgetVisible(w, 12, 12)
+    while parent is not None:  # scrolled into view, as Tab would, and all of it (a list's
+        if isinstance(parent, QScrollArea):  # own ensureWidgetVisible shows its current row)
+            at = w.mapTo(parent.widget(), QPoint(w.width() // 2, w.height() // 2))
+            parent.ensureVisible(at.x(), at.y(), w.width() // 2 + 12, w.height() // 2 + 12)
         parent = parent.parentWidget()
     QApplication.processEvents()
     top = w.window()

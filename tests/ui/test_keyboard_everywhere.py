@@ -133,6 +133,8 @@ def _reading_order_breaks(chain: list[QWidget]) -> list[str]:
     chain = [w for w in chain if not isinstance(w, QScrollArea)]
     top = chain[0].window()
 
+    areas = [a for a in top.findChildren(QScrollArea) if a.isVisible() and a.widget()]
+
     def laid_out(w: QWidget) -> QRect:  # where w is on the page, as if nothing were scrolled
         r = w.rect().translated(w.mapTo(top, w.rect().topLeft()))
         parent = w.parentWidget()
@@ -141,6 +143,9 @@ def _reading_order_breaks(chain: list[QWidget]) -> list[str]:
                 r.translate(parent.horizontalScrollBar().value(),
                             parent.verticalScrollBar().value())
             parent = parent.parentWidget()
+        for area in areas:  # below a scroll area (a dialog's fixed buttons): after all it holds
+            if not area.isAncestorOf(w) and r.top() >= area.mapTo(top, area.rect().bottomLeft()).y():
+                r.translate(0, max(0, area.widget().height() - area.viewport().height()))
         return r
 
     for a, b in zip(chain, chain[1:]):

@@ -43,12 +43,15 @@ METER_FLOOR_DBFS = -60
 
 class DeviceBox(QWidget):
     """"Microphone:" and the list of input devices (the system default first chosen),
-    with a button that looks again (a microphone plugged in since)."""
+    with a button that looks again (a microphone plugged in since). The list has a line of
+    its own under the caption and the button, so a microphone's long name ("Built-in Audio
+    Analog Stereo (the system's choice)") is shown whole at 200 % text."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         caption = label(self.tr("Microphone:"), None, self, wrap=False)
         self.combo = QComboBox(self)
         named(self.combo, self.tr("Microphone"), self.tr("The microphone to record from."))
@@ -59,8 +62,12 @@ class DeviceBox(QWidget):
                                      self.tr("Find a microphone plugged in since."), None, self)
         self.refresh_button.clicked.connect(self.refresh)
         row.addWidget(caption)
-        row.addWidget(self.combo, 1)
+        row.addStretch(1)
         row.addWidget(self.refresh_button)
+        rows.addLayout(row)
+        rows.addWidget(self.combo)
+        QWidget.setTabOrder(self.refresh_button, self.combo)  # as they are read: row by row
+        self.combo.currentTextChanged.connect(self.combo.setToolTip)  # the whole name, always
         self.problem = ""
 
     def refresh(self) -> None:

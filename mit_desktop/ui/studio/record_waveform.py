@@ -22,6 +22,7 @@ from mit_desktop.ui.widgets import named
 GRAB_PX = 8
 STEP_MS = 100
 BIG_STEP_MS = 1000
+RING_CLEAR_PX = 4  # no outline this near the sides: the 3 px focus ring is drawn there
 
 
 class WaveformView(QWidget):
@@ -143,6 +144,8 @@ class WaveformView(QWidget):
             peaks = np.maximum.reduceat(self.outline, np.minimum(columns[:-1], len(self.outline) - 1))
             painter.setPen(QPen(QColor(c.muted), 1))
             for column, peak in enumerate(peaks):
+                if column < RING_CLEAR_PX or column >= w - RING_CLEAR_PX:
+                    continue  # the focus ring's band stays clear, so the ring shows all round
                 half = float(peak) * (mid - 4)
                 painter.drawLine(QPointF(column, mid - half), QPointF(column, mid + half))
         for i, p in enumerate(self.proposals):

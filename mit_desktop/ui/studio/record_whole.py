@@ -46,6 +46,7 @@ from mit_desktop.recording.whole_take import whole_take_paths, write_whole_take_
 from mit_desktop.render.clips import ClipError
 from mit_desktop.session.errors import SessionError
 from mit_desktop.ui.access import announce
+from mit_desktop.ui.studio.editor import keep_ring_clear
 from mit_desktop.ui.studio.record_meter import RecorderBridge, RecordingDialog, TakeListener
 from mit_desktop.ui.studio.record_waveform import WaveformView
 from mit_desktop.ui.widgets import FlowRow, button, clock, label, named, scroll_page
@@ -143,6 +144,7 @@ class RecordWholeTakeDialog(RecordingDialog):
         named(self.points, self.tr("Proposed points"),
               self.tr("Tick the points to keep. Space ticks or unticks the chosen one."))
         self.points.setMinimumHeight(120)
+        keep_ring_clear(self.points)
         layout.addWidget(self.points)
         point_row = FlowRow(page)
         self.earlier_button = button(self.tr("Earlier"), self.tr("Move the point earlier"),
