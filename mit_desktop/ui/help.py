@@ -5,9 +5,9 @@ each practice trains (``help_program``) and the keyboard shortcuts."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
-from mit_desktop.ui.widgets import button, label, named
+from mit_desktop.ui.widgets import button, label, named, scroll_page
 
 HELP_NOW, KEYBOARD = "help-now", "keyboard"
 
@@ -90,14 +90,12 @@ class HelpDialog(QDialog):
         page = QWidget(self.tabs)
         layout = QVBoxLayout(page)
         layout.addWidget(label(self.tr("Keyboard shortcuts"), "heading", page))
-        scroll = QScrollArea(page)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        named(scroll, self.tr("Keyboard shortcuts"))
+        scroll, inner, inner_layout = scroll_page(page, self.tr("Keyboard shortcuts"),
+                                                  margins=(0, 0, 0, 0))
         self.table = label("\n".join(f"{keys}:  {what}" for keys, what in shortcuts(self)), None,
-                           scroll)
+                           inner)
         named(self.table, self.tr("List of keyboard shortcuts"))
-        scroll.setWidget(self.table)
+        inner_layout.addWidget(self.table)
         layout.addWidget(scroll, 1)
         layout.addWidget(label(self.tr("Everything can be reached with Tab and Enter; no mouse "
                                        "is needed."), "muted", page))

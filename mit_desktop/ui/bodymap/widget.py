@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSizePolicy,
     QSlider,
     QToolButton,
@@ -71,7 +70,7 @@ from mit_desktop.bodymap import (
 from mit_desktop.bodymap.layout import MAP_COLS, MAP_ROWS
 from mit_desktop.bodymap.silhouette import REGION_KEYS
 from mit_desktop.ui.bodymap.canvas import MIN_CONTROL_HEIGHT, BodyCanvas
-from mit_desktop.ui.widgets import repaint_when_scrolled
+from mit_desktop.ui.widgets import repaint_when_scrolled, scroll_page
 
 log = logging.getLogger(__name__)
 
@@ -126,19 +125,12 @@ class BodyMapWidget(QWidget):
         centre.addWidget(self.canvas, 1)
         self.feeling_box = self._build_feeling()
         self.regions_box = self._build_regions()
-        side = QWidget(self)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
+        self.side_scroll, side, side_layout = scroll_page(
+            self, self.tr("Feeling and body regions"), margins=(0, 0, 0, 0), horizontal=False)
         side_layout.addWidget(self.feeling_box)
         side_layout.addWidget(self.regions_box)
         side_layout.addStretch(1)
-        self.side_scroll = QScrollArea(self)
-        self.side_scroll.setWidget(side)
-        self.side_scroll.setWidgetResizable(True)
-        self.side_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         repaint_when_scrolled(self.side_scroll)
-        self.side_scroll.setAccessibleName(self.tr("Feeling and body regions"))
 
         self._side = side
         self._centre = centre
