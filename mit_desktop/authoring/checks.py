@@ -9,18 +9,23 @@ message`` line.
 
 Advice are the strict checks (``validate --strict``): long sentences, reflections without
 a spoken question, ratings that do not say what they measure, and eyes-closed stretches
-without a grounding line. The editor measures the last on the estimated timeline
-(:mod:`mit_desktop.authoring.strip`: about 140 words a minute) rather than real speech,
-so it is advice, with the position marked "about".
+without a grounding line, all made into lines by :func:`strict_findings` for both. The
+last needs speech lengths: :func:`check_text` first measures it on the estimated timeline
+(:mod:`mit_desktop.authoring.strip`: about 140 words a minute; positions marked "about"),
+at once; with ``exact=True`` on the real speech (:func:`spoken_timeline`, synthesised into
+the speech cache as for play), exactly as ``validate --strict`` does. The editor shows the
+estimate while the exact check runs in the background.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mit_desktop.session.errors import SessionError
 from mit_desktop.session.model import Session
+from mit_desktop.session.timeline import Timeline
 
 ERROR = "error"
 ADVICE = "advice"
@@ -91,24 +96,60 @@ def session_problems(session: Session, name: str) -> tuple[list[Finding], dict[P
     return found, clip_ms
 
 
+def spoken_timeline(session: Session,
+                    progress: Callable[[int, int], None] | None = None) -> Timeline:
+    """The timeline the eyes-closed check measures: real speech (the render engine, speech
+    synthesised into the cache as for play), the listener's default settings (hands-free,
+    the usual pace). Raises SessionError (TimelineError) when a voice or clip cannot be used."""
+    from mit_desktop.render.engine import Engine
+    from mit_desktop.session.timeline import ListeningSettings
+
+    return Engine().timeline(session, ListeningSettings(), progress)
+
+
+def strict_findings(session: Session, name: str, timeline: Timeline,
+                    estimated: bool = False) -> tuple[Finding, ...]:
+    """The strict checks (``validate --strict``) of a script without errors, as ADVICE
+    findings whose ``text`` is the line the CLI prints (``name:line: message``): the text
+    checks, then the eyes-closed stretches measured on ``timeline`` (``estimated``: an
+    estimated timeline, so each position reads "at about")."""
+    from mit_desktop.session.strict import text_problems, timeline_problems
+
+    found = [Finding(ADVICE, p.line, None, p.message, p.format(Path(name)))
+             for p in text_problems(session)]
+    for p in timeline_problems(session, timeline):
+        text = p.format(Path(name))
+        found.append(Finding(ADVICE, p.line, None, p.message,
+                             text.replace(" (at ", " (at about ") if estimated else text))
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """Everything the editor shows about one text: ``session`` (None when it does not
-    parse), ``errors`` and ``advice`` (in line order), and each clip's length in ms."""
+    parse), ``errors`` and ``advice`` (in line order), and each clip's length in ms.
+    ``exact``: the advice is what ``validate --strict`` prints (nothing in it was measured
+    on estimated speech lengths); False: an eyes-closed stretch was measured on the estimate."""
 
     session: Session | None
     errors: tuple[Finding, ...]
     advice: tuple[Finding, ...]
     clip_ms: dict[Path, int]
+    exact: bool = True
 
 
-def check_text(text: str, path: Path, name: str | None = None) -> CheckResult:
+def check_text(text: str, path: Path, name: str | None = None,
+               exact: bool = False) -> CheckResult:
     """Check script ``text`` as if saved at ``path`` (clips resolve beside it); messages
     name ``name`` (default: ``path``), exactly as ``mit-desktop validate NAME`` prints
-    them. Advice is given only for a script without errors, as ``--strict`` does."""
+    them. Advice is given only for a script without errors, as ``--strict`` does: with
+    ``exact``, on real speech, the very lines ``validate --strict NAME`` prints (this may
+    synthesise speech: seconds to minutes the first time); without, at once, the
+    eyes-closed stretches measured on estimated speech lengths (``result.exact`` False
+    when that mattered: the script invites the eyes to close)."""
     from mit_desktop.authoring.strip import estimate_strip, estimated_timeline
     from mit_desktop.session.parser import parse_text
-    from mit_desktop.session.strict import text_problems, timeline_problems
+    from mit_desktop.session.strict import invites_eyes_closed
 
     name = str(path) if name is None else name
     try:
@@ -120,14 +161,13 @@ def check_text(text: str, path: Path, name: str | None = None) -> CheckResult:
     errors, clip_ms = session_problems(session, name)
     if errors:
         return CheckResult(session, tuple(errors), (), clip_ms)
-    strip = estimate_strip(session, clip_ms)
-    estimated = timeline_problems(session, estimated_timeline(session, strip))
-    advice = tuple(Finding(ADVICE, p.line, None, p.message, p.format(Path(name)))
-                   for p in text_problems(session))
-    advice += tuple(Finding(ADVICE, p.line, None, p.message,
-                            p.format(Path(name)).replace(" (at ", " (at about "))
-                    for p in estimated)
-    return CheckResult(session, (), advice, clip_ms)
+    measured = invites_eyes_closed(session)  # else no speech length changes the advice
+    if exact and measured:
+        timeline = spoken_timeline(session)
+    else:
+        timeline = estimated_timeline(session, estimate_strip(session, clip_ms))
+    advice = strict_findings(session, name, timeline, estimated=measured and not exact)
+    return CheckResult(session, (), advice, clip_ms, exact=exact or not measured)
 
 
 def _format(name: str, finding: Finding) -> str:

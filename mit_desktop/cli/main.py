@@ -88,13 +88,12 @@ def _strict_problems(session: Session, name: str) -> list[str]:
 
     The eyes-closed check needs real speech lengths: the hands-free timeline is built
     with the render engine at the listener's default pace (speech is cached, as for play).
+    The script editor's advice comes from the same function (authoring.checks).
     """
-    from mit_desktop.render.engine import Engine
-    from mit_desktop.session.strict import strict_problems
-    from mit_desktop.session.timeline import ListeningSettings
+    from mit_desktop.authoring.checks import spoken_timeline, strict_findings
 
-    timeline = Engine().timeline(session, ListeningSettings(), Progress("preparing speech"))
-    return [problem.format(Path(name)) for problem in strict_problems(session, timeline)]
+    timeline = spoken_timeline(session, Progress("preparing speech"))
+    return [finding.text for finding in strict_findings(session, name, timeline)]
 
 
 def _load_timeline(args: argparse.Namespace, label: str = "preparing speech"

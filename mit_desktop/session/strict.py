@@ -177,6 +177,12 @@ def _speech_lines(session: Session, timeline: Timeline) -> list[tuple[Segment, i
     return list(zip(speech, lines))
 
 
+def invites_eyes_closed(session: Session) -> bool:
+    """True if a spoken sentence invites the eyes to close (only then is there an eyes-closed
+    stretch to measure, and the timeline check needs speech lengths)."""
+    return any(_EYES_CLOSE.search(sentence) for _line, sentence in _paragraph_sentences(session))
+
+
 def eyes_closed_stretches(session: Session, timeline: Timeline) -> list[Stretch]:
     """The eyes-closed time cut at every grounding line, in order (empty if the session never
     invites the eyes to close). Use a hands-free timeline: reflections then take their time."""

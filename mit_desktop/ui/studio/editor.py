@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 
 CHECK_DELAY_MS = 400  # the checks run this long after typing stops
 DRAFT_DELAY_MS = 800  # a draft is kept this long after typing stops
+#: the safety advice is checked on real speech (as validate --strict) this long after typing stops
+EXACT_CHECK_DELAY_MS = 3000
 DRAFT_EVERY_MS = 10_000  # and at least this often while there are unsaved changes
 _TOKEN = re.compile(r"[^\s\[\]:]+")  # a word of the line: what a column points at
 LINE_ROLE = Qt.ItemDataRole.UserRole
@@ -88,6 +90,7 @@ class ScriptEditor(QWidget):
         self.saved_text = ""
         self.result: CheckResult | None = None
         self._generation = 0
+        self._exact_running = False  # one check on real speech at a time
         self._preview_player: Any = None
         self.last_record_notice = ""  # what record_narration said before the recorder opened
         layout = QVBoxLayout(self)
@@ -163,6 +166,8 @@ class ScriptEditor(QWidget):
         layout.addWidget(self.problems, 1)
         self.check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self.check_timer.timeout.connect(self.run_checks)
+        self.exact_timer = QTimer(self, singleShot=True, interval=EXACT_CHECK_DELAY_MS)
+        self.exact_timer.timeout.connect(self.run_exact_check)
         self.draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
         self.draft_timer.timeout.connect(self.keep_draft)
         self.periodic_draft = QTimer(self, interval=DRAFT_EVERY_MS)
@@ -373,10 +378,36 @@ class ScriptEditor(QWidget):
                            lambda result: self._show_result(generation, result),
                            lambda exc: log.error("checking the script failed", exc_info=exc))
 
+    def run_exact_check(self) -> None:
+        """Check the safety advice on real speech now, on the general pool, exactly as
+        ``validate --strict`` does (authoring.checks.check_text with exact=True): its lines
+        replace the estimate's "at about" ones. One at a time; text typed meanwhile is
+        checked when it ends."""
+        if self.path is None or self._exact_running:
+            return
+        self._exact_running = True
+        generation, text, path = self._generation, self.text.toPlainText(), self.path
+
+        def done(result: CheckResult) -> None:
+            self._exact_running = False
+            self._show_result(generation, result)
+
+        def failed(exc: BaseException) -> None:
+            self._exact_running = False
+            log.error("checking the script on real speech failed", exc_info=exc)
+
+        self.ctx.tasks.run(lambda: check_text(text, path, exact=True), done, failed)
+
     def _show_result(self, generation: int, result: CheckResult) -> None:
         if generation != self._generation:
+            if self.result is not None and not self.result.exact:
+                self.exact_timer.start()  # the newest text still waits for its exact check
             return  # typed since: a newer check is on its way
         self.result = result
+        if result.exact:
+            self.exact_timer.stop()
+        else:
+            self.exact_timer.start()
         self._underline(result)
         self._list(result)
         if result.session is not None:
