@@ -393,8 +393,11 @@ class ScriptEditor(QWidget):
             self._show_result(generation, result)
 
         def failed(exc: BaseException) -> None:
-            self._exact_running = False
-            log.error("checking the script on real speech failed", exc_info=exc)
+            self._exact_running = False  # the estimate's advice stays
+            if isinstance(exc, SessionError):  # a voice or recording it cannot use yet
+                log.warning("the script could not be checked on real speech: %s", exc)
+            else:
+                log.error("checking the script on real speech failed", exc_info=exc)
 
         self.ctx.tasks.run(lambda: check_text(text, path, exact=True), done, failed)
 
