@@ -18,6 +18,9 @@ passes all of them (``tests/test_bundled_sessions.py``).
 - **Short sentences**: no spoken sentence, prompt, rating question or safety
   note sentence is longer than :data:`MAX_SENTENCE_WORDS` words (``{loved_one}``
   and other variables filled in with the script's defaults).
+- **No directive inside the narration**: a ``[pause 2s]`` (or any directive) written
+  inside a line of narration is not a pause: it is spoken as words. A directive works only
+  on a line of its own.
 
 The text checks need only the parsed session; the eyes-closed check needs its
 timeline (real speech lengths: build it with the render engine).
@@ -34,6 +37,7 @@ from mit_desktop.session.durations import format_clock_ms
 from mit_desktop.session.model import Paragraph, Reflect, Session
 from mit_desktop.session.text import split_sentences, substitute
 from mit_desktop.session.timeline import Segment, Timeline
+from mit_desktop.session.vocabulary import DIRECTIVES
 
 MAX_SENTENCE_WORDS = 22
 """The longest sentence, in words, a listener is asked to follow."""
@@ -56,6 +60,7 @@ imagery, or reminds them they can stop."""
 _EYES_CLOSE = re.compile(r"\b(let your eyes close|close your eyes)\b", re.I)
 _EYES_OPEN = re.compile(r"\b(let your eyes open|open your eyes)\b", re.I)
 _WORD = re.compile(r"[A-Za-z0-9]")
+_DIRECTIVE_IN_TEXT = re.compile(r"\[\s*(?:" + "|".join(DIRECTIVES) + r")\b[^\]]*\]?", re.I)
 _GROUNDING = tuple(re.compile(pattern, re.I) for pattern in GROUNDING_PATTERNS)
 
 
@@ -129,6 +134,11 @@ def text_problems(session: Session) -> list[StrictProblem]:
         problem = _long(line, sentence, "a spoken sentence")
         if problem:
             found.append((line, 0, problem))
+    for cue in session.cues:
+        if isinstance(cue, Paragraph) and (match := _DIRECTIVE_IN_TEXT.search(cue.text)):
+            found.append((cue.line, 0, StrictProblem(
+                cue.line, f"'{match.group(0).strip()}' is inside the narration, so the voice "
+                          "speaks it as words; put it on a line of its own")))
     for sentence in split_sentences(session.safety):
         problem = _long(1, sentence, "a sentence of the safety note")
         if problem:

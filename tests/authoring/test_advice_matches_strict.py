@@ -25,6 +25,7 @@ FAULTY = {
                                            "[reflect 20s note: What is there?]\n",
     "over-long sentence": HEAD + f"{LONG}\nYou can stop at any time.\n",
     "syntax error": HEAD + "# Start\n\nHello there.\n[paws 5s]\n[pause 2 seconds]\n",
+    "pause inside the narration": HEAD + "Rest here. [pause 2s] Come back.\n",
 }
 
 

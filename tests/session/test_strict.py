@@ -176,3 +176,13 @@ def test_a_session_that_never_closes_the_eyes_has_no_stretch() -> None:
 
 def test_reflect_model_keeps_scale_optional() -> None:
     assert Reflect(1000, ("note",), "Why?", 3).scale is None
+
+
+def test_a_directive_inside_the_narration_is_reported() -> None:
+    """'[pause 2s]' inside a line of narration is spoken as words, not a pause."""
+    session = parse("Rest here. [pause 2s] Come back.\nAnd [bell] again.\n\n[pause 2s]\n"
+                    "A [note] in brackets is only odd.\n")
+    found = messages(session)
+    assert found == ["'[pause 2s]' is inside the narration, so the voice speaks it as words; "
+                     "put it on a line of its own"]
+    assert [p.line for p in text_problems(session)] == [7]
