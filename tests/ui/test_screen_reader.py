@@ -316,3 +316,51 @@ def test_date_and_time_boxes_are_heard_as_the_text_they_show(window, qtbot) -> N
     manual.close()
     reminders.close()
     assert wrong == []
+
+
+def test_the_check_in_page_is_heard_from_the_button_that_has_the_focus(
+        window, qtbot, tiny_session: Path, store) -> None:
+    """Under Orca the check-in said only "Start listening push button": the practice, its
+    safety note and the advice before every practice are labels, which focus never
+    reaches. The focused button's description now says them first."""
+    checkin = window.checkin
+    store.accept_notice(window.ctx.profile_id)
+    window.ctx.reload_profile()
+    window.start_practice(str(tiny_session))
+    qtbot.waitUntil(checkin.go_button.isEnabled, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is checkin.go_button, timeout=2000)
+    checkin.show_training("Noticing the body.")
+    heard = iface(checkin.go_button).text(QAccessible.Text.Description)
+    for said in ("Before you listen", "Tiny practice", "Stop whenever you like.",
+                 "Noticing the body.", "I need to stop", "You can skip this.",
+                 "start the practice"):
+        assert said in heard, said
+    checkin.show_phase("after", "Tiny practice")
+    heard = iface(checkin.go_button).text(QAccessible.Text.Description)
+    assert heard.startswith("Well done. Tiny practice. How are you now?"), heard
+    assert "Stop whenever" not in heard and "return to Today" in heard
+
+
+def test_while_preparing_keys_say_so_and_orca_43_hears_the_steps(window, qtbot, monkeypatch,
+                                                                  heard) -> None:
+    """Under Orca 43 (no announcements) "Preparing… N %" was silent for half a minute,
+    and Space or an arrow then raised an error ("open() a session before playing it").
+    Each step is now also the focused button's description, which Orca speaks when it
+    changes, and the keys say the practice is still being prepared."""
+    monkeypatch.setattr(window.flow, "active", True)
+    monkeypatch.setattr(window.flow, "opened", False, raising=False)
+    window.ctx.player  # noqa: B018 - the player exists, no session is open in it yet
+    window.show_page("player")
+    screen = window.player
+    screen._duration_ms = None
+    screen._preparing_heard = None
+    screen.play_button.setFocus()
+    qtbot.waitUntil(screen.play_button.hasFocus, timeout=2000)
+    screen._on_preparing(21)
+    assert screen.play_button.accessibleDescription().startswith("Preparing… 21 %")
+    screen.toggle_play()  # Space
+    screen.seek_by(10_000)  # Right arrow
+    screen.next_section()  # End
+    assert any("still being prepared" in text for text, _ in heard)
+    assert "still being prepared" in screen.play_button.accessibleDescription()
+    assert window.ctx.player.session is None

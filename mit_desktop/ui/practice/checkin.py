@@ -90,6 +90,7 @@ class CheckInScreen(QWidget):
                                   self.tr("Go on without answering."), None, self)
         self.skip_button.clicked.connect(lambda: self._submit(skip=True))
         self.go_button = button(self.tr("Start listening"), None, "", "primary", self)
+        self._go_does = ""  # what the button does (its description follows what the page says)
         self.go_button.clicked.connect(lambda: self._submit(skip=False))
         self.go_button.setMinimumWidth(220)
         row.addWidget(self.back_button)
@@ -136,7 +137,29 @@ class CheckInScreen(QWidget):
             self.go_button.setText(self.tr("Save and finish"))
             named(self.go_button, self.tr("Save and finish"),
                   self.tr("Save your answers (if any) and return to Today."))
+        self._go_does = self.go_button.toolTip()
+        self._describe_go()
         self.go_button.setFocus()
+
+    def show_session(self, title: str, safety: str) -> None:
+        """The practice is known: its title and safety note (shown before it only)."""
+        self.session_label.setText(title)
+        self.session_label.setVisible(bool(title))
+        self.safety_label.setText(safety)
+        self.safety_label.setVisible(bool(safety) and self.phase == "before")
+        self._describe_go()
+
+    def _describe_go(self) -> None:
+        """Give the button that has the focus when the page opens what the page says
+        (heading, practice, its safety note, what it trains, the advice before every
+        practice, the invitation) before what the button does: under Orca only the focused
+        button was heard, never the safety note of the practice above it."""
+        shown = [w.text() for w in (self.heading, self.session_label, self.safety_label,
+                                    self.trains_label, self.before_label, self.intro)
+                 if w.text().strip() and w.isVisibleTo(self)]
+        said = " ".join(text.strip() if text.strip()[-1] in ".!?:…" else f"{text.strip()}."
+                        for text in shown)
+        self.go_button.setAccessibleDescription(f"{said} {self._go_does}".strip())
 
     def show_training(self, text: str) -> None:
         """Show "What this practice trains" with `text` (before the first practice of a
@@ -145,6 +168,7 @@ class CheckInScreen(QWidget):
         self.trains_label.setAccessibleDescription(text)
         self.trains_heading.setVisible(bool(text))
         self.trains_label.setVisible(bool(text))
+        self._describe_go()
 
     def mode(self) -> str:
         return INTERACTIVE if self.interactive.isChecked() else HANDS_FREE

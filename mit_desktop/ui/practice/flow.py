@@ -113,6 +113,7 @@ class PracticeFlow(QObject):
         self.mode = HANDS_FREE
         self.pending: list[PendingReflection] = []
         self.active = False
+        self.opened = False
         self.section_index = 0
         self.section_title = ""
         self._before: tuple[int | None, int | None] | None = None  # for the next practice row
@@ -226,6 +227,7 @@ class PracticeFlow(QObject):
         start_ms = self.resume.position_ms if self.resume else 0
         resume_of = self.resume.id if self.resume else None
         self.pending, self.active = [], True
+        self.opened = False  # True once the session is open in the player (after preparing)
         # a continued practice goes on at the speed it was played at: its position is a
         # place at that speed (None: not known, the usual speed)
         self.speed.reset(self.resume.speech_rate if self.resume else None)
@@ -254,6 +256,7 @@ class PracticeFlow(QObject):
 
         def opened(_: object) -> None:
             if self.active:
+                self.opened = True
                 player.play()
                 self._inhibitor.inhibit("Guided practice playing")
                 self.started.emit()

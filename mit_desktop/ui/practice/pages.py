@@ -118,11 +118,7 @@ class PracticePages:
 
     def _session_ready(self, session: Session) -> None:
         checkin = self.window.checkin
-        checkin.session_label.setText(session.title)
-        checkin.session_label.show()
-        if session.safety:
-            checkin.safety_label.setText(session.safety)
-            checkin.safety_label.show()
+        checkin.show_session(session.title, session.safety)
         checkin.go_button.setEnabled(True)
         checkin.go_button.setFocus()
         self._offer_training(session)

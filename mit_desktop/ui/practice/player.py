@@ -386,16 +386,27 @@ class PlayerScreen(QWidget):
         self.play_button.setText(self.tr("Pause"))
         self.play_button.setFocus()
 
+    def _playable(self) -> bool:
+        """A practice is open in the player (not still being prepared); else say so."""
+        if not (self.flow.active and self.flow.ctx.has_player):
+            return False
+        if not self.flow.opened:  # Space or an arrow while "Preparing…"
+            said = self.tr("The practice is still being prepared; it starts by itself.")
+            self._describe_focus(said)
+            announce(self.status_label, said)
+            return False
+        return True
+
     def toggle_play(self) -> None:
-        if self.flow.active and self.flow.ctx.has_player:
+        if self._playable():
             self.flow.toggle_play()
 
     def seek_by(self, delta_ms: int) -> None:
-        if self.flow.active and self.flow.ctx.has_player:
+        if self._playable():
             self._seek_to(max(0, self.flow.ctx.player.position_ms + delta_ms))
 
     def _seek_to(self, position_ms: int) -> None:
-        if self.flow.active and self.flow.ctx.has_player:
+        if self._playable():
             self.flow.ctx.player.seek_ms(position_ms)
 
     def _current_section(self) -> tuple[int, list[int]]:
@@ -410,13 +421,13 @@ class PlayerScreen(QWidget):
     def section_start(self) -> None:
         """Home: back to the start of the section playing."""
         index, _starts = self._current_section()
-        if self.flow.active and index >= 0:
+        if index >= 0 and self._playable():
             self.flow.ctx.player.seek_section(index)
 
     def next_section(self) -> None:
         """End: on to the next section (nothing after the last)."""
         index, starts = self._current_section()
-        if self.flow.active and 0 <= index + 1 < len(starts):
+        if 0 <= index + 1 < len(starts) and self._playable():
             self.flow.ctx.player.seek_section(index + 1)
 
     def _show_more(self, on: bool) -> None:
@@ -472,7 +483,7 @@ class PlayerScreen(QWidget):
 
     def _section_chosen(self, item: QListWidgetItem) -> None:
         index = item.data(Qt.ItemDataRole.UserRole)
-        if self.flow.active and self.flow.ctx.has_player and index is not None:
+        if index is not None and self._playable():
             self.flow.ctx.player.seek_section(int(index))
 
     def _continue_silently(self) -> None:
@@ -492,7 +503,9 @@ class PlayerScreen(QWidget):
         step = percent // 20  # a screen reader hears it at 0, 20, 40 … %, not every percent
         if step != self._preparing_heard:
             self._preparing_heard = step
-            announce(self.caption_label, self.tr("Preparing… {n} %").format(n=percent))
+            said = self.tr("Preparing… {n} %").format(n=percent)
+            announce(self.caption_label, said)
+            self._describe_focus(said)  # (readers without announcements: Orca 43)
 
     def _refresh_marks(self, position_ms: int, duration_ms: int | None) -> None:
         """Section and reflection marks, shown only once the timeline is complete (its
@@ -542,6 +555,9 @@ class PlayerScreen(QWidget):
             heard = self.tr("Playing") if state == ev.PLAYING else texts.get(state, "")
             if heard and (state != ev.PLAYING or self._last_state is not None):
                 announce(self.status_label, heard)
+                if state != ev.REFLECTION:  # (the reflection page says it)
+                    self._describe_focus(heard)  # (Orca 43 speaks a focused control's new
+                    # description, not announcements)
             self._last_state = state
 
     def _on_section(self, s: ev.SectionEntered) -> None:
