@@ -57,6 +57,13 @@ LATENCY_S = 0.07
 #: thread kept off the CPU for a while. Pausing, seeking and volume changes drop what is
 #: queued, so this adds nothing to how fast they are heard.
 QUEUE_MS = 500
+#: PortAudio calls back with a fixed block of this fraction of the latency (at 22,050 Hz and
+#: 70 ms: 385 frames, 57 calls a second). Left to PortAudio (blocksize 0), its ALSA host
+#: chose the same block and latency but woke twice as often (its thread and ALSA's
+#: PulseAudio plugin's), and the process used 2.4 % of a core playing a session instead of
+#: 1.7 % (medians of 3 x 20 s, PulseAudio null sink, 1 December). Pause to silence is the
+#: same (83 ms); resume to sound takes one block more (96 ms instead of 78).
+BLOCKS_PER_LATENCY = 4
 #: No request for sound for this long while the stream runs: the device stopped.
 STALL_S = 1.0
 #: A stream just started may take this long to ask for its first samples. Through ALSA's
@@ -256,7 +263,8 @@ class StreamBackend(Backend):
             with pulse_device("output", sink):
                 stream = sd.OutputStream(
                     samplerate=sample_rate, channels=1, dtype="int16", device=index,
-                    latency=self.latency_s, callback=self._callback,
+                    latency=self.latency_s,
+                    blocksize=max(1, int(sample_rate * self.latency_s / BLOCKS_PER_LATENCY)), callback=self._callback,
                     finished_callback=lambda: self._finished(generation),
                 )
                 stream.start()
