@@ -67,8 +67,8 @@ BLOCKS_PER_LATENCY = 4
 #: No request for sound for this long while the stream runs: the device stopped.
 STALL_S = 1.0
 #: A stream just started may take this long to ask for its first samples. Through ALSA's
-#: PulseAudio plugin a new stream asks for a few ms, then nothing for about 0.5 s (1.5 s
-#: on a server started a moment before), measured on PulseAudio 16; under load more.
+#: PulseAudio plugin a new stream asks for a few ms, then nothing for up to 2 s: an idle
+#: null sink mixes 2 s ahead and cannot rewind that far for it (docs/playback.md, Faults).
 START_GRACE_S = 3.0
 #: A stream just opened plays silence this long before the first queued sample: through
 #: PulseAudio the first few ms a new stream sends can be lost while the server starts it.
