@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from mit_desktop.authoring import my_sessions
 from mit_desktop.ui.studio.button_grid import ButtonGrid
 from mit_desktop.ui.studio.editor import ScriptEditor, keep_ring_clear
-from mit_desktop.ui.widgets import button, label, named
+from mit_desktop.ui.widgets import button, label, named, scroll_page
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +105,14 @@ class StudioScreen(QWidget):
         self.made: list[my_sessions.MadeSession] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.pages = QStackedWidget(self)
-        layout.addWidget(self.pages)
+        # at 200 % text on 1024×768, with a message under the page, the list and editor
+        # scroll rather than push the window past the bottom of the screen
+        area, inner, inner_layout = scroll_page(self, self.tr("Sessions I made"),
+                                                margins=(0, 0, 0, 0), horizontal=False,
+                                                focusable=False)
+        self.pages = QStackedWidget(inner)
+        inner_layout.addWidget(self.pages)
+        layout.addWidget(area)
         self.list = SessionsList(self.pages)
         self.editor = ScriptEditor(ctx, self.pages)
         self.pages.addWidget(self.list)
