@@ -16,6 +16,12 @@ def describe(node, depth: int) -> str:  # type: ignore[no-untyped-def]
     role = node.getRoleName()
     name = node.name or ""
     text = f"{'  ' * depth}{role}: {name!r}"
+    if node.getRole() == pyatspi.ROLE_SPIN_BUTTON:  # (a date or time box has no number:
+        try:                                        # what it shows is what a reader says)
+            shown = node.queryText()
+            text += f" text={shown.getText(0, shown.characterCount)!r}"
+        except NotImplementedError:
+            pass
     try:
         value = node.queryValue()
         text += f" value={value.currentValue:g} of {value.minimumValue:g}..{value.maximumValue:g}"

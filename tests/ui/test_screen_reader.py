@@ -356,8 +356,19 @@ def test_while_preparing_keys_say_so_and_orca_43_hears_the_steps(window, qtbot, 
     screen._preparing_heard = None
     screen.play_button.setFocus()
     qtbot.waitUntil(screen.play_button.hasFocus, timeout=2000)
+    original = screen.play_button.accessibleDescription()
+    descriptions: list[str] = []
+    set_description = screen.play_button.setAccessibleDescription
+
+    def record(text: str) -> None:
+        descriptions.append(text)
+        set_description(text)
+
+    monkeypatch.setattr(screen.play_button, "setAccessibleDescription", record)
+    screen._on_preparing(3)
     screen._on_preparing(21)
-    assert screen.play_button.accessibleDescription().startswith("Preparing… 21 %")
+    # each step once, straight to the new text (Orca speaks every change of it)
+    assert descriptions == [f"Preparing… 3 % {original}", f"Preparing… 21 % {original}"]
     screen.toggle_play()  # Space
     screen.seek_by(10_000)  # Right arrow
     screen.next_section()  # End

@@ -573,16 +573,24 @@ class PlayerScreen(QWidget):
 
     def _describe_focus(self, extra: str) -> None:
         """Put ``extra`` before the description of the control with the focus (and take
-        back what was put there before)."""
+        back what was put there before). The focused control's description changes once,
+        straight to the new text: Orca speaks every change of it, so putting its own back
+        first was heard before each step ("Start, pause or go on…", then "Preparing…")."""
+        focused = self.focusWidget()
+        target = focused if extra and focused is not None and self.isAncestorOf(focused) \
+            else None
+        original = None
         if self._described is not None:
             widget, original = self._described
-            widget.setAccessibleDescription(original)
+            if widget is not target:
+                widget.setAccessibleDescription(original)
+                original = None
             self._described = None
-        focused = self.focusWidget()
-        if extra and focused is not None and self.isAncestorOf(focused):
-            original = focused.accessibleDescription()
-            focused.setAccessibleDescription(f"{extra} {original}".strip())
-            self._described = (focused, original)
+        if target is not None:
+            if original is None:
+                original = target.accessibleDescription()
+            target.setAccessibleDescription(f"{extra} {original}".strip())
+            self._described = (target, original)
 
     def _on_caption(self, c: ev.Caption) -> None:
         self.caption_label.setText(c.text)
