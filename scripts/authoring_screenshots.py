@@ -1,9 +1,14 @@
 """Make the authoring guide's screenshots (docs/images/studio-*.png, record-*.png) from the real window,
 offscreen, over a throw-away data folder: ``.venv/bin/python scripts/authoring_screenshots.py``.
+
+``--scale 200`` makes them at 200 % text (Settings › Text size) in a 1024×768 window, the
+smallest screen the program is made for, as ``studio-*-200.png`` and ``record-*-200.png``;
+the recorders are then as large as Sessions I made opens them there (900×700).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -22,19 +27,30 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "images"
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=100, choices=(100, 150, 200),
+                        help="text size in per cent (default 100)")
+    args = parser.parse_args()
+    return make_shots(args.scale)
+
+
+def make_shots(scale: int) -> int:
+    """Every screenshot at ``scale`` per cent text; 100: the guide's own size (1100×860),
+    otherwise 1024×768 and a ``-<scale>`` name."""
     from mit_desktop.history import HistoryStore
     from mit_desktop.ui.context import AppContext
     from mit_desktop.ui.main_window import MainWindow
     from mit_desktop.ui.state import load_state
     from mit_desktop.ui.theme import apply_theme
 
-    app = QApplication(sys.argv)
-    apply_theme(app, 100, False)
+    app = QApplication(sys.argv[:1])
+    apply_theme(app, scale, False)
+    tail = "" if scale == 100 else f"-{scale}"
     store = HistoryStore.open()
     ctx = AppContext(store, load_state())
     store.accept_notice(ctx.profile_id)
     window = MainWindow(ctx)
-    window.resize(1100, 860)
+    window.resize(*((1100, 860) if scale == 100 else (1024, 768)))
     window.show()
     studio = window.studio
     studio.new_from_template("nesting-doll", "Evening calm for Ana")
@@ -44,7 +60,7 @@ def main() -> int:
     window.show_message("")
     for _ in range(5):
         app.processEvents()
-    window.grab().save(str(OUT / "studio-list.png"))
+    window.grab().save(str(OUT / f"studio-list{tail}.png"))
     studio.list.sessions.setCurrentRow(0)
     studio.open_chosen()
     editor = studio.editor
@@ -55,9 +71,8 @@ def main() -> int:
     editor.run_checks()
     line = next(i for i, t in enumerate(text.split("\n"), 1) if t.startswith("Let yourself"))
     editor.go_to(line, 5)
-    for _ in range(5):
-        app.processEvents()
-    window.grab().save(str(OUT / "studio-editor.png"))
+    show_problems(app, studio, tail)
+    window.grab().save(str(OUT / f"studio-editor{tail}.png"))
     long = ("Bring your attention to your center, a place in the lower chest, and notice "
             "whatever is there right now without trying to change it in any way at all.")
     text = text.replace("[paws 5s]", "[pause 5s]").replace(
@@ -67,18 +82,32 @@ def main() -> int:
     line = next(i for i, t in enumerate(text.split("\n"), 1) if t.startswith("Bring your"))
     editor.go_to(line, 5)
     editor.text.moveCursor(QTextCursor.MoveOperation.StartOfBlock)
-    for _ in range(5):
-        app.processEvents()
-    window.grab().save(str(OUT / "studio-advice.png"))
+    show_problems(app, studio, tail)
+    window.grab().save(str(OUT / f"studio-advice{tail}.png"))
     editor.saved_text = editor.text.toPlainText()  # nothing to ask about on closing
-    recorder_shots(app, studio)
+    recorder_shots(app, studio, tail)
     window.flow.shutdown()
     window.close()
     ctx.close()
     return 0
 
 
-def recorder_shots(app: QApplication, studio) -> None:  # type: ignore[no-untyped-def]
+def show_problems(app: QApplication, studio, tail: str) -> None:  # type: ignore[no-untyped-def]
+    """Let the editor settle; at large text, where the page scrolls, scroll it down to the
+    list of problems and advice (the line with the cursor stays in the text above it)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    for _ in range(5):
+        app.processEvents()
+    if tail:
+        bar = studio.findChild(QScrollArea).verticalScrollBar()
+        bar.setValue(bar.maximum())
+        studio.editor.text.centerCursor()
+        for _ in range(5):
+            app.processEvents()
+
+
+def recorder_shots(app: QApplication, studio, tail: str) -> None:  # type: ignore[no-untyped-def]
     """The recorder: a paragraph being recorded, and a whole take's proposals (a generated
     take with known pauses, tests/recording/synthetic.py; the microphone's name made up)."""
     import soundfile as sf
@@ -97,7 +126,7 @@ def recorder_shots(app: QApplication, studio) -> None:  # type: ignore[no-untype
     mic = "Built-in Audio Analog Stereo (the system's choice)"
     studio.list.sessions.setCurrentRow(1)
     dialog = RecordParagraphsDialog(Path(studio.chosen_path()), studio)
-    dialog.resize(900, 640)
+    dialog.resize(*((900, 640) if not tail else (900, 700)))
     dialog.show()
     dialog.devices.combo.clear()
     dialog.devices.combo.addItem(mic, "source:mic")
@@ -107,10 +136,14 @@ def recorder_shots(app: QApplication, studio) -> None:  # type: ignore[no-untype
     dialog.stop_button.setEnabled(True)
     for _ in range(5):
         app.processEvents()
-    dialog.grab().save(str(OUT / "record-paragraphs.png"))
+    if tail:  # scrolled down to the paragraph and the buttons, as when recording
+        dialog.findChild(QScrollArea).ensureWidgetVisible(dialog.stop_button, 0, 12)
+        for _ in range(5):
+            app.processEvents()
+    dialog.grab().save(str(OUT / f"record-paragraphs{tail}.png"))
     dialog.close()
     whole = RecordWholeTakeDialog(studio, folder=my_sessions.made_dir(studio.profile_id))
-    whole.resize(900, 900)
+    whole.resize(*((900, 900) if not tail else (900, 700)))
     whole.show()
     whole.devices.combo.clear()
     whole.devices.combo.addItem(mic, "source:mic")
@@ -127,7 +160,7 @@ def recorder_shots(app: QApplication, studio) -> None:  # type: ignore[no-untype
     area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
     for _ in range(5):
         app.processEvents()
-    whole.grab().save(str(OUT / "record-whole-take.png"))
+    whole.grab().save(str(OUT / f"record-whole-take{tail}.png"))
     whole.close()
 
 

@@ -118,6 +118,14 @@ class RecordParagraphsDialog(RecordingDialog):
         self.status = label("", None, page)
         named(self.status, self.tr("What happened"))
         layout.addWidget(self.status)
+        tidy_row = QHBoxLayout()  # beside the takes, not with the dialog's two last buttons,
+        self.tidy_button = button(self.tr("Tidy up recordings…"),  # which fit side by side
+                                  self.tr("Tidy up recordings"),
+                                  self.tr("List the takes no paragraph uses any more, with their "
+                                          "size, and remove them if you agree."), None, page)
+        tidy_row.addWidget(self.tidy_button)
+        tidy_row.addStretch(1)
+        layout.addLayout(tidy_row)
         layout.addStretch(1)
         outer.addWidget(area, 1)
         bottom = FlowRow(self)
@@ -125,13 +133,8 @@ class RecordParagraphsDialog(RecordingDialog):
                                   self.tr("Put the recordings into the script"),
                                   self.tr("Each kept take replaces its paragraph's spoken text; "
                                           "the text stays in the script as a note."), None, self)
-        self.tidy_button = button(self.tr("Tidy up recordings…"),
-                                  self.tr("Tidy up recordings"),
-                                  self.tr("List the takes no paragraph uses any more, with their "
-                                          "size, and remove them if you agree."), None, self)
         self.close_button = button(self.tr("Close"), self.tr("Close"), "", None, self)
         bottom.add(self.save_button)
-        bottom.add(self.tidy_button)
         bottom.add(self.close_button)
         outer.addWidget(bottom)
         self.previous_button.clicked.connect(lambda: self.show_paragraph(self.index - 1))
