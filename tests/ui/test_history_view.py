@@ -467,6 +467,9 @@ def test_manual_logging_writes_on_the_database_lane_and_all_or_nothing(
     view = HistoryView(store, ann, run_db=lambda fn, done, failed: queued.append((fn, done, failed)))
     qtbot.addWidget(view)
     view.show()
+    while queued:  # the screen's own readings go through the lane too
+        fn, done, _failed = queued.pop(0)
+        done(fn())
     before = len(store.list_practices(ann))
     dialog = view.open_manual_log()
     dialog.session_combo.setCurrentIndex(dialog.session_combo.findData("bam"))
@@ -634,3 +637,25 @@ def test_history_says_the_change_during_practice_week_by_week(view: HistoryView,
     text = view.early_label.text()
     assert text.startswith("Week 1 (")
     assert "after practice (over" in text or "too few to read anything into" in text
+
+
+def test_refresh_reads_the_store_in_a_job_on_the_database_lane(
+    qtbot, store: HistoryStore, ann: int
+) -> None:
+    queued: list = []
+    view = HistoryView(store, ann, run_db=lambda fn, done, failed: queued.append((fn, done, failed)))
+    qtbot.addWidget(view)
+    queued.clear()
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        view.refresh()
+        assert statements == [] and len(queued) == 1  # nothing read on the calling thread
+        fn, done, _failed = queued.pop()
+        reading = fn()  # what the database lane runs
+        assert statements
+    finally:
+        store.conn.set_trace_callback(None)
+    done(reading)
+    assert view.title_label.text() == "Practice of Ann"
+    assert len(view.diary.cards) == 5

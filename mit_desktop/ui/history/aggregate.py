@@ -23,6 +23,7 @@ from mit_desktop.history.diary import body_map_emotions, body_map_ids, body_maps
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.ui.bodymap import BodyMapWidget
 from mit_desktop.ui.history.text import emotion_name, short_date, tr
+from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +77,9 @@ def emotion_table_text(rows: list[EmotionRow]) -> str:
 class AggregatePanel(QWidget):
     """Choose a feeling; see the mean body map of that feeling in the date range."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, run_db: DbRunner = run_here) -> None:
         super().__init__(parent)
+        self.run_db = run_db  # the store is read on the database lane
         self.store: HistoryStore | None = None
         self.profile_id = 0
         self.first_day: dt.date | None = None
@@ -111,34 +113,46 @@ class AggregatePanel(QWidget):
 
     def set_source(self, store: HistoryStore, profile_id: int, first_day: dt.date,
                    last_day: dt.date) -> None:
-        """Use this profile and date range; refill the feelings and redraw."""
-        self.store, self.profile_id = store, profile_id
-        self.first_day, self.last_day = first_day, last_day
-        self._show_table()
-        chosen = self.emotion_combo.currentData()
-        self._filling = True
-        try:
-            self.emotion_combo.clear()
-            for emotion, count in body_map_emotions(store, profile_id):
-                label = (tr("{feeling} (1 map in all)") if count == 1
-                         else tr("{feeling} ({count} maps in all)"))
-                self.emotion_combo.addItem(
-                    label.format(feeling=emotion_name(emotion), count=count), emotion)
-            index = self.emotion_combo.findData(chosen) if chosen is not None else 0
-            self.emotion_combo.setCurrentIndex(max(0, index))
-        finally:
-            self._filling = False
-        self.refresh()
-
-    def _show_table(self) -> None:
+        """Use this profile and date range; refill the feelings and redraw (the store is
+        read on the database lane, `run_db`)."""
         from mit_desktop.practice.body_map_table import emotion_rows
 
-        assert self.store is not None
-        try:
-            self.rows = emotion_rows(self.store, self.profile_id, self.first_day, self.last_day)
-        except ValueError as exc:
-            log.warning("body-map table left out: %s", exc)
-            self.rows = []
+        self.store, self.profile_id = store, profile_id
+        self.first_day, self.last_day = first_day, last_day
+
+        def read() -> tuple[list[EmotionRow], list[tuple[str, int]]]:
+            try:
+                rows = emotion_rows(store, profile_id, first_day, last_day)
+            except ValueError as exc:
+                log.warning("body-map table left out: %s", exc)
+                rows = []
+            return rows, list(body_map_emotions(store, profile_id))
+
+        def fill(read_back: tuple[list[EmotionRow], list[tuple[str, int]]]) -> None:
+            rows, emotions = read_back
+            self._show_table(rows)
+            chosen = self.emotion_combo.currentData()
+            self._filling = True
+            try:
+                self.emotion_combo.clear()
+                for emotion, count in emotions:
+                    label = (tr("{feeling} (1 map in all)") if count == 1
+                             else tr("{feeling} ({count} maps in all)"))
+                    self.emotion_combo.addItem(
+                        label.format(feeling=emotion_name(emotion), count=count), emotion)
+                index = self.emotion_combo.findData(chosen) if chosen is not None else 0
+                self.emotion_combo.setCurrentIndex(max(0, index))
+            finally:
+                self._filling = False
+            self.refresh()
+
+        self.run_db(read, fill, self._read_failed)
+
+    def _read_failed(self, exc: BaseException) -> None:
+        log.warning("body maps by feeling not shown: %s", exc)
+
+    def _show_table(self, rows: list[EmotionRow]) -> None:
+        self.rows = rows
         if not self.rows:
             self.table_label.setText(tr("No body maps in these dates."))
             self.table_label.setAccessibleName(self.table_label.text())
@@ -164,17 +178,28 @@ class AggregatePanel(QWidget):
             self.count_label.setText(tr("No body maps with a feeling yet."))
             self.map_widget.hide()
             return
-        ids = body_map_ids(self.store, self.profile_id, emotion=emotion,
-                                 first_day=self.first_day, last_day=self.last_day)
-        records = body_maps_by_id(self.store, self.profile_id, ids)
-        try:
-            self.result = aggregate(records[i].data for i in ids if i in records)
-        except (BodyMapFormatError, ValueError) as exc:
-            log.warning("body maps could not be averaged: %s", exc)
-            self.result = None
-            self.count_label.setText(tr("These body maps could not be read."))
-            self.map_widget.hide()
+        store, profile_id = self.store, self.profile_id
+        first_day, last_day = self.first_day, self.last_day
+
+        def read() -> Aggregate:
+            ids = body_map_ids(store, profile_id, emotion=emotion, first_day=first_day,
+                               last_day=last_day)
+            records = body_maps_by_id(store, profile_id, ids)
+            return aggregate(records[i].data for i in ids if i in records)
+
+        self.run_db(read, lambda result: self._show_result(emotion, result), self._not_averaged)
+
+    def _not_averaged(self, exc: BaseException) -> None:
+        if not isinstance(exc, BodyMapFormatError | ValueError):
+            self._read_failed(exc)
             return
+        log.warning("body maps could not be averaged: %s", exc)
+        self.result = None
+        self.count_label.setText(tr("These body maps could not be read."))
+        self.map_widget.hide()
+
+    def _show_result(self, emotion: str, result: Aggregate) -> None:
+        self.result = result
         dates = tr("from {first} to {last}").format(
             first=short_date(self.first_day), last=short_date(self.last_day)) \
             if self.first_day and self.last_day else ""

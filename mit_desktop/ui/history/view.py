@@ -2,9 +2,9 @@
 """The history screen: this week, minutes, mood and stress, the reflection diary, body maps.
 
 ``HistoryView(store, profile_id)`` is a scrollable page the main window embeds.
-Every number comes from ``mit_desktop.history.stats`` (SQL in the core); the
-queries take milliseconds, so :meth:`HistoryView.refresh` runs them directly on
-the GUI thread — a fixed handful per refresh, never one per row.
+Every number comes from ``mit_desktop.history.stats`` (SQL in the core):
+:meth:`HistoryView.refresh` reads them in one job on the database lane (``run_db``), a
+fixed handful of queries per refresh, never one per row, and redraws when they are back.
 
 Layout, top to bottom: a heading with "Log a practice"; the week strip; the
 date range (presets or chosen dates) that the charts, the diary and the
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -61,6 +63,82 @@ log = logging.getLogger(__name__)
 
 #: Date-range presets: key → number of whole weeks ending with this week (None: all time).
 PRESET_WEEKS: dict[str, int | None] = {"4w": 4, "3m": 13, "12m": 52, "all": None}
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What the screen shows, taken on the GUI thread for a reading on the database lane."""
+
+    profile_id: int
+    first: dt.date
+    last: dt.date
+    by_week: bool  # minutes per week, else per day
+    session_filter: str | None
+    module_filter: str | None
+    diary_limit: int
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """Everything one refresh shows, read from the store in one job on the database lane."""
+
+    asked: _Asked
+    name: str
+    therapist_copy: bool
+    catalog: SessionCatalog
+    week: tuple[Any, Any, Any]  # (days, WeekProgress, Dose) for the week strip
+    minutes: list[Any]  # weekly or daily totals
+    changes: list[Any]  # every mood and stress change (the early response reads them all)
+    plan_start: dt.date | None
+    series: list[Any]  # questionnaire series in the dates
+    events: list[Any]  # safety events in the dates
+    boundary_min: int
+    diary: tuple[list[DiaryEntry], Any, bool]  # entries, their body maps, whether there is more
+
+
+def _read_minutes(store: HistoryStore, asked: _Asked) -> list[Any]:
+    if asked.by_week:
+        return list(stats.weekly_totals(store, asked.profile_id, asked.first, asked.last))
+    return list(stats.daily_totals(store, asked.profile_id, asked.first, asked.last))
+
+
+def _read_diary(store: HistoryStore, asked: _Asked, catalog: SessionCatalog
+                ) -> tuple[list[DiaryEntry], Any, bool]:
+    entries = reflection_diary(
+        store, asked.profile_id, session_id=asked.session_filter,
+        module_id=asked.module_filter, session_modules=catalog.session_modules(),
+        first_day=asked.first, last_day=asked.last, limit=asked.diary_limit + 1)
+    has_more = len(entries) > asked.diary_limit
+    entries = entries[:asked.diary_limit]
+    maps = body_maps_by_id(store, asked.profile_id,
+                           [e.body_map_id for e in entries if e.body_map_id is not None])
+    return entries, maps, has_more
+
+
+def _read(store: HistoryStore, asked: _Asked, base_catalog: SessionCatalog) -> _Reading:
+    """(database lane) What the history screen shows, for `asked`."""
+    from mit_desktop.content.program import load_program
+    from mit_desktop.history.bundle import is_therapist_copy
+    from mit_desktop.practice.dose import dose_between, program_session_modules
+    from mit_desktop.practice.measures_history import measure_series
+
+    pid = asked.profile_id
+    profile = store.get_profile(pid)
+    catalog = base_catalog.with_sessions(practiced_session_ids(store, pid))
+    settings = store.settings(pid)
+    progress = stats.week_progress(store, pid, store_now(store), settings)
+    week_end = progress.week_start + dt.timedelta(days=6)
+    days = stats.daily_totals(store, pid, progress.week_start, week_end, settings)
+    dose = dose_between(store, pid, progress.week_start, week_end,
+                        program_session_modules(load_program()), settings)
+    boundary = settings.day_boundary_min
+    return _Reading(
+        asked, profile.name, is_therapist_copy(store, pid), catalog, (days, progress, dose),
+        _read_minutes(store, asked), list(stats.mood_changes(store, pid)),
+        store.program_plan(pid).start_day,
+        list(measure_series(store, pid, asked.first, asked.last, boundary)),
+        list(safety_events_in(store, pid, asked.first, asked.last)), boundary,
+        _read_diary(store, asked, catalog))
 
 
 class HistoryView(QWidget):
@@ -126,7 +204,7 @@ class HistoryView(QWidget):
         self.diary.moreRequested.connect(self._more_diary)
         self.page_layout.addWidget(self.diary)
         self._heading(page, tr("Body maps by feeling"))
-        self.aggregate_panel = AggregatePanel(page)
+        self.aggregate_panel = AggregatePanel(page, run_db=run_db)
         self.page_layout.addWidget(self.aggregate_panel)
         self.page_layout.addStretch(1)
         self._apply_preset("4w")
@@ -379,39 +457,52 @@ class HistoryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read everything again from the store and redraw."""
-        try:
-            profile = self.store.get_profile(self.profile_id)
-            self.title_label.setText(tr("Practice of {name}").format(name=profile.name))
-            self._show_read_only(profile.name)
-            self.catalog = self.base_catalog.with_sessions(
-                practiced_session_ids(self.store, self.profile_id))
-            self.diary.set_catalog(self.catalog)
-            self._refresh_week()
-            self._refresh_minutes()
-            self._refresh_moods()
-            self._refresh_measures()
-            self._refresh_safety()
-            self._refresh_diary()
-            first, last = self.date_range()
-            self.aggregate_panel.set_source(self.store, self.profile_id, first, last)
-        except HistoryError as exc:
-            log.warning("history view could not be refreshed: %s", exc)
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return
+        """Read everything again from the store (on the database lane) and redraw."""
+        asked = self._asked()
+        self.run_db(lambda: _read(self.store, asked, self.base_catalog), self._show,
+                    self._read_failed)
+
+    def _asked(self) -> _Asked:
+        """What the screen shows now (GUI thread), for a reading on the database lane."""
+        first, last = self.date_range()
+        return _Asked(self.profile_id, first, last, self.period_combo.currentData() == "week",
+                      self.diary.session_filter(), self.diary.module_filter(),
+                      self.diary_limit)
+
+    def _show(self, reading: _Reading) -> None:
+        if reading.asked.profile_id != self.profile_id:
+            return  # another profile was chosen since: its own reading follows
+        self.title_label.setText(tr("Practice of {name}").format(name=reading.name))
+        self._show_read_only(reading.name, reading.therapist_copy)
+        self.catalog = reading.catalog
+        self.diary.set_catalog(self.catalog)
+        self.week_strip.show_week(*reading.week)
+        if not self._updating:
+            self._show_minutes(reading.asked, reading.minutes)
+        self._show_moods(reading.asked, reading.changes, reading.plan_start)
+        self._show_measures(reading.asked, reading.series)
+        self._show_safety(reading.events, reading.boundary_min)
+        self.diary.show_entries(*reading.diary)
+        self.aggregate_panel.set_source(self.store, self.profile_id, reading.asked.first,
+                                        reading.asked.last)
         self.error_label.hide()
+
+    def _read_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, HistoryError):
+            log.error("history view could not be refreshed", exc_info=exc)
+            return
+        log.warning("history view could not be refreshed: %s", exc)
+        self.error_label.setText(str(exc))
+        self.error_label.show()
 
     @staticmethod
     def _log_help() -> str:
         return tr("Write down a practice you did without the computer, with its date and "
                   "length.")
 
-    def _show_read_only(self, name: str) -> None:
+    def _show_read_only(self, name: str, therapist_copy: bool) -> None:
         """Say, and keep to it, that a therapist's copy of a client's practice is read-only."""
-        from mit_desktop.history.bundle import is_therapist_copy
-
-        self.therapist_copy = is_therapist_copy(self.store, self.profile_id)
+        self.therapist_copy = therapist_copy
         self.log_button.setEnabled(not self.therapist_copy)
         if self.therapist_copy:
             why = tr("This is your copy of {name}'s practice, imported from their bundles. It is "
@@ -427,71 +518,53 @@ class HistoryView(QWidget):
             self.log_button.setToolTip("")
         self.read_only_label.setVisible(self.therapist_copy)
 
-    def _refresh_week(self) -> None:
-        settings = self.store.settings(self.profile_id)
-        progress = stats.week_progress(self.store, self.profile_id, store_now(self.store),
-                                       settings)
-        days = stats.daily_totals(self.store, self.profile_id, progress.week_start,
-                                  progress.week_start + dt.timedelta(days=6), settings)
-        from mit_desktop.content.program import load_program
-        from mit_desktop.practice.dose import dose_between, program_session_modules
-
-        dose = dose_between(self.store, self.profile_id, progress.week_start,
-                            progress.week_start + dt.timedelta(days=6),
-                            program_session_modules(load_program()), settings)
-        self.week_strip.show_week(days, progress, dose)
-
     def _refresh_minutes(self) -> None:
+        """(the period changed) Minutes per day or per week, read on the database lane."""
         if self._updating:
             return
-        first, last = self.date_range()
-        if self.period_combo.currentData() == "week":
-            weeks = stats.weekly_totals(self.store, self.profile_id, first, last)
-            self.minutes_chart.show_weeks(weeks)
-            practices = sum(w.practices for w in weeks)
-            listened = sum(w.listened_ms for w in weeks)
+        asked, store = self._asked(), self.store
+        self.run_db(lambda: _read_minutes(store, asked), lambda rows: self._show_minutes(
+            asked, rows), self._read_failed)
+
+    def _show_minutes(self, asked: _Asked, rows: list[Any]) -> None:
+        if asked.by_week:
+            self.minutes_chart.show_weeks(rows)
         else:
-            days = stats.daily_totals(self.store, self.profile_id, first, last)
-            self.minutes_chart.show_days(days)
-            practices = sum(d.practices for d in days)
-            listened = sum(d.listened_ms for d in days)
+            self.minutes_chart.show_days(rows)
+        practices = sum(row.practices for row in rows)
+        listened = sum(row.listened_ms for row in rows)
         text = (tr("{practices} practices, {minutes} minutes in all, from {first} to {last}.").format(
-            practices=practices, minutes=round(listened / 60_000), first=long_date(first),
-            last=long_date(last)))
+            practices=practices, minutes=round(listened / 60_000), first=long_date(asked.first),
+            last=long_date(asked.last)))
         self.minutes_label.setText(text)
 
-    def _refresh_moods(self) -> None:
-        first, last = self.date_range()
-        changes = [c for c in stats.mood_changes(self.store, self.profile_id)
-                   if first <= c.day <= last]
+    def _show_moods(self, asked: _Asked, all_changes: list[Any], start: dt.date | None) -> None:
+        from mit_desktop.practice.early_response import summary_lines, weekly_response
+
+        first, last = asked.first, asked.last
+        changes = [c for c in all_changes if first <= c.day <= last]
         for chart, label in ((self.mood_chart, self.mood_label),
                              (self.stress_chart, self.stress_label)):
             chart.show_changes(changes, first, last)
             before, after = chart.series[f"{chart.kind}_before"][1], \
                 chart.series[f"{chart.kind}_after"][1]
             label.setText(rating_summary(chart.kind, before, after))
-        from mit_desktop.practice.early_response import summary_lines, weekly_response
-
-        start = self.store.program_plan(self.profile_id).start_day
-        responses = [r for r in weekly_response(stats.mood_changes(self.store, self.profile_id),
-                                                start)
+        responses = [r for r in weekly_response(all_changes, start)
                      if r.week == 1 or r.last_day >= first and r.first_day <= last]
         self.early_label.setText("\n".join(summary_lines(responses)))
 
-    def _refresh_measures(self) -> None:
+    def _show_measures(self, asked: _Asked, series: list[Any]) -> None:
         """A chart with its bands, and a sentence, for each questionnaire in the dates."""
-        from mit_desktop.practice.measures_history import measure_series, series_summary
+        from mit_desktop.practice.measures_history import series_summary
         from mit_desktop.ui.history.measures import bands_text, measure_charts
 
-        first, last = self.date_range()
-        boundary = self.store.settings(self.profile_id).day_boundary_min
-        series = measure_series(self.store, self.profile_id, first, last, boundary)
         for widget in self.measures_charts:
             self.measures_layout.removeWidget(widget)
             widget.hide()
             widget.deleteLater()
         self.measures_charts = []
-        for each, chart in zip(series, measure_charts(series, first, last, self.measures_box)):
+        for each, chart in zip(series, measure_charts(series, asked.first, asked.last,
+                                                      self.measures_box)):
             words = QLabel(series_summary(each) + "\n" + bands_text(each), self.measures_box)
             words.setWordWrap(True)
             for widget in (chart, words):
@@ -502,26 +575,17 @@ class HistoryView(QWidget):
             "asks for one."))
         self.measures_label.setVisible(not series)
 
-    def _refresh_safety(self) -> None:
-        first, last = self.date_range()
-        boundary = self.store.settings(self.profile_id).day_boundary_min
-        events = safety_events_in(self.store, self.profile_id, first, last)
-        lines = [event_text(e, self.catalog, boundary) for e in events]
+    def _show_safety(self, events: list[Any], boundary_min: int) -> None:
+        lines = [event_text(e, self.catalog, boundary_min) for e in events]
         self.safety_label.setText("\n".join(lines) if lines else
                                   tr("None in these dates. “I need to stop” and the help offered "
                                      "after a check-in are listed here."))
 
     def _refresh_diary(self) -> None:
-        first, last = self.date_range()
-        entries = reflection_diary(
-            self.store, self.profile_id, session_id=self.diary.session_filter(),
-            module_id=self.diary.module_filter(), session_modules=self.catalog.session_modules(),
-            first_day=first, last_day=last, limit=self.diary_limit + 1)
-        has_more = len(entries) > self.diary_limit
-        entries = entries[:self.diary_limit]
-        maps = body_maps_by_id(self.store, self.profile_id,
-                               [e.body_map_id for e in entries if e.body_map_id is not None])
-        self.diary.show_entries(entries, maps, has_more)
+        """(the filters changed, or more was asked for) The diary, read on the database lane."""
+        asked, store, catalog = self._asked(), self.store, self.catalog
+        self.run_db(lambda: _read_diary(store, asked, catalog),
+                    lambda diary: self.diary.show_entries(*diary), self._read_failed)
 
     def _diary_filters_changed(self) -> None:
         self.diary_limit = PAGE_SIZE
