@@ -301,3 +301,25 @@ def test_a_window_without_a_tray_says_so_and_shows_reminders_inside(window, qtbo
     assert window.settings.no_tray_note.isVisible()
     window.reminders.notify("evening")
     assert window.message_label.isVisible() and window.message_label.text().strip()
+
+
+def test_the_next_reminder_is_read_on_the_database_lane(qtbot, store: HistoryStore,
+                                                        pid: int) -> None:
+    queued: list = []
+    scheduler = ReminderScheduler(store, pid, run_db=lambda fn, done, failed: queued.append(
+        (fn, done, failed)))
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        scheduler.rearm()
+        assert statements == [] and len(queued) == 1 and scheduler.due is None
+        fn, done, _failed = queued.pop()
+        due = fn()  # what the database lane runs
+        assert statements
+    finally:
+        store.conn.set_trace_callback(None)
+    done(due)
+    assert scheduler.due is not None and (scheduler.due.kind, scheduler.due.at) == (
+        "morning", moment(9))
+    assert scheduler.timer.isActive()
+    scheduler.stop()

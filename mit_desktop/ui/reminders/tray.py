@@ -75,22 +75,17 @@ class ReminderScheduler(QObject):
     reminderDue = Signal(str)
 
     def __init__(self, store: HistoryStore, profile_id: int, parent: QObject | None = None,
-                 *, now: Callable[[], dt.datetime] | None = None) -> None:
+                 *, now: Callable[[], dt.datetime] | None = None,
+                 run_db: DbRunner = run_here) -> None:
         super().__init__(parent)
         self.store = store
         self.profile_id = profile_id
+        self.run_db = run_db  # the store is read on the database lane
         self._now = now or (lambda: store_now(store))
         self.due: DueReminder | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._fired)
-
-    def _next(self, moment: dt.datetime) -> DueReminder | None:
-        settings = self.store.settings(self.profile_id)
-        today = local_day_of(moment, settings.day_boundary_min)
-        days = stats.practice_days(self.store, self.profile_id,
-                                   first_day=today - dt.timedelta(days=1), settings=settings)
-        return next_reminder(settings, days, moment)
 
     def set_profile(self, profile_id: int) -> None:
         """Remind for another profile (re-arms)."""
@@ -98,14 +93,25 @@ class ReminderScheduler(QObject):
         self.rearm()
 
     def rearm(self, after: dt.datetime | None = None) -> None:
-        """Find the next reminder (at or after ``after``, default now) and set the timer."""
+        """Find the next reminder (at or after ``after``, default now; read on the database
+        lane) and set the timer."""
         self.timer.stop()
         now = self._now()
-        try:
-            self.due = self._next(after if after is not None else now)
-        except HistoryError as exc:
-            log.warning("reminders unavailable: %s", exc)
+        moment = after if after is not None else now
+        store, profile_id = self.store, self.profile_id
+
+        def unavailable(exc: BaseException) -> None:
+            if not isinstance(exc, HistoryError):
+                log.error("reminders unavailable", exc_info=exc)
+            else:
+                log.warning("reminders unavailable: %s", exc)
             self.due = None
+
+        self.run_db(lambda: next_reminder_of(store, profile_id, moment),
+                    lambda due: self._arm(due, now), unavailable)
+
+    def _arm(self, due: DueReminder | None, now: dt.datetime) -> None:
+        self.due = due
         if self.due is None:
             log.debug("no reminder to schedule")
             return
@@ -124,11 +130,20 @@ class ReminderScheduler(QObject):
         if due is None or now < due.at:
             self.rearm()  # an intermediate wake-up, or the clock moved back
             return
-        try:
-            still = self._next(due.at)
-        except HistoryError as exc:
-            log.warning("reminder check failed: %s", exc)
-            still = None
+        store, profile_id = self.store, self.profile_id
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, HistoryError):
+                log.error("reminder check failed", exc_info=exc)
+            else:
+                log.warning("reminder check failed: %s", exc)
+            self._show_if_still_due(due, now, None)
+
+        self.run_db(lambda: next_reminder_of(store, profile_id, due.at),
+                    lambda still: self._show_if_still_due(due, now, still), failed)
+
+    def _show_if_still_due(self, due: DueReminder, now: dt.datetime,
+                           still: DueReminder | None) -> None:
         late_ms = (now - due.at).total_seconds() * 1000
         if still is not None and (still.kind, still.at) == (due.kind, due.at):
             if late_ms <= GRACE_MS:
@@ -139,6 +154,16 @@ class ReminderScheduler(QObject):
         else:
             log.info("%s reminder skipped: already practiced", due.kind)
         self.rearm(after=max(now, due.at + dt.timedelta(seconds=1)))
+
+
+def next_reminder_of(store: HistoryStore, profile_id: int, moment: dt.datetime
+                     ) -> DueReminder | None:
+    """(database lane) The profile's next reminder at or after ``moment``, None if none."""
+    settings = store.settings(profile_id)
+    today = local_day_of(moment, settings.day_boundary_min)
+    days = stats.practice_days(store, profile_id, first_day=today - dt.timedelta(days=1),
+                               settings=settings)
+    return next_reminder(settings, days, moment)
 
 
 def _tray_icon_image() -> QIcon:
@@ -175,7 +200,7 @@ class ReminderTray(QObject):
         super().__init__(parent)
         self.store = store
         self.run_db = run_db  # the settings dialog writes through the database thread
-        self.scheduler = ReminderScheduler(store, profile_id, self, now=now)
+        self.scheduler = ReminderScheduler(store, profile_id, self, now=now, run_db=run_db)
         self.icon: QSystemTrayIcon | None = None
         self.menu: QMenu | None = None
         self.dialog: ReminderSettingsDialog | None = None
