@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QWidget,
 )
+from sql_trace import sql_traced
 
 from mit_desktop.bodymap import BodyMap, read_signed_map, to_bytes
 from mit_desktop.bodymap.silhouette import body_mask
@@ -646,16 +647,12 @@ def test_refresh_reads_the_store_in_a_job_on_the_database_lane(
     view = HistoryView(store, ann, run_db=lambda fn, done, failed: queued.append((fn, done, failed)))
     qtbot.addWidget(view)
     queued.clear()
-    statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
-    try:
+    with sql_traced(store) as statements:
         view.refresh()
         assert statements == [] and len(queued) == 1  # nothing read on the calling thread
         fn, done, _failed = queued.pop()
         reading = fn()  # what the database lane runs
         assert statements
-    finally:
-        store.conn.set_trace_callback(None)
     done(reading)
     assert view.title_label.text() == "Practice of Ann"
     assert len(view.diary.cards) == 5

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QSystemTrayIcon
+from sql_trace import sql_traced
 
 from mit_desktop import autostart
 from mit_desktop.history.store import HistoryStore
@@ -308,16 +309,12 @@ def test_the_next_reminder_is_read_on_the_database_lane(qtbot, store: HistorySto
     queued: list = []
     scheduler = ReminderScheduler(store, pid, run_db=lambda fn, done, failed: queued.append(
         (fn, done, failed)))
-    statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
-    try:
+    with sql_traced(store) as statements:
         scheduler.rearm()
         assert statements == [] and len(queued) == 1 and scheduler.due is None
         fn, done, _failed = queued.pop()
         due = fn()  # what the database lane runs
         assert statements
-    finally:
-        store.conn.set_trace_callback(None)
     done(due)
     assert scheduler.due is not None and (scheduler.due.kind, scheduler.due.at) == (
         "morning", moment(9))

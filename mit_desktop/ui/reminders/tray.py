@@ -101,10 +101,7 @@ class ReminderScheduler(QObject):
         store, profile_id = self.store, self.profile_id
 
         def unavailable(exc: BaseException) -> None:
-            if not isinstance(exc, HistoryError):
-                log.error("reminders unavailable", exc_info=exc)
-            else:
-                log.warning("reminders unavailable: %s", exc)
+            _log_read_failure("reminders unavailable", exc)
             self.due = None
 
         self.run_db(lambda: next_reminder_of(store, profile_id, moment),
@@ -133,10 +130,7 @@ class ReminderScheduler(QObject):
         store, profile_id = self.store, self.profile_id
 
         def failed(exc: BaseException) -> None:
-            if not isinstance(exc, HistoryError):
-                log.error("reminder check failed", exc_info=exc)
-            else:
-                log.warning("reminder check failed: %s", exc)
+            _log_read_failure("reminder check failed", exc)
             self._show_if_still_due(due, now, None)
 
         self.run_db(lambda: next_reminder_of(store, profile_id, due.at),
@@ -154,6 +148,14 @@ class ReminderScheduler(QObject):
         else:
             log.info("%s reminder skipped: already practiced", due.kind)
         self.rearm(after=max(now, due.at + dt.timedelta(seconds=1)))
+
+
+def _log_read_failure(what: str, exc: BaseException) -> None:
+    """A history the store cannot read is a warning; anything else, an error with its trace."""
+    if isinstance(exc, HistoryError):
+        log.warning("%s: %s", what, exc)
+    else:
+        log.error(what, exc_info=exc)
 
 
 def next_reminder_of(store: HistoryStore, profile_id: int, moment: dt.datetime
