@@ -138,15 +138,16 @@ class CheckResult:
     exact: bool = True
 
 
-def check_text(text: str, path: Path, name: str | None = None,
-               exact: bool = False) -> CheckResult:
+def check_text(text: str, path: Path, name: str | None = None, exact: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> CheckResult:
     """Check script ``text`` as if saved at ``path`` (clips resolve beside it); messages
     name ``name`` (default: ``path``), exactly as ``mit-desktop validate NAME`` prints
     them. Advice is given only for a script without errors, as ``--strict`` does: with
     ``exact``, on real speech, the very lines ``validate --strict NAME`` prints (this may
     synthesise speech: seconds to minutes the first time); without, at once, the
     eyes-closed stretches measured on estimated speech lengths (``result.exact`` False
-    when that mattered: the script invites the eyes to close)."""
+    when that mattered: the script invites the eyes to close). ``progress(done, total)``
+    is called after each sentence of real speech; an exception it raises ends the check."""
     from mit_desktop.authoring.strip import estimate_strip, estimated_timeline
     from mit_desktop.session.parser import parse_text
     from mit_desktop.session.strict import invites_eyes_closed
@@ -163,7 +164,7 @@ def check_text(text: str, path: Path, name: str | None = None,
         return CheckResult(session, tuple(errors), (), clip_ms)
     measured = invites_eyes_closed(session)  # else no speech length changes the advice
     if exact and measured:
-        timeline = spoken_timeline(session)
+        timeline = spoken_timeline(session, progress)
     else:
         timeline = estimated_timeline(session, estimate_strip(session, clip_ms))
     advice = strict_findings(session, name, timeline, estimated=measured and not exact)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,10 @@ LINE_ROLE = Qt.ItemDataRole.UserRole
 COLUMN_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+
+class _CheckStopped(Exception):
+    """A check on real speech was ended before it finished (newer text, or closing)."""
+
 def keep_ring_clear(widget: QWidget) -> None:
     """A little room between the border and what is inside (a scroll bar, a chosen row), so
     the 3 px focus ring stands out on every side against what it borders."""
@@ -91,6 +96,7 @@ class ScriptEditor(QWidget):
         self.result: CheckResult | None = None
         self._generation = 0
         self._exact_running = False  # one check on real speech at a time
+        self._exact_stop = threading.Event()  # set: the running one ends at its next sentence
         self._preview_player: Any = None
         self.last_record_notice = ""  # what record_narration said before the recorder opened
         layout = QVBoxLayout(self)
@@ -373,6 +379,7 @@ class ScriptEditor(QWidget):
         if self.path is None:
             return
         self._generation += 1
+        self._exact_stop.set()  # a check on real speech of older text is not wanted any more
         generation, text, path = self._generation, self.text.toPlainText(), self.path
         self.ctx.tasks.run(lambda: check_text(text, path),
                            lambda result: self._show_result(generation, result),
@@ -381,12 +388,18 @@ class ScriptEditor(QWidget):
     def run_exact_check(self) -> None:
         """Check the safety advice on real speech now, on the general pool, exactly as
         ``validate --strict`` does (authoring.checks.check_text with exact=True): its lines
-        replace the estimate's "at about" ones. One at a time; text typed meanwhile is
-        checked when it ends."""
+        replace the estimate's "at about" ones. One at a time: typing, opening another
+        script or closing the program ends it at its next sentence (stop_exact_check), and
+        the newest text is checked after."""
         if self.path is None or self._exact_running:
             return
         self._exact_running = True
+        stop = self._exact_stop = threading.Event()
         generation, text, path = self._generation, self.text.toPlainText(), self.path
+
+        def progress(_done: int, _total: int) -> None:
+            if stop.is_set():
+                raise _CheckStopped
 
         def done(result: CheckResult) -> None:
             self._exact_running = False
@@ -394,12 +407,22 @@ class ScriptEditor(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._exact_running = False  # the estimate's advice stays
-            if isinstance(exc, SessionError):  # a voice or recording it cannot use yet
+            if isinstance(exc, _CheckStopped):
+                if generation != self._generation and self.result is not None \
+                        and not self.result.exact:
+                    self.exact_timer.start()  # the newest text's turn
+            elif isinstance(exc, SessionError):  # a voice or recording it cannot use yet
                 log.warning("the script could not be checked on real speech: %s", exc)
             else:
                 log.error("checking the script on real speech failed", exc_info=exc)
 
-        self.ctx.tasks.run(lambda: check_text(text, path, exact=True), done, failed)
+        self.ctx.tasks.run(lambda: check_text(text, path, exact=True, progress=progress),
+                           done, failed)
+
+    def stop_exact_check(self) -> None:
+        """End a running check on real speech at its next sentence (the program is closing)."""
+        self.exact_timer.stop()
+        self._exact_stop.set()
 
     def _show_result(self, generation: int, result: CheckResult) -> None:
         if generation != self._generation:
@@ -541,7 +564,8 @@ class ScriptEditor(QWidget):
             self._preview_player.stop()
 
     def close_preview(self) -> None:
-        """Close the preview player (the program is closing)."""
+        """Close the preview player and end a check on real speech (the program is closing)."""
+        self.stop_exact_check()
         if self._preview_player is not None:
             self._preview_player.close()
             self._preview_player = None
