@@ -34,7 +34,8 @@ Contracts
 
 Opening a file by content is :mod:`~mit_desktop.render.clip_sources` (ffmpeg's part
 :mod:`~mit_desktop.render.ffmpeg_decode`); what can be wrong with one, and the checks before
-decoding, :mod:`~mit_desktop.render.clip_errors`. This module: the cache and the decode loop.
+decoding, :mod:`~mit_desktop.render.clip_errors`. The decode loop (resampling, loudness and peak in one pass):
+:mod:`~mit_desktop.render.clip_decode`. This module: the cache.
 
 Qt-free: numpy, soundfile, soxr, imageio-ffmpeg.
 """
@@ -51,14 +52,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import soundfile as sf
-import soxr
 
 from mit_desktop.fsutil import atomic_write_bytes, atomic_writer
 from mit_desktop.render.cache_limit import mark_used
+from mit_desktop.render.clip_decode import decode_into
 from mit_desktop.render.clip_errors import (
     ClipError,
     check_file,
@@ -68,12 +68,9 @@ from mit_desktop.render.clip_errors import (
 )
 from mit_desktop.render.clip_sources import (
     READ_BLOCK_FRAMES,
-    check_not_truncated,
-    open_source,
     soundfile_format_name,
 )
 from mit_desktop.render.ffmpeg_decode import ffmpeg_probe
-from mit_desktop.render.loudness import LoudnessMeter
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +79,6 @@ log = logging.getLogger(__name__)
 DECODER_VERSION = 2  # 2: loudness in LUFS (render.loudness) in place of a gated RMS
 
 
-#: soxr quality recipe: "HQ" is 20-bit precision, passband to 91% of Nyquist.
-RESAMPLE_QUALITY = "HQ"
 
 
 _HASH_CHUNK_BYTES = 1 << 20
@@ -350,7 +345,8 @@ def decode_clip_in_memory(path: Path, sample_rate: int) -> DecodedClip:
     path = Path(path)
     check_file(path)
     buffer = io.BytesIO()
-    n_samples, loudness, peak, format_name = _decode_into(path, sample_rate, buffer, path.parent)
+    n_samples, loudness, peak, format_name = decode_into(
+        path, sample_rate, buffer, lambda exc: _cache_error(path, path.parent, exc))
     samples = np.frombuffer(buffer.getbuffer(), dtype="<f4", count=n_samples)
     samples.flags.writeable = False
     log.info("clip %s decoded in memory (%d samples): the cache cannot be written",
@@ -367,63 +363,7 @@ def _decode_to_cache(path: Path, sample_rate: int,
     """
     try:
         with atomic_writer(data_path) as out:
-            return _decode_into(path, sample_rate, out, data_path.parent)
+            return decode_into(path, sample_rate, out,
+                               lambda exc: _cache_error(path, data_path.parent, exc))
     except OSError as exc:
         raise _cache_error(path, data_path.parent, exc) from exc
-
-
-def _decode_into(path: Path, sample_rate: int, out: BinaryIO,
-                 cache_dir: Path) -> tuple[int, float, float, str]:
-    """Decode, resample and measure ``path`` into ``out``; ``(n_samples, loudness_lufs, peak,
-    format_name)``. Raises ClipError (a write that fails: the cache's problem)."""
-    with open_source(path) as source:
-        measures = _Measures(LoudnessMeter(sample_rate))
-        resampler = None
-        if source.sample_rate != sample_rate:
-            resampler = soxr.ResampleStream(source.sample_rate, sample_rate, 1,
-                                            dtype="float32", quality=RESAMPLE_QUALITY)
-        n_in = 0
-        n_out = 0
-        try:
-            for mono in source.blocks:
-                n_in += mono.size
-                if resampler is not None:
-                    mono = resampler.resample_chunk(mono, last=False)
-                n_out += _emit(mono, out, measures)
-            if resampler is not None:
-                n_out += _emit(resampler.resample_chunk(np.zeros(0, np.float32), last=True),
-                               out, measures)
-        except OSError as exc:
-            raise _cache_error(path, cache_dir, exc) from exc
-        if n_in == 0 or n_out == 0:
-            raise clip_error(path, "it contains no audio.", format_name=source.format_name,
-                         hint="Record or export it again.")
-        check_not_truncated(path, source, n_in)
-        return n_out, measures.meter.lufs(), measures.peak, source.format_name
-
-
-@dataclass
-class _Measures:
-    """What is measured on the decoded samples as they are written: loudness and peak."""
-
-    meter: LoudnessMeter
-    peak: float = 0.0
-
-    def feed(self, mono: np.ndarray) -> None:
-        self.meter.feed(mono)
-        self.peak = max(self.peak, float(np.max(np.abs(mono), initial=0.0)))
-
-
-def _emit(mono: np.ndarray, out: BinaryIO, measures: _Measures) -> int:
-    if not mono.size:
-        return 0
-    mono = np.ascontiguousarray(mono, dtype="<f4")
-    measures.feed(mono)
-    out.write(mono.data)
-    return int(mono.size)
-
-
-# ----------------------------------------------------------------------------------------
-# ffmpeg (imageio-ffmpeg's binary) for what libsndfile cannot read
-
-
