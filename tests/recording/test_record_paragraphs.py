@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
+from recording.arriving_script import SCRIPT
 from recording.synthetic import RATE, recording
 
 from mit_desktop.recording.paragraphs import (
@@ -18,35 +19,6 @@ from mit_desktop.recording.paragraphs import (
 from mit_desktop.recording.trim import TakeProblem
 from mit_desktop.session.model import Clip, Heading, Paragraph, Pause, Reflect
 from mit_desktop.session.parser import parse_session
-
-SCRIPT = """+++
-id = "my-arriving"
-title = "Arriving"
-[variables]
-loved_one = "your mother"
-+++
-
-# Arriving
-
-[bell]
-Find a position that lets you be both relaxed and alert.
-// a note to myself
-Let your eyes close.
-// another note
-
-Now picture {loved_one} sitting in front of you.
-[reflect 30s note: What might {loved_one} be feeling?]
-
-Bring your attention back to the room.
-"""
-
-
-@pytest.fixture
-def script(tmp_path: Path) -> Path:
-    path = tmp_path / "mine" / "my-arriving.session.md"
-    path.parent.mkdir()
-    path.write_text(SCRIPT, encoding="utf-8")
-    return path
 
 
 def test_paragraphs_are_listed_with_their_text_and_lines(script: Path) -> None:

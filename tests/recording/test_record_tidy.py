@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
+from recording.arriving_script import SCRIPT
 from recording.synthetic import RATE, recording
-from recording.test_record_paragraphs import SCRIPT
 
 from mit_desktop.recording.paragraphs import TakeFolder, apply_takes, keep_take, script_paragraphs
 from mit_desktop.recording.tidy import (
@@ -21,14 +21,6 @@ from mit_desktop.recording.tidy import (
     size_words,
     unused_recordings,
 )
-
-
-@pytest.fixture
-def script(tmp_path: Path) -> Path:
-    path = tmp_path / "mine" / "my-arriving.session.md"
-    path.parent.mkdir()
-    path.write_text(SCRIPT, encoding="utf-8")
-    return path
 
 
 def take(folder: TakeFolder, key: str) -> Path:
