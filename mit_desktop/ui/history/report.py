@@ -1,8 +1,8 @@
-# Over 400 lines: one PDF document built section by section; the sections share the document and its styles.
 """A client report as PDF: practice summary, mood and stress charts, reflections, body maps.
 
-For one profile and a date range, :func:`build_report` collects the numbers
-(all from ``history.stats``), draws the charts with the same pyqtgraph charts
+For one profile and a date range, :func:`read_report` (``report_data.py``) collects the
+numbers (all from ``history.stats``; on the window's database lane), :func:`lay_out_report`
+draws the charts with the same pyqtgraph charts
 as the history screen, renders the body maps with ``bodymap.render``, and lays
 everything out as a :class:`QTextDocument`; :func:`write_report_pdf` prints it
 with :class:`QPdfWriter` (part of QtGui, no printer support needed) to a file
@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QFont, QImage, QTextDocument
@@ -30,32 +31,23 @@ from mit_desktop.bodymap.render import render_map_image
 from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
 from mit_desktop.content.program import load_program
 from mit_desktop.history import stats
-from mit_desktop.history.diary import (
-    DiaryEntry,
-    body_map_ids,
-    body_maps_by_id,
-    practiced_session_ids,
-    reflection_diary,
-)
-from mit_desktop.history.errors import InvalidInputError
+from mit_desktop.history.diary import DiaryEntry
 from mit_desktop.history.models import BodyMapRecord, SafetyEvent
 from mit_desktop.history.program_plan import ProgramPlan
-from mit_desktop.history.settings import ProfileSettings
 from mit_desktop.history.store import HistoryStore
-from mit_desktop.history.timeutil import local_day_of
-from mit_desktop.practice.dose import Dose, dose_between, program_session_modules
+from mit_desktop.practice.dose import Dose
 from mit_desktop.ui.history.charts import RatingChart, _Chart, chart_image, rating_summary
-from mit_desktop.ui.history.data import SessionCatalog, load_catalog
+from mit_desktop.ui.history.data import SessionCatalog
 from mit_desktop.ui.history.diary import rgb_image
-from mit_desktop.ui.history.safety import event_text, safety_events_in
-from mit_desktop.ui.history.text import emotion_name, long_date, minutes_text, store_now, tr
+from mit_desktop.ui.history.report_data import ReportData, read_report
+from mit_desktop.ui.history.safety import event_text
+from mit_desktop.ui.history.text import emotion_name, long_date, minutes_text, tr
 from mit_desktop.ui.pdf_file import write_pdf
 
 log = logging.getLogger(__name__)
 
 CHART_WIDTH_PX = 1300
 CHART_HEIGHT_PX = 560
-MAX_REFLECTIONS = 500
 
 
 @dataclass
@@ -161,13 +153,9 @@ def _plan_html(plan: ProgramPlan, last_day: dt.date) -> str:
     return "<p>" + _esc(text) + "</p>"
 
 
-def _program_weeks_html(store: HistoryStore, profile_id: int, first: dt.date, last: dt.date,
-                        target: int) -> str:
+def _program_weeks_html(weeks: list[Any], target: int) -> str:
     """Practice days and minutes by program week against the program's weekly plan
     (:mod:`mit_desktop.practice.program_week_dose`); a sentence without a start date."""
-    from mit_desktop.practice.program_week_dose import program_week_doses
-
-    weeks = program_week_doses(store, profile_id, first, last, load_program())
     parts = [f"<h2>{_esc(tr('Practice by program week, against the plan'))}</h2>"]
     if not weeks:
         parts.append("<p>" + _esc(tr("No program week falls in these dates (without a program "
@@ -207,23 +195,19 @@ def _program_weeks_html(store: HistoryStore, profile_id: int, first: dt.date, la
 
 def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_day: dt.date,
                  *, catalog: SessionCatalog | None = None) -> Report:
-    """Lay out the report of ``profile_id`` from ``first_day`` to ``last_day`` (local days)."""
-    if last_day < first_day:
-        raise InvalidInputError("The end of the report's dates cannot be before its start.")
-    profile = store.get_profile(profile_id)
-    settings = store.settings(profile_id)
-    catalog = (catalog or load_catalog()).with_sessions(practiced_session_ids(store, profile_id))
-    days = stats.daily_totals(store, profile_id, first_day, last_day, settings)
-    weeks = stats.weekly_totals(store, profile_id, first_day, last_day, settings)
-    practices = sum(d.practices for d in days)
-    listened = sum(d.listened_ms for d in days)
-    changes = [c for c in stats.mood_changes(store, profile_id, settings)
-               if first_day <= c.day <= last_day]
-    entries = reflection_diary(store, profile_id, first_day=first_day, last_day=last_day,
-                                     limit=MAX_REFLECTIONS, settings=settings)
-    entries.reverse()  # oldest first reads like a diary
-    map_ids = [e.body_map_id for e in entries if e.body_map_id is not None]
-    maps = body_maps_by_id(store, profile_id, map_ids)
+    """Read and lay out the report of ``profile_id`` from ``first_day`` to ``last_day``
+    (local days), on this thread (the command line; the window reads on its database lane
+    with :func:`read_report` and lays out with :func:`lay_out_report`)."""
+    return lay_out_report(read_report(store, profile_id, first_day, last_day, catalog=catalog))
+
+
+def lay_out_report(data: ReportData) -> Report:
+    """(GUI thread: charts and a ``QTextDocument``) The report of what `data` holds."""
+    first_day, last_day, settings, catalog = (data.first_day, data.last_day, data.settings,
+                                              data.catalog)
+    practices = sum(d.practices for d in data.days)
+    listened = sum(d.listened_ms for d in data.days)
+    changes, entries, maps = data.changes, data.entries, data.maps
 
     document = QTextDocument()
     font = QFont(document.defaultFont())
@@ -233,15 +217,11 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
         "h1 { font-size: 20pt; } h2 { font-size: 15pt; margin-top: 14px; }"
         " th { background-color: #eeeeee; } .prompt { font-style: italic; color: #333344; }"
         " .small { color: #444444; }")
-    made = local_day_of(store_now(store), settings.day_boundary_min)
-    modules = program_session_modules(load_program())
-    doses = [dose_between(store, profile_id, w.week_start, w.week_start + dt.timedelta(days=6),
-                          modules, settings) for w in weeks]
-    parts = [_summary_html(profile.name, first_day, last_day, made, weeks, doses, practices,
-                           listened, settings.weekly_target_days, settings.weekly_minimum_days)]
-    parts.append(_plan_html(store.program_plan(profile_id), last_day))
-    parts.append(_program_weeks_html(store, profile_id, first_day, last_day,
-                                     settings.weekly_target_days))
+    parts = [_summary_html(data.profile_name, first_day, last_day, data.made, data.weeks,
+                           data.doses, practices, listened, settings.weekly_target_days,
+                           settings.weekly_minimum_days)]
+    parts.append(_plan_html(data.plan, last_day))
+    parts.append(_program_weeks_html(data.program_weeks, settings.weekly_target_days))
 
     parts.append(f"<h2>{_esc(tr('Mood and stress, before and after practice'))}</h2>")
     for kind in ("mood", "stress"):
@@ -255,11 +235,10 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
                      f"{_esc(tr('Open circles: before; filled triangles: after.'))}</p>")
         chart.deleteLater()
 
-    parts.extend(_early_response_html(store, profile_id, first_day, last_day, settings))
-    parts.extend(_measures_html(document, store, profile_id, first_day, last_day,
-                                settings.day_boundary_min))
+    parts.extend(_early_response_html(data.all_changes, data.plan, first_day, last_day))
+    parts.extend(_measures_html(document, data.series, first_day, last_day))
 
-    events = safety_events_in(store, profile_id, first_day, last_day)
+    events = data.events
     parts.append(f"<h2>{_esc(tr('Times the listener needed to stop, and help offered'))}</h2>")
     if not events:
         parts.append(f"<p>{_esc(tr('None in these dates.'))}</p>")
@@ -290,24 +269,24 @@ def build_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_
                      'style="margin-bottom: 10px;"><tr>'
                      f'<td valign="top">{text}</td>'
                      f'<td valign="top" align="right" width="190">{picture}</td></tr></table>')
-    parts.append(_averages_html(document, store, profile_id, first_day, last_day))
+    parts.append(_averages_html(document, data))
     footer = tr("Made by MIT Desktop on this computer. MIT Desktop supports, and does not "
                 "replace, care from a clinician.")
     parts.append(f'<p class="small">{_esc(footer)}</p>')
     document.setHtml("\n".join(parts))
-    return Report(document, profile.name, first_day, last_day, practices, listened, weeks,
-                  entries, map_ids, events)
+    map_ids = [e.body_map_id for e in entries if e.body_map_id is not None]
+    return Report(document, data.profile_name, first_day, last_day, practices, listened,
+                  data.weeks, entries, map_ids, events)
 
 
-def _early_response_html(store: HistoryStore, profile_id: int, first_day: dt.date,
-                         last_day: dt.date, settings: ProfileSettings) -> list[str]:
+def _early_response_html(changes: list[stats.MoodChange], plan: ProgramPlan,
+                         first_day: dt.date, last_day: dt.date) -> list[str]:
     """Week 1 (always) and each week of the dates: the average mood and stress change
     before→after practice, with the number of practices each rests on
     (:mod:`mit_desktop.practice.early_response`)."""
     from mit_desktop.practice.early_response import summary_lines, weekly_response
 
-    changes = stats.mood_changes(store, profile_id, settings)
-    responses = [r for r in weekly_response(changes, store.program_plan(profile_id).start_day)
+    responses = [r for r in weekly_response(changes, plan.start_day)
                  if r.week == 1 or r.last_day >= first_day and r.first_day <= last_day]
     parts = [f"<h2>{_esc(tr('Early response: the change during practice, week by week'))}</h2>",
              "<p>" + _esc(tr("The average change in mood and stress from before to after "
@@ -320,14 +299,13 @@ def _early_response_html(store: HistoryStore, profile_id: int, first_day: dt.dat
     return parts
 
 
-def _measures_html(document: QTextDocument, store: HistoryStore, profile_id: int,
-                   first_day: dt.date, last_day: dt.date, boundary_min: int) -> list[str]:
+def _measures_html(document: QTextDocument, series: list[Any], first_day: dt.date,
+                   last_day: dt.date) -> list[str]:
     """Each questionnaire answered in the dates: its chart over its bands, the scores in
     words, the bands and the citation; a PHQ-9 item 9 answer above "Not at all" is named."""
-    from mit_desktop.practice.measures_history import measure_series, series_summary
+    from mit_desktop.practice.measures_history import series_summary
     from mit_desktop.ui.history.measures import bands_text, measure_charts
 
-    series = measure_series(store, profile_id, first_day, last_day, boundary_min)
     parts = [f"<h2>{_esc(tr('Questionnaires'))}</h2>"]
     if not series:
         parts.append(f"<p>{_esc(tr('No questionnaires answered in these dates.'))}</p>")
@@ -364,14 +342,12 @@ def _map_html(document: QTextDocument, record: BodyMapRecord) -> str:
             f'<span class="small">{_esc(tr("Body map: {what}").format(what=what))}</span>')
 
 
-def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int,
-                   first: dt.date, last: dt.date) -> str:
+def _averages_html(document: QTextDocument, data: ReportData) -> str:
     """Every feeling painted in the dates as a table (maps, strength, where felt more and
     less), then the mean body map of each feeling, with its count."""
-    from mit_desktop.practice.body_map_table import emotion_rows
     from mit_desktop.ui.history.aggregate import emotion_table_html
 
-    rows = emotion_rows(store, profile_id, first, last)
+    rows = data.emotion_rows
     table = ""
     if rows:
         table = (f"<h2>{_esc(tr('Body maps by feeling'))}</h2>"
@@ -379,8 +355,7 @@ def _averages_html(document: QTextDocument, store: HistoryStore, profile_id: int
                                    "body regions the average map of that feeling marks most "
                                    "strongly as more active; “Felt less”: as less active."))
                  + "</p>" + emotion_table_html(rows))
-    ids = body_map_ids(store, profile_id, first_day=first, last_day=last)
-    records = body_maps_by_id(store, profile_id, ids)
+    ids, records = data.map_ids, data.all_maps
     by_emotion: dict[str, list[bytes]] = {}
     for map_id in ids:
         record = records.get(map_id)
