@@ -207,6 +207,7 @@ class DiaryPanel(QWidget):
         super().__init__(parent)
         self.catalog = SessionCatalog()
         self.cards: list[DiaryCard] = []
+        self.maps: dict[int, BodyMapRecord] = {}  # the shown entries' body maps by id
         # what opens an entry's body map (the view's; whatever it returns is not used)
         self.open_map: Callable[[DiaryEntry], object] = lambda entry: None
         layout = QVBoxLayout(self)
@@ -292,7 +293,9 @@ class DiaryPanel(QWidget):
 
     def show_entries(self, entries: Sequence[DiaryEntry], maps: dict[int, BodyMapRecord],
                      has_more: bool) -> None:
-        """Replace the cards with ``entries`` (``maps``: their body maps by id)."""
+        """Replace the cards with ``entries`` (``maps``: their body maps by id, kept in
+        :attr:`maps` so a card's map opens without reading the store again)."""
+        self.maps = dict(maps)
         for card in self.cards:
             self.cards_box.removeWidget(card)
             card.deleteLater()

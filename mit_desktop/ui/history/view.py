@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,8 @@ from mit_desktop.ui.history.charts import MinutesChart, RatingChart, legend_html
 from mit_desktop.ui.history.data import SessionCatalog, load_catalog
 from mit_desktop.ui.history.diary import PAGE_SIZE, BodyMapDialog, DiaryPanel
 from mit_desktop.ui.history.manual import ManualPracticeDialog
-from mit_desktop.ui.history.report import build_report, write_report_pdf
+from mit_desktop.ui.history.report import lay_out_report, write_report_pdf
+from mit_desktop.ui.history.report_data import ReportData, read_report
 from mit_desktop.ui.history.safety import event_text, safety_events_in
 from mit_desktop.ui.history.text import long_date, pydate, qdate, store_now, tr
 from mit_desktop.ui.history.week import WeekStrip
@@ -76,6 +77,8 @@ class _Asked:
     session_filter: str | None
     module_filter: str | None
     diary_limit: int
+    preset: str = "custom"  # a preset just chosen: its dates are worked out on the lane
+    seq: int = 0  # which refresh asked (a reading for an older one is dropped)
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class _Reading:
     events: list[Any]  # safety events in the dates
     boundary_min: int
     diary: tuple[list[DiaryEntry], Any, bool]  # entries, their body maps, whether there is more
+    today: dt.date  # the profile's day (its day boundary) when it was read
 
 
 def _read_minutes(store: HistoryStore, asked: _Asked) -> list[Any]:
@@ -115,13 +119,42 @@ def _read_diary(store: HistoryStore, asked: _Asked, catalog: SessionCatalog
     return entries, maps, has_more
 
 
+def preset_dates(store: HistoryStore, profile_id: int, key: str, today: dt.date
+                 ) -> tuple[dt.date, dt.date] | None:
+    """(database lane) The first and last day of the date-range preset `key` ("4w", "3m",
+    "12m", "all") ending `today`; None for chosen dates ("custom")."""
+    weeks = PRESET_WEEKS.get(key)
+    if key == "all":
+        first = stats.totals(store, profile_id)["first_day"] or today
+        first = max(first, today - dt.timedelta(days=MAX_RANGE_DAYS - 7))
+    elif weeks is not None:
+        first = week_start(today) - dt.timedelta(weeks=weeks - 1)
+    else:
+        return None
+    return first, today
+
+
+def _dates_of(store: HistoryStore, asked: _Asked) -> tuple[_Asked, dt.date]:
+    """(database lane) `asked` with a preset's dates filled in (and per week past three
+    months), and the profile's today."""
+    settings = store.settings(asked.profile_id)
+    today = local_day_of(store_now(store), settings.day_boundary_min)
+    dates = preset_dates(store, asked.profile_id, asked.preset, today)
+    if dates is None:
+        return asked, today
+    first, last = dates
+    return replace(asked, first=first, last=last, by_week=(last - first).days > 92), today
+
+
 def _read(store: HistoryStore, asked: _Asked, base_catalog: SessionCatalog) -> _Reading:
-    """(database lane) What the history screen shows, for `asked`."""
+    """(database lane) What the history screen shows, for `asked` (a preset's dates worked
+    out here, from the profile's today)."""
     from mit_desktop.content.program import load_program
     from mit_desktop.history.bundle import is_therapist_copy
     from mit_desktop.practice.dose import dose_between, program_session_modules
     from mit_desktop.practice.measures_history import measure_series
 
+    asked, today = _dates_of(store, asked)
     pid = asked.profile_id
     profile = store.get_profile(pid)
     catalog = base_catalog.with_sessions(practiced_session_ids(store, pid))
@@ -138,7 +171,7 @@ def _read(store: HistoryStore, asked: _Asked, base_catalog: SessionCatalog) -> _
         store.program_plan(pid).start_day,
         list(measure_series(store, pid, asked.first, asked.last, boundary)),
         list(safety_events_in(store, pid, asked.first, asked.last)), boundary,
-        _read_diary(store, asked, catalog))
+        _read_diary(store, asked, catalog), today)
 
 
 class HistoryView(QWidget):
@@ -162,6 +195,11 @@ class HistoryView(QWidget):
         self.manual_dialog: ManualPracticeDialog | None = None
         self.map_dialog: BodyMapDialog | None = None
         self._updating = False
+        self._seq = 0  # the newest refresh asked for
+        self._range_pending = False  # a preset was chosen: its dates come with the reading
+        self._shown_profile: int | None = None  # whose reading is on screen
+        self._shown_name = ""
+        self._today = dt.date.today()  # the profile's today, from the newest reading
         self.setAccessibleName(tr("Practice history"))
 
         self.scroll_area, page, self.page_layout = scroll_page(self, tr("Practice history"),
@@ -380,9 +418,25 @@ class HistoryView(QWidget):
 
     # --- date range ---------------------------------------------------------------
     def today(self) -> dt.date:
-        """Today's local day with the profile's day boundary."""
-        settings = self.store.settings(self.profile_id)
-        return local_day_of(store_now(self.store), settings.day_boundary_min)
+        """Today's local day with the profile's day boundary, as the newest reading found it
+        (read on the database lane; the computer's date before the first reading)."""
+        return self._today
+
+    @property
+    def loading(self) -> bool:
+        """True until the reading of the current profile and of a date preset just chosen
+        is on screen: the actions that use the dates or the profile's name wait for it."""
+        return self._range_pending or self._shown_profile != self.profile_id
+
+    def _show_loading(self) -> None:
+        """Disable what would act on dates or a name not yet read ("Loading…" for a
+        profile just chosen); enabled again when its reading is shown."""
+        waiting = self.loading
+        for widget in (self.from_edit, self.to_edit, self.report_button, self.export_button,
+                       self.bundle_button, self.import_button):
+            widget.setEnabled(not waiting)
+        if self._shown_profile != self.profile_id:
+            self.title_label.setText(tr("Loading…"))
 
     def date_range(self) -> tuple[dt.date, dt.date]:
         """The first and last day shown by the charts, the diary and the body-map summary."""
@@ -392,6 +446,7 @@ class HistoryView(QWidget):
         """Show ``first`` to ``last`` (chosen dates) and refresh."""
         if last < first:
             raise ValueError("the end of the range is before its start")
+        self._range_pending = False
         self._set_dates(first, last)
         self._select_preset("custom")
         self.refresh()
@@ -414,22 +469,13 @@ class HistoryView(QWidget):
             self._updating = False
 
     def _apply_preset(self, key: str) -> None:
-        today = self.today()
-        weeks = PRESET_WEEKS.get(key)
-        if key == "all":
-            first = stats.totals(self.store, self.profile_id)["first_day"] or today
-            first = max(first, today - dt.timedelta(days=MAX_RANGE_DAYS - 7))
-        elif weeks is not None:
-            first = week_start(today) - dt.timedelta(weeks=weeks - 1)
-        else:
+        """Choose the preset `key`; its dates (from the profile's today) are worked out on
+        the database lane with the next :meth:`refresh`, and shown with its reading."""
+        if key not in PRESET_WEEKS:
             return
-        self._set_dates(first, today)
         self._select_preset(key)
-        self._updating = True
-        try:
-            self.period_combo.setCurrentIndex(1 if (today - first).days > 92 else 0)
-        finally:
-            self._updating = False
+        self._range_pending = True
+        self._show_loading()
 
     def _preset_chosen(self) -> None:
         if self._updating:
@@ -443,6 +489,7 @@ class HistoryView(QWidget):
         if self._updating:
             return
         first, last = self.date_range()
+        self._range_pending = False
         self._set_dates(first, max(first, last))
         self._select_preset("custom")
         self.refresh()
@@ -458,20 +505,33 @@ class HistoryView(QWidget):
 
     def refresh(self) -> None:
         """Read everything again from the store (on the database lane) and redraw."""
-        asked = self._asked()
-        self.run_db(lambda: _read(self.store, asked, self.base_catalog), self._show,
-                    self._read_failed)
+        self._seq += 1
+        asked, store, catalog = self._asked(), self.store, self.base_catalog
+        self.run_db(lambda: _read(store, asked, catalog), self._show, self._read_failed)
 
     def _asked(self) -> _Asked:
         """What the screen shows now (GUI thread), for a reading on the database lane."""
         first, last = self.date_range()
+        preset = self.range_combo.currentData() if self._range_pending else "custom"
         return _Asked(self.profile_id, first, last, self.period_combo.currentData() == "week",
                       self.diary.session_filter(), self.diary.module_filter(),
-                      self.diary_limit)
+                      self.diary_limit, preset, self._seq)
 
     def _show(self, reading: _Reading) -> None:
-        if reading.asked.profile_id != self.profile_id:
-            return  # another profile was chosen since: its own reading follows
+        asked = reading.asked
+        if asked.profile_id != self.profile_id or asked.seq != self._seq:
+            return  # another profile or dates were chosen since: their own reading follows
+        if asked.preset != "custom":  # the preset's dates, worked out on the lane
+            self._set_dates(asked.first, asked.last)
+            self._updating = True
+            try:
+                self.period_combo.setCurrentIndex(1 if asked.by_week else 0)
+            finally:
+                self._updating = False
+        self._range_pending = False
+        self._shown_profile, self._shown_name, self._today = (asked.profile_id, reading.name,
+                                                              reading.today)
+        self._show_loading()
         self.title_label.setText(tr("Practice of {name}").format(name=reading.name))
         self._show_read_only(reading.name, reading.therapist_copy)
         self.catalog = reading.catalog
@@ -521,6 +581,9 @@ class HistoryView(QWidget):
     def _refresh_minutes(self) -> None:
         """(the period changed) Minutes per day or per week, read on the database lane."""
         if self._updating:
+            return
+        if self._range_pending:  # the preset's dates are not known yet: read everything
+            self.refresh()
             return
         asked, store = self._asked(), self.store
         self.run_db(lambda: _read_minutes(store, asked), lambda rows: self._show_minutes(
@@ -583,6 +646,9 @@ class HistoryView(QWidget):
 
     def _refresh_diary(self) -> None:
         """(the filters changed, or more was asked for) The diary, read on the database lane."""
+        if self._range_pending:  # the preset's dates are not known yet: read everything
+            self.refresh()
+            return
         asked, store, catalog = self._asked(), self.store, self.catalog
         self.run_db(lambda: _read_diary(store, asked, catalog),
                     lambda diary: self.diary.show_entries(*diary), self._read_failed)
@@ -613,8 +679,10 @@ class HistoryView(QWidget):
 
     def choose_report_file(self) -> None:
         """Ask where to save the PDF report of the shown dates, then save it."""
+        if self.loading:
+            return
         first, last = self.date_range()
-        name = self.store.get_profile(self.profile_id).name
+        name = self._shown_name
         suggested = str(Path.home() / f"{name} {first.isoformat()} to {last.isoformat()}.pdf")
         path, _ = QFileDialog.getSaveFileName(self, tr("Save the report"), suggested,
                                               tr("PDF files (*.pdf)"))
@@ -625,13 +693,16 @@ class HistoryView(QWidget):
         """Ask where to export this profile's history (CSV in a zip, or JSON), then do it."""
         from mit_desktop.ui.history.export import ask_path, export_history, suggested_path
 
-        name = self.store.get_profile(self.profile_id).name
-        out = ask_path(self, suggested_path(name, self.today().isoformat()))
+        if self.loading:
+            return
+        store, pid = self.store, self.profile_id
+        out = ask_path(self, suggested_path(self._shown_name, self.today().isoformat()))
         if out is None:
             return
-        _done, sentence = export_history(self.store, self.profile_id, out)
-        self.report_label.setText(sentence)
-        self.report_label.show()
+        self._say(tr("Exporting…"))
+        self.run_db(lambda: export_history(store, pid, out), lambda done: self._say(done[1]),
+                    lambda exc: self._say(tr("The export could not be saved: {exc}").format(
+                        exc=exc)))
 
     def _say(self, sentence: str) -> None:
         self.report_label.setText(sentence)
@@ -639,8 +710,10 @@ class HistoryView(QWidget):
 
     def choose_bundle_file(self) -> None:
         """Ask where to save the practice bundle of the shown dates, then save it."""
+        if self.loading:
+            return
         first, last = self.date_range()
-        name = self.store.get_profile(self.profile_id).name
+        name = self._shown_name
         suggested = str(Path.home() / f"{name} {first.isoformat()} to {last.isoformat()}.mitbundle")
         path, _ = QFileDialog.getSaveFileName(self, tr("Save the practice bundle"), suggested,
                                               tr("Practice bundles (*.mitbundle)"))
@@ -669,7 +742,7 @@ class HistoryView(QWidget):
         from mit_desktop.history.bundle import export_bundle
 
         first, last = self.date_range()
-        pid = self.profile_id
+        pid, store = self.profile_id, self.store
 
         def done(counts: dict[str, int]) -> None:
             how = (tr("It is protected by your passphrase: tell it to your therapist in "
@@ -681,7 +754,7 @@ class HistoryView(QWidget):
                 path=path, practice=counts.get("practice", 0),
                 measure=counts.get("measure", 0)) + " " + how)
 
-        self.run_db(lambda: export_bundle(self.store, pid, path, first, last,
+        self.run_db(lambda: export_bundle(store, pid, path, first, last,
                                           passphrase=passphrase), done,
                     lambda exc: self._say(tr("The bundle could not be saved: {exc}").format(
                         exc=exc)))
@@ -695,7 +768,9 @@ class HistoryView(QWidget):
                                               tr("Practice bundles (*.mitbundle)"))
         if not path:
             return
-        suggested = self.store.get_profile(self.profile_id).name
+        if self.loading:
+            return
+        suggested = self._shown_name
         name, ok = QInputDialog.getText(self, tr("Whose practice is it?"),
                                         tr("Import into the profile:"), text=suggested)
         if not (ok and name.strip()):
@@ -746,32 +821,41 @@ class HistoryView(QWidget):
                 return
             self._say(str(exc))
 
-        self.run_db(lambda: import_bundle(self.store, path, profile_name,
+        store = self.store
+        self.run_db(lambda: import_bundle(store, path, profile_name,
                                           allow_other_client=confirmed,
                                           passphrase=passphrase), done, failed)
 
-    def save_report(self, path: Path) -> Path | None:
-        """Write the PDF report of the shown dates to ``path``; say how it went."""
+    def save_report(self, path: Path) -> None:
+        """Write the PDF report of the shown dates to ``path`` (read on the database lane,
+        laid out here); say how it went."""
         first, last = self.date_range()
-        try:
-            report = build_report(self.store, self.profile_id, first, last,
-                                  catalog=self.base_catalog)
-            written = write_report_pdf(report, path)
-        except (HistoryError, OSError) as exc:
-            log.warning("report not saved: %s", exc)
-            self.report_label.setText(tr("The report could not be saved: {exc}").format(exc=exc))
-            self.report_label.show()
-            return None
-        self.report_label.setText(tr("Report saved: {written}").format(written=written))
-        self.report_label.show()
-        return written
+        store, pid, catalog = self.store, self.profile_id, self.base_catalog
+
+        def write(data: ReportData) -> None:
+            try:
+                written = write_report_pdf(lay_out_report(data), path)
+            except (HistoryError, OSError) as exc:
+                failed(exc)
+                return
+            self._say(tr("Report saved: {written}").format(written=written))
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, (HistoryError, OSError)):
+                log.error("report not saved", exc_info=exc)
+            else:
+                log.warning("report not saved: %s", exc)
+            self._say(tr("The report could not be saved: {exc}").format(exc=exc))
+
+        self._say(tr("Making the report…"))
+        self.run_db(lambda: read_report(store, pid, first, last, catalog=catalog), write, failed)
 
     def open_body_map(self, entry: DiaryEntry) -> BodyMapDialog | None:
-        """Open the body map of a diary entry read-only (non-blocking)."""
+        """Open the body map of a diary entry read-only (non-blocking): the one read with
+        the diary's entries (nothing is read again)."""
         if entry.body_map_id is None:
             return None
-        records = body_maps_by_id(self.store, self.profile_id, [entry.body_map_id])
-        record = records.get(entry.body_map_id)
+        record = self.diary.maps.get(entry.body_map_id)
         if record is None:
             return None
         self.map_dialog = BodyMapDialog(record, long_date(entry.day), self)

@@ -23,19 +23,11 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTime, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QMenu,
     QSystemTrayIcon,
-    QTimeEdit,
-    QVBoxLayout,
-    QWidget,
 )
 
 from mit_desktop import autostart
@@ -44,8 +36,8 @@ from mit_desktop.history.errors import HistoryError
 from mit_desktop.history.reminders import DueReminder, next_reminder
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.history.timeutil import local_day_of
-from mit_desktop.ui.access import speak_date_time
 from mit_desktop.ui.history.text import store_now, tr
+from mit_desktop.ui.reminders.settings_dialog import ReminderSettingsDialog
 from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
@@ -287,103 +279,3 @@ class ReminderTray(QObject):
             self.autostart_action.blockSignals(False)
         self.rearm()
         self.settingsChanged.emit()
-
-
-def _qtime(value: dt.time | None, default: dt.time) -> QTime:
-    value = value or default
-    return QTime(value.hour, value.minute)
-
-
-class ReminderSettingsDialog(QDialog):
-    """Reminders on or off, the morning and evening times, and start at login."""
-
-    def __init__(self, store: HistoryStore, profile_id: int,
-                 parent: QWidget | None = None, *, run_db: DbRunner = run_here) -> None:
-        super().__init__(parent)
-        self.store, self.profile_id = store, profile_id
-        self.run_db = run_db
-        settings = store.settings(profile_id)
-        self.setWindowTitle(tr("Reminders"))
-        self.setAccessibleName(tr("Reminder settings"))
-        layout = QVBoxLayout(self)
-        intro = QLabel(tr("A gentle reminder in the morning and in the evening. There is no "
-                          "evening reminder on a day you have already practiced."), self)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
-        self.enabled_box = QCheckBox(tr("Remind me to practice"), self)
-        self.enabled_box.setAccessibleName(tr("Remind me to practice"))
-        self.enabled_box.setChecked(settings.reminders_enabled)
-        self.morning_box = QCheckBox(tr("In the morning at"), self)
-        self.morning_box.setAccessibleName(tr("Morning reminder on"))
-        self.morning_box.setChecked(settings.morning_reminder is not None)
-        self.morning_time = QTimeEdit(_qtime(settings.morning_reminder, dt.time(9, 0)), self)
-        self.morning_time.setAccessibleName(tr("Time of the morning reminder"))
-        self.evening_box = QCheckBox(tr("In the evening at"), self)
-        self.evening_box.setAccessibleName(tr("Evening reminder on"))
-        self.evening_box.setChecked(settings.evening_reminder is not None)
-        self.evening_time = QTimeEdit(_qtime(settings.evening_reminder, dt.time(19, 0)), self)
-        self.evening_time.setAccessibleName(tr("Time of the evening reminder"))
-        for edit in (self.morning_time, self.evening_time):
-            edit.setDisplayFormat("HH:mm")
-            edit.setMinimumHeight(40)
-            speak_date_time(edit)
-        self.autostart_box = QCheckBox(tr("Start MIT Desktop when I log in"), self)
-        self.autostart_box.setAccessibleName(tr("Start MIT Desktop when I log in"))
-        self.autostart_box.setChecked(autostart.is_enabled())
-        self.morning_box.toggled.connect(self.morning_time.setEnabled)
-        self.evening_box.toggled.connect(self.evening_time.setEnabled)
-        self.enabled_box.toggled.connect(self._sync_enabled)
-        self._sync_enabled()
-        form.addRow(self.enabled_box)
-        form.addRow(self.morning_box, self.morning_time)
-        form.addRow(self.evening_box, self.evening_time)
-        form.addRow(self.autostart_box)
-        layout.addLayout(form)
-        self.error_label = QLabel(self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setProperty("role", "error")  # the theme's colour (high contrast too)
-        self.error_label.hide()
-        layout.addWidget(self.error_label)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(tr("Save"))
-        self.save_button.setAccessibleName(tr("Save the reminder settings"))
-        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(tr("Cancel"))
-        cancel.setAccessibleName(tr("Cancel without saving"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def _sync_enabled(self) -> None:
-        on = self.enabled_box.isChecked()
-        for box, edit in ((self.morning_box, self.morning_time),
-                          (self.evening_box, self.evening_time)):
-            box.setEnabled(on)
-            edit.setEnabled(on and box.isChecked())
-
-    def save(self) -> None:
-        """Store the settings and the start-at-login choice; close on success."""
-        changes = {
-            "reminders_enabled": self.enabled_box.isChecked(),
-            "morning_reminder": (self.morning_time.time().toString("HH:mm")
-                                 if self.morning_box.isChecked() else None),
-            "evening_reminder": (self.evening_time.time().toString("HH:mm")
-                                 if self.evening_box.isChecked() else None),
-        }
-        store, profile_id, start_at_login = self.store, self.profile_id, self.autostart_box.isChecked()
-
-        def write() -> None:
-            store.update_settings(profile_id, **changes)
-            autostart.set_enabled(start_at_login)
-
-        def failed(exc: BaseException) -> None:
-            if not isinstance(exc, (HistoryError, OSError)):
-                log.error("reminder settings could not be saved", exc_info=exc)
-            self.error_label.setText(str(exc) if isinstance(exc, (HistoryError, OSError))
-                                     else tr("The settings could not be saved. Please try again."))
-            self.error_label.show()
-
-        self.run_db(write, lambda _none: self.accept(), failed)
