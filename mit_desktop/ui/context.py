@@ -28,6 +28,19 @@ def _default_player(device: str | None = None) -> Player:
     return Player(backend=create_backend(None, device=device), fallback="pause")
 
 
+def first_profile(store: HistoryStore, last_profile_id: int | None, new_name: str) -> Profile:
+    """(database lane) The profile the window opens with: the one used last if it is still
+    there, else the first by name; a caregiver's profile named `new_name` when there is
+    none."""
+    profiles = store.list_profiles()
+    for profile in profiles:
+        if profile.id == last_profile_id:
+            return profile
+    if profiles:
+        return profiles[0]
+    return store.get_profile(store.create_profile(new_name, "caregiver"))
+
+
 class AppContext(QObject):
     """Shared services. ``profileChanged`` fires when another profile is chosen."""
 
@@ -44,18 +57,10 @@ class AppContext(QObject):
         self._player: Player | None = None
         self._preparer: Preparer | None = None  # made by preparer_for() on first use
         self.notices: list[str] = []  # sentences to show once the window is open
-        self.profile_id: int = self._initial_profile()
-        self.profile: Profile = store.get_profile(self.profile_id)  # refreshed on the DB thread
-
-    def _initial_profile(self) -> int:
-        profiles = self.store.list_profiles()
-        ids = [p.id for p in profiles]
-        last = self.state.last_profile_id
-        if last is not None and last in ids:
-            return int(last)
-        if ids:
-            return ids[0]
-        return self.store.create_profile(self.tr("Me"), "caregiver")
+        # read on the database lane while start-up waits (nothing is shown for no profile)
+        last, me = state.last_profile_id, self.tr("Me")
+        self.profile: Profile = self.tasks.db_now(lambda: first_profile(store, last, me))
+        self.profile_id: int = self.profile.id  # both refreshed on the database lane
 
     @property
     def player(self) -> Player:

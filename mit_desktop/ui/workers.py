@@ -25,6 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
+from mit_desktop.history.errors import HistoryError
 from mit_desktop.history.worker import StoreWorker
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,35 @@ class TaskManager:
             if self._store_lane is None:
                 self._store_lane = StoreWorker("gui-history-store")
             self._store_lane.submit(job)
+
+    def db_now(self, fn: Callable[[], Any], timeout_s: float = 30.0) -> Any:
+        """Run `fn` on the store's lane, after every store job handed over before it, and
+        wait here for its result (its exception is raised here). For start-up only, where
+        nothing can be shown before the result (the first profile); everywhere else use
+        :meth:`db`. A lane that does not answer in `timeout_s` is a :class:`HistoryError`."""
+        if self.synchronous:
+            self._drain()
+            result, error = _outcome(fn)
+        else:
+            finished = threading.Event()
+            outcome: list[tuple[Any, BaseException | None]] = []
+
+            def job() -> None:
+                outcome.append(_outcome(fn))
+                finished.set()
+
+            with self._lane_lock:
+                if self._store_lane is None:
+                    self._store_lane = StoreWorker("gui-history-store")
+                self._store_lane.submit(job)
+            if not finished.wait(timeout_s):
+                raise HistoryError(f"The practice history did not answer within "
+                                   f"{timeout_s:.0f} seconds. Close MIT Desktop and start it "
+                                   f"again.")
+            result, error = outcome[0]
+        if error is not None:
+            raise error
+        return result
 
     @Slot()
     def _drain(self) -> None:

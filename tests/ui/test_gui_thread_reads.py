@@ -1,7 +1,8 @@
 """The window reads the history only on the database lane: with real background workers,
-start-up, History with every date preset, the report, the export, the bundle and its
-import, a body map opened from the diary, the manual-log dialog, the reminder settings
-dialog and every section make no SQL statement on the GUI thread.
+start-up, every section, a questionnaire begun, History with every date preset, the
+report, the export, the bundle and its import, a body map opened from the diary, the
+manual-log dialog and the reminder settings dialog make no SQL statement on the GUI
+thread.
 
 Every statement the store's connection runs is traced where it runs (SQLite calls the
 trace callback on the thread executing the statement), so a read hidden in a helper that
@@ -78,8 +79,12 @@ def test_no_store_statement_runs_on_the_gui_thread(qtbot, store, real_lane, tmp_
         qtbot.addWidget(window)
         window.show()
         qtbot.waitUntil(lambda: window.ready and ctx.profile_id == pid, timeout=WAIT_MS)
-        for key in ("library", "settings", "today", "history"):
+        for key in ("library", "settings", "studio", "today"):
             window.show_page(key)
+        window.start_questionnaire("phq9")
+        qtbot.waitUntil(lambda: window.current_page() is window.questionnaire, timeout=WAIT_MS)
+        window.questionnaire.begin_button.click()
+        window.show_page("history")
         view = window.history
         qtbot.waitUntil(lambda: view.title_label.text() == "Practice of Ann", timeout=WAIT_MS)
         for preset in ("3m", "12m", "all", "4w"):
@@ -137,4 +142,4 @@ def test_no_store_statement_runs_on_the_gui_thread(qtbot, store, real_lane, tmp_
         store.conn.set_trace_callback(None)
     window.flow.shutdown()
     ctx.close()
-    assert on_gui_thread == []
+    assert on_gui_thread == [], "\n".join(on_gui_thread)

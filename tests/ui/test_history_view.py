@@ -657,3 +657,46 @@ def test_refresh_reads_the_store_in_a_job_on_the_database_lane(
     done(reading)
     assert view.title_label.text() == "Practice of Ann"
     assert len(view.diary.cards) == 5
+
+
+def test_a_preset_and_a_profile_read_on_the_lane_and_a_late_reading_is_dropped(
+    qtbot, store: HistoryStore, ann: int
+) -> None:
+    """Choosing "All my practice" reads nothing on the GUI thread: its dates come with the
+    reading, and until then the actions that would use old dates or another profile's
+    name are disabled. A reading that arrives after another profile was chosen is not
+    shown."""
+    queued: list = []
+
+    def drain() -> None:  # what the database lane runs, then delivers, in order
+        while queued:
+            fn, done, _failed = queued.pop(0)
+            done(fn())
+
+    view = HistoryView(store, ann, catalog=CATALOG,
+                       run_db=lambda fn, done, failed: queued.append((fn, done, failed)))
+    qtbot.addWidget(view)
+    with sql_traced(store) as statements:
+        assert view.title_label.text() == "Loading…" and not view.report_button.isEnabled()
+        drain()
+        assert view.report_button.isEnabled() and view.from_edit.isEnabled()
+        assert view.date_range() == (dt.date(2026, 2, 23), dt.date(2026, 3, 19))
+        statements.clear()
+        view.range_combo.setCurrentIndex(view.range_combo.findData("all"))
+        assert statements == [] and queued  # nothing read on the GUI thread
+        assert not view.report_button.isEnabled() and not view.bundle_button.isEnabled()
+        assert not view.export_button.isEnabled() and not view.from_edit.isEnabled()
+        drain()
+    assert view.date_range() == (dt.date(2026, 3, 2), dt.date(2026, 3, 19))
+    assert view.report_button.isEnabled() and view.today() == dt.date(2026, 3, 19)
+    ben = store.profile_by_name("Ben").id
+    view.refresh()  # Ann's reading, still on its way when Ben is chosen
+    late_fn, late_done, _failed = queued.pop()
+    view.set_profile(ben)
+    assert view.title_label.text() == "Loading…" and not view.import_button.isEnabled()
+    late_done(late_fn())
+    assert view.title_label.text() == "Loading…" and not view.import_button.isEnabled()
+    assert [c.note.text() for c in view.diary.cards] != ["Ben's private note"]
+    drain()
+    assert view.title_label.text() == "Practice of Ben" and view.import_button.isEnabled()
+    assert [c.note.text() for c in view.diary.cards] == ["Ben's private note"]

@@ -293,6 +293,28 @@ def test_settings_dialog_turns_reminders_off(
     assert scheduler.due is None
 
 
+def test_settings_dialog_reads_on_the_lane_and_waits_for_it(
+    qtbot, store: HistoryStore, pid: int, config_home: Path
+) -> None:
+    """The dialog opens at once with its choices disabled and "Loading…"; its settings are
+    read in a job on the database lane; nothing can be saved before they are shown."""
+    store.update_settings(pid, morning_reminder="07:40")
+    queued: list = []
+    with sql_traced(store) as statements:
+        dialog = ReminderSettingsDialog(
+            store, pid, run_db=lambda fn, done, failed: queued.append((fn, done, failed)))
+        qtbot.addWidget(dialog)
+        assert statements == [] and len(queued) == 1
+    assert not dialog.save_button.isEnabled() and not dialog.enabled_box.isEnabled()
+    assert not dialog.morning_time.isEnabled() and dialog.loading_label.text() == "Loading…"
+    dialog.save()
+    assert len(queued) == 1  # nothing written over settings not yet seen
+    fn, done, _failed = queued.pop()
+    done(fn())
+    assert dialog.save_button.isEnabled() and dialog.morning_time.isEnabled()
+    assert dialog.morning_time.time() == QTime(7, 40) and dialog.loading_label.isHidden()
+
+
 def test_a_window_without_a_tray_says_so_and_shows_reminders_inside(window, qtbot) -> None:
     from PySide6.QtWidgets import QSystemTrayIcon
 
