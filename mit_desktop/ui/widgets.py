@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWi
 if TYPE_CHECKING:
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QResizeEvent
-    from PySide6.QtWidgets import QAbstractScrollArea
 
 from mit_desktop.ui.theme import MIN_TARGET_PX, set_role
 
@@ -46,7 +45,13 @@ def scroll_page(parent: QWidget, name: str = "", *,
     named ``name`` for a screen reader, and ``inner``'s vertical layout (``margins`` left,
     top, right, bottom in px; ``margins`` and ``spacing`` None: the style's). ``horizontal=False``:
     never a horizontal scroll bar (the contents wrap); ``focusable=False``: the scroll area
-    itself is not a Tab stop (its contents are)."""
+    itself is not a Tab stop (its contents are).
+
+    ``inner`` does not fill its own background (the scroll area's viewport paints the same
+    colour behind it), so Qt repaints what a scroll shows instead of moving the pixels already
+    drawn. Moving them left stale pixels when a page and a scroll area inside it both
+    scrolled before the next paint (keys faster than painting, as when Tab is held through
+    the body map's parts): a row drawn twice, radio buttons half drawn."""
     scroll = QScrollArea(parent)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -63,6 +68,7 @@ def scroll_page(parent: QWidget, name: str = "", *,
     if spacing is not None:
         layout.setSpacing(spacing)
     scroll.setWidget(inner)
+    inner.setAutoFillBackground(False)  # (setWidget turns it on)
     return scroll, inner, layout
 
 
@@ -141,14 +147,3 @@ class FlowRow(QWidget):
         hint.setWidth(widest)
         return hint
 
-
-def repaint_when_scrolled(area: QAbstractScrollArea) -> None:
-    """Repaint the whole visible part of the scroll area ``area`` after it scrolls.
-
-    Qt scrolls by moving the pixels already drawn and painting only what comes into
-    view; a focus ring drawn to a control's very edge then left a line behind when the
-    arrow keys scrolled the body map (a row drawn twice, half-drawn radio buttons).
-    """
-    viewport = area.viewport()
-    for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
-        bar.valueChanged.connect(viewport.update)  # (a Qt connection: gone with the viewport)

@@ -70,7 +70,7 @@ from mit_desktop.bodymap import (
 from mit_desktop.bodymap.layout import MAP_COLS, MAP_ROWS
 from mit_desktop.bodymap.silhouette import REGION_KEYS
 from mit_desktop.ui.bodymap.canvas import MIN_CONTROL_HEIGHT, BodyCanvas
-from mit_desktop.ui.widgets import repaint_when_scrolled, scroll_page
+from mit_desktop.ui.widgets import scroll_page
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,6 @@ class BodyMapWidget(QWidget):
         side_layout.addWidget(self.feeling_box)
         side_layout.addWidget(self.regions_box)
         side_layout.addStretch(1)
-        repaint_when_scrolled(self.side_scroll)
 
         self._side = side
         self._centre = centre

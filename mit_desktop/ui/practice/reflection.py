@@ -23,7 +23,7 @@ from mit_desktop.bodymap import BodyMap
 from mit_desktop.practice.answers import AnswerTarget, ReflectionAnswer, answer_for
 from mit_desktop.session.model import RatingScale
 from mit_desktop.ui.controls import RatingRow
-from mit_desktop.ui.widgets import button, label, named, repaint_when_scrolled, scroll_page
+from mit_desktop.ui.widgets import button, label, named, scroll_page
 
 if TYPE_CHECKING:
     from mit_desktop.ui.bodymap import BodyMapWidget
@@ -71,7 +71,6 @@ class ReflectionScreen(QWidget):
 
         self.scroll_area, inner, self.inner_layout = scroll_page(self, self.tr("Reflection inputs"),
                                                             margins=(0, 0, 0, 0))
-        repaint_when_scrolled(self.scroll_area)  # (the body map inside it scrolls by keyboard)
         self.note_label = label(self.tr("Your note"), "title", inner)
         self.note = QPlainTextEdit(inner)
         self.note.setTabChangesFocus(True)
