@@ -29,7 +29,7 @@ from sql_trace import sql_traced
 from mit_desktop.bodymap import BodyMap, read_signed_map, to_bytes
 from mit_desktop.bodymap.silhouette import body_mask
 from mit_desktop.history import stats
-from mit_desktop.history.errors import InvalidInputError
+from mit_desktop.history.errors import HistoryError, InvalidInputError
 from mit_desktop.history.store import HistoryStore
 from mit_desktop.ui.history.data import SessionCatalog, SessionInfo
 from mit_desktop.ui.history.diary import BodyMapDialog
@@ -700,3 +700,15 @@ def test_a_preset_and_a_profile_read_on_the_lane_and_a_late_reading_is_dropped(
     drain()
     assert view.title_label.text() == "Practice of Ben" and view.import_button.isEnabled()
     assert [c.note.text() for c in view.diary.cards] == ["Ben's private note"]
+
+
+def test_a_failed_reading_says_why_and_keeps_the_actions_waiting(
+    qtbot, store: HistoryStore, ann: int
+) -> None:
+    def broken(fn, done, failed) -> None:  # the store's answer: a damaged history
+        failed(HistoryError("The practice history could not be read."))
+
+    view = HistoryView(store, ann, catalog=CATALOG, run_db=broken)
+    qtbot.addWidget(view)
+    assert view.error_label.text() == "The practice history could not be read."
+    assert view.title_label.text() == "Your practice" and not view.report_button.isEnabled()

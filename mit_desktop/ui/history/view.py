@@ -548,6 +548,10 @@ class HistoryView(QWidget):
         self.error_label.hide()
 
     def _read_failed(self, exc: BaseException) -> None:
+        """A reading failed: say why (the actions stay disabled until one succeeds, as they
+        would act on dates or a profile not read)."""
+        if self._shown_profile != self.profile_id:
+            self.title_label.setText(tr("Your practice"))  # not "Loading…" for ever
         if not isinstance(exc, HistoryError):
             log.error("history view could not be refreshed", exc_info=exc)
             return
