@@ -115,6 +115,12 @@ class CrisisPanel(QWidget):
         layout.addWidget(self.notes_label)
         self.region: CrisisRegion | None = None
 
+    def spoken(self) -> str:
+        """What the panel shows, as sentences a screen reader can say in one go."""
+        lines = [line.strip() for each in (self.region_label, self.crisis_label, self.notes_label)
+                 if not each.isHidden() for line in each.text().splitlines() if line.strip()]
+        return " ".join(line if line[-1] in ".!?" else f"{line}." for line in lines)
+
     def show_region(self, code: str | None) -> CrisisRegion | None:
         """Fill in the help for the region ``code`` (a profile's region); None or an unknown
         code shows the help of every listed region. Returns the region shown, if one."""
@@ -160,7 +166,9 @@ class FirstRunDialog(QDialog):
         self.chooser = RegionChooser(self)
         self.chooser.set_code(region)
         layout.addWidget(self.chooser)
-        scroll, inner, inner_layout = scroll_page(self, self.tr("Safety information"))
+        self.notice_title = text.title
+        scroll, inner, inner_layout = scroll_page(self, self.tr("Crisis help and safety notice"))
+        self.scroll_area = scroll
         self.crisis = CrisisPanel(inner)
         inner_layout.addWidget(self.crisis)
         self.body = _markdown_label(text.body, inner)
@@ -193,6 +201,17 @@ class FirstRunDialog(QDialog):
         self.crisis.show_region(code or None)
         self.accept_button.setEnabled(bool(code))
         self.hint.setVisible(not code)
+        self._describe_scroll_area()
+
+    def _describe_scroll_area(self) -> None:
+        """Tab stops on the scrolling part (the arrow keys scroll it); a screen reader then
+        hears its name and this description: the crisis help it shows, word for word, and
+        that the safety notice follows (the next Tab stop, read line by line). Its name alone,
+        "Safety information", once said nothing of what was in it."""
+        self.scroll_area.setAccessibleDescription(self.tr(
+            "{crisis} Below it is the safety notice, \"{title}\". Press Tab to read it line "
+            "by line; the arrow keys scroll this part.").format(crisis=self.crisis.spoken(),
+                                             title=self.notice_title))
 
 
 class HelpNowPage(QWidget):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDateEdit,
     QLabel,
+    QScrollArea,
     QTextEdit,
     QTimeEdit,
     QWidget,
@@ -99,6 +100,37 @@ def test_first_run_notice_and_help_are_readable(window, qtbot) -> None:
         else:
             assert unheard_texts(dialog) == []
         dialog.close()
+
+
+def test_the_first_run_notice_says_what_its_scrolling_part_holds(window, qtbot) -> None:
+    """Tab from "Where do you live?" stops on the notice's scrolling part (the arrow keys
+    scroll it); Orca said only its name, "Safety information". What a reader hears there now
+    is the crisis help it shows, every word and number, for the region chosen, and that the
+    notice follows."""
+    from mit_desktop.ui.safety import FirstRunDialog
+
+    dialog = FirstRunDialog(window)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.chooser.combo.hasFocus, timeout=2000)
+    said_for = {}
+    for code in ("", "US", "GB"):
+        dialog.chooser.set_code(code)
+        dialog.chooser.combo.setFocus()
+        QTest.keyClick(dialog.chooser.combo, Qt.Key.Key_Tab)
+        area = QApplication.focusWidget()
+        assert isinstance(area, QScrollArea), area
+        i = iface(area)
+        said = f"{i.text(NAME)}. {i.text(QAccessible.Text.Description)}"
+        shown = [w.text() for w in (dialog.crisis.region_label, dialog.crisis.crisis_label,
+                                    dialog.crisis.notes_label) if w.text()]
+        assert len(shown) >= 2
+        for text in shown:
+            assert _words_heard(text, said), (code, text, said)
+        assert "Crisis help" in said and dialog.windowTitle() in said and "Tab" in said
+        said_for[code] = said
+    assert "988" in said_for["US"] and "999" in said_for["GB"]
+    dialog.close()
 
 
 def test_every_control_has_a_name_and_exclusive_choices_are_radio_buttons(window, qtbot) -> None:
