@@ -24,7 +24,8 @@ def describe(node, depth: int) -> str:  # type: ignore[no-untyped-def]
             pass
     try:
         value = node.queryValue()
-        text += f" value={value.currentValue:g} of {value.minimumValue:g}..{value.maximumValue:g}"
+        text += (f" value={value.currentValue:.15g} of {value.minimumValue:.15g}"
+                 f"..{value.maximumValue:.15g}")
     except NotImplementedError:
         pass
     states = node.getState()

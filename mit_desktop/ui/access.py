@@ -17,8 +17,13 @@ import logging
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QLocale, QObject, QSize, Qt
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QResizeEvent
+from PySide6.QtCore import QDateTime, QEvent, QLocale, QObject, QSize, Qt
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleValueChangeEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
@@ -64,21 +69,66 @@ def spoken_date_time(edit: QDateTimeEdit) -> str:
     return f"{date}, {time}"
 
 
+def date_time_number(edit: QDateTimeEdit, when: QDateTime | None = None) -> int:
+    """``when`` (default: what the box shows) as one number in ISO 8601's basic form, the
+    date's and time's digits in the order they are written: 20261201 for a date box on
+    1 December 2026, 930 for a time box on 09:30, 202612010930 for both."""
+    when = edit.dateTime() if when is None else when
+    date, time = when.date(), when.time()
+    day = date.year() * 10_000 + date.month() * 100 + date.day()
+    minute = time.hour() * 100 + time.minute()
+    if isinstance(edit, QTimeEdit):
+        return minute
+    if isinstance(edit, QDateEdit):
+        return day
+    return day * 10_000 + minute
+
+
 def speak_date_time(edit: QDateTimeEdit, about: str = "") -> QDateTimeEdit:
     """Have a screen reader hear a date or time box as the text it shows; return it.
 
-    Qt gives such a box a numeric value it does not have (over AT-SPI it read "0 of
-    0..0"); its accessible description becomes what it shows in words
-    (:func:`spoken_date_time`), then ``about`` (what the box is for), and follows every
-    change (Qt tells the reader the description changed). Give the box its accessible
+    Its accessible description becomes what it shows in words (:func:`spoken_date_time`),
+    then ``about`` (what the box is for), and follows every change (Qt tells the reader the
+    description changed). Its accessible value, which Qt left empty (over AT-SPI "0 of
+    0..0"), becomes what it shows as a number (:func:`date_time_number`), within its first
+    and last possible dates or times as numbers (brought up to date as well when the box
+    takes the focus: a range can change without the date). Give the box its accessible
     name as well: what it is ("When you started")."""
-
-    def describe() -> None:
-        edit.setAccessibleDescription(f"{spoken_date_time(edit)}. {about}".strip())
-
-    edit.dateTimeChanged.connect(describe)
-    describe()
+    _DateTimeValue(edit, about)
     return edit
+
+
+class _DateTimeValue(QObject):
+    """Keeps a date or time box's description and accessible value true (see
+    :func:`speak_date_time`); a child of the box, gone with it.
+
+    Qt's spin-box interface reads the value from the box's properties "value", "minimum",
+    "maximum" and "singleStep", which a date or time box does not have: they are set here.
+    """
+
+    def __init__(self, edit: QDateTimeEdit, about: str) -> None:
+        super().__init__(edit)
+        self.edit = edit
+        self.about = about
+        edit.dateTimeChanged.connect(self.refresh)
+        edit.installEventFilter(self)
+        self.refresh()
+
+    def refresh(self) -> None:
+        edit = self.edit
+        edit.setAccessibleDescription(f"{spoken_date_time(edit)}. {self.about}".strip())
+        edit.setProperty("minimum", date_time_number(edit, edit.minimumDateTime()))
+        edit.setProperty("maximum", date_time_number(edit, edit.maximumDateTime()))
+        edit.setProperty("singleStep", 1)
+        number = date_time_number(edit)
+        if edit.property("value") != number:
+            edit.setProperty("value", number)
+            QAccessible.updateAccessibility(QAccessibleValueChangeEvent(edit, number))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            self.refresh()
+        return False
 
 
 class ReadingText(QTextEdit):

@@ -305,11 +305,9 @@ def test_tab_onto_a_long_text_reads_its_text(window, qtbot) -> None:
     dialog.close()
 
 
-def test_date_and_time_boxes_are_heard_as_the_text_they_show(window, qtbot) -> None:
-    """Once a date or time box gave a reader only Qt's numeric value, which it does not
-    have ("0 of 0..0" over AT-SPI). Each is named, and its description is what it shows in
-    words, following every change."""
-    from PySide6.QtCore import QDate, QDateTime, QTime
+def date_and_time_boxes(window):  # type: ignore[no-untyped-def]
+    """Every date, time and date-and-time box of every screen and dialog, by where it is
+    and its name; and the dialogs opened to find them (to close)."""
     from PySide6.QtWidgets import QDateTimeEdit
 
     from mit_desktop.ui.reminders.tray import ReminderSettingsDialog
@@ -327,6 +325,16 @@ def test_date_and_time_boxes_are_heard_as_the_text_they_show(window, qtbot) -> N
     kinds = {type(edit).__name__ for edit in boxes.values()}
     assert kinds == {"QDateEdit", "QTimeEdit", "QDateTimeEdit"}, kinds
     assert len(boxes) >= 8, sorted(boxes)
+    return boxes, (manual, reminders)
+
+
+def test_date_and_time_boxes_are_heard_as_the_text_they_show(window, qtbot) -> None:
+    """Once a date or time box gave a reader only Qt's numeric value, which it does not
+    have ("0 of 0..0" over AT-SPI). Each is named, and its description is what it shows in
+    words, following every change."""
+    from PySide6.QtCore import QDate, QDateTime, QTime
+
+    boxes, (manual, reminders) = date_and_time_boxes(window)
     wrong = []
     for where, edit in boxes.items():
         i = iface(edit)
@@ -348,6 +356,43 @@ def test_date_and_time_boxes_are_heard_as_the_text_they_show(window, qtbot) -> N
     manual.close()
     reminders.close()
     assert wrong == []
+
+
+def test_date_and_time_boxes_have_a_true_value(window, qtbot) -> None:
+    """Over AT-SPI every date and time box had the value "0 of 0..0" (Qt's spin-box value,
+    which such a box does not have). Its value is what it shows as a number, ISO 8601's
+    digits (20261201 for 1 December 2026, 930 for 09:30), within its first and last
+    possible dates as numbers, and follows every change; the range a box allows is true
+    once it has the focus."""
+    from PySide6.QtCore import QDate, QDateTime, QTime
+
+    boxes, dialogs = date_and_time_boxes(window)
+    wrong = []
+    for where, edit in boxes.items():
+        edit.setMinimumDateTime(QDateTime(QDate(2000, 1, 1), QTime(0, 0)))
+        edit.setDateTime(QDateTime(QDate(2026, 12, 1), QTime(9, 30)))
+        value = iface(edit).valueInterface()
+        first = (value.currentValue(), value.minimumValue(), value.maximumValue())
+        edit.setDateTime(QDateTime(QDate(2026, 11, 30), QTime(21, 5)))
+        second = value.currentValue()
+        if isinstance(edit, QTimeEdit):
+            expected = (930, 0), 2105
+        elif isinstance(edit, QDateEdit):
+            expected = (20261201, 20000101), 20261130
+        else:
+            expected = (202612010930, 200001010000), 202611302105
+        if first[:2] != expected[0] or second != expected[1] or not first[2] >= first[0]:
+            wrong.append(f"{where}: value {first}, then {second}")
+    assert wrong == []
+    history = window.history
+    window.show_page("history")
+    history.to_edit.setMinimumDate(QDate(2026, 11, 2))  # (no signal: the date is unchanged)
+    window.activateWindow()
+    history.to_edit.setFocus()
+    qtbot.waitUntil(history.to_edit.hasFocus, timeout=2000)
+    assert iface(history.to_edit).valueInterface().minimumValue() == 20261102
+    for dialog in dialogs:
+        dialog.close()
 
 
 def test_the_check_in_page_is_heard_from_the_button_that_has_the_focus(
