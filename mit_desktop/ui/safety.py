@@ -210,8 +210,8 @@ class FirstRunDialog(QDialog):
         "Safety information", once said nothing of what was in it."""
         self.scroll_area.setAccessibleDescription(self.tr(
             "{crisis} Below it is the safety notice, \"{title}\". Press Tab to read it line "
-            "by line; the arrow keys scroll this part.").format(crisis=self.crisis.spoken(),
-                                             title=self.notice_title))
+            "by line; the arrow keys scroll this part.").format(
+                crisis=self.crisis.spoken(), title=self.notice_title))
 
 
 class HelpNowPage(QWidget):
@@ -225,6 +225,7 @@ class HelpNowPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll, inner, layout = scroll_page(self, self.tr("Help now"))
+        self.scroll_area = scroll
         text = load_safety_text("help_now")
         layout.addWidget(label(text.title, "heading", inner))
         self.chooser = RegionChooser(inner)
@@ -242,10 +243,19 @@ class HelpNowPage(QWidget):
         self.chooser.set_code(code)
         self.chooser.setVisible(find_region(code) is None)
         self.crisis.show_region(code)
+        self._describe_scroll_area()
 
     def _chosen(self, code: str) -> None:
         self.crisis.show_region(code)
+        self._describe_scroll_area()
         self.regionChosen.emit(code)
+
+    def _describe_scroll_area(self) -> None:
+        """On the page's Tab stop a screen reader hears whom to call, word for word (as on
+        the first-run notice); its name alone, "Help now", said nothing of it."""
+        self.scroll_area.setAccessibleDescription(self.tr(
+            "{crisis} Grounding suggestions follow: Tab reaches them, to read line by line; "
+            "the arrow keys scroll this page.").format(crisis=self.crisis.spoken()))
 
 
 class StopScreen(QWidget):

@@ -133,6 +133,32 @@ def test_the_first_run_notice_says_what_its_scrolling_part_holds(window, qtbot) 
     dialog.close()
 
 
+def test_help_now_says_whom_to_call_on_its_tab_stop(window, qtbot) -> None:
+    """Help now's scrolling page was heard as "Help now" alone; its description is whom to
+    call, every word and number, for everywhere and then for the region chosen there."""
+    from mit_desktop.ui.help import HELP_NOW, HelpDialog
+
+    dialog = HelpDialog(window, None)
+    dialog.show_page(HELP_NOW)
+    dialog.show()
+    page = dialog.help_now
+    area = page.findChild(QScrollArea)
+    for code in ("", "GB"):
+        if code:
+            index = page.chooser.combo.findData(code)
+            page.chooser.combo.setCurrentIndex(index)
+            page.chooser.combo.activated.emit(index)
+        i = iface(area)
+        said = f"{i.text(NAME)}. {i.text(QAccessible.Text.Description)}"
+        shown = [w.text() for w in (page.crisis.region_label, page.crisis.crisis_label,
+                                    page.crisis.notes_label) if w.text()]
+        assert len(shown) >= 2
+        for text in shown:
+            assert _words_heard(text, said), (code, text, said)
+    assert "116 123" in said and "Canada" not in said
+    dialog.close()
+
+
 def test_every_control_has_a_name_and_exclusive_choices_are_radio_buttons(window, qtbot) -> None:
     unnamed, wrong_roles = [], []
     checked = 0
