@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLabel,
+    QScrollArea,
     QToolButton,
     QWidget,
 )
@@ -35,6 +36,10 @@ def layout_problems(page: QWidget) -> list[str]:
         if isinstance(w, QAbstractScrollArea) and w.horizontalScrollBar().maximum() > 0 \
                 and type(w).__name__ not in ("QPlainTextEdit", "QTextEdit"):
             found.append(f"sideways scrolling in {w.accessibleName() or type(w).__name__!r}")
+        elif isinstance(w, QScrollArea) and w.verticalScrollBar().maximum() > 0 \
+                and w.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+            found.append(f"{w.verticalScrollBar().maximum()} px of {w.accessibleName()!r} "
+                         "hidden, with no scroll bar to show them")
         elif isinstance(w, QLabel) and w.text().strip() and w.pixmap().isNull():
             rect = w.contentsRect()
             fm = w.fontMetrics()

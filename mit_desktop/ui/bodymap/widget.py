@@ -167,7 +167,8 @@ class BodyMapWidget(QWidget):
             self.side_scroll.setMinimumWidth(0)
             self.side_scroll.setMaximumWidth(16777215)
             self.side_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            self.side_scroll.setMinimumHeight(self._side.sizeHint().height())
+            frame_px = 2 * self.side_scroll.frameWidth()  # (without it 6 px stayed hidden)
+            self.side_scroll.setMinimumHeight(self._side.sizeHint().height() + frame_px)
         else:
             self.side_scroll.setMinimumWidth(side_px)
             self.side_scroll.setMaximumWidth(side_px + 36)
