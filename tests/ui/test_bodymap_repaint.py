@@ -6,7 +6,18 @@ before the window painted again (keys come faster than the page paints), Qt move
 that were not up to date yet. Pressing one key and letting the window paint never showed it;
 a burst of keys without a paint between them does. After every burst, what the window shows
 (``QScreen.grabWindow``: the pixels the screen gets, under xcb the X server's own) is
-compared with a fresh rendering of the window (``QWidget.grab``)."""
+compared with a fresh rendering of the window (``QWidget.grab``).
+
+Since the body parts panel became part of the page (issue 13: no scroll area inside a scroll
+area), only the page scrolls, and the glitch can no longer be reproduced on the current
+layout: with the repaint fix taken out again (``scroll_page``'s inner widget filling its own
+background, as before d3bba34) bursts of 1, 2, 3, 4, 6 and 8 Tab, Backtab, Down, Up, PageDown
+and PageUp from the note, the feeling word, the first and the last body part, at 100, 150
+and 200 % text in 1024 × 768 and 1366 × 768, scrolled the page about 200 times and left no
+stale pixel (offscreen, 1 December 2026). The test stays: the page still scrolls in every
+burst (it fails if not) and any stale pixel fails it, and it fails on the code before the
+fix (d3bba34^, where the panel still scrolled inside the page: 941 stale pixels after 4 × Tab
+to "Hands: more")."""
 
 from __future__ import annotations
 
@@ -58,7 +69,7 @@ def _settle() -> None:
 
 
 def test_keys_faster_than_painting_leave_nothing_stale(window, qtbot) -> None:
-    window.resize(1024, 768)  # the body parts panel scrolls inside the scrolling page
+    window.resize(1024, 768)  # the page scrolls through the body parts
     window.reflection.show_reflection(AnswerTarget(window.ctx.profile_id, "reflection-1"),
                                       "What do you notice in your body?",
                                       ("note", "rating", "body-map"))
@@ -69,26 +80,21 @@ def test_keys_faster_than_painting_leave_nothing_stale(window, qtbot) -> None:
     _settle()
     page = window.reflection.scroll_area.verticalScrollBar()
     body = window.reflection._body
-    panel = body.side_scroll.verticalScrollBar()
     first = body.region_buttons[("head", RegionState.MORE)]
-    both_scrolled = 0
+    scrolled = 0
     stale = []
     for burst in (4, 3, 2):
         first.setFocus()
         _settle()
         for key in [Qt.Key.Key_Tab] * 4 + [Qt.Key.Key_Backtab] * 4:
-            before = (page.value(), panel.value())
+            before = page.value()
             for _ in range(burst):  # no paint between these keys, as when a key is held
                 QTest.keyClick(QApplication.focusWidget(), key)
             _settle()
-            if page.value() != before[0] and panel.value() != before[1]:
-                both_scrolled += 1
+            scrolled += page.value() != before
             n = stale_pixels(window)
             if n:
                 stale.append(f"{burst} × {key.name} to {QApplication.focusWidget().accessibleName()}"
                              f": {n} stale pixels")
-    assert both_scrolled > 0, (  # what it took to leave stale pixels (a simpler pair of
-        # scroll pages inside each other did not show them): find another way to it
-        "the page and the body parts panel no longer scroll in one burst of keys")
+    assert scrolled > 0, "the page did not scroll in a burst of keys"
     assert stale == []
-

@@ -250,7 +250,7 @@ def test_read_only_mode_shows_a_stored_map_and_ignores_input(widget):
     other.show()
     other.set_body_map(stored, read_only=True)
     assert other.is_read_only()
-    assert not other.tools.isVisible() and not other.side_scroll.isVisible()
+    assert not other.tools.isVisible() and not other.side_panel.isVisible()
     assert "Anxiety" in other.summary.text() and "7 of 10" in other.summary.text()
     path = chest_path(other, Layer.ACTIVATION)
     assert pixel(other, path[6])[0] > 200  # the stored paint is shown

@@ -1,7 +1,8 @@
 """Large text on a small screen: at 100 %, 150 % and 200 % text in a 1024×768 window,
 every screen fits without sideways scrolling, the window does not grow past 768 px (with a
 message shown under the page), and no text is clipped or cut short with "…" (a page taller
-than the window scrolls up and down, with a visible scroll bar)."""
+than the window scrolls up and down, with a visible scroll bar, and nothing in it scrolls
+again inside it)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
     QApplication,
     QComboBox,
     QLabel,
+    QPlainTextEdit,
     QScrollArea,
+    QTextEdit,
     QToolButton,
     QWidget,
 )
@@ -73,7 +77,23 @@ def layout_problems(page: QWidget) -> list[str]:
         elif isinstance(w, QComboBox) and w.currentText():
             if w.fontMetrics().horizontalAdvance(w.currentText()) + 36 > w.width():
                 found.append(f"choice {w.currentText()[:30]!r} cut short ({w.width()} px)")
-    return found + hidden_primary_actions(page)
+    return found + nested_scrolling(page) + hidden_primary_actions(page)
+
+
+def nested_scrolling(page: QWidget) -> list[str]:
+    """A scroll area (a page, a panel, a read-only text) that scrolls inside a scrolling page:
+    two scroll bars for one screen (the body map's parts scrolled 129 px inside the
+    reflection page at 100 % text in 1024 × 768). Editable text (a note, a script) and lists
+    (what the user made) scroll in themselves, as their length is the user's."""
+    found = []
+    for w in page.findChildren(QAbstractScrollArea):
+        editable = isinstance(w, (QPlainTextEdit, QTextEdit)) and not w.isReadOnly()
+        if not _shown(w) or editable or isinstance(w, QAbstractItemView):
+            continue
+        if w.verticalScrollBar().maximum() > 0 and _scroll_areas_around(w):
+            found.append(f"{w.accessibleName() or type(w).__name__!r} scrolls "
+                         f"{w.verticalScrollBar().maximum()} px inside a scrolling page")
+    return found
 
 
 PRIMARY_ROLES = ("primary", "big", "danger")
@@ -250,3 +270,39 @@ def test_the_walk_finds_a_primary_action_below_the_fold(window, qtbot) -> None:
     QApplication.processEvents()
     assert hidden_primary_actions(page) == []
     b.deleteLater()
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1366, 768)])
+@pytest.mark.parametrize("scale", [100, 150, 200])
+def test_the_body_map_scrolls_with_its_page_and_shows_the_whole_figures(
+        window, qtbot, scale: int, size: tuple[int, int]) -> None:
+    """On a reflection page with a body map the feeling and body parts show all of
+    themselves (the page scrolls, no second scroll area inside it), and both figures are
+    drawn whole, feet included, and come into view as the page scrolls."""
+    from PySide6.QtCore import QPoint
+
+    from mit_desktop.bodymap import Layer, RegionState
+
+    apply_theme(QApplication.instance(), scale, False)
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0], timeout=2000)
+    page = show_screen(window, "reflection")
+    body = window.reflection.body_map_widget
+    assert nested_scrolling(page) == []
+    panel = body.side_panel
+    assert panel.height() >= panel.minimumSizeHint().height()  # all of itself shown
+    feet = body.region_buttons[("feet", RegionState.NOTHING)]
+    area = window.reflection.scroll_area
+    area.ensureWidgetVisible(feet)
+    QApplication.processEvents()
+    assert feet.visibleRegion().boundingRect().size() == feet.size()
+    canvas = body.canvas
+    for layer in (Layer.ACTIVATION, Layer.DEACTIVATION):
+        figure = canvas.panel_rect(layer).toAlignedRect()
+        assert canvas.rect().contains(figure), (layer, figure, canvas.rect())
+        sole = QPoint(figure.center().x(), figure.bottom() - 2)
+        area.ensureVisible(0, canvas.mapTo(area.widget(), sole).y(), 0, 8)
+        QApplication.processEvents()
+        assert canvas.visibleRegion().contains(sole), f"the feet of {layer} are out of view"
+    labels_px = canvas.labels_fit_width_px()
+    assert canvas.width() >= labels_px, f"the labels over the figures are cut ({canvas.width()} px)"

@@ -12,6 +12,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QPointF, QRect, QRectF, QSize,
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QImage,
     QMouseEvent,
     QPainter,
@@ -129,6 +130,22 @@ class BodyCanvas(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(260, 320)
 
+    def labels_fit_width_px(self) -> int:
+        """The narrowest width at which "More"/"Less" and "feels stronger"/"feels weaker" fit
+        over their figures in the font shown (each label has 1.3 figure widths; at 150 %
+        text beside the body parts they were cut to "eels stronge")."""
+        widest = max(QFontMetricsF(self._title_font()).horizontalAdvance(self.tr("More")),
+                     QFontMetricsF(self._title_font()).horizontalAdvance(self.tr("Less")),
+                     self.fontMetrics().horizontalAdvance(self.tr("feels stronger")),
+                     self.fontMetrics().horizontalAdvance(self.tr("feels weaker")))
+        return int(np.ceil(2.35 * (widest + 8) / 1.3 + 24))
+
+    def _title_font(self) -> QFont:
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(max(8.0, self.font().pointSizeF()) * 1.5)
+        title_font.setBold(True)
+        return title_font
+
     def _label_height(self) -> int:
         fm = self.fontMetrics()
         return int(fm.height() * 1.5 + fm.height() + 16)
@@ -217,9 +234,7 @@ class BodyCanvas(QWidget):
 
     def _draw_label(self, painter: QPainter, layer: Layer, panel: QRectF) -> None:
         fm_h = self.fontMetrics().height()
-        title_font = QFont(self.font())
-        title_font.setPointSizeF(max(8.0, self.font().pointSizeF()) * 1.5)
-        title_font.setBold(True)
+        title_font = self._title_font()
         if self._aggregate is not None:
             count = self._aggregate.count
             title = (self.tr("One map") if count == 1

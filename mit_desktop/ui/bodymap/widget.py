@@ -70,7 +70,6 @@ from mit_desktop.bodymap import (
 from mit_desktop.bodymap.layout import MAP_COLS, MAP_ROWS
 from mit_desktop.bodymap.silhouette import REGION_KEYS
 from mit_desktop.ui.bodymap.canvas import MIN_CONTROL_HEIGHT, BodyCanvas
-from mit_desktop.ui.widgets import scroll_page
 
 log = logging.getLogger(__name__)
 
@@ -125,19 +124,22 @@ class BodyMapWidget(QWidget):
         centre.addWidget(self.canvas, 1)
         self.feeling_box = self._build_feeling()
         self.regions_box = self._build_regions()
-        self.side_scroll, side, side_layout = scroll_page(
-            self, self.tr("Feeling and body regions"), margins=(0, 0, 0, 0), horizontal=False)
+        # the feeling and body parts: a panel as tall as it needs, never a scroll area of its
+        # own (the page around the body map scrolls, one scroll area, at any text size)
+        self.side_panel = QWidget(self)
+        self.side_panel.setAccessibleName(self.tr("Feeling and body regions"))
+        side_layout = QVBoxLayout(self.side_panel)
+        side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.feeling_box)
         side_layout.addWidget(self.regions_box)
         side_layout.addStretch(1)
 
-        self._side = side
         self._centre = centre
         self._side_below = False
         self.outer = QHBoxLayout(self)
         self.outer.addWidget(self.tools)
         self.outer.addLayout(centre, 1)
-        self.outer.addWidget(self.side_scroll)
+        self.outer.addWidget(self.side_panel)
         for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo),
                            (QKeySequence.StandardKey.Redo, self.redo)):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -145,35 +147,42 @@ class BodyMapWidget(QWidget):
         self._sync_controls()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Feeling and body regions go beside the figures when they fit, else below them
-        (large text on a small screen), never into sideways scrolling; below, they are as
-        tall as they need, so the page scrolls and not a second scroll area inside it."""
-        side_px = self._side.sizeHint().width() + 24
-        beside_px = self.tools.minimumWidth() + 260 + side_px + 3 * self.outer.spacing()
-        below = event.size().width() < beside_px
-        if below != self._side_below:
-            self._side_below = below
-            self.outer.removeWidget(self.side_scroll)
-            if below:
-                self._centre.addWidget(self.side_scroll)
-            else:
-                self.outer.addWidget(self.side_scroll)
-        self._fit_side()
+        """Feeling and body parts go beside the figures when they fit, else below them
+        (large text on a small screen), never into sideways scrolling. Either way the panel
+        is as tall as all it holds: the page around the body map scrolls, never a second
+        scroll area inside it (at 1024 × 768 one scrolled 129 px inside the page at 100 %
+        text, 167 px at 150 %)."""
+        self._place_side(event.size().width())
         super().resizeEvent(event)
 
+    def _place_side(self, width_px: int) -> None:
+        below = width_px < self._beside_px()
+        if below != self._side_below:
+            self._side_below = below
+            self.outer.removeWidget(self.side_panel)
+            if below:
+                self._centre.addWidget(self.side_panel)
+            else:
+                self.outer.addWidget(self.side_panel)
+        self._fit_side()
+
+    def _side_px(self) -> int:
+        """The panel's width beside the figures: its widest line, and a margin."""
+        return self.side_panel.sizeHint().width() + 24
+
+    def _beside_px(self) -> int:
+        """The narrowest width at which the panel goes beside the figures."""
+        figures_px = max(260, self.canvas.labels_fit_width_px())
+        margins = self.outer.contentsMargins()
+        return (margins.left() + self.tools.minimumWidth() + figures_px + self._side_px()
+                + 2 * self.outer.spacing() + margins.right())
+
     def _fit_side(self) -> None:
-        side_px = self._side.sizeHint().width() + 24
         if self._side_below:
-            self.side_scroll.setMinimumWidth(0)
-            self.side_scroll.setMaximumWidth(16777215)
-            self.side_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            frame_px = 2 * self.side_scroll.frameWidth()  # (without it 6 px stayed hidden)
-            self.side_scroll.setMinimumHeight(self._side.sizeHint().height() + frame_px)
+            self.side_panel.setMinimumWidth(0)
+            self.side_panel.setMaximumWidth(16777215)
         else:
-            self.side_scroll.setMinimumWidth(side_px)
-            self.side_scroll.setMaximumWidth(side_px + 36)
-            self.side_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-            self.side_scroll.setMinimumHeight(0)
+            self.side_panel.setFixedWidth(self._side_px())  # (no scroll bar to leave room for)
 
     def minimumSizeHint(self) -> QSize:
         """Narrow enough for the figures with the side panel below them."""
@@ -186,7 +195,7 @@ class BodyMapWidget(QWidget):
         sets it, at any text size): "Medium" was once clipped to "M…m"."""
         widest = max(b.sizeHint().width() for b in self.brush_buttons.values())
         self.tools.setMinimumWidth(widest + 4)
-        self._fit_side()
+        self._place_side(self.width())  # (the first resize came before the tools' width)
         super().showEvent(event)
 
     # --- building ---------------------------------------------------------------
@@ -519,7 +528,7 @@ class BodyMapWidget(QWidget):
         self.feeling_box.setVisible(not self._read_only)
         self.regions_box.setVisible(not self._read_only)
         self.summary.setVisible(self._read_only and not self.canvas.showing_aggregate)
-        self.side_scroll.setVisible(not self._read_only)
+        self.side_panel.setVisible(not self._read_only)
         self._sync_controls()
 
     def is_read_only(self) -> bool:

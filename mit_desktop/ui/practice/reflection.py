@@ -198,9 +198,6 @@ class ReflectionScreen(QWidget):
 
         self._body = BodyMapWidget(self)
         self._body.setMinimumHeight(520)
-        side = getattr(self._body, "side_scroll", None)
-        if side is not None and not side.accessibleName():
-            side.setAccessibleName(self.tr("Feeling and body regions"))
         named(self._body, self.tr("Body map"),
               self.tr("Paint where you feel more (left figure) or less (right figure)."))
         self.body_holder.addWidget(self._body)
