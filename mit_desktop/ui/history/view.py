@@ -3,8 +3,9 @@
 
 ``HistoryView(store, profile_id)`` is a scrollable page the main window embeds.
 Every number comes from ``mit_desktop.history.stats`` (SQL in the core):
-:meth:`HistoryView.refresh` reads them in one job on the database lane (``run_db``), a
-fixed handful of queries per refresh, never one per row, and redraws when they are back.
+:meth:`HistoryView.refresh` reads them in one job on the database lane (``run_db``:
+``reading.read_history``), a fixed handful of queries per refresh, never one per row, and
+redraws when they are back.
 
 Layout, top to bottom: a heading with "Log a practice"; the week strip; the
 date range (presets or chosen dates) that the charts, the diary and the
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,144 +35,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mit_desktop.history import stats
-from mit_desktop.history.diary import (
-    DiaryEntry,
-    body_maps_by_id,
-    practiced_session_ids,
-    reflection_diary,
-)
+from mit_desktop.history.diary import DiaryEntry
 from mit_desktop.history.errors import HistoryError
-from mit_desktop.history.stats_sql import MAX_RANGE_DAYS
 from mit_desktop.history.store import HistoryStore
-from mit_desktop.history.timeutil import local_day_of, week_start
 from mit_desktop.ui.access import speak_date_time
 from mit_desktop.ui.history.aggregate import AggregatePanel
 from mit_desktop.ui.history.charts import MinutesChart, RatingChart, legend_html, rating_summary
 from mit_desktop.ui.history.data import SessionCatalog, load_catalog
 from mit_desktop.ui.history.diary import PAGE_SIZE, BodyMapDialog, DiaryPanel
 from mit_desktop.ui.history.manual import ManualPracticeDialog
+from mit_desktop.ui.history.reading import (
+    PRESET_WEEKS,
+    Asked,
+    Reading,
+    read_diary,
+    read_history,
+    read_minutes,
+)
 from mit_desktop.ui.history.report import lay_out_report, write_report_pdf
 from mit_desktop.ui.history.report_data import ReportData, read_report
-from mit_desktop.ui.history.safety import event_text, safety_events_in
-from mit_desktop.ui.history.text import long_date, pydate, qdate, store_now, tr
+from mit_desktop.ui.history.safety import event_text
+from mit_desktop.ui.history.text import long_date, pydate, qdate, tr
 from mit_desktop.ui.history.week import WeekStrip
 from mit_desktop.ui.widgets import scroll_page
 from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
-
-#: Date-range presets: key → number of whole weeks ending with this week (None: all time).
-PRESET_WEEKS: dict[str, int | None] = {"4w": 4, "3m": 13, "12m": 52, "all": None}
-
-
-@dataclass(frozen=True)
-class _Asked:
-    """What the screen shows, taken on the GUI thread for a reading on the database lane."""
-
-    profile_id: int
-    first: dt.date
-    last: dt.date
-    by_week: bool  # minutes per week, else per day
-    session_filter: str | None
-    module_filter: str | None
-    diary_limit: int
-    preset: str = "custom"  # a preset just chosen: its dates are worked out on the lane
-    seq: int = 0  # which refresh asked (a reading for an older one is dropped)
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """Everything one refresh shows, read from the store in one job on the database lane."""
-
-    asked: _Asked
-    name: str
-    therapist_copy: bool
-    catalog: SessionCatalog
-    week: tuple[Any, Any, Any]  # (days, WeekProgress, Dose) for the week strip
-    minutes: list[Any]  # weekly or daily totals
-    changes: list[Any]  # every mood and stress change (the early response reads them all)
-    plan_start: dt.date | None
-    series: list[Any]  # questionnaire series in the dates
-    events: list[Any]  # safety events in the dates
-    boundary_min: int
-    diary: tuple[list[DiaryEntry], Any, bool]  # entries, their body maps, whether there is more
-    today: dt.date  # the profile's day (its day boundary) when it was read
-
-
-def _read_minutes(store: HistoryStore, asked: _Asked) -> list[Any]:
-    if asked.by_week:
-        return list(stats.weekly_totals(store, asked.profile_id, asked.first, asked.last))
-    return list(stats.daily_totals(store, asked.profile_id, asked.first, asked.last))
-
-
-def _read_diary(store: HistoryStore, asked: _Asked, catalog: SessionCatalog
-                ) -> tuple[list[DiaryEntry], Any, bool]:
-    entries = reflection_diary(
-        store, asked.profile_id, session_id=asked.session_filter,
-        module_id=asked.module_filter, session_modules=catalog.session_modules(),
-        first_day=asked.first, last_day=asked.last, limit=asked.diary_limit + 1)
-    has_more = len(entries) > asked.diary_limit
-    entries = entries[:asked.diary_limit]
-    maps = body_maps_by_id(store, asked.profile_id,
-                           [e.body_map_id for e in entries if e.body_map_id is not None])
-    return entries, maps, has_more
-
-
-def preset_dates(store: HistoryStore, profile_id: int, key: str, today: dt.date
-                 ) -> tuple[dt.date, dt.date] | None:
-    """(database lane) The first and last day of the date-range preset `key` ("4w", "3m",
-    "12m", "all") ending `today`; None for chosen dates ("custom")."""
-    weeks = PRESET_WEEKS.get(key)
-    if key == "all":
-        first = stats.totals(store, profile_id)["first_day"] or today
-        first = max(first, today - dt.timedelta(days=MAX_RANGE_DAYS - 7))
-    elif weeks is not None:
-        first = week_start(today) - dt.timedelta(weeks=weeks - 1)
-    else:
-        return None
-    return first, today
-
-
-def _dates_of(store: HistoryStore, asked: _Asked) -> tuple[_Asked, dt.date]:
-    """(database lane) `asked` with a preset's dates filled in (and per week past three
-    months), and the profile's today."""
-    settings = store.settings(asked.profile_id)
-    today = local_day_of(store_now(store), settings.day_boundary_min)
-    dates = preset_dates(store, asked.profile_id, asked.preset, today)
-    if dates is None:
-        return asked, today
-    first, last = dates
-    return replace(asked, first=first, last=last, by_week=(last - first).days > 92), today
-
-
-def _read(store: HistoryStore, asked: _Asked, base_catalog: SessionCatalog) -> _Reading:
-    """(database lane) What the history screen shows, for `asked` (a preset's dates worked
-    out here, from the profile's today)."""
-    from mit_desktop.content.program import load_program
-    from mit_desktop.history.bundle import is_therapist_copy
-    from mit_desktop.practice.dose import dose_between, program_session_modules
-    from mit_desktop.practice.measures_history import measure_series
-
-    asked, today = _dates_of(store, asked)
-    pid = asked.profile_id
-    profile = store.get_profile(pid)
-    catalog = base_catalog.with_sessions(practiced_session_ids(store, pid))
-    settings = store.settings(pid)
-    progress = stats.week_progress(store, pid, store_now(store), settings)
-    week_end = progress.week_start + dt.timedelta(days=6)
-    days = stats.daily_totals(store, pid, progress.week_start, week_end, settings)
-    dose = dose_between(store, pid, progress.week_start, week_end,
-                        program_session_modules(load_program()), settings)
-    boundary = settings.day_boundary_min
-    return _Reading(
-        asked, profile.name, is_therapist_copy(store, pid), catalog, (days, progress, dose),
-        _read_minutes(store, asked), list(stats.mood_changes(store, pid)),
-        store.program_plan(pid).start_day,
-        list(measure_series(store, pid, asked.first, asked.last, boundary)),
-        list(safety_events_in(store, pid, asked.first, asked.last)), boundary,
-        _read_diary(store, asked, catalog), today)
-
 
 class HistoryView(QWidget):
     """One profile's practice history (see module docstring).
@@ -507,17 +395,17 @@ class HistoryView(QWidget):
         """Read everything again from the store (on the database lane) and redraw."""
         self._seq += 1
         asked, store, catalog = self._asked(), self.store, self.base_catalog
-        self.run_db(lambda: _read(store, asked, catalog), self._show, self._read_failed)
+        self.run_db(lambda: read_history(store, asked, catalog), self._show, self._read_failed)
 
-    def _asked(self) -> _Asked:
+    def _asked(self) -> Asked:
         """What the screen shows now (GUI thread), for a reading on the database lane."""
         first, last = self.date_range()
         preset = self.range_combo.currentData() if self._range_pending else "custom"
-        return _Asked(self.profile_id, first, last, self.period_combo.currentData() == "week",
+        return Asked(self.profile_id, first, last, self.period_combo.currentData() == "week",
                       self.diary.session_filter(), self.diary.module_filter(),
                       self.diary_limit, preset, self._seq)
 
-    def _show(self, reading: _Reading) -> None:
+    def _show(self, reading: Reading) -> None:
         asked = reading.asked
         if asked.profile_id != self.profile_id or asked.seq != self._seq:
             return  # another profile or dates were chosen since: their own reading follows
@@ -590,10 +478,10 @@ class HistoryView(QWidget):
             self.refresh()
             return
         asked, store = self._asked(), self.store
-        self.run_db(lambda: _read_minutes(store, asked), lambda rows: self._show_minutes(
+        self.run_db(lambda: read_minutes(store, asked), lambda rows: self._show_minutes(
             asked, rows), self._read_failed)
 
-    def _show_minutes(self, asked: _Asked, rows: list[Any]) -> None:
+    def _show_minutes(self, asked: Asked, rows: list[Any]) -> None:
         if asked.by_week:
             self.minutes_chart.show_weeks(rows)
         else:
@@ -605,7 +493,7 @@ class HistoryView(QWidget):
             last=long_date(asked.last)))
         self.minutes_label.setText(text)
 
-    def _show_moods(self, asked: _Asked, all_changes: list[Any], start: dt.date | None) -> None:
+    def _show_moods(self, asked: Asked, all_changes: list[Any], start: dt.date | None) -> None:
         from mit_desktop.practice.early_response import summary_lines, weekly_response
 
         first, last = asked.first, asked.last
@@ -620,7 +508,7 @@ class HistoryView(QWidget):
                      if r.week == 1 or r.last_day >= first and r.first_day <= last]
         self.early_label.setText("\n".join(summary_lines(responses)))
 
-    def _show_measures(self, asked: _Asked, series: list[Any]) -> None:
+    def _show_measures(self, asked: Asked, series: list[Any]) -> None:
         """A chart with its bands, and a sentence, for each questionnaire in the dates."""
         from mit_desktop.practice.measures_history import series_summary
         from mit_desktop.ui.history.measures import bands_text, measure_charts
@@ -654,7 +542,7 @@ class HistoryView(QWidget):
             self.refresh()
             return
         asked, store, catalog = self._asked(), self.store, self.catalog
-        self.run_db(lambda: _read_diary(store, asked, catalog),
+        self.run_db(lambda: read_diary(store, asked, catalog),
                     lambda diary: self.diary.show_entries(*diary), self._read_failed)
 
     def _diary_filters_changed(self) -> None:
