@@ -19,12 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The feeder looks at the clock at least this often while playing (and reports the position
-#: about as often: ten times a second, plenty for a position slider and captions). Commands
-#: wake it at once. At 50 ms, waking the feeder cost more CPU than mixing: playing BAM through
-#: the stream backend, the process used 1.98-2.03 % of a core, against 1.55-1.67 % at 100 ms
-#: with the stream's 200 ms blocks (PulseAudio null sink, quiet machine, 1 December 2026).
-TICK_S = 0.1
+TICK_S = 0.05  # the feeder looks at the clock at least this often while playing
 
 
 def refresh(p: Player) -> None:
@@ -35,7 +30,7 @@ def refresh(p: Player) -> None:
         return
     if (
         p._mixer is None
-        or p._sent + block_samples(p) > p._final
+        or p._sent + p.block > p._final
         or (complete and not p._complete)
     ):
         p._mixer = p.engine.mixer(snapshot)
@@ -51,12 +46,6 @@ def next_stop(p: Player) -> int | None:
     while p._next_reflection < len(starts) and starts[p._next_reflection] < p._sent:
         p._next_reflection += 1
     return starts[p._next_reflection] if p._next_reflection < len(starts) else None
-
-
-def block_samples(p: Player) -> int:
-    """Samples to mix and hand over at a time: the player's block, or more if the backend asks."""
-    wanted = p.backend.block_ms
-    return max(p.block, wanted * p.rate // 1000 if wanted else 0)
 
 
 def queue_capacity(p: Player) -> int:
@@ -86,9 +75,8 @@ def prepare_preroll(p: Player) -> None:
     refresh(p)
     stop = next_stop(p)
     limit = p._final if stop is None else min(p._final, stop)
-    block = block_samples(p)
-    n = min(block, limit - p._sent)
-    if n <= 0 or (n < block and not p._complete):
+    n = min(p.block, limit - p._sent)
+    if n <= 0 or (n < p.block and not p._complete):
         return
     try:
         p._preroll = (p._sent, to_int16(render_float(p, p._sent, n)))

@@ -49,7 +49,7 @@ def step(p: Player) -> None:
         p._set_state(ev.BUFFERING)
         p._wait(TICK_S)
         return
-    n = min(blocks.block_samples(p), limit - p._sent)
+    n = min(p.block, limit - p._sent)
     queued = p.backend.queued_samples()
     capacity = blocks.queue_capacity(p)
     if queued + n > capacity:

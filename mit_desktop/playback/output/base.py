@@ -70,10 +70,6 @@ class Backend(abc.ABC):
     name: str = "?"
     #: How much audio (ms) the player should keep queued here; None: the player's own choice.
     queue_ms: int | None = None
-    #: How much audio (ms) the player mixes and hands over at a time here, at least; None: the
-    #: player's own block. Only for a backend that drops the unheard part of a block on
-    #: pause, seek or a volume change (a bigger block would otherwise be heard out first).
-    block_ms: int | None = None
     #: Called (from any thread) when queued audio has been consumed; the player wakes on it.
     on_progress: Callable[[], None] | None = None
 

@@ -57,10 +57,6 @@ LATENCY_S = 0.07
 #: thread kept off the CPU for a while. Pausing, seeking and volume changes drop what is
 #: queued, so this adds nothing to how fast they are heard.
 QUEUE_MS = 500
-#: The player mixes this much at a time for this backend (its own block is 100 ms): half as
-#: many wake-ups of the feeder thread. A pause, seek or volume change drops what is queued
-#: here, whole blocks or not, so a bigger block is not heard any later.
-BLOCK_MS = 200
 #: PortAudio calls back with a fixed block of this fraction of the latency (at 22,050 Hz and
 #: 70 ms: 385 frames, 57 calls a second). Left to PortAudio (blocksize 0), its ALSA host
 #: chose the same block and latency but woke twice as often (its thread and ALSA's
@@ -184,7 +180,6 @@ class StreamBackend(Backend):
 
     name = "stream"
     queue_ms = QUEUE_MS
-    block_ms = BLOCK_MS
 
     def __init__(self, device: str | None = None, latency_s: float = LATENCY_S,
                  stall_s: float = STALL_S) -> None:
