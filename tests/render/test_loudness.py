@@ -14,7 +14,7 @@ import soundfile as sf
 from mit_desktop.recording.trim import prepare_samples
 from mit_desktop.render import levels
 from mit_desktop.render.clips import decode_clip
-from mit_desktop.render.loudness import LoudnessMeter, loudness_lufs
+from mit_desktop.render.loudness import LoudnessMeter, k_weighting, loudness_lufs
 from mit_desktop.render.pacing import speech_at_level
 from mit_desktop.render.speech import PiperSpeech
 
@@ -42,7 +42,21 @@ def noise(seconds: float, amplitude: float, rate: int = RATE) -> np.ndarray:
 
 
 def oracle(audio: np.ndarray, rate: int = RATE) -> float:
-    return float(pyloudnorm.Meter(rate).integrated_loudness(np.asarray(audio, np.float64)))
+    """pyloudnorm's integrated loudness with the K-weighting derived as BS.1770's own (de Man,
+    as ours). Its default filters are a cookbook approximation that reads speech and tones at
+    22,050 Hz 0.085-0.15 LU apart from the standard's, which is more than this test allows."""
+    meter = pyloudnorm.Meter(rate, filter_class="DeMan")
+    return float(meter.integrated_loudness(np.asarray(audio, np.float64)))
+
+
+def test_the_k_weighting_at_48_khz_is_bs_1770s_own() -> None:
+    """The published BS.1770-4 coefficients at 48 kHz, so the oracle's filters are the standard."""
+    (shelf_b, shelf_a), (pass_b, pass_a) = k_weighting(48_000)
+    assert shelf_b == pytest.approx([1.53512485958697, -2.69169618940638, 1.19839281085285],
+                                    abs=1e-6)
+    assert shelf_a == pytest.approx([1.0, -1.69065929318241, 0.73248077421585], abs=1e-6)
+    assert pass_b == pytest.approx([1.0, -2.0, 1.0])
+    assert pass_a == pytest.approx([1.0, -1.99004745483398, 0.99007225036621], abs=1e-6)
 
 
 def test_speech_measures_as_pyloudnorm_does(piper_speech: np.ndarray) -> None:
