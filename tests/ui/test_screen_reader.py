@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -120,17 +121,24 @@ def test_the_first_run_notice_says_what_its_scrolling_part_holds(window, qtbot) 
         QTest.keyClick(dialog.chooser.combo, Qt.Key.Key_Tab)
         area = QApplication.focusWidget()
         assert isinstance(area, QScrollArea), area
-        i = iface(area)
-        said = f"{i.text(NAME)}. {i.text(QAccessible.Text.Description)}"
-        shown = [w.text() for w in (dialog.crisis.region_label, dialog.crisis.crisis_label,
-                                    dialog.crisis.notes_label) if w.text()]
-        assert len(shown) >= 2
-        for text in shown:
-            assert _words_heard(text, said), (code, text, said)
+        said = _crisis_heard(area, dialog.crisis, code)
         assert "Crisis help" in said and dialog.windowTitle() in said and "Tab" in said
         said_for[code] = said
     assert "988" in said_for["US"] and "999" in said_for["GB"]
     dialog.close()
+
+
+def _crisis_heard(area: QScrollArea, crisis: Any, code: str) -> str:
+    """What a screen reader says on `area`'s Tab stop (name, then description); asserts that
+    every word and number the crisis panel shows (at least two of its texts) is in it."""
+    i = iface(area)
+    said = f"{i.text(NAME)}. {i.text(QAccessible.Text.Description)}"
+    shown = [w.text() for w in (crisis.region_label, crisis.crisis_label, crisis.notes_label)
+             if w.text()]
+    assert len(shown) >= 2
+    for text in shown:
+        assert _words_heard(text, said), (code, text, said)
+    return said
 
 
 def test_help_now_says_whom_to_call_on_its_tab_stop(window, qtbot) -> None:
@@ -148,13 +156,7 @@ def test_help_now_says_whom_to_call_on_its_tab_stop(window, qtbot) -> None:
             index = page.chooser.combo.findData(code)
             page.chooser.combo.setCurrentIndex(index)
             page.chooser.combo.activated.emit(index)
-        i = iface(area)
-        said = f"{i.text(NAME)}. {i.text(QAccessible.Text.Description)}"
-        shown = [w.text() for w in (page.crisis.region_label, page.crisis.crisis_label,
-                                    page.crisis.notes_label) if w.text()]
-        assert len(shown) >= 2
-        for text in shown:
-            assert _words_heard(text, said), (code, text, said)
+        said = _crisis_heard(area, page.crisis, code)
     assert "116 123" in said and "Canada" not in said
     dialog.close()
 
