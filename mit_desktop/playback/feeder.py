@@ -96,13 +96,20 @@ def drain(p: Player) -> bool:
 def settle(p: Player) -> bool:
     """Drop unstarted blocks, fade out over `declick` samples, play out.
 
+    The fade is made from what is queued, by the backend in the same step that drops
+    the rest (`fade_out_pending`), so a device on its own thread cannot run dry between
+    the sound and its fade; a backend that cannot do that gets a fade rendered here.
     False if the device failed meanwhile.
     """
-    dropped = p.backend.discard_pending()
+    fading = p.declick and p._mixer is not None and p._state == ev.PLAYING
+    if fading:
+        dropped, faded = p.backend.fade_out_pending(p.declick)
+    else:
+        dropped, faded = p.backend.discard_pending(), 0
     p._set_sent(p._sent - dropped)
     p._preroll = None
     p._needs_fade_in = True
-    if p.declick and p._mixer is not None and p._state == ev.PLAYING:
+    if fading and not faded:
         stop = blocks.next_stop(p)
         limit = p._final if stop is None else min(p._final, stop)
         tail = min(p.declick, limit - p._sent)

@@ -157,6 +157,36 @@ def test_discard_pending_drops_only_what_has_not_started(output: Output) -> None
     assert np.array_equal(heard, _tone(len(heard)))
 
 
+def test_fade_out_pending_fades_the_next_samples_and_drops_the_rest_in_one_step(
+    output: Output,
+) -> None:
+    """The player's pause: what is heard is the sound up to where it stopped, then its
+    fade (made by the output from what was queued, or by the player when the output
+    cannot), with nothing left out or put between them."""
+    backend = output.backend
+    output.open()
+    for k in range(10):
+        backend.write(_tone(2205, k * 2205))
+    output.wait(0.25)
+    dropped, faded = backend.fade_out_pending(220)
+    _drain(output)
+    heard = output.heard()
+    if isinstance(backend, FileBackend):
+        assert (dropped, faded) == (0, 0) and np.array_equal(heard, _tone(10 * 2205))
+        return
+    assert dropped > 0
+    if isinstance(backend, NullBackend):
+        assert faded == 0  # whole buffers are dropped; the player renders the fade
+        assert np.array_equal(heard, _tone(10 * 2205 - dropped))
+        return
+    assert faded == 220  # a device on its own thread: the fade is queued in the same step
+    plain = 10 * 2205 - dropped - faded
+    assert np.array_equal(heard[:plain], _tone(plain))
+    ramp = np.linspace(1.0, 0.0, faded + 1, dtype=np.float32)[1:]
+    fade = np.round(_tone(faded, plain).astype(np.float32) * ramp).astype("<i2")
+    assert np.array_equal(heard[plain:], fade[fade != 0])  # (the tests' capture drops zeros)
+
+
 def test_flush_stops_at_once_and_what_follows_counts_from_zero(output: Output) -> None:
     backend = output.backend
     output.open()

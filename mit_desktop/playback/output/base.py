@@ -61,6 +61,11 @@ class Backend(abc.ABC):
     - `discard_pending()` drops what has not started playing and returns how many
       written samples will now never be heard (after a failure: everything not
       heard, including what the device held).
+    - `fade_out_pending(n)` keeps the next `n` samples not yet started, faded out,
+      and drops the rest, in one step: a device that plays on its own thread never
+      finds the queue empty between the sound and its fade (that would be heard as
+      a gap before the fade). Returns (dropped, faded); an output that cannot do it
+      returns (what `discard_pending()` dropped, 0), and the caller writes a fade.
     - `flush()` stops what is queued at once; what was written before it no
       longer counts in `queued_samples`.
     - `check()` raises the BackendError kept from a device failure.
@@ -88,6 +93,11 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def discard_pending(self) -> int:
         """Drop every sample that has not started playing; return how many were dropped."""
+
+    def fade_out_pending(self, samples: int) -> tuple[int, int]:
+        """Keep the next `samples` queued samples faded out (linearly, to silence), drop the
+        rest, atomically; return (dropped, faded). Default: drop all, fade none."""
+        return self.discard_pending(), 0
 
     @abc.abstractmethod
     def flush(self) -> None:

@@ -44,6 +44,7 @@ from mit_desktop.playback.output.base import (
     BackendError,
 )
 from mit_desktop.playback.output.devices import AudioDevice, portaudio_devices, pulse_device
+from mit_desktop.playback.output.priority import make_pulse_client_realtime, make_realtime
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +206,7 @@ class StreamBackend(Backend):
         self._underflows = 0
         self._stale = False  # PortAudio's device list may be out of date
         self._generation = 0  # which opened stream the callbacks belong to
+        self._callback_thread_raised = False  # asked real-time priority (priority.py)
 
     # -- opening and closing ---------------------------------------------------------
 
@@ -227,6 +229,7 @@ class StreamBackend(Backend):
             self._underflows = 0
             self._started_s = self._last_callback_s = time.monotonic()
             self._generation += 1
+            self._callback_thread_raised = False
         with _pa_lock:
             try:
                 stream, used = self._open_stream(sd, sample_rate, refresh=self._stale)
@@ -243,8 +246,10 @@ class StreamBackend(Backend):
             self._failed_at = None
             self._started_s = time.monotonic()
             self._stream = stream
-        log.info("sound output: %s (latency %.0f ms)", used or "system default",
-                 stream.latency * 1000)
+        raised = make_pulse_client_realtime()
+        log.info("sound output: %s (latency %.0f ms%s)", used or "system default",
+                 stream.latency * 1000,
+                 f"; {raised} PulseAudio client thread real-time" if raised else "")
 
     def _open_stream(self, sd: ModuleType, sample_rate: int, refresh: bool) -> tuple[Any, str]:
         if refresh:
@@ -346,6 +351,9 @@ class StreamBackend(Backend):
         now = time.monotonic()
         out = outdata[:, 0]
         filled = 0
+        if not self._callback_thread_raised:
+            self._callback_thread_raised = True
+            make_realtime()  # this thread is the audio library's: see priority.py
         with self._lock:
             if now - self._started_s < SETTLE_S:
                 out[:] = 0
@@ -467,6 +475,40 @@ class StreamBackend(Backend):
                 self._written -= unheard
                 dropped += unheard
             return dropped
+
+    def fade_out_pending(self, samples: int) -> tuple[int, int]:
+        """See :meth:`Backend.fade_out_pending`: under the lock the callback takes, so the
+        callback finds either the queue as it was or the faded head, never an empty queue.
+
+        The fade is the player's declick ramp (``linspace(1, 0, n + 1)[1:]`` over the `n`
+        samples kept) applied to the samples already queued, which are the player's
+        shaped output: the sound the player would render for its own fade, within one
+        step of int16 rounding.
+        """
+        with self._lock:
+            if self._error is not None or samples <= 0 or not self._pending:
+                faded = 0
+            else:
+                head: list[np.ndarray] = []
+                have = 0
+                for index, block in enumerate(self._pending):
+                    start = self._offset if index == 0 else 0
+                    piece = block[start:start + samples - have]
+                    head.append(piece)
+                    have += len(piece)
+                    if have >= samples:
+                        break
+                total = sum(len(b) for b in self._pending) - self._offset
+                faded = have
+                ramp = np.linspace(1.0, 0.0, faded + 1, dtype=np.float32)[1:]
+                tail = np.round(np.concatenate(head).astype(np.float32) * ramp).astype("<i2")
+                self._pending.clear()
+                self._pending.append(tail)
+                self._offset = 0
+                dropped = total - faded
+                self._written -= dropped
+                return dropped, faded
+        return self.discard_pending(), 0
 
     def flush(self) -> None:
         with self._lock:
