@@ -59,12 +59,13 @@ LATENCY_S = 0.07
 #: queued, so this adds nothing to how fast they are heard.
 QUEUE_MS = 500
 #: PortAudio calls back with a fixed block of this fraction of the latency (at 22,050 Hz and
-#: 70 ms: 385 frames, 57 calls a second). Left to PortAudio (blocksize 0), its ALSA host
-#: chose the same block and latency but woke twice as often (its thread and ALSA's
-#: PulseAudio plugin's), and the process used 2.4 % of a core playing a session instead of
-#: 1.7 % (medians of 3 x 20 s, PulseAudio null sink, 1 December). Pause to silence is the
-#: same (83 ms); resume to sound takes one block more (96 ms instead of 78).
-BLOCKS_PER_LATENCY = 4
+#: 70 ms: 192 frames, about 115 calls a second). ALSA's PulseAudio plugin asks for sound in
+#: blocks of this size, so smaller blocks keep the server's buffer fuller: playing a 60 s
+#: tone (3 runs each, 1 December, fifth session), the least the device held was 51-65 ms
+#: with 8 blocks a latency against 16-53 ms with 4 (the gap a dropout needs), the longest
+#: wait between calls 43-61 ms against 56-89 ms. It costs CPU: twice the calls (what each
+#: choice costs, blocksize 0 too, is in docs/playback.md, "Where the CPU goes").
+BLOCKS_PER_LATENCY = 8
 #: No request for sound for this long while the stream runs: the device stopped.
 STALL_S = 1.0
 #: A stream just started may take this long to ask for its first samples. Through ALSA's
@@ -269,7 +270,8 @@ class StreamBackend(Backend):
                 stream = sd.OutputStream(
                     samplerate=sample_rate, channels=1, dtype="int16", device=index,
                     latency=self.latency_s,
-                    blocksize=max(1, int(sample_rate * self.latency_s / BLOCKS_PER_LATENCY)), callback=self._callback,
+                    blocksize=max(1, int(sample_rate * self.latency_s / BLOCKS_PER_LATENCY)),
+                    callback=self._callback,
                     finished_callback=lambda: self._finished(generation),
                 )
                 stream.start()
