@@ -18,7 +18,7 @@ import numpy as np
 from mit_desktop.playback.output.stream import SETTLE_S, StreamBackend
 
 RATE = 22_050
-FRAMES = 385  # one callback's block at 70 ms latency
+FRAMES = 385  # a callback's block (any size does: the test hands them over itself)
 
 
 def _opened() -> StreamBackend:
@@ -53,7 +53,7 @@ def test_a_callback_right_after_the_pause_plays_the_fade_not_silence() -> None:
     assert np.array_equal(after[:220], np.round(10_000 * ramp).astype("<i2"))
     assert after[0] > 9_900  # goes on from the sound's level: no silence before the fade
     assert not after[220:].any()
-    # written and not yet heard (the device is 70 ms ahead): the first block and the fade
+    # written and not yet heard (the device is ahead of the listener): the first block and the fade
     assert backend.queued_samples() == FRAMES + 220
 
 

@@ -360,7 +360,7 @@ class StallProbe:
     """What the shared machine did to a real-time test: a process at the tests' own niceness
     asks to wake every millisecond and records each wake-up `min_late_ms` or more late.
 
-    A wake-up later than the stream's latency (70 ms) means any process at that priority
+    A wake-up later than what the stream holds (about 65-90 ms) means any process at that priority
     could have been kept off the CPU long enough to drop out, whatever the player does.
     `near(t)` lists the stalls around a moment (monotonic s); `summary()` says it in words.
     """

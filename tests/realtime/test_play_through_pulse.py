@@ -39,7 +39,7 @@ def dropout_report(gaps: list[tuple[int, int]], capture: Capture, probe: StallPr
 
     One run, no retry: a retried run could hide a real gap. If the shared machine kept
     every process at the tests' priority off the CPU when a gap happened, this says so
-    (a stall about as long as the stream's latency, 70 ms, or longer beside the gap);
+    (a stall about as long as what the stream holds, 65-90 ms, or longer beside the gap);
     the test fails either way.
     """
     lines = [f"{len(gaps)} {what} (none may occur):"]

@@ -3,7 +3,7 @@
 The sound server (PulseAudio, PipeWire) runs its own threads at real-time priority; a
 client's threads run at normal priority unless it asks. Then any busy process, or a
 burst of work after the machine was held up, can keep the client's sound thread off
-the CPU for longer than the stream's latency (70 ms), and the listener hears a gap.
+the CPU for longer than the stream holds (65 ms asked), and the listener hears a gap.
 So the stream's callback thread, and the PulseAudio client library's own thread that
 carries the samples to the server (named ``threaded-ml``, present when ALSA's
 PulseAudio plugin is used), ask for round-robin real-time priority `PRIORITY`, one

@@ -48,23 +48,31 @@ from mit_desktop.playback.output.priority import make_pulse_client_realtime, mak
 
 log = logging.getLogger(__name__)
 
-#: Asked of the device: how far ahead of the listener the stream runs. PortAudio's
-#: "low" (~9 ms) starves through ALSA's PulseAudio plugin; 50 ms played with dropouts on a
-#: busy two-core machine (the callback thread waits for a core); 70 ms and 80 ms did not.
-#: Pause to silence is about this plus the player's 10 ms fade (70 + 10 + the server's few
-#: ms: about 85 ms through PulseAudio, where the goal is 100 ms).
-LATENCY_S = 0.07
+#: Asked of the device: how far ahead of the listener the stream runs, and in how many
+#: blocks PortAudio calls back for it. ALSA's PulseAudio plugin asks for sound in blocks of
+#: that size, so smaller blocks keep the server's buffer fuller. Measured through the
+#: private PulseAudio server (1 December, fifth session; "held" is the least the device
+#: held while a 60 s tone played, the margin before a dropout; pause is pause to silence,
+#: median of 5):
+#:
+#: ====== ====== ============== ================ ===============================
+#: asked  blocks least held    pause to silence  dropouts
+#: ====== ====== ============== ================ ===============================
+#: 70 ms  4      16, 53, 32 ms  83 ms            none here; the BAM test found some
+#: 70 ms  8      51, 63, 65 ms  101-103 ms       none in 3 runs
+#: 65 ms  8      58, 56, 50 ms  81 ms            none in 3 runs
+#: 60 ms  8      17, 15 ms      75 ms            one 4 ms gap in 2 runs
+#: 50 ms  8      0, 0 ms        75 ms            3 and 6 gaps in 2 runs
+#: ====== ====== ============== ================ ===============================
+#:
+#: (Pause to silence comes in steps: the server holds what the plugin's blocks add up to.)
+LATENCY_S = 0.065
 #: How much the player keeps queued here ahead of the device: enough to ride out a feeder
 #: thread kept off the CPU for a while. Pausing, seeking and volume changes drop what is
 #: queued, so this adds nothing to how fast they are heard.
 QUEUE_MS = 500
-#: PortAudio calls back with a fixed block of this fraction of the latency (at 22,050 Hz and
-#: 70 ms: 192 frames, about 115 calls a second). ALSA's PulseAudio plugin asks for sound in
-#: blocks of this size, so smaller blocks keep the server's buffer fuller: playing a 60 s
-#: tone (3 runs each, 1 December, fifth session), the least the device held was 51-65 ms
-#: with 8 blocks a latency against 16-53 ms with 4 (the gap a dropout needs), the longest
-#: wait between calls 43-61 ms against 56-89 ms. It costs CPU: twice the calls (what each
-#: choice costs, blocksize 0 too, is in docs/playback.md, "Where the CPU goes").
+#: See LATENCY_S: 8 blocks of 65 ms at 22,050 Hz are 179 frames, about 125 calls a second.
+#: What each choice costs in CPU (blocksize 0 too) is in docs/playback.md.
 BLOCKS_PER_LATENCY = 8
 #: No request for sound for this long while the stream runs: the device stopped.
 STALL_S = 1.0
