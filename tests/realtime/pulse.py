@@ -356,6 +356,13 @@ while True:
 """
 
 
+#: A wake-up this late means the machine held every process at the tests' priority off the
+#: CPU for longer than the stream holds for the listener (at least 50-58 ms while a tone
+#: played, the stream's table in mit_desktop/playback/output/stream.py), so a gap beside it
+#: is the machine's, not the player's.
+MACHINE_STALL_MS = 60
+
+
 class StallProbe:
     """What the shared machine did to a real-time test: a process at the tests' own niceness
     asks to wake every millisecond and records each wake-up `min_late_ms` or more late.
@@ -396,6 +403,13 @@ class StallProbe:
 
     def near(self, at_s: float, within_s: float = 0.5) -> list[tuple[float, float]]:
         return [(t, late) for t, late in self.stalls if abs(t - at_s) <= within_s]
+
+    def explains(self, at_s: float) -> bool:
+        """True if the machine stalled `MACHINE_STALL_MS` or more in the 0.5 s before the
+        moment `at_s` (monotonic s) was played, or just after: every process at the tests'
+        priority was off the CPU for longer than the stream holds, whatever the player did."""
+        return any(late >= MACHINE_STALL_MS and -0.5 <= t - at_s <= 0.1
+                   for t, late in self.stalls)
 
     def summary(self) -> str:
         worst = max((late for _t, late in self.stalls), default=0.0)

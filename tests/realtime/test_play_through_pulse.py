@@ -13,7 +13,11 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -37,10 +41,9 @@ def dropout_report(gaps: list[tuple[int, int]], capture: Capture, probe: StallPr
     """The gaps found (capture sample, length ms), each with the machine's stalls around it,
     and the machine's summary.
 
-    One run, no retry: a retried run could hide a real gap. If the shared machine kept
-    every process at the tests' priority off the CPU when a gap happened, this says so
-    (a stall about as long as what the stream holds, 65-90 ms, or longer beside the gap);
-    the test fails either way.
+    Each gap is listed with the machine's stalls around it (`StallProbe`); a play whose
+    every gap is beside a stall longer than the stream holds is played once more
+    (`once_more_if_the_machine_stalled`), any other gap fails.
     """
     lines = [f"{len(gaps)} {what} (none may occur):"]
     for sample, length_ms in gaps[:12]:
@@ -50,6 +53,34 @@ def dropout_report(gaps: list[tuple[int, int]], capture: Capture, probe: StallPr
                      f"stalls within 0.5 s: {stalls or 'none'}")
     lines.append(probe.summary())
     return "\n".join(lines)
+
+
+@dataclass
+class Attempt:
+    """One play of a check: the monotonic time each gap found was played, the failure's
+    report, and what the test needs to judge it."""
+
+    gap_times: list[float]
+    probe: StallProbe
+    report: str
+    result: Any
+
+
+def once_more_if_the_machine_stalled(play: Callable[[], Attempt]) -> Attempt:
+    """Play once; judge that play, unless it had gaps and *every* one was beside a machine
+    stall longer than the stream holds (`StallProbe.explains`): then say so (a warning with
+    its full report, in the test summary) and judge a second play instead.
+
+    A gap with no such stall beside it, or any gap in the second play, fails: the
+    player's own faults (a gap at every buffer, a queue run dry, the pause gap found by
+    CI on 1 December) show without a stall, so they are never played again.
+    """
+    first = play()
+    if not first.gap_times or not all(first.probe.explains(t) for t in first.gap_times):
+        return first
+    warnings.warn(f"played again, the machine stalled beside every gap:\n{first.report}",
+                  stacklevel=2)
+    return play()
 
 
 def difference(heard: np.ndarray, expected: np.ndarray) -> str | None:
@@ -72,21 +103,27 @@ def test_a_sixty_second_tone_plays_without_a_dropout_and_lasts_sixty_seconds(
     env = cli_env(pulse, tmp_path)
     assert run_cli(["timeline", str(script)], env).returncode == 0  # the clip decoded once
 
-    capture = Capture(pulse).start()
-    with StallProbe() as probe:
-        if load == "idle":
-            played = run_cli(["play", str(script)], env)
-        else:
-            with busy_cores(2):
+    def play() -> Attempt:
+        capture = Capture(pulse).start()
+        with StallProbe() as probe:
+            if load == "idle":
                 played = run_cli(["play", str(script)], env)
-    sound = find_sound(capture.stop(), RATE)
+            else:
+                with busy_cores(2):
+                    played = run_cli(["play", str(script)], env)
+        sound = find_sound(capture.stop(), RATE)
+        gaps = [(at_ms * RATE // 1000, length_ms) for at_ms, length_ms in sound.gaps]
+        return Attempt([capture.time_of(sample) for sample, _ms in gaps], probe,
+                       dropout_report(gaps, capture, probe), (played, sound))
+
+    judged = once_more_if_the_machine_stalled(play)
+    played, sound = judged.result
     assert played.returncode == 0, played.stderr
     assert_quiet(played.stderr)
     assert sound.first_ms is not None, "nothing was heard"
-    assert not sound.gaps, dropout_report(
-        [(at_ms * RATE // 1000, length_ms) for at_ms, length_ms in sound.gaps], capture, probe)
+    assert not sound.gaps, judged.report
     assert abs(sound.length_ms - TONE_S * 1000) <= 200, (
-        f"lasted {sound.length_ms} ms; {probe.summary()}")
+        f"lasted {sound.length_ms} ms; {judged.probe.summary()}")
 
 
 SCRIPT = """+++
@@ -122,19 +159,29 @@ def test_a_whole_bundled_session_is_heard_exactly_as_it_renders(
     expected = trim_silence(render_wav(Path("bam"), env))  # speech made (and cached) here
     assert len(expected) > 150 * RATE
 
-    capture = Capture(pulse).start()
-    with StallProbe() as probe:
-        played = run_cli(["play", "bam"], env)
-    recorded = capture.stop()
+    def play() -> Attempt:
+        capture = Capture(pulse).start()
+        with StallProbe() as probe:
+            played = run_cli(["play", "bam"], env)
+        recorded = capture.stop()
+        found = compare_with_render(recorded, expected)
+        lead = int(np.flatnonzero(recorded)[0])  # the comparison's sample 0 in the recording
+        gaps = [(lead + i.at, i.length * 1000 // RATE) for i in found.inserted]
+        times = [capture.time_of(sample) for sample, _ms in gaps]
+        if found.unexplained_at is not None:  # samples lost: a gap of its own kind
+            times.append(capture.time_of(lead + found.unexplained_at))
+        report = dropout_report(gaps, capture, probe, "silences put in")
+        if found.unexplained_at is not None:
+            report += (f"\nthen {difference(trim_silence(recorded), expected)}, "
+                       f"stalls near it: {probe.near(times[-1])}")
+        return Attempt(times, probe, report, (played, found))
+
+    judged = once_more_if_the_machine_stalled(play)
+    played, found = judged.result
     assert played.returncode == 0, played.stderr
     assert_quiet(played.stderr)
-    found = compare_with_render(recorded, expected)
-    lead = int(np.flatnonzero(recorded)[0])  # the comparison's sample 0 in the recording
-    assert not found.inserted, dropout_report(
-        [(lead + i.at, i.length * 1000 // RATE) for i in found.inserted], capture, probe,
-        "silences put in")
-    assert found.unexplained_at is None, (
-        f"{difference(trim_silence(recorded), expected)}; {probe.summary()}")
+    assert not found.inserted, judged.report
+    assert found.unexplained_at is None, judged.report
 
 
 @pytest.mark.slow
@@ -261,3 +308,34 @@ def test_a_sink_removed_mid_play_is_said_plainly_and_the_terminal_stays_quiet(
     assert line.startswith("mit-desktop: The sound device stopped playing at 0:0")
     assert "Playback continues silently; the captions still advance." in line
     assert "Finished (0:06)." in out
+
+
+def test_a_gap_is_the_machines_only_beside_a_stall_longer_than_the_stream_holds() -> None:
+    probe = StallProbe()
+    probe.stalls = [(100.0, 90.0), (200.0, 30.0)]  # (monotonic s, ms late)
+    assert probe.explains(100.3)  # heard 0.3 s after a 90 ms stall
+    assert not probe.explains(100.7)  # too long after it
+    assert not probe.explains(99.8)  # before it
+    assert not probe.explains(200.1)  # a 30 ms stall: the stream rides that out
+
+
+def test_a_play_is_played_again_only_when_the_machine_explains_every_gap() -> None:
+    probe = StallProbe()
+    probe.stalls = [(10.0, 95.0)]
+
+    def plays(*attempts: Attempt) -> Callable[[], Attempt]:
+        queue = list(attempts)
+        return lambda: queue.pop(0)
+
+    clean = Attempt([], probe, "", "clean")
+    with pytest.warns(UserWarning, match="first report"):
+        judged = once_more_if_the_machine_stalled(
+            plays(Attempt([10.2], probe, "first report", "gap"), clean))
+    assert judged.result == "clean"
+    assert once_more_if_the_machine_stalled(  # one gap with no stall: judged as it is
+        plays(Attempt([10.2, 50.0], probe, "", "gaps"), clean)).result == "gaps"
+    assert once_more_if_the_machine_stalled(plays(clean)).result == "clean"
+    again = Attempt([10.3], probe, "", "gap again")
+    with pytest.warns(UserWarning):  # the second play is judged, whatever it found
+        assert once_more_if_the_machine_stalled(
+            plays(Attempt([10.2], probe, "", "gap"), again)).result == "gap again"
