@@ -27,7 +27,6 @@ def _opened() -> StreamBackend:
     backend.rate = RATE
     backend._stream = SimpleNamespace(latency=0.07)
     backend._started_s = time.monotonic() - 2 * SETTLE_S
-    backend._callback_thread_raised = True  # (a test thread: not made real-time)
     return backend
 
 

@@ -44,7 +44,6 @@ from mit_desktop.playback.output.base import (
     BackendError,
 )
 from mit_desktop.playback.output.devices import AudioDevice, portaudio_devices, pulse_device
-from mit_desktop.playback.output.priority import make_pulse_client_realtime, make_realtime
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +214,6 @@ class StreamBackend(Backend):
         self._underflows = 0
         self._stale = False  # PortAudio's device list may be out of date
         self._generation = 0  # which opened stream the callbacks belong to
-        self._callback_thread_raised = False  # asked real-time priority (priority.py)
 
     # -- opening and closing ---------------------------------------------------------
 
@@ -238,7 +236,6 @@ class StreamBackend(Backend):
             self._underflows = 0
             self._started_s = self._last_callback_s = time.monotonic()
             self._generation += 1
-            self._callback_thread_raised = False
         with _pa_lock:
             try:
                 stream, used = self._open_stream(sd, sample_rate, refresh=self._stale)
@@ -255,10 +252,8 @@ class StreamBackend(Backend):
             self._failed_at = None
             self._started_s = time.monotonic()
             self._stream = stream
-        raised = make_pulse_client_realtime()
-        log.info("sound output: %s (latency %.0f ms%s)", used or "system default",
-                 stream.latency * 1000,
-                 f"; {raised} PulseAudio client thread real-time" if raised else "")
+        log.info("sound output: %s (latency %.0f ms)", used or "system default",
+                 stream.latency * 1000)
 
     def _open_stream(self, sd: ModuleType, sample_rate: int, refresh: bool) -> tuple[Any, str]:
         if refresh:
@@ -361,9 +356,6 @@ class StreamBackend(Backend):
         now = time.monotonic()
         out = outdata[:, 0]
         filled = 0
-        if not self._callback_thread_raised:
-            self._callback_thread_raised = True
-            make_realtime()  # this thread is the audio library's: see priority.py
         with self._lock:
             if now - self._started_s < SETTLE_S:
                 out[:] = 0
