@@ -65,6 +65,9 @@ log = logging.getLogger(__name__)
 #: ====== ====== ============== ================ ===============================
 #:
 #: (Pause to silence comes in steps: the server holds what the plugin's blocks add up to.)
+#: Those runs had the sound threads at real-time priority (tried and taken back, see
+#: docs/playback.md); without it, 2 runs each: 65 ms in eighths held at least 56 and 35 ms
+#: with no gap, 70 ms in quarters 50 and 0 ms, with 5 gaps (the longest 56 ms) in the second.
 LATENCY_S = 0.065
 #: How much the player keeps queued here ahead of the device: enough to ride out a feeder
 #: thread kept off the CPU for a while. Pausing, seeking and volume changes drop what is
