@@ -15,7 +15,7 @@ from mit_desktop.playback import blocks, faults, reporting
 from mit_desktop.playback import events as ev
 from mit_desktop.playback.blocks import TICK_S
 from mit_desktop.playback.output import BackendError
-from mit_desktop.render.levels import to_int16
+from mit_desktop.render.levels import fade_out_ramp, to_int16
 
 if TYPE_CHECKING:
     from mit_desktop.playback.player import Player
@@ -116,7 +116,7 @@ def settle(p: Player) -> bool:
         if tail > 0:
             try:
                 audio = blocks.render_float(p, p._sent, tail)
-                audio *= np.linspace(1.0, 0.0, tail + 1, dtype=np.float32)[1:]
+                audio *= fade_out_ramp(tail)
                 p.backend.write(to_int16(audio))
                 p._set_sent(p._sent + tail)
             except BackendError as exc:

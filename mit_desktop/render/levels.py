@@ -79,6 +79,13 @@ def fade_envelope(length: int, offset: int, total: int, fade_in: int, fade_out: 
     return np.clip(gain, 0.0, 1.0)
 
 
+def fade_out_ramp(length: int) -> np.ndarray:
+    """Gains (float32) for a fade to silence over `length` samples: (length-1)/length down
+    to 0, so the first faded sample is already below the sound's level and the last is
+    silent. The player's declick at pause and stop; a cut is faded the same way."""
+    return np.linspace(1.0, 0.0, length + 1, dtype=np.float32)[1:]
+
+
 def to_int16(audio: np.ndarray) -> np.ndarray:
     """float [-1, 1] -> int16, clipping anything beyond full scale."""
     return np.round(np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")

@@ -44,6 +44,7 @@ from mit_desktop.playback.output.base import (
     BackendError,
 )
 from mit_desktop.playback.output.devices import AudioDevice, portaudio_devices, pulse_device
+from mit_desktop.render.levels import fade_out_ramp
 
 log = logging.getLogger(__name__)
 
@@ -485,15 +486,13 @@ class StreamBackend(Backend):
         """See :meth:`Backend.fade_out_pending`: under the lock the callback takes, so the
         callback finds either the queue as it was or the faded head, never an empty queue.
 
-        The fade is the player's declick ramp (``linspace(1, 0, n + 1)[1:]`` over the `n`
+        The fade is the player's declick ramp (`levels.fade_out_ramp` over the `n`
         samples kept) applied to the samples already queued, which are the player's
         shaped output: the sound the player would render for its own fade, within one
         step of int16 rounding.
         """
         with self._lock:
-            if self._error is not None or samples <= 0 or not self._pending:
-                faded = 0
-            else:
+            if self._error is None and samples > 0 and self._pending:
                 head: list[np.ndarray] = []
                 have = 0
                 for index, block in enumerate(self._pending):
@@ -503,25 +502,19 @@ class StreamBackend(Backend):
                     have += len(piece)
                     if have >= samples:
                         break
-                total = sum(len(b) for b in self._pending) - self._offset
-                faded = have
-                ramp = np.linspace(1.0, 0.0, faded + 1, dtype=np.float32)[1:]
-                tail = np.round(np.concatenate(head).astype(np.float32) * ramp).astype("<i2")
+                dropped = sum(len(b) for b in self._pending) - self._offset - have
                 self._pending.clear()
-                self._pending.append(tail)
+                self._pending.append(_faded(np.concatenate(head)))
                 self._offset = 0
-                dropped = total - faded
                 self._written -= dropped
-                return dropped, faded
+                return dropped, have
         return self.discard_pending(), 0
 
     def flush(self) -> None:
         with self._lock:
             fade = max(1, int(FLUSH_FADE_S * (self.rate or 22_050)))
             if self._pending:
-                head = self._pending[0][self._offset:self._offset + fade].astype(np.float32)
-                ramp = np.linspace(1.0, 0.0, len(head) + 1, dtype=np.float32)[1:]
-                self._tail = np.round(head * ramp).astype("<i2")
+                self._tail = _faded(self._pending[0][self._offset:self._offset + fade])
             self._pending.clear()
             self._offset = 0
             self._reset_counts()
@@ -535,6 +528,11 @@ class StreamBackend(Backend):
         """Callbacks that found the device had run dry while player samples were due."""
         with self._lock:
             return self._underflows
+
+
+def _faded(samples: np.ndarray) -> np.ndarray:
+    """int16 `samples` faded to silence over their length (levels.fade_out_ramp)."""
+    return np.round(samples.astype(np.float32) * fade_out_ramp(len(samples))).astype("<i2")
 
 
 TEST_SOUND_RATE = 22_050
