@@ -20,13 +20,15 @@ first (or last) loud sample; the recorder adds the same few ms to the player and
   stopped (a device error) is not counted; `invalid_runs` says how many were dropped.
   Baseline: paplay of the rendered WAV for the same 30 s, in the same run.
 - play.pulse_dropouts_20min_loaded: `nesting-doll` (about 22 minutes) hands-free, speech
-  cached, while two processes keep both cores busy: dropouts in what the server received
-  (silence of 4 ms or more put in where the render has sound; `compare_with_render`), plus one
-  for any other difference from the render or a session that did not finish. Baseline:
-  `paplay` of the rendered WAV to a second null sink at the same time, counted the same
-  way. This one takes the session's length in real time (and the render, once, before):
-  `make bench ONLY=pulse` runs it; BENCH_PULSE_SESSION=bam tries it with a short session
-  (then named play.pulse_dropouts_loaded_bam).
+  cached, while two processes keep both cores busy: faults in what the server received,
+  to the end of the session (`faults_in`): each silence of 4 ms or more put in where the
+  render has sound, and each place where samples were lost or changed, plus one for a
+  session that did not finish. The record lists each fault (`faults`: where, what, how
+  long, and whether the machine itself stalled beside it). Baseline: `paplay` of the
+  rendered WAV to a second null sink at the same time, counted the same way. This one
+  takes the session's length in real time (and the render, once, before): `make bench
+  ONLY=pulse` runs it; BENCH_PULSE_SESSION=bam tries it with a short session (then named
+  play.pulse_dropouts_loaded_bam).
 """
 
 from __future__ import annotations
@@ -46,10 +48,11 @@ import numpy as np
 
 from tests.realtime.pulse import (
     Capture,
+    Fault,
     PulseServer,
     StallProbe,
     busy_cores,
-    compare_with_render,
+    faults_in,
     raised,
 )
 
@@ -291,26 +294,54 @@ def _loaded_dropouts(server: PulseServer, env: dict[str, str], wav: Path) -> dic
             heard, reference = ours_capture.stop(), theirs_capture.stop()
     finally:
         server.pactl("unload-module", loaded, check=False)
-    ours_found = compare_with_render(heard, expected)
-    theirs_found = compare_with_render(reference, expected, lost_head_ms=200)
-    ours, theirs = len(ours_found.dropouts), len(theirs_found.dropouts)
-    log.info("player: %d dropouts, other difference at %s, state %s; paplay: %d dropouts, "
-             "other difference at %s; %s", ours, _at(ours_found.unexplained_at),
-             result.get("state"), theirs, _at(theirs_found.unexplained_at), probe.summary())
-    # The player must equal the render: any other difference, or a session that did not
-    # finish, counts as a fault too. paplay's new stream may lose its first few ms (not
-    # a dropout): its walk starts where it was heard; it counts by its dropouts only.
-    if ours_found.unexplained_at is not None or result.get("state") != "finished":
+    ours_found = faults_in(heard, expected)
+    theirs_found = faults_in(reference, expected, lost_head_ms=200)
+    ours_when = _fault_times(ours_found, heard, ours_capture, probe)
+    theirs_when = _fault_times(theirs_found, reference, theirs_capture, probe)
+    log.info("player: %s; state %s. paplay: %s. %s", _faults_said(ours_when),
+             result.get("state"), _faults_said(theirs_when), probe.summary())
+    # Every fault counts, to the end of the session: silence put in, and samples lost or
+    # changed (the walk finds where the two agree again and goes on); a session that did
+    # not finish counts once more. paplay's new stream may lose its first few ms (not a
+    # fault): its walk starts where it was heard.
+    ours, theirs = len(ours_found), len(theirs_found)
+    if result.get("state") != "finished":
         ours += 1
     name = ("play.pulse_dropouts_20min_loaded" if session_id == LONG_SESSION
             else f"play.pulse_dropouts_loaded_{session_id}")
-    return _record(name, ours, "gaps",
-                   f"paplay of the rendered WAV at the same time ({minutes:.1f} min), "
-                   "both cores busy", theirs)
+    record = _record(name, ours, "gaps",
+                     f"paplay of the rendered WAV at the same time ({minutes:.1f} min), "
+                     "both cores busy", theirs)
+    record["faults"] = ours_when
+    record["baseline_faults"] = theirs_when
+    record["machine_stalls_70ms_or_more"] = sum(late >= 70 for _t, late in probe.stalls)
+    return record
 
 
-def _at(sample: int | None) -> str:
-    return "none" if sample is None else f"{sample / RATE:.3f} s"
+def _fault_times(faults: list[Fault], recorded: np.ndarray, capture: Capture,
+                 probe: StallProbe) -> list[dict]:
+    """Each fault: where in the session (s), what, how long (ms), and whether the machine
+    itself stalled beside it (`StallProbe.explains`: every process was off the CPU for
+    longer than the stream holds)."""
+    lead = int(np.flatnonzero(recorded)[0]) if np.any(recorded) else 0
+    out = []
+    for fault in faults:
+        played_s = capture.time_of(lead + fault.at)
+        out.append({"at_s": round(fault.at / RATE, 3), "kind": fault.kind,
+                    "ms": round(fault.length * 1000 / RATE, 1) if fault.length >= 0 else None,
+                    "machine_stalled_beside": probe.explains(played_s)})
+    return out
+
+
+def _faults_said(faults: list[dict]) -> str:
+    if not faults:
+        return "no fault"
+    said = []
+    for f in faults:
+        length = "to the end" if f["ms"] is None else f"{f['ms']} ms"
+        beside = ", the machine stalled beside it" if f["machine_stalled_beside"] else ""
+        said.append(f"{f['kind']} at {f['at_s']:.1f} s ({length}{beside})")
+    return f"{len(faults)} faults: " + ", ".join(said)
 
 
 def _render(session_id: str, env: dict[str, str], out: Path) -> np.ndarray:

@@ -499,6 +499,82 @@ def compare_with_render(heard: np.ndarray, expected: np.ndarray,
         a, b = a2, b2
 
 
+#: After a difference, how far from where the render was the walk looks for the two to
+#: agree again (`faults_in`), and how much sound must agree (0.1 s at 22,050 Hz).
+RESYNC_SEARCH_S = 10
+RESYNC_SAMPLES = 2_205
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One fault in a recording: at heard sample `at` (of the trimmed capture), a
+    "dropout" (silence put in where the render has sound, `length` samples) or a
+    "difference" (samples lost or changed; `length` is how far the render is ahead of the
+    heard where the two agree again, -1 if they never do: the walk ended there)."""
+
+    at: int
+    kind: str
+    length: int
+
+
+def faults_in(heard: np.ndarray, expected: np.ndarray, lost_head_ms: int = 0) -> list[Fault]:
+    """Every fault in `heard` against the render, to the end of a long recording.
+
+    `compare_with_render` stops at the first difference that is not silence put in (a
+    PulseAudio stream that ran dry skips what arrives late, so after a long gap samples
+    are lost). Here the walk goes on: it takes the next `RESYNC_SAMPLES` of sound heard
+    after the difference, finds them in the render within `RESYNC_SEARCH_S` of where the
+    render was, and compares on from there. Silences put in that are not dropouts
+    (`Inserted.is_dropout`) are not faults.
+    """
+    heard, expected = trim_silence(heard), trim_silence(expected)
+    faults: list[Fault] = []
+    a0 = b0 = 0
+    head_ms = lost_head_ms
+    while True:
+        found = compare_with_render(heard[a0:], expected[b0:], head_ms)
+        head_ms = 0
+        faults += [Fault(a0 + i.at, "dropout", i.length) for i in found.dropouts]
+        if found.unexplained_at is None:
+            return faults
+        at = a0 + found.unexplained_at
+        where = b0 + found.unexplained_at - sum(i.length for i in found.inserted)
+        again = _agree_again(heard, expected, at, where)
+        if again is None:
+            faults.append(Fault(at, "difference", -1))
+            return faults
+        a0, b0 = again
+        faults.append(Fault(at, "difference", (b0 - where) - (a0 - at)))
+
+
+def _agree_again(heard: np.ndarray, expected: np.ndarray, at: int,
+                 where: int) -> tuple[int, int] | None:
+    """(heard, render) sample where the next sound heard after `at` is found in the
+    render near `where` (see `faults_in`), or None."""
+    loud = np.flatnonzero(heard[at + 1:])
+    if not len(loud):
+        return None
+    start = at + 1 + int(loud[0]) + RESYNC_SAMPLES // 2  # past the ragged edge of a gap
+    window = heard[start:start + RESYNC_SAMPLES]
+    if len(window) < RESYNC_SAMPLES or not np.any(window):
+        return None
+    reach = RESYNC_SEARCH_S * RENDER_RATE
+    lo = max(0, where - reach)
+    hi = min(len(expected) - RESYNC_SAMPLES, where + (start - at) + reach)
+    if hi < lo:
+        return None
+    region = expected[lo:hi + 1]
+    candidates = np.flatnonzero(region == window[0])
+    for step in (1, 2, 3):
+        candidates = candidates[(candidates + step < len(region))]
+        candidates = candidates[expected[lo + candidates + step] == window[step]]
+    for offset in candidates:
+        b = lo + int(offset)
+        if np.array_equal(expected[b:b + RESYNC_SAMPLES], window):
+            return start, b
+    return None
+
+
 @contextlib.contextmanager
 def busy_cores(count: int = 2) -> Iterator[list[subprocess.Popen]]:
     """`count` processes that each keep one core busy (a tight loop), stopped on exit."""

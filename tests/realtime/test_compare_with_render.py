@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from realtime.pulse import compare_with_render
+from realtime.pulse import compare_with_render, faults_in
 
 SOUND = np.random.default_rng(7).integers(-3000, 3000, 50_000).astype(np.int16)
 SOUND[20_000:21_000] = 0  # the session's own pause (45 ms)
@@ -47,3 +47,30 @@ def test_a_lost_start_is_allowed_only_when_asked() -> None:
     assert compare_with_render(heard, SOUND).unexplained_at == 0
     found = compare_with_render(heard, SOUND, lost_head_ms=20)
     assert [(i.at, i.length) for i in found.dropouts] == [(9_850, 200)]
+
+
+LONG = np.random.default_rng(11).integers(-3000, 3000, 400_000).astype(np.int16)
+LONG[[0, -1]] = 5
+
+
+def test_the_whole_walk_goes_on_past_lost_samples_to_the_end() -> None:
+    # a dropout, then 30 ms of silence after which 2,000 samples are lost (a stream that
+    # ran dry skips what comes late), then another dropout near the end
+    heard = np.concatenate([
+        LONG[:50_000], np.zeros(200, np.int16), LONG[50_000:100_000],
+        np.zeros(660, np.int16), LONG[102_000:350_000], np.zeros(150, np.int16),
+        LONG[350_000:],
+    ])
+    assert compare_with_render(heard, LONG).unexplained_at == 100_860  # where it stops
+    faults = faults_in(heard, LONG)
+    assert [(f.kind, f.at, f.length) for f in faults] == [
+        ("dropout", 50_000, 200), ("dropout", 100_200, 660), ("difference", 100_860, 2_000),
+        ("dropout", 348_860, 150)]
+
+
+def test_the_whole_walk_finds_nothing_in_an_exact_recording_and_stops_where_lost() -> None:
+    assert faults_in(np.concatenate([np.zeros(50, np.int16), LONG]), LONG) == []
+    changed = LONG.copy()
+    changed[200_000:] = -changed[200_000:]  # never agrees again
+    faults = faults_in(changed, LONG)
+    assert [(f.kind, f.at, f.length) for f in faults] == [("difference", 200_000, -1)]
