@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from mit_desktop.playback import blocks, faults, reporting
 from mit_desktop.playback import events as ev
 from mit_desktop.playback.blocks import TICK_S
