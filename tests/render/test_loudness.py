@@ -117,7 +117,15 @@ def test_voice_clip_and_take_come_out_at_the_same_loudness(piper_speech: np.ndar
     assert oracle(played) == pytest.approx(level_reached(loud), abs=0.3)
     assert oracle(played) == pytest.approx(oracle(voice), abs=0.3)
 
-    take, _first, _gain = prepare_samples(0.02 * piper_speech, RATE)  # a quiet take
+    # A quiet take, 20 dB down: quiet enough to need 20 dB of gain, loud enough that the
+    # trim keeps all of the words (at 34 dB down the -45 dBFS trim floor kept only the
+    # loudest second of these eight, and that second's own peak and loudness decided its
+    # gain, so it could not be compared with the voice's)
+    quiet = np.float32(0.1) * piper_speech
+    take, first, _gain = prepare_samples(quiet, RATE)
+    voiced = np.flatnonzero(np.abs(quiet) >= 10 ** (-45 / 20))
+    assert first <= voiced[0] and first + len(take) >= voiced[-1]  # every word kept
+    assert oracle(take) == pytest.approx(level_reached(quiet[first:first + len(take)]), abs=0.3)
     assert oracle(take) == pytest.approx(reached, abs=0.3)
     assert oracle(take) == pytest.approx(oracle(voice), abs=0.3)
 
