@@ -88,7 +88,9 @@ def test_a_whole_interactive_practice_is_found_in_the_history(window, qtbot, tin
     record = store.get_body_map(saved.body_map_id, window.ctx.profile_id)
     assert record.practice_id == practice_id and len(record.data) > 0
     assert store.drafts(practice_id) == {}
-    assert window.today.week_text.text().endswith("You have practiced today.")
+    # Today reloads from the history on the database thread: wait for it to show
+    qtbot.waitUntil(lambda: window.today.week_text.text().endswith(
+        "You have practiced today."), timeout=5000)
 
 
 def test_i_need_to_stop_silences_at_once_and_shows_help_for_the_region(window, qtbot,
