@@ -20,15 +20,17 @@ first (or last) loud sample; the recorder adds the same few ms to the player and
   stopped (a device error) is not counted; `invalid_runs` says how many were dropped.
   Baseline: paplay of the rendered WAV for the same 30 s, in the same run.
 - play.pulse_dropouts_20min_loaded: `nesting-doll` (about 22 minutes) hands-free, speech
-  cached, while two processes keep both cores busy: faults in what the server received,
-  to the end of the session (`faults_in`): each silence of 4 ms or more put in where the
-  render has sound, and each place where samples were lost or changed, plus one for a
-  session that did not finish. The record lists each fault (`faults`: where, what, how
-  long, and whether the machine itself stalled beside it). Baseline: `paplay` of the
-  rendered WAV to a second null sink at the same time, counted the same way. This one
-  takes the session's length in real time (and the render, once, before): `make bench
-  ONLY=pulse` runs it; BENCH_PULSE_SESSION=bam tries it with a short session (then named
-  play.pulse_dropouts_loaded_bam).
+  cached, while two processes keep both cores busy: the breaks a listener hears in what
+  the server received, to the end of the session, plus one for a session that did not
+  finish. A fault (`faults_in`) is a silence of 4 ms or more put in where the render has
+  sound, or a place where samples were lost or changed; faults less than 0.1 s apart are
+  one break (`breaks_in`: a stream that ran dry is silent, then skips the few ms that
+  came late, two faults and one break). The record lists each fault (`faults`: where,
+  what, how long, and whether the machine itself stalled beside it) and `fault_count`.
+  Baseline: `paplay` of the rendered WAV to a second null sink at the same time, counted
+  the same way. This one takes the session's length in real time (and the render, once,
+  before): `make bench ONLY=pulse` runs it; BENCH_PULSE_SESSION=bam tries it with a short
+  session (then named play.pulse_dropouts_loaded_bam).
 """
 
 from __future__ import annotations
@@ -51,8 +53,10 @@ from tests.realtime.pulse import (
     Fault,
     PulseServer,
     StallProbe,
+    breaks_in,
     busy_cores,
     faults_in,
+    first_sound,
     raised,
 )
 
@@ -304,7 +308,7 @@ def _loaded_dropouts(server: PulseServer, env: dict[str, str], wav: Path) -> dic
     # changed (the walk finds where the two agree again and goes on); a session that did
     # not finish counts once more. paplay's new stream may lose its first few ms (not a
     # fault): its walk starts where it was heard.
-    ours, theirs = len(ours_found), len(theirs_found)
+    ours, theirs = breaks_in(ours_found), breaks_in(theirs_found)
     if result.get("state") != "finished":
         ours += 1
     name = ("play.pulse_dropouts_20min_loaded" if session_id == LONG_SESSION
@@ -312,6 +316,8 @@ def _loaded_dropouts(server: PulseServer, env: dict[str, str], wav: Path) -> dic
     record = _record(name, ours, "gaps",
                      f"paplay of the rendered WAV at the same time ({minutes:.1f} min), "
                      "both cores busy", theirs)
+    record["fault_count"] = len(ours_found)
+    record["baseline_fault_count"] = len(theirs_found)
     record["faults"] = ours_when
     record["baseline_faults"] = theirs_when
     record["machine_stalls_70ms_or_more"] = sum(late >= 70 for _t, late in probe.stalls)
@@ -323,7 +329,7 @@ def _fault_times(faults: list[Fault], recorded: np.ndarray, capture: Capture,
     """Each fault: where in the session (s), what, how long (ms), and whether the machine
     itself stalled beside it (`StallProbe.explains`: every process was off the CPU for
     longer than the stream holds)."""
-    lead = int(np.flatnonzero(recorded)[0]) if np.any(recorded) else 0
+    lead = first_sound(recorded)
     out = []
     for fault in faults:
         played_s = capture.time_of(lead + fault.at)

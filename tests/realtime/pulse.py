@@ -344,6 +344,13 @@ def trim_silence(samples: np.ndarray) -> np.ndarray:
     return samples[nonzero[0] : nonzero[-1] + 1] if len(nonzero) else samples[:0]
 
 
+def first_sound(samples: np.ndarray) -> int:
+    """The first non-zero sample of `samples` (0 if none): where `trim_silence`'s sample 0
+    is in the recording, so a place found in the trimmed capture can be timed there."""
+    nonzero = np.flatnonzero(samples)
+    return int(nonzero[0]) if len(nonzero) else 0
+
+
 _PROBE = r"""
 import sys, time
 interval, limit = 0.001, float(sys.argv[1])
@@ -444,10 +451,12 @@ class Inserted:
 @dataclass(frozen=True)
 class Comparison:
     """What was heard against the render: the silences put in, and where (heard sample of
-    the trimmed capture) the two first differ otherwise (None: nowhere)."""
+    the trimmed capture) the two first differ otherwise (None: nowhere). `head_lost`: how
+    many of the render's first samples were never heard (at most `lost_head_ms`)."""
 
     inserted: list[Inserted]
     unexplained_at: int | None
+    head_lost: int = 0
 
     @property
     def dropouts(self) -> list[Inserted]:
@@ -477,24 +486,25 @@ def compare_with_render(heard: np.ndarray, expected: np.ndarray,
         if np.array_equal(expected[offset:offset + len(probe)], probe):
             b = offset
             break
+    head_lost = b
     found: list[Inserted] = []
     while True:
         n = min(len(heard) - a, len(expected) - b)
         differ = np.flatnonzero(heard[a:a + n] != expected[b:b + n])
         if not len(differ):
             same_end = len(heard) - a == len(expected) - b
-            return Comparison(found, None if same_end else a + n)
+            return Comparison(found, None if same_end else a + n, head_lost)
         a, b = a + int(differ[0]), b + int(differ[0])
         start = a
         while start > 0 and heard[start - 1] == 0:
             start -= 1
         loud_h, loud_e = np.flatnonzero(heard[a:]), np.flatnonzero(expected[b:])
         if heard[a] != 0 or not len(loud_h) or not len(loud_e):
-            return Comparison(found, a)
+            return Comparison(found, a, head_lost)
         a2, b2 = a + int(loud_h[0]), b + int(loud_e[0])
         inserted = (a2 - a) - (b2 - b)
         if inserted <= 0:
-            return Comparison(found, a)
+            return Comparison(found, a, head_lost)
         found.append(Inserted(a, inserted, a2 - start, b2 - (b - (a - start))))
         a, b = a2, b2
 
@@ -538,13 +548,30 @@ def faults_in(heard: np.ndarray, expected: np.ndarray, lost_head_ms: int = 0) ->
         if found.unexplained_at is None:
             return faults
         at = a0 + found.unexplained_at
-        where = b0 + found.unexplained_at - sum(i.length for i in found.inserted)
+        where = (b0 + found.head_lost + found.unexplained_at
+                 - sum(i.length for i in found.inserted))
         again = _agree_again(heard, expected, at, where)
         if again is None:
             faults.append(Fault(at, "difference", -1))
             return faults
         a0, b0 = again
         faults.append(Fault(at, "difference", (b0 - where) - (a0 - at)))
+
+
+#: Faults closer than this (from the end of one to the start of the next) are one break.
+BREAK_GAP_S = 0.1
+
+
+def breaks_in(faults: list[Fault]) -> int:
+    """How many breaks a listener hears: runs of `faults` (in order) less than
+    BREAK_GAP_S apart count once. A difference that never agrees again (length -1) ends
+    the list, so nothing follows it."""
+    breaks, end = 0, None
+    for fault in faults:
+        if end is None or fault.at - end >= BREAK_GAP_S * RENDER_RATE:
+            breaks += 1
+        end = fault.at + max(0, fault.length if fault.kind == "dropout" else 0)
+    return breaks
 
 
 def _agree_again(heard: np.ndarray, expected: np.ndarray, at: int,
@@ -564,10 +591,15 @@ def _agree_again(heard: np.ndarray, expected: np.ndarray, at: int,
     if hi < lo:
         return None
     region = expected[lo:hi + 1]
-    candidates = np.flatnonzero(region == window[0])
+    # match on the window's first sound, not its first sample: a zero would match every
+    # silent sample of the region
+    k = int(np.flatnonzero(window)[0])
+    candidates = np.flatnonzero(region[k:] == window[k])
     for step in (1, 2, 3):
-        candidates = candidates[(candidates + step < len(region))]
-        candidates = candidates[expected[lo + candidates + step] == window[step]]
+        if k + step >= RESYNC_SAMPLES:
+            break
+        candidates = candidates[candidates + k + step < len(region)]
+        candidates = candidates[region[candidates + k + step] == window[k + step]]
     for offset in candidates:
         b = lo + int(offset)
         if np.array_equal(expected[b:b + RESYNC_SAMPLES], window):

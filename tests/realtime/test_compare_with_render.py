@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from realtime.pulse import compare_with_render, faults_in
+from realtime.pulse import Fault, breaks_in, compare_with_render, faults_in
 
 SOUND = np.random.default_rng(7).integers(-3000, 3000, 50_000).astype(np.int16)
 SOUND[20_000:21_000] = 0  # the session's own pause (45 ms)
@@ -74,3 +74,27 @@ def test_the_whole_walk_finds_nothing_in_an_exact_recording_and_stops_where_lost
     changed[200_000:] = -changed[200_000:]  # never agrees again
     faults = faults_in(changed, LONG)
     assert [(f.kind, f.at, f.length) for f in faults] == [("difference", 200_000, -1)]
+
+
+def test_a_lost_start_does_not_shift_how_many_samples_were_lost_later() -> None:
+    # paplay's new stream loses its first ms: the render's place is counted from there
+    heard = np.concatenate([LONG[150:100_000], LONG[102_000:]])
+    assert compare_with_render(heard, LONG, lost_head_ms=20).head_lost == 150
+    faults = faults_in(heard, LONG, lost_head_ms=20)
+    assert [(f.kind, f.at, f.length) for f in faults] == [("difference", 99_850, 2_000)]
+
+
+def test_the_walk_agrees_again_where_the_sound_after_a_loss_begins_in_silence() -> None:
+    render = LONG.copy()
+    render[102_900:103_600] = 0  # the session's own pause, where the walk looks again
+    heard = np.concatenate([render[:100_000], render[102_000:]])
+    faults = faults_in(heard, render)
+    assert [(f.kind, f.at, f.length) for f in faults] == [("difference", 100_000, 2_000)]
+
+
+def test_a_dropout_and_the_samples_skipped_after_it_are_one_break() -> None:
+    faults = [Fault(1_000, "dropout", 700), Fault(1_700, "difference", 180),  # one break
+              Fault(1_700 + 2_205, "dropout", 100),  # 0.1 s after: another
+              Fault(50_000, "difference", -1)]
+    assert breaks_in(faults) == 3
+    assert breaks_in([]) == 0

@@ -31,7 +31,14 @@ from realtime.conftest import (
     run_cli,
     write_tone_session,
 )
-from realtime.pulse import Capture, StallProbe, compare_with_render, find_sound, trim_silence
+from realtime.pulse import (
+    Capture,
+    StallProbe,
+    compare_with_render,
+    find_sound,
+    first_sound,
+    trim_silence,
+)
 
 TONE_S = 60
 
@@ -168,7 +175,7 @@ def test_a_whole_bundled_session_is_heard_exactly_as_it_renders(
             played = run_cli(["play", "bam"], env)
         recorded = capture.stop()
         found = compare_with_render(recorded, expected)
-        lead = int(np.flatnonzero(recorded)[0])  # the comparison's sample 0 in the recording
+        lead = first_sound(recorded)  # the comparison's sample 0 in the recording
         gaps = [(lead + i.at, i.length * 1000 // RATE) for i in found.inserted]
         times = [capture.time_of(sample) for sample, _ms in gaps]
         if found.unexplained_at is not None:  # samples lost: a gap of its own kind
