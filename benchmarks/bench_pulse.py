@@ -304,10 +304,10 @@ def _loaded_dropouts(server: PulseServer, env: dict[str, str], wav: Path) -> dic
     theirs_when = _fault_times(theirs_found, reference, theirs_capture, probe)
     log.info("player: %s; state %s. paplay: %s. %s", _faults_said(ours_when),
              result.get("state"), _faults_said(theirs_when), probe.summary())
-    # Every fault counts, to the end of the session: silence put in, and samples lost or
-    # changed (the walk finds where the two agree again and goes on); a session that did
-    # not finish counts once more. paplay's new stream may lose its first few ms (not a
-    # fault): its walk starts where it was heard.
+    # Every break counts, to the end of the session: silence put in, and samples lost or
+    # changed (the walk finds where the two agree again and goes on), faults under 0.1 s
+    # apart as one; a session that did not finish counts once more. paplay's new stream
+    # may lose its first few ms (not a fault): its walk starts where it was heard.
     ours, theirs = breaks_in(ours_found), breaks_in(theirs_found)
     if result.get("state") != "finished":
         ours += 1

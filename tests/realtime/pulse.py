@@ -570,7 +570,7 @@ def breaks_in(faults: list[Fault]) -> int:
     for fault in faults:
         if end is None or fault.at - end >= BREAK_GAP_S * RENDER_RATE:
             breaks += 1
-        end = fault.at + max(0, fault.length if fault.kind == "dropout" else 0)
+        end = fault.at + (fault.length if fault.kind == "dropout" else 0)
     return breaks
 
 
