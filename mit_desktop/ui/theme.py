@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
@@ -109,6 +110,20 @@ def _palette(high_contrast: bool) -> QPalette:
     return p
 
 
+IMAGES_DIR = Path(__file__).resolve().parent / "images"
+
+
+def arrow_image(direction: str, colour: str) -> str:
+    """The path (with ``/``, as style sheets want it) of the bundled arrow ``direction``
+    ("up" or "down") drawn in ``colour`` (``#rrggbb``): a 14 x 9 SVG triangle.
+
+    The style sheet draws the arrows of drop-downs and number boxes itself, because once it
+    gives their buttons a border (or none) Qt's own arrows either vanish or come with a
+    partial frame; there is one file per colour a theme uses (text, and muted when disabled).
+    """
+    return (IMAGES_DIR / f"arrow-{direction}-{colour.lstrip('#').lower()}.svg").as_posix()
+
+
 def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     """The application style sheet for a text size and contrast.
 
@@ -119,6 +134,8 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     c = colours(high_contrast)
     fg, bg, accent, border, muted, focus = c.fg, c.bg, c.accent, c.border, c.muted, c.focus
     primary_fg = c.on_accent
+    arrow_w = round(12 + 6 * (scale_percent - 100) / 100)  # 12 px at 100 %, 18 at 200 %
+    arrow_h = round(arrow_w * 9 / 14)
     radio_dot = (f"qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 {fg}, "
                  f"stop:0.45 {fg}, stop:0.5 {c.base}, stop:1 {c.base})")
     return f"""
@@ -145,10 +162,17 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QComboBox, QAbstractSpinBox, QLineEdit {{ min-height: {MIN_TARGET_PX}px;
         border: 2px solid {border}; border-radius: 6px; padding: 0 8px; background: {c.base};
         color: {fg}; placeholder-text-color: {c.placeholder}; }}
-    QComboBox::drop-down {{ width: 32px; subcontrol-origin: content; }}
-    QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: content;
-        width: 28px; }}
-    QDateTimeEdit::drop-down {{ subcontrol-origin: content; width: 32px; }}
+    QComboBox::drop-down, QDateTimeEdit::drop-down {{ subcontrol-origin: content; width: 32px;
+        border: none; }}
+    /* placed on the content, a number box's arrows lay under its text field: clicks missed */
+    QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 28px; border: none; }}
+    QComboBox::down-arrow, QDateTimeEdit::down-arrow, QAbstractSpinBox::down-arrow {{
+        image: url("{arrow_image('down', fg)}"); width: {arrow_w}px; height: {arrow_h}px; }}
+    QAbstractSpinBox::up-arrow {{ image: url("{arrow_image('up', fg)}"); width: {arrow_w}px;
+        height: {arrow_h}px; }}
+    QComboBox::down-arrow:disabled, QDateTimeEdit::down-arrow:disabled,
+    QAbstractSpinBox::down-arrow:disabled {{ image: url("{arrow_image('down', muted)}"); }}
+    QAbstractSpinBox::up-arrow:disabled {{ image: url("{arrow_image('up', muted)}"); }}
     QScrollArea {{ border: 3px solid transparent; }}
     QComboBox QAbstractItemView {{ background: {c.base}; color: {fg}; border: 2px solid {fg};
         selection-background-color: {accent}; selection-color: {primary_fg}; }}
