@@ -164,8 +164,12 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
         color: {fg}; placeholder-text-color: {c.placeholder}; }}
     QComboBox::drop-down, QDateTimeEdit::drop-down {{ subcontrol-origin: content; width: 32px;
         border: none; }}
-    /* placed on the content, a number box's arrows lay under its text field: clicks missed */
+    /* placed on the content, a number box's arrows lay under its text field (clicks on them
+       missed); left where Qt puts them, a box with no arrows got a text field 1 px wide */
     QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 28px; border: none; }}
+    QAbstractSpinBox[buttonSymbols="NoButtons"]::up-button,
+    QAbstractSpinBox[buttonSymbols="NoButtons"]::down-button {{ subcontrol-origin: content;
+        width: 0px; }}
     QComboBox::down-arrow, QDateTimeEdit::down-arrow, QAbstractSpinBox::down-arrow {{
         image: url("{arrow_image('down', fg)}"); width: {arrow_w}px; height: {arrow_h}px; }}
     QAbstractSpinBox::up-arrow {{ image: url("{arrow_image('up', fg)}"); width: {arrow_w}px;

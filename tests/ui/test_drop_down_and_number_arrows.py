@@ -80,6 +80,18 @@ def test_a_click_on_a_number_box_arrow_steps_it(qtbot, scale: int, high_contrast
     assert stepped == {name: (1, -2) for name in stepped}
 
 
+def test_a_number_box_without_arrows_shows_its_whole_text(qtbot) -> None:
+    apply_theme(QApplication.instance(), 100, False)
+    time = QTimeEdit(QTime(19, 30))  # Settings' reminder times: typed, with no arrows
+    time.setDisplayFormat("HH:mm")
+    time.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+    spin = QSpinBox()
+    form = _form(qtbot, time, spin)
+    assert form.isVisible()
+    assert time.lineEdit().width() >= time.width() - 12  # it was 1 px wide: no text showed
+    assert spin.width() - 40 <= spin.lineEdit().width() <= spin.width() - 28  # not over arrows
+
+
 def _arrow_area(box: QWidget) -> tuple[QImage, int, int, int]:
     """The pixels of a box's arrow area (its right 32 px, inside its 2 px border)."""
     image = box.grab().toImage()
