@@ -39,6 +39,11 @@ def test_player_keys_work_with_the_focus_on_pause(window, qtbot, tiny_session: P
     start_playing(window, qtbot, tiny_session, store)
     player = window.ctx.player
     assert QApplication.focusWidget() is window.player.play_button
+    # Home goes to the start of the section shown: wait until the window knows it (the
+    # player's section event reaches the window through the event loop; a full run raced it).
+    # Before the pause: paused while the first sentence is still being prepared, the player
+    # announces no section until it plays again (a loaded full run timed out waiting here)
+    qtbot.waitUntil(lambda: bool(window.flow.section_title), timeout=RENDER_TIMEOUT_MS)
     # held in the first section: on a loaded machine the tiny practice otherwise reaches its
     # reflection (another page) while the test waits for the second section to render
     player.pause()
@@ -50,9 +55,6 @@ def test_player_keys_work_with_the_focus_on_pause(window, qtbot, tiny_session: P
     press(Qt.Key.Key_Right)
     press(Qt.Key.Key_Left)
     assert len(seeks) == 2 and seeks[0] > seeks[1]
-    # Home goes to the start of the section shown: wait until the window knows it (the
-    # player's section event reaches the window through the event loop; a full run raced it)
-    qtbot.waitUntil(lambda: bool(window.flow.section_title), timeout=5000)
     press(Qt.Key.Key_Home)
     assert sections == [0]  # back to the start of the section playing
     qtbot.waitUntil(lambda: len(player.timeline.sections) == 2, timeout=RENDER_TIMEOUT_MS)
