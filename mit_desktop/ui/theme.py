@@ -113,15 +113,17 @@ def _palette(high_contrast: bool) -> QPalette:
 IMAGES_DIR = Path(__file__).resolve().parent / "images"
 
 
-def arrow_image(direction: str, colour: str) -> str:
-    """The path (with ``/``, as style sheets want it) of the bundled arrow ``direction``
-    ("up" or "down") drawn in ``colour`` (``#rrggbb``): a 14 x 9 SVG triangle.
+def theme_image(shape: str, colour: str) -> str:
+    """The path (with ``/``, as style sheets want it) of the bundled picture ``shape`` drawn
+    in ``colour`` (``#rrggbb``): "arrow-down" and "arrow-up" (14 x 9 triangles) and "check"
+    (a 24 x 24 tick).
 
     The style sheet draws the arrows of drop-downs and number boxes itself, because once it
     gives their buttons a border (or none) Qt's own arrows either vanish or come with a
-    partial frame; there is one file per colour a theme uses (text, and muted when disabled).
+    partial frame; a ticked box shows a tick, not only its fill. There is one file per
+    colour a theme uses for it (text, muted when disabled, text on the accent).
     """
-    return (IMAGES_DIR / f"arrow-{direction}-{colour.lstrip('#').lower()}.svg").as_posix()
+    return (IMAGES_DIR / f"{shape}-{colour.lstrip('#').lower()}.svg").as_posix()
 
 
 def style_sheet(scale_percent: int, high_contrast: bool) -> str:
@@ -136,6 +138,7 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     primary_fg = c.on_accent
     arrow_w = round(12 + 6 * (scale_percent - 100) / 100)  # 12 px at 100 %, 18 at 200 %
     arrow_h = round(arrow_w * 9 / 14)
+    box = round(24 + 12 * (scale_percent - 100) / 100)  # tick boxes and choices: 24 px … 36
     radio_dot = (f"qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 {fg}, "
                  f"stop:0.45 {fg}, stop:0.5 {c.base}, stop:1 {c.base})")
     return f"""
@@ -171,22 +174,23 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QAbstractSpinBox[buttonSymbols="NoButtons"]::down-button {{ subcontrol-origin: content;
         width: 0px; }}
     QComboBox::down-arrow, QDateTimeEdit::down-arrow, QAbstractSpinBox::down-arrow {{
-        image: url("{arrow_image('down', fg)}"); width: {arrow_w}px; height: {arrow_h}px; }}
-    QAbstractSpinBox::up-arrow {{ image: url("{arrow_image('up', fg)}"); width: {arrow_w}px;
+        image: url("{theme_image('arrow-down', fg)}"); width: {arrow_w}px; height: {arrow_h}px; }}
+    QAbstractSpinBox::up-arrow {{ image: url("{theme_image('arrow-up', fg)}"); width: {arrow_w}px;
         height: {arrow_h}px; }}
     QComboBox::down-arrow:disabled, QDateTimeEdit::down-arrow:disabled,
-    QAbstractSpinBox::down-arrow:disabled {{ image: url("{arrow_image('down', muted)}"); }}
-    QAbstractSpinBox::up-arrow:disabled {{ image: url("{arrow_image('up', muted)}"); }}
+    QAbstractSpinBox::down-arrow:disabled {{ image: url("{theme_image('arrow-down', muted)}"); }}
+    QAbstractSpinBox::up-arrow:disabled {{ image: url("{theme_image('arrow-up', muted)}"); }}
     QScrollArea {{ border: 3px solid transparent; }}
     QComboBox QAbstractItemView {{ background: {c.base}; color: {fg}; border: 2px solid {fg};
         selection-background-color: {accent}; selection-color: {primary_fg}; }}
     QCheckBox, QRadioButton {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent;
         color: {fg}; }}
-    QCheckBox::indicator, QRadioButton::indicator {{ width: 24px; height: 24px;
+    QCheckBox::indicator, QRadioButton::indicator {{ width: {box}px; height: {box}px;
         border: 2px solid {fg}; background: {c.base}; }}
     QCheckBox::indicator {{ border-radius: 4px; }}
-    QCheckBox::indicator:checked {{ background: {accent}; border: 2px solid {fg}; }}
-    QRadioButton::indicator {{ border-radius: 14px; }}
+    QCheckBox::indicator:checked {{ background: {accent}; border: 2px solid {fg};
+        image: url("{theme_image('check', primary_fg)}"); }}
+    QRadioButton::indicator {{ border-radius: {(box + 4) // 2}px; }}
     QRadioButton::indicator:checked {{ background: {radio_dot}; }}
     QSlider {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent; }}
     QSlider::groove:horizontal {{ height: 10px; background: {border}; border-radius: 5px; }}

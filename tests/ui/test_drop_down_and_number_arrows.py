@@ -1,6 +1,6 @@
-"""Drop-downs and number boxes under the program's theme: a mouse click on a number box's
-arrow steps it, each arrow is drawn clearly in the theme's text colour, and no stray
-partial frame is drawn around it.
+"""Drop-downs, number boxes and tick boxes under the program's theme: a mouse click on a
+number box's arrow steps it, each arrow is drawn clearly in the theme's text colour with no
+stray partial frame around it, and a ticked box shows a tick.
 
 Clicks go through the window (as a real mouse's do), so they reach whichever child widget
 lies under the pointer: with the arrows' area placed on the box's content, the box's own
@@ -19,10 +19,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
     QSpinBox,
+    QStyle,
+    QStyleOptionButton,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -133,13 +136,39 @@ def test_arrows_are_clear_and_have_no_stray_frame(qtbot, high_contrast: bool,
 
 
 @pytest.mark.parametrize("high_contrast", [False, True])
-def test_every_arrow_the_style_sheet_names_is_bundled_in_its_colour(high_contrast: bool) -> None:
+def test_every_picture_the_style_sheet_names_is_bundled_in_its_colour(
+        high_contrast: bool) -> None:
     sheet = style_sheet(100, high_contrast)
     named = set(re.findall(r'url\("([^"]+)"\)', sheet))
     c = colours(high_contrast)
-    assert {Path(p).name for p in named} == {f"arrow-{d}-{h[1:]}.svg" for d in ("up", "down")
-                                              for h in {c.fg, c.muted}}
+    assert {Path(p).name for p in named} == {
+        *(f"arrow-{d}-{h[1:]}.svg" for d in ("up", "down") for h in {c.fg, c.muted}),
+        f"check-{c.on_accent[1:]}.svg"}
     for path in map(Path, named):
         assert path.parent == IMAGES_DIR
-        fill = re.search(r'fill="(#[0-9a-f]{6})"', path.read_text(encoding="utf-8"))
+        fill = re.search(r'(?:fill|stroke)="(#[0-9a-f]{6})"', path.read_text(encoding="utf-8"))
         assert fill is not None and path.stem.endswith(fill.group(1)[1:])
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_a_ticked_box_shows_a_tick(qtbot, high_contrast: bool) -> None:
+    apply_theme(QApplication.instance(), 100, high_contrast)
+    c = colours(high_contrast)
+    box = QCheckBox("I finished it")
+    form = _form(qtbot, box)
+    assert form.isVisible()
+
+    box.setChecked(True)
+    QApplication.processEvents()
+    image = box.grab().toImage()
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    inside = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option,
+                                        box).adjusted(3, 3, -3, -3)  # within its border
+    assert inside.width() >= 16
+    marks = [image.pixelColor(x, y).name() for x in range(inside.left(), inside.right() + 1)
+             for y in range(inside.top(), inside.bottom() + 1)]
+    ticked = sum(contrast_ratio(m, c.on_accent) < 1.2 for m in marks)
+    filled = sum(contrast_ratio(m, c.accent) < 1.2 for m in marks)
+    assert ticked >= 25 and filled >= 100  # a tick in the text-on-accent colour on the fill
+    assert contrast_ratio(c.on_accent, c.accent) >= 3.0
