@@ -115,15 +115,27 @@ IMAGES_DIR = Path(__file__).resolve().parent / "images"
 
 def theme_image(shape: str, colour: str) -> str:
     """The path (with ``/``, as style sheets want it) of the bundled picture ``shape`` drawn
-    in ``colour`` (``#rrggbb``): "arrow-down" and "arrow-up" (14 x 9 triangles) and "check"
-    (a 24 x 24 tick).
+    in ``colour`` (``#rrggbb``): "arrow-down" (a 14 x 9 triangle), "minus" and "plus"
+    (16 x 16) and "check" (a 24 x 24 tick).
 
-    The style sheet draws the arrows of drop-downs and number boxes itself, because once it
-    gives their buttons a border (or none) Qt's own arrows either vanish or come with a
-    partial frame; a ticked box shows a tick, not only its fill. There is one file per
+    The style sheet draws the arrow of drop-downs and the signs of number boxes itself,
+    because once it gives their buttons a border (or none) Qt's own arrows either vanish or
+    come with a partial frame; a ticked box shows a tick, not only its fill. There is one file per
     colour a theme uses for it (text, muted when disabled, text on the accent).
     """
     return (IMAGES_DIR / f"{shape}-{colour.lstrip('#').lower()}.svg").as_posix()
+
+
+def with_buttons(part: str) -> str:
+    """A selector for ``part`` of every number box that shows step buttons."""
+    return ", ".join(f'QAbstractSpinBox[buttonSymbols="{symbols}"]{part}'
+                     for symbols in ("UpDownArrows", "PlusMinus"))
+
+
+def grown_px(px_at_100: int, px_at_200: int, scale_percent: int) -> int:
+    """A size in px that grows with the text: `px_at_100` at 100 % text, `px_at_200` at
+    200 %, in proportion between (and beyond)."""
+    return round(px_at_100 + (px_at_200 - px_at_100) * (scale_percent - 100) / 100)
 
 
 def style_sheet(scale_percent: int, high_contrast: bool) -> str:
@@ -136,9 +148,11 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     c = colours(high_contrast)
     fg, bg, accent, border, muted, focus = c.fg, c.bg, c.accent, c.border, c.muted, c.focus
     primary_fg = c.on_accent
-    arrow_w = round(12 + 6 * (scale_percent - 100) / 100)  # 12 px at 100 %, 18 at 200 %
+    arrow_w = grown_px(12, 18, scale_percent)
     arrow_h = round(arrow_w * 9 / 14)
-    box = round(24 + 12 * (scale_percent - 100) / 100)  # tick boxes and choices: 24 px … 36
+    step_w = grown_px(MIN_TARGET_PX, 56, scale_percent)  # a number box's "−" and "+"
+    sign = grown_px(16, 22, scale_percent)
+    box = grown_px(24, 36, scale_percent)  # tick boxes and round choices
     radio_dot = (f"qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 {fg}, "
                  f"stop:0.45 {fg}, stop:0.5 {c.base}, stop:1 {c.base})")
     return f"""
@@ -167,19 +181,33 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
         color: {fg}; placeholder-text-color: {c.placeholder}; }}
     QComboBox::drop-down, QDateTimeEdit::drop-down {{ subcontrol-origin: content; width: 32px;
         border: none; }}
-    /* placed on the content, a number box's arrows lay under its text field (clicks on them
-       missed); left where Qt puts them, a box with no arrows got a text field 1 px wide */
-    QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 28px; border: none; }}
+    /* a number box steps down with "−" on its left and up with "+" on its right, each a
+       whole target as tall as the box (Qt stacks two arrows of half its height on the
+       right). Only boxes with buttons: any rule that moves them gives a box with none (typed
+       with the keyboard) a text field 1 px wide, unless its buttons are put on its content
+       with no width. */
+    {with_buttons('::down-button')}, {with_buttons('::up-button')} {{
+        subcontrol-origin: border; position: absolute; top: 0px; bottom: 0px;
+        width: {step_w}px; border: none; }}
+    {with_buttons('::down-button')} {{ subcontrol-position: top left; left: 0px;
+        border-right: 2px solid {border}; }}
+    {with_buttons('::up-button')} {{ subcontrol-position: top right; right: 0px;
+        border-left: 2px solid {border}; }}
     QAbstractSpinBox[buttonSymbols="NoButtons"]::up-button,
     QAbstractSpinBox[buttonSymbols="NoButtons"]::down-button {{ subcontrol-origin: content;
         width: 0px; }}
-    QComboBox::down-arrow, QDateTimeEdit::down-arrow, QAbstractSpinBox::down-arrow {{
+    QAbstractSpinBox::down-arrow {{ image: url("{theme_image('minus', fg)}");
+        width: {sign}px; height: {sign}px; }}
+    QAbstractSpinBox::up-arrow {{ image: url("{theme_image('plus', fg)}"); width: {sign}px;
+        height: {sign}px; }}
+    QAbstractSpinBox::down-arrow:disabled {{ image: url("{theme_image('minus', muted)}"); }}
+    QAbstractSpinBox::up-arrow:disabled {{ image: url("{theme_image('plus', muted)}"); }}
+    QSpinBox, QDoubleSpinBox, QTimeEdit[buttonSymbols="UpDownArrows"] {{
+        qproperty-alignment: AlignCenter; }}
+    QComboBox::down-arrow, QDateTimeEdit[calendarPopup="true"]::down-arrow {{
         image: url("{theme_image('arrow-down', fg)}"); width: {arrow_w}px; height: {arrow_h}px; }}
-    QAbstractSpinBox::up-arrow {{ image: url("{theme_image('arrow-up', fg)}"); width: {arrow_w}px;
-        height: {arrow_h}px; }}
-    QComboBox::down-arrow:disabled, QDateTimeEdit::down-arrow:disabled,
-    QAbstractSpinBox::down-arrow:disabled {{ image: url("{theme_image('arrow-down', muted)}"); }}
-    QAbstractSpinBox::up-arrow:disabled {{ image: url("{theme_image('arrow-up', muted)}"); }}
+    QComboBox::down-arrow:disabled, QDateTimeEdit[calendarPopup="true"]::down-arrow:disabled {{
+        image: url("{theme_image('arrow-down', muted)}"); }}
     QScrollArea {{ border: 3px solid transparent; }}
     QComboBox QAbstractItemView {{ background: {c.base}; color: {fg}; border: 2px solid {fg};
         selection-background-color: {accent}; selection-color: {primary_fg}; }}

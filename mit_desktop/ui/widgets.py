@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -132,14 +132,26 @@ class FlowRow(QWidget):
         return sum(w.sizeHint().width() for w in self.items if not w.isHidden()) + \
             self.box.spacing() * max(0, len(self.items) - 1)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
+    def _fit(self, width: int) -> None:
+        """Side by side if the widgets' size hints fit in `width` px, else one above another."""
         from PySide6.QtWidgets import QBoxLayout
 
-        wanted = (QBoxLayout.Direction.TopToBottom if self._needed() > event.size().width()
+        wanted = (QBoxLayout.Direction.TopToBottom if self._needed() > width
                   else QBoxLayout.Direction.LeftToRight)
         if self.box.direction() != wanted:
             self.box.setDirection(wanted)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit(event.size().width())
         super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # A new text size or theme changes what the widgets need but not this row's width:
+        # without this the row stayed side by side and cut their text until a resize.
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.StyleChange,
+                            QEvent.Type.FontChange):
+            self._fit(self.width())
+        return super().event(event)
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()

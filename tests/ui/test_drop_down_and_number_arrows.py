@@ -1,6 +1,7 @@
-"""Drop-downs, number boxes and tick boxes under the program's theme: a mouse click on a
-number box's arrow steps it, each arrow is drawn clearly in the theme's text colour with no
-stray partial frame around it, and a ticked box shows a tick.
+"""Drop-downs, number boxes and tick boxes under the program's theme: a number box steps
+down with "−" on its left and up with "+" on its right, each a whole target (a mouse click on
+either steps it), the drop-down arrow and the signs are drawn clearly in the theme's text
+colour with no stray partial frame, and a ticked box shows a tick.
 
 Clicks go through the window (as a real mouse's do), so they reach whichever child widget
 lies under the pointer: with the arrows' area placed on the box's content, the box's own
@@ -23,15 +24,25 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
+    QHBoxLayout,
     QSpinBox,
     QStyle,
     QStyleOptionButton,
+    QStyleOptionSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from mit_desktop.ui.theme import IMAGES_DIR, apply_theme, colours, contrast_ratio, style_sheet
+from mit_desktop.ui.theme import (
+    IMAGES_DIR,
+    MIN_TARGET_PX,
+    apply_theme,
+    colours,
+    contrast_ratio,
+    grown_px,
+    style_sheet,
+)
 
 
 def _form(qtbot, *controls: QWidget) -> QWidget:
@@ -67,72 +78,136 @@ def _number_boxes() -> list[tuple[QAbstractSpinBox, object]]:
 
 
 @pytest.mark.parametrize("scale, high_contrast", [(100, False), (200, True)])
-def test_a_click_on_a_number_box_arrow_steps_it(qtbot, scale: int, high_contrast: bool) -> None:
+def test_a_click_on_a_number_box_sign_steps_it(qtbot, scale: int, high_contrast: bool) -> None:
     apply_theme(QApplication.instance(), scale, high_contrast)
     boxes = _number_boxes()
     form = _form(qtbot, *(box for box, _ in boxes))
     stepped = {}
     for box, value in boxes:
         start = value()
-        right = box.width() - 14  # the middle of the 28 px wide arrows
-        _click(form, box, QPoint(right, 6))
+        step = grown_px(MIN_TARGET_PX, 56, scale)
+        # near the outer corners and by the text: the whole target takes the click
+        _click(form, box, QPoint(box.width() - 4, 4))
         after_up = value()
-        _click(form, box, QPoint(right, box.height() - 6))
-        _click(form, box, QPoint(right, box.height() - 6))
+        _click(form, box, QPoint(4, box.height() - 4))
+        _click(form, box, QPoint(step - 4, box.height() // 2))
         stepped[type(box).__name__] = (after_up - start, value() - after_up)
     assert stepped == {name: (1, -2) for name in stepped}
 
 
-def test_a_number_box_without_arrows_shows_its_whole_text(qtbot) -> None:
+@pytest.mark.parametrize("scale", [100, 200])
+def test_a_number_box_sign_is_a_whole_target(qtbot, scale: int) -> None:
+    apply_theme(QApplication.instance(), scale, False)
+    spin = QSpinBox()
+    form = _form(qtbot, spin)
+    assert form.isVisible()
+    option = QStyleOptionSpinBox()
+    spin.initStyleOption(option)
+    style = spin.style()
+    for control in (QStyle.SubControl.SC_SpinBoxDown, QStyle.SubControl.SC_SpinBoxUp):
+        rect = style.subControlRect(QStyle.ComplexControl.CC_SpinBox, option, control, spin)
+        assert rect.width() >= MIN_TARGET_PX and rect.height() == spin.height() >= MIN_TARGET_PX
+
+
+def test_a_number_box_shows_its_text_between_its_signs(qtbot) -> None:
     apply_theme(QApplication.instance(), 100, False)
-    time = QTimeEdit(QTime(19, 30))  # Settings' reminder times: typed, with no arrows
+    time = QTimeEdit(QTime(19, 30))  # Settings' reminder times: typed, with no buttons
     time.setDisplayFormat("HH:mm")
     time.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
     spin = QSpinBox()
+    spin.setRange(1, 360)
+    spin.setSuffix(" minutes")
     form = _form(qtbot, time, spin)
     assert form.isVisible()
     assert time.lineEdit().width() >= time.width() - 12  # it was 1 px wide: no text showed
-    assert spin.width() - 40 <= spin.lineEdit().width() <= spin.width() - 28  # not over arrows
+    edit = spin.lineEdit().geometry()
+    assert MIN_TARGET_PX <= edit.left() and edit.right() < spin.width() - MIN_TARGET_PX
+    assert edit.width() >= spin.fontMetrics().horizontalAdvance("360 minutes")
 
 
-def _arrow_area(box: QWidget) -> tuple[QImage, int, int, int]:
-    """The pixels of a box's arrow area (its right 32 px, inside its 2 px border)."""
-    image = box.grab().toImage()
-    return image, image.width() - 34, image.width() - 4, image.height()
+def test_a_number_box_asks_for_room_for_both_signs_and_its_text(qtbot) -> None:
+    apply_theme(QApplication.instance(), 200, True)
+    spin = QSpinBox()
+    spin.setRange(-1, 10)
+    spin.setSpecialValueText("Not rated")  # the mood and stress ratings of a practice by hand
+    form = QWidget()
+    layout = QHBoxLayout(form)
+    layout.addWidget(spin)
+    layout.addStretch(1)  # the box gets what it asks for, no more
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    text = spin.fontMetrics().horizontalAdvance("Not rated")
+    assert spin.lineEdit().width() >= text
+    assert spin.width() >= 2 * grown_px(MIN_TARGET_PX, 56, 200) + text
 
 
 def _off(image: QImage, x: int, y: int, field: str) -> bool:
     return image.pixelColor(x, y).name() != field
 
 
+def _check_mark_area(image: QImage, left: int, right: int, colour: str, field: str,
+                     what: str) -> None:
+    """Columns `left`..`right` of `image` hold a clear mark in `colour` and no frame line."""
+    height = image.height()
+    mark = [(x, y) for x in range(left, right) for y in range(4, height - 4)
+            if contrast_ratio(image.pixelColor(x, y).name(), colour) < 1.2]
+    assert len(mark) >= 30, f"{what}: no clear mark"
+    # a frame line: a column (or row) of the area that is mostly not the field's colour
+    columns = [x for x in range(left, right)
+               if sum(_off(image, x, y, field) for y in range(4, height - 4))
+               > 0.6 * (height - 8)]
+    rows = [y for y in range(4, height - 4)
+            if sum(_off(image, x, y, field) for x in range(left, right)) > 0.6 * (right - left)]
+    assert (columns, rows) == ([], []), f"{what}: a line by the mark"
+
+
 @pytest.mark.parametrize("high_contrast", [False, True])
 @pytest.mark.parametrize("enabled", [True, False])
-def test_arrows_are_clear_and_have_no_stray_frame(qtbot, high_contrast: bool,
-                                                  enabled: bool) -> None:
+def test_arrows_and_signs_are_clear_and_have_no_stray_frame(qtbot, high_contrast: bool,
+                                                            enabled: bool) -> None:
     apply_theme(QApplication.instance(), 100, high_contrast)
     c = colours(high_contrast)
+    colour = c.fg if enabled else c.muted
+    assert contrast_ratio(colour, c.base) >= 3.0
     combo = QComboBox()
     combo.addItems(["United Kingdom", "Somewhere else"])
     spin = QSpinBox()
     for box in (combo, spin):
         box.setEnabled(enabled)
-    form = _form(qtbot, combo, spin)  # noqa: F841 (kept alive: it holds the boxes)
-    for box in (combo, spin):
-        image, left, right, height = _arrow_area(box)
-        colour = c.fg if enabled else c.muted
-        # the arrow: pixels in the arrow's own colour, which stands out from the field
-        arrow = [(x, y) for x in range(left, right) for y in range(4, height - 4)
-                 if contrast_ratio(image.pixelColor(x, y).name(), colour) < 1.2]
-        assert len(arrow) >= 30, f"{type(box).__name__}: no clear arrow"
-        assert contrast_ratio(colour, c.base) >= 3.0
-        # a frame line: a column (or row) of the area that is mostly not the field's colour
-        columns = [x for x in range(left, right)
-                   if sum(_off(image, x, y, c.base) for y in range(4, height - 4))
-                   > 0.6 * (height - 8)]
-        rows = [y for y in range(4, height - 4)
-                if sum(_off(image, x, y, c.base) for x in range(left, right))
-                > 0.6 * (right - left)]
-        assert (columns, rows) == ([], []), f"{type(box).__name__}: a line by the arrow"
+    form = _form(qtbot, combo, spin)
+    assert form.isVisible()
+    image = combo.grab().toImage()  # the drop-down's arrow: its right 32 px, inside its border
+    _check_mark_area(image, image.width() - 34, image.width() - 4, colour, c.base, "drop-down")
+    image = spin.grab().toImage()
+    step = grown_px(MIN_TARGET_PX, 56, 100)
+    _check_mark_area(image, 4, step - 4, colour, c.base, "number box's minus")
+    _check_mark_area(image, image.width() - step + 4, image.width() - 4, colour, c.base,
+                     "number box's plus")
+    # each sign's button is set off from the text by one whole line, top to bottom
+    for near in (step, image.width() - step):
+        whole = [x for x in range(near - 3, near + 3)
+                 if sum(_off(image, x, y, c.base) for y in range(image.height()))
+                 >= image.height() - 2]
+        assert whole, f"no whole divider near x={near}"
+
+
+def test_the_plus_and_the_minus_differ(qtbot) -> None:
+    apply_theme(QApplication.instance(), 100, False)
+    c = colours(False)
+    spin = QSpinBox()
+    form = _form(qtbot, spin)
+    assert form.isVisible()
+    image = spin.grab().toImage()
+    step = grown_px(MIN_TARGET_PX, 56, 100)
+
+    def tall(left: int, right: int) -> int:  # the height of the mark in the area
+        ys = [y for x in range(left, right) for y in range(4, image.height() - 4)
+              if contrast_ratio(image.pixelColor(x, y).name(), c.fg) < 1.2]
+        return max(ys) - min(ys) + 1
+
+    minus, plus = tall(4, step - 4), tall(image.width() - step + 4, image.width() - 4)
+    assert minus <= 5 and plus >= 10, (minus, plus)
 
 
 @pytest.mark.parametrize("high_contrast", [False, True])
@@ -142,7 +217,8 @@ def test_every_picture_the_style_sheet_names_is_bundled_in_its_colour(
     named = set(re.findall(r'url\("([^"]+)"\)', sheet))
     c = colours(high_contrast)
     assert {Path(p).name for p in named} == {
-        *(f"arrow-{d}-{h[1:]}.svg" for d in ("up", "down") for h in {c.fg, c.muted}),
+        *(f"{shape}-{h[1:]}.svg" for shape in ("arrow-down", "minus", "plus")
+          for h in {c.fg, c.muted}),
         f"check-{c.on_accent[1:]}.svg"}
     for path in map(Path, named):
         assert path.parent == IMAGES_DIR

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QTextEdit,
     QToolButton,
@@ -74,6 +75,10 @@ def layout_problems(page: QWidget) -> list[str]:
             if text_px + icon_px + 4 > w.width() or w.height() < w.fontMetrics().height():
                 found.append(f"button {w.text()[:30]!r} cut ({w.width()} px for "
                              f"{text_px + icon_px} px of text)")
+            elif isinstance(w, QPushButton) and w.width() < w.minimumSizeHint().width():
+                # its text fits its whole width, but not inside its padding and border
+                found.append(f"button {w.text()[:30]!r} cut ({w.width()} px of the "
+                             f"{w.minimumSizeHint().width()} px it needs)")
         elif isinstance(w, QComboBox) and w.currentText():
             if w.fontMetrics().horizontalAdvance(w.currentText()) + 36 > w.width():
                 found.append(f"choice {w.currentText()[:30]!r} cut short ({w.width()} px)")
@@ -306,3 +311,25 @@ def test_the_body_map_scrolls_with_its_page_and_shows_the_whole_figures(
         assert canvas.visibleRegion().contains(sole), f"the feet of {layer} are out of view"
     labels_px = canvas.labels_fit_width_px()
     assert canvas.width() >= labels_px, f"the labels over the figures are cut ({canvas.width()} px)"
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_the_header_makes_room_when_the_text_size_changes_in_settings(
+        window, qtbot, high_contrast: bool) -> None:
+    """Set to 200 % in Settings, the header's buttons kept their widths at 100 % and cut
+    their names ("oda", "istor", "p r" for Help now) until the window was resized: the
+    header decided whether its two halves fit side by side only on a resize."""
+    window.resize(1024, 768)
+    window.show_page("settings")
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=2000)
+    window.settings.displayChanged.emit(200, high_contrast)
+    header = window.centralWidget().layout().itemAt(0).widget()
+
+    def cut() -> list[str]:
+        QApplication.processEvents()
+        return [b.text() for b in header.findChildren(QPushButton)
+                if _shown(b) and b.width() < b.minimumSizeHint().width()]
+
+    qtbot.waitUntil(lambda: not cut(), timeout=3000)
+    assert layout_problems(header) == []
+    assert window.width() == 1024
