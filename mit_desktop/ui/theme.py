@@ -213,11 +213,11 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
         selection-background-color: {accent}; selection-color: {primary_fg}; }}
     QCheckBox, QRadioButton {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent;
         color: {fg}; }}
-    QCheckBox::indicator, QRadioButton::indicator {{ width: {box}px; height: {box}px;
-        border: 2px solid {fg}; background: {c.base}; }}
-    QCheckBox::indicator {{ border-radius: 4px; }}
-    QCheckBox::indicator:checked {{ background: {accent}; border: 2px solid {fg};
-        image: url("{theme_image('check', primary_fg)}"); }}
+    QCheckBox::indicator, QRadioButton::indicator, QListWidget::indicator {{ width: {box}px;
+        height: {box}px; border: 2px solid {fg}; background: {c.base}; }}
+    QCheckBox::indicator, QListWidget::indicator {{ border-radius: 4px; }}
+    QCheckBox::indicator:checked, QListWidget::indicator:checked {{ background: {accent};
+        border: 2px solid {fg}; image: url("{theme_image('check', primary_fg)}"); }}
     QRadioButton::indicator {{ border-radius: {(box + 4) // 2}px; }}
     QRadioButton::indicator:checked {{ background: {radio_dot}; }}
     QSlider {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent; }}

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
     QSpinBox,
     QStyle,
     QStyleOptionButton,
@@ -248,3 +250,41 @@ def test_a_ticked_box_shows_a_tick(qtbot, high_contrast: bool) -> None:
     filled = sum(contrast_ratio(m, c.accent) < 1.2 for m in marks)
     assert ticked >= 25 and filled >= 100  # a tick in the text-on-accent colour on the fill
     assert contrast_ratio(c.on_accent, c.accent) >= 3.0
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_a_ticked_item_of_a_list_shows_a_tick_box_like_the_others(qtbot,
+                                                                   high_contrast: bool) -> None:
+    """The recorder's proposed reflection points are ticked in a list: Qt drew their boxes
+    about 12 px wide, with a thin tick, beside the program's 24 px tick boxes."""
+    apply_theme(QApplication.instance(), 100, high_contrast)
+    c = colours(high_contrast)
+    points = QListWidget()
+    for text, state in (("Reflection point at 0:09.3", Qt.CheckState.Checked),
+                        ("Section start at 0:24.7", Qt.CheckState.Unchecked)):
+        item = QListWidgetItem(text, points)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(state)
+    form = _form(qtbot, points)
+    assert form.isVisible()
+    image = points.viewport().grab().toImage()
+
+    def box_of(row: int, colour: str) -> tuple[int, int, list[tuple[int, int]]]:
+        """Width and height of what is drawn in `colour` near the row's start, and where."""
+        rect = points.visualItemRect(points.item(row))
+        at = [(x, y) for x in range(rect.left(), rect.left() + 50)
+              for y in range(rect.top(), rect.bottom() + 1)
+              if contrast_ratio(image.pixelColor(x, y).name(), colour) < 1.2]
+        if not at:
+            return 0, 0, []
+        xs, ys = [x for x, _ in at], [y for _, y in at]
+        return max(xs) - min(xs) + 1, max(ys) - min(ys) + 1, at
+
+    width, height, fill = box_of(0, c.accent)  # the ticked box: filled, a tick on the fill
+    assert width >= 20 and height >= 20, (width, height)
+    left, top = min(x for x, _ in fill), min(y for _, y in fill)
+    tick = sum(contrast_ratio(image.pixelColor(x, y).name(), c.on_accent) < 1.2
+               for x in range(left, left + width) for y in range(top, top + height))
+    assert tick >= 25
+    width, height, _ = box_of(1, c.fg)  # the other: the outline of a 24 px box
+    assert width >= 22 and height >= 22, (width, height)
