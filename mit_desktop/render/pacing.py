@@ -66,9 +66,14 @@ STRETCHED_MAX_PAUSE_MS = 1800
 #: 27 % at 0.6: a slower voice blurs).
 SLOWER_VOICE = 0.87
 #: A sentence of one phrase (nothing to stretch) still faster than MAX_SENTENCE_WPM at the
-#: slower voice (Piper's timing varies by a few per cent from one synthesis to the next) is
-#: spoken once more just slow enough, but never slower than SLOWER_VOICE times this.
+#: slower voice is spoken again a little slower, but never slower than SLOWER_VOICE times this.
 LAST_RESORT_VOICE = 0.9
+#: Piper's timing varies from one synthesis of the same words to the next (measured: "There
+#: is no wrong answer." at one rate took from 159 to 170 words a minute over ten takes), so
+#: each new take aims this far under MAX_SENTENCE_WPM, is measured, and if it is still above
+#: it, another is made, up to LAST_RESORT_TAKES; the slowest take is kept.
+LAST_RESORT_AIM = 0.95
+LAST_RESORT_TAKES = 3
 #: Quiet kept at a phrase's inner edges, so a soft consonant is never cut (ms).
 EDGE_MARGIN_MS = 20
 #: A 10 ms frame quieter than this (dBFS, the voice at its playing level) is not voice: the one
@@ -246,7 +251,8 @@ class PhrasedSpeech:
         `rate` is the voice rate asked for (session times listener). A sentence faster than
         MAX_SENTENCE_WPM (scaled with the rate) at pacing 1 gets more boundaries, or else the
         voice at `rate * SLOWER_VOICE`, and if it is still too fast, phrase pauses stretched
-        towards MAX_SENTENCE_WPM up to STRETCHED_MAX_PAUSE_MS."""
+        towards MAX_SENTENCE_WPM up to STRETCHED_MAX_PAUSE_MS, or for a sentence of one phrase,
+        checked takes of a slightly slower voice (_slower_take)."""
         target = target_wpm(rate)
         phrases = split_phrases(text, rate, target)
         audio = [self.phrase(voice_id, rate, p.text) for p in phrases]
@@ -260,13 +266,37 @@ class PhrasedSpeech:
                 break
             phrases, audio = more, [self.phrase(voice_id, rate, p.text) for p in more]
         if len(phrases) == 1 and self._too_fast(phrases, audio, rate):
-            needed = _max_wpm(rate) / self._wpm(phrases, audio, rate)
-            slower = rate * SLOWER_VOICE * max(LAST_RESORT_VOICE, needed)
-            audio = [self.phrase(voice_id, round(slower, 3), phrases[0].text)]
+            audio = self._slower_take(voice_id, rate, phrases, audio)
         if len(phrases) > 1 and self._too_fast(phrases, audio, rate):
             return layout_sentence(phrases, audio, rate, pacing, self.sample_rate,
                                    _max_wpm(rate), STRETCHED_MAX_PAUSE_MS)
         return layout_sentence(phrases, audio, rate, pacing, self.sample_rate)
+
+    def _slower_take(self, voice_id: str | None, rate: float, phrases: Sequence[Phrase],
+                     audio: Sequence[PhraseAudio]) -> list[PhraseAudio]:
+        """The one phrase of a sentence too fast at the slower voice (`audio`), spoken again:
+        each take aims at LAST_RESORT_AIM of the limit from the last take's measured pace, no
+        slower than ``rate * SLOWER_VOICE * LAST_RESORT_VOICE``, until one is within the limit
+        or LAST_RESORT_TAKES are made; the slowest is kept. A take is cached by its voice rate
+        (3 decimals), so a take at a rate already tried is made 0.001 faster to be a new one."""
+        text = phrases[0].text
+        floor = round(rate * SLOWER_VOICE * LAST_RESORT_VOICE, 3)
+        take_rate = rate * SLOWER_VOICE
+        take_wpm = self._wpm(phrases, audio, rate)
+        best, best_wpm = list(audio), take_wpm
+        tried = {round(take_rate, 3)}
+        for _ in range(LAST_RESORT_TAKES):
+            if best_wpm <= _max_wpm(rate):
+                break
+            take_rate = max(floor, round(take_rate * _max_wpm(rate) * LAST_RESORT_AIM / take_wpm, 3))
+            while take_rate in tried:
+                take_rate = round(take_rate + 0.001, 3)
+            tried.add(take_rate)
+            take = [self.phrase(voice_id, take_rate, text)]
+            take_wpm = self._wpm(phrases, take, rate)
+            if take_wpm < best_wpm:
+                best, best_wpm = take, take_wpm
+        return best
 
     def _too_fast(self, phrases: Sequence[Phrase], audio: Sequence[PhraseAudio], rate: float) -> bool:
         """Faster than MAX_SENTENCE_WPM (scaled with the rate) at pacing 1, by the one measure

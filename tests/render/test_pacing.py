@@ -9,18 +9,26 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "session"))
-from fakes import RATE, FakeSources  # noqa: E402
+from fakes import RATE, FakeRef, FakeSources  # noqa: E402
 
 from mit_desktop.render.analysis import analyse
 from mit_desktop.render.mixer import Mixer
 from mit_desktop.render.pacing import (
+    LAST_RESORT_TAKES,
+    LAST_RESORT_VOICE,
     MAX_PAUSE_MS,
+    MAX_SENTENCE_WPM,
     MIN_PAUSE_MS,
+    SLOWER_VOICE,
     PhraseAudio,
+    PhrasedSpeech,
     layout_sentence,
     plan_pauses_ms,
+    sentence_audio,
+    speech_at_level,
     target_wpm,
     voiced_bounds,
+    voiced_span_samples,
 )
 from mit_desktop.render.phrasing import (
     CHUNK,
@@ -156,3 +164,65 @@ def test_longer_pacing_lengthens_the_phrase_pauses() -> None:
     short, _ = phrased_timeline(1.0)
     long, _ = phrased_timeline(2.0)
     assert long.captions[0].audio_samples > short.captions[0].audio_samples
+
+
+class TakeVoice:
+    """A voice whose takes of the same words differ in pace, like Piper's: the n-th synthesis of
+    a text is `jitter[n]` times faster than the voice's steady `wpm_at_default` (scaled with the
+    rate). A take is cached by (rate to 3 decimals, text), as the speech cache does."""
+
+    def __init__(self, wpm_at_default: float, jitter: list[float]) -> None:
+        self.wpm_at_default = wpm_at_default
+        self.jitter = jitter
+        self.audio: dict[str, np.ndarray] = {}
+        self.rates: list[float] = []  # each synthesis's rate, in order
+
+    def ensure(self, voice_id: str | None, rate: float, text: str) -> FakeRef:
+        key = f"{round(rate, 3)}|{text}"
+        if key not in self.audio:
+            take = len(self.rates)
+            self.rates.append(round(rate, 3))
+            wpm = self.wpm_at_default * rate / 0.75 * (self.jitter[take] if take < len(self.jitter) else 1.0)
+            voiced = round(len(text.split()) * 60 / wpm * RATE)
+            quiet = RATE // 10
+            t = np.arange(voiced) / RATE
+            tone = np.round(np.sin(2 * np.pi * 300 * t) * 16000).astype(np.int16)
+            self.audio[key] = np.concatenate([np.zeros(quiet, np.int16), tone, np.zeros(quiet, np.int16)])
+        return FakeRef(key, len(self.audio[key]))
+
+    def load(self, key: str) -> np.ndarray:
+        return self.audio[key]
+
+
+def _sentence_wpm(voice: TakeVoice, text: str) -> float:
+    layout = PhrasedSpeech(voice.ensure, voice.load, RATE).sentence(None, 0.75, text, 1.0)
+    audio = speech_at_level(sentence_audio(layout.parts, layout.n_samples, voice.load, RATE), RATE)
+    return len(text.split()) * 60 * RATE / voiced_span_samples(audio, RATE)
+
+
+ONE_PHRASE = "There is no wrong answer."
+
+
+def test_a_one_phrase_sentence_too_fast_after_its_slower_take_is_spoken_again_and_checked() -> None:
+    """Piper's second take can come out faster than the first: the pacer measures each take
+    and makes another until one is within MAX_SENTENCE_WPM (a flake before: 170.8 in CI)."""
+    assert texts(ONE_PHRASE) == [ONE_PHRASE]
+    voice = TakeVoice(190.0, [1.0, 1.0, 1.12, 1.0])  # the first checked take comes out 12 % fast
+    wpm = _sentence_wpm(voice, ONE_PHRASE)
+    assert len(voice.rates) == 4  # the rate asked, the slower voice, two takes
+    assert wpm <= MAX_SENTENCE_WPM
+    floor = round(0.75 * SLOWER_VOICE * LAST_RESORT_VOICE, 3)
+    assert all(rate >= floor for rate in voice.rates)
+    # the same cache lays the sentence out the same way, with no new synthesis
+    assert _sentence_wpm(voice, ONE_PHRASE) == wpm and len(voice.rates) == 4
+
+
+def test_the_takes_stop_at_the_slowest_voice_allowed_and_keep_the_slowest_take() -> None:
+    voice = TakeVoice(230.0, [1.0, 1.0, 1.0, 0.99, 1.02])  # too fast even at the floor
+    wpm = _sentence_wpm(voice, ONE_PHRASE)
+    assert len(voice.rates) == 2 + LAST_RESORT_TAKES
+    floor = round(0.75 * SLOWER_VOICE * LAST_RESORT_VOICE, 3)
+    assert min(voice.rates) == floor and len(set(voice.rates)) == len(voice.rates)
+    assert all(rate <= floor + 0.002 for rate in voice.rates[2:])  # never slower than the floor
+    slowest_take = 230.0 * floor / 0.75 * 0.99
+    assert abs(wpm - slowest_take) < 2.0
