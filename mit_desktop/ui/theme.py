@@ -153,8 +153,11 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     step_w = grown_px(MIN_TARGET_PX, 56, scale_percent)  # a number box's "−" and "+"
     sign = grown_px(16, 22, scale_percent)
     box = grown_px(24, 36, scale_percent)  # tick boxes and round choices
-    radio_dot = (f"qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 {fg}, "
-                 f"stop:0.45 {fg}, stop:0.5 {c.base}, stop:1 {c.base})")
+
+    def radio_dot(colour: str) -> str:
+        return (f"qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, stop:0 {colour}, "
+                f"stop:0.45 {colour}, stop:0.5 {c.base}, stop:1 {c.base})")
+
     return f"""
     * {{ font-size: {pt:.1f}pt; }}
     QPushButton, QToolButton {{
@@ -179,6 +182,8 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QComboBox, QAbstractSpinBox, QLineEdit {{ min-height: {MIN_TARGET_PX}px;
         border: 2px solid {border}; border-radius: 6px; padding: 0 8px; background: {c.base};
         color: {fg}; placeholder-text-color: {c.placeholder}; }}
+    QComboBox:disabled, QAbstractSpinBox:disabled, QLineEdit:disabled {{ color: {muted};
+        border-style: dashed; }}
     QComboBox::drop-down, QDateTimeEdit::drop-down {{ subcontrol-origin: content; width: 32px;
         border: none; }}
     /* a number box steps down with "−" on its left and up with "+" on its right, each a
@@ -218,8 +223,13 @@ def style_sheet(scale_percent: int, high_contrast: bool) -> str:
     QCheckBox::indicator, QListWidget::indicator {{ border-radius: 4px; }}
     QCheckBox::indicator:checked, QListWidget::indicator:checked {{ background: {accent};
         border: 2px solid {fg}; image: url("{theme_image('check', primary_fg)}"); }}
+    QCheckBox::indicator:disabled, QRadioButton::indicator:disabled,
+    QListWidget::indicator:disabled {{ border: 2px dashed {muted}; }}
+    QCheckBox::indicator:checked:disabled, QListWidget::indicator:checked:disabled {{
+        background: {c.base}; image: url("{theme_image('check', muted)}"); }}
     QRadioButton::indicator {{ border-radius: {(box + 4) // 2}px; }}
-    QRadioButton::indicator:checked {{ background: {radio_dot}; }}
+    QRadioButton::indicator:checked {{ background: {radio_dot(fg)}; }}
+    QRadioButton::indicator:checked:disabled {{ background: {radio_dot(muted)}; }}
     QSlider {{ min-height: {MIN_TARGET_PX}px; border: 3px solid transparent; }}
     QSlider::groove:horizontal {{ height: 10px; background: {border}; border-radius: 5px; }}
     QSlider::handle:horizontal {{ width: 28px; margin: -10px 0; border-radius: 14px;

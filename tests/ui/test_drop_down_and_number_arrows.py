@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTime
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QSpinBox,
@@ -127,6 +129,41 @@ def test_a_number_box_shows_its_text_between_its_signs(qtbot) -> None:
     assert edit.width() >= spin.fontMetrics().horizontalAdvance("360 minutes")
 
 
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_a_field_that_cannot_be_changed_has_a_dashed_frame(qtbot, high_contrast: bool) -> None:
+    """The reminder dialog's times while reminders are off (and any field that cannot be
+    changed) had the same whole frame as one that can; in high contrast, where muted text is
+    white too, nothing told them apart. Now they have a dashed frame, like a button that
+    cannot be pressed; a box with no buttons still shows its whole text."""
+    apply_theme(QApplication.instance(), 100, high_contrast)
+
+    def typed_time() -> QTimeEdit:
+        typed = QTimeEdit(QTime(19, 30))
+        typed.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        return typed
+
+    makers = [lambda: QLineEdit("Ann"), QComboBox, QSpinBox, lambda: QTimeEdit(QTime(9, 0)),
+              typed_time]
+    pairs = [(make(), make()) for make in makers]
+    form = _form(qtbot, *(w for pair in pairs for w in pair))
+    assert form.isVisible()
+
+    def breaks(widget: QWidget) -> int:
+        """Pixels of the frame's top line (away from its rounded corners) not in its colour."""
+        image = widget.grab().toImage()
+        line = [image.pixelColor(x, 1).name() for x in range(12, widget.width() - 12)]
+        colour = max(set(line), key=line.count)
+        return sum(contrast_ratio(m, colour) >= 1.5 for m in line)
+
+    for enabled, disabled in pairs:
+        disabled.setEnabled(False)
+        QApplication.processEvents()
+        assert breaks(enabled) == 0, type(enabled).__name__
+        assert breaks(disabled) >= 8, type(disabled).__name__
+    for typed in pairs[-1]:
+        assert cast(QTimeEdit, typed).lineEdit().width() >= typed.width() - 12
+
+
 def test_a_number_box_asks_for_room_for_both_signs_and_its_text(qtbot) -> None:
     apply_theme(QApplication.instance(), 200, True)
     spin = QSpinBox()
@@ -221,7 +258,7 @@ def test_every_picture_the_style_sheet_names_is_bundled_in_its_colour(
     assert {Path(p).name for p in named} == {
         *(f"{shape}-{h[1:]}.svg" for shape in ("arrow-down", "minus", "plus")
           for h in {c.fg, c.muted}),
-        f"check-{c.on_accent[1:]}.svg"}
+        *(f"check-{h[1:]}.svg" for h in {c.on_accent, c.muted})}
     for path in map(Path, named):
         assert path.parent == IMAGES_DIR
         fill = re.search(r'(?:fill|stroke)="(#[0-9a-f]{6})"', path.read_text(encoding="utf-8"))
@@ -250,6 +287,40 @@ def test_a_ticked_box_shows_a_tick(qtbot, high_contrast: bool) -> None:
     filled = sum(contrast_ratio(m, c.accent) < 1.2 for m in marks)
     assert ticked >= 25 and filled >= 100  # a tick in the text-on-accent colour on the fill
     assert contrast_ratio(c.on_accent, c.accent) >= 3.0
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_a_ticked_box_that_cannot_be_changed_looks_it(qtbot, high_contrast: bool) -> None:
+    """While reminders are off, the reminder dialog's Morning and Evening boxes cannot be
+    changed: they looked like any ticked box (the accent fill), as if they were on. A box that
+    cannot be changed has a dashed frame and a tick in the muted colour, with no fill."""
+    apply_theme(QApplication.instance(), 100, high_contrast)
+    c = colours(high_contrast)
+    boxes = [QCheckBox("In the morning at"), QCheckBox("In the evening at")]
+    form = _form(qtbot, *boxes)
+    assert form.isVisible()
+    for box in boxes:
+        box.setChecked(True)
+    boxes[1].setEnabled(False)
+    QApplication.processEvents()
+    drawn = []
+    for box in boxes:
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        frame = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+        image = box.grab().toImage()
+        inside = [image.pixelColor(x, y).name() for x in range(frame.left() + 3, frame.right() - 2)
+                  for y in range(frame.top() + 3, frame.bottom() - 2)]
+        top_edge = [image.pixelColor(x, frame.top() + 1).name()
+                    for x in range(frame.left() + 4, frame.right() - 3)]
+        drawn.append((inside.count(c.accent), inside.count(c.base),
+                       sum(contrast_ratio(m, c.muted) < 1.2 for m in inside),
+                       sum(contrast_ratio(m, max(set(top_edge), key=top_edge.count)) >= 1.5
+                           for m in top_edge)))  # breaks in the frame's line
+    (enabled_fill, _, _, enabled_gaps), (disabled_fill, unfilled, tick, disabled_gaps) = drawn
+    assert enabled_fill >= 100 and enabled_gaps == 0  # on: filled, a whole frame
+    assert disabled_fill == 0 and unfilled >= 100  # cannot be changed: no fill,
+    assert tick >= 25 and disabled_gaps >= 4  # a muted tick and a dashed frame
 
 
 @pytest.mark.parametrize("high_contrast", [False, True])
