@@ -51,7 +51,7 @@ def step(p: Player) -> None:
     queued = p.backend.queued_samples()
     capacity = blocks.queue_capacity(p)
     if queued + n > capacity:
-        p._wait(min(TICK_S, (queued + n - capacity) / p.rate))
+        p._wait(min((queued + n - capacity) / p.rate, blocks.until_next_look_s(p)))
         return
     try:
         audio = blocks.render(p, p._sent, n)
@@ -88,7 +88,7 @@ def drain(p: Player) -> bool:
         with p._cond:
             if p._quit:
                 return False
-            p.clock.wait(p._cond, min(TICK_S, queued / p.rate))
+            p.clock.wait(p._cond, min(queued / p.rate, blocks.until_next_look_s(p)))
 
 
 def settle(p: Player) -> bool:

@@ -49,6 +49,16 @@ class Moments:
         self._reflection = first - 1
         return first
 
+    def next_start(self, heard: int, hands_free: bool) -> int | None:
+        """The first section, caption or (`hands_free`) reflection start after `heard`
+        samples, or None."""
+        lists = [self.section_starts, self.caption_starts]
+        if hands_free:
+            lists.append(self.reflection_starts)
+        after = [starts[i] for starts in lists
+                 if (i := bisect.bisect_right(starts, heard)) < len(starts)]
+        return min(after, default=None)
+
     def advance(self, heard: int, at_stop: bool, hands_free: bool) -> Changes:
         """What changed at `heard` samples. `at_stop`: stopped (or about to stop) exactly at a
         reflection, where whatever starts at that very sample has not been heard yet."""

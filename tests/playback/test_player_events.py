@@ -102,3 +102,40 @@ def test_sections_captions_and_hands_free_reflection_arrive_in_order(make_rig) -
     assert rig.events("finished")[0].position_ms == timeline.duration_ms
     assert rig.events("checkpoint")[-1].reason == "finished"
     assert rig.states()[-1] == ev.FINISHED
+
+
+def test_the_feeder_never_sleeps_through_a_caption_or_section_start(make_rig) -> None:
+    """The feeder wakes for the next caption or section, not only at its tick (a tenth of a
+    second, one block): each time it waits while playing, it asks to wake no later than
+    MOMENT_LATE_S after the listener hears the next start, so each is announced as it is
+    heard (with the tick alone, up to a tick late)."""
+    import threading
+
+    from mit_desktop.playback.blocks import MOMENT_LATE_S
+
+    rig = make_rig()
+    timeline = rig.timeline()
+    player, clock = rig.player, rig.clock
+    starts = sorted({c.start_sample for c in timeline.captions}
+                    | {s.start_sample for s in timeline.sections})
+    late: list[tuple[int, float, float]] = []  # (heard, asked to sleep, until the next start)
+    waits = 0
+    real_wait = clock.wait
+
+    def noting(cond: threading.Condition, timeout_s: float) -> None:
+        nonlocal waits
+        if threading.current_thread() is player._thread and player.state == ev.PLAYING:
+            waits += 1
+            heard = player.position_sample
+            ahead = [s for s in starts if s > heard]
+            if ahead:
+                until_s = (ahead[0] - heard) / player.rate + MOMENT_LATE_S
+                if timeout_s > until_s + 1e-6:
+                    late.append((heard, timeout_s, until_s))
+        real_wait(cond, timeout_s)
+
+    clock.wait = noting  # type: ignore[method-assign]
+    player.play()
+    rig.pump_until(lambda: player.state == ev.FINISHED)
+    assert waits > 100 and late == []
+    assert len(rig.events("caption")) == len(timeline.captions)
