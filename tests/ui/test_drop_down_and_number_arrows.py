@@ -152,8 +152,7 @@ def test_a_field_that_cannot_be_changed_has_a_dashed_frame(qtbot, high_contrast:
         """Pixels of the frame's top line (away from its rounded corners) not in its colour."""
         image = widget.grab().toImage()
         line = [image.pixelColor(x, 1).name() for x in range(12, widget.width() - 12)]
-        colour = max(set(line), key=line.count)
-        return sum(contrast_ratio(m, colour) >= 1.5 for m in line)
+        return _breaks(line)
 
     for enabled, disabled in pairs:
         disabled.setEnabled(False)
@@ -183,6 +182,13 @@ def test_a_number_box_asks_for_room_for_both_signs_and_its_text(qtbot) -> None:
 
 def _off(image: QImage, x: int, y: int, field: str) -> bool:
     return image.pixelColor(x, y).name() != field
+
+
+def _breaks(line: list[str]) -> int:
+    """Pixels of a frame's line (colour names) that stand out from its commonest colour: the
+    gaps of a dashed frame; 0 for a whole one."""
+    colour = max(set(line), key=line.count)
+    return sum(contrast_ratio(m, colour) >= 1.5 for m in line)
 
 
 def _check_mark_area(image: QImage, left: int, right: int, colour: str, field: str,
@@ -315,8 +321,7 @@ def test_a_ticked_box_that_cannot_be_changed_looks_it(qtbot, high_contrast: bool
                     for x in range(frame.left() + 4, frame.right() - 3)]
         drawn.append((inside.count(c.accent), inside.count(c.base),
                        sum(contrast_ratio(m, c.muted) < 1.2 for m in inside),
-                       sum(contrast_ratio(m, max(set(top_edge), key=top_edge.count)) >= 1.5
-                           for m in top_edge)))  # breaks in the frame's line
+                       _breaks(top_edge)))
     (enabled_fill, _, _, enabled_gaps), (disabled_fill, unfilled, tick, disabled_gaps) = drawn
     assert enabled_fill >= 100 and enabled_gaps == 0  # on: filled, a whole frame
     assert disabled_fill == 0 and unfilled >= 100  # cannot be changed: no fill,
