@@ -32,7 +32,8 @@ def hot_cold(values: np.ndarray, vmax: float) -> np.ndarray:
     values = np.asarray(values, dtype=np.float64)
     scale = vmax if vmax > 0 else 1.0
     t = np.abs(values) / scale
-    rgb = np.where((values >= 0)[..., None], hot(t), cold(t))
+    warm = hot(t)  # cold(t) is the same colours with red and blue swapped: made once
+    rgb = np.where((values >= 0)[..., None], warm, warm[..., ::-1])
     return np.round(rgb * 255.0).astype(np.uint8)
 
 

@@ -419,3 +419,60 @@ def test_the_report_tables_every_feeling_painted(qapp, store: HistoryStore) -> N
                   "7.0", "9.0", "Hands"):
         assert words in section, words
     assert section.index("Sadness") < section.index("Anger") < section.index("no feeling")
+
+
+def test_body_maps_are_drawn_with_the_reading_not_while_laying_out(
+        qapp, store: HistoryStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window reads the report on its database lane and lays it out on the GUI thread:
+    every body map picture (the costliest part of a long report) is drawn with the reading,
+    so laying out draws none."""
+    from mit_desktop.bodymap import render
+    from mit_desktop.ui.history import report as report_module
+    from mit_desktop.ui.history import report_data
+    from mit_desktop.ui.history.report import lay_out_report
+
+    pid = fill(store)
+    data = report_data.read_report(store, pid, FIRST, LAST, catalog=CATALOG)
+    entry_maps = [e.body_map_id for e in data.entries if e.body_map_id is not None]
+    assert len(entry_maps) == 3 and set(data.pictures) == set(entry_maps)
+    for rgb in data.pictures.values():
+        assert rgb.dtype == np.uint8 and rgb.ndim == 3 and rgb.shape[2] == 3
+        assert rgb.shape[0] > 522 and rgb.shape[1] > 171  # the map, its scale and labels
+    assert [(a.emotion, a.count) for a in data.averages] == [("sadness", 3)]
+
+    def drawn_while_laying_out(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a body map was drawn while laying out")
+
+    for module in (render, report_data, report_module):
+        monkeypatch.setattr(module, "render_map_image", drawn_while_laying_out, raising=False)
+    report = lay_out_report(data)
+    for url in [f"mit://bodymap/{i}" for i in entry_maps] + ["mit://average/sadness"]:
+        image = report.document.resource(QTextDocument.ResourceType.ImageResource, QUrl(url))
+        assert isinstance(image, QImage) and not image.isNull(), url
+    assert "Sadness: average of 3 body maps" in report.document.toPlainText()
+
+
+def test_a_body_map_that_cannot_be_read_is_left_out_and_the_rest_is_reported(
+        qapp, store: HistoryStore, caplog: pytest.LogCaptureFixture) -> None:
+    pid = fill(store)
+    first = store.conn.execute("SELECT min(id) FROM body_maps").fetchone()[0]
+    with store.conn:
+        store.conn.execute("UPDATE body_maps SET data = ? WHERE id = ?",
+                           (b"not a body map", first))
+    with caplog.at_level("WARNING"):
+        report = build_report(store, pid, FIRST, LAST, catalog=CATALOG)
+    assert len(report.body_map_ids) == 3
+    resource = report.document.resource(QTextDocument.ResourceType.ImageResource,
+                                        QUrl(f"mit://bodymap/{first}"))
+    assert resource is None or (isinstance(resource, QImage) and resource.isNull())
+    for other in report.body_map_ids[1:]:
+        image = report.document.resource(QTextDocument.ResourceType.ImageResource,
+                                          QUrl(f"mit://bodymap/{other}"))
+        assert isinstance(image, QImage) and not image.isNull(), other
+    text = report.document.toPlainText()
+    assert "Quieter than I expected" in text  # its reflection is still there
+    assert "Sadness: average of 2 body maps" in text  # the two that can be read
+    assert report.document.resource(QTextDocument.ResourceType.ImageResource,
+                                     QUrl("mit://average/sadness")) is not None
+    assert "body map left out of the report" in caplog.text
+    assert "a body map of sadness left out of its average" in caplog.text

@@ -1,10 +1,9 @@
 """A client report as PDF: practice summary, mood and stress charts, reflections, body maps.
 
 For one profile and a date range, :func:`read_report` (``report_data.py``) collects the
-numbers (all from ``history.stats``; on the window's database lane), :func:`lay_out_report`
-draws the charts with the same pyqtgraph charts
-as the history screen, renders the body maps with ``bodymap.render``, and lays
-everything out as a :class:`QTextDocument`; :func:`write_report_pdf` prints it
+numbers (all from ``history.stats``) and draws the body maps with ``bodymap.render``, on
+the window's database lane; :func:`lay_out_report` draws the charts with the same
+pyqtgraph charts as the history screen and lays everything out as a :class:`QTextDocument`; :func:`write_report_pdf` prints it
 with :class:`QPdfWriter` (part of QtGui, no printer support needed) to a file
 written atomically with mode 0600 — the report holds private notes.
 
@@ -16,19 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QFont, QImage, QTextDocument
+from PySide6.QtGui import QFont, QTextDocument
 
-from mit_desktop.bodymap.aggregate import aggregate
-from mit_desktop.bodymap.render import render_map_image
-from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
 from mit_desktop.content.program import load_program
 from mit_desktop.history import stats
 from mit_desktop.history.diary import DiaryEntry
@@ -43,8 +39,6 @@ from mit_desktop.ui.history.report_data import ReportData, read_report
 from mit_desktop.ui.history.safety import event_text
 from mit_desktop.ui.history.text import emotion_name, long_date, minutes_text, tr
 from mit_desktop.ui.pdf_file import write_pdf
-
-log = logging.getLogger(__name__)
 
 CHART_WIDTH_PX = 1300
 CHART_HEIGHT_PX = 560
@@ -82,14 +76,6 @@ def _chart_html(document: QTextDocument, chart: _Chart, url: str,
     document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
                          chart_image(chart, CHART_WIDTH_PX, CHART_HEIGHT_PX))
     return f'<p><img src="{url}" width="600"></p>'
-
-
-def _map_image(blob: bytes) -> QImage | None:
-    try:
-        return rgb_image(render_map_image(read_signed_map(blob), scale=1))
-    except (BodyMapFormatError, ValueError) as exc:
-        log.warning("body map left out of the report: %s", exc)
-        return None
 
 
 def _summary_html(profile_name: str, first: dt.date, last: dt.date, made: dt.date,
@@ -263,7 +249,8 @@ def lay_out_report(data: ReportData) -> Report:
                 f"<br>{_esc(entry.note) or _esc(tr('(nothing written)'))}"
                 f"<br><span class=\"small\">{_esc(rating)}</span>")
         record = maps.get(entry.body_map_id) if entry.body_map_id is not None else None
-        picture = _map_html(document, record) if record is not None else ""
+        picture = (_map_html(document, record, data.pictures.get(record.id))
+                   if record is not None else "")
         # the body map beside its reflection, so it is clear whose map it is
         parts.append('<table width="100%" cellspacing="0" cellpadding="0" '
                      'style="margin-bottom: 10px;"><tr>'
@@ -329,12 +316,13 @@ def _measures_html(document: QTextDocument, series: list[Any], first_day: dt.dat
     return parts
 
 
-def _map_html(document: QTextDocument, record: BodyMapRecord) -> str:
-    image = _map_image(record.data)
-    if image is None:
+def _map_html(document: QTextDocument, record: BodyMapRecord, rgb: np.ndarray | None) -> str:
+    """The picture of ``record`` (``rgb``, drawn on the database lane; None: it could not
+    be read, so nothing is shown) with its feeling and strength."""
+    if rgb is None:
         return ""
     url = f"mit://bodymap/{record.id}"
-    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), rgb_image(rgb))
     what = emotion_name(record.emotion)
     if record.intensity is not None:
         what += tr(", strength {intensity} of 10").format(intensity=record.intensity)
@@ -355,27 +343,16 @@ def _averages_html(document: QTextDocument, data: ReportData) -> str:
                                    "body regions the average map of that feeling marks most "
                                    "strongly as more active; “Felt less”: as less active."))
                  + "</p>" + emotion_table_html(rows))
-    ids, records = data.map_ids, data.all_maps
-    by_emotion: dict[str, list[bytes]] = {}
-    for map_id in ids:
-        record = records.get(map_id)
-        if record is not None and record.emotion:
-            by_emotion.setdefault(record.emotion, []).append(record.data)
-    if not by_emotion:
+    if not data.averages:
         return table
     parts = [table, f"<h2>{_esc(tr('Body maps: the average of each feeling'))}</h2>"]
-    for emotion, blobs in sorted(by_emotion.items(), key=lambda item: (-len(item[1]), item[0])):
-        try:
-            mean = aggregate(blobs)
-        except (BodyMapFormatError, ValueError) as exc:
-            log.warning("average of %s left out of the report: %s", emotion, exc)
-            continue
-        url = f"mit://average/{emotion}"
+    for average in data.averages:
+        url = f"mit://average/{average.emotion}"
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url),
-                             rgb_image(render_map_image(mean.mean, count=mean.count, scale=1)))
-        label = (tr("{feeling}: 1 body map") if mean.count == 1
+                             rgb_image(average.rgb))
+        label = (tr("{feeling}: 1 body map") if average.count == 1
                  else tr("{feeling}: average of {count} body maps"))
-        label = label.format(feeling=emotion_name(emotion), count=mean.count)
+        label = label.format(feeling=emotion_name(average.emotion), count=average.count)
         parts.append(f'<p><img src="{url}" height="260"><br>{_esc(label)}</p>')
     return "\n".join(parts)
 

@@ -1,14 +1,22 @@
 """What a therapist's report shows, read from the store in one go (on the database lane in
-the window): the numbers, reflections and body maps of one profile and a date range.
-:func:`mit_desktop.ui.history.report.lay_out_report` then draws it (charts and a
+the window): the numbers, reflections and body maps of one profile and a date range, with
+every body map picture already drawn (numpy: the costliest part of a long report).
+:func:`mit_desktop.ui.history.report.lay_out_report` then lays it out (charts and a
 ``QTextDocument``, on the GUI thread). No Qt here."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from mit_desktop.bodymap.aggregate import aggregate
+from mit_desktop.bodymap.render import render_map_image
+from mit_desktop.bodymap.serialize import BodyMapFormatError, read_signed_map
 from mit_desktop.content.program import load_program
 from mit_desktop.history import stats
 from mit_desktop.history.diary import (
@@ -29,7 +37,19 @@ from mit_desktop.ui.history.data import SessionCatalog, load_catalog
 from mit_desktop.ui.history.safety import safety_events_in
 from mit_desktop.ui.history.text import store_now
 
+log = logging.getLogger(__name__)
+
 MAX_REFLECTIONS = 500
+
+
+@dataclass(frozen=True)
+class AveragePicture:
+    """The mean body map of one feeling over ``count`` maps, drawn (RGB uint8, one picture
+    px per map px, ``n=count`` written above it)."""
+
+    emotion: str
+    count: int
+    rgb: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -54,9 +74,9 @@ class ReportData:
     events: list[SafetyEvent]
     entries: list[DiaryEntry]  # oldest first, at most MAX_REFLECTIONS
     maps: dict[int, BodyMapRecord]  # the entries' body maps by id
+    pictures: dict[int, np.ndarray]  # those maps drawn (RGB uint8); one unreadable is left out
     emotion_rows: list[Any]  # practice.body_map_table rows: every feeling painted
-    map_ids: list[int]  # every body map of the dates, for the averages
-    all_maps: dict[int, BodyMapRecord]  # those maps by id
+    averages: list[AveragePicture]  # each feeling's mean map, most maps first, then by name
 
     @property
     def changes(self) -> list[stats.MoodChange]:
@@ -82,7 +102,10 @@ def read_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_d
     entries = reflection_diary(store, profile_id, first_day=first_day, last_day=last_day,
                                limit=MAX_REFLECTIONS, settings=settings)
     entries.reverse()  # oldest first reads like a diary
+    maps = body_maps_by_id(store, profile_id,
+                           [e.body_map_id for e in entries if e.body_map_id is not None])
     map_ids = body_map_ids(store, profile_id, first_day=first_day, last_day=last_day)
+    all_maps = body_maps_by_id(store, profile_id, list(map_ids))
     return ReportData(
         profile_id=profile_id, profile_name=profile.name, first_day=first_day,
         last_day=last_day, made=local_day_of(store_now(store), settings.day_boundary_min),
@@ -100,7 +123,51 @@ def read_report(store: HistoryStore, profile_id: int, first_day: dt.date, last_d
                                    settings.day_boundary_min)),
         events=list(safety_events_in(store, profile_id, first_day, last_day)),
         entries=entries,
-        maps=body_maps_by_id(store, profile_id,
-                             [e.body_map_id for e in entries if e.body_map_id is not None]),
+        maps=maps, pictures=_pictures(maps.values()),
         emotion_rows=list(emotion_rows(store, profile_id, first_day, last_day)),
-        map_ids=list(map_ids), all_maps=body_maps_by_id(store, profile_id, list(map_ids)))
+        averages=_averages(all_maps[i] for i in map_ids if i in all_maps))
+
+
+def _pictures(records: Iterable[BodyMapRecord]) -> dict[int, np.ndarray]:
+    """Each record's map drawn at one picture px per map px, by id; a map that cannot be
+    read is left out of the report (logged without its content)."""
+    pictures = {}
+    for record in records:
+        try:
+            pictures[record.id] = render_map_image(read_signed_map(record.data), scale=1)
+        except (BodyMapFormatError, ValueError) as exc:
+            log.warning("body map left out of the report: %s", exc)
+    return pictures
+
+
+def _averages(records: Iterable[BodyMapRecord]) -> list[AveragePicture]:
+    """The mean map of each named feeling among ``records``, drawn; most maps first, then
+    by name. A map that cannot be read is left out of its feeling's average (logged), as
+    the table of feelings leaves it out (:mod:`mit_desktop.bodymap.emotion_table`)."""
+    by_emotion: dict[str, list[bytes]] = {}
+    for record in records:
+        if record.emotion:
+            by_emotion.setdefault(record.emotion, []).append(record.data)
+    means = []
+    for emotion, blobs in by_emotion.items():
+        try:
+            mean = aggregate(blobs)
+        except (BodyMapFormatError, ValueError):
+            readable = [blob for blob in blobs if _can_average(blob, emotion)]
+            if not readable:
+                continue
+            mean = aggregate(readable)
+        means.append((emotion, mean))
+    means.sort(key=lambda item: (-item[1].count, item[0]))
+    return [AveragePicture(emotion, mean.count,
+                           render_map_image(mean.mean, count=mean.count, scale=1))
+            for emotion, mean in means]
+
+
+def _can_average(blob: bytes, emotion: str) -> bool:
+    try:
+        aggregate([blob])
+    except (BodyMapFormatError, ValueError) as exc:
+        log.warning("a body map of %s left out of its average in the report: %s", emotion, exc)
+        return False
+    return True
