@@ -1,20 +1,41 @@
 """Small shared helpers: buttons and labels with accessible names, a time format, a
-scrolling page, and a row that becomes a column when its contents do not fit (see
-``controls`` for the rest).
+scrolling page, a row that becomes a column when its contents do not fit, and the wait
+cursor (see ``controls`` for the rest).
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QResizeEvent
 
 from mit_desktop.ui.theme import MIN_TARGET_PX, set_role
+
+
+@contextmanager
+def busy_cursor() -> Iterator[None]:
+    """The wait cursor over the whole program while the GUI thread does something that can
+    take seconds (laying out and printing a long report), so the user sees it is working."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 def named(widget: QWidget, name: str, description: str = "") -> QWidget:

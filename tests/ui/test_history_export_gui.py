@@ -205,3 +205,32 @@ def test_the_therapists_copy_is_read_only_in_the_window_and_says_why(
     assert "read-only" in messages[-1] and "Ann (client)" in messages[-1]
     assert window.settings.delete_dialog is None
     assert len(store.list_practices(ann)) == 1
+
+
+def test_saving_a_report_shows_the_wait_cursor_while_it_holds_the_window(
+        window, qtbot, store, monkeypatch, tmp_path: Path) -> None:
+    """Laying out and printing a long report holds the GUI thread for seconds: the wait
+    cursor shows for that time, and is gone after, whether the report was saved or not."""
+    from PySide6.QtWidgets import QApplication
+
+    from mit_desktop.ui.history import view as view_module
+
+    _fill(store, window.ctx.profile_id)
+    window.show_page("history")
+    view = window.history
+    qtbot.waitUntil(view.report_button.isEnabled, timeout=5000)
+    shapes: list[object] = []
+    real_write = view_module.write_report_pdf
+
+    def write(report, path):  # type: ignore[no-untyped-def]
+        cursor = QApplication.overrideCursor()
+        shapes.append(cursor.shape() if cursor is not None else None)
+        return real_write(report, path)
+
+    monkeypatch.setattr(view_module, "write_report_pdf", write)
+    view.save_report(tmp_path / "report.pdf")
+    qtbot.waitUntil(lambda: "Report saved" in view.report_label.text(), timeout=10_000)
+    view.save_report(tmp_path / "no such folder" / "report.pdf")
+    qtbot.waitUntil(lambda: "could not be saved" in view.report_label.text(), timeout=10_000)
+    assert shapes == [Qt.CursorShape.WaitCursor, Qt.CursorShape.WaitCursor]
+    assert QApplication.overrideCursor() is None

@@ -57,7 +57,7 @@ from mit_desktop.ui.history.report_data import ReportData, read_report
 from mit_desktop.ui.history.safety import event_text
 from mit_desktop.ui.history.text import long_date, pydate, qdate, tr
 from mit_desktop.ui.history.week import WeekStrip
-from mit_desktop.ui.widgets import scroll_page
+from mit_desktop.ui.widgets import busy_cursor, scroll_page
 from mit_desktop.ui.workers import DbRunner, run_here
 
 log = logging.getLogger(__name__)
@@ -726,7 +726,8 @@ class HistoryView(QWidget):
 
         def write(data: ReportData) -> None:
             try:
-                written = write_report_pdf(lay_out_report(data), path)
+                with busy_cursor():  # a year's report holds this thread about 2 s
+                    written = write_report_pdf(lay_out_report(data), path)
             except (HistoryError, OSError) as exc:
                 failed(exc)
                 return

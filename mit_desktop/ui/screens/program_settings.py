@@ -31,7 +31,7 @@ from mit_desktop.practice.measures_due import schedules_for
 from mit_desktop.practice.program_weeks import program_week, week_days
 from mit_desktop.ui.access import speak_date_time
 from mit_desktop.ui.history.text import long_date
-from mit_desktop.ui.widgets import button, label, named
+from mit_desktop.ui.widgets import busy_cursor, button, label, named
 
 if TYPE_CHECKING:
     from mit_desktop.ui.context import AppContext
@@ -294,7 +294,9 @@ class ProgramSettings(QWidget):
             guide = build_guide(week, self.ctx.profile.region)
             text = render_html(guide, self.today)
             if path.suffix.lower() == ".pdf":
-                write_guide_pdf(text, self.tr("Facilitator guide, week {n}").format(n=week), path)
+                with busy_cursor():
+                    write_guide_pdf(text, self.tr("Facilitator guide, week {n}").format(n=week),
+                                    path)
             else:
                 atomic_write_text(path, text)
         except (ValueError, ProgramDataError, SessionError, OSError) as exc:
