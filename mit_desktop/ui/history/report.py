@@ -3,9 +3,10 @@
 For one profile and a date range, :func:`read_report` (``report_data.py``) collects the
 numbers (all from ``history.stats``) and draws the body maps with ``bodymap.render``, on
 the window's database lane; :func:`lay_out_report` draws the charts with the same
-pyqtgraph charts as the history screen and lays everything out as a :class:`QTextDocument`; :func:`write_report_pdf` prints it
-with :class:`QPdfWriter` (part of QtGui, no printer support needed) to a file
-written atomically with mode 0600 — the report holds private notes.
+pyqtgraph charts as the history screen and lays everything out as a
+:class:`QTextDocument`; :func:`write_report_pdf` prints it with :class:`QPdfWriter` (part
+of QtGui, no printer support needed) to a file written atomically with mode 0600 — the
+report holds private notes.
 
 Needs a ``QApplication`` (the charts are widgets); the CLI creates one with the
 offscreen platform.
